@@ -1,0 +1,40 @@
+import { engineMethodNames, type EngineEvents, type EngineService } from './contract'
+import { connectEngine, type ChannelCodec, type MessageChannelLike } from './rpc'
+
+/** What the UI holds: the engine's methods plus a way to listen to its events. */
+export interface EngineBridge extends EngineService {
+  /** Adds listeners; returns a function that removes them. */
+  subscribe(listeners: Partial<EngineEvents>): () => void
+}
+
+/** Builds the UI's bridge over any channel (Electron IPC in preload, a WebSocket in the browser). */
+export function createEngineBridge(
+  channel: MessageChannelLike,
+  codec: ChannelCodec = {},
+): EngineBridge & { close(error?: Error): void } {
+  const listeners = new Set<Partial<EngineEvents>>()
+  const client = connectEngine(
+    channel,
+    {
+      onRunEvent: (event) => listeners.forEach((l) => l.onRunEvent?.(event)),
+      onStatus: (status) => listeners.forEach((l) => l.onStatus?.(status)),
+    },
+    codec,
+  )
+  const methods = Object.fromEntries(
+    engineMethodNames.map((name) => [
+      name,
+      (...args: unknown[]) => (client[name] as (...a: unknown[]) => Promise<unknown>)(...args),
+    ]),
+  ) as unknown as EngineService
+  return {
+    ...methods,
+    subscribe(l) {
+      listeners.add(l)
+      return () => listeners.delete(l)
+    },
+    close(error) {
+      client.$close(error)
+    },
+  }
+}

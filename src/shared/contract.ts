@@ -1,0 +1,127 @@
+import type { AppError } from './errors'
+import type {
+  CancelRequest,
+  GenerateRequest,
+  LoadModelRequest,
+  SamplingSettings,
+  TokenizeRequest,
+} from './schemas'
+
+export type ComputeBackend = 'cpu' | 'cuda' | 'metal' | 'vulkan'
+
+export interface ModelInfo {
+  name: string
+  fileName: string
+  sizeBytes: number
+  architecture: string
+  vocabSize: number
+  trainedContextSize: number
+  /** The context size this load uses. */
+  contextSize: number
+  isDemo: boolean
+}
+
+export type EngineState = 'starting' | 'ready' | 'loading' | 'crashed' | 'error'
+
+export interface EngineStatus {
+  state: EngineState
+  backend: ComputeBackend | null
+  /** Human-readable device names, e.g. the GPU's. */
+  devices: string[]
+  model: ModelInfo | null
+  /** The last failure, shown until the next successful action. */
+  error: AppError | null
+  /** How many times the host has restarted a dead engine. */
+  restarts: number
+}
+
+export interface TokenText {
+  id: number
+  /** The token's text; may be part of a multi-byte character. */
+  text: string
+}
+
+export interface TokenCandidate extends TokenText {
+  /** Raw logit from the model. */
+  logit: number
+  /** Softmax of the raw logits over the whole vocabulary. */
+  modelProb: number
+  /** Probability after the sampler chain; 0 when the chain removed it. */
+  samplingProb: number
+}
+
+export interface GeneratedToken extends TokenCandidate {
+  /** Position of the token in the context. */
+  position: number
+  /** 1 for the model's most likely token. */
+  rank: number
+  /** Entropy of the model distribution at this step, in bits. */
+  entropyBits: number
+  /** Top alternatives by model probability; the chosen token is among them if it ranks high enough. */
+  alternatives: TokenCandidate[]
+  /** Model probability mass outside the reported alternatives. */
+  tailMass: number
+}
+
+export interface RunStats {
+  promptTokens: number
+  /** Prompt tokens whose evaluation was reused from the previous run. */
+  reusedPromptTokens: number
+  generatedTokens: number
+  timeToFirstTokenMs: number | null
+  /** Generation speed, excluding the prompt. */
+  tokensPerSecond: number | null
+}
+
+export type StopReason = 'end-of-generation' | 'max-tokens' | 'cancelled' | 'context-full'
+
+interface RunEventBase {
+  runId: string
+}
+
+/** Every run emits one `started`, any number of `tokens`, then exactly one `ended` or `failed`. */
+export type RunEvent =
+  | (RunEventBase & {
+      kind: 'started'
+      prompt: TokenText[]
+      contextSize: number
+      sampling: SamplingSettings
+    })
+  | (RunEventBase & { kind: 'tokens'; tokens: GeneratedToken[]; contextUsed: number; stats: RunStats })
+  | (RunEventBase & { kind: 'ended'; reason: StopReason; contextUsed: number; stats: RunStats })
+  | (RunEventBase & { kind: 'failed'; error: AppError })
+
+/** What the engine does. Implemented by the engine process; hosts relay it unchanged. */
+export interface EngineService {
+  /** The engine's state: backend, loaded model, last error. */
+  getStatus(): Promise<EngineStatus>
+  /** Loads a GGUF model (or the built-in demo model), replacing the current one. */
+  loadModel(request: LoadModelRequest): Promise<ModelInfo>
+  /** Splits text into the loaded model's tokens. */
+  tokenize(request: TokenizeRequest): Promise<TokenText[]>
+  /** Starts generating; progress arrives as RunEvents tagged with `request.runId`. */
+  generate(request: GenerateRequest): Promise<void>
+  /** Stops a run; its partial output is kept and it ends with reason `cancelled`. */
+  cancel(request: CancelRequest): Promise<void>
+}
+
+/** What the engine tells its clients, unasked. */
+export interface EngineEvents {
+  onRunEvent(event: RunEvent): void
+  onStatus(status: EngineStatus): void
+}
+
+/** Every method name of the service, checked against the interface so it cannot drift. */
+export const engineMethodNames = [
+  'getStatus',
+  'loadModel',
+  'tokenize',
+  'generate',
+  'cancel',
+] as const satisfies readonly (keyof EngineService)[]
+
+type MissingMethods = Exclude<keyof EngineService, (typeof engineMethodNames)[number]>
+// Fails to compile when a method is added to EngineService but not to engineMethodNames.
+export const allMethodsListed: MissingMethods extends never ? true : never = true
+
+export const engineEventNames = ['onRunEvent', 'onStatus'] as const satisfies readonly (keyof EngineEvents)[]

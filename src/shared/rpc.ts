@@ -1,0 +1,99 @@
+import { createBirpc, type BirpcReturn } from 'birpc'
+import {
+  engineEventNames,
+  engineMethodNames,
+  type EngineEvents,
+  type EngineService,
+} from './contract'
+
+/** Anything that moves messages both ways: process IPC, Electron IPC, a WebSocket, memory. */
+export interface MessageChannelLike {
+  post(message: unknown): void
+  on(listener: (message: unknown) => void): void
+  off?(listener: (message: unknown) => void): void
+}
+
+/** For text transports (WebSocket): JSON that keeps an Error's message across the wire. */
+export const jsonCodec = {
+  serialize: (value: unknown): string =>
+    JSON.stringify(value, (_key, v: unknown) =>
+      v instanceof Error ? { __rpcError: true, name: v.name, message: v.message } : v,
+    ),
+  deserialize: (text: unknown): unknown =>
+    JSON.parse(String(text), (_key, v: unknown) => {
+      if (v !== null && typeof v === 'object' && '__rpcError' in v) {
+        const plain = v as unknown as { name: string; message: string }
+        return Object.assign(new Error(plain.message), { name: plain.name })
+      }
+      return v
+    }),
+}
+
+/** Plain-object errors survive structured clone and JSON alike. */
+const errorCodec = {
+  serialize: (value: unknown): unknown => jsonCodec.deserialize(jsonCodec.serialize(value)),
+}
+
+export interface ChannelCodec {
+  serialize?: (value: unknown) => unknown
+  deserialize?: (value: unknown) => unknown
+}
+
+function channelOptions(channel: MessageChannelLike, codec: ChannelCodec) {
+  return {
+    post: (data: unknown) => channel.post(data),
+    on: (fn: (data: unknown) => void) => channel.on(fn),
+    off: (fn: (data: unknown) => void) => channel.off?.(fn),
+    serialize: codec.serialize ?? errorCodec.serialize,
+    deserialize: codec.deserialize,
+    // Loading a large model can take minutes; a dead peer is detected by the host instead.
+    timeout: -1,
+  }
+}
+
+export type EngineServer = BirpcReturn<EngineEvents, EngineService>
+export type EngineClient = BirpcReturn<EngineService, EngineEvents>
+
+/** Exposes `service` on `channel`; the returned object pushes events to the other side. */
+export function serveEngine(
+  channel: MessageChannelLike,
+  service: EngineService,
+  codec: ChannelCodec = {},
+): EngineServer {
+  return createBirpc<EngineEvents, EngineService>(service, {
+    ...channelOptions(channel, codec),
+    eventNames: [...engineEventNames],
+  })
+}
+
+/** Calls an engine on `channel`; `events` receives what it pushes. */
+export function connectEngine(
+  channel: MessageChannelLike,
+  events: EngineEvents,
+  codec: ChannelCodec = {},
+): EngineClient {
+  return createBirpc<EngineService, EngineEvents>(events, channelOptions(channel, codec))
+}
+
+/** A service whose every method forwards to `target()`, resolved at call time. */
+export function forwardEngine(target: () => EngineService): EngineService {
+  const entries = engineMethodNames.map((name) => [
+    name,
+    (...args: unknown[]) => (target()[name] as (...a: unknown[]) => Promise<unknown>)(...args),
+  ])
+  return Object.fromEntries(entries) as EngineService
+}
+
+/** Two connected in-memory ends, for tests and in-process wiring. */
+export function createMemoryChannelPair(): [MessageChannelLike, MessageChannelLike] {
+  const listeners: [Set<(m: unknown) => void>, Set<(m: unknown) => void>] = [new Set(), new Set()]
+  const end = (mine: 0 | 1): MessageChannelLike => ({
+    post: (message) => {
+      const copy = structuredClone(message)
+      queueMicrotask(() => listeners[mine === 0 ? 1 : 0].forEach((fn) => fn(copy)))
+    },
+    on: (fn) => listeners[mine].add(fn),
+    off: (fn) => listeners[mine].delete(fn),
+  })
+  return [end(0), end(1)]
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod'
+
+/** Largest numbers the engine accepts; the UI uses the same bounds for its controls. */
+export const limits = {
+  maxTokens: 8192,
+  topN: 50,
+  topK: 1000,
+  temperature: 5,
+  seed: 0xffffffff,
+  promptChars: 400_000,
+  pathChars: 4096,
+  runIdChars: 64,
+} as const
+
+const probability = z.number().min(0).max(1)
+
+export const samplingSettingsSchema = z.object({
+  /** 0 means greedy: always the most likely token. */
+  temperature: z.number().min(0).max(limits.temperature),
+  /** 0 disables top-k. */
+  topK: z.int().min(0).max(limits.topK),
+  /** 1 disables top-p. */
+  topP: probability,
+  /** 0 disables min-p. */
+  minP: probability,
+  seed: z.int().min(0).max(limits.seed),
+})
+export type SamplingSettings = z.infer<typeof samplingSettingsSchema>
+
+export const defaultSampling: SamplingSettings = {
+  temperature: 0.8,
+  topK: 40,
+  topP: 0.95,
+  minP: 0.05,
+  seed: 42,
+}
+
+export const runIdSchema = z
+  .string()
+  .min(1)
+  .max(limits.runIdChars)
+  .regex(/^[A-Za-z0-9_-]+$/, 'a run id uses only letters, digits, - and _')
+
+export const generateRequestSchema = z.object({
+  /** Chosen by the caller so that it can route events that arrive before the call returns. */
+  runId: runIdSchema,
+  prompt: z.string().min(1, 'the prompt is empty').max(limits.promptChars),
+  sampling: samplingSettingsSchema,
+  maxTokens: z.int().min(1).max(limits.maxTokens),
+  /** How many alternatives to report for every generated token. */
+  topN: z.int().min(1).max(limits.topN),
+})
+export type GenerateRequest = z.infer<typeof generateRequestSchema>
+
+export const modelSourceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('demo') }),
+  z.object({ kind: z.literal('file'), path: z.string().min(1).max(limits.pathChars) }),
+])
+export type ModelSource = z.infer<typeof modelSourceSchema>
+
+export const loadModelRequestSchema = z.object({
+  source: modelSourceSchema,
+  /** 0 means the engine picks min(trained context, 4096). */
+  contextSize: z.int().min(0).max(1_048_576).default(0),
+})
+export type LoadModelRequest = z.input<typeof loadModelRequestSchema>
+
+export const tokenizeRequestSchema = z.object({
+  text: z.string().max(limits.promptChars),
+  specialTokens: z.boolean().default(false),
+})
+export type TokenizeRequest = z.input<typeof tokenizeRequestSchema>
+
+export const cancelRequestSchema = z.object({ runId: runIdSchema })
+export type CancelRequest = z.infer<typeof cancelRequestSchema>
+
+/** Turns a schema failure into one readable sentence per problem. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const where = issue.path.length > 0 ? issue.path.join('.') : 'request'
+      return `${where}: ${issue.message}`
+    })
+    .join('; ')
+}
