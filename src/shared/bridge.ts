@@ -1,6 +1,9 @@
 import { engineMethodNames, type EngineEvents, type EngineService } from './contract'
 import { connectEngine, type ChannelCodec, type MessageChannelLike } from './rpc'
 
+/** The Electron IPC channel that carries the contract between preload and main. */
+export const electronRpcChannel = 'tokenscope:rpc'
+
 /** What the UI holds: the engine's methods plus a way to listen to its events. */
 export interface EngineBridge extends EngineService {
   /** Adds listeners; returns a function that removes them. */

@@ -87,7 +87,12 @@ export type RunEvent =
       contextSize: number
       sampling: SamplingSettings
     })
-  | (RunEventBase & { kind: 'tokens'; tokens: GeneratedToken[]; contextUsed: number; stats: RunStats })
+  | (RunEventBase & {
+      kind: 'tokens'
+      tokens: GeneratedToken[]
+      contextUsed: number
+      stats: RunStats
+    })
   | (RunEventBase & { kind: 'ended'; reason: StopReason; contextUsed: number; stats: RunStats })
   | (RunEventBase & { kind: 'failed'; error: AppError })
 
@@ -124,4 +129,7 @@ type MissingMethods = Exclude<keyof EngineService, (typeof engineMethodNames)[nu
 // Fails to compile when a method is added to EngineService but not to engineMethodNames.
 export const allMethodsListed: MissingMethods extends never ? true : never = true
 
-export const engineEventNames = ['onRunEvent', 'onStatus'] as const satisfies readonly (keyof EngineEvents)[]
+export const engineEventNames = [
+  'onRunEvent',
+  'onStatus',
+] as const satisfies readonly (keyof EngineEvents)[]

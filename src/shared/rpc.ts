@@ -29,11 +29,6 @@ export const jsonCodec = {
     }),
 }
 
-/** Plain-object errors survive structured clone and JSON alike. */
-const errorCodec = {
-  serialize: (value: unknown): unknown => jsonCodec.deserialize(jsonCodec.serialize(value)),
-}
-
 export interface ChannelCodec {
   serialize?: (value: unknown) => unknown
   deserialize?: (value: unknown) => unknown
@@ -44,7 +39,8 @@ function channelOptions(channel: MessageChannelLike, codec: ChannelCodec) {
     post: (data: unknown) => channel.post(data),
     on: (fn: (data: unknown) => void) => channel.on(fn),
     off: (fn: (data: unknown) => void) => channel.off?.(fn),
-    serialize: codec.serialize ?? errorCodec.serialize,
+    // Structured-clone channels (process and Electron IPC) carry Errors as they are.
+    serialize: codec.serialize,
     deserialize: codec.deserialize,
     // Loading a large model can take minutes; a dead peer is detected by the host instead.
     timeout: -1,

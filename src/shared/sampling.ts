@@ -101,7 +101,10 @@ export function seededUniform(seed: number, step: number): number {
 }
 
 /** Picks from `kept` by inverse transform with a uniform number in [0, 1). */
-export function pickCandidate(kept: readonly SampledCandidate[], uniform: number): SampledCandidate {
+export function pickCandidate(
+  kept: readonly SampledCandidate[],
+  uniform: number,
+): SampledCandidate {
   let cumulative = 0
   for (const candidate of kept) {
     cumulative += candidate.prob

@@ -1,0 +1,130 @@
+import type { Token } from 'node-llama-cpp'
+import type { RunEvent, RunStats, StopReason } from '../../shared/contract'
+import { AppFailure } from '../../shared/errors'
+import type { GenerateRequest } from '../../shared/schemas'
+import type { ModelSession } from './model-session'
+import { nextTokenRequest, sampleStep } from './step-reader'
+import { TokenBatcher } from './token-batcher'
+
+/**
+ * One generation run in a single pass: every step evaluates one token and reads the next-token
+ * distribution from the same evaluation (no replay). Emits started → tokens* → ended; throws
+ * AppFailure for problems the caller reports as `failed`.
+ */
+export async function runGeneration(
+  session: ModelSession,
+  request: GenerateRequest,
+  signal: AbortSignal,
+  emit: (event: RunEvent) => void,
+): Promise<void> {
+  const { model, sequence } = session
+  const { runId, sampling, topN, maxTokens } = request
+  const startedAt = performance.now()
+  const promptTokens = tokenizePrompt(session, request.prompt)
+  const contextSize = sequence.contextSize
+  if (promptTokens.length >= contextSize) {
+    throw new AppFailure({
+      code: 'prompt-too-long',
+      message: `The prompt is ${promptTokens.length} tokens but the context holds ${contextSize}.`,
+      hint: 'Shorten the prompt, or load the model with a larger context size.',
+    })
+  }
+
+  const reused = await reusePrefix(session, promptTokens)
+  emit({
+    kind: 'started',
+    runId,
+    prompt: promptTokens.map((id) => ({ id, text: model.detokenize([id], true) })),
+    contextSize,
+    sampling,
+  })
+
+  const stats: RunStats = {
+    promptTokens: promptTokens.length,
+    reusedPromptTokens: reused,
+    generatedTokens: 0,
+    timeToFirstTokenMs: null,
+    tokensPerSecond: null,
+  }
+  let firstTokenAt = 0
+  const contextUsed = () => sequence.nextTokenIndex
+  const batcher = new TokenBatcher((tokens) =>
+    emit({ kind: 'tokens', runId, tokens, contextUsed: contextUsed(), stats: { ...stats } }),
+  )
+  const { generateNext, wholeVocabulary } = nextTokenRequest(sampling, topN)
+
+  let input: Token[] = promptTokens.slice(reused)
+  let reason: StopReason = 'max-tokens'
+  for (let step = 0; step < maxTokens; step++) {
+    if (signal.aborted) {
+      reason = 'cancelled'
+      break
+    }
+    if (sequence.nextTokenIndex + input.length > contextSize) {
+      reason = 'context-full'
+      break
+    }
+    const items = input.map((token, i) =>
+      i === input.length - 1 ? ([token, { generateNext }] as const) : token,
+    )
+    const results = await sequence.controlledEvaluate(items as never, {
+      contextShift: { strategy: () => failOnShift() },
+    })
+    const next = results[results.length - 1]?.next
+    if (!next) throw new Error('llama.cpp returned no result for the last token')
+    const position = sequence.nextTokenIndex
+    const token = sampleStep(model, next, sampling, topN, position, step, wholeVocabulary)
+
+    const now = performance.now()
+    if (stats.generatedTokens === 0) {
+      firstTokenAt = now
+      stats.timeToFirstTokenMs = now - startedAt
+    }
+    stats.generatedTokens++
+    if (stats.generatedTokens > 1) {
+      stats.tokensPerSecond = ((stats.generatedTokens - 1) * 1000) / (now - firstTokenAt)
+    }
+    batcher.push(token)
+    if (model.isEogToken(token.id as Token)) {
+      reason = 'end-of-generation'
+      break
+    }
+    input = [token.id as Token]
+  }
+  batcher.flush()
+  emit({ kind: 'ended', runId, reason, contextUsed: contextUsed(), stats: { ...stats } })
+}
+
+function tokenizePrompt(session: ModelSession, prompt: string): Token[] {
+  const tokens = session.model.tokenize(prompt, true)
+  const bos = session.model.tokens.bos
+  if (session.model.tokens.shouldPrependBosToken && bos !== null && tokens[0] !== bos) {
+    return [bos, ...tokens]
+  }
+  if (tokens.length === 0) {
+    throw new AppFailure({ code: 'invalid-request', message: 'The prompt produced no tokens.' })
+  }
+  return tokens
+}
+
+/**
+ * Keeps the evaluated prefix the new prompt shares with what the sequence holds, so a re-run
+ * only evaluates what changed. At least the last prompt token is evaluated again: its logits
+ * give the first generated token.
+ */
+async function reusePrefix(session: ModelSession, prompt: Token[]): Promise<number> {
+  const { sequence } = session
+  const held = sequence.contextTokens
+  let shared = 0
+  const limit = Math.min(held.length, prompt.length - 1)
+  while (shared < limit && held[shared] === prompt[shared]) shared++
+  if (shared < sequence.nextTokenIndex) {
+    await sequence.eraseContextTokenRanges([{ start: shared, end: sequence.nextTokenIndex }])
+  }
+  return shared
+}
+
+function failOnShift(): never {
+  // We stop at a full context ourselves; a silent shift would corrupt what we show.
+  throw new AppFailure({ code: 'internal', message: 'The context overflowed unexpectedly.' })
+}

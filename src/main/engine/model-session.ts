@@ -1,0 +1,69 @@
+import { basename } from 'node:path'
+import type { LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp'
+import type { ModelInfo } from '../../shared/contract'
+import { AppFailure } from '../../shared/errors'
+import type { LlamaRuntime } from './llama-runtime'
+import { preflightModelFile } from './model-preflight'
+
+const defaultContextCap = 4096
+
+/** A loaded model with the one context and sequence that generation runs on. */
+export interface ModelSession {
+  info: ModelInfo
+  model: LlamaModel
+  context: LlamaContext
+  sequence: LlamaContextSequence
+  dispose(): Promise<void>
+}
+
+export async function openModelSession(
+  runtime: LlamaRuntime,
+  path: string,
+  options: { contextSize: number; isDemo: boolean },
+): Promise<ModelSession> {
+  const file = await preflightModelFile(path)
+  let model: LlamaModel
+  try {
+    model = await runtime.llama.loadModel({ modelPath: path })
+  } catch (error) {
+    throw new AppFailure({
+      code: 'model-load-failed',
+      message: `llama.cpp could not load ${basename(path)}: ${error instanceof Error ? error.message : String(error)}`,
+      hint: 'The file may be damaged or use an architecture this llama.cpp build does not support.',
+    })
+  }
+  try {
+    const trained = model.trainContextSize
+    const contextSize =
+      options.contextSize > 0 ? options.contextSize : Math.min(trained, defaultContextCap)
+    const context = await model.createContext({ contextSize, sequences: 1 })
+    const sequence = context.getSequence()
+    const info: ModelInfo = {
+      name: file.name ?? basename(path).replace(/\.gguf$/i, ''),
+      fileName: basename(path),
+      sizeBytes: file.sizeBytes,
+      architecture: file.architecture,
+      vocabSize: file.vocabSize,
+      trainedContextSize: trained,
+      contextSize: context.contextSize,
+      isDemo: options.isDemo,
+    }
+    return {
+      info,
+      model,
+      context,
+      sequence,
+      async dispose() {
+        await context.dispose()
+        await model.dispose()
+      },
+    }
+  } catch (error) {
+    await model.dispose()
+    throw new AppFailure({
+      code: 'model-load-failed',
+      message: `Could not create a context for ${basename(path)}: ${error instanceof Error ? error.message : String(error)}`,
+      hint: 'Try a smaller context size; the machine may not have enough memory.',
+    })
+  }
+}

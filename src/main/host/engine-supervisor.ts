@@ -1,0 +1,158 @@
+import type { EngineEvents, EngineService, EngineStatus } from '../../shared/contract'
+import { AppFailure, type AppError } from '../../shared/errors'
+import type { LoadModelRequest } from '../../shared/schemas'
+import { connectEngine, type EngineClient, type MessageChannelLike } from '../../shared/rpc'
+
+/** A running engine process, however it was started (utilityProcess or child_process). */
+export interface EngineProcess {
+  channel: MessageChannelLike
+  onExit(listener: (description: string) => void): void
+  kill(): void
+}
+
+export type EngineLauncher = () => EngineProcess
+
+const crashError: AppError = {
+  code: 'engine-crashed',
+  message: 'The engine process stopped unexpectedly.',
+  hint: 'Tokenscope restarted it and reloaded your model. If it keeps happening, the model file may be damaged.',
+}
+const maxRestartsPerMinute = 5
+
+/**
+ * Keeps one engine process alive for the host. When it dies it tells clients (status
+ * `crashed`, a `failed` event for each open run), starts a new one and reloads the last model
+ * that loaded successfully. Holds no domain logic: calls are forwarded as they are.
+ */
+export class EngineSupervisor {
+  private process: EngineProcess | null = null
+  private client: EngineClient | null = null
+  private readonly openRuns = new Set<string>()
+  private lastGoodLoad: LoadModelRequest | null = null
+  private restarts = 0
+  private recentCrashes: number[] = []
+  private stopped = false
+  private status: EngineStatus = {
+    state: 'starting',
+    backend: null,
+    devices: [],
+    model: null,
+    error: null,
+    restarts: 0,
+  }
+
+  constructor(
+    private readonly launch: EngineLauncher,
+    private readonly listeners: EngineEvents,
+  ) {}
+
+  /** The service clients call; survives engine restarts. */
+  readonly service: EngineService = {
+    getStatus: async () => (this.client ? this.call((c) => c.getStatus()) : { ...this.status }),
+    loadModel: async (request) => {
+      const info = await this.call((c) => c.loadModel(request))
+      this.lastGoodLoad = request
+      return info
+    },
+    tokenize: (request) => this.call((c) => c.tokenize(request)),
+    generate: async (request) => {
+      const runId = (request as { runId?: unknown }).runId
+      if (typeof runId === 'string') this.openRuns.add(runId)
+      try {
+        await this.call((c) => c.generate(request))
+      } catch (error) {
+        if (typeof runId === 'string') this.openRuns.delete(runId)
+        throw error
+      }
+    },
+    cancel: (request) => this.call((c) => c.cancel(request)),
+  }
+
+  start(): void {
+    this.stopped = false
+    const child = this.launch()
+    this.process = child
+    this.client = connectEngine(child.channel, {
+      onRunEvent: (event) => {
+        if (event.kind === 'ended' || event.kind === 'failed') this.openRuns.delete(event.runId)
+        this.listeners.onRunEvent(event)
+      },
+      onStatus: (status) => this.publish({ ...status, restarts: this.restarts }),
+    })
+    child.onExit((description) => {
+      if (this.process !== child) return
+      this.handleExit(description)
+    })
+  }
+
+  stop(): void {
+    this.stopped = true
+    this.client?.$close(
+      new AppFailure({ code: 'engine-unavailable', message: 'Tokenscope is shutting down.' }),
+    )
+    this.process?.kill()
+    this.process = null
+    this.client = null
+  }
+
+  /** Ends the current engine the hard way; used by tests and the "restart engine" action. */
+  killEngine(): void {
+    this.process?.kill()
+  }
+
+  private async call<T>(fn: (client: EngineClient) => Promise<T>): Promise<T> {
+    if (!this.client) {
+      throw new AppFailure({
+        code: 'engine-unavailable',
+        message: 'The engine is restarting.',
+        hint: 'Try again in a moment.',
+      })
+    }
+    return fn(this.client)
+  }
+
+  private publish(status: EngineStatus): void {
+    this.status = status
+    this.listeners.onStatus({ ...status })
+  }
+
+  private handleExit(description: string): void {
+    this.client?.$close(new AppFailure(crashError))
+    this.client = null
+    this.process = null
+    if (this.stopped) return
+    for (const runId of this.openRuns) {
+      this.listeners.onRunEvent({ kind: 'failed', runId, error: crashError })
+    }
+    this.openRuns.clear()
+    const now = Date.now()
+    this.recentCrashes = [...this.recentCrashes.filter((t) => now - t < 60_000), now]
+    if (this.recentCrashes.length > maxRestartsPerMinute) {
+      this.publish({
+        ...this.status,
+        state: 'error',
+        error: {
+          code: 'engine-crashed',
+          message: `The engine keeps stopping (${description}); Tokenscope gave up restarting it.`,
+          hint: 'Restart Tokenscope. If a model file caused this, avoid loading it again.',
+        },
+      })
+      return
+    }
+    this.restarts++
+    this.publish({
+      ...this.status,
+      state: 'crashed',
+      model: null,
+      error: crashError,
+      restarts: this.restarts,
+    })
+    this.start()
+    const reload = this.lastGoodLoad
+    if (reload) {
+      void this.service.loadModel(reload).catch(() => {
+        // The engine reports the failure in its status; nothing more to do here.
+      })
+    }
+  }
+}

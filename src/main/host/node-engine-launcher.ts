@@ -1,0 +1,30 @@
+import { fork } from 'node:child_process'
+import type { EngineLauncher } from './engine-supervisor'
+
+/** Starts the engine with Node's child_process (serve mode and tests). */
+export function nodeEngineLauncher(
+  enginePath: string,
+  log: (line: string) => void,
+): EngineLauncher {
+  return () => {
+    const child = fork(enginePath, [], {
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    })
+    log(`engine started (pid ${child.pid ?? '?'})`)
+    return {
+      channel: {
+        post: (message) => {
+          if (child.connected) child.send(message as never)
+        },
+        on: (listener) => child.on('message', listener),
+        off: (listener) => child.off('message', listener),
+      },
+      onExit: (listener) =>
+        child.on('exit', (code, signal) =>
+          listener(signal ? `signal ${signal}` : `exit code ${code}`),
+        ),
+      kill: () => child.kill('SIGKILL'),
+    }
+  }
+}

@@ -1,0 +1,48 @@
+import type { IncomingMessage } from 'node:http'
+
+export const sessionCookie = 'tokenscope_session'
+
+/**
+ * Decides whether a request may reach the app. Only loopback Host names are served (a page on
+ * another site cannot point its own domain at us: DNS rebinding), a cross-site Origin is
+ * refused, and the per-launch token must come in the URL or in the cookie set from it.
+ */
+export function checkRequest(
+  request: IncomingMessage,
+  port: number,
+  token: string,
+): { ok: true; tokenFromUrl: boolean } | { ok: false; status: number; reason: string } {
+  const allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`])
+  const host = request.headers.host ?? ''
+  if (!allowedHosts.has(host)) return { ok: false, status: 421, reason: 'unexpected Host header' }
+  const origin = request.headers.origin
+  if (origin !== undefined && !allowedHosts.has(origin.replace(/^https?:\/\//, ''))) {
+    return { ok: false, status: 403, reason: 'cross-site request' }
+  }
+  const url = new URL(request.url ?? '/', `http://${host}`)
+  const fromUrl = url.searchParams.get('token')
+  if (fromUrl !== null) {
+    return safeEqual(fromUrl, token)
+      ? { ok: true, tokenFromUrl: true }
+      : { ok: false, status: 403, reason: 'wrong access token' }
+  }
+  const cookie = parseCookies(request.headers.cookie ?? '')[sessionCookie]
+  if (cookie !== undefined && safeEqual(cookie, token)) return { ok: true, tokenFromUrl: false }
+  return { ok: false, status: 403, reason: 'missing access token' }
+}
+
+function parseCookies(header: string): Record<string, string> {
+  const cookies: Record<string, string> = {}
+  for (const part of header.split(';')) {
+    const [name, ...rest] = part.trim().split('=')
+    if (name) cookies[name] = rest.join('=')
+  }
+  return cookies
+}
+
+function safeEqual(a: string, b: string): boolean {
+  if (a.length !== b.length) return false
+  let diff = 0
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i)
+  return diff === 0
+}

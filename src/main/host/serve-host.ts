@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { WebSocketServer, type WebSocket } from 'ws'
+import type { EngineEvents } from '../../shared/contract'
+import { jsonCodec, serveEngine, type EngineServer } from '../../shared/rpc'
+import { EngineSupervisor, type EngineLauncher } from './engine-supervisor'
+import { checkRequest, sessionCookie } from './request-guard'
+import { sendStaticFile } from './static-files'
+
+export interface ServeHostOptions {
+  launcher: EngineLauncher
+  rendererDir: string
+  /** 0 picks a free port. */
+  port: number
+  log: (line: string) => void
+}
+
+export interface ServeHost {
+  url: string
+  port: number
+  supervisor: EngineSupervisor
+  close(): Promise<void>
+}
+
+const maxMessageBytes = 4 * 1024 * 1024
+
+/** Browser mode: the built UI over HTTP and the engine contract over a WebSocket, loopback only. */
+export async function startServeHost(options: ServeHostOptions): Promise<ServeHost> {
+  const token = randomBytes(24).toString('base64url')
+  const clients = new Set<EngineServer>()
+  const broadcast: EngineEvents = {
+    onRunEvent: (event) => clients.forEach((c) => void c.onRunEvent(event)),
+    onStatus: (status) => clients.forEach((c) => void c.onStatus(status)),
+  }
+  const supervisor = new EngineSupervisor(options.launcher, broadcast)
+  supervisor.start()
+
+  let port = options.port
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes })
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    const verdict = checkRequest(request, port, token)
+    if (!verdict.ok) {
+      options.log(`refused ${request.method} ${request.url?.split('?')[0]}: ${verdict.reason}`)
+      response.writeHead(verdict.status, { 'Content-Type': 'text/plain; charset=utf-8' })
+      response.end(
+        `Access denied (${verdict.reason}). Open the address that "npm run serve" printed.`,
+      )
+      return
+    }
+    if (verdict.tokenFromUrl) {
+      response.setHeader(
+        'Set-Cookie',
+        `${sessionCookie}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+      )
+    }
+    const pathname = new URL(request.url ?? '/', 'http://localhost').pathname
+    void sendStaticFile(options.rendererDir, pathname, response)
+  })
+
+  server.on('upgrade', (request, socket, head) => {
+    const verdict = checkRequest(request, port, token)
+    const pathname = new URL(request.url ?? '/', 'http://localhost').pathname
+    if (!verdict.ok || pathname !== '/rpc') {
+      socket.end(`HTTP/1.1 ${verdict.ok ? 404 : verdict.status} Refused\r\n\r\n`)
+      return
+    }
+    sockets.handleUpgrade(request, socket, head, (ws) => attachClient(ws))
+  })
+
+  function attachClient(ws: WebSocket) {
+    const listeners = new Set<(message: unknown) => void>()
+    ws.on('message', (data) => listeners.forEach((l) => l(data.toString())))
+    const client = serveEngine(
+      {
+        post: (message) => {
+          if (ws.readyState === ws.OPEN) ws.send(message as string)
+        },
+        on: (listener) => listeners.add(listener),
+        off: (listener) => listeners.delete(listener),
+      },
+      supervisor.service,
+      jsonCodec,
+    )
+    clients.add(client)
+    ws.on('close', () => {
+      clients.delete(client)
+      client.$close()
+    })
+  }
+
+  await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve))
+  port = (server.address() as AddressInfo).port
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    supervisor,
+    async close() {
+      supervisor.stop()
+      sockets.clients.forEach((ws) => ws.terminate())
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}

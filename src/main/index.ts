@@ -1,0 +1,99 @@
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { app, BrowserWindow, ipcMain, shell, type IpcMainEvent } from 'electron'
+import { electronRpcChannel as rpcChannel } from '../shared/bridge'
+import type { EngineEvents } from '../shared/contract'
+import { serveEngine, type EngineServer } from '../shared/rpc'
+import { electronEngineLauncher } from './electron-engine-launcher'
+import { EngineSupervisor } from './host/engine-supervisor'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const resourcesDir = app.isPackaged
+  ? join(process.resourcesPath, 'resources')
+  : join(here, '../../resources')
+
+let window: BrowserWindow | null = null
+let server: EngineServer | null = null
+const events: EngineEvents = {
+  onRunEvent: (event) => void server?.onRunEvent(event),
+  onStatus: (status) => void server?.onStatus(status),
+}
+const supervisor = new EngineSupervisor(
+  electronEngineLauncher(join(here, 'engine.js'), resourcesDir),
+  events,
+)
+
+/** Only our own page may talk to the engine; a navigated-away or embedded frame may not. */
+function isTrustedSender(event: IpcMainEvent): boolean {
+  const url = event.senderFrame?.url ?? ''
+  const devUrl = process.env.ELECTRON_RENDERER_URL
+  return (
+    window !== null &&
+    event.sender === window.webContents &&
+    (url.startsWith('file://') || (devUrl !== undefined && url.startsWith(devUrl)))
+  )
+}
+
+function createWindow(): void {
+  window = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    minWidth: 800,
+    minHeight: 560,
+    title: 'Tokenscope',
+    show: false,
+    webPreferences: {
+      preload: join(here, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+    },
+  })
+  window.once('ready-to-show', () => window?.show())
+  // Links open in the user's browser, never inside the app.
+  window.webContents.setWindowOpenHandler(({ url }) => {
+    void shell.openExternal(url)
+    return { action: 'deny' }
+  })
+  window.webContents.on('will-navigate', (event) => event.preventDefault())
+
+  const target = window.webContents
+  const listeners = new Set<(message: unknown) => void>()
+  const onMessage = (event: IpcMainEvent, message: unknown) => {
+    if (isTrustedSender(event)) listeners.forEach((l) => l(message))
+  }
+  ipcMain.on(rpcChannel, onMessage)
+  server = serveEngine(
+    {
+      post: (message) => {
+        if (!target.isDestroyed()) target.send(rpcChannel, message)
+      },
+      on: (listener) => listeners.add(listener),
+      off: (listener) => listeners.delete(listener),
+    },
+    supervisor.service,
+  )
+  window.on('closed', () => {
+    ipcMain.off(rpcChannel, onMessage)
+    server?.$close()
+    server = null
+    window = null
+  })
+
+  const devUrl = process.env.ELECTRON_RENDERER_URL
+  if (devUrl) void window.loadURL(devUrl)
+  else void window.loadFile(join(here, '../renderer/index.html'))
+}
+
+void app.whenReady().then(() => {
+  supervisor.start()
+  createWindow()
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow()
+  })
+})
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit()
+})
+app.on('before-quit', () => supervisor.stop())

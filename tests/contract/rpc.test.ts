@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest'
+import { createEngineBridge } from '../../src/shared/bridge'
+import type { EngineService, EngineStatus, RunEvent } from '../../src/shared/contract'
+import { AppFailure, toAppError } from '../../src/shared/errors'
+import {
+  createMemoryChannelPair,
+  forwardEngine,
+  jsonCodec,
+  serveEngine,
+  type ChannelCodec,
+  type MessageChannelLike,
+} from '../../src/shared/rpc'
+
+const status: EngineStatus = {
+  state: 'ready',
+  backend: 'cpu',
+  devices: [],
+  model: null,
+  error: null,
+  restarts: 0,
+}
+
+/** A contract implementation that records calls and streams three events per run. */
+function scriptedEngine(push: () => ReturnType<typeof serveEngine>) {
+  const calls: string[] = []
+  const service: EngineService = {
+    getStatus: async () => status,
+    loadModel: async () => {
+      throw new AppFailure({
+        code: 'model-invalid',
+        message: 'not a GGUF',
+        hint: 'pick another file',
+      })
+    },
+    tokenize: async (request) => [{ id: 1, text: request.text }],
+    generate: async (request) => {
+      calls.push(request.runId)
+      const events = push()
+      void events.onRunEvent({
+        kind: 'started',
+        runId: request.runId,
+        prompt: [],
+        contextSize: 8,
+        sampling: request.sampling,
+      })
+      void events.onRunEvent({
+        kind: 'ended',
+        runId: request.runId,
+        reason: 'max-tokens',
+        contextUsed: 1,
+        stats: {
+          promptTokens: 1,
+          reusedPromptTokens: 0,
+          generatedTokens: 0,
+          timeToFirstTokenMs: null,
+          tokensPerSecond: null,
+        },
+      })
+    },
+    cancel: async () => undefined,
+  }
+  return { service, calls }
+}
+
+/** Fails if a JSON codec left anything but text on the wire. */
+function asText(channel: MessageChannelLike, codec: ChannelCodec): MessageChannelLike {
+  if (codec !== jsonCodec) return channel
+  return {
+    ...channel,
+    post: (message) => {
+      expect(typeof message).toBe('string')
+      channel.post(message)
+    },
+  }
+}
+
+const transports: [string, ChannelCodec][] = [
+  ['structured clone (process / Electron IPC)', {}],
+  ['JSON text (WebSocket)', jsonCodec],
+]
+
+describe.each(transports)('engine contract over %s', (_name, codec) => {
+  const connect = () => {
+    const [engineEnd, uiEnd] = createMemoryChannelPair()
+    let server: ReturnType<typeof serveEngine> | null = null
+    const engine = scriptedEngine(() => {
+      if (!server) throw new Error('not served')
+      return server
+    })
+    server = serveEngine(asText(engineEnd, codec), engine.service, codec)
+    const bridge = createEngineBridge(asText(uiEnd, codec), codec)
+    return { bridge, engine }
+  }
+
+  it('round-trips calls and their results', async () => {
+    const { bridge } = connect()
+    expect(await bridge.getStatus()).toEqual(status)
+    expect(await bridge.tokenize({ text: 'hi' })).toEqual([{ id: 1, text: 'hi' }])
+  })
+
+  it('delivers run events in order to every subscriber', async () => {
+    const { bridge, engine } = connect()
+    const seen: RunEvent['kind'][] = []
+    const unsubscribe = bridge.subscribe({ onRunEvent: (event) => seen.push(event.kind) })
+    await bridge.generate({
+      runId: 'r1',
+      prompt: 'x',
+      sampling: { temperature: 0, topK: 0, topP: 1, minP: 0, seed: 1 },
+      maxTokens: 1,
+      topN: 1,
+    })
+    await expect.poll(() => seen).toEqual(['started', 'ended'])
+    expect(engine.calls).toEqual(['r1'])
+    unsubscribe()
+  })
+
+  it('carries readable errors across', async () => {
+    const { bridge } = connect()
+    const error = await bridge.loadModel({ source: { kind: 'demo' } }).catch((e: unknown) => e)
+    expect(toAppError(error)).toEqual({
+      code: 'model-invalid',
+      message: 'not a GGUF',
+      hint: 'pick another file',
+    })
+  })
+
+  it('relays through a host without knowing the methods by name', async () => {
+    const { bridge } = connect()
+    const [hostEnd, uiEnd] = createMemoryChannelPair()
+    serveEngine(
+      hostEnd,
+      forwardEngine(() => bridge),
+      codec,
+    )
+    const relayed = createEngineBridge(uiEnd, codec)
+    expect(await relayed.tokenize({ text: 'relay' })).toEqual([{ id: 1, text: 'relay' }])
+  })
+})

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest'
+import {
+  defaultSampling,
+  describeIssues,
+  generateRequestSchema,
+  loadModelRequestSchema,
+} from '../../src/shared/schemas'
+
+const valid = {
+  runId: 'run-1',
+  prompt: 'Hello',
+  sampling: defaultSampling,
+  maxTokens: 64,
+  topN: 10,
+}
+
+describe('request schemas', () => {
+  it('accepts a well-formed generate request', () => {
+    expect(generateRequestSchema.parse(valid)).toEqual(valid)
+  })
+
+  it.each([
+    [{ sampling: { ...defaultSampling, temperature: 9 } }, 'sampling.temperature'],
+    [{ sampling: { ...defaultSampling, topP: 1.5 } }, 'sampling.topP'],
+    [{ sampling: { ...defaultSampling, topK: -1 } }, 'sampling.topK'],
+    [{ sampling: { ...defaultSampling, seed: 2 ** 40 } }, 'sampling.seed'],
+    [{ maxTokens: 1e9 }, 'maxTokens'],
+    [{ maxTokens: 1.5 }, 'maxTokens'],
+    [{ topN: 500 }, 'topN'],
+    [{ prompt: '' }, 'prompt'],
+    [{ runId: 'a/b' }, 'runId'],
+  ])('rejects %j with a message naming %s', (change, field) => {
+    const result = generateRequestSchema.safeParse({ ...valid, ...change })
+    expect(result.success).toBe(false)
+    if (!result.success) expect(describeIssues(result.error)).toMatch(new RegExp(`^${field}: \\S`))
+  })
+
+  it('fills in defaults for a model load', () => {
+    expect(loadModelRequestSchema.parse({ source: { kind: 'demo' } })).toEqual({
+      source: { kind: 'demo' },
+      contextSize: 0,
+    })
+    expect(loadModelRequestSchema.safeParse({ source: { kind: 'url' } }).success).toBe(false)
+  })
+})
