@@ -48,7 +48,11 @@ export class EngineSupervisor {
 
   /** The service clients call; survives engine restarts. */
   readonly service: EngineService = {
-    getStatus: async () => (this.client ? this.call((c) => c.getStatus()) : { ...this.status }),
+    getStatus: async () => {
+      if (!this.client) return { ...this.status }
+      const status = await this.call((c) => c.getStatus())
+      return { ...status, restarts: this.restarts }
+    },
     loadModel: async (request) => {
       const info = await this.call((c) => c.loadModel(request))
       this.lastGoodLoad = request

@@ -1,0 +1,68 @@
+import { request } from 'node:http'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { WebSocket } from 'ws'
+import { startServe, type ServeProcess } from '../helpers/serve-process'
+
+let serve: ServeProcess
+beforeAll(async () => {
+  serve = await startServe()
+})
+afterAll(() => serve.stop())
+
+function get(path: string, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: serve.port, path, headers }, (res) => {
+      let body = ''
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+function openSocket(query: string, headers: Record<string, string> = {}) {
+  return new Promise<'open' | number>((resolve) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${serve.port}/rpc${query}`, { headers })
+    ws.on('open', () => {
+      ws.close()
+      resolve('open')
+    })
+    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0))
+    ws.on('error', () => resolve(-1))
+  })
+}
+
+describe('serve mode access control', () => {
+  it('serves the app for the printed URL and sets a session cookie', async () => {
+    const res = await get(`/?token=${serve.token}`)
+    expect(res.status).toBe(200)
+    expect(res.body).toContain('<div id="root">')
+    expect(String(res.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/)
+  })
+
+  it('refuses a wrong or missing token', async () => {
+    expect((await get('/?token=wrong')).status).toBe(403)
+    expect((await get('/')).status).toBe(403)
+    expect((await get('/assets/anything.js')).status).toBe(403)
+    expect(await openSocket('?token=wrong')).toBe(403)
+    expect(await openSocket('')).toBe(403)
+  })
+
+  it('accepts the session cookie in place of the token', async () => {
+    expect((await get('/', { Cookie: `tokenscope_session=${serve.token}` })).status).toBe(200)
+  })
+
+  it('refuses a foreign Host header (DNS rebinding) and a foreign Origin', async () => {
+    expect((await get(`/?token=${serve.token}`, { Host: `evil.example:${serve.port}` })).status).toBe(421)
+    expect((await get(`/?token=${serve.token}`, { Origin: 'http://evil.example' })).status).toBe(403)
+    expect(await openSocket(`?token=${serve.token}`, { Origin: 'http://evil.example' })).toBe(403)
+    expect(await openSocket(`?token=${serve.token}`, { Origin: serve.origin })).toBe('open')
+  })
+
+  it('never serves files outside the app', async () => {
+    const res = await get(`/..%2f..%2fpackage.json?token=${serve.token}`)
+    expect([400, 404]).toContain(res.status)
+    expect(res.body).not.toContain('"name": "tokenscope"')
+  })
+})

@@ -1,0 +1,92 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import type { EngineStatus, RunEvent } from '../../src/shared/contract'
+import { EngineSupervisor } from '../../src/main/host/engine-supervisor'
+import { nodeEngineLauncher } from '../../src/main/host/node-engine-launcher'
+import { defaultSampling, type GenerateRequest } from '../../src/shared/schemas'
+
+export const repoRoot = join(import.meta.dirname, '../..')
+export const demoModelPath = join(repoRoot, 'resources/models/tokenscope-demo.gguf')
+const enginePath = join(repoRoot, 'out/main/engine.js')
+
+/** The real engine process under the real supervisor, with every event it sends recorded. */
+export class EngineHarness {
+  readonly events: RunEvent[] = []
+  readonly statuses: EngineStatus[] = []
+  readonly supervisor: EngineSupervisor
+  private runCounter = 0
+
+  constructor() {
+    if (!existsSync(enginePath)) throw new Error('out/main/engine.js is missing: run `npm run build` first')
+    this.supervisor = new EngineSupervisor(nodeEngineLauncher(enginePath, () => undefined), {
+      onRunEvent: (event) => this.events.push(event),
+      onStatus: (status) => this.statuses.push(status),
+    })
+    this.supervisor.start()
+  }
+
+  get engine() {
+    return this.supervisor.service
+  }
+
+  request(change: Partial<GenerateRequest> = {}): GenerateRequest {
+    return {
+      runId: `run-${++this.runCounter}`,
+      prompt: 'A token is',
+      sampling: defaultSampling,
+      maxTokens: 16,
+      topN: 10,
+      ...change,
+    }
+  }
+
+  eventsOf(runId: string): RunEvent[] {
+    return this.events.filter((event) => event.runId === runId)
+  }
+
+  /** Resolves with the run's events once it has ended or failed. */
+  async waitForEnd(runId: string, timeoutMs = 60_000): Promise<RunEvent[]> {
+    const deadline = Date.now() + timeoutMs
+    while (Date.now() < deadline) {
+      const events = this.eventsOf(runId)
+      if (events.some((e) => e.kind === 'ended' || e.kind === 'failed')) return events
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+    throw new Error(`run ${runId} did not end within ${timeoutMs} ms`)
+  }
+
+  async generate(change: Partial<GenerateRequest> = {}) {
+    const request = this.request(change)
+    await this.engine.generate(request)
+    const events = await this.waitForEnd(request.runId)
+    return summarize(events)
+  }
+
+  async waitForStatus(check: (status: EngineStatus) => boolean, timeoutMs = 30_000) {
+    const deadline = Date.now() + timeoutMs
+    while (Date.now() < deadline) {
+      const latest = this.statuses[this.statuses.length - 1]
+      if (latest && check(latest)) return latest
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    throw new Error('the engine status never reached the expected state')
+  }
+
+  stop() {
+    this.supervisor.stop()
+  }
+}
+
+export function summarize(events: RunEvent[]) {
+  const started = events.find((e) => e.kind === 'started')
+  const tokens = events.flatMap((e) => (e.kind === 'tokens' ? e.tokens : []))
+  const last = events[events.length - 1]
+  return {
+    started: started?.kind === 'started' ? started : null,
+    tokens,
+    text: tokens.map((t) => t.text).join(''),
+    ended: last?.kind === 'ended' ? last : null,
+    failed: last?.kind === 'failed' ? last : null,
+    batches: events.filter((e) => e.kind === 'tokens').length,
+  }
+}

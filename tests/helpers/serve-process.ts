@@ -1,0 +1,56 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { join } from 'node:path'
+import { repoRoot } from './engine-harness'
+
+export interface ServeProcess {
+  url: string
+  origin: string
+  port: number
+  token: string
+  /** PIDs of engine processes in start order, read from the host's log. */
+  enginePids: number[]
+  output: () => string
+  stop(): Promise<void>
+}
+
+/** Runs the real `serve` host (as `npm run serve` does after building) and waits for its URL. */
+export async function startServe(): Promise<ServeProcess> {
+  const child: ChildProcess = spawn(process.execPath, [join(repoRoot, 'out/main/serve.js'), '--port', '0'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  const enginePids: number[] = []
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString()
+    for (const match of chunk.toString().matchAll(/engine started \(pid (\d+)\)/g)) enginePids.push(Number(match[1]))
+  })
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve printed no URL:\n${output}`)), 30_000)
+    const check = () => {
+      const match = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(output)
+      if (match?.[1]) {
+        clearTimeout(timer)
+        resolve(match[1])
+      }
+    }
+    child.stdout?.on('data', check)
+    child.on('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)))
+  })
+  const parsed = new URL(url)
+  return {
+    url,
+    origin: parsed.origin,
+    port: Number(parsed.port),
+    token: parsed.searchParams.get('token') ?? '',
+    enginePids,
+    output: () => output,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve()
+        child.once('exit', () => resolve())
+        child.kill('SIGTERM')
+      }),
+  }
+}
