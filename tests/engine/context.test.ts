@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EngineHarness } from '../helpers/engine-harness'
 
 let harness: EngineHarness
-const contextSize = 64
+// llama.cpp pads context sizes to a multiple of 256.
+const contextSize = 256
 
 beforeAll(async () => {
   harness = new EngineHarness()
@@ -15,7 +16,7 @@ const greedy = { temperature: 0, topK: 1, topP: 1, minP: 0, seed: 1 }
 
 describe('the context window', () => {
   it('refuses a prompt longer than the context with the numbers in the message', async () => {
-    const run = await harness.generate({ prompt: 'tokens and probabilities '.repeat(40) })
+    const run = await harness.generate({ prompt: 'tokens and probabilities '.repeat(120) })
     expect(run.started).toBeNull()
     expect(run.failed?.error.code).toBe('prompt-too-long')
     expect(run.failed?.error.message).toMatch(new RegExp(`context holds ${contextSize}`))

@@ -22,7 +22,9 @@ export async function runGeneration(
   const startedAt = performance.now()
   const promptTokens = tokenizePrompt(session, request.prompt)
   const contextSize = sequence.contextSize
-  if (promptTokens.length >= contextSize) {
+  // node-llama-cpp keeps one cell of the context free, so this is what a run can fill.
+  const capacity = contextSize - 1
+  if (promptTokens.length > capacity) {
     throw new AppFailure({
       code: 'prompt-too-long',
       message: `The prompt is ${promptTokens.length} tokens but the context holds ${contextSize}.`,
@@ -54,45 +56,45 @@ export async function runGeneration(
   const { generateNext, wholeVocabulary } = nextTokenRequest(sampling, topN)
 
   let input: Token[] = promptTokens.slice(reused)
-  let reason: StopReason = 'max-tokens'
-  for (let step = 0; step < maxTokens; step++) {
-    if (signal.aborted) {
-      reason = 'cancelled'
-      break
-    }
-    if (sequence.nextTokenIndex + input.length > contextSize) {
-      reason = 'context-full'
-      break
-    }
-    const items = input.map((token, i) =>
-      i === input.length - 1 ? ([token, { generateNext }] as const) : token,
-    )
-    const results = await sequence.controlledEvaluate(items as never, {
-      contextShift: { strategy: () => failOnShift() },
-    })
-    const next = results[results.length - 1]?.next
-    if (!next) throw new Error('llama.cpp returned no result for the last token')
-    const position = sequence.nextTokenIndex
-    const token = sampleStep(model, next, sampling, topN, position, step, wholeVocabulary)
-
-    const now = performance.now()
-    if (stats.generatedTokens === 0) {
-      firstTokenAt = now
-      stats.timeToFirstTokenMs = now - startedAt
-    }
-    stats.generatedTokens++
-    if (stats.generatedTokens > 1) {
-      stats.tokensPerSecond = ((stats.generatedTokens - 1) * 1000) / (now - firstTokenAt)
-    }
-    batcher.push(token)
-    if (model.isEogToken(token.id as Token)) {
-      reason = 'end-of-generation'
-      break
-    }
-    input = [token.id as Token]
+  let reason: StopReason
+  try {
+    reason = await generateSteps()
+  } finally {
+    // Whatever was generated reaches the client, also before a failure is reported.
+    batcher.flush()
   }
-  batcher.flush()
   emit({ kind: 'ended', runId, reason, contextUsed: contextUsed(), stats: { ...stats } })
+
+  async function generateSteps(): Promise<StopReason> {
+    for (let step = 0; step < maxTokens; step++) {
+      if (signal.aborted) return 'cancelled'
+      if (sequence.nextTokenIndex + input.length > capacity) return 'context-full'
+      const items = input.map((token, i) =>
+        i === input.length - 1 ? ([token, { generateNext }] as const) : token,
+      )
+      const results = await sequence.controlledEvaluate(items as never, {
+        contextShift: { strategy: () => failOnShift() },
+      })
+      const next = results[results.length - 1]?.next
+      if (!next) throw new Error('llama.cpp returned no result for the last token')
+      const position = sequence.nextTokenIndex
+      const token = sampleStep(model, next, sampling, topN, position, step, wholeVocabulary)
+
+      const now = performance.now()
+      if (stats.generatedTokens === 0) {
+        firstTokenAt = now
+        stats.timeToFirstTokenMs = now - startedAt
+      }
+      stats.generatedTokens++
+      if (stats.generatedTokens > 1) {
+        stats.tokensPerSecond = ((stats.generatedTokens - 1) * 1000) / (now - firstTokenAt)
+      }
+      batcher.push(token)
+      if (model.isEogToken(token.id as Token)) return 'end-of-generation'
+      input = [token.id as Token]
+    }
+    return 'max-tokens'
+  }
 }
 
 function tokenizePrompt(session: ModelSession, prompt: string): Token[] {

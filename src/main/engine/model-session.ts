@@ -6,6 +6,9 @@ import type { LlamaRuntime } from './llama-runtime'
 import { preflightModelFile } from './model-preflight'
 
 const defaultContextCap = 4096
+// Below this size a second thread costs more in synchronisation than it gains in arithmetic, and
+// llama.cpp's spinning workers slow to a crawl when other processes share the cores.
+const singleThreadBelowBytes = 64 * 1024 * 1024
 
 /** A loaded model with the one context and sequence that generation runs on. */
 export interface ModelSession {
@@ -36,7 +39,8 @@ export async function openModelSession(
     const trained = model.trainContextSize
     const contextSize =
       options.contextSize > 0 ? options.contextSize : Math.min(trained, defaultContextCap)
-    const context = await model.createContext({ contextSize, sequences: 1 })
+    const threads = file.sizeBytes < singleThreadBelowBytes ? 1 : undefined
+    const context = await model.createContext({ contextSize, sequences: 1, threads })
     const sequence = context.getSequence()
     const info: ModelInfo = {
       name: file.name ?? basename(path).replace(/\.gguf$/i, ''),
