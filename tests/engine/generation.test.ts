@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { applySamplerChain, type ScoredToken } from '../../src/shared/sampling'
 import type { GeneratedToken } from '../../src/shared/contract'
 import type { SamplingSettings } from '../../src/shared/schemas'
-import { demoModelPath, EngineHarness } from '../helpers/engine-harness'
+import { demoModelPath, EngineHarness, summarize } from '../helpers/engine-harness'
 import { loadOracle } from '../helpers/oracle'
 
 let harness: EngineHarness
@@ -113,5 +113,31 @@ describe('generation on the demo model', () => {
     expect(run.ended?.stats.generatedTokens).toBe(run.tokens.length)
     expect(run.ended?.stats.timeToFirstTokenMs).toBeGreaterThan(0)
     if (run.tokens.length > 1) expect(run.ended?.stats.tokensPerSecond).toBeGreaterThan(0)
+  })
+
+  it('stops on cancel and keeps the partial output', async () => {
+    const request = harness.request({ maxTokens: 8000, sampling: { temperature: 1, topK: 0, topP: 1, minP: 0, seed: 11 } })
+    await harness.engine.generate(request)
+    await expect.poll(() => harness.eventsOf(request.runId).some((e) => e.kind === 'tokens')).toBe(true)
+    await harness.engine.cancel({ runId: request.runId })
+    const run = summarize(await harness.waitForEnd(request.runId))
+    expect(run.ended?.reason).toBe('cancelled')
+    expect(run.tokens.length).toBeGreaterThan(0)
+    expect(run.ended?.stats.generatedTokens).toBe(run.tokens.length)
+  })
+
+  it('stops on an end-of-generation token and reports it as the last token', async () => {
+    const prompt = '<|im_start|>user\nWhat is a token?<|im_end|>\n<|im_start|>assistant\n'
+    const endings = []
+    for (let seed = 1; seed <= 20; seed++) {
+      const run = await harness.generate({ prompt, maxTokens: 300, sampling: { temperature: 1, topK: 0, topP: 1, minP: 0, seed } })
+      endings.push(run)
+    }
+    const stopped = endings.filter((run) => run.ended?.reason === 'end-of-generation')
+    expect(stopped.length).toBeGreaterThan(0)
+    for (const run of stopped) {
+      expect(run.tokens.at(-1)?.text).toMatch(/^<\|(im_end|endoftext)\|>$/)
+      expect(run.tokens.slice(0, -1).some((t) => /^<\|(im_end|endoftext)\|>$/.test(t.text))).toBe(false)
+    }
   })
 })
