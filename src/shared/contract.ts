@@ -75,7 +75,7 @@ export interface RunStats {
 
 export type StopReason = 'end-of-generation' | 'max-tokens' | 'cancelled' | 'context-full'
 
-interface RunEventBase {
+export interface RunEventBase {
   runId: string
 }
 
