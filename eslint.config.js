@@ -25,7 +25,17 @@ export default tseslint.config(
   {
     files: ['src/shared/**/*.ts'],
     rules: forbid(
-      [...nodeModules, 'electron', 'react', 'react-dom', 'node-llama-cpp', 'ws', '**/main/**', '**/renderer/**', '**/preload/**'],
+      [
+        ...nodeModules,
+        'electron',
+        'react',
+        'react-dom',
+        'node-llama-cpp',
+        'ws',
+        '**/main/**',
+        '**/renderer/**',
+        '**/preload/**',
+      ],
       'src/shared must stay runtime-neutral: no node, electron, react or app-layer imports.',
     ),
   },
@@ -43,11 +53,22 @@ export default tseslint.config(
   },
   {
     files: ['src/preload/**/*.ts'],
-    rules: forbid(['**/main/**', '**/renderer/**', 'node-llama-cpp'], 'Preload exposes only the contract client.'),
+    rules: forbid(
+      ['**/main/**', '**/renderer/**', 'node-llama-cpp'],
+      'Preload exposes only the contract client.',
+    ),
   },
   // Engine code is plain Node so that tests can run it without Electron.
   {
-    files: ['src/main/engine/**/*.ts', 'src/main/gguf/**/*.ts', 'src/main/demo-model/**/*.ts', 'src/main/host/**/*.ts'],
-    rules: forbid(['electron', '**/renderer/**'], 'Engine and host code must not import Electron or the renderer.'),
+    files: [
+      'src/main/engine/**/*.ts',
+      'src/main/gguf/**/*.ts',
+      'src/main/demo-model/**/*.ts',
+      'src/main/host/**/*.ts',
+    ],
+    rules: forbid(
+      ['electron', '**/renderer/**'],
+      'Engine and host code must not import Electron or the renderer.',
+    ),
   },
 )

@@ -34,10 +34,14 @@ if (!binary) {
   process.exit(1)
 }
 
-const build = spawnSync(process.execPath, [require.resolve('electron-vite/bin/electron-vite.js'), 'build'], {
-  stdio: 'inherit',
-  cwd: root,
-})
+const build = spawnSync(
+  process.execPath,
+  [require.resolve('electron-vite/bin/electron-vite.js'), 'build'],
+  {
+    stdio: 'inherit',
+    cwd: root,
+  },
+)
 if (build.status !== 0) process.exit(build.status ?? 1)
 const app = spawn(binary, ['.'], { stdio: 'inherit', cwd: root })
 app.on('exit', (code) => process.exit(code ?? 0))

@@ -10,15 +10,17 @@ beforeAll(async () => {
 afterAll(() => serve.stop())
 
 function get(path: string, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: serve.port, path, headers }, (res) => {
-      let body = ''
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
-    })
-    req.on('error', reject)
-    req.end()
-  })
+  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>(
+    (resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: serve.port, path, headers }, (res) => {
+        let body = ''
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
+      })
+      req.on('error', reject)
+      req.end()
+    },
+  )
 }
 
 function openSocket(query: string, headers: Record<string, string> = {}) {
@@ -54,8 +56,12 @@ describe('serve mode access control', () => {
   })
 
   it('refuses a foreign Host header (DNS rebinding) and a foreign Origin', async () => {
-    expect((await get(`/?token=${serve.token}`, { Host: `evil.example:${serve.port}` })).status).toBe(421)
-    expect((await get(`/?token=${serve.token}`, { Origin: 'http://evil.example' })).status).toBe(403)
+    expect(
+      (await get(`/?token=${serve.token}`, { Host: `evil.example:${serve.port}` })).status,
+    ).toBe(421)
+    expect((await get(`/?token=${serve.token}`, { Origin: 'http://evil.example' })).status).toBe(
+      403,
+    )
     expect(await openSocket(`?token=${serve.token}`, { Origin: 'http://evil.example' })).toBe(403)
     expect(await openSocket(`?token=${serve.token}`, { Origin: serve.origin })).toBe('open')
   })

@@ -27,8 +27,12 @@ describe('the context window', () => {
     expect(run.ended?.reason).toBe('context-full')
     const stats = run.ended?.stats
     expect(run.ended?.contextUsed).toBeLessThanOrEqual(contextSize)
-    expect((stats?.promptTokens ?? 0) + (stats?.generatedTokens ?? 0)).toBeGreaterThanOrEqual(contextSize)
-    const used = run.tokens.length ? harness.eventsOf(run.started?.runId ?? '').filter((e) => e.kind === 'tokens') : []
+    expect((stats?.promptTokens ?? 0) + (stats?.generatedTokens ?? 0)).toBeGreaterThanOrEqual(
+      contextSize,
+    )
+    const used = run.tokens.length
+      ? harness.eventsOf(run.started?.runId ?? '').filter((e) => e.kind === 'tokens')
+      : []
     const gauges = used.map((e) => (e.kind === 'tokens' ? e.contextUsed : 0))
     expect(gauges).toEqual([...gauges].sort((a, b) => a - b))
   })

@@ -34,28 +34,41 @@ describe('bad model files', () => {
   ])('%s fails with a clear %s error and the next load works', async (file, code, message) => {
     const error = await harness.engine
       .loadModel({ source: { kind: 'file', path: bad[file] ?? '' } })
-      .then(() => null, (e: unknown) => toAppError(e))
+      .then(
+        () => null,
+        (e: unknown) => toAppError(e),
+      )
     expect(error?.code).toBe(code)
     expect(error?.message).toMatch(message)
     expect(error?.hint).toBeTruthy()
     await expectWorkingEngine()
   })
-
 })
 
 describe('bad requests', () => {
   it('rejects out-of-range settings with a message naming the field', async () => {
     const error = await harness.engine
-      .generate(harness.request({ sampling: { temperature: 99, topK: 0, topP: 1, minP: 0, seed: 1 } }))
-      .then(() => null, (e: unknown) => toAppError(e))
+      .generate(
+        harness.request({ sampling: { temperature: 99, topK: 0, topP: 1, minP: 0, seed: 1 } }),
+      )
+      .then(
+        () => null,
+        (e: unknown) => toAppError(e),
+      )
     expect(error?.code).toBe('invalid-request')
     expect(error?.message).toMatch(/sampling\.temperature/)
   })
 
   it('rejects a second run while one is in progress', async () => {
-    const first = harness.request({ maxTokens: 2000, sampling: { temperature: 1, topK: 0, topP: 1, minP: 0, seed: 9 } })
+    const first = harness.request({
+      maxTokens: 2000,
+      sampling: { temperature: 1, topK: 0, topP: 1, minP: 0, seed: 9 },
+    })
     await harness.engine.generate(first)
-    const error = await harness.engine.generate(harness.request()).then(() => null, (e: unknown) => toAppError(e))
+    const error = await harness.engine.generate(harness.request()).then(
+      () => null,
+      (e: unknown) => toAppError(e),
+    )
     expect(error?.code).toBe('run-busy')
     await harness.engine.cancel({ runId: first.runId })
     await harness.waitForEnd(first.runId)
@@ -64,10 +77,15 @@ describe('bad requests', () => {
 
 describe('a killed engine', () => {
   it('is reported, restarted with the model reloaded, and the run that was streaming fails cleanly', async () => {
-    const request = harness.request({ maxTokens: 8000, sampling: { temperature: 1, topK: 0, topP: 1, minP: 0, seed: 3 } })
+    const request = harness.request({
+      maxTokens: 8000,
+      sampling: { temperature: 1, topK: 0, topP: 1, minP: 0, seed: 3 },
+    })
     const restartsBefore = harness.statuses.at(-1)?.restarts ?? 0
     await harness.engine.generate(request)
-    await expect.poll(() => harness.eventsOf(request.runId).some((e) => e.kind === 'tokens')).toBe(true)
+    await expect
+      .poll(() => harness.eventsOf(request.runId).some((e) => e.kind === 'tokens'))
+      .toBe(true)
     harness.supervisor.killEngine()
 
     const events = await harness.waitForEnd(request.runId)

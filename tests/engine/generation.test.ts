@@ -17,16 +17,24 @@ afterAll(() => harness.stop())
 
 /** The closed-form distribution after `previous`, sorted like the engine's candidates. */
 function oracleCandidates(previous: number): ScoredToken[] {
-  return Array.from(oracle.logits(previous), (logit, id) => ({ id, logit })).sort((a, b) => b.logit - a.logit)
+  return Array.from(oracle.logits(previous), (logit, id) => ({ id, logit })).sort(
+    (a, b) => b.logit - a.logit,
+  )
 }
 
 /** Checks every generated token against the oracle; the demo model only looks at the last token. */
-function expectOracleAgreement(promptLast: number, tokens: GeneratedToken[], sampling: SamplingSettings) {
+function expectOracleAgreement(
+  promptLast: number,
+  tokens: GeneratedToken[],
+  sampling: SamplingSettings,
+) {
   let previous = promptLast
   for (const token of tokens) {
     const probs = oracle.probs(previous)
     for (const alternative of token.alternatives) {
-      expect(Math.abs(alternative.modelProb - (probs[alternative.id] ?? NaN))).toBeLessThanOrEqual(1e-3)
+      expect(Math.abs(alternative.modelProb - (probs[alternative.id] ?? NaN))).toBeLessThanOrEqual(
+        1e-3,
+      )
     }
     expect(Math.abs(token.modelProb - (probs[token.id] ?? NaN))).toBeLessThanOrEqual(1e-3)
     const chain = applySamplerChain(oracleCandidates(previous), sampling)
@@ -57,17 +65,20 @@ const settings: SamplingSettings[] = [
 ]
 
 describe('generation on the demo model', () => {
-  it.each(settings)('reports probabilities equal to the closed-form oracle (%j)', async (sampling) => {
-    for (const prompt of prompts) {
-      const run = await harness.generate({ prompt, sampling, maxTokens: 12, topN: 20 })
-      expect(run.ended).not.toBeNull()
-      const promptTokens = run.started?.prompt ?? []
-      const last = promptTokens[promptTokens.length - 1]
-      if (!last) throw new Error('no prompt tokens')
-      expect(run.tokens.length).toBeGreaterThan(0)
-      expectOracleAgreement(last.id, run.tokens, sampling)
-    }
-  })
+  it.each(settings)(
+    'reports probabilities equal to the closed-form oracle (%j)',
+    async (sampling) => {
+      for (const prompt of prompts) {
+        const run = await harness.generate({ prompt, sampling, maxTokens: 12, topN: 20 })
+        expect(run.ended).not.toBeNull()
+        const promptTokens = run.started?.prompt ?? []
+        const last = promptTokens[promptTokens.length - 1]
+        if (!last) throw new Error('no prompt tokens')
+        expect(run.tokens.length).toBeGreaterThan(0)
+        expectOracleAgreement(last.id, run.tokens, sampling)
+      }
+    },
+  )
 
   it('reports rank, tail mass and alternatives consistently', async () => {
     const run = await harness.generate({ maxTokens: 20, topN: 10 })
@@ -106,7 +117,10 @@ describe('generation on the demo model', () => {
   })
 
   it('streams tokens in batches and reports speed', async () => {
-    const run = await harness.generate({ maxTokens: 200, sampling: { temperature: 0, topK: 1, topP: 1, minP: 0, seed: 1 } })
+    const run = await harness.generate({
+      maxTokens: 200,
+      sampling: { temperature: 0, topK: 1, topP: 1, minP: 0, seed: 1 },
+    })
     expect(run.ended?.reason).toMatch(/max-tokens|end-of-generation/)
     expect(run.batches).toBeGreaterThanOrEqual(1)
     expect(run.batches).toBeLessThanOrEqual(run.tokens.length)
@@ -116,9 +130,14 @@ describe('generation on the demo model', () => {
   })
 
   it('stops on cancel and keeps the partial output', async () => {
-    const request = harness.request({ maxTokens: 8000, sampling: { temperature: 1, topK: 0, topP: 1, minP: 0, seed: 11 } })
+    const request = harness.request({
+      maxTokens: 8000,
+      sampling: { temperature: 1, topK: 0, topP: 1, minP: 0, seed: 11 },
+    })
     await harness.engine.generate(request)
-    await expect.poll(() => harness.eventsOf(request.runId).some((e) => e.kind === 'tokens')).toBe(true)
+    await expect
+      .poll(() => harness.eventsOf(request.runId).some((e) => e.kind === 'tokens'))
+      .toBe(true)
     await harness.engine.cancel({ runId: request.runId })
     const run = summarize(await harness.waitForEnd(request.runId))
     expect(run.ended?.reason).toBe('cancelled')
@@ -130,14 +149,20 @@ describe('generation on the demo model', () => {
     const prompt = '<|im_start|>user\nWhat is a token?<|im_end|>\n<|im_start|>assistant\n'
     const endings = []
     for (let seed = 1; seed <= 20; seed++) {
-      const run = await harness.generate({ prompt, maxTokens: 300, sampling: { temperature: 1, topK: 0, topP: 1, minP: 0, seed } })
+      const run = await harness.generate({
+        prompt,
+        maxTokens: 300,
+        sampling: { temperature: 1, topK: 0, topP: 1, minP: 0, seed },
+      })
       endings.push(run)
     }
     const stopped = endings.filter((run) => run.ended?.reason === 'end-of-generation')
     expect(stopped.length).toBeGreaterThan(0)
     for (const run of stopped) {
       expect(run.tokens.at(-1)?.text).toMatch(/^<\|(im_end|endoftext)\|>$/)
-      expect(run.tokens.slice(0, -1).some((t) => /^<\|(im_end|endoftext)\|>$/.test(t.text))).toBe(false)
+      expect(run.tokens.slice(0, -1).some((t) => /^<\|(im_end|endoftext)\|>$/.test(t.text))).toBe(
+        false,
+      )
     }
   })
 })

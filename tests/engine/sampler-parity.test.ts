@@ -24,7 +24,9 @@ afterAll(() => dispose())
 async function nextStep(prompt: string, generateNext: object) {
   await sequence.clearHistory()
   const tokens = model.tokenize(prompt)
-  const items = tokens.map((token, i) => (i === tokens.length - 1 ? [token, { generateNext }] : token))
+  const items = tokens.map((token, i) =>
+    i === tokens.length - 1 ? [token, { generateNext }] : token,
+  )
   const results = await sequence.controlledEvaluate(items as never)
   const next = results.at(-1)?.next
   if (!next) throw new Error('no result')
@@ -49,13 +51,21 @@ describe('sampler chain parity with llama.cpp', () => {
         .map(([id, logit]) => ({ id, logit }))
         .sort((a, b) => b.logit - a.logit)
       for (const settings of grid) {
-        const theirs = await nextStep(prompt, { token: true, probabilities: true, options: { ...settings, seed: 1 } })
+        const theirs = await nextStep(prompt, {
+          token: true,
+          probabilities: true,
+          options: { ...settings, seed: 1 },
+        })
         const ours = applySamplerChain(candidates, settings)
         if (!ours.complete) throw new Error('whole vocabulary given')
-        const theirKept = [...(theirs.probabilities ?? new Map<Token, number>())].filter(([, p]) => p > 0)
+        const theirKept = [...(theirs.probabilities ?? new Map<Token, number>())].filter(
+          ([, p]) => p > 0,
+        )
         expect(theirKept.map(([id]) => id).sort()).toEqual(ours.kept.map((c) => c.id).sort())
         for (const candidate of ours.kept) {
-          expect(Math.abs(candidate.prob - (theirs.probabilities?.get(candidate.id as Token) ?? NaN))).toBeLessThanOrEqual(1e-4)
+          expect(
+            Math.abs(candidate.prob - (theirs.probabilities?.get(candidate.id as Token) ?? NaN)),
+          ).toBeLessThanOrEqual(1e-4)
         }
       }
     },

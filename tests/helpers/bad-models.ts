@@ -1,7 +1,13 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { concatBytes, encodeGgufHeader, encodeGgufKv, encodeGgufTensorInfo, gguf } from '../../src/main/gguf/writer'
+import {
+  concatBytes,
+  encodeGgufHeader,
+  encodeGgufKv,
+  encodeGgufTensorInfo,
+  gguf,
+} from '../../src/main/gguf/writer'
 import { demoModelPath } from './engine-harness'
 
 /** Files a user might point Tokenscope at by mistake or malice, written to a temp folder. */
@@ -17,7 +23,10 @@ export function writeBadModels(): Record<string, string> {
     'not-a-model.gguf': new TextEncoder().encode('This is a text file, not a model.\n'.repeat(20)),
     'truncated-metadata.gguf': demo.subarray(0, 4096),
     'truncated-tensors.gguf': demo.subarray(0, Math.floor(demo.length * 0.6)),
-    'absurd-counts.gguf': concatBytes(encodeGgufHeader({ tensorCount: 2n ** 62n, kvCount: 2n ** 62n }), new Uint8Array(64)),
+    'absurd-counts.gguf': concatBytes(
+      encodeGgufHeader({ tensorCount: 2n ** 62n, kvCount: 2n ** 62n }),
+      new Uint8Array(64),
+    ),
     'absurd-string-length.gguf': concatBytes(
       encodeGgufHeader({ tensorCount: 0, kvCount: 1 }),
       u64(2n ** 60n),
@@ -27,17 +36,36 @@ export function writeBadModels(): Record<string, string> {
     'absurd-array-length.gguf': concatBytes(
       encodeGgufHeader({ tensorCount: 0, kvCount: 2 }),
       encodeGgufKv({ key: 'general.architecture', value: gguf.string('llama') }),
-      new Uint8Array([...Buffer.from([3, 0, 0, 0, 0, 0, 0, 0]), ...Buffer.from('tok'), 9, 0, 0, 0, 8, 0, 0, 0]),
+      new Uint8Array([
+        ...Buffer.from([3, 0, 0, 0, 0, 0, 0, 0]),
+        ...Buffer.from('tok'),
+        9,
+        0,
+        0,
+        0,
+        8,
+        0,
+        0,
+        0,
+      ]),
       u64(2n ** 40n),
       new Uint8Array(64),
     ),
     'absurd-tensor-size.gguf': concatBytes(
       encodeGgufHeader({ tensorCount: 1, kvCount: 1 }),
       encodeGgufKv({ key: 'general.architecture', value: gguf.string('llama') }),
-      encodeGgufTensorInfo({ name: 'token_embd.weight', dims: [2n ** 31n, 2n ** 31n], ggmlType: 0, offset: 0 }),
+      encodeGgufTensorInfo({
+        name: 'token_embd.weight',
+        dims: [2n ** 31n, 2n ** 31n],
+        ggmlType: 0,
+        offset: 0,
+      }),
       new Uint8Array(256),
     ),
-    'wrong-version.gguf': concatBytes(encodeGgufHeader({ version: 99, tensorCount: 0, kvCount: 0 }), new Uint8Array(64)),
+    'wrong-version.gguf': concatBytes(
+      encodeGgufHeader({ version: 99, tensorCount: 0, kvCount: 0 }),
+      new Uint8Array(64),
+    ),
   }
   const paths: Record<string, string> = { 'missing.gguf': join(dir, 'missing.gguf'), folder: dir }
   for (const [name, bytes] of Object.entries(files)) {

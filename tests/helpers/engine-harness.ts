@@ -17,11 +17,15 @@ export class EngineHarness {
   private runCounter = 0
 
   constructor() {
-    if (!existsSync(enginePath)) throw new Error('out/main/engine.js is missing: run `npm run build` first')
-    this.supervisor = new EngineSupervisor(nodeEngineLauncher(enginePath, () => undefined), {
-      onRunEvent: (event) => this.events.push(event),
-      onStatus: (status) => this.statuses.push(status),
-    })
+    if (!existsSync(enginePath))
+      throw new Error('out/main/engine.js is missing: run `npm run build` first')
+    this.supervisor = new EngineSupervisor(
+      nodeEngineLauncher(enginePath, () => undefined),
+      {
+        onRunEvent: (event) => this.events.push(event),
+        onStatus: (status) => this.statuses.push(status),
+      },
+    )
     this.supervisor.start()
   }
 

@@ -15,15 +15,20 @@ export interface ServeProcess {
 
 /** Runs the real `serve` host (as `npm run serve` does after building) and waits for its URL. */
 export async function startServe(): Promise<ServeProcess> {
-  const child: ChildProcess = spawn(process.execPath, [join(repoRoot, 'out/main/serve.js'), '--port', '0'], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [join(repoRoot, 'out/main/serve.js'), '--port', '0'],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   let output = ''
   const enginePids: number[] = []
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString()
-    for (const match of chunk.toString().matchAll(/engine started \(pid (\d+)\)/g)) enginePids.push(Number(match[1]))
+    for (const match of chunk.toString().matchAll(/engine started \(pid (\d+)\)/g))
+      enginePids.push(Number(match[1]))
   })
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
   const url = await new Promise<string>((resolve, reject) => {

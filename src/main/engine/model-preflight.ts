@@ -17,8 +17,10 @@ export interface ModelFileFacts {
  */
 export async function preflightModelFile(path: string): Promise<ModelFileFacts> {
   const name = basename(path)
-  const invalid = (message: string, hint = 'Download the model again, or pick another .gguf file.') =>
-    new AppFailure({ code: 'model-invalid', message: `${name}: ${message}`, hint })
+  const invalid = (
+    message: string,
+    hint = 'Download the model again, or pick another .gguf file.',
+  ) => new AppFailure({ code: 'model-invalid', message: `${name}: ${message}`, hint })
 
   const info = await stat(path).catch(() => null)
   if (!info) {
