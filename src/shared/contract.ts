@@ -67,6 +67,8 @@ export interface RunStats {
   promptTokens: number
   /** Prompt tokens whose evaluation was reused from the previous run. */
   reusedPromptTokens: number
+  /** Tokens llama.cpp evaluated in this run (prompt remainder plus generated tokens). */
+  evaluatedTokens: number
   generatedTokens: number
   timeToFirstTokenMs: number | null
   /** Generation speed, excluding the prompt. */
@@ -84,6 +86,8 @@ export type RunEvent =
   | (RunEventBase & {
       kind: 'started'
       prompt: TokenText[]
+      /** The request's forced tokens, which follow the prompt. */
+      forced: TokenText[]
       contextSize: number
       sampling: SamplingSettings
     })

@@ -49,8 +49,14 @@ export const generateRequestSchema = z.object({
   maxTokens: z.int().min(1).max(limits.maxTokens),
   /** How many alternatives to report for every generated token. */
   topN: z.int().min(1).max(limits.topN),
+  /**
+   * Tokens placed after the prompt as if the model had produced them, e.g. the kept part of a run
+   * plus an alternative the user picked: generation branches from there.
+   */
+  forcedTokens: z.array(z.int().min(0)).max(limits.maxTokens).default([]),
 })
-export type GenerateRequest = z.infer<typeof generateRequestSchema>
+export type GenerateRequest = z.input<typeof generateRequestSchema>
+export type ValidGenerateRequest = z.output<typeof generateRequestSchema>
 
 export const modelSourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('demo') }),

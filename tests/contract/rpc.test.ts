@@ -38,6 +38,7 @@ function scriptedEngine(push: () => ReturnType<typeof serveEngine>) {
       const events = push()
       void events.onRunEvent({
         kind: 'started',
+        forced: [],
         runId: request.runId,
         prompt: [],
         contextSize: 8,
@@ -51,6 +52,7 @@ function scriptedEngine(push: () => ReturnType<typeof serveEngine>) {
         stats: {
           promptTokens: 1,
           reusedPromptTokens: 0,
+          evaluatedTokens: 0,
           generatedTokens: 0,
           timeToFirstTokenMs: null,
           tokensPerSecond: null,

@@ -10,6 +10,7 @@ import {
   cancelRequestSchema,
   generateRequestSchema,
   loadModelRequestSchema,
+  type ValidGenerateRequest,
   tokenizeRequestSchema,
 } from '../../shared/schemas'
 import { runGeneration } from './generation'
@@ -109,7 +110,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
         .map((id) => ({ id, text: model.detokenize([id], true) }))
     },
     async generate(raw) {
-      const request = validate(generateRequestSchema, raw)
+      const request: ValidGenerateRequest = validate(generateRequestSchema, raw)
       const current = requireSession()
       if (activeRun) {
         throw new AppFailure({

@@ -1,7 +1,7 @@
 import type { Token } from 'node-llama-cpp'
 import type { RunEvent, RunStats, StopReason } from '../../shared/contract'
 import { AppFailure } from '../../shared/errors'
-import type { GenerateRequest } from '../../shared/schemas'
+import type { ValidGenerateRequest } from '../../shared/schemas'
 import type { ModelSession } from './model-session'
 import { nextTokenRequest, sampleStep } from './step-reader'
 import { TokenBatcher } from './token-batcher'
@@ -13,14 +13,15 @@ import { TokenBatcher } from './token-batcher'
  */
 export async function runGeneration(
   session: ModelSession,
-  request: GenerateRequest,
+  request: ValidGenerateRequest,
   signal: AbortSignal,
   emit: (event: RunEvent) => void,
 ): Promise<void> {
   const { model, sequence } = session
   const { runId, sampling, topN, maxTokens } = request
   const startedAt = performance.now()
-  const promptTokens = tokenizePrompt(session, request.prompt)
+  const forced = checkForcedTokens(session, request.forcedTokens)
+  const promptTokens = [...tokenizePrompt(session, request.prompt), ...forced]
   const contextSize = sequence.contextSize
   // node-llama-cpp keeps one cell of the context free, so this is what a run can fill.
   const capacity = contextSize - 1
@@ -33,10 +34,16 @@ export async function runGeneration(
   }
 
   const reused = await reusePrefix(session, promptTokens)
+  // node-llama-cpp counts tokens that produce logits as output, the rest as input.
+  const evaluatedSoFar = () =>
+    sequence.tokenMeter.usedInputTokens + sequence.tokenMeter.usedOutputTokens
+  const meterAtStart = evaluatedSoFar()
+  const describe = (id: Token) => ({ id, text: model.detokenize([id], true) })
   emit({
     kind: 'started',
     runId,
-    prompt: promptTokens.map((id) => ({ id, text: model.detokenize([id], true) })),
+    prompt: promptTokens.slice(0, promptTokens.length - forced.length).map(describe),
+    forced: forced.map(describe),
     contextSize,
     sampling,
   })
@@ -44,6 +51,7 @@ export async function runGeneration(
   const stats: RunStats = {
     promptTokens: promptTokens.length,
     reusedPromptTokens: reused,
+    evaluatedTokens: 0,
     generatedTokens: 0,
     timeToFirstTokenMs: null,
     tokensPerSecond: null,
@@ -75,6 +83,7 @@ export async function runGeneration(
       const results = await sequence.controlledEvaluate(items as never, {
         contextShift: { strategy: () => failOnShift() },
       })
+      stats.evaluatedTokens = evaluatedSoFar() - meterAtStart
       const next = results[results.length - 1]?.next
       if (!next) throw new Error('llama.cpp returned no result for the last token')
       const position = sequence.nextTokenIndex
@@ -95,6 +104,18 @@ export async function runGeneration(
     }
     return 'max-tokens'
   }
+}
+
+function checkForcedTokens(session: ModelSession, ids: number[]): Token[] {
+  const vocabSize = session.info.vocabSize
+  const bad = ids.find((id) => vocabSize > 0 && id >= vocabSize)
+  if (bad !== undefined) {
+    throw new AppFailure({
+      code: 'invalid-request',
+      message: `Token ${bad} does not exist in this model (its vocabulary has ${vocabSize} tokens).`,
+    })
+  }
+  return ids as Token[]
 }
 
 function tokenizePrompt(session: ModelSession, prompt: string): Token[] {
