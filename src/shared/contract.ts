@@ -75,6 +75,18 @@ export interface RunStats {
   tokensPerSecond: number | null
 }
 
+/** How the prompt's tokens divide up, for the context gauge. */
+export interface PromptParts {
+  /** Tokens of the system prompt, with its template markup (chat only). */
+  system: number
+  /** All other prompt tokens: earlier turns, the new message, template markup. */
+  history: number
+  /** How many of the oldest messages were left out so the conversation fits. */
+  droppedMessages: number
+  /** The chat template that rendered the prompt, e.g. "ChatML"; null for raw completion. */
+  template: string | null
+}
+
 export type StopReason = 'end-of-generation' | 'max-tokens' | 'cancelled' | 'context-full'
 
 export interface RunEventBase {
@@ -88,6 +100,7 @@ export type RunEvent =
       prompt: TokenText[]
       /** The request's forced tokens, which follow the prompt. */
       forced: TokenText[]
+      parts: PromptParts
       contextSize: number
       sampling: SamplingSettings
     })

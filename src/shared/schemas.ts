@@ -10,6 +10,7 @@ export const limits = {
   promptChars: 400_000,
   pathChars: 4096,
   runIdChars: 64,
+  chatMessages: 2000,
 } as const
 
 const probability = z.number().min(0).max(1)
@@ -41,20 +42,40 @@ export const runIdSchema = z
   .max(limits.runIdChars)
   .regex(/^[A-Za-z0-9_-]+$/, 'a run id uses only letters, digits, - and _')
 
-export const generateRequestSchema = z.object({
-  /** Chosen by the caller so that it can route events that arrive before the call returns. */
-  runId: runIdSchema,
-  prompt: z.string().min(1, 'the prompt is empty').max(limits.promptChars),
-  sampling: samplingSettingsSchema,
-  maxTokens: z.int().min(1).max(limits.maxTokens),
-  /** How many alternatives to report for every generated token. */
-  topN: z.int().min(1).max(limits.topN),
-  /**
-   * Tokens placed after the prompt as if the model had produced them, e.g. the kept part of a run
-   * plus an alternative the user picked: generation branches from there.
-   */
-  forcedTokens: z.array(z.int().min(0)).max(limits.maxTokens).default([]),
+export const chatMessageSchema = z.object({
+  role: z.enum(['user', 'assistant']),
+  content: z.string().max(limits.promptChars),
 })
+export type ChatMessage = z.infer<typeof chatMessageSchema>
+
+export const chatInputSchema = z.object({
+  /** The system prompt; empty for none. */
+  system: z.string().max(limits.promptChars).default(''),
+  messages: z.array(chatMessageSchema).min(1, 'the conversation is empty').max(limits.chatMessages),
+})
+export type ChatInput = z.input<typeof chatInputSchema>
+
+export const generateRequestSchema = z
+  .object({
+    /** Chosen by the caller so that it can route events that arrive before the call returns. */
+    runId: runIdSchema,
+    /** Raw text to continue (Completion). */
+    prompt: z.string().min(1, 'the prompt is empty').max(limits.promptChars).optional(),
+    /** A conversation, rendered with the model's own chat template (Chat). */
+    chat: chatInputSchema.optional(),
+    sampling: samplingSettingsSchema,
+    maxTokens: z.int().min(1).max(limits.maxTokens),
+    /** How many alternatives to report for every generated token. */
+    topN: z.int().min(1).max(limits.topN),
+    /**
+     * Tokens placed after the prompt as if the model had produced them, e.g. the kept part of a
+     * run plus an alternative the user picked: generation branches from there.
+     */
+    forcedTokens: z.array(z.int().min(0)).max(limits.maxTokens).default([]),
+  })
+  .refine((request) => (request.prompt === undefined) !== (request.chat === undefined), {
+    message: 'give either a prompt or a chat, not both',
+  })
 export type GenerateRequest = z.input<typeof generateRequestSchema>
 export type ValidGenerateRequest = z.output<typeof generateRequestSchema>
 

@@ -39,6 +39,7 @@ function scriptedEngine(push: () => ReturnType<typeof serveEngine>) {
       void events.onRunEvent({
         kind: 'started',
         forced: [],
+        parts: { system: 0, history: 0, droppedMessages: 0, template: null },
         runId: request.runId,
         prompt: [],
         contextSize: 8,

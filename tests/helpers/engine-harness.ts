@@ -34,9 +34,10 @@ export class EngineHarness {
   }
 
   request(change: Partial<GenerateRequest> = {}): GenerateRequest {
+    const input = change.chat ? {} : { prompt: 'A token is' }
     return {
       runId: `run-${++this.runCounter}`,
-      prompt: 'A token is',
+      ...input,
       sampling: defaultSampling,
       maxTokens: 16,
       topN: 10,

@@ -3,6 +3,7 @@ import type { RunEvent, RunStats, StopReason } from '../../shared/contract'
 import { AppFailure } from '../../shared/errors'
 import type { ValidGenerateRequest } from '../../shared/schemas'
 import type { ModelSession } from './model-session'
+import { buildPrompt } from './prompt-builder'
 import { nextTokenRequest, sampleStep } from './step-reader'
 import { TokenBatcher } from './token-batcher'
 
@@ -20,11 +21,12 @@ export async function runGeneration(
   const { model, sequence } = session
   const { runId, sampling, topN, maxTokens } = request
   const startedAt = performance.now()
-  const forced = checkForcedTokens(session, request.forcedTokens)
-  const promptTokens = [...tokenizePrompt(session, request.prompt), ...forced]
   const contextSize = sequence.contextSize
   // node-llama-cpp keeps one cell of the context free, so this is what a run can fill.
   const capacity = contextSize - 1
+  const forced = checkForcedTokens(session, request.forcedTokens)
+  const built = buildPrompt(session, request, capacity)
+  const promptTokens = [...built.tokens, ...forced]
   if (promptTokens.length > capacity) {
     throw new AppFailure({
       code: 'prompt-too-long',
@@ -44,6 +46,7 @@ export async function runGeneration(
     runId,
     prompt: promptTokens.slice(0, promptTokens.length - forced.length).map(describe),
     forced: forced.map(describe),
+    parts: built.parts,
     contextSize,
     sampling,
   })
@@ -63,6 +66,7 @@ export async function runGeneration(
   )
   const { generateNext, wholeVocabulary } = nextTokenRequest(sampling, topN)
 
+  const generated: Token[] = []
   let input: Token[] = promptTokens.slice(reused)
   let reason: StopReason
   try {
@@ -99,7 +103,10 @@ export async function runGeneration(
         stats.tokensPerSecond = ((stats.generatedTokens - 1) * 1000) / (now - firstTokenAt)
       }
       batcher.push(token)
-      if (model.isEogToken(token.id as Token)) return 'end-of-generation'
+      generated.push(token.id as Token)
+      if (model.isEogToken(token.id as Token) || endsWithAny(generated, built.stopSequences)) {
+        return 'end-of-generation'
+      }
       input = [token.id as Token]
     }
     return 'max-tokens'
@@ -116,18 +123,6 @@ function checkForcedTokens(session: ModelSession, ids: number[]): Token[] {
     })
   }
   return ids as Token[]
-}
-
-function tokenizePrompt(session: ModelSession, prompt: string): Token[] {
-  const tokens = session.model.tokenize(prompt, true)
-  const bos = session.model.tokens.bos
-  if (session.model.tokens.shouldPrependBosToken && bos !== null && tokens[0] !== bos) {
-    return [bos, ...tokens]
-  }
-  if (tokens.length === 0) {
-    throw new AppFailure({ code: 'invalid-request', message: 'The prompt produced no tokens.' })
-  }
-  return tokens
 }
 
 /**
@@ -150,4 +145,12 @@ async function reusePrefix(session: ModelSession, prompt: Token[]): Promise<numb
 function failOnShift(): never {
   // We stop at a full context ourselves; a silent shift would corrupt what we show.
   throw new AppFailure({ code: 'internal', message: 'The context overflowed unexpectedly.' })
+}
+
+function endsWithAny(tokens: Token[], sequences: Token[][]): boolean {
+  return sequences.some(
+    (sequence) =>
+      sequence.length <= tokens.length &&
+      sequence.every((token, i) => tokens[tokens.length - sequence.length + i] === token),
+  )
 }
