@@ -2,10 +2,11 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow, ipcMain, shell, type IpcMainEvent } from 'electron'
 import { electronRpcChannel as rpcChannel } from '../shared/bridge'
-import type { EngineEvents } from '../shared/contract'
+import type { AppService, EngineEvents } from '../shared/contract'
 import { serveEngine, type EngineServer } from '../shared/rpc'
 import { electronEngineLauncher } from './electron-engine-launcher'
 import { EngineSupervisor } from './host/engine-supervisor'
+import { createSessionStore } from './host/session-store'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const resourcesDir = app.isPackaged
@@ -13,7 +14,7 @@ const resourcesDir = app.isPackaged
   : join(here, '../../resources')
 
 let window: BrowserWindow | null = null
-let server: EngineServer | null = null
+let server: EngineServer<AppService> | null = null
 const events: EngineEvents = {
   onRunEvent: (event) => void server?.onRunEvent(event),
   onStatus: (status) => void server?.onStatus(status),
@@ -22,6 +23,8 @@ const supervisor = new EngineSupervisor(
   electronEngineLauncher(join(here, 'engine.js'), resourcesDir),
   events,
 )
+
+const sessions = createSessionStore({ directory: join(app.getPath('userData'), 'sessions') })
 
 /** Only our own page may talk to the engine; a navigated-away or embedded frame may not. */
 function isTrustedSender(event: IpcMainEvent): boolean {
@@ -71,7 +74,7 @@ function createWindow(): void {
       on: (listener) => listeners.add(listener),
       off: (listener) => listeners.delete(listener),
     },
-    supervisor.service,
+    { ...supervisor.service, ...sessions },
   )
   window.on('closed', () => {
     ipcMain.off(rpcChannel, onMessage)

@@ -1,12 +1,18 @@
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { defaultDataDirectory } from './host/data-directory'
 import { nodeEngineLauncher } from './host/node-engine-launcher'
 import { startServeHost } from './host/serve-host'
 
 // `npm run serve`: the same UI as the desktop app, in any browser on this machine.
 const here = dirname(fileURLToPath(import.meta.url))
-const { values } = parseArgs({ options: { port: { type: 'string', default: '0' } } })
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '0' },
+    'data-dir': { type: 'string', default: defaultDataDirectory() },
+  },
+})
 const port = Number(values.port)
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`--port must be a number from 0 to 65535, got "${values.port}"`)
@@ -17,8 +23,10 @@ const host = await startServeHost({
   launcher: nodeEngineLauncher(join(here, 'engine.js'), log),
   rendererDir: join(here, '../renderer'),
   port,
+  dataDirectory: values['data-dir'],
   log,
 })
+log(`sessions are saved in ${values['data-dir']}`)
 console.log(`Tokenscope is running. Open this address in your browser:\n\n  ${host.url}\n`)
 console.log(
   'The address holds a per-launch access key; it works only on this computer. Ctrl+C stops.',

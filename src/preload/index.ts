@@ -1,5 +1,6 @@
 import { contextBridge, ipcRenderer } from 'electron'
 import { createEngineBridge, electronRpcChannel } from '../shared/bridge'
+import { appMethodNames } from '../shared/contract'
 
 // The page gets the engine contract and nothing else: no ipcRenderer, no Node.
 const bridge = createEngineBridge({
@@ -8,11 +9,6 @@ const bridge = createEngineBridge({
     ipcRenderer.on(electronRpcChannel, (_event, message: unknown) => listener(message)),
 })
 
-contextBridge.exposeInMainWorld('tokenscope', {
-  getStatus: bridge.getStatus,
-  loadModel: bridge.loadModel,
-  tokenize: bridge.tokenize,
-  generate: bridge.generate,
-  cancel: bridge.cancel,
-  subscribe: bridge.subscribe,
-})
+// Only the contract's methods are copied over: `close` and the RPC internals stay here.
+const exposed = Object.fromEntries(appMethodNames.map((name) => [name, bridge[name]]))
+contextBridge.exposeInMainWorld('tokenscope', { ...exposed, subscribe: bridge.subscribe })

@@ -1,11 +1,11 @@
-import { engineMethodNames, type EngineEvents, type EngineService } from './contract'
+import { appMethodNames, type AppService, type EngineEvents } from './contract'
 import { connectEngine, type ChannelCodec, type MessageChannelLike } from './rpc'
 
 /** The Electron IPC channel that carries the contract between preload and main. */
 export const electronRpcChannel = 'tokenscope:rpc'
 
-/** What the UI holds: the engine's methods plus a way to listen to its events. */
-export interface EngineBridge extends EngineService {
+/** What the UI holds: the host's methods plus a way to listen to the engine's events. */
+export interface EngineBridge extends AppService {
   /** Adds listeners; returns a function that removes them. */
   subscribe(listeners: Partial<EngineEvents>): () => void
 }
@@ -16,7 +16,7 @@ export function createEngineBridge(
   codec: ChannelCodec = {},
 ): EngineBridge & { close(error?: Error): void } {
   const listeners = new Set<Partial<EngineEvents>>()
-  const client = connectEngine(
+  const client = connectEngine<AppService>(
     channel,
     {
       onRunEvent: (event) => listeners.forEach((l) => l.onRunEvent?.(event)),
@@ -25,11 +25,11 @@ export function createEngineBridge(
     codec,
   )
   const methods = Object.fromEntries(
-    engineMethodNames.map((name) => [
+    appMethodNames.map((name) => [
       name,
       (...args: unknown[]) => (client[name] as (...a: unknown[]) => Promise<unknown>)(...args),
     ]),
-  ) as unknown as EngineService
+  ) as unknown as AppService
   return {
     ...methods,
     subscribe(l) {

@@ -1,4 +1,5 @@
 import type { AppError } from './errors'
+import { sessionMethodNames, type SessionService } from './sessions'
 import type {
   CancelRequest,
   GenerateRequest,
@@ -145,6 +146,11 @@ export const engineMethodNames = [
 type MissingMethods = Exclude<keyof EngineService, (typeof engineMethodNames)[number]>
 // Fails to compile when a method is added to EngineService but not to engineMethodNames.
 export const allMethodsListed: MissingMethods extends never ? true : never = true
+
+/** Everything the UI can ask of its host: the engine's work and the saved sessions. */
+export type AppService = EngineService & SessionService
+
+export const appMethodNames = [...engineMethodNames, ...sessionMethodNames] as const
 
 export const engineEventNames = [
   'onRunEvent',

@@ -1,10 +1,5 @@
 import { createBirpc, type BirpcReturn } from 'birpc'
-import {
-  engineEventNames,
-  engineMethodNames,
-  type EngineEvents,
-  type EngineService,
-} from './contract'
+import { engineEventNames, type EngineEvents, type EngineService } from './contract'
 
 /** Anything that moves messages both ways: process IPC, Electron IPC, a WebSocket, memory. */
 export interface MessageChannelLike {
@@ -47,37 +42,28 @@ function channelOptions(channel: MessageChannelLike, codec: ChannelCodec) {
   }
 }
 
-export type EngineServer = BirpcReturn<EngineEvents, EngineService>
-export type EngineClient = BirpcReturn<EngineService, EngineEvents>
+export type EngineServer<S extends EngineService = EngineService> = BirpcReturn<EngineEvents, S>
+export type EngineClient<S extends EngineService = EngineService> = BirpcReturn<S, EngineEvents>
 
 /** Exposes `service` on `channel`; the returned object pushes events to the other side. */
-export function serveEngine(
+export function serveEngine<S extends EngineService>(
   channel: MessageChannelLike,
-  service: EngineService,
+  service: S,
   codec: ChannelCodec = {},
-): EngineServer {
-  return createBirpc<EngineEvents, EngineService>(service, {
+): EngineServer<S> {
+  return createBirpc<EngineEvents, S>(service, {
     ...channelOptions(channel, codec),
     eventNames: [...engineEventNames],
   })
 }
 
-/** Calls an engine on `channel`; `events` receives what it pushes. */
-export function connectEngine(
+/** Calls an engine (or a host that serves more, `S`) on `channel`; `events` receives its pushes. */
+export function connectEngine<S extends EngineService = EngineService>(
   channel: MessageChannelLike,
   events: EngineEvents,
   codec: ChannelCodec = {},
-): EngineClient {
-  return createBirpc<EngineService, EngineEvents>(events, channelOptions(channel, codec))
-}
-
-/** A service whose every method forwards to `target()`, resolved at call time. */
-export function forwardEngine(target: () => EngineService): EngineService {
-  const entries = engineMethodNames.map((name) => [
-    name,
-    (...args: unknown[]) => (target()[name] as (...a: unknown[]) => Promise<unknown>)(...args),
-  ])
-  return Object.fromEntries(entries) as EngineService
+): EngineClient<S> {
+  return createBirpc<S, EngineEvents>(events, channelOptions(channel, codec))
 }
 
 /** Two connected in-memory ends, for tests and in-process wiring. */

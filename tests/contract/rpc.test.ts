@@ -4,7 +4,6 @@ import type { EngineService, EngineStatus, RunEvent } from '../../src/shared/con
 import { AppFailure, toAppError } from '../../src/shared/errors'
 import {
   createMemoryChannelPair,
-  forwardEngine,
   jsonCodec,
   serveEngine,
   type ChannelCodec,
@@ -125,17 +124,5 @@ describe.each(transports)('engine contract over %s', (_name, codec) => {
       message: 'not a GGUF',
       hint: 'pick another file',
     })
-  })
-
-  it('relays through a host without knowing the methods by name', async () => {
-    const { bridge } = connect()
-    const [hostEnd, uiEnd] = createMemoryChannelPair()
-    serveEngine(
-      hostEnd,
-      forwardEngine(() => bridge),
-      codec,
-    )
-    const relayed = createEngineBridge(uiEnd, codec)
-    expect(await relayed.tokenize({ text: 'relay' })).toEqual([{ id: 1, text: 'relay' }])
   })
 })

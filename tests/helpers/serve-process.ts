@@ -1,9 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { repoRoot } from './engine-harness'
 
 export interface ServeProcess {
   url: string
+  /** A fresh folder for this run's saved sessions. */
+  dataDirectory: string
   origin: string
   port: number
   token: string
@@ -15,14 +19,12 @@ export interface ServeProcess {
 
 /** Runs the real `serve` host (as `npm run serve` does after building) and waits for its URL. */
 export async function startServe(): Promise<ServeProcess> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [join(repoRoot, 'out/main/serve.js'), '--port', '0'],
-    {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  )
+  const dataDirectory = mkdtempSync(join(tmpdir(), 'tokenscope-data-'))
+  const args = [join(repoRoot, 'out/main/serve.js'), '--port', '0', '--data-dir', dataDirectory]
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let output = ''
   const enginePids: number[] = []
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -46,6 +48,7 @@ export async function startServe(): Promise<ServeProcess> {
   const parsed = new URL(url)
   return {
     url,
+    dataDirectory,
     origin: parsed.origin,
     port: Number(parsed.port),
     token: parsed.searchParams.get('token') ?? '',

@@ -2,10 +2,12 @@ import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
-import type { EngineEvents } from '../../shared/contract'
+import { join } from 'node:path'
+import type { AppService, EngineEvents } from '../../shared/contract'
 import { jsonCodec, serveEngine, type EngineServer } from '../../shared/rpc'
 import { EngineSupervisor, type EngineLauncher } from './engine-supervisor'
 import { checkRequest, sessionCookie } from './request-guard'
+import { createSessionStore } from './session-store'
 import { sendStaticFile } from './static-files'
 
 export interface ServeHostOptions {
@@ -13,6 +15,8 @@ export interface ServeHostOptions {
   rendererDir: string
   /** 0 picks a free port. */
   port: number
+  /** Where sessions are saved. */
+  dataDirectory: string
   log: (line: string) => void
 }
 
@@ -28,13 +32,15 @@ const maxMessageBytes = 4 * 1024 * 1024
 /** Browser mode: the built UI over HTTP and the engine contract over a WebSocket, loopback only. */
 export async function startServeHost(options: ServeHostOptions): Promise<ServeHost> {
   const token = randomBytes(24).toString('base64url')
-  const clients = new Set<EngineServer>()
+  const clients = new Set<EngineServer<AppService>>()
   const broadcast: EngineEvents = {
     onRunEvent: (event) => clients.forEach((c) => void c.onRunEvent(event)),
     onStatus: (status) => clients.forEach((c) => void c.onStatus(status)),
   }
   const supervisor = new EngineSupervisor(options.launcher, broadcast)
   supervisor.start()
+  const sessions = createSessionStore({ directory: join(options.dataDirectory, 'sessions') })
+  const service: AppService = { ...supervisor.service, ...sessions }
 
   let port = options.port
   const sockets = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes })
@@ -79,7 +85,7 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
         on: (listener) => listeners.add(listener),
         off: (listener) => listeners.delete(listener),
       },
-      supervisor.service,
+      service,
       jsonCodec,
     )
     clients.add(client)

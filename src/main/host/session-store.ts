@@ -1,0 +1,168 @@
+import { randomBytes } from 'node:crypto'
+import * as fs from 'node:fs/promises'
+import { join } from 'node:path'
+import { AppFailure } from '../../shared/errors'
+import { describeIssues } from '../../shared/schemas'
+import {
+  sessionDocumentSchema,
+  sessionSchemaVersion,
+  type SessionDocument,
+  type SessionService,
+  type SessionSummary,
+  type StorageProblem,
+} from '../../shared/sessions'
+
+/** Upgrades a document from version `from` to `from + 1`. */
+export type Migration = (document: Record<string, unknown>) => Record<string, unknown>
+
+export interface SessionStoreOptions {
+  directory: string
+  /** Keyed by the version they upgrade from. */
+  migrations?: Record<number, Migration>
+  /** The file-system calls that write; replaceable so tests can fail them midway. */
+  io?: Pick<typeof fs, 'writeFile' | 'rename'>
+}
+
+const idPattern = /^[A-Za-z0-9_-]{1,64}$/
+
+/**
+ * Sessions as one JSON file each. Writes go to a temporary file that is then renamed over the
+ * old one, so a crash mid-write leaves the previous version. A file that cannot be read is moved
+ * to `corrupt/` and reported, never silently emptied; a file from a newer Tokenscope is left
+ * untouched and refused.
+ */
+export function createSessionStore(options: SessionStoreOptions): SessionService {
+  const { directory, migrations = {} } = options
+  const io = options.io ?? fs
+  const trash = join(directory, 'trash')
+  const corrupt = join(directory, 'corrupt')
+  const problems: StorageProblem[] = []
+  const fileOf = (id: string) => join(directory, `${checkId(id)}.json`)
+
+  async function read(id: string): Promise<SessionDocument> {
+    const file = fileOf(id)
+    const text = await fs.readFile(file, 'utf8').catch(() => {
+      throw new AppFailure({ code: 'invalid-request', message: `There is no session ${id}.` })
+    })
+    let raw: Record<string, unknown>
+    try {
+      raw = JSON.parse(text) as Record<string, unknown>
+    } catch {
+      throw await setAside(file, 'it is not valid JSON')
+    }
+    const version = typeof raw.schemaVersion === 'number' ? raw.schemaVersion : 0
+    if (version > sessionSchemaVersion) {
+      const message = `${id}.json was saved by a newer Tokenscope (format ${version}); this version reads up to ${sessionSchemaVersion}. It was left untouched.`
+      remember({ file: `${id}.json`, kind: 'newer-version', message })
+      throw new AppFailure({
+        code: 'invalid-request',
+        message,
+        hint: 'Update Tokenscope to open it.',
+      })
+    }
+    let migrated = raw
+    for (let v = version; v < sessionSchemaVersion; v++) {
+      const migrate = migrations[v]
+      if (!migrate) throw await setAside(file, `no migration from format ${v}`)
+      migrated = migrate(migrated)
+    }
+    const parsed = sessionDocumentSchema.safeParse(migrated)
+    if (!parsed.success) throw await setAside(file, describeIssues(parsed.error))
+    return parsed.data
+  }
+
+  async function setAside(file: string, reason: string): Promise<AppFailure> {
+    await fs.mkdir(corrupt, { recursive: true })
+    const name = `${Date.now()}-${file.split(/[/\\]/).pop() ?? 'session.json'}`
+    await fs.rename(file, join(corrupt, name)).catch(() => undefined)
+    const message = `A saved session could not be read (${reason}). It was moved to ${join(corrupt, name)}.`
+    remember({ file: name, kind: 'corrupt', message })
+    return new AppFailure({
+      code: 'invalid-request',
+      message,
+      hint: 'Your other sessions are not affected.',
+    })
+  }
+
+  function remember(problem: StorageProblem) {
+    if (!problems.some((p) => p.message === problem.message)) problems.push(problem)
+  }
+
+  async function writeAtomically(file: string, text: string) {
+    const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`
+    try {
+      await io.writeFile(temporary, text, { encoding: 'utf8', flush: true })
+      await io.rename(temporary, file)
+    } catch (error) {
+      await fs.rm(temporary, { force: true })
+      throw new AppFailure({
+        code: 'internal',
+        message: `The session could not be saved: ${error instanceof Error ? error.message : String(error)}`,
+        hint: 'The previous save is intact. Check free disk space and permissions.',
+      })
+    }
+  }
+
+  return {
+    async listSessions() {
+      await fs.mkdir(directory, { recursive: true })
+      const names = (await fs.readdir(directory)).filter((n) => n.endsWith('.json'))
+      const summaries: SessionSummary[] = []
+      for (const name of names) {
+        const document = await read(name.slice(0, -'.json'.length)).catch(() => null)
+        if (document) {
+          const { id, title, kind, updatedAt } = document
+          summaries.push({ id, title, kind, updatedAt })
+        }
+      }
+      return summaries.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
+    },
+    loadSession: ({ id }) => read(id),
+    async saveSession(input) {
+      const parsed = sessionDocumentSchema.safeParse(input)
+      if (!parsed.success) {
+        throw new AppFailure({
+          code: 'invalid-request',
+          message: `Invalid session: ${describeIssues(parsed.error)}`,
+        })
+      }
+      const file = fileOf(parsed.data.id)
+      const existing = await fs.readFile(file, 'utf8').catch(() => null)
+      const existingVersion = existing ? versionOf(existing) : null
+      if (existingVersion !== null && existingVersion > sessionSchemaVersion) {
+        throw new AppFailure({
+          code: 'invalid-request',
+          message: 'This session was saved by a newer Tokenscope; saving over it would lose data.',
+          hint: 'Update Tokenscope, or save the conversation as a new session.',
+        })
+      }
+      await fs.mkdir(directory, { recursive: true })
+      await writeAtomically(file, JSON.stringify(parsed.data))
+    },
+    async deleteSession({ id }) {
+      await fs.mkdir(trash, { recursive: true })
+      await fs.rename(fileOf(id), join(trash, `${checkId(id)}.json`))
+    },
+    async restoreSession({ id }) {
+      await fs.rename(join(trash, `${checkId(id)}.json`), fileOf(id))
+    },
+    async storageProblems() {
+      return [...problems]
+    },
+  }
+}
+
+function versionOf(text: string): number | null {
+  try {
+    const value = (JSON.parse(text) as { schemaVersion?: unknown }).schemaVersion
+    return typeof value === 'number' ? value : null
+  } catch {
+    return null
+  }
+}
+
+function checkId(id: string): string {
+  if (!idPattern.test(id))
+    throw new AppFailure({ code: 'invalid-request', message: `"${id}" is not a session id.` })
+  return id
+}

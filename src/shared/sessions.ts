@@ -1,0 +1,100 @@
+import { z } from 'zod'
+import { samplingSettingsSchema, limits } from './schemas'
+
+/** The version written by this build. Older files are migrated on load; newer ones are refused. */
+export const sessionSchemaVersion = 1
+
+const tokenTextSchema = z.object({ id: z.int().min(0), text: z.string() })
+const candidateSchema = tokenTextSchema.extend({
+  logit: z.number(),
+  modelProb: z.number().min(0).max(1),
+  samplingProb: z.number().min(0).max(1),
+})
+const generatedTokenSchema = candidateSchema.extend({
+  position: z.int().min(0),
+  rank: z.int().min(1),
+  entropyBits: z.number().min(0),
+  alternatives: z.array(candidateSchema).max(limits.topN),
+  tailMass: z.number().min(0).max(1),
+})
+
+const runRecordSchema = z.object({
+  prompt: z.array(tokenTextSchema),
+  tokens: z.array(generatedTokenSchema),
+  stopReason: z.enum(['end-of-generation', 'max-tokens', 'cancelled', 'context-full', 'failed']),
+  sampling: samplingSettingsSchema,
+  tokensPerSecond: z.number().nullable(),
+  timeToFirstTokenMs: z.number().nullable(),
+})
+
+export const sessionNodeSchema = z.object({
+  id: z.string().min(1).max(64),
+  parentId: z.string().min(1).max(64).nullable(),
+  /** `prompt` and `completion` belong to Completion sessions; `user` and `assistant` to Chat. */
+  role: z.enum(['user', 'assistant', 'prompt', 'completion']),
+  text: z.string().max(limits.promptChars * 4),
+  /** What the engine reported while producing this text, token by token. */
+  run: runRecordSchema.nullable(),
+  createdAt: z.iso.datetime(),
+})
+
+export const sessionDocumentSchema = z.object({
+  schemaVersion: z.literal(sessionSchemaVersion),
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a session id uses only letters, digits, - and _'),
+  title: z.string().max(200),
+  kind: z.enum(['chat', 'completion']),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  system: z.string().max(limits.promptChars),
+  model: z
+    .object({ name: z.string(), fileName: z.string(), sha256: z.string().nullable() })
+    .nullable(),
+  settings: z.object({
+    sampling: samplingSettingsSchema,
+    maxTokens: z.int().min(1).max(limits.maxTokens),
+    topN: z.int().min(1).max(limits.topN),
+  }),
+  nodes: z.array(sessionNodeSchema).max(100_000),
+  /** The node whose path from the root is the branch on screen. */
+  currentLeafId: z.string().nullable(),
+})
+
+export type SessionNode = z.infer<typeof sessionNodeSchema>
+export type SessionDocument = z.infer<typeof sessionDocumentSchema>
+
+export interface SessionSummary {
+  id: string
+  title: string
+  kind: SessionDocument['kind']
+  updatedAt: string
+}
+
+/** A file the store could not use, and what it did about it. */
+export interface StorageProblem {
+  file: string
+  kind: 'corrupt' | 'newer-version'
+  message: string
+}
+
+/** Conversations and completion runs, saved by the host in the user's data folder. */
+export interface SessionService {
+  /** All saved sessions, newest first. */
+  listSessions(): Promise<SessionSummary[]>
+  loadSession(request: { id: string }): Promise<SessionDocument>
+  /** Writes atomically: the previous version stays intact if anything fails midway. */
+  saveSession(document: SessionDocument): Promise<void>
+  /** Moves a session to the trash, from where `restoreSession` brings it back. */
+  deleteSession(request: { id: string }): Promise<void>
+  restoreSession(request: { id: string }): Promise<void>
+  /** Files that were moved aside or refused since the app started. */
+  storageProblems(): Promise<StorageProblem[]>
+}
+
+export const sessionMethodNames = [
+  'listSessions',
+  'loadSession',
+  'saveSession',
+  'deleteSession',
+  'restoreSession',
+  'storageProblems',
+] as const satisfies readonly (keyof SessionService)[]
