@@ -20,6 +20,8 @@ export interface ModelInfo {
   /** The context size this load uses. */
   contextSize: number
   isDemo: boolean
+  /** The file's SHA-256, filled in once hashing (in the background, after loading) is done. */
+  sha256: string | null
 }
 
 export type EngineState = 'starting' | 'ready' | 'loading' | 'crashed' | 'error'

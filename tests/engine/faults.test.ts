@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { toAppError } from '../../src/shared/errors'
 import { writeBadModels } from '../helpers/bad-models'
-import { EngineHarness } from '../helpers/engine-harness'
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { demoModelPath, EngineHarness } from '../helpers/engine-harness'
 
 let harness: EngineHarness
 let bad: Record<string, string>
@@ -42,6 +44,15 @@ describe('bad model files', () => {
     expect(error?.message).toMatch(message)
     expect(error?.hint).toBeTruthy()
     await expectWorkingEngine()
+  })
+})
+
+describe('the loaded model', () => {
+  it('is identified by the SHA-256 of its file once hashing finishes', async () => {
+    const expected = createHash('sha256').update(readFileSync(demoModelPath)).digest('hex')
+    await harness.engine.loadModel({ source: { kind: 'demo' } })
+    const status = await harness.waitForStatus((s) => s.model?.sha256 != null)
+    expect(status.model?.sha256).toBe(expected)
   })
 })
 

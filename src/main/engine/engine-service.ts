@@ -16,6 +16,7 @@ import {
 import { runGeneration } from './generation'
 import { startLlamaRuntime, type LlamaRuntime } from './llama-runtime'
 import { openModelSession, type ModelSession } from './model-session'
+import { hashFile } from './hash-file'
 import { validate } from './validate'
 
 export interface EngineServiceOptions {
@@ -73,9 +74,19 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
       const previous = session
       session = null
       await previous?.dispose()
-      session = await openModelSession(r, path, { contextSize: request.contextSize, isDemo })
-      publish({ state: 'ready', model: session.info })
-      return session.info
+      const opened = await openModelSession(r, path, { contextSize: request.contextSize, isDemo })
+      session = opened
+      publish({ state: 'ready', model: opened.info })
+      // Exports name the exact model file; hashing gigabytes must not delay the first run.
+      void hashFile(path).then(
+        (sha256) => {
+          if (session !== opened) return
+          opened.info.sha256 = sha256
+          publish({ model: { ...opened.info } })
+        },
+        () => undefined,
+      )
+      return opened.info
     } catch (error) {
       publish({ state: 'ready', model: null, error: toAppError(error) })
       throw error

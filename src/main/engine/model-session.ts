@@ -51,6 +51,7 @@ export async function openModelSession(
       trainedContextSize: trained,
       contextSize: context.contextSize,
       isDemo: options.isDemo,
+      sha256: null,
     }
     return {
       info,

@@ -1,0 +1,90 @@
+import { describeIssues } from './schemas'
+import { sessionDocumentSchema, type SessionDocument, type SessionNode } from './sessions'
+
+/** The nodes from the root to `leafId`: the branch the user is looking at. */
+export function activePath(
+  document: SessionDocument,
+  leafId = document.currentLeafId,
+): SessionNode[] {
+  const byId = new Map(document.nodes.map((node) => [node.id, node]))
+  const path: SessionNode[] = []
+  const seen = new Set<string>()
+  for (
+    let node = leafId ? byId.get(leafId) : undefined;
+    node;
+    node = node.parentId ? byId.get(node.parentId) : undefined
+  ) {
+    if (seen.has(node.id)) break
+    seen.add(node.id)
+    path.unshift(node)
+  }
+  return path
+}
+
+/** The whole session, every branch and every token's numbers, as pretty JSON. */
+export function sessionToJson(document: SessionDocument): string {
+  return `${JSON.stringify(document, null, 2)}\n`
+}
+
+/** Reads an exported session back, or explains why it cannot. */
+export function sessionFromJson(
+  text: string,
+): { ok: true; document: SessionDocument } | { ok: false; message: string } {
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch {
+    return {
+      ok: false,
+      message: 'The file is not JSON. Choose a session exported from Tokenscope.',
+    }
+  }
+  const parsed = sessionDocumentSchema.safeParse(raw)
+  if (!parsed.success)
+    return {
+      ok: false,
+      message: `This is not a Tokenscope session: ${describeIssues(parsed.error)}`,
+    }
+  return { ok: true, document: parsed.data }
+}
+
+const roleTitles: Record<SessionNode['role'], string> = {
+  user: 'User',
+  assistant: 'Assistant',
+  prompt: 'Prompt',
+  completion: 'Completion',
+}
+
+/** The visible branch as Markdown, with each generated token's probability in a table. */
+export function sessionToMarkdown(document: SessionDocument): string {
+  const { sampling, maxTokens } = document.settings
+  const lines = [
+    `# ${document.title || 'Untitled session'}`,
+    '',
+    `- Model: ${document.model ? `${document.model.name} (\`${document.model.fileName}\`)` : 'none'}`,
+    `- Sampling: temperature ${sampling.temperature}, top-k ${sampling.topK}, top-p ${sampling.topP}, min-p ${sampling.minP}, seed ${sampling.seed}, max tokens ${maxTokens}`,
+    `- Saved: ${document.updatedAt}`,
+    '',
+  ]
+  if (document.system) lines.push('## System', '', document.system, '')
+  for (const node of activePath(document)) {
+    lines.push(`## ${roleTitles[node.role]}`, '', node.text, '')
+    if (node.run && node.run.tokens.length > 0) {
+      lines.push(
+        '| # | Token | ID | Model p | Sampling p | Rank |',
+        '|---:|---|---:|---:|---:|---:|',
+      )
+      node.run.tokens.forEach((token, i) => {
+        const text = JSON.stringify(token.text)
+          .slice(1, -1)
+          .replace(/\|/g, '\\|')
+          .replace(/`/g, "'")
+        lines.push(
+          `| ${i + 1} | \`${text}\` | ${token.id} | ${token.modelProb.toFixed(4)} | ${token.samplingProb.toFixed(4)} | ${token.rank} |`,
+        )
+      })
+      lines.push('')
+    }
+  }
+  return lines.join('\n')
+}

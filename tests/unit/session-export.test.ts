@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest'
+import { defaultSampling } from '../../src/shared/schemas'
+import {
+  activePath,
+  sessionFromJson,
+  sessionToJson,
+  sessionToMarkdown,
+} from '../../src/shared/session-export'
+import type { SessionDocument } from '../../src/shared/sessions'
+
+const at = '2026-11-22T10:00:00.000Z'
+const token = (id: number, text: string, p: number) => ({
+  id,
+  text,
+  logit: Math.log(p),
+  modelProb: p,
+  samplingProb: p,
+  position: id,
+  rank: 1,
+  entropyBits: 1.5,
+  alternatives: [{ id, text, logit: Math.log(p), modelProb: p, samplingProb: p }],
+  tailMass: 1 - p,
+})
+const run = (tokens: ReturnType<typeof token>[]) => ({
+  prompt: [{ id: 1, text: 'Hi' }],
+  tokens,
+  stopReason: 'end-of-generation' as const,
+  sampling: defaultSampling,
+  tokensPerSecond: 100,
+  timeToFirstTokenMs: 5,
+})
+
+const document: SessionDocument = {
+  schemaVersion: 1,
+  id: 's1',
+  title: 'Tokens | pipes',
+  kind: 'chat',
+  createdAt: at,
+  updatedAt: at,
+  system: 'Be brief.',
+  model: { name: 'Tokenscope Demo', fileName: 'tokenscope-demo.gguf', sha256: 'abc' },
+  settings: { sampling: defaultSampling, maxTokens: 64, topN: 10 },
+  nodes: [
+    { id: 'u1', parentId: null, role: 'user', text: 'What is a token?', run: null, createdAt: at },
+    {
+      id: 'a1',
+      parentId: 'u1',
+      role: 'assistant',
+      text: 'A piece',
+      run: run([token(5, 'A', 0.5), token(6, ' piece|', 0.25)]),
+      createdAt: at,
+    },
+    { id: 'a2', parentId: 'u1', role: 'assistant', text: 'Other branch', run: null, createdAt: at },
+  ],
+  currentLeafId: 'a1',
+}
+
+describe('session export', () => {
+  it('round-trips through JSON exactly, branches and token numbers included', () => {
+    const back = sessionFromJson(sessionToJson(document))
+    expect(back).toEqual({ ok: true, document })
+  })
+
+  it('explains why a file cannot be imported', () => {
+    expect(sessionFromJson('not json')).toEqual({
+      ok: false,
+      message: expect.stringMatching(/not JSON/),
+    })
+    const wrong = sessionFromJson(JSON.stringify({ ...document, nodes: 'x' }))
+    expect(wrong.ok).toBe(false)
+    if (!wrong.ok) expect(wrong.message).toMatch(/^This is not a Tokenscope session: nodes: /)
+  })
+
+  it('follows the current branch from the root', () => {
+    expect(activePath(document).map((n) => n.id)).toEqual(['u1', 'a1'])
+    expect(activePath(document, 'a2').map((n) => n.id)).toEqual(['u1', 'a2'])
+  })
+
+  it('writes the visible branch as Markdown with a token table', () => {
+    const markdown = sessionToMarkdown(document)
+    expect(markdown).toContain('# Tokens | pipes')
+    expect(markdown).toContain('## System\n\nBe brief.')
+    expect(markdown).toContain('## User\n\nWhat is a token?')
+    expect(markdown).toContain('| 2 | ` piece\\|` | 6 | 0.2500 | 0.2500 | 1 |')
+    expect(markdown).not.toContain('Other branch')
+  })
+})
