@@ -2,6 +2,7 @@ import type { AppError } from './errors'
 import { sessionMethodNames, type SessionService } from './sessions'
 import type {
   CancelRequest,
+  GenerateManyRequest,
   GenerateRequest,
   LoadModelRequest,
   SamplingSettings,
@@ -126,6 +127,11 @@ export interface EngineService {
   tokenize(request: TokenizeRequest): Promise<TokenText[]>
   /** Starts generating; progress arrives as RunEvents tagged with `request.runId`. */
   generate(request: GenerateRequest): Promise<void>
+  /**
+   * Starts several runs on one input at once, as parallel sequences of one context (batched
+   * decoding); each run's events carry its own run id.
+   */
+  generateMany(request: GenerateManyRequest): Promise<void>
   /** Stops a run; its partial output is kept and it ends with reason `cancelled`. */
   cancel(request: CancelRequest): Promise<void>
 }
@@ -142,6 +148,7 @@ export const engineMethodNames = [
   'loadModel',
   'tokenize',
   'generate',
+  'generateMany',
   'cancel',
 ] as const satisfies readonly (keyof EngineService)[]
 

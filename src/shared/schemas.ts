@@ -11,6 +11,7 @@ export const limits = {
   pathChars: 4096,
   runIdChars: 64,
   chatMessages: 2000,
+  parallelRuns: 4,
 } as const
 
 const probability = z.number().min(0).max(1)
@@ -55,29 +56,54 @@ export const chatInputSchema = z.object({
 })
 export type ChatInput = z.input<typeof chatInputSchema>
 
+/** What to continue and how much to report: shared by single and parallel runs. */
+const inputShape = {
+  /** Raw text to continue (Completion). */
+  prompt: z.string().min(1, 'the prompt is empty').max(limits.promptChars).optional(),
+  /** A conversation, rendered with the model's own chat template (Chat). */
+  chat: chatInputSchema.optional(),
+  /** How many alternatives to report for every generated token. */
+  topN: z.int().min(1).max(limits.topN),
+  /**
+   * Tokens placed after the prompt as if the model had produced them, e.g. the kept part of a
+   * run plus an alternative the user picked: generation branches from there.
+   */
+  forcedTokens: z.array(z.int().min(0)).max(limits.maxTokens).default([]),
+}
+const oneInput = {
+  check: (request: { prompt?: string; chat?: unknown }) =>
+    (request.prompt === undefined) !== (request.chat === undefined),
+  message: 'give either a prompt or a chat, not both',
+}
+
+const runSettingsShape = {
+  /** Chosen by the caller so that it can route events that arrive before the call returns. */
+  runId: runIdSchema,
+  sampling: samplingSettingsSchema,
+  maxTokens: z.int().min(1).max(limits.maxTokens),
+}
+
 export const generateRequestSchema = z
-  .object({
-    /** Chosen by the caller so that it can route events that arrive before the call returns. */
-    runId: runIdSchema,
-    /** Raw text to continue (Completion). */
-    prompt: z.string().min(1, 'the prompt is empty').max(limits.promptChars).optional(),
-    /** A conversation, rendered with the model's own chat template (Chat). */
-    chat: chatInputSchema.optional(),
-    sampling: samplingSettingsSchema,
-    maxTokens: z.int().min(1).max(limits.maxTokens),
-    /** How many alternatives to report for every generated token. */
-    topN: z.int().min(1).max(limits.topN),
-    /**
-     * Tokens placed after the prompt as if the model had produced them, e.g. the kept part of a
-     * run plus an alternative the user picked: generation branches from there.
-     */
-    forcedTokens: z.array(z.int().min(0)).max(limits.maxTokens).default([]),
-  })
-  .refine((request) => (request.prompt === undefined) !== (request.chat === undefined), {
-    message: 'give either a prompt or a chat, not both',
-  })
+  .object({ ...inputShape, ...runSettingsShape })
+  .refine(oneInput.check, { message: oneInput.message })
 export type GenerateRequest = z.input<typeof generateRequestSchema>
 export type ValidGenerateRequest = z.output<typeof generateRequestSchema>
+
+/** One input, several sampling settings, generated side by side in one batch. */
+export const generateManyRequestSchema = z
+  .object({
+    ...inputShape,
+    runs: z
+      .array(z.object(runSettingsShape))
+      .min(1)
+      .max(limits.parallelRuns)
+      .refine(
+        (runs) => new Set(runs.map((r) => r.runId)).size === runs.length,
+        'run ids must differ',
+      ),
+  })
+  .refine(oneInput.check, { message: oneInput.message })
+export type GenerateManyRequest = z.input<typeof generateManyRequestSchema>
 
 export const modelSourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('demo') }),

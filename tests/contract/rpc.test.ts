@@ -59,6 +59,7 @@ function scriptedEngine(push: () => ReturnType<typeof serveEngine>) {
         },
       })
     },
+    generateMany: async () => undefined,
     cancel: async () => undefined,
   }
   return { service, calls }

@@ -1,3 +1,4 @@
+import type { LlamaContextSequence } from 'node-llama-cpp'
 import type {
   EngineEvents,
   EngineService,
@@ -8,6 +9,7 @@ import type {
 import { AppFailure, toAppError } from '../../shared/errors'
 import {
   cancelRequestSchema,
+  generateManyRequestSchema,
   generateRequestSchema,
   loadModelRequestSchema,
   type ValidGenerateRequest,
@@ -17,6 +19,7 @@ import { runGeneration } from './generation'
 import { startLlamaRuntime, type LlamaRuntime } from './llama-runtime'
 import { openModelSession, type ModelSession } from './model-session'
 import { hashFile } from './hash-file'
+import { RunRegistry } from './run-registry'
 import { validate } from './validate'
 
 export interface EngineServiceOptions {
@@ -25,11 +28,11 @@ export interface EngineServiceOptions {
   events: () => EngineEvents
 }
 
-/** The engine: owns llama.cpp, the loaded model, and the one run that may be in progress. */
+/** The engine: owns llama.cpp, the loaded model, and the runs in progress. */
 export function createEngineService(options: EngineServiceOptions): EngineService {
   let runtime: Promise<LlamaRuntime> | null = null
   let session: ModelSession | null = null
-  let activeRun: { runId: string; abort: AbortController; done: Promise<void> } | null = null
+  const runs = new RunRegistry()
   let loading: Promise<ModelInfo> | null = null
   const status: EngineStatus = {
     state: 'starting',
@@ -66,7 +69,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
   async function load(raw: unknown): Promise<ModelInfo> {
     const request = validate(loadModelRequestSchema, raw)
     const r = await getRuntime()
-    if (activeRun) await cancelRun(activeRun.runId)
+    await runs.cancelAll()
     publish({ state: 'loading', error: null })
     const isDemo = request.source.kind === 'demo'
     const path = request.source.kind === 'demo' ? options.demoModelPath : request.source.path
@@ -93,10 +96,18 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     }
   }
 
-  async function cancelRun(runId: string): Promise<void> {
-    if (activeRun?.runId !== runId) return
-    activeRun.abort.abort()
-    await activeRun.done
+  /** Runs one request on `sequence`, reporting any failure as the run's `failed` event. */
+  function startRun(
+    current: ModelSession,
+    request: ValidGenerateRequest,
+    sequence: LlamaContextSequence,
+  ) {
+    const emit = options.events().onRunEvent
+    runs.start(request.runId, (signal) =>
+      runGeneration(current, request, sequence, signal, emit).catch((error: unknown) =>
+        emit({ kind: 'failed', runId: request.runId, error: toAppError(error) }),
+      ),
+    )
   }
 
   return {
@@ -123,27 +134,22 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     async generate(raw) {
       const request: ValidGenerateRequest = validate(generateRequestSchema, raw)
       const current = requireSession()
-      if (activeRun) {
-        throw new AppFailure({
-          code: 'run-busy',
-          message: 'A run is already in progress.',
-          hint: 'Stop it first, or wait for it to finish.',
-        })
-      }
-      const abort = new AbortController()
-      const emit = options.events().onRunEvent
-      const done = runGeneration(current, request, abort.signal, emit)
-        .catch((error: unknown) =>
-          emit({ kind: 'failed', runId: request.runId, error: toAppError(error) }),
-        )
-        .finally(() => {
-          activeRun = null
-        })
-      activeRun = { runId: request.runId, abort, done }
+      runs.ensureIdle()
+      startRun(current, request, current.sequence)
+    },
+    async generateMany(raw) {
+      const { runs: settings, ...input } = validate(generateManyRequestSchema, raw)
+      const current = requireSession()
+      runs.ensureIdle()
+      const sequences = await current.parallelSequences(settings.length)
+      settings.forEach((run, i) => {
+        const sequence = sequences[i]
+        if (sequence) startRun(current, { ...input, ...run }, sequence)
+      })
     },
     async cancel(raw) {
       const request = validate(cancelRequestSchema, raw)
-      await cancelRun(request.runId)
+      await runs.cancel(request.runId)
     },
   }
 }

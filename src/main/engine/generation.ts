@@ -1,4 +1,4 @@
-import type { Token } from 'node-llama-cpp'
+import type { LlamaContextSequence, Token } from 'node-llama-cpp'
 import type { RunEvent, RunStats, StopReason } from '../../shared/contract'
 import { AppFailure } from '../../shared/errors'
 import type { ValidGenerateRequest } from '../../shared/schemas'
@@ -15,10 +15,11 @@ import { TokenBatcher } from './token-batcher'
 export async function runGeneration(
   session: ModelSession,
   request: ValidGenerateRequest,
+  sequence: LlamaContextSequence,
   signal: AbortSignal,
   emit: (event: RunEvent) => void,
 ): Promise<void> {
-  const { model, sequence } = session
+  const { model } = session
   const { runId, sampling, topN, maxTokens } = request
   const startedAt = performance.now()
   const contextSize = sequence.contextSize
@@ -35,7 +36,7 @@ export async function runGeneration(
     })
   }
 
-  const reused = await reusePrefix(session, promptTokens)
+  const reused = await reusePrefix(sequence, promptTokens)
   // node-llama-cpp counts tokens that produce logits as output, the rest as input.
   const evaluatedSoFar = () =>
     sequence.tokenMeter.usedInputTokens + sequence.tokenMeter.usedOutputTokens
@@ -130,8 +131,7 @@ function checkForcedTokens(session: ModelSession, ids: number[]): Token[] {
  * only evaluates what changed. At least the last prompt token is evaluated again: its logits
  * give the first generated token.
  */
-async function reusePrefix(session: ModelSession, prompt: Token[]): Promise<number> {
-  const { sequence } = session
+async function reusePrefix(sequence: LlamaContextSequence, prompt: Token[]): Promise<number> {
   const held = sequence.contextTokens
   let shared = 0
   const limit = Math.min(held.length, prompt.length - 1)

@@ -2,6 +2,7 @@ import { basename } from 'node:path'
 import type { LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp'
 import type { ModelInfo } from '../../shared/contract'
 import { AppFailure } from '../../shared/errors'
+import { limits } from '../../shared/schemas'
 import type { LlamaRuntime } from './llama-runtime'
 import { preflightModelFile } from './model-preflight'
 
@@ -16,6 +17,11 @@ export interface ModelSession {
   model: LlamaModel
   context: LlamaContext
   sequence: LlamaContextSequence
+  /**
+   * `count` sequences of a second context made for parallel runs on first use, so that users
+   * who never compare never pay for its memory.
+   */
+  parallelSequences(count: number): Promise<LlamaContextSequence[]>
   dispose(): Promise<void>
 }
 
@@ -53,12 +59,27 @@ export async function openModelSession(
       isDemo: options.isDemo,
       sha256: null,
     }
+    let parallel: Promise<LlamaContextSequence[]> | null = null
     return {
       info,
       model,
       context,
       sequence,
+      async parallelSequences(count) {
+        parallel ??= model
+          .createContext({
+            contextSize: context.contextSize,
+            sequences: limits.parallelRuns,
+            threads,
+          })
+          .then((shared) => Array.from({ length: limits.parallelRuns }, () => shared.getSequence()))
+        const sequences = (await parallel).slice(0, count)
+        await Promise.all(sequences.map((s) => s.clearHistory()))
+        return sequences
+      },
       async dispose() {
+        const shared = await parallel?.catch(() => null)
+        await shared?.[0]?.context.dispose()
         await context.dispose()
         await model.dispose()
       },

@@ -59,16 +59,12 @@ export class EngineSupervisor {
       return info
     },
     tokenize: (request) => this.call((c) => c.tokenize(request)),
-    generate: async (request) => {
-      const runId = (request as { runId?: unknown }).runId
-      if (typeof runId === 'string') this.openRuns.add(runId)
-      try {
-        await this.call((c) => c.generate(request))
-      } catch (error) {
-        if (typeof runId === 'string') this.openRuns.delete(runId)
-        throw error
-      }
-    },
+    generate: (request) => this.trackRuns([request.runId], (c) => c.generate(request)),
+    generateMany: (request) =>
+      this.trackRuns(
+        (Array.isArray(request.runs) ? request.runs : []).map((run) => run.runId),
+        (c) => c.generateMany(request),
+      ),
     cancel: (request) => this.call((c) => c.cancel(request)),
   }
 
@@ -102,6 +98,18 @@ export class EngineSupervisor {
   /** Ends the current engine the hard way; used by tests and the "restart engine" action. */
   killEngine(): void {
     this.process?.kill()
+  }
+
+  /** Remembers runs as open so that a crash can end each of them with a `failed` event. */
+  private async trackRuns(runIds: unknown[], start: (client: EngineClient) => Promise<void>) {
+    const ids = runIds.filter((id): id is string => typeof id === 'string')
+    ids.forEach((id) => this.openRuns.add(id))
+    try {
+      await this.call(start)
+    } catch (error) {
+      ids.forEach((id) => this.openRuns.delete(id))
+      throw error
+    }
   }
 
   private async call<T>(fn: (client: EngineClient) => Promise<T>): Promise<T> {
