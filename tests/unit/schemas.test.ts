@@ -16,7 +16,21 @@ const valid = {
 
 describe('request schemas', () => {
   it('accepts a well-formed generate request', () => {
-    expect(generateRequestSchema.parse(valid)).toEqual(valid)
+    expect(generateRequestSchema.parse(valid)).toEqual({ ...valid, forcedTokens: [] })
+  })
+
+  it('takes either a prompt or a chat', () => {
+    const chat = { messages: [{ role: 'user', content: 'Hi' }] }
+    const { prompt: _prompt, ...withoutPrompt } = valid
+    expect(generateRequestSchema.parse({ ...withoutPrompt, chat }).chat).toEqual({
+      system: '',
+      ...chat,
+    })
+    const both = generateRequestSchema.safeParse({ ...valid, chat })
+    expect(both.success).toBe(false)
+    if (!both.success)
+      expect(describeIssues(both.error)).toBe('request: give either a prompt or a chat, not both')
+    expect(generateRequestSchema.safeParse(withoutPrompt).success).toBe(false)
   })
 
   it.each([
