@@ -1,0 +1,125 @@
+import type { GeneratedToken, TokenCandidate } from '../../../shared/contract'
+import { formatPercent } from '../lib/format'
+import { showWhitespace } from '../lib/whitespace'
+import { mutedText } from '../lib/ui'
+
+export interface AlternativesListProps {
+  token: GeneratedToken
+}
+
+const row = 'grid grid-cols-[1rem_minmax(0,6.5rem)_1fr_3rem_3rem] items-center gap-x-2'
+
+/** Bars share one scale, the largest probability shown, so small distributions stay readable. */
+function width(p: number, scale: number): string {
+  return `${p > 0 && scale > 0 ? Math.max((p / scale) * 100, 2) : 0}%`
+}
+
+interface CandidateRowProps {
+  candidate: TokenCandidate
+  rank: number
+  chosen: boolean
+  scale: number
+  testId?: string
+}
+
+function CandidateRow({ candidate, rank, chosen, scale, testId }: CandidateRowProps) {
+  return (
+    <li
+      data-testid={testId ?? 'alternative-row'}
+      data-token-id={candidate.id}
+      data-model-prob={candidate.modelProb}
+      data-sampling-prob={candidate.samplingProb}
+      data-chosen={chosen || undefined}
+      className={`${row} rounded-md px-1.5 py-[3px] text-xs ${
+        chosen
+          ? 'bg-violet-50 ring-1 ring-violet-300 dark:bg-violet-950/60 dark:ring-violet-700'
+          : ''
+      }`}
+    >
+      <span className={`text-[11px] tabular-nums ${mutedText}`}>{rank}</span>
+      <span className="truncate font-mono" title={`Token ${candidate.id}`}>
+        {showWhitespace(candidate.text)}
+        {chosen && <span className="sr-only"> (chosen)</span>}
+      </span>
+      <span
+        aria-hidden="true"
+        className="flex h-2.5 flex-col justify-between overflow-hidden rounded-sm bg-slate-100 dark:bg-slate-800"
+      >
+        <span
+          className="block h-[4px] bg-sky-500"
+          style={{ width: width(candidate.modelProb, scale) }}
+        />
+        <span
+          className="block h-[4px] bg-violet-500"
+          style={{ width: width(candidate.samplingProb, scale) }}
+        />
+      </span>
+      <span className="text-right tabular-nums">{formatPercent(candidate.modelProb)}</span>
+      <span
+        className={`text-right tabular-nums ${candidate.samplingProb > 0 ? '' : mutedText}`}
+        title={candidate.samplingProb > 0 ? undefined : 'Removed by the sampler chain'}
+      >
+        {candidate.samplingProb > 0 ? formatPercent(candidate.samplingProb) : 'cut'}
+      </span>
+    </li>
+  )
+}
+
+/** The model's top candidates at this step, with both probabilities; the chosen one marked. */
+export function AlternativesList({ token }: AlternativesListProps) {
+  const chosenListed = token.alternatives.some((alt) => alt.id === token.id)
+  const scale = Math.max(
+    token.modelProb,
+    token.samplingProb,
+    ...token.alternatives.flatMap((alt) => [alt.modelProb, alt.samplingProb]),
+  )
+  return (
+    <div>
+      <div className={`${row} px-1.5 pb-1 text-[11px] ${mutedText}`}>
+        <span />
+        <h3 className="font-semibold text-slate-700 dark:text-slate-200">
+          Top {token.alternatives.length} candidates
+        </h3>
+        <span />
+        <span className="flex items-center justify-end gap-1">
+          <span aria-hidden="true" className="size-2 rounded-sm bg-sky-500" />
+          model
+        </span>
+        <span className="flex items-center justify-end gap-1">
+          <span aria-hidden="true" className="size-2 rounded-sm bg-violet-500" />
+          sampl.
+        </span>
+      </div>
+      <ol>
+        {token.alternatives.map((alt, i) => (
+          <CandidateRow
+            key={alt.id}
+            candidate={alt}
+            rank={i + 1}
+            chosen={alt.id === token.id}
+            scale={scale}
+          />
+        ))}
+      </ol>
+      {!chosenListed && (
+        <ol
+          aria-label="The chosen token"
+          className="mt-1 border-t border-dashed border-slate-200 pt-1 dark:border-slate-700"
+        >
+          <CandidateRow
+            candidate={token}
+            rank={token.rank}
+            chosen
+            scale={scale}
+            testId="chosen-below-row"
+          />
+        </ol>
+      )}
+      <p className={`mt-1.5 px-1.5 text-[11px] ${mutedText}`}>
+        All other tokens together: {formatPercent(token.tailMass)} model probability.
+        {token.alternatives.some((alt) => alt.samplingProb === 0) &&
+          ' “cut”: removed by the sampler.'}
+      </p>
+    </div>
+  )
+}

@@ -1,0 +1,34 @@
+import { useState } from 'react'
+import { startRun } from '../services/actions'
+import { ContextGauge } from './ContextGauge'
+import { OutputPanel } from './OutputPanel'
+import { PromptEditor } from './PromptEditor'
+import { SamplingPanel } from './SamplingPanel'
+
+/** Raw completion: a prompt, the model's continuation token by token, and the knobs. */
+export function CompletionView() {
+  const [prompt, setPrompt] = useState('')
+  return (
+    <main
+      id="completion"
+      className="grid min-h-0 flex-1 grid-cols-1 gap-4 overflow-y-auto p-4 lg:grid-cols-[minmax(0,1fr)_20rem] lg:overflow-hidden"
+    >
+      <div className="flex min-h-[28rem] flex-col gap-4 lg:min-h-0">
+        <PromptEditor prompt={prompt} onPromptChange={setPrompt} />
+        <OutputPanel
+          onExample={(example) => {
+            setPrompt(example)
+            startRun(example)
+          }}
+        />
+      </div>
+      <aside
+        aria-label="Run settings"
+        className="flex flex-col gap-4 lg:min-h-0 lg:overflow-y-auto"
+      >
+        <ContextGauge />
+        <SamplingPanel />
+      </aside>
+    </main>
+  )
+}

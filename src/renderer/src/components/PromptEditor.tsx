@@ -1,0 +1,85 @@
+import { useStore } from '../hooks/useStore'
+import { startRun, stopRun } from '../services/actions'
+import { formatCount } from '../lib/format'
+import { focusRing, mutedText, primaryButton, secondaryButton } from '../lib/ui'
+import { canGenerate } from '../stores/engine-reducer'
+import { isActive } from '../stores/run-reducer'
+import { engineStore, runStore } from '../stores/stores'
+import { limits } from '../../../shared/schemas'
+import { PlayIcon, StopIcon } from './Icons'
+import { RunStateBadge } from './RunStateBadge'
+
+export interface PromptEditorProps {
+  prompt: string
+  onPromptChange: (prompt: string) => void
+}
+
+const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform)
+const shortcut = isMac ? '⌘ Enter' : 'Ctrl Enter'
+
+export function PromptEditor({ prompt, onPromptChange }: PromptEditorProps) {
+  const running = useStore(runStore, isActive)
+  const stopping = useStore(runStore, (s) => s.stopping)
+  const ready = useStore(engineStore, canGenerate)
+  const canStart = ready && !running && prompt.trim() !== ''
+  const whyNot = !ready
+    ? 'Waiting for the model to load'
+    : prompt.trim() === ''
+      ? 'Type a prompt first'
+      : undefined
+
+  return (
+    <div className="rounded-xl border border-slate-200 bg-white shadow-sm focus-within:border-violet-400 dark:border-slate-800 dark:bg-slate-900 dark:focus-within:border-violet-500">
+      <label htmlFor="prompt" className="sr-only">
+        Prompt
+      </label>
+      <textarea
+        id="prompt"
+        data-testid="prompt-input"
+        value={prompt}
+        maxLength={limits.promptChars}
+        onChange={(event) => onPromptChange(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+            event.preventDefault()
+            if (canStart) startRun(prompt)
+          }
+        }}
+        rows={4}
+        placeholder="Write the beginning of a text; the model continues it…"
+        spellCheck={false}
+        className="block max-h-[40vh] min-h-24 w-full resize-y rounded-t-xl bg-transparent px-4 pt-3 pb-2 font-mono text-sm leading-6 text-slate-900 placeholder:text-slate-400 focus:outline-none dark:text-slate-100 dark:placeholder:text-slate-500"
+      />
+      <div className="flex items-center gap-3 border-t border-slate-100 px-3 py-2 dark:border-slate-800">
+        <button
+          type="button"
+          data-testid="generate-button"
+          className={primaryButton}
+          disabled={!canStart}
+          title={whyNot}
+          onClick={() => startRun(prompt)}
+        >
+          <PlayIcon /> Generate
+          <kbd className="ml-1 rounded bg-white/20 px-1 text-[11px] font-normal">{shortcut}</kbd>
+        </button>
+        {running && (
+          <button
+            type="button"
+            data-testid="stop-button"
+            className={`${secondaryButton} ${focusRing}`}
+            disabled={stopping}
+            onClick={stopRun}
+            title="Stop (Esc)"
+          >
+            <StopIcon className="text-red-600 dark:text-red-400" />{' '}
+            {stopping ? 'Stopping…' : 'Stop'}
+          </button>
+        )}
+        <RunStateBadge />
+        <span className={`ml-auto text-xs tabular-nums ${mutedText}`}>
+          {formatCount(prompt.length)} chars
+        </span>
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,82 @@
+import { useStore } from '../hooks/useStore'
+import { card, cardTitle, ghostButton, mutedText, secondaryButton } from '../lib/ui'
+import { isActive } from '../stores/run-reducer'
+import { fieldFor, readSetting, settingFields, type SettingKey } from '../stores/settings'
+import { runStore, settingsStore } from '../stores/stores'
+import { limits } from '../../../shared/schemas'
+import { DiceIcon } from './Icons'
+import { SettingControl } from './SettingControl'
+
+const testIds: Record<SettingKey, string> = {
+  temperature: 'temperature-input',
+  topK: 'top-k-input',
+  topP: 'top-p-input',
+  minP: 'min-p-input',
+  seed: 'seed-input',
+  maxTokens: 'max-tokens-input',
+}
+
+const set = (key: SettingKey) => (value: number) =>
+  settingsStore.dispatch({ type: 'set', key, value })
+
+function randomSeed(): number {
+  const [value = 0] = crypto.getRandomValues(new Uint32Array(1))
+  return value % (limits.seed + 1)
+}
+
+export function SamplingPanel() {
+  const settings = useStore(settingsStore, (s) => s)
+  const running = useStore(runStore, isActive)
+  return (
+    <section aria-labelledby="sampling-title" className={`${card} px-4 pt-4 pb-2`}>
+      <div className="flex items-center justify-between">
+        <h2 id="sampling-title" className={cardTitle}>
+          Sampling
+        </h2>
+        <button
+          type="button"
+          className={`${ghostButton} -mr-2 text-xs`}
+          onClick={() => settingsStore.dispatch({ type: 'reset' })}
+        >
+          Reset
+        </button>
+      </div>
+      <p className={`mt-1 text-xs ${running ? 'text-violet-700 dark:text-violet-300' : mutedText}`}>
+        {running
+          ? 'Changes apply to the next run.'
+          : 'Applied to the next run, in this order: top-k → top-p → min-p → temperature.'}
+      </p>
+      <div className="mt-1 divide-y divide-slate-100 dark:divide-slate-800">
+        {settingFields
+          .filter((field) => field.key !== 'seed')
+          .map((field) => (
+            <SettingControl
+              key={field.key}
+              field={field}
+              value={readSetting(settings, field.key)}
+              onChange={set(field.key)}
+              testId={testIds[field.key]}
+            />
+          ))}
+        <SettingControl
+          field={fieldFor('seed')}
+          value={settings.sampling.seed}
+          onChange={set('seed')}
+          testId={testIds.seed}
+          slider={false}
+          extra={
+            <button
+              type="button"
+              data-testid="random-seed"
+              className={`${secondaryButton} h-7 px-2 text-xs`}
+              onClick={() => set('seed')(randomSeed())}
+              title="Pick a random seed"
+            >
+              <DiceIcon /> Random
+            </button>
+          }
+        />
+      </div>
+    </section>
+  )
+}

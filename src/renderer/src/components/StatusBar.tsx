@@ -1,0 +1,77 @@
+import type { ReactNode } from 'react'
+import { useStore } from '../hooks/useStore'
+import { formatBytes, formatCount, formatDuration, formatRate } from '../lib/format'
+import { backendLabel, engineStateLabel, type EngineViewState } from '../stores/engine-reducer'
+import { engineStore, runStore } from '../stores/stores'
+
+const linkText = { open: 'Connected', connecting: 'Connecting…', closed: 'Reconnecting…' }
+
+function linkDot(state: EngineViewState): string {
+  if (state.link !== 'open') return 'bg-amber-500'
+  if (state.status?.state === 'crashed' || state.status?.state === 'error') return 'bg-red-500'
+  return 'bg-emerald-500'
+}
+
+function Item({ label, children, title }: { label: string; children: ReactNode; title?: string }) {
+  return (
+    <span className="flex min-w-0 items-center gap-1.5" title={title}>
+      <span className="text-slate-400 dark:text-slate-500">{label}</span>
+      <span className="truncate text-slate-700 dark:text-slate-200">{children}</span>
+    </span>
+  )
+}
+
+export function StatusBar() {
+  const engine = useStore(engineStore, (s) => s)
+  const stats = useStore(runStore, (s) => s.stats)
+  const model = engine.status?.model ?? null
+  const devices = engine.status?.devices ?? []
+  return (
+    <footer
+      data-testid="status-bar"
+      className="flex h-8 shrink-0 items-center gap-5 overflow-hidden border-t border-slate-200 bg-white px-4 text-xs tabular-nums dark:border-slate-800 dark:bg-slate-900"
+    >
+      <span
+        className="flex items-center gap-1.5"
+        data-testid="connection-state"
+        data-state={engine.link}
+      >
+        <span aria-hidden="true" className={`size-2 rounded-full ${linkDot(engine)}`} />
+        <span className="text-slate-700 dark:text-slate-200">{linkText[engine.link]}</span>
+      </span>
+      <span role="status" aria-live="polite" className="flex items-center gap-1.5">
+        <span className="text-slate-400 dark:text-slate-500">Engine</span>
+        <span data-testid="engine-state" className="text-slate-700 dark:text-slate-200">
+          {engineStateLabel(engine)}
+        </span>
+      </span>
+      <Item
+        label="Model"
+        title={
+          model
+            ? `${model.fileName} · ${model.architecture} · ${formatBytes(model.sizeBytes)}`
+            : undefined
+        }
+      >
+        <span data-testid="model-name" data-loaded={model ? true : undefined}>
+          {model ? model.name : engine.status?.state === 'loading' ? 'loading…' : 'none'}
+        </span>
+        {model?.isDemo && (
+          <span className="ml-1.5 rounded bg-violet-100 px-1 py-px text-[10px] font-semibold uppercase text-violet-700 dark:bg-violet-900/60 dark:text-violet-200">
+            demo
+          </span>
+        )}
+      </Item>
+      <Item label="Backend" title={devices.length > 0 ? devices.join(', ') : undefined}>
+        <span data-testid="backend">{backendLabel(engine.status?.backend)}</span>
+      </Item>
+      <span className="ml-auto flex items-center gap-5">
+        <Item label="First token">{formatDuration(stats?.timeToFirstTokenMs)}</Item>
+        <Item label="Speed">
+          <span data-testid="tokens-per-second">{formatRate(stats?.tokensPerSecond)}</span>
+        </Item>
+        <Item label="Generated">{formatCount(stats?.generatedTokens ?? 0)}</Item>
+      </span>
+    </footer>
+  )
+}

@@ -1,0 +1,145 @@
+import { useRef } from 'react'
+import type { GeneratedToken } from '../../../shared/contract'
+import type { SamplingSettings } from '../../../shared/schemas'
+import { useAnchoredPosition } from '../hooks/useAnchoredPosition'
+import { explainProbabilities } from '../lib/explain'
+import { formatPercent, formatProbability } from '../lib/format'
+import { chipClassFor } from '../lib/probability-scale'
+import { ghostButton, mutedText } from '../lib/ui'
+import { showWhitespace } from '../lib/whitespace'
+import { AlternativesList } from './AlternativesList'
+import { CloseIcon, PinIcon } from './Icons'
+
+export interface TokenDetailsProps {
+  token: GeneratedToken
+  index: number
+  sampling: SamplingSettings | null
+  pinned: boolean
+  findAnchor: () => Element | null
+  onClose: () => void
+}
+
+function Fact(props: {
+  label: string
+  value: string
+  raw?: number
+  testId: string
+  hint?: string
+}) {
+  return (
+    <div className="rounded-lg bg-slate-50 px-2.5 py-2 dark:bg-slate-800/60">
+      <dt className={`text-[11px] ${mutedText}`} title={props.hint}>
+        {props.label}
+      </dt>
+      <dd
+        data-testid={props.testId}
+        data-value={props.raw}
+        className="mt-0.5 text-sm font-semibold tabular-nums"
+        title={props.raw !== undefined ? formatProbability(props.raw) : undefined}
+      >
+        {props.value}
+      </dd>
+    </div>
+  )
+}
+
+/** Everything known about one generated token, beside it; hover shows it, a click pins it. */
+export function TokenDetails({
+  token,
+  index,
+  sampling,
+  pinned,
+  findAnchor,
+  onClose,
+}: TokenDetailsProps) {
+  const panelRef = useRef<HTMLDivElement>(null)
+  const placement = useAnchoredPosition(findAnchor, panelRef, index)
+  return (
+    <div
+      ref={panelRef}
+      data-testid="token-details"
+      data-token-index={index}
+      data-pinned={pinned || undefined}
+      role={pinned ? 'dialog' : 'tooltip'}
+      aria-label={`Token details: ${showWhitespace(token.text)}`}
+      style={{
+        left: placement?.left ?? 0,
+        top: placement?.top ?? 0,
+        visibility: placement ? 'visible' : 'hidden',
+      }}
+      className={`fixed z-50 w-[22rem] max-w-[calc(100vw-1rem)] rounded-xl border bg-white p-3 text-slate-900 shadow-xl shadow-slate-900/10 dark:bg-slate-900 dark:text-slate-100 dark:shadow-black/40 ${
+        pinned
+          ? 'pointer-events-auto border-violet-300 dark:border-violet-700'
+          : 'pointer-events-none border-slate-200 dark:border-slate-700'
+      }`}
+    >
+      <div className="flex items-start gap-2">
+        <span
+          className={`rounded-md px-2 py-0.5 font-mono text-base whitespace-pre ${chipClassFor(token.modelProb)}`}
+        >
+          {showWhitespace(token.text)}
+        </span>
+        <div className="min-w-0 flex-1 pt-0.5 text-xs">
+          <p>
+            Token ID{' '}
+            <span data-testid="detail-token-id" className="font-mono font-semibold">
+              {token.id}
+            </span>
+          </p>
+          <p className={mutedText}>position {token.position} in the context</p>
+        </div>
+        {pinned ? (
+          <button
+            type="button"
+            className={`${ghostButton} -mt-1 -mr-1 h-7 w-7 px-0`}
+            onClick={onClose}
+            aria-label="Close token details (Esc)"
+            title="Close (Esc)"
+          >
+            <CloseIcon />
+          </button>
+        ) : (
+          <span className={`flex items-center gap-1 text-[11px] ${mutedText}`}>
+            <PinIcon className="size-3" /> click to pin
+          </span>
+        )}
+      </div>
+
+      <dl className="mt-3 grid grid-cols-2 gap-2">
+        <Fact
+          label="Model probability"
+          value={formatPercent(token.modelProb)}
+          raw={token.modelProb}
+          testId="detail-model-prob"
+          hint="Softmax of the model's raw scores over the whole vocabulary"
+        />
+        <Fact
+          label="Sampling probability"
+          value={formatPercent(token.samplingProb)}
+          raw={token.samplingProb}
+          testId="detail-sampling-prob"
+          hint="Probability after the sampler chain (top-k, top-p, min-p, temperature)"
+        />
+        <div className="col-span-2 flex gap-4 px-1 text-xs">
+          <span>
+            <span className={mutedText}>Rank </span>
+            <span data-testid="detail-rank" className="font-semibold tabular-nums">
+              {token.rank}
+            </span>
+            <span className={mutedText}>{token.rank === 1 ? ' (the top choice)' : ''}</span>
+          </span>
+          <span title="Entropy of the model's distribution at this step: how unsure it was">
+            <span className={mutedText}>Uncertainty </span>
+            <span className="font-semibold tabular-nums">{token.entropyBits.toFixed(2)} bits</span>
+          </span>
+        </div>
+      </dl>
+      <p className={`mt-2 px-1 text-xs leading-snug ${mutedText}`}>
+        {explainProbabilities(token, sampling)}
+      </p>
+      <div className="mt-3 border-t border-slate-100 pt-2.5 dark:border-slate-800">
+        <AlternativesList token={token} />
+      </div>
+    </div>
+  )
+}

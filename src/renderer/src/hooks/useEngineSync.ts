@@ -1,0 +1,99 @@
+import { useEffect } from 'react'
+import type { RunEvent } from '../../../shared/contract'
+import { loadDemoModel } from '../services/actions'
+import { getConnection } from '../services/session'
+import { shouldLoadDemo } from '../stores/engine-reducer'
+import { isActive } from '../stores/run-reducer'
+import { engineStore, runStore } from '../stores/stores'
+
+/** After a restart the host reloads the last model itself; give it this long before we do. */
+const restartGraceMs = 3000
+
+/**
+ * Keeps the stores in step with the engine: link state, status, run events; loads the demo
+ * model when a ready engine has none. Mount once, at the top of the app.
+ */
+export function useEngineSync(): void {
+  useEffect(() => {
+    const { bridge, onStateChange } = getConnection()
+    let graceTimer: ReturnType<typeof setTimeout> | null = null
+
+    const refreshStatus = () => {
+      bridge
+        .getStatus()
+        .then((status) => engineStore.dispatch({ type: 'status', status }))
+        .catch(() => {
+          // The link dropped again; the next `open` asks once more.
+        })
+    }
+    // Events of this page's run are applied once per frame: however the batches arrive, the
+    // transcript then renders and lays out at most once per frame.
+    let pending: RunEvent[] = []
+    let frame = 0
+    let fallback: ReturnType<typeof setTimeout> | null = null
+    const flush = () => {
+      cancelAnimationFrame(frame)
+      if (fallback) clearTimeout(fallback)
+      frame = 0
+      fallback = null
+      const events = pending
+      pending = []
+      if (events.length > 0) runStore.dispatch({ type: 'events', events })
+      for (const event of events) {
+        if (event.kind !== 'failed') continue
+        if (event.error.code === 'engine-crashed') {
+          engineStore.dispatch({ type: 'runCrashed' })
+          refreshStatus()
+        } else {
+          engineStore.dispatch({ type: 'errorShown', error: event.error })
+        }
+      }
+    }
+    const offLink = onStateChange((link) => {
+      engineStore.dispatch({ type: 'link', link })
+      if (link === 'open') refreshStatus()
+      if (link === 'closed') {
+        flush()
+        runStore.dispatch({ type: 'connectionLost' })
+      }
+    })
+    const offEvents = bridge.subscribe({
+      onStatus: (status) => engineStore.dispatch({ type: 'status', status }),
+      onRunEvent: (event) => {
+        const run = runStore.getState()
+        // Another window's run, or ours going on after the link dropped and we gave up on it.
+        if (run.runId !== event.runId || !isActive(run)) {
+          engineStore.dispatch({ type: 'otherRunEvent', event })
+          return
+        }
+        pending.push(event)
+        if (frame === 0) frame = requestAnimationFrame(flush)
+        // A hidden page gets no animation frames; it still has to reach `ended`.
+        fallback ??= setTimeout(flush, 250)
+      },
+    })
+
+    const maybeLoadDemo = () => {
+      const state = engineStore.getState()
+      if (!shouldLoadDemo(state) || graceTimer) return
+      if ((state.status?.restarts ?? 0) === 0) {
+        loadDemoModel()
+        return
+      }
+      graceTimer = setTimeout(() => {
+        graceTimer = null
+        if (shouldLoadDemo(engineStore.getState())) loadDemoModel()
+      }, restartGraceMs)
+    }
+    const offEngine = engineStore.subscribe(maybeLoadDemo)
+    maybeLoadDemo()
+
+    return () => {
+      offLink()
+      offEvents()
+      offEngine()
+      if (graceTimer) clearTimeout(graceTimer)
+      flush()
+    }
+  }, [])
+}

@@ -1,0 +1,158 @@
+import type { ComputeBackend, EngineStatus, RunEvent } from '../../../shared/contract'
+import type { AppError } from '../../../shared/errors'
+
+/** The link to the host, as engine-connection reports it. */
+export type LinkState = 'connecting' | 'open' | 'closed'
+
+export interface EngineViewState {
+  link: LinkState
+  /** Whether the link has ever opened: a drop then means "reconnecting", not "refused". */
+  everOpened: boolean
+  /** Attempts that closed before the link first opened. */
+  refusedAttempts: number
+  status: EngineStatus | null
+  demoLoad: 'idle' | 'loading' | 'failed'
+  /** The engine's restart count when the demo model was last requested; one try per engine. */
+  demoRequestedAt: number | null
+  /** "The engine stopped unexpectedly — restarting…" is showing. */
+  crashNotice: boolean
+  /** The error banner; null when there is nothing to show or the user dismissed it. */
+  banner: AppError | null
+  /** A run the engine is busy with that this page did not start (another window's). */
+  otherRunId: string | null
+}
+
+export type EngineAction =
+  | { type: 'link'; link: LinkState }
+  | { type: 'status'; status: EngineStatus }
+  | { type: 'demoLoadStarted'; restarts: number }
+  | { type: 'demoLoadFinished' }
+  | { type: 'demoLoadFailed'; error: AppError }
+  | { type: 'errorShown'; error: AppError }
+  | { type: 'errorDismissed' }
+  | { type: 'runCrashed' }
+  | { type: 'otherRunEvent'; event: RunEvent }
+
+export const initialEngineState: EngineViewState = {
+  link: 'connecting',
+  everOpened: false,
+  refusedAttempts: 0,
+  status: null,
+  demoLoad: 'idle',
+  demoRequestedAt: null,
+  crashNotice: false,
+  banner: null,
+  otherRunId: null,
+}
+
+export function engineReducer(state: EngineViewState, action: EngineAction): EngineViewState {
+  switch (action.type) {
+    case 'link':
+      if (action.link === state.link) return state
+      if (action.link === 'open')
+        return { ...state, link: 'open', everOpened: true, refusedAttempts: 0 }
+      if (action.link === 'closed' && !state.everOpened) {
+        return { ...state, link: 'closed', refusedAttempts: state.refusedAttempts + 1 }
+      }
+      return { ...state, link: action.link }
+    case 'status':
+      return applyStatus(state, action.status)
+    case 'demoLoadStarted':
+      return { ...state, demoLoad: 'loading', demoRequestedAt: action.restarts }
+    case 'demoLoadFinished':
+      return { ...state, demoLoad: 'idle' }
+    case 'demoLoadFailed':
+      return { ...state, demoLoad: 'failed', banner: action.error }
+    case 'errorShown':
+      if (action.error.code === 'engine-crashed') return { ...state, crashNotice: true }
+      return { ...state, banner: action.error }
+    case 'errorDismissed':
+      return state.banner ? { ...state, banner: null } : state
+    case 'runCrashed':
+      return { ...state, crashNotice: true }
+    case 'otherRunEvent': {
+      const { kind, runId } = action.event
+      const finished = kind === 'ended' || kind === 'failed'
+      if (finished) return state.otherRunId === runId ? { ...state, otherRunId: null } : state
+      return state.otherRunId === runId ? state : { ...state, otherRunId: runId }
+    }
+  }
+}
+
+function applyStatus(state: EngineViewState, status: EngineStatus): EngineViewState {
+  const previousError = state.status?.error ?? null
+  const newError =
+    status.error !== null && !sameError(status.error, previousError) ? status.error : null
+  let { crashNotice, banner } = state
+  let { otherRunId } = state
+  if (status.state === 'crashed') {
+    crashNotice = true
+    otherRunId = null
+  }
+  // The host reloads the model after a restart; the notice stays until a model is back.
+  if (status.state === 'ready' && status.model !== null) crashNotice = false
+  if (status.state === 'error') crashNotice = false
+  // A crash is told by the engine banner; while restarting it is no error of the user's.
+  if (newError && !(newError.code === 'engine-crashed' && status.state === 'crashed')) {
+    banner = newError
+  }
+  return { ...state, status, crashNotice, banner, otherRunId }
+}
+
+function sameError(a: AppError, b: AppError | null): boolean {
+  return b !== null && a.code === b.code && a.message === b.message
+}
+
+/** Whether the view should ask for the demo model now: ready, empty, and not yet tried. */
+export function shouldLoadDemo(state: EngineViewState): boolean {
+  const { status } = state
+  return (
+    state.link === 'open' &&
+    status !== null &&
+    status.state === 'ready' &&
+    status.model === null &&
+    state.demoLoad !== 'loading' &&
+    state.demoRequestedAt !== status.restarts
+  )
+}
+
+export function isLoadingModel(state: EngineViewState): boolean {
+  return state.demoLoad === 'loading' || state.status?.state === 'loading'
+}
+
+/** Generation needs the link up, a model loaded and an engine that is not busy restarting. */
+export function canGenerate(state: EngineViewState): boolean {
+  return state.link === 'open' && state.status?.state === 'ready' && state.status.model !== null
+}
+
+export type LinkNotice = 'reconnecting' | 'unreachable' | null
+
+export function linkNotice(state: EngineViewState): LinkNotice {
+  if (state.link === 'open') return null
+  if (state.everOpened) return state.link === 'closed' ? 'reconnecting' : null
+  return state.refusedAttempts >= 2 ? 'unreachable' : null
+}
+
+const backendNames: Record<ComputeBackend, string> = {
+  cpu: 'CPU',
+  metal: 'Metal',
+  cuda: 'CUDA',
+  vulkan: 'Vulkan',
+}
+
+export function backendLabel(backend: ComputeBackend | null | undefined): string {
+  return backend ? backendNames[backend] : '—'
+}
+
+const engineStateText: Record<EngineStatus['state'], string> = {
+  starting: 'Starting',
+  ready: 'Ready',
+  loading: 'Loading model',
+  crashed: 'Restarting',
+  error: 'Error',
+}
+
+export function engineStateLabel(state: EngineViewState): string {
+  if (state.link !== 'open') return state.everOpened ? 'Offline' : 'Connecting'
+  return state.status ? engineStateText[state.status.state] : 'Connecting'
+}

@@ -1,0 +1,180 @@
+import {
+  defaultSampling,
+  limits,
+  samplingSettingsSchema,
+  type SamplingSettings,
+} from '../../../shared/schemas'
+
+/** What the next run uses: the sampler chain plus how long it may go on. */
+export interface GenerationSettings {
+  sampling: SamplingSettings
+  maxTokens: number
+}
+
+export type SettingKey = keyof SamplingSettings | 'maxTokens'
+
+export const defaultGenerationSettings: GenerationSettings = {
+  sampling: defaultSampling,
+  maxTokens: 256,
+}
+
+export interface SettingField {
+  key: SettingKey
+  label: string
+  /** Accepted by the engine: the number input allows the whole range. */
+  min: number
+  max: number
+  /** The slider covers the useful part of the range. */
+  sliderMax: number
+  step: number
+  integer: boolean
+  help: string
+  /** How the value reads when it switches the sampler off, e.g. "off" or "greedy". */
+  describe?: (value: number) => string | null
+}
+
+export const settingFields: readonly SettingField[] = [
+  {
+    key: 'temperature',
+    label: 'Temperature',
+    min: 0,
+    max: limits.temperature,
+    sliderMax: 2,
+    step: 0.05,
+    integer: false,
+    help: 'Below 1 sharpens the odds, above 1 flattens them. 0 is greedy: always the top token.',
+    describe: (v) => (v === 0 ? 'greedy' : null),
+  },
+  {
+    key: 'topK',
+    label: 'Top-k',
+    min: 0,
+    max: limits.topK,
+    sliderMax: 200,
+    step: 1,
+    integer: true,
+    help: 'Keeps the k likeliest tokens. 0 turns it off.',
+    describe: (v) => (v === 0 ? 'off' : null),
+  },
+  {
+    key: 'topP',
+    label: 'Top-p',
+    min: 0,
+    max: 1,
+    sliderMax: 1,
+    step: 0.01,
+    integer: false,
+    help: 'Keeps the likeliest tokens until they add up to p. 1 is off.',
+    describe: (v) => (v >= 1 ? 'off' : null),
+  },
+  {
+    key: 'minP',
+    label: 'Min-p',
+    min: 0,
+    max: 1,
+    sliderMax: 1,
+    step: 0.01,
+    integer: false,
+    help: 'Drops tokens less likely than p × the top one. 0 is off.',
+    describe: (v) => (v === 0 ? 'off' : null),
+  },
+  {
+    key: 'maxTokens',
+    label: 'Max tokens',
+    min: 1,
+    max: limits.maxTokens,
+    sliderMax: 2048,
+    step: 1,
+    integer: true,
+    help: 'The run stops after this many new tokens.',
+  },
+  {
+    key: 'seed',
+    label: 'Seed',
+    min: 0,
+    max: limits.seed,
+    sliderMax: limits.seed,
+    step: 1,
+    integer: true,
+    help: 'Same seed, prompt and settings: same text.',
+  },
+]
+
+export function fieldFor(key: SettingKey): SettingField {
+  const field = settingFields.find((f) => f.key === key)
+  if (!field) throw new Error(`unknown setting ${key}`)
+  return field
+}
+
+/** Brings any number into the field's accepted range; integers are rounded. */
+export function clampSetting(key: SettingKey, value: number): number {
+  const field = fieldFor(key)
+  if (!Number.isFinite(value)) return readSetting(defaultGenerationSettings, key)
+  const rounded = field.integer ? Math.round(value) : value
+  return Math.min(field.max, Math.max(field.min, rounded))
+}
+
+/**
+ * Reads what a person typed: null while it is not a number yet (empty, "0.", "-"), so the input
+ * keeps their text instead of snapping back mid-edit.
+ */
+export function parseSettingInput(key: SettingKey, text: string): number | null {
+  const trimmed = text.trim()
+  if (trimmed === '' || !/^-?\d*\.?\d*(e[+-]?\d+)?$/i.test(trimmed)) return null
+  const value = Number(trimmed)
+  return Number.isFinite(value) ? clampSetting(key, value) : null
+}
+
+export function readSetting(settings: GenerationSettings, key: SettingKey): number {
+  return key === 'maxTokens' ? settings.maxTokens : settings.sampling[key]
+}
+
+export type SettingsAction =
+  | { type: 'set'; key: SettingKey; value: number }
+  | { type: 'reset' }
+  | { type: 'loaded'; settings: GenerationSettings }
+
+export function settingsReducer(
+  state: GenerationSettings,
+  action: SettingsAction,
+): GenerationSettings {
+  switch (action.type) {
+    case 'set': {
+      const value = clampSetting(action.key, action.value)
+      if (readSetting(state, action.key) === value) return state
+      if (action.key === 'maxTokens') return { ...state, maxTokens: value }
+      return { ...state, sampling: { ...state.sampling, [action.key]: value } }
+    }
+    case 'reset':
+      return defaultGenerationSettings
+    case 'loaded':
+      return action.settings
+  }
+}
+
+/** Reads settings saved by an earlier session; anything damaged falls back to the defaults. */
+export function parseStoredSettings(text: string | null): GenerationSettings {
+  if (!text) return defaultGenerationSettings
+  try {
+    const raw = JSON.parse(text) as { sampling?: unknown; maxTokens?: unknown }
+    const sampling = samplingSettingsSchema.safeParse(raw.sampling)
+    const maxTokens =
+      typeof raw.maxTokens === 'number' ? clampSetting('maxTokens', raw.maxTokens) : undefined
+    return {
+      sampling: sampling.success ? sampling.data : defaultGenerationSettings.sampling,
+      maxTokens: maxTokens ?? defaultGenerationSettings.maxTokens,
+    }
+  } catch {
+    return defaultGenerationSettings
+  }
+}
+
+/** A one-line summary of the sampler chain, for the details panel's explanation. */
+export function describeSampling(sampling: SamplingSettings): string {
+  if (sampling.temperature === 0) return 'temperature 0 (greedy)'
+  const parts = [`temperature ${sampling.temperature}`]
+  if (sampling.topK > 0) parts.push(`top-k ${sampling.topK}`)
+  if (sampling.topP < 1) parts.push(`top-p ${sampling.topP}`)
+  if (sampling.minP > 0) parts.push(`min-p ${sampling.minP}`)
+  return parts.join(', ')
+}
