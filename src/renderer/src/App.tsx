@@ -4,15 +4,26 @@ import { CompletionView } from './components/CompletionView'
 import { StatusBar } from './components/StatusBar'
 import { useEngineSync } from './hooks/useEngineSync'
 import { useSettingsPersistence } from './hooks/useSettingsPersistence'
+import { useStore } from './hooks/useStore'
+import { useViewFromHash } from './hooks/useViewFromHash'
+import { viewStore } from './stores/view'
+import { ChatView } from './views/chat/ChatView'
+import { CompareView } from './views/compare/CompareView'
 
 export function App() {
   useEngineSync()
   useSettingsPersistence()
+  useViewFromHash()
+  const view = useStore(viewStore, (current) => current)
   return (
     <div className="flex h-screen flex-col bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
       <AppHeader />
       <Banners />
-      <CompletionView />
+      <div className="flex min-h-0 flex-1">
+        {view === 'completion' && <CompletionView />}
+        {view === 'chat' && <ChatView />}
+        {view === 'compare' && <CompareView />}
+      </div>
       <StatusBar />
     </div>
   )
