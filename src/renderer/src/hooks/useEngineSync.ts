@@ -3,7 +3,7 @@ import type { RunEvent } from '../../../shared/contract'
 import { loadDemoModel } from '../services/actions'
 import { getConnection } from '../services/session'
 import { shouldLoadDemo } from '../stores/engine-reducer'
-import { isActive } from '../stores/run-reducer'
+import { deliverRunEvents, isRouted } from '../services/run-events'
 import { engineStore, runStore } from '../stores/stores'
 
 /** After a restart the host reloads the last model itself; give it this long before we do. */
@@ -26,7 +26,7 @@ export function useEngineSync(): void {
           // The link dropped again; the next `open` asks once more.
         })
     }
-    // Events of this page's run are applied once per frame: however the batches arrive, the
+    // Events of this page's runs are applied once per frame: however the batches arrive, the
     // transcript then renders and lays out at most once per frame.
     let pending: RunEvent[] = []
     let frame = 0
@@ -38,7 +38,7 @@ export function useEngineSync(): void {
       fallback = null
       const events = pending
       pending = []
-      if (events.length > 0) runStore.dispatch({ type: 'events', events })
+      if (events.length > 0) deliverRunEvents(events)
       for (const event of events) {
         if (event.kind !== 'failed') continue
         if (event.error.code === 'engine-crashed') {
@@ -60,9 +60,7 @@ export function useEngineSync(): void {
     const offEvents = bridge.subscribe({
       onStatus: (status) => engineStore.dispatch({ type: 'status', status }),
       onRunEvent: (event) => {
-        const run = runStore.getState()
-        // Another window's run, or ours going on after the link dropped and we gave up on it.
-        if (run.runId !== event.runId || !isActive(run)) {
+        if (!isRouted(event.runId)) {
           engineStore.dispatch({ type: 'otherRunEvent', event })
           return
         }

@@ -3,6 +3,7 @@ import { limits } from '../../../shared/schemas'
 import { canGenerate, isLoadingModel } from '../stores/engine-reducer'
 import { isActive } from '../stores/run-reducer'
 import { engineStore, runStore, settingsStore } from '../stores/stores'
+import { routeRunEvents } from './run-events'
 import { getConnection, makeRunId } from './session'
 
 /** Alternatives reported for every generated token. */
@@ -15,6 +16,12 @@ export function startRun(promptText: string): void {
   const { sampling, maxTokens } = settingsStore.getState()
   const runId = makeRunId()
   runStore.dispatch({ type: 'requested', runId, promptText, sampling, maxTokens })
+  routeRunEvents(runId, (events) => {
+    const run = runStore.getState()
+    // After the link dropped we gave up on the run; what still arrives belongs to no one here.
+    if (run.runId === runId && isActive(run)) runStore.dispatch({ type: 'events', events })
+    else events.forEach((event) => engineStore.dispatch({ type: 'otherRunEvent', event }))
+  })
   const prompt = promptText.slice(0, limits.promptChars)
   getConnection()
     .bridge.generate({ runId, prompt, sampling, maxTokens, topN: alternativesPerToken })
