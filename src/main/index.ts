@@ -6,6 +6,7 @@ import type { AppService, EngineEvents } from '../shared/contract'
 import { serveEngine, type EngineServer } from '../shared/rpc'
 import { electronEngineLauncher } from './electron-engine-launcher'
 import { EngineSupervisor } from './host/engine-supervisor'
+import { trackClientRuns } from './host/client-runs'
 import { createSessionStore } from './host/session-store'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -61,6 +62,7 @@ function createWindow(): void {
   window.webContents.on('will-navigate', (event) => event.preventDefault())
 
   const target = window.webContents
+  const owned = trackClientRuns({ ...supervisor.service, ...sessions })
   const listeners = new Set<(message: unknown) => void>()
   const onMessage = (event: IpcMainEvent, message: unknown) => {
     if (isTrustedSender(event)) listeners.forEach((l) => l(message))
@@ -74,12 +76,13 @@ function createWindow(): void {
       on: (listener) => listeners.add(listener),
       off: (listener) => listeners.delete(listener),
     },
-    { ...supervisor.service, ...sessions },
+    owned.service,
   )
   window.on('closed', () => {
     ipcMain.off(rpcChannel, onMessage)
     server?.$close()
     server = null
+    owned.cancelAll()
     window = null
   })
 

@@ -14,14 +14,16 @@ export const jsonCodec = {
     JSON.stringify(value, (_key, v: unknown) =>
       v instanceof Error ? { __rpcError: true, name: v.name, message: v.message } : v,
     ),
-  deserialize: (text: unknown): unknown =>
-    JSON.parse(String(text), (_key, v: unknown) => {
-      if (v !== null && typeof v === 'object' && '__rpcError' in v) {
-        const plain = v as unknown as { name: string; message: string }
-        return Object.assign(new Error(plain.message), { name: plain.name })
-      }
-      return v
-    }),
+  // A reviver would visit every value of every token batch; errors only ever sit in a
+  // response's `e` field, so only that is restored.
+  deserialize: (text: unknown): unknown => {
+    const message = JSON.parse(String(text)) as {
+      e?: { __rpcError?: true; name: string; message: string }
+    }
+    const error = message?.e
+    if (error?.__rpcError) message.e = Object.assign(new Error(error.message), { name: error.name })
+    return message
+  },
 }
 
 export interface ChannelCodec {

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import type { AppService, EngineEvents } from '../../shared/contract'
 import { jsonCodec, serveEngine, type EngineServer } from '../../shared/rpc'
 import { EngineSupervisor, type EngineLauncher } from './engine-supervisor'
+import { trackClientRuns } from './client-runs'
 import { checkRequest, sessionCookie } from './request-guard'
 import { createSessionStore } from './session-store'
 import { sendStaticFile } from './static-files'
@@ -77,6 +78,7 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
   function attachClient(ws: WebSocket) {
     const listeners = new Set<(message: unknown) => void>()
     ws.on('message', (data) => listeners.forEach((l) => l(data.toString())))
+    const owned = trackClientRuns(service)
     const client = serveEngine(
       {
         post: (message) => {
@@ -85,13 +87,14 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
         on: (listener) => listeners.add(listener),
         off: (listener) => listeners.delete(listener),
       },
-      service,
+      owned.service,
       jsonCodec,
     )
     clients.add(client)
     ws.on('close', () => {
       clients.delete(client)
       client.$close()
+      owned.cancelAll()
     })
   }
 
