@@ -6,7 +6,9 @@ import type { AppService, EngineEvents } from '../shared/contract'
 import { serveEngine, type EngineServer } from '../shared/rpc'
 import { electronEngineLauncher } from './electron-engine-launcher'
 import { EngineSupervisor } from './host/engine-supervisor'
+import { composeAppService } from './host/app-service'
 import { trackClientRuns } from './host/client-runs'
+import { createModelFiles } from './host/model-files'
 import { createSessionStore } from './host/session-store'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -19,6 +21,7 @@ let server: EngineServer<AppService> | null = null
 const events: EngineEvents = {
   onRunEvent: (event) => void server?.onRunEvent(event),
   onStatus: (status) => void server?.onStatus(status),
+  onDownload: (progress) => void server?.onDownload(progress),
 }
 const supervisor = new EngineSupervisor(
   electronEngineLauncher(join(here, 'engine.js'), resourcesDir),
@@ -26,6 +29,7 @@ const supervisor = new EngineSupervisor(
 )
 
 const sessions = createSessionStore({ directory: join(app.getPath('userData'), 'sessions') })
+const modelFiles = createModelFiles(app.getPath('userData'), events.onDownload)
 
 /** Only our own page may talk to the engine; a navigated-away or embedded frame may not. */
 function isTrustedSender(event: IpcMainEvent): boolean {
@@ -62,7 +66,7 @@ function createWindow(): void {
   window.webContents.on('will-navigate', (event) => event.preventDefault())
 
   const target = window.webContents
-  const owned = trackClientRuns({ ...supervisor.service, ...sessions })
+  const owned = trackClientRuns(composeAppService(supervisor, sessions, modelFiles))
   const listeners = new Set<(message: unknown) => void>()
   const onMessage = (event: IpcMainEvent, message: unknown) => {
     if (isTrustedSender(event)) listeners.forEach((l) => l(message))

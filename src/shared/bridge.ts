@@ -21,6 +21,7 @@ export function createEngineBridge(
     {
       onRunEvent: (event) => listeners.forEach((l) => l.onRunEvent?.(event)),
       onStatus: (status) => listeners.forEach((l) => l.onStatus?.(status)),
+      onDownload: (progress) => listeners.forEach((l) => l.onDownload?.(progress)),
     },
     codec,
   )

@@ -1,8 +1,12 @@
 import type { AppError } from './errors'
+import { modelFilesMethodNames, type DownloadProgress, type ModelFilesService } from './downloads'
+import type { HardwareInfo, ModelInspection, ScannedModel } from './models'
 import { sessionMethodNames, type SessionService } from './sessions'
 import type {
   CancelRequest,
   GenerateManyRequest,
+  InspectModelRequest,
+  ScanModelsRequest,
   GenerateRequest,
   LoadModelRequest,
   SamplingSettings,
@@ -37,6 +41,8 @@ export interface EngineStatus {
   error: AppError | null
   /** How many times the host has restarted a dead engine. */
   restarts: number
+  /** Progress of the model load in progress, 0 to 1; null when not loading. */
+  loadProgress: number | null
 }
 
 export interface TokenText {
@@ -123,6 +129,14 @@ export interface EngineService {
   getStatus(): Promise<EngineStatus>
   /** Loads a GGUF model (or the built-in demo model), replacing the current one. */
   loadModel(request: LoadModelRequest): Promise<ModelInfo>
+  /** Frees the loaded model's memory. */
+  unloadModel(): Promise<void>
+  /** Reads a model's header: its card and whether a load with these options fits in memory. */
+  inspectModel(request: InspectModelRequest): Promise<ModelInspection>
+  /** Lists the .gguf files of a folder with their cards, or why each cannot be used. */
+  scanModels(request: ScanModelsRequest): Promise<ScannedModel[]>
+  /** The compute backend, devices and memory of this machine. */
+  getHardware(): Promise<HardwareInfo>
   /** Splits text into the loaded model's tokens. */
   tokenize(request: TokenizeRequest): Promise<TokenText[]>
   /** Starts generating; progress arrives as RunEvents tagged with `request.runId`. */
@@ -140,12 +154,18 @@ export interface EngineService {
 export interface EngineEvents {
   onRunEvent(event: RunEvent): void
   onStatus(status: EngineStatus): void
+  /** From the host, not the engine: progress of a model download. */
+  onDownload(progress: DownloadProgress): void
 }
 
 /** Every method name of the service, checked against the interface so it cannot drift. */
 export const engineMethodNames = [
   'getStatus',
   'loadModel',
+  'unloadModel',
+  'inspectModel',
+  'scanModels',
+  'getHardware',
   'tokenize',
   'generate',
   'generateMany',
@@ -156,12 +176,17 @@ type MissingMethods = Exclude<keyof EngineService, (typeof engineMethodNames)[nu
 // Fails to compile when a method is added to EngineService but not to engineMethodNames.
 export const allMethodsListed: MissingMethods extends never ? true : never = true
 
-/** Everything the UI can ask of its host: the engine's work and the saved sessions. */
-export type AppService = EngineService & SessionService
+/** Everything the UI can ask of its host: the engine's work, saved sessions, model files. */
+export type AppService = EngineService & SessionService & ModelFilesService
 
-export const appMethodNames = [...engineMethodNames, ...sessionMethodNames] as const
+export const appMethodNames = [
+  ...engineMethodNames,
+  ...sessionMethodNames,
+  ...modelFilesMethodNames,
+] as const
 
 export const engineEventNames = [
   'onRunEvent',
   'onStatus',
+  'onDownload',
 ] as const satisfies readonly (keyof EngineEvents)[]

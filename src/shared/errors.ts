@@ -5,6 +5,8 @@ export type ErrorCode =
   | 'model-not-found'
   | 'model-invalid'
   | 'model-load-failed'
+  | 'model-too-large'
+  | 'download-failed'
   | 'prompt-too-long'
   | 'engine-crashed'
   | 'engine-unavailable'

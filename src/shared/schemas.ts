@@ -111,10 +111,25 @@ export const modelSourceSchema = z.discriminatedUnion('kind', [
 ])
 export type ModelSource = z.infer<typeof modelSourceSchema>
 
-export const loadModelRequestSchema = z.object({
-  source: modelSourceSchema,
+/** How a model is loaded: the knobs of the hardware panel. */
+export const loadOptionsSchema = z.object({
   /** 0 means the engine picks min(trained context, 4096). */
   contextSize: z.int().min(0).max(1_048_576).default(0),
+  /** Layers offloaded to the GPU: 'auto' fits what the GPU can hold, 'max' all of them. */
+  gpuLayers: z
+    .union([z.literal('auto'), z.literal('max'), z.int().min(0).max(1000)])
+    .default('auto'),
+  /** CPU threads; 0 lets the engine decide. */
+  threads: z.int().min(0).max(256).default(0),
+  /** Tokens evaluated per batch; 0 lets the engine decide. */
+  batchSize: z.int().min(0).max(65_536).default(0),
+})
+export type LoadOptions = z.input<typeof loadOptionsSchema>
+
+export const loadModelRequestSchema = loadOptionsSchema.extend({
+  source: modelSourceSchema,
+  /** Load even when the memory estimate says it will not fit. */
+  force: z.boolean().default(false),
 })
 export type LoadModelRequest = z.input<typeof loadModelRequestSchema>
 
@@ -136,3 +151,11 @@ export function describeIssues(error: z.ZodError): string {
     })
     .join('; ')
 }
+
+export const inspectModelRequestSchema = loadOptionsSchema.extend({ source: modelSourceSchema })
+export type InspectModelRequest = z.input<typeof inspectModelRequestSchema>
+
+export const scanModelsRequestSchema = z.object({
+  folder: z.string().min(1).max(limits.pathChars),
+})
+export type ScanModelsRequest = z.input<typeof scanModelsRequestSchema>

@@ -17,6 +17,10 @@ const status: EngineStatus = {
   model: null,
   error: null,
   restarts: 0,
+  loadProgress: null,
+}
+const unused = async (): Promise<never> => {
+  throw new Error('not used by these tests')
 }
 
 /** A contract implementation that records calls and streams three events per run. */
@@ -60,6 +64,10 @@ function scriptedEngine(push: () => ReturnType<typeof serveEngine>) {
       })
     },
     generateMany: async () => undefined,
+    unloadModel: unused,
+    inspectModel: unused,
+    scanModels: unused,
+    getHardware: unused,
     cancel: async () => undefined,
   }
   return { service, calls }

@@ -24,6 +24,7 @@ export class EngineHarness {
       {
         onRunEvent: (event) => this.events.push(event),
         onStatus: (status) => this.statuses.push(status),
+        onDownload: () => undefined,
       },
     )
     this.supervisor.start()

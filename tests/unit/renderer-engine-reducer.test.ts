@@ -30,6 +30,7 @@ const status = (change: Partial<EngineStatus>): EngineStatus => ({
   model: null,
   error: null,
   restarts: 0,
+  loadProgress: null,
   ...change,
 })
 const reduce = (actions: EngineAction[], from: EngineViewState = initialEngineState) =>

@@ -9,6 +9,9 @@ import type {
 import { AppFailure, toAppError } from '../../shared/errors'
 import {
   cancelRequestSchema,
+  inspectModelRequestSchema,
+  scanModelsRequestSchema,
+  type ModelSource,
   generateManyRequestSchema,
   generateRequestSchema,
   loadModelRequestSchema,
@@ -18,7 +21,10 @@ import {
 import { runGeneration } from './generation'
 import { startLlamaRuntime, type LlamaRuntime } from './llama-runtime'
 import { openModelSession, type ModelSession } from './model-session'
-import { hashFile } from './hash-file'
+import { hashFile } from '../util/hash-file'
+import { estimateFit, readHardware } from './model-fit'
+import { readModelCard, scanFolder } from './model-scan'
+import { refuseIfTooLarge } from './model-guard'
 import { RunRegistry } from './run-registry'
 import { validate } from './validate'
 
@@ -41,6 +47,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     model: null,
     error: null,
     restarts: 0,
+    loadProgress: null,
   }
   const publish = (change: Partial<EngineStatus>) => {
     Object.assign(status, change)
@@ -72,14 +79,21 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     await runs.cancelAll()
     publish({ state: 'loading', error: null })
     const isDemo = request.source.kind === 'demo'
-    const path = request.source.kind === 'demo' ? options.demoModelPath : request.source.path
+    const path = pathOf(request.source)
     try {
+      if (!request.force) await refuseIfTooLarge(r, path, request)
       const previous = session
       session = null
       await previous?.dispose()
-      const opened = await openModelSession(r, path, { contextSize: request.contextSize, isDemo })
+      let shown = 0
+      const onProgress = (progress: number) => {
+        if (progress - shown < 0.01 && progress < 1) return
+        shown = progress
+        publish({ loadProgress: progress })
+      }
+      const opened = await openModelSession(r, path, { ...request, isDemo, onProgress })
       session = opened
-      publish({ state: 'ready', model: opened.info })
+      publish({ state: 'ready', model: opened.info, loadProgress: null })
       // Exports name the exact model file; hashing gigabytes must not delay the first run.
       void hashFile(path).then(
         (sha256) => {
@@ -91,7 +105,12 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
       )
       return opened.info
     } catch (error) {
-      publish({ state: 'ready', model: null, error: toAppError(error) })
+      publish({
+        state: 'ready',
+        model: session?.info ?? null,
+        error: toAppError(error),
+        loadProgress: null,
+      })
       throw error
     }
   }
@@ -110,7 +129,29 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     )
   }
 
+  const pathOf = (source: ModelSource) =>
+    source.kind === 'demo' ? options.demoModelPath : source.path
+
   return {
+    async unloadModel() {
+      await runs.cancelAll()
+      const previous = session
+      session = null
+      await previous?.dispose()
+      publish({ model: null })
+    },
+    async inspectModel(raw) {
+      const request = validate(inspectModelRequestSchema, raw)
+      const path = pathOf(request.source)
+      const card = await readModelCard(path)
+      return { card, fit: await estimateFit(await getRuntime(), path, request) }
+    },
+    async scanModels(raw) {
+      return scanFolder(validate(scanModelsRequestSchema, raw).folder)
+    },
+    async getHardware() {
+      return readHardware(await getRuntime())
+    },
     async getStatus() {
       return { ...status }
     },

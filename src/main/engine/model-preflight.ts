@@ -8,6 +8,8 @@ export interface ModelFileFacts {
   architecture: string
   sizeBytes: number
   vocabSize: number
+  /** The parsed header, for the model card. */
+  header: GgufFile
 }
 
 /**
@@ -31,6 +33,12 @@ export async function preflightModelFile(path: string): Promise<ModelFileFacts> 
     })
   }
   if (!info.isFile()) throw invalid('this is a folder, not a model file.', 'Choose a .gguf file.')
+  if (path.endsWith('.part')) {
+    throw invalid(
+      'this is an unfinished download.',
+      'Finish the download first; it resumes where it stopped.',
+    )
+  }
 
   let file: GgufFile
   try {
@@ -47,6 +55,7 @@ export async function preflightModelFile(path: string): Promise<ModelFileFacts> 
     architecture,
     sizeBytes: info.size,
     vocabSize: tokens?.type === 'array' ? tokens.value.length : 0,
+    header: file,
   }
 }
 

@@ -2,7 +2,7 @@ import { basename } from 'node:path'
 import type { LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp'
 import type { ModelInfo } from '../../shared/contract'
 import { AppFailure } from '../../shared/errors'
-import { limits } from '../../shared/schemas'
+import { limits, type LoadOptions } from '../../shared/schemas'
 import type { LlamaRuntime } from './llama-runtime'
 import { preflightModelFile } from './model-preflight'
 
@@ -25,15 +25,24 @@ export interface ModelSession {
   dispose(): Promise<void>
 }
 
+export interface OpenOptions extends Required<LoadOptions> {
+  isDemo: boolean
+  onProgress(progress: number): void
+}
+
 export async function openModelSession(
   runtime: LlamaRuntime,
   path: string,
-  options: { contextSize: number; isDemo: boolean },
+  options: OpenOptions,
 ): Promise<ModelSession> {
   const file = await preflightModelFile(path)
   let model: LlamaModel
   try {
-    model = await runtime.llama.loadModel({ modelPath: path })
+    model = await runtime.llama.loadModel({
+      modelPath: path,
+      gpuLayers: runtime.backend === 'cpu' ? 0 : options.gpuLayers,
+      onLoadProgress: options.onProgress,
+    })
   } catch (error) {
     throw new AppFailure({
       code: 'model-load-failed',
@@ -45,8 +54,14 @@ export async function openModelSession(
     const trained = model.trainContextSize
     const contextSize =
       options.contextSize > 0 ? options.contextSize : Math.min(trained, defaultContextCap)
-    const threads = file.sizeBytes < singleThreadBelowBytes ? 1 : undefined
-    const context = await model.createContext({ contextSize, sequences: 1, threads })
+    const threads =
+      options.threads > 0
+        ? options.threads
+        : file.sizeBytes < singleThreadBelowBytes
+          ? 1
+          : undefined
+    const batchSize = options.batchSize > 0 ? options.batchSize : undefined
+    const context = await model.createContext({ contextSize, sequences: 1, threads, batchSize })
     const sequence = context.getSequence()
     const info: ModelInfo = {
       name: file.name ?? basename(path).replace(/\.gguf$/i, ''),
@@ -71,6 +86,7 @@ export async function openModelSession(
             contextSize: context.contextSize,
             sequences: limits.parallelRuns,
             threads,
+            batchSize,
           })
           .then((shared) => Array.from({ length: limits.parallelRuns }, () => shared.getSequence()))
         const sequences = (await parallel).slice(0, count)

@@ -39,6 +39,7 @@ export class EngineSupervisor {
     model: null,
     error: null,
     restarts: 0,
+    loadProgress: null,
   }
 
   constructor(
@@ -58,6 +59,13 @@ export class EngineSupervisor {
       this.lastGoodLoad = request
       return info
     },
+    unloadModel: async () => {
+      await this.call((c) => c.unloadModel())
+      this.lastGoodLoad = null
+    },
+    inspectModel: (request) => this.call((c) => c.inspectModel(request)),
+    scanModels: (request) => this.call((c) => c.scanModels(request)),
+    getHardware: () => this.call((c) => c.getHardware()),
     tokenize: (request) => this.call((c) => c.tokenize(request)),
     generate: (request) => this.trackRuns([request.runId], (c) => c.generate(request)),
     generateMany: (request) =>
@@ -78,6 +86,8 @@ export class EngineSupervisor {
         this.listeners.onRunEvent(event)
       },
       onStatus: (status) => this.publish({ ...status, restarts: this.restarts }),
+      // Downloads are the host's business; the engine never reports any.
+      onDownload: () => undefined,
     })
     child.onExit((description) => {
       if (this.process !== child) return

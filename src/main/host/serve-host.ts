@@ -6,7 +6,9 @@ import { join } from 'node:path'
 import type { AppService, EngineEvents } from '../../shared/contract'
 import { jsonCodec, serveEngine, type EngineServer } from '../../shared/rpc'
 import { EngineSupervisor, type EngineLauncher } from './engine-supervisor'
+import { composeAppService } from './app-service'
 import { trackClientRuns } from './client-runs'
+import { createModelFiles } from './model-files'
 import { checkRequest, sessionCookie } from './request-guard'
 import { createSessionStore } from './session-store'
 import { sendStaticFile } from './static-files'
@@ -37,11 +39,13 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
   const broadcast: EngineEvents = {
     onRunEvent: (event) => clients.forEach((c) => void c.onRunEvent(event)),
     onStatus: (status) => clients.forEach((c) => void c.onStatus(status)),
+    onDownload: (progress) => clients.forEach((c) => void c.onDownload(progress)),
   }
   const supervisor = new EngineSupervisor(options.launcher, broadcast)
   supervisor.start()
   const sessions = createSessionStore({ directory: join(options.dataDirectory, 'sessions') })
-  const service: AppService = { ...supervisor.service, ...sessions }
+  const modelFiles = createModelFiles(options.dataDirectory, broadcast.onDownload)
+  const service = composeAppService(supervisor, sessions, modelFiles)
 
   let port = options.port
   const sockets = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes })

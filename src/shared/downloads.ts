@@ -1,0 +1,67 @@
+import { z } from 'zod'
+import type { AppError } from './errors'
+import { limits } from './schemas'
+
+export const downloadRequestSchema = z.object({
+  /** An http(s) URL of a .gguf file, or `hf:owner/repo/file.gguf` (Hugging Face). */
+  url: z.string().min(1).max(limits.pathChars),
+})
+export type DownloadRequest = z.input<typeof downloadRequestSchema>
+
+export type DownloadState = 'downloading' | 'done' | 'failed' | 'cancelled'
+
+export interface DownloadProgress {
+  id: string
+  url: string
+  fileName: string
+  /** Where the finished file is (or will be). */
+  path: string
+  state: DownloadState
+  receivedBytes: number
+  /** Null while the server has not said. */
+  totalBytes: number | null
+  /** Bytes that were already on disk from an interrupted attempt. */
+  resumedFromBytes: number
+  bytesPerSecond: number | null
+  etaSeconds: number | null
+  error: AppError | null
+  /** SHA-256 of the finished file. */
+  sha256: string | null
+}
+
+/** A small model worth trying first; a download, so marked as one in the UI. */
+export interface SuggestedModel {
+  name: string
+  sizeBytes: number
+  goodFor: string
+  uri: string
+}
+
+export interface RecentModel {
+  path: string
+  fileName: string
+  loadedAt: string
+}
+
+/** Model files on disk: downloads, the models folder, the recent list. Implemented by the host. */
+export interface ModelFilesService {
+  /** Starts (or resumes) a download into the models folder; progress arrives as `onDownload`. */
+  startDownload(request: DownloadRequest): Promise<DownloadProgress>
+  /** Stops a download and deletes its partial file. */
+  cancelDownload(request: { id: string }): Promise<void>
+  listDownloads(): Promise<DownloadProgress[]>
+  suggestedModels(): Promise<SuggestedModel[]>
+  /** The folder downloads go to, which the models list scans by default. */
+  modelsFolder(): Promise<string>
+  /** Models loaded from a file, newest first. */
+  recentModels(): Promise<RecentModel[]>
+}
+
+export const modelFilesMethodNames = [
+  'startDownload',
+  'cancelDownload',
+  'listDownloads',
+  'suggestedModels',
+  'modelsFolder',
+  'recentModels',
+] as const satisfies readonly (keyof ModelFilesService)[]
