@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { app, BrowserWindow, ipcMain, shell, type IpcMainEvent } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, shell, type IpcMainEvent } from 'electron'
 import { electronRpcChannel as rpcChannel } from '../shared/bridge'
 import type { AppService, EngineEvents } from '../shared/contract'
 import { serveEngine, type EngineServer } from '../shared/rpc'
@@ -66,7 +66,19 @@ function createWindow(): void {
   window.webContents.on('will-navigate', (event) => event.preventDefault())
 
   const target = window.webContents
-  const owned = trackClientRuns(composeAppService(supervisor, sessions, modelFiles))
+  const owned = trackClientRuns({
+    ...composeAppService(supervisor, sessions, modelFiles),
+    pickModelFile: async () => {
+      const options = {
+        filters: [{ name: 'GGUF models', extensions: ['gguf'] }],
+        properties: ['openFile' as const],
+      }
+      const picked = window
+        ? await dialog.showOpenDialog(window, options)
+        : await dialog.showOpenDialog(options)
+      return picked.canceled ? null : (picked.filePaths[0] ?? null)
+    },
+  })
   const listeners = new Set<(message: unknown) => void>()
   const onMessage = (event: IpcMainEvent, message: unknown) => {
     if (isTrustedSender(event)) listeners.forEach((l) => l(message))

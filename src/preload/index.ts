@@ -1,4 +1,4 @@
-import { contextBridge, ipcRenderer } from 'electron'
+import { contextBridge, ipcRenderer, webUtils } from 'electron'
 import { createEngineBridge, electronRpcChannel } from '../shared/bridge'
 import { appMethodNames } from '../shared/contract'
 
@@ -12,3 +12,8 @@ const bridge = createEngineBridge({
 // Only the contract's methods are copied over: `close` and the RPC internals stay here.
 const exposed = Object.fromEntries(appMethodNames.map((name) => [name, bridge[name]]))
 contextBridge.exposeInMainWorld('tokenscope', { ...exposed, subscribe: bridge.subscribe })
+
+// Desktop only: the path of a file dropped on the window (browsers never reveal paths).
+contextBridge.exposeInMainWorld('tokenscopeDesktop', {
+  pathForFile: (file: File) => webUtils.getPathForFile(file),
+})

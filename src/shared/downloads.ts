@@ -55,6 +55,8 @@ export interface ModelFilesService {
   modelsFolder(): Promise<string>
   /** Models loaded from a file, newest first. */
   recentModels(): Promise<RecentModel[]>
+  /** Desktop only: asks for a .gguf with the system's file dialog; null when cancelled. */
+  pickModelFile(): Promise<string | null>
 }
 
 export const modelFilesMethodNames = [
@@ -64,4 +66,5 @@ export const modelFilesMethodNames = [
   'suggestedModels',
   'modelsFolder',
   'recentModels',
+  'pickModelFile',
 ] as const satisfies readonly (keyof ModelFilesService)[]

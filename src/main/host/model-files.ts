@@ -149,6 +149,13 @@ export function createModelFiles(
       return folder
     },
     recentModels: readRecent,
+    async pickModelFile() {
+      throw new AppFailure({
+        code: 'invalid-request',
+        message: 'A file dialog is available in the desktop app only.',
+        hint: 'Type or paste the path of the .gguf file instead.',
+      })
+    },
   }
 
   /** Puts `path` first in the recent list. */
