@@ -98,4 +98,8 @@ describe('model downloads', () => {
       /\.gguf/,
     )
   })
+
+  it('point browser users to the path field instead of a file dialog', async () => {
+    await expect(client.pickModelFile()).rejects.toThrow(/desktop app only/)
+  })
 })
