@@ -53,6 +53,10 @@ describe('request schemas', () => {
     expect(loadModelRequestSchema.parse({ source: { kind: 'demo' } })).toEqual({
       source: { kind: 'demo' },
       contextSize: 0,
+      gpuLayers: 'auto',
+      threads: 0,
+      batchSize: 0,
+      force: false,
     })
     expect(loadModelRequestSchema.safeParse({ source: { kind: 'url' } }).success).toBe(false)
   })

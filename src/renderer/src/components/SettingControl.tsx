@@ -11,21 +11,27 @@ export interface SettingControlProps {
   extra?: ReactNode
   /** The seed has no useful slider. */
   slider?: boolean
+  /** Keeps the help text for screen readers and the label's tooltip only, where space is short. */
+  compact?: boolean
 }
 
 const numberInput = `h-7 rounded-md border border-slate-300 bg-white px-2 text-right text-sm tabular-nums text-slate-900 dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100 ${focusRing}`
 
 /** A slider plus a number input; the input takes the whole accepted range, the slider the useful part. */
 export function SettingControl(props: SettingControlProps) {
-  const { field, value, onChange, testId, extra, slider = true } = props
+  const { field, value, onChange, testId, extra, slider = true, compact = false } = props
   const id = useId()
   // What the person is typing, kept until it parses, so "0." does not snap back to "0".
   const [draft, setDraft] = useState<string | null>(null)
   const note = field.describe?.(value) ?? null
   return (
-    <div className="py-2">
+    <div className={compact ? 'py-1.5' : 'py-2'}>
       <div className="flex items-center gap-2">
-        <label htmlFor={`${id}-input`} className="mr-auto text-sm font-medium">
+        <label
+          htmlFor={`${id}-input`}
+          className="mr-auto text-sm font-medium"
+          title={compact ? field.help : undefined}
+        >
           {field.label}
           {note && (
             <span className="ml-2 rounded bg-slate-100 px-1.5 py-px text-[11px] font-medium text-slate-600 dark:bg-slate-800 dark:text-slate-300">
@@ -68,7 +74,10 @@ export function SettingControl(props: SettingControlProps) {
           className={`mt-1.5 block h-1.5 w-full cursor-pointer accent-violet-600 dark:accent-violet-400 ${focusRing}`}
         />
       )}
-      <p id={`${id}-help`} className={`mt-1 text-xs leading-snug ${mutedText}`}>
+      <p
+        id={`${id}-help`}
+        className={compact ? 'sr-only' : `mt-1 text-xs leading-snug ${mutedText}`}
+      >
         {field.help}
       </p>
     </div>

@@ -1,0 +1,134 @@
+import { toAppError, type AppError } from '../../../../shared/errors'
+import { routeRunEvents } from '../../services/run-events'
+import { getConnection, makeRunId } from '../../services/session'
+import { canGenerate } from '../../stores/engine-reducer'
+import { isActive } from '../../stores/run-reducer'
+import { createStore } from '../../stores/store'
+import { engineStore, runStore, settingsStore } from '../../stores/stores'
+import {
+  compareReducer,
+  initialCompareState,
+  isAnyActive,
+  requestInput,
+  settingsOf,
+} from './compare-reducer'
+
+/** Kept while the user switches tabs; a plain object, so a session can save it as it is. */
+export const compareStore = createStore(compareReducer, initialCompareState)
+
+/** Alternatives reported for every generated token, as in the Completion view. */
+const alternativesPerToken = 10
+
+const busyError: AppError = {
+  code: 'run-busy',
+  message: 'Another run is still going.',
+  hint: 'Stop the run in the Completion or Chat tab, or wait for it to end, then compare.',
+}
+
+/** Why Generate cannot start now, in words; null when it can. */
+export function whyCannotGenerate(prompt: string): string | null {
+  if (!canGenerate(engineStore.getState())) return 'Waiting for the model to load'
+  if (prompt.trim() === '') return 'Type a prompt first'
+  if (isActive(runStore.getState()) || engineStore.getState().otherRunId) return busyError.message
+  return null
+}
+
+let watchingLink = false
+
+/** Runs this page gave up on when the link dropped end here; stays subscribed for the page's life. */
+function watchLink(): void {
+  if (watchingLink) return
+  watchingLink = true
+  engineStore.subscribe(() => {
+    if (engineStore.getState().link === 'closed') compareStore.dispatch({ type: 'connectionLost' })
+  })
+}
+
+function route(runId: string): void {
+  routeRunEvents(runId, (events) => compareStore.dispatch({ type: 'events', events }))
+}
+
+function failed(runIds: string[], error: unknown): void {
+  const appError = toAppError(error)
+  compareStore.dispatch({ type: 'requestFailed', runIds, error: appError })
+  engineStore.dispatch({ type: 'errorShown', error: appError })
+}
+
+/** Generates every column at once: one `generateMany`, one sequence per column. */
+export function generateAll(): void {
+  const state = compareStore.getState()
+  if (isAnyActive(state) || whyCannotGenerate(state.prompt) !== null) return
+  watchLink()
+  const runs = state.columns.map((c) => ({ key: c.key, runId: makeRunId() }))
+  compareStore.dispatch({ type: 'runsRequested', runs })
+  runs.forEach((r) => route(r.runId))
+  const runIds = runs.map((r) => r.runId)
+  getConnection()
+    .bridge.generateMany({
+      ...requestInput(state),
+      topN: alternativesPerToken,
+      runs: state.columns.map((c, i) => ({
+        runId: runIds[i] ?? makeRunId(),
+        sampling: c.settings.sampling,
+        maxTokens: c.settings.maxTokens,
+      })),
+    })
+    .catch((error: unknown) => failed(runIds, error))
+}
+
+/** Generates one column again, alone, with its current settings. */
+export function rerunColumn(key: string): void {
+  const state = compareStore.getState()
+  const column = state.columns.find((c) => c.key === key)
+  if (!column || isAnyActive(state) || whyCannotGenerate(state.prompt) !== null) return
+  watchLink()
+  const runId = makeRunId()
+  compareStore.dispatch({ type: 'runsRequested', runs: [{ key, runId }] })
+  route(runId)
+  getConnection()
+    .bridge.generate({
+      runId,
+      ...requestInput(state),
+      topN: alternativesPerToken,
+      sampling: column.settings.sampling,
+      maxTokens: column.settings.maxTokens,
+    })
+    .catch((error: unknown) => failed([runId], error))
+}
+
+function cancel(runIds: string[]): void {
+  if (runIds.length === 0) return
+  compareStore.dispatch({ type: 'cancelRequested', runIds })
+  const { bridge } = getConnection()
+  for (const runId of runIds) {
+    bridge
+      .cancel({ runId })
+      .catch((error: unknown) =>
+        engineStore.dispatch({ type: 'errorShown', error: toAppError(error) }),
+      )
+  }
+}
+
+function activeRunIds(keys?: string[]): string[] {
+  return compareStore
+    .getState()
+    .columns.filter((c) => (keys ? keys.includes(c.key) : true))
+    .filter((c) => isActive(c.run) && !c.run.stopping && c.run.runId !== null)
+    .map((c) => c.run.runId ?? '')
+}
+
+export function stopAll(): void {
+  cancel(activeRunIds())
+}
+
+export function stopColumn(key: string): void {
+  cancel(activeRunIds([key]))
+}
+
+/** Makes a column's settings the main view's; true when there was such a column. */
+export function copyColumnSettings(key: string): boolean {
+  const settings = settingsOf(compareStore.getState(), key)
+  if (!settings) return false
+  settingsStore.dispatch({ type: 'loaded', settings })
+  return true
+}

@@ -1,0 +1,119 @@
+import type { GeneratedToken, StopReason } from '../../../../shared/contract'
+import { textStats, type TextStats } from '../../../../shared/run-stats'
+import { describeSampling, type GenerationSettings } from '../../stores/settings'
+import type { CompareColumn, CompareState } from './compare-reducer'
+
+/** What a column's statistics line up: the text's statistics plus what the engine measured. */
+export interface ColumnSummary extends TextStats {
+  tokensPerSecond: number | null
+  stopReason: StopReason | null
+}
+
+export function columnTokens(column: CompareColumn): GeneratedToken[] {
+  return column.run.tokens.flat()
+}
+
+export function summarizeColumn(column: CompareColumn, tokens = columnTokens(column)) {
+  return {
+    ...textStats(tokens),
+    tokensPerSecond: column.run.stats?.tokensPerSecond ?? null,
+    stopReason: column.run.stopReason,
+  } satisfies ColumnSummary
+}
+
+/** The settings a column's run used: what the engine echoed, else what the column asks for. */
+export function settingsRun(column: CompareColumn): GenerationSettings {
+  const { run, settings } = column
+  if (run.runId === null || !run.sampling) return settings
+  return { sampling: run.sampling, maxTokens: run.maxTokens }
+}
+
+export const comparisonFormat = 'tokenscope-comparison'
+
+/** The comparison as one JSON document: prompt, and per column its settings, stats and tokens. */
+export function comparisonToJson(state: CompareState, exportedAt: Date): string {
+  const doc = {
+    format: comparisonFormat,
+    version: 1,
+    exportedAt: exportedAt.toISOString(),
+    input: state.input,
+    prompt: state.prompt,
+    system: state.input === 'chat' ? state.system : undefined,
+    sameSeed: state.sameSeed,
+    columns: state.columns.map((column, i) => {
+      const tokens = columnTokens(column)
+      return {
+        column: i + 1,
+        settings: settingsRun(column),
+        state: column.run.phase,
+        error: column.run.error,
+        stats: summarizeColumn(column, tokens),
+        text: tokens.map((t) => t.text).join(''),
+        tokens: tokens.map((t) => ({
+          id: t.id,
+          text: t.text,
+          modelProb: t.modelProb,
+          samplingProb: t.samplingProb,
+          rank: t.rank,
+          entropyBits: t.entropyBits,
+        })),
+      }
+    }),
+  }
+  return `${JSON.stringify(doc, null, 2)}\n`
+}
+
+const dash = '—'
+
+export function formatStat(value: number | null, digits: number): string {
+  return value === null || !Number.isFinite(value) ? dash : value.toFixed(digits)
+}
+
+export function formatShare(value: number | null): string {
+  return value === null || !Number.isFinite(value) ? dash : `${(value * 100).toFixed(1)}%`
+}
+
+/** Table cells may not hold pipes or line breaks. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
+}
+
+type ColumnView = { settings: GenerationSettings; summary: ColumnSummary }
+
+const markdownRows: [string, (c: ColumnView) => string][] = [
+  ['Sampling', (c) => describeSampling(c.settings.sampling)],
+  ['Seed', (c) => String(c.settings.sampling.seed)],
+  ['Max tokens', (c) => String(c.settings.maxTokens)],
+  ['Tokens generated', (c) => String(c.summary.tokens)],
+  ['Tokens/s', (c) => formatStat(c.summary.tokensPerSecond, 1)],
+  ['Mean log-prob (nats)', (c) => formatStat(c.summary.meanLogProb, 3)],
+  ['Perplexity', (c) => formatStat(c.summary.perplexity, 2)],
+  ['Mean entropy (bits)', (c) => formatStat(c.summary.meanEntropyBits, 2)],
+  ['Repeated 3-grams', (c) => formatShare(c.summary.repetition3)],
+  ['Distinct-2', (c) => formatStat(c.summary.distinct2, 3)],
+  ['Stop reason', (c) => c.summary.stopReason ?? dash],
+]
+
+/** A Markdown table of the statistics, one column per compared setting. */
+export function comparisonToMarkdown(state: CompareState): string {
+  const views: ColumnView[] = state.columns.map((column) => ({
+    settings: settingsRun(column),
+    summary: summarizeColumn(column),
+  }))
+  const header = ['Statistic', ...views.map((_, i) => `Column ${i + 1}`)]
+  const lines = [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
+    ...markdownRows.map(
+      ([label, value]) => `| ${[label, ...views.map((v) => cell(value(v)))].join(' | ')} |`,
+    ),
+  ]
+  const quoted = state.prompt
+    .trim()
+    .split(/\r?\n/)
+    .map((line) => `> ${line}`)
+    .join('\n')
+  const title = state.input === 'chat' ? 'User message' : 'Prompt'
+  const prompt = state.prompt.trim() === '' ? '' : `${title}:\n\n${quoted}\n\n`
+  return `${prompt}${lines.join('\n')}\n`
+}

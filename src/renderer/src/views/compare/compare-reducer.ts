@@ -1,0 +1,308 @@
+import type { RunEvent } from '../../../../shared/contract'
+import type { AppError } from '../../../../shared/errors'
+import { limits, type ChatInput, type SamplingSettings } from '../../../../shared/schemas'
+import {
+  initialRunState,
+  isActive,
+  runReducer,
+  type RunAction,
+  type RunState,
+} from '../../stores/run-reducer'
+import {
+  clampSetting,
+  defaultGenerationSettings,
+  readSetting,
+  type GenerationSettings,
+  type SettingKey,
+} from '../../stores/settings'
+
+/**
+ * The Compare view's state: one prompt, 2–4 columns of settings, each with its own run. A plain
+ * serialisable object (no functions, maps or class instances), so it can be saved with a session.
+ */
+export interface CompareColumn {
+  /** Stable across add/remove, for React keys and test ids of what the column shows. */
+  key: string
+  settings: GenerationSettings
+  /** The preset the settings came from, until one of them is changed by hand. */
+  preset: PresetId | null
+  run: RunState
+}
+
+/** What the columns continue: raw text, or one user message rendered with the chat template. */
+export type CompareInput = 'completion' | 'chat'
+
+export interface CompareState {
+  input: CompareInput
+  /** The text to continue, or the user's message in chat mode. */
+  prompt: string
+  /** The system prompt in chat mode; empty for none. */
+  system: string
+  /** Every column uses the first column's seed. */
+  sameSeed: boolean
+  columns: CompareColumn[]
+  nextKey: number
+}
+
+export const minColumns = 2
+export const maxColumns = limits.parallelRuns
+
+export type PresetId = 'greedy' | 'precise' | 'balanced' | 'creative' | 'wild'
+
+export interface Preset {
+  id: PresetId
+  label: string
+  /** The sampler chain; the column keeps its own seed. */
+  sampling: Omit<SamplingSettings, 'seed'>
+}
+
+export const presets: readonly Preset[] = [
+  { id: 'greedy', label: 'Greedy', sampling: { temperature: 0, topK: 40, topP: 0.95, minP: 0.05 } },
+  {
+    id: 'precise',
+    label: 'Precise',
+    sampling: { temperature: 0.3, topK: 40, topP: 0.9, minP: 0.1 },
+  },
+  {
+    id: 'balanced',
+    label: 'Balanced',
+    sampling: { temperature: 0.8, topK: 40, topP: 0.95, minP: 0.05 },
+  },
+  {
+    id: 'creative',
+    label: 'Creative',
+    sampling: { temperature: 1.2, topK: 0, topP: 1, minP: 0.05 },
+  },
+  { id: 'wild', label: 'Wild', sampling: { temperature: 2, topK: 0, topP: 1, minP: 0 } },
+]
+
+/** Parameters a sweep can spread across the columns. */
+export type SweepParam = 'temperature' | 'topK' | 'topP' | 'minP'
+
+export interface Sweep {
+  param: SweepParam
+  from: number
+  to: number
+}
+
+export type CompareAction =
+  | { type: 'promptChanged'; prompt: string }
+  | { type: 'inputChanged'; input: CompareInput }
+  | { type: 'systemChanged'; system: string }
+  | { type: 'columnAdded' }
+  | { type: 'columnRemoved'; key: string }
+  | { type: 'settingChanged'; key: string; setting: SettingKey; value: number }
+  | { type: 'presetApplied'; key: string; preset: PresetId }
+  | { type: 'sameSeedChanged'; sameSeed: boolean }
+  | { type: 'sweepApplied'; sweep: Sweep }
+  /** The columns' runs were asked for (all at once, or one column's re-run). */
+  | { type: 'runsRequested'; runs: { key: string; runId: string }[] }
+  | { type: 'events'; events: readonly RunEvent[] }
+  | { type: 'cancelRequested'; runIds: string[] }
+  | { type: 'requestFailed'; runIds: string[]; error: AppError }
+  | { type: 'connectionLost' }
+  | { type: 'cleared' }
+  | { type: 'loaded'; state: CompareState }
+
+function column(key: number, settings: GenerationSettings, preset: PresetId | null): CompareColumn {
+  return { key: `c${key}`, settings, preset, run: initialRunState }
+}
+
+/** Two columns to start with: greedy against the usual defaults shows the difference at once. */
+export const initialCompareState: CompareState = {
+  input: 'completion',
+  prompt: '',
+  system: '',
+  sameSeed: true,
+  columns: [
+    column(
+      1,
+      { ...defaultGenerationSettings, sampling: withPreset(defaultGenerationSettings, 'greedy') },
+      'greedy',
+    ),
+    column(2, defaultGenerationSettings, null),
+  ],
+  nextKey: 3,
+}
+
+function withPreset(settings: GenerationSettings, id: PresetId): SamplingSettings {
+  const preset = presets.find((p) => p.id === id)
+  return preset ? { ...preset.sampling, seed: settings.sampling.seed } : settings.sampling
+}
+
+export function isAnyActive(state: CompareState): boolean {
+  return state.columns.some((c) => isActive(c.run))
+}
+
+/** The settings of one column, as the main view's settings store holds them. */
+export function settingsOf(state: CompareState, key: string): GenerationSettings | null {
+  return state.columns.find((c) => c.key === key)?.settings ?? null
+}
+
+/** The request's input: the text to continue, or the conversation of one user message. */
+export function requestInput(state: CompareState): { prompt: string } | { chat: ChatInput } {
+  const text = state.prompt.slice(0, limits.promptChars)
+  if (state.input === 'completion') return { prompt: text }
+  return {
+    chat: {
+      system: state.system.slice(0, limits.promptChars),
+      messages: [{ role: 'user', content: text }],
+    },
+  }
+}
+
+/** Rounds a sweep value so that the inputs show 0.35, not 0.35000000000000003. */
+function tidy(param: SweepParam, value: number): number {
+  return clampSetting(param, Math.round(value * 1000) / 1000)
+}
+
+/** `count` evenly spaced values from `from` to `to`, both included. */
+export function sweepValues(sweep: Sweep, count: number): number[] {
+  if (count <= 0) return []
+  if (count === 1) return [tidy(sweep.param, sweep.from)]
+  return Array.from({ length: count }, (_, i) =>
+    tidy(sweep.param, sweep.from + ((sweep.to - sweep.from) * i) / (count - 1)),
+  )
+}
+
+function setSetting(settings: GenerationSettings, key: SettingKey, value: number) {
+  const clamped = clampSetting(key, value)
+  if (readSetting(settings, key) === clamped) return settings
+  if (key === 'maxTokens') return { ...settings, maxTokens: clamped }
+  return { ...settings, sampling: { ...settings.sampling, [key]: clamped } }
+}
+
+function mapColumns(state: CompareState, fn: (c: CompareColumn, i: number) => CompareColumn) {
+  let changed = false
+  const columns = state.columns.map((c, i) => {
+    const next = fn(c, i)
+    if (next !== c) changed = true
+    return next
+  })
+  return changed ? { ...state, columns } : state
+}
+
+function runAction(state: CompareState, pick: (c: CompareColumn) => RunAction | null) {
+  return mapColumns(state, (c) => {
+    const action = pick(c)
+    if (!action) return c
+    const run = runReducer(c.run, action)
+    return run === c.run ? c : { ...c, run }
+  })
+}
+
+/** A comparison saved mid-run comes back with its runs ended: nothing here is still running them. */
+function settle(state: CompareState): CompareState {
+  return mapColumns(state, (c) =>
+    isActive(c.run)
+      ? { ...c, run: { ...c.run, phase: 'ended', stopping: false, stopReason: 'cancelled' } }
+      : c,
+  )
+}
+
+export function compareReducer(state: CompareState, action: CompareAction): CompareState {
+  switch (action.type) {
+    case 'promptChanged':
+      return action.prompt === state.prompt ? state : { ...state, prompt: action.prompt }
+    case 'inputChanged':
+      return action.input === state.input || isAnyActive(state)
+        ? state
+        : { ...state, input: action.input }
+    case 'systemChanged':
+      return action.system === state.system ? state : { ...state, system: action.system }
+    case 'columnAdded': {
+      const last = state.columns[state.columns.length - 1]
+      if (state.columns.length >= maxColumns || isAnyActive(state)) return state
+      const settings = last?.settings ?? defaultGenerationSettings
+      return {
+        ...state,
+        columns: [...state.columns, column(state.nextKey, settings, last?.preset ?? null)],
+        nextKey: state.nextKey + 1,
+      }
+    }
+    case 'columnRemoved': {
+      if (state.columns.length <= minColumns || isAnyActive(state)) return state
+      const columns = state.columns.filter((c) => c.key !== action.key)
+      if (columns.length === state.columns.length) return state
+      const first = columns[0]
+      // With the same seed for all, the first column's seed is the one all use.
+      const seed = first?.settings.sampling.seed
+      return {
+        ...state,
+        columns:
+          state.sameSeed && seed !== undefined
+            ? columns.map((c) => ({ ...c, settings: setSetting(c.settings, 'seed', seed) }))
+            : columns,
+      }
+    }
+    case 'settingChanged': {
+      const all = action.setting === 'seed' && state.sameSeed
+      return mapColumns(state, (c) => {
+        if (!all && c.key !== action.key) return c
+        const settings = setSetting(c.settings, action.setting, action.value)
+        if (settings === c.settings) return c
+        const keepsPreset = action.setting === 'seed' || action.setting === 'maxTokens'
+        return { ...c, settings, preset: keepsPreset ? c.preset : null }
+      })
+    }
+    case 'presetApplied':
+      return mapColumns(state, (c) =>
+        c.key === action.key
+          ? {
+              ...c,
+              settings: { ...c.settings, sampling: withPreset(c.settings, action.preset) },
+              preset: action.preset,
+            }
+          : c,
+      )
+    case 'sameSeedChanged': {
+      if (action.sameSeed === state.sameSeed) return state
+      const seed = state.columns[0]?.settings.sampling.seed
+      const next = { ...state, sameSeed: action.sameSeed }
+      if (!action.sameSeed || seed === undefined) return next
+      return mapColumns(next, (c) => {
+        const settings = setSetting(c.settings, 'seed', seed)
+        return settings === c.settings ? c : { ...c, settings }
+      })
+    }
+    case 'sweepApplied': {
+      const values = sweepValues(action.sweep, state.columns.length)
+      return mapColumns(state, (c, i) => {
+        const value = values[i]
+        if (value === undefined) return c
+        const settings = setSetting(c.settings, action.sweep.param, value)
+        return settings === c.settings ? c : { ...c, settings, preset: null }
+      })
+    }
+    case 'runsRequested':
+      return runAction(state, (c) => {
+        const runId = action.runs.find((r) => r.key === c.key)?.runId
+        if (!runId) return null
+        const { sampling, maxTokens } = c.settings
+        return { type: 'requested', runId, promptText: state.prompt, sampling, maxTokens }
+      })
+    case 'events':
+      return runAction(state, (c) => {
+        const mine = action.events.filter((e) => e.runId === c.run.runId)
+        return mine.length > 0 ? { type: 'events', events: mine } : null
+      })
+    case 'cancelRequested':
+      return runAction(state, (c) =>
+        c.run.runId && action.runIds.includes(c.run.runId)
+          ? { type: 'cancelRequested', runId: c.run.runId }
+          : null,
+      )
+    case 'requestFailed':
+      return runAction(state, (c) =>
+        c.run.runId && action.runIds.includes(c.run.runId)
+          ? { type: 'requestFailed', runId: c.run.runId, error: action.error }
+          : null,
+      )
+    case 'connectionLost':
+      return runAction(state, () => ({ type: 'connectionLost' }))
+    case 'cleared':
+      return runAction(state, () => ({ type: 'cleared' }))
+    case 'loaded':
+      return isAnyActive(state) ? state : settle(action.state)
+  }
+}
