@@ -6,9 +6,11 @@ import { useEngineSync } from './hooks/useEngineSync'
 import { useSettingsPersistence } from './hooks/useSettingsPersistence'
 import { useStore } from './hooks/useStore'
 import { useViewFromHash } from './hooks/useViewFromHash'
+import { SessionsSidebar } from './sessions/SessionsSidebar'
 import { viewStore } from './stores/view'
 import { ChatView } from './views/chat/ChatView'
 import { CompareView } from './views/compare/CompareView'
+import { ModelsView } from './views/models/ModelsView'
 
 export function App() {
   useEngineSync()
@@ -20,9 +22,11 @@ export function App() {
       <AppHeader />
       <Banners />
       <div className="flex min-h-0 flex-1">
+        <SessionsSidebar />
         {view === 'completion' && <CompletionView />}
         {view === 'chat' && <ChatView />}
         {view === 'compare' && <CompareView />}
+        {view === 'models' && <ModelsView />}
       </div>
       <StatusBar />
     </div>

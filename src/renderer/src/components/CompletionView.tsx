@@ -1,5 +1,7 @@
 import { useState } from 'react'
+import { useStore } from '../hooks/useStore'
 import { startRun } from '../services/actions'
+import { completionSessionStore } from '../sessions/stores'
 import { ContextGauge } from './ContextGauge'
 import { OutputPanel } from './OutputPanel'
 import { PromptEditor } from './PromptEditor'
@@ -7,7 +9,14 @@ import { SamplingPanel } from './SamplingPanel'
 
 /** Raw completion: a prompt, the model's continuation token by token, and the knobs. */
 export function CompletionView() {
-  const [prompt, setPrompt] = useState('')
+  const [prompt, setPrompt] = useState(() => completionSessionStore.getState().promptText)
+  // A session opened from the sidebar brings its prompt back.
+  const restored = useStore(completionSessionStore, (s) => s.restored)
+  const [shownRestore, setShownRestore] = useState(restored)
+  if (shownRestore !== restored) {
+    setShownRestore(restored)
+    setPrompt(completionSessionStore.getState().promptText)
+  }
   return (
     <main
       id="completion"

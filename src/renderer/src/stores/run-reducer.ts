@@ -48,6 +48,23 @@ export type RunAction =
   | { type: 'requestFailed'; runId: string; error: AppError }
   | { type: 'connectionLost' }
   | { type: 'cleared' }
+  /** A finished run read back from a saved session. */
+  | { type: 'restored'; runId: string; promptText: string; maxTokens: number; record: SavedRun }
+
+/** What a session file keeps of a run (the shape of the session schema's run record). */
+export interface SavedRun {
+  prompt: TokenText[]
+  tokens: GeneratedToken[]
+  stopReason: StopReason | 'failed'
+  sampling: SamplingSettings
+  tokensPerSecond: number | null
+  timeToFirstTokenMs: number | null
+}
+
+const restoredFailure: AppError = {
+  code: 'internal',
+  message: 'This run failed before it finished; what it produced is kept.',
+}
 
 export const initialRunState: RunState = {
   runId: null,
@@ -104,6 +121,34 @@ export function runReducer(state: RunState, action: RunAction): RunState {
       return { ...state, phase: 'failed', stopping: false, error: connectionLostError }
     case 'cleared':
       return isActive(state) ? state : initialRunState
+    case 'restored': {
+      if (isActive(state)) return state
+      const { record } = action
+      const failed = record.stopReason === 'failed'
+      return {
+        ...initialRunState,
+        runId: action.runId,
+        phase: failed ? 'failed' : 'ended',
+        promptText: action.promptText,
+        maxTokens: action.maxTokens,
+        sampling: record.sampling,
+        prompt: toChunks(record.prompt),
+        promptCount: record.prompt.length,
+        tokens: toChunks(record.tokens),
+        tokenCount: record.tokens.length,
+        contextUsed: record.prompt.length + record.tokens.length,
+        stats: {
+          promptTokens: record.prompt.length,
+          reusedPromptTokens: 0,
+          evaluatedTokens: 0,
+          generatedTokens: record.tokens.length,
+          timeToFirstTokenMs: record.timeToFirstTokenMs,
+          tokensPerSecond: record.tokensPerSecond,
+        },
+        stopReason: record.stopReason === 'failed' ? null : record.stopReason,
+        error: failed ? restoredFailure : null,
+      }
+    }
   }
 }
 

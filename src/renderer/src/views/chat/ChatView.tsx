@@ -1,4 +1,66 @@
+import { useEffect, useRef, useState } from 'react'
+import { SamplingPanel } from '../../components/SamplingPanel'
+import { useStore } from '../../hooks/useStore'
+import { mutedText } from '../../lib/ui'
+import { visibleMessages } from '../../sessions/conversation'
+import { sendMessage } from './chat-actions'
+import { chatStore } from './chat-store'
+import { ChatComposer } from './ChatComposer'
+import { ChatEmpty } from './ChatEmpty'
+import { ChatGauge } from './ChatGauge'
+import { ChatTranscript } from './ChatTranscript'
+import { SystemPrompt } from './SystemPrompt'
+
 /** Multi-turn chat with the model's own template. */
 export function ChatView() {
-  return <main id="chat" className="min-h-0 flex-1 p-4" />
+  const [draft, setDraft] = useState('')
+  const inputRef = useRef<HTMLTextAreaElement>(null)
+  const docId = useStore(chatStore, (s) => s.doc.id)
+  const title = useStore(chatStore, (s) => s.doc.title)
+  const empty = useStore(chatStore, (s) => visibleMessages(s.doc).length === 0)
+  const template = useStore(chatStore, (s) => Object.values(s.parts).at(-1)?.template ?? null)
+
+  // A new or reopened conversation is ready to type into.
+  useEffect(() => {
+    inputRef.current?.focus()
+  }, [docId])
+
+  return (
+    <main
+      id="chat"
+      className="grid min-h-0 flex-1 grid-cols-1 overflow-y-auto lg:grid-cols-[minmax(0,1fr)_20rem] lg:overflow-hidden"
+    >
+      <section aria-label="Conversation" className="flex min-h-[32rem] flex-col lg:min-h-0">
+        <div className="flex h-10 shrink-0 items-center gap-3 border-b border-slate-200 bg-white px-4 dark:border-slate-800 dark:bg-slate-900">
+          <h1 data-testid="chat-title" className="min-w-0 truncate text-sm font-semibold">
+            {title || 'New chat'}
+          </h1>
+          {template && (
+            <span
+              className={`shrink-0 rounded bg-slate-100 px-1.5 py-0.5 text-[11px] dark:bg-slate-800 ${mutedText}`}
+              title="The chat template that turned the conversation into the model's prompt"
+            >
+              {template} template
+            </span>
+          )}
+        </div>
+        <SystemPrompt />
+        {empty ? (
+          <div className="min-h-0 flex-1 overflow-y-auto">
+            <ChatEmpty onExample={(question) => sendMessage(question)} />
+          </div>
+        ) : (
+          <ChatTranscript />
+        )}
+        <ChatComposer draft={draft} onDraftChange={setDraft} inputRef={inputRef} />
+      </section>
+      <aside
+        aria-label="Reply settings"
+        className="flex flex-col gap-4 border-slate-200 p-4 lg:min-h-0 lg:overflow-y-auto lg:border-l dark:border-slate-800"
+      >
+        <ChatGauge />
+        <SamplingPanel />
+      </aside>
+    </main>
+  )
 }

@@ -1,0 +1,108 @@
+import { useState } from 'react'
+import type { SessionSummary } from '../../../shared/sessions'
+import { focusRing, ghostButton } from '../lib/ui'
+import { ChatIcon, PencilIcon, TextIcon, TrashIcon } from './SessionIcons'
+import { untitled } from './session-list'
+
+export interface SessionRowProps {
+  session: SessionSummary
+  open: boolean
+  onOpen: (id: string) => void
+  onRename: (id: string, title: string) => void
+  onDelete: (id: string) => void
+}
+
+function when(iso: string): string {
+  const date = new Date(iso)
+  const today = new Date()
+  return date.toDateString() === today.toDateString()
+    ? date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+    : date.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })
+}
+
+/** One saved session: opens on click; rename inline; delete (with Undo). */
+export function SessionRow({ session, open, onOpen, onRename, onDelete }: SessionRowProps) {
+  const [draft, setDraft] = useState<string | null>(null)
+  const title = session.title || untitled(session.kind)
+  const Kind = session.kind === 'chat' ? ChatIcon : TextIcon
+  const finish = (save: boolean) => {
+    if (save && draft !== null && draft.trim() !== session.title) onRename(session.id, draft)
+    setDraft(null)
+  }
+  return (
+    <li
+      data-testid="session-row"
+      data-session-id={session.id}
+      data-kind={session.kind}
+      className={`group relative flex items-center rounded-lg ${
+        open
+          ? 'bg-violet-100 text-violet-950 dark:bg-violet-900/40 dark:text-violet-100'
+          : 'hover:bg-slate-100 dark:hover:bg-slate-800/70'
+      }`}
+    >
+      {draft !== null ? (
+        <input
+          data-testid="rename-input"
+          aria-label="Session title"
+          autoFocus
+          value={draft}
+          maxLength={200}
+          onChange={(event) => setDraft(event.target.value)}
+          onFocus={(event) => event.currentTarget.select()}
+          onBlur={() => finish(true)}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter') finish(true)
+            if (event.key === 'Escape') {
+              event.stopPropagation()
+              finish(false)
+            }
+          }}
+          className="m-1 h-8 w-full rounded-md border border-violet-400 bg-white px-2 text-sm focus:outline-none dark:bg-slate-900"
+        />
+      ) : (
+        <>
+          <button
+            type="button"
+            data-testid="session-open"
+            aria-current={open ? 'true' : undefined}
+            onClick={() => onOpen(session.id)}
+            onDoubleClick={() => setDraft(session.title)}
+            className={`flex min-w-0 flex-1 items-center gap-2 rounded-lg px-2.5 py-2 text-left ${focusRing}`}
+          >
+            <Kind className="size-3.5 shrink-0 opacity-60" />
+            <span className="min-w-0 flex-1">
+              <span data-testid="session-title" className="block truncate text-sm">
+                {title}
+              </span>
+              <span className="block text-[11px] text-slate-500 dark:text-slate-400">
+                {session.kind === 'chat' ? 'Chat' : 'Completion'} · {when(session.updatedAt)}
+              </span>
+            </span>
+          </button>
+          <span className="absolute right-1 hidden items-center gap-0.5 rounded-md bg-inherit group-focus-within:flex group-hover:flex">
+            <button
+              type="button"
+              data-testid="session-rename"
+              className={`${ghostButton} h-7 w-7 px-0`}
+              onClick={() => setDraft(session.title)}
+              aria-label={`Rename “${title}”`}
+              title="Rename"
+            >
+              <PencilIcon className="size-3.5" />
+            </button>
+            <button
+              type="button"
+              data-testid="session-delete"
+              className={`${ghostButton} h-7 w-7 px-0 hover:text-red-600 dark:hover:text-red-400`}
+              onClick={() => onDelete(session.id)}
+              aria-label={`Delete “${title}”`}
+              title="Delete (you can undo)"
+            >
+              <TrashIcon className="size-3.5" />
+            </button>
+          </span>
+        </>
+      )}
+    </li>
+  )
+}

@@ -1,0 +1,259 @@
+import {
+  activePath,
+  sessionFromJson,
+  sessionToJson,
+  sessionToMarkdown,
+} from '../../../shared/session-export'
+import type { SessionDocument, SessionSummary } from '../../../shared/sessions'
+import { getConnection, makeRunId } from '../services/session'
+import { isActive } from '../stores/run-reducer'
+import { engineStore, runStore } from '../stores/stores'
+import { viewStore } from '../stores/view'
+import { chatStore } from '../views/chat/chat-store'
+import { newChat, openChat } from '../views/chat/chat-actions'
+import { hasContent } from './conversation'
+import { completionSession, modelRef } from './records'
+import { autosaver, errorText, saveNow, summaryOf } from './saving'
+import { freeId } from './session-list'
+import { completionSessionStore, sessionListStore } from './stores'
+
+const bridge = () => getConnection().bridge
+const fail = (what: string) => (error: unknown) =>
+  sessionListStore.dispatch({ type: 'failed', error: `${what}: ${errorText(error)}` })
+
+/** Completion asks for this many alternatives per token (services/actions.ts). */
+const completionTopN = 10
+
+const openKey = 'tokenscope.open-sessions'
+
+interface OpenSessions {
+  chat?: string | null
+  completion?: string | null
+}
+
+function readOpen(): OpenSessions {
+  try {
+    const raw = JSON.parse(localStorage.getItem(openKey) ?? '{}') as unknown
+    return raw && typeof raw === 'object' ? (raw as OpenSessions) : {}
+  } catch {
+    return {}
+  }
+}
+
+/** Remembers which session each view shows, so a reload opens them again. */
+export function rememberOpen(kind: SessionSummary['kind'], id: string | null): void {
+  sessionListStore.dispatch({ type: 'opened', kind, id })
+  try {
+    localStorage.setItem(openKey, JSON.stringify({ ...readOpen(), [kind]: id }))
+  } catch {
+    // No storage: the sessions are still saved, only the reopening is lost.
+  }
+}
+
+export async function refreshSessions(): Promise<void> {
+  // Listing reads every file, so the problems it found are known only after it.
+  const sessions = await bridge().listSessions()
+  sessionListStore.dispatch({ type: 'listed', sessions })
+  const problems = await bridge().storageProblems()
+  if (problems.length > 0) sessionListStore.dispatch({ type: 'problems', problems })
+}
+
+function show(doc: SessionDocument): void {
+  if (doc.kind === 'chat') {
+    openChat(doc)
+  } else {
+    const prompt = doc.nodes.find((n) => n.role === 'prompt')
+    const completion = activePath(doc).find((n) => n.role === 'completion')
+    if (completion?.run)
+      runStore.dispatch({
+        type: 'restored',
+        runId: makeRunId(),
+        promptText: prompt?.text ?? '',
+        maxTokens: doc.settings.maxTokens,
+        record: completion.run,
+      })
+    else runStore.dispatch({ type: 'cleared' })
+    completionSessionStore.dispatch({ type: 'restored', doc, promptText: prompt?.text ?? '' })
+  }
+  rememberOpen(doc.kind, doc.id)
+}
+
+/** Opens a saved session in its view (Chat or Completion). */
+export async function openSession(id: string): Promise<void> {
+  if (chatStore.getState().doc.id === id) {
+    viewStore.dispatch('chat')
+    window.location.hash = 'chat'
+    return
+  }
+  try {
+    await autosaver.flush()
+    const doc = await bridge().loadSession({ id })
+    show(doc)
+    window.location.hash = doc.kind
+  } catch (error) {
+    fail('The session could not be opened')(error)
+  }
+}
+
+/** Opens, after a reload, the sessions that were on screen before it. */
+export async function reopenLast(): Promise<void> {
+  const open = readOpen()
+  const known = new Set(sessionListStore.getState().sessions.map((s) => s.id))
+  for (const id of [open.chat, open.completion]) {
+    if (!id || !known.has(id)) continue
+    const doc = await bridge()
+      .loadSession({ id })
+      .catch(() => null)
+    if (doc && (doc.kind === 'chat' ? !hasContent(chatStore.getState().doc) : true)) show(doc)
+  }
+}
+
+export function startNewChat(): void {
+  newChat()
+  rememberOpen('chat', null)
+  window.location.hash = 'chat'
+}
+
+let undoTimer: ReturnType<typeof setTimeout> | null = null
+export const undoMs = 10_000
+
+/** Moves a session to the trash; an Undo toast brings it back for a while. */
+export async function deleteSession(id: string): Promise<void> {
+  autosaver.forget(id)
+  try {
+    await autosaver.flush()
+    await bridge().deleteSession({ id })
+  } catch (error) {
+    fail('The session could not be deleted')(error)
+    return
+  }
+  sessionListStore.dispatch({ type: 'deleted', id })
+  if (chatStore.getState().doc.id === id) newChat()
+  if (completionSessionStore.getState().doc?.id === id)
+    completionSessionStore.dispatch({ type: 'closed' })
+  if (undoTimer) clearTimeout(undoTimer)
+  undoTimer = setTimeout(() => sessionListStore.dispatch({ type: 'undoDismissed' }), undoMs)
+}
+
+export async function undoDelete(): Promise<void> {
+  const summary = sessionListStore.getState().undo
+  if (!summary) return
+  if (undoTimer) clearTimeout(undoTimer)
+  try {
+    await bridge().restoreSession({ id: summary.id })
+    sessionListStore.dispatch({ type: 'restored', summary })
+  } catch (error) {
+    sessionListStore.dispatch({ type: 'undoDismissed' })
+    fail('The session could not be restored')(error)
+  }
+}
+
+export async function renameSession(id: string, title: string): Promise<void> {
+  const clean = title.trim().slice(0, 200)
+  const { doc } = chatStore.getState()
+  if (doc.id === id) {
+    chatStore.dispatch({
+      type: 'conversation',
+      action: { type: 'renamed', title: clean, now: new Date().toISOString() },
+    })
+    if (!hasContent(chatStore.getState().doc)) return
+    await saveNow(chatStore.getState().doc)
+    return
+  }
+  try {
+    const saved = await bridge().loadSession({ id })
+    if (saved.title === clean) return
+    const renamed = { ...saved, title: clean, updatedAt: new Date().toISOString() }
+    await saveNow(renamed)
+    const completion = completionSessionStore.getState().doc
+    if (completion?.id === id) completionSessionStore.dispatch({ type: 'saved', doc: renamed })
+  } catch (error) {
+    fail('The session could not be renamed')(error)
+  }
+}
+
+/** Reads an exported JSON file and saves it as a new session (fresh id when it is taken). */
+export async function importSessionFile(file: File): Promise<void> {
+  const read = sessionFromJson(await file.text())
+  if (!read.ok) {
+    sessionListStore.dispatch({ type: 'failed', error: `${file.name}: ${read.message}` })
+    return
+  }
+  try {
+    const taken = (await bridge().listSessions()).map((s) => s.id)
+    const doc = { ...read.document, id: freeId(read.document.id, taken, makeRunId) }
+    await saveNow(doc)
+    sessionListStore.dispatch({ type: 'saved', summary: summaryOf(doc) })
+    show(doc)
+    window.location.hash = doc.kind
+  } catch (error) {
+    fail('The session could not be imported')(error)
+  }
+}
+
+function fileName(doc: SessionDocument, extension: string): string {
+  const base = (doc.title || doc.kind)
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+  return `${base || 'session'}.${extension}`
+}
+
+/** A download link for the session, as JSON (everything) or Markdown (the visible branch). */
+export function downloadSession(doc: SessionDocument, format: 'json' | 'markdown'): void {
+  const json = format === 'json'
+  const blob = new Blob([json ? sessionToJson(doc) : sessionToMarkdown(doc)], {
+    type: json ? 'application/json' : 'text/markdown',
+  })
+  const url = URL.createObjectURL(blob)
+  const link = document.createElement('a')
+  link.href = url
+  link.download = fileName(doc, json ? 'json' : 'md')
+  document.body.append(link)
+  link.click()
+  link.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+}
+
+/** Saves the conversation as the user works: after a quiet moment, and at once after a reply. */
+export function autosaveChat(): () => void {
+  let previous = chatStore.getState()
+  return chatStore.subscribe(() => {
+    const state = chatStore.getState()
+    const before = previous
+    previous = state
+    if (state.doc === before.doc || !hasContent(state.doc)) return
+    if (state.doc.id !== before.doc.id) {
+      rememberOpen('chat', state.doc.id)
+      return
+    }
+    if (sessionListStore.getState().openChatId !== state.doc.id) rememberOpen('chat', state.doc.id)
+    // A sent message and a finished reply are saved at once; edits after a quiet moment.
+    if (Boolean(before.live) !== Boolean(state.live)) void saveNow(state.doc)
+    else autosaver.schedule(state.doc)
+  })
+}
+
+/** Every Completion run that finishes (or stops, or fails) is saved as a session of its own. */
+export function autosaveCompletions(): () => void {
+  let wasActive = isActive(runStore.getState())
+  return runStore.subscribe(() => {
+    const run = runStore.getState()
+    const active = isActive(run)
+    const finished = wasActive && !active
+    wasActive = active
+    if (!finished || !run.runId || (run.promptCount === 0 && run.tokenCount === 0)) return
+    const doc = completionSession({
+      id: makeRunId(),
+      promptId: makeRunId(),
+      completionId: makeRunId(),
+      run,
+      model: modelRef(engineStore.getState().status?.model),
+      topN: completionTopN,
+      now: new Date().toISOString(),
+    })
+    completionSessionStore.dispatch({ type: 'saved', doc })
+    rememberOpen('completion', doc.id)
+    void saveNow(doc)
+  })
+}

@@ -1,0 +1,36 @@
+import type { SessionDocument } from '../../../shared/sessions'
+import { createStore } from '../stores/store'
+import { initialSessionListState, sessionListReducer } from './session-list'
+
+export const sessionListStore = createStore(sessionListReducer, initialSessionListState)
+
+/**
+ * The Completion session on screen; `restored` counts restores so the prompt box follows, and
+ * `promptText` is what the prompt box starts with when the view opens again.
+ */
+export interface CompletionSessionState {
+  doc: SessionDocument | null
+  restored: number
+  promptText: string
+}
+
+export type CompletionSessionAction =
+  | { type: 'saved'; doc: SessionDocument }
+  | { type: 'restored'; doc: SessionDocument; promptText: string }
+  | { type: 'closed' }
+
+export const completionSessionStore = createStore<CompletionSessionState, CompletionSessionAction>(
+  (state, action) => {
+    switch (action.type) {
+      case 'saved': {
+        const prompt = action.doc.nodes.find((n) => n.role === 'prompt')
+        return { ...state, doc: action.doc, promptText: prompt?.text ?? state.promptText }
+      }
+      case 'restored':
+        return { doc: action.doc, restored: state.restored + 1, promptText: action.promptText }
+      case 'closed':
+        return state.doc ? { ...state, doc: null } : state
+    }
+  },
+  { doc: null, restored: 0, promptText: '' },
+)

@@ -1,0 +1,128 @@
+import { memo, useRef } from 'react'
+import type { SessionNode } from '../../../../shared/sessions'
+import { TokenStream } from '../../components/TokenStream'
+import { Spinner } from '../../components/Icons'
+import { formatCount, formatRate } from '../../lib/format'
+import { ghostButton, mutedText } from '../../lib/ui'
+import { RetryIcon } from '../../sessions/SessionIcons'
+import { chunksOf } from '../../sessions/records'
+import { describeStopReason, type RunState } from '../../stores/run-reducer'
+import { BranchSwitcher } from './BranchSwitcher'
+
+export interface AssistantMessageProps {
+  node: SessionNode
+  /** The run writing this reply now, or null when it is finished. */
+  live: RunState | null
+  position: number
+  versions: number
+  busy: boolean
+  selected: number | null
+  /** Shown above the reply, e.g. that old turns were left out. */
+  notice: string | null
+  onHover: (nodeId: string, index: number | null) => void
+  onPick: (nodeId: string, index: number) => void
+  onSwitch: (nodeId: string, step: -1 | 1) => void
+  onRegenerate: (nodeId: string) => void
+}
+
+const empty: never[] = []
+
+function stateOf(node: SessionNode, live: RunState | null) {
+  if (live) return live.phase === 'failed' ? 'failed' : live.phase === 'ended' ? 'ended' : 'running'
+  if (!node.run) return 'interrupted'
+  return node.run.stopReason === 'failed' ? 'failed' : 'ended'
+}
+
+/** A reply as token chips with the same tints and details as Completion. */
+export const AssistantMessage = memo(function AssistantMessage(props: AssistantMessageProps) {
+  const { node, live, selected } = props
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const tokens = live ? live.tokens : chunksOf(node.run?.tokens ?? empty)
+  const tokenCount = live ? live.tokenCount : (node.run?.tokens.length ?? 0)
+  const state = stateOf(node, live)
+  const reason = live ? live.stopReason : node.run?.stopReason
+  const speed = live ? live.stats?.tokensPerSecond : node.run?.tokensPerSecond
+  const waiting = state === 'running' && tokenCount === 0
+  return (
+    <div
+      data-testid="chat-message"
+      data-role="assistant"
+      data-message-id={node.id}
+      className="group flex flex-col items-start gap-1"
+    >
+      {props.notice && (
+        <p
+          role="status"
+          data-testid="dropped-notice"
+          className="max-w-[85%] rounded-lg border border-amber-200 bg-amber-50 px-3 py-1.5 text-xs text-amber-900 dark:border-amber-900 dark:bg-amber-950/50 dark:text-amber-100"
+        >
+          {props.notice}
+        </p>
+      )}
+      <div className="w-full max-w-[92%] rounded-2xl rounded-bl-md border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
+        {waiting ? (
+          <p role="status" className={`flex items-center gap-2 px-4 py-3 text-sm ${mutedText}`}>
+            <Spinner /> Reading the conversation…
+          </p>
+        ) : tokenCount === 0 ? (
+          <p className={`px-4 py-3 text-sm italic ${mutedText}`}>
+            {state === 'failed'
+              ? 'No reply: the run failed before the first token.'
+              : state === 'interrupted'
+                ? 'No reply: the page was closed while it was being written.'
+                : 'The model ended its turn without writing anything.'}
+          </p>
+        ) : (
+          <TokenStream
+            prompt={empty}
+            promptCount={0}
+            tokens={tokens}
+            tokenCount={tokenCount}
+            running={state === 'running'}
+            selected={selected}
+            onHover={(index) => props.onHover(node.id, index)}
+            onPick={(index) => props.onPick(node.id, index)}
+            scrollRef={scrollRef}
+          />
+        )}
+      </div>
+      <div className={`flex min-h-6 flex-wrap items-center gap-x-2 text-xs ${mutedText}`}>
+        <BranchSwitcher
+          position={props.position}
+          count={props.versions}
+          disabled={props.busy}
+          onStep={(step) => props.onSwitch(node.id, step)}
+        />
+        <span
+          data-testid="reply-state"
+          data-state={state}
+          data-stop-reason={state === 'ended' && reason ? reason : undefined}
+          className="tabular-nums"
+        >
+          {state === 'running'
+            ? live?.stopping
+              ? 'stopping…'
+              : 'writing…'
+            : state === 'ended' && reason && reason !== 'failed'
+              ? `${formatCount(tokenCount)} tokens · ${describeStopReason(reason)}${reason === 'cancelled' ? ' (partial reply kept)' : ''}`
+              : state === 'failed'
+                ? `${formatCount(tokenCount)} tokens · failed${live?.error ? `: ${live.error.message}` : ''}`
+                : 'interrupted'}
+        </span>
+        {state === 'ended' && speed ? <span>· {formatRate(speed)}</span> : null}
+        {state !== 'running' && (
+          <button
+            type="button"
+            data-testid="regenerate"
+            className={`${ghostButton} h-6 text-xs opacity-70 group-focus-within:opacity-100 group-hover:opacity-100`}
+            disabled={props.busy}
+            onClick={() => props.onRegenerate(node.id)}
+            title="Write this reply again; this version stays available"
+          >
+            <RetryIcon className="size-3.5" /> Regenerate
+          </button>
+        )}
+      </div>
+    </div>
+  )
+})

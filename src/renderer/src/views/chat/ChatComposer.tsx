@@ -1,0 +1,99 @@
+import type { RefObject } from 'react'
+import { limits } from '../../../../shared/schemas'
+import { StopIcon } from '../../components/Icons'
+import { useStore } from '../../hooks/useStore'
+import { focusRing, mutedText, primaryButton, secondaryButton } from '../../lib/ui'
+import { SendIcon } from '../../sessions/SessionIcons'
+import { canGenerate } from '../../stores/engine-reducer'
+import { isActive } from '../../stores/run-reducer'
+import { engineStore } from '../../stores/stores'
+import { sendMessage, stopReply } from './chat-actions'
+import { chatRunStore, chatStore } from './chat-store'
+
+export interface ChatComposerProps {
+  draft: string
+  onDraftChange: (draft: string) => void
+  inputRef: RefObject<HTMLTextAreaElement | null>
+}
+
+const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform)
+
+/** The message box: Enter sends, Shift+Enter starts a new line, Esc stops the reply. */
+export function ChatComposer({ draft, onDraftChange, inputRef }: ChatComposerProps) {
+  const ready = useStore(engineStore, canGenerate)
+  const busy = useStore(chatStore, (s) => s.live !== null)
+  const running = useStore(chatRunStore, isActive)
+  const stopping = useStore(chatRunStore, (s) => s.stopping)
+  const canSend = ready && !busy && draft.trim() !== ''
+  const send = () => {
+    if (!canSend) return
+    sendMessage(draft)
+    onDraftChange('')
+  }
+  const whyNot = !ready
+    ? 'Waiting for the model to load'
+    : busy
+      ? 'Wait for the reply, or stop it'
+      : draft.trim() === ''
+        ? 'Type a message first'
+        : undefined
+  return (
+    <div className="border-t border-slate-200 bg-slate-50/80 px-4 py-3 dark:border-slate-800 dark:bg-slate-950/80">
+      <div className="mx-auto max-w-3xl rounded-xl border border-slate-200 bg-white shadow-sm focus-within:border-violet-400 dark:border-slate-800 dark:bg-slate-900 dark:focus-within:border-violet-500">
+        <label htmlFor="chat-input" className="sr-only">
+          Message
+        </label>
+        <textarea
+          id="chat-input"
+          ref={inputRef}
+          data-testid="chat-input"
+          value={draft}
+          maxLength={limits.promptChars}
+          rows={Math.min(8, Math.max(2, draft.split('\n').length))}
+          placeholder="Ask the model something…"
+          onChange={(event) => onDraftChange(event.target.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+              event.preventDefault()
+              send()
+            }
+          }}
+          className="block max-h-[30vh] w-full resize-none rounded-t-xl bg-transparent px-4 pt-3 pb-1 text-sm leading-6 text-slate-900 placeholder:text-slate-400 focus:outline-none dark:text-slate-100 dark:placeholder:text-slate-500"
+        />
+        <div className="flex items-center gap-3 px-3 pb-2">
+          <span className={`text-xs ${mutedText}`}>
+            <kbd className="font-sans">Enter</kbd> to send ·{' '}
+            <kbd className="font-sans">Shift Enter</kbd> for a new line ·{' '}
+            <kbd className="font-sans">Esc</kbd> stops ·{' '}
+            <kbd className="font-sans">{isMac ? '⌘' : 'Ctrl'} N</kbd> new chat
+          </span>
+          <span className="ml-auto" />
+          {running ? (
+            <button
+              type="button"
+              data-testid="chat-stop-button"
+              className={`${secondaryButton} ${focusRing}`}
+              disabled={stopping}
+              onClick={stopReply}
+              title="Stop (Esc); the partial reply is kept"
+            >
+              <StopIcon className="text-red-600 dark:text-red-400" />
+              {stopping ? 'Stopping…' : 'Stop'}
+            </button>
+          ) : (
+            <button
+              type="button"
+              data-testid="send-button"
+              className={primaryButton}
+              disabled={!canSend}
+              title={whyNot}
+              onClick={send}
+            >
+              <SendIcon /> Send
+            </button>
+          )}
+        </div>
+      </div>
+    </div>
+  )
+}

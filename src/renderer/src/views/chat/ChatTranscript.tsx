@@ -1,0 +1,184 @@
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react'
+import type { GeneratedToken } from '../../../../shared/contract'
+import { TokenDetails } from '../../components/TokenDetails'
+import { useStore } from '../../hooks/useStore'
+import { chatNodesBefore, siblingsOf, visibleMessages } from '../../sessions/conversation'
+import { generatedTokenAt } from '../../stores/run-reducer'
+import { editAndResend, regenerateReply, stopReply, switchBranch } from './chat-actions'
+import { droppedNotice } from './chat-gauge'
+import { isLive } from './chat-reducer'
+import { chatRunStore, chatStore } from './chat-store'
+import { AssistantMessage } from './AssistantMessage'
+import { UserMessage } from './UserMessage'
+
+interface Selection {
+  nodeId: string
+  index: number
+}
+
+const same = (a: Selection | null, b: Selection | null) =>
+  a?.nodeId === b?.nodeId && a?.index === b?.index
+
+/** The conversation on screen, and the details of the token under the pointer. */
+export function ChatTranscript() {
+  const chat = useStore(chatStore, (s) => s)
+  const run = useStore(chatRunStore, (s) => s)
+  const [hovered, setHovered] = useState<Selection | null>(null)
+  const [pinned, setPinned] = useState<Selection | null>(null)
+  const boxRef = useRef<HTMLDivElement>(null)
+  const followRef = useRef(true)
+  const messages = visibleMessages(chat.doc)
+  const busy = chat.live !== null
+
+  const leaveTimer = useRef<ReturnType<typeof setTimeout> | null>(null)
+  const onHover = useCallback((nodeId: string, index: number | null) => {
+    if (leaveTimer.current) clearTimeout(leaveTimer.current)
+    leaveTimer.current = null
+    if (index !== null)
+      setHovered((current) => (same(current, { nodeId, index }) ? current : { nodeId, index }))
+    else leaveTimer.current = setTimeout(() => setHovered(null), 120)
+  }, [])
+  const onPick = useCallback((nodeId: string, index: number) => {
+    setPinned((current) => (same(current, { nodeId, index }) ? null : { nodeId, index }))
+  }, [])
+  const onSwitch = useCallback((nodeId: string, step: -1 | 1) => {
+    setPinned(null)
+    switchBranch(nodeId, step)
+  }, [])
+  const onRegenerate = useCallback((nodeId: string) => {
+    setPinned(null)
+    followRef.current = true
+    regenerateReply(nodeId)
+  }, [])
+
+  const pinnedRef = useRef(pinned)
+  useEffect(() => {
+    pinnedRef.current = pinned
+  }, [pinned])
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape') return
+      if (pinnedRef.current) {
+        setPinned(null)
+        setHovered(null)
+      } else {
+        stopReply()
+      }
+    }
+    const onPointerDown = (event: PointerEvent) => {
+      if (!pinnedRef.current || !(event.target instanceof Element)) return
+      if (event.target.closest('[data-testid="token-details"], [data-index]')) return
+      setPinned(null)
+    }
+    document.addEventListener('keydown', onKey)
+    document.addEventListener('pointerdown', onPointerDown)
+    return () => {
+      document.removeEventListener('keydown', onKey)
+      document.removeEventListener('pointerdown', onPointerDown)
+      if (leaveTimer.current) clearTimeout(leaveTimer.current)
+    }
+  }, [])
+
+  // Keep the newest words in view while the reader is at the bottom.
+  useLayoutEffect(() => {
+    const box = boxRef.current
+    if (box && followRef.current) box.scrollTop = box.scrollHeight
+  }, [run.tokenCount, messages.length, chat.doc.currentLeafId])
+
+  // The oldest turns the engine left out of the latest reply: still here, but dimmed.
+  const latest = [...messages].reverse().find((n) => n.role === 'assistant')
+  const droppedCount = latest ? (chat.parts[latest.id]?.droppedMessages ?? 0) : 0
+  const dropped = new Set(
+    latest && droppedCount > 0
+      ? chatNodesBefore(chat.doc, latest.id)
+          .slice(0, droppedCount)
+          .map((n) => n.id)
+      : [],
+  )
+
+  const shown = pinned ?? hovered
+  const shownNode = shown ? messages.find((n) => n.id === shown.nodeId) : undefined
+  const shownLive = shownNode ? isLive(chat, shownNode.id) : false
+  let token: GeneratedToken | undefined
+  if (shown && shownNode)
+    token = shownLive ? generatedTokenAt(run, shown.index) : shownNode.run?.tokens[shown.index]
+  const findAnchor = useCallback(
+    () =>
+      shown
+        ? (boxRef.current?.querySelector(
+            `[data-message-id="${shown.nodeId}"] [data-index="${shown.index}"]`,
+          ) ?? null)
+        : null,
+    [shown],
+  )
+
+  return (
+    <div
+      ref={boxRef}
+      data-testid="chat-transcript"
+      className="min-h-0 flex-1 overflow-y-auto px-4 py-4"
+      onScroll={(event) => {
+        const box = event.currentTarget
+        followRef.current = box.scrollHeight - box.scrollTop - box.clientHeight < 48
+      }}
+    >
+      <ol className="mx-auto flex max-w-3xl flex-col gap-4" aria-label="Conversation">
+        {messages.map((node) => {
+          const siblings = siblingsOf(chat.doc, node.id)
+          const position = siblings.findIndex((n) => n.id === node.id) + 1
+          const live = isLive(chat, node.id)
+          return (
+            <li
+              key={node.id}
+              data-dropped={dropped.has(node.id) || undefined}
+              className={dropped.has(node.id) ? 'opacity-50' : undefined}
+              title={
+                dropped.has(node.id)
+                  ? 'Left out of the latest reply: it no longer fits in the context'
+                  : undefined
+              }
+            >
+              {node.role === 'user' ? (
+                <UserMessage
+                  node={node}
+                  position={position}
+                  versions={siblings.length}
+                  busy={busy}
+                  onSwitch={(step) => onSwitch(node.id, step)}
+                  onResend={(text) => {
+                    followRef.current = true
+                    editAndResend(node.id, text)
+                  }}
+                />
+              ) : (
+                <AssistantMessage
+                  node={node}
+                  live={live ? run : null}
+                  position={position}
+                  versions={siblings.length}
+                  busy={busy}
+                  selected={shown?.nodeId === node.id ? shown.index : null}
+                  notice={droppedNotice(chat.parts[node.id]?.droppedMessages ?? 0)}
+                  onHover={onHover}
+                  onPick={onPick}
+                  onSwitch={onSwitch}
+                  onRegenerate={onRegenerate}
+                />
+              )}
+            </li>
+          )
+        })}
+      </ol>
+      {token && shown && (
+        <TokenDetails
+          token={token}
+          index={shown.index}
+          sampling={(shownLive ? run.sampling : shownNode?.run?.sampling) ?? null}
+          pinned={pinned !== null}
+          findAnchor={findAnchor}
+          onClose={() => setPinned(null)}
+        />
+      )}
+    </div>
+  )
+}

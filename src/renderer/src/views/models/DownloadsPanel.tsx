@@ -1,0 +1,198 @@
+import { useId, useState } from 'react'
+import type { DownloadProgress, SuggestedModel } from '../../../../shared/downloads'
+import { useStore } from '../../hooks/useStore'
+import { ghostButton, mutedText, secondaryButton } from '../../lib/ui'
+import { cancelDownload, loadSource, modelsStore, startDownload } from './models-actions'
+import {
+  downloadFraction,
+  formatEta,
+  formatSize,
+  formatSpeed,
+  formatTransferred,
+} from './models-format'
+import { Badge, ErrorNote, Panel, ProgressBar, textInput } from './models-ui'
+
+/** Downloads by URL or hf: URI, their progress, and a few small models to start with. */
+export function DownloadsPanel() {
+  const id = useId()
+  const [url, setUrl] = useState('')
+  const downloads = useStore(modelsStore, (s) => s.downloads)
+  const error = useStore(modelsStore, (s) => s.downloadError)
+  const suggested = useStore(modelsStore, (s) => s.suggested)
+  const trimmed = url.trim()
+  return (
+    <Panel title="Download" testId="downloads-panel">
+      <form
+        className="flex flex-col gap-2"
+        onSubmit={(event) => {
+          event.preventDefault()
+          if (trimmed === '') return
+          startDownload(trimmed)
+          setUrl('')
+        }}
+      >
+        <label htmlFor={`${id}-url`} className="text-sm font-medium">
+          URL or Hugging Face URI
+        </label>
+        <div className="flex gap-2">
+          <input
+            id={`${id}-url`}
+            data-testid="download-url-input"
+            className={`${textInput} font-mono text-[13px]`}
+            placeholder="hf:owner/repo/model-Q4_K_M.gguf"
+            spellCheck={false}
+            autoComplete="off"
+            value={url}
+            onChange={(event) => setUrl(event.target.value)}
+          />
+          <button
+            type="submit"
+            data-testid="download-button"
+            className={secondaryButton}
+            disabled={trimmed === ''}
+          >
+            Download
+          </button>
+        </div>
+      </form>
+      {error && <ErrorNote error={error} testId="download-request-error" />}
+      {downloads.length > 0 && (
+        <ul className="flex flex-col gap-2" data-testid="downloads">
+          {downloads.map((download) => (
+            <DownloadRow key={download.id} download={download} />
+          ))}
+        </ul>
+      )}
+      {suggested && suggested.length > 0 && (
+        <div className="border-t border-slate-200 pt-3 dark:border-slate-800">
+          <h3 className="text-sm font-medium">Suggested small models</h3>
+          <p className={`mb-2 text-xs ${mutedText}`}>
+            Each is a download from Hugging Face into the models folder.
+          </p>
+          <ul className="flex flex-col gap-1.5" data-testid="suggested-models">
+            {suggested.map((model) => (
+              <SuggestedRow key={model.uri} model={model} />
+            ))}
+          </ul>
+        </div>
+      )}
+    </Panel>
+  )
+}
+
+function SuggestedRow({ model }: { model: SuggestedModel }) {
+  return (
+    <li
+      data-testid="suggested-model"
+      className="flex items-start gap-2 rounded-lg border border-slate-200 px-2.5 py-2 dark:border-slate-800"
+    >
+      <div className="min-w-0 flex-1">
+        <p className="text-sm font-medium break-words">
+          {model.name}
+          <span className="ml-1.5 align-[1px]">
+            <Badge tone="slate">{formatSize(model.sizeBytes)}</Badge>
+          </span>
+        </p>
+        <p className={`text-xs leading-snug ${mutedText}`}>{model.goodFor}</p>
+        <p className={`truncate font-mono text-[11px] ${mutedText}`} title={model.uri}>
+          {model.uri}
+        </p>
+      </div>
+      <button
+        type="button"
+        className={`${secondaryButton} h-8 shrink-0`}
+        aria-label={`Download ${model.name} (${formatSize(model.sizeBytes)})`}
+        onClick={() => startDownload(model.uri)}
+      >
+        Download
+      </button>
+    </li>
+  )
+}
+
+const stateBadge = {
+  downloading: { tone: 'violet', text: 'downloading' },
+  done: { tone: 'emerald', text: 'done' },
+  failed: { tone: 'red', text: 'failed' },
+  cancelled: { tone: 'slate', text: 'cancelled' },
+} as const
+
+function DownloadRow({ download }: { download: DownloadProgress }) {
+  const fraction = downloadFraction(download)
+  const badge = stateBadge[download.state]
+  const percent = fraction === null ? null : Math.round(fraction * 100)
+  return (
+    <li
+      data-testid="download-row"
+      data-state={download.state}
+      data-percent={percent ?? undefined}
+      className="flex flex-col gap-1.5 rounded-lg border border-slate-200 px-2.5 py-2 dark:border-slate-800"
+    >
+      <div className="flex items-center gap-2 text-sm">
+        <span className="min-w-0 truncate font-medium" title={download.url}>
+          {download.fileName}
+        </span>
+        <Badge tone={badge.tone}>{badge.text}</Badge>
+        {download.state === 'downloading' && (
+          <button
+            type="button"
+            data-testid="download-cancel"
+            className={`${ghostButton} ml-auto`}
+            onClick={() => cancelDownload(download.id)}
+          >
+            Cancel
+          </button>
+        )}
+        {download.state === 'done' && (
+          <button
+            type="button"
+            data-testid="download-load"
+            className={`${secondaryButton} ml-auto h-7`}
+            onClick={() => loadSource({ kind: 'file', path: download.path })}
+          >
+            Load
+          </button>
+        )}
+        {download.state === 'failed' && (
+          <button
+            type="button"
+            data-testid="download-retry"
+            className={`${ghostButton} ml-auto`}
+            onClick={() => startDownload(download.url)}
+          >
+            Retry
+          </button>
+        )}
+      </div>
+      {download.state === 'downloading' && (
+        <ProgressBar
+          value={fraction}
+          label={`Download of ${download.fileName}`}
+          testId="download-progress"
+        />
+      )}
+      {download.state === 'downloading' && (
+        <p className={`flex gap-3 text-xs tabular-nums ${mutedText}`}>
+          <span data-testid="download-bytes">{formatTransferred(download)}</span>
+          <span>{formatSpeed(download.bytesPerSecond)}</span>
+          {formatEta(download.etaSeconds) !== '—' && (
+            <span className="ml-auto">{formatEta(download.etaSeconds)} left</span>
+          )}
+        </p>
+      )}
+      {download.state === 'done' && (
+        <p className={`truncate text-xs tabular-nums ${mutedText}`} title={download.path}>
+          {formatSize(download.receivedBytes)} · {download.path}
+        </p>
+      )}
+      {download.resumedFromBytes > 0 && download.state === 'downloading' && (
+        <p className={`text-xs ${mutedText}`}>
+          Resumed after {formatSize(download.resumedFromBytes)} already on disk.
+        </p>
+      )}
+      {download.state === 'failed' && download.error && (
+        <ErrorNote error={download.error} testId="download-error" compact />
+      )}
+    </li>
+  )
+}

@@ -1,0 +1,109 @@
+import { useId, useState } from 'react'
+import { useStore } from '../../hooks/useStore'
+import { ghostButton, mutedText, secondaryButton } from '../../lib/ui'
+import { modelsStore, selectSource } from './models-actions'
+import { baseName } from './models-format'
+import { sourceKey } from './models-reducer'
+import { EmptyNote, Panel, textInput } from './models-ui'
+
+/** Opens a .gguf by its path (browser mode has no file dialog), the demo model, or a recent one. */
+export function OpenModelPanel() {
+  const id = useId()
+  const [path, setPath] = useState('')
+  const selected = useStore(modelsStore, (s) => (s.selected ? sourceKey(s.selected) : null))
+  const recent = useStore(modelsStore, (s) => s.recent)
+  const trimmed = path.trim()
+  return (
+    <Panel title="Open a model" testId="open-model-panel">
+      <form
+        className="flex flex-col gap-2"
+        onSubmit={(event) => {
+          event.preventDefault()
+          if (trimmed !== '') selectSource({ kind: 'file', path: trimmed })
+        }}
+      >
+        <label htmlFor={`${id}-path`} className="text-sm font-medium">
+          Path to a .gguf file
+        </label>
+        <div className="flex gap-2">
+          <input
+            id={`${id}-path`}
+            data-testid="model-path-input"
+            className={`${textInput} font-mono text-[13px]`}
+            placeholder="/models/qwen2.5-0.5b-instruct-q4_k_m.gguf"
+            spellCheck={false}
+            autoComplete="off"
+            value={path}
+            onChange={(event) => setPath(event.target.value)}
+          />
+          <button
+            type="submit"
+            data-testid="open-path-button"
+            className={secondaryButton}
+            disabled={trimmed === ''}
+          >
+            Open
+          </button>
+        </div>
+        <p className={`text-xs leading-snug ${mutedText}`}>
+          For split files, give the first part (…-00001-of-0000N.gguf). Opening reads only the
+          header; nothing is loaded until you press Load.
+        </p>
+      </form>
+      <button
+        type="button"
+        data-testid="open-demo-button"
+        aria-pressed={selected === 'demo'}
+        className={`${ghostButton} self-start`}
+        onClick={() => selectSource({ kind: 'demo' })}
+      >
+        Show the built-in demo model
+      </button>
+      <div className="border-t border-slate-200 pt-3 dark:border-slate-800">
+        <h3 className="mb-2 text-sm font-medium">Recent models</h3>
+        {recent === null ? (
+          <p className={`text-sm ${mutedText}`}>Loading…</p>
+        ) : recent.length === 0 ? (
+          <EmptyNote testId="recent-empty">
+            No recent models yet. Models you load from a file appear here.
+          </EmptyNote>
+        ) : (
+          <ul className="-mx-2 flex flex-col" data-testid="recent-models">
+            {recent.map((model) => {
+              const key = sourceKey({ kind: 'file', path: model.path })
+              const active = key === selected
+              return (
+                <li key={model.path}>
+                  <button
+                    type="button"
+                    data-testid="recent-model"
+                    aria-current={active ? 'true' : undefined}
+                    title={model.path}
+                    className={`${ghostButton} h-auto w-full flex-col items-start gap-0 py-1.5 text-left ${
+                      active ? 'bg-violet-50 dark:bg-violet-950/40' : ''
+                    }`}
+                    onClick={() => selectSource({ kind: 'file', path: model.path })}
+                  >
+                    <span className="w-full truncate font-medium">
+                      {model.fileName || baseName(model.path)}
+                    </span>
+                    <span className={`w-full truncate text-xs font-normal ${mutedText}`}>
+                      {formatWhen(model.loadedAt)} · {model.path}
+                    </span>
+                  </button>
+                </li>
+              )
+            })}
+          </ul>
+        )}
+      </div>
+    </Panel>
+  )
+}
+
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+
+function formatWhen(iso: string): string {
+  const date = new Date(iso)
+  return Number.isNaN(date.getTime()) ? 'earlier' : dateFormat.format(date)
+}

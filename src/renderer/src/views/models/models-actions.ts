@@ -1,0 +1,217 @@
+import { toAppError, type AppError } from '../../../../shared/errors'
+import type { ModelSource } from '../../../../shared/schemas'
+import { getConnection } from '../../services/session'
+import { createStore } from '../../stores/store'
+import { engineStore } from '../../stores/stores'
+import {
+  initialModelsState,
+  inspectionKey,
+  modelsReducer,
+  sameSource,
+  type LoadOptionsValue,
+} from './models-reducer'
+
+/** The Models tab's state; module-level so it survives switching tabs. */
+export const modelsStore = createStore(modelsReducer, initialModelsState)
+
+const bridge = () => getConnection().bridge
+const dispatch = modelsStore.dispatch
+
+/** Typing in an option field asks for a new fit only once the typing pauses. */
+const inspectDelayMs = 300
+let inspectTimer: ReturnType<typeof setTimeout> | null = null
+
+export function selectSource(source: ModelSource): void {
+  dispatch({ type: 'selected', source })
+  inspectSelected()
+}
+
+/** Reads the selected model's card and fit for the current options, unless already on screen. */
+export function inspectSelected(): void {
+  const { selected, options, inspectionKey: current, inspectionStatus } = modelsStore.getState()
+  if (!selected) return
+  const key = inspectionKey(selected, options)
+  if (key === current && inspectionStatus !== 'failed') return
+  dispatch({ type: 'inspectStarted', key })
+  bridge()
+    .inspectModel({ source: selected, ...options })
+    .then((inspection) => dispatch({ type: 'inspected', key, inspection }))
+    .catch((error: unknown) => dispatch({ type: 'inspectFailed', key, error: toAppError(error) }))
+}
+
+export function setLoadOptions(options: Partial<LoadOptionsValue>): void {
+  dispatch({ type: 'optionsChanged', options })
+  if (inspectTimer) clearTimeout(inspectTimer)
+  inspectTimer = setTimeout(() => {
+    inspectTimer = null
+    inspectSelected()
+  }, inspectDelayMs)
+}
+
+export function setFolder(folder: string): void {
+  dispatch({ type: 'folderTyped', folder })
+}
+
+export function scanFolder(folder = modelsStore.getState().folder ?? ''): void {
+  const trimmed = folder.trim()
+  if (trimmed === '') return
+  dispatch({ type: 'scanStarted', folder: trimmed })
+  bridge()
+    .scanModels({ folder: trimmed })
+    .then((models) => dispatch({ type: 'scanned', folder: trimmed, models }))
+    .catch((error: unknown) =>
+      dispatch({ type: 'scanFailed', folder: trimmed, error: toAppError(error) }),
+    )
+}
+
+export function refreshRecent(): void {
+  bridge()
+    .recentModels()
+    .then((models) => dispatch({ type: 'recent', models }))
+    .catch(() => dispatch({ type: 'recent', models: [] }))
+}
+
+export function refreshHardware(): void {
+  bridge()
+    .getHardware()
+    .then((hardware) => dispatch({ type: 'hardware', hardware }))
+    .catch((error: unknown) => dispatch({ type: 'hardwareFailed', error: toAppError(error) }))
+}
+
+/** Loads the selected model with the panel's options; `force` overrides the fit check. */
+export function loadSelected(force = false): void {
+  const { selected, options, loadStatus } = modelsStore.getState()
+  if (!selected || loadStatus === 'loading') return
+  dispatch({ type: 'loadStarted', source: selected })
+  bridge()
+    .loadModel({ source: selected, ...options, force })
+    .then(() => {
+      dispatch({ type: 'loadFinished' })
+      refreshRecent()
+      refreshHardware()
+    })
+    .catch((error: unknown) => {
+      dispatch({ type: 'loadFailed', error: toAppError(error) })
+      refreshHardware()
+    })
+}
+
+/** Selects a model and loads it straight away (finished downloads, recent models). */
+export function loadSource(source: ModelSource): void {
+  if (!sameSource(modelsStore.getState().selected, source)) selectSource(source)
+  loadSelected()
+}
+
+export function dismissLoadError(): void {
+  dispatch({ type: 'loadDismissed' })
+}
+
+/** Frees the model's memory; the sessions stay with the host. */
+export function unloadModel(): void {
+  if (modelsStore.getState().unloading) return
+  dispatch({ type: 'unloadStarted' })
+  // useEngineSync loads the demo into an empty engine once per engine life, unless this page
+  // already asked for it; an engine the user emptied on purpose must stay empty, so the demo
+  // counts as asked for. (Suggested to the lead: let engine-reducer treat any loaded model so.)
+  const restarts = engineStore.getState().status?.restarts ?? 0
+  engineStore.dispatch({ type: 'demoLoadStarted', restarts })
+  engineStore.dispatch({ type: 'demoLoadFinished' })
+  bridge()
+    .unloadModel()
+    .then(() => {
+      dispatch({ type: 'unloadFinished' })
+      refreshHardware()
+    })
+    .catch((error: unknown) => dispatch({ type: 'unloadFailed', error: toAppError(error) }))
+}
+
+export function startDownload(url: string): void {
+  const trimmed = url.trim()
+  if (trimmed === '') return
+  dispatch({ type: 'downloadRequested' })
+  bridge()
+    .startDownload({ url: trimmed })
+    .then((progress) => dispatch({ type: 'download', progress }))
+    .catch((error: unknown) =>
+      dispatch({ type: 'downloadRequestFailed', error: toAppError(error) }),
+    )
+}
+
+export function cancelDownload(id: string): void {
+  bridge()
+    .cancelDownload({ id })
+    .catch((error: unknown) =>
+      dispatch({ type: 'downloadRequestFailed', error: toAppError(error) }),
+    )
+}
+
+/**
+ * Fills the tab when it opens: hardware, recent models, the models folder and its scan,
+ * suggestions, downloads; then follows download progress. Returns the unsubscribe.
+ */
+export function startModelsView(): () => void {
+  const b = bridge()
+  const off = b.subscribe({
+    onDownload: (progress) => {
+      const before = modelsStore.getState().downloads.find((d) => d.id === progress.id)
+      dispatch({ type: 'download', progress })
+      // A finished file joins the folder's list (partial files are never listed).
+      if (progress.state === 'done' && before?.state !== 'done') scanFolder()
+    },
+  })
+  // A refused or failed load is explained (with Load anyway) in the Load panel; while it is,
+  // the app-wide banner does not repeat the same words.
+  const dropRepeatedBanner = () => {
+    const banner = engineStore.getState().banner
+    const { loadError } = modelsStore.getState()
+    if (banner && loadError && sameError(banner, loadError)) {
+      engineStore.dispatch({ type: 'errorDismissed' })
+    }
+  }
+  const offEngine = engineStore.subscribe(dropRepeatedBanner)
+  const offModels = modelsStore.subscribe(dropRepeatedBanner)
+  const state = modelsStore.getState()
+  refreshHardware()
+  refreshRecent()
+  if (state.folder === null) {
+    b.modelsFolder()
+      .then((folder) => {
+        if (modelsStore.getState().folder === null) scanFolder(folder)
+      })
+      .catch((error: unknown) =>
+        dispatch({ type: 'scanFailed', folder: '', error: toAppError(error) }),
+      )
+  } else {
+    scanFolder()
+  }
+  b.suggestedModels()
+    .then((models) => dispatch({ type: 'suggested', models }))
+    .catch(() => dispatch({ type: 'suggested', models: [] }))
+  b.listDownloads()
+    .then((downloads) => dispatch({ type: 'downloads', downloads }))
+    .catch(() => undefined)
+  if (!state.selected) {
+    const loaded = engineStore.getState().status?.model ?? null
+    // The engine names the loaded file but not its path; the demo is always there to look at.
+    if (!loaded || loaded.isDemo) selectSource({ kind: 'demo' })
+    else
+      b.recentModels()
+        .then((recent) => {
+          const match = recent.find((r) => r.fileName === loaded.fileName)
+          if (!modelsStore.getState().selected)
+            selectSource(match ? { kind: 'file', path: match.path } : { kind: 'demo' })
+        })
+        .catch(() => selectSource({ kind: 'demo' }))
+  } else {
+    inspectSelected()
+  }
+  return () => {
+    off()
+    offEngine()
+    offModels()
+  }
+}
+
+function sameError(a: AppError, b: AppError): boolean {
+  return a.code === b.code && a.message === b.message
+}

@@ -1,0 +1,240 @@
+import {
+  closeSync,
+  copyFileSync,
+  ftruncateSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  writeFileSync,
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  concatBytes,
+  encodeGgufHeader,
+  encodeGgufKv,
+  encodeGgufTensorInfo,
+  gguf,
+} from '../../src/main/gguf/writer'
+import { demoModelPath } from '../helpers/engine-harness'
+import { startModelServer } from '../helpers/model-server'
+import {
+  generate,
+  launchBrowser,
+  openApp,
+  startServe,
+  waitForChips,
+  waitForRunState,
+  watchEngine,
+  type ServeProcess,
+} from './helpers'
+
+let serve: ServeProcess
+let browser: Browser
+let watcher: Awaited<ReturnType<typeof watchEngine>>
+let server: Awaited<ReturnType<typeof startModelServer>>
+
+beforeAll(async () => {
+  ;[serve, server] = await Promise.all([startServe(), startModelServer()])
+  browser = await launchBrowser()
+  watcher = await watchEngine(serve)
+})
+
+afterAll(async () => {
+  watcher?.close()
+  await browser?.close()
+  await Promise.all([serve?.stop(), server?.close()])
+})
+
+const text = (page: Page, testId: string) => page.locator(`[data-testid=${testId}]`).textContent()
+
+async function openModels(page: Page): Promise<void> {
+  await page.click('[data-testid=nav-models]')
+  await page.locator('[data-testid=models-view]').waitFor()
+}
+
+/** Waits for the card of the selected model and returns what it shows. */
+async function cardValues(page: Page) {
+  await page.locator('[data-testid=card-architecture]').waitFor({ timeout: 30_000 })
+  return {
+    architecture: await text(page, 'card-architecture'),
+    vocabulary: await text(page, 'card-vocab'),
+    layers: await text(page, 'card-layers'),
+    context: await text(page, 'card-context'),
+    chatTemplate: await text(page, 'card-chat-template'),
+  }
+}
+
+const demoCard = {
+  architecture: 'llama',
+  vocabulary: '2,048',
+  layers: '1',
+  context: '2,048 tokens',
+  chatTemplate: 'Included',
+}
+
+/** Waits until the engine has a model from a file (not the built-in demo) named `fileName`. */
+async function waitForFileModel(fileName: string): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        const { model, state } = await watcher.bridge.getStatus()
+        return state === 'ready' && model !== null && !model.isDemo ? model.fileName : null
+      },
+      { timeout: 60_000 },
+    )
+    .toBe(fileName)
+}
+
+/**
+ * A header that declares ~100 GB of F32 weights over a sparse file: more than any test machine
+ * has, so the fit check refuses it. Never force-loaded here.
+ */
+function writeHugeModel(): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'tokenscope-huge-ui-')), 'huge-model.gguf')
+  const width = 8192
+  const rows = 3_000_000
+  const header = concatBytes(
+    encodeGgufHeader({ tensorCount: 2, kvCount: 8 }),
+    encodeGgufKv({ key: 'general.architecture', value: gguf.string('llama') }),
+    encodeGgufKv({ key: 'general.alignment', value: gguf.u32(32) }),
+    encodeGgufKv({ key: 'llama.block_count', value: gguf.u32(1) }),
+    encodeGgufKv({ key: 'llama.embedding_length', value: gguf.u32(width) }),
+    encodeGgufKv({ key: 'llama.context_length', value: gguf.u32(4096) }),
+    encodeGgufKv({ key: 'llama.attention.head_count', value: gguf.u32(64) }),
+    encodeGgufKv({ key: 'llama.feed_forward_length', value: gguf.u32(rows) }),
+    encodeGgufKv({ key: 'tokenizer.ggml.tokens', value: gguf.strings(['a', 'b']) }),
+    encodeGgufTensorInfo({ name: 'token_embd.weight', dims: [width, 2], ggmlType: 0, offset: 0 }),
+    encodeGgufTensorInfo({
+      name: 'blk.0.ffn_up.weight',
+      dims: [width, rows],
+      ggmlType: 0,
+      offset: width * 2 * 4,
+    }),
+  )
+  writeFileSync(path, header)
+  const fd = openSync(path, 'r+')
+  ftruncateSync(fd, Math.ceil(header.length / 32) * 32 + width * 2 * 4 + width * rows * 4)
+  closeSync(fd)
+  return path
+}
+
+describe('Models tab in a real browser against `serve`', () => {
+  it("shows the demo model's card, where its weights live, its memory fit and the hardware", async () => {
+    const { context, page } = await openApp(browser, serve.url)
+    await openModels(page)
+    await page.click('[data-testid=open-demo-button]')
+    expect(await cardValues(page)).toEqual(demoCard)
+    const parts = await page
+      .locator('[data-testid=breakdown-item]')
+      .evaluateAll((els) => els.map((el) => el.getAttribute('data-part')))
+    expect(parts).toEqual(expect.arrayContaining(['embeddings', 'attention', 'feedForward']))
+    await page.locator('[data-testid=memory-fit][data-verdict=ok]').waitFor()
+    expect(await text(page, 'fit-explanation')).not.toBe('')
+    expect(['CPU', 'CUDA', 'Metal', 'Vulkan']).toContain(await text(page, 'hardware-backend'))
+    await context.close()
+  })
+
+  it('opens the demo file by path, loads it with a chosen context size, and Completion generates', async () => {
+    const { context, page } = await openApp(browser, serve.url)
+    await openModels(page)
+    await page.fill('[data-testid=model-path-input]', demoModelPath)
+    await page.click('[data-testid=open-path-button]')
+    await page.locator(`[data-testid=model-card] [title="${demoModelPath}"]`).waitFor()
+    expect(await cardValues(page)).toEqual(demoCard)
+    await page.fill('[data-testid=context-size-input]', '1024')
+    await page.locator('[data-testid=memory-fit]:has-text("1,024 ctx")').waitFor()
+    await page.click('[data-testid=load-button]:enabled')
+    await waitForFileModel('tokenscope-demo.gguf')
+    expect((await watcher.bridge.getStatus()).model?.contextSize).toBe(1024)
+    await page.locator('[data-testid=loaded-model]:has-text("1,024-token context")').waitFor()
+    // The file now leads the recent list.
+    await page.locator(`[data-testid=recent-model][title="${demoModelPath}"]`).waitFor()
+
+    await page.click('[data-testid=nav-completion]')
+    await generate(page, 'The model predicts')
+    await waitForRunState(page, 'ended')
+    await waitForChips(page, 1)
+
+    // Unload frees the model; nothing loads the demo back behind the user's back.
+    await openModels(page)
+    await page.click('[data-testid=unload-button]:enabled')
+    await page.locator('[data-testid=loaded-model]:has-text("no model")').waitFor()
+    expect((await watcher.bridge.getStatus()).model).toBeNull()
+    await page.locator('[data-testid=load-button]:enabled').waitFor()
+    expect((await watcher.bridge.getStatus()).model).toBeNull()
+    await context.close()
+  })
+
+  it('lists the models folder with an error badge for a broken file, and reports a missing path', async () => {
+    const folder = await watcher.bridge.modelsFolder()
+    mkdirSync(folder, { recursive: true })
+    copyFileSync(demoModelPath, join(folder, 'copy-of-demo.gguf'))
+    writeFileSync(join(folder, 'not-a-model.gguf'), 'this is plain text, not GGUF')
+    const { context, page } = await openApp(browser, serve.url)
+    await openModels(page)
+    await page.click('[data-testid=scan-button]:enabled')
+    const good = page.locator('[data-testid=scanned-model][data-file="copy-of-demo.gguf"]')
+    const bad = page.locator('[data-testid=scanned-model][data-file="not-a-model.gguf"]')
+    await good.waitFor()
+    await bad.locator('[data-testid=scanned-error-badge]').waitFor()
+    expect(await good.textContent()).toContain('llama')
+    expect(await bad.getAttribute('data-error')).toBe('model-invalid')
+    await good.click()
+    expect(await cardValues(page)).toEqual(demoCard)
+
+    await page.fill('[data-testid=model-path-input]', join(folder, 'no-such-model.gguf'))
+    await page.click('[data-testid=open-path-button]')
+    const error = page.locator('[data-testid=inspect-error]')
+    await error.waitFor()
+    expect(await error.getAttribute('data-code')).toBe('model-not-found')
+    await context.close()
+  })
+
+  it('marks a model too large for the machine red and explains the refusal of its load', async () => {
+    const path = writeHugeModel()
+    const { context, page } = await openApp(browser, serve.url)
+    await openModels(page)
+    await page.fill('[data-testid=model-path-input]', path)
+    await page.click('[data-testid=open-path-button]')
+    await page.locator('[data-testid=memory-fit][data-verdict=over]').waitFor({ timeout: 30_000 })
+    expect(await page.locator('[data-testid=fit-ram]').getAttribute('data-level')).toBe('over')
+    expect(await text(page, 'fit-explanation')).toMatch(/RAM/)
+    const before = (await watcher.bridge.getStatus()).model
+    await page.click('[data-testid=load-button]:enabled')
+    const refusal = page.locator('[data-testid=too-large]')
+    await refusal.waitFor()
+    expect(await refusal.getAttribute('data-code')).toBe('model-too-large')
+    expect(await refusal.textContent()).toMatch(/load anyway/i)
+    await refusal.locator('[data-testid=load-anyway-button]').waitFor()
+    // Nothing was loaded in its place.
+    expect((await watcher.bridge.getStatus()).model).toEqual(before)
+    await page.click('[data-testid=load-refusal-dismiss]')
+    await refusal.waitFor({ state: 'detached' })
+    await context.close()
+  })
+
+  it('downloads a model from a local server with visible progress, then loads the copy', async () => {
+    const url = server.serve('downloaded-demo.gguf', 'slow')
+    const { context, page } = await openApp(browser, serve.url)
+    await openModels(page)
+    await page.fill('[data-testid=download-url-input]', url)
+    await page.click('[data-testid=download-button]')
+    const row = page.locator('[data-testid=download-row]', { hasText: 'downloaded-demo.gguf' })
+    await row.locator('[data-testid=download-progress]').waitFor()
+    // Bytes of the announced total while it runs (the server trickles the file out).
+    await row.locator('[data-testid=download-bytes]', { hasText: / of 2\.\d MB$/ }).waitFor()
+    await page
+      .locator('[data-testid=download-row][data-state=done][data-percent="100"]', {
+        hasText: 'downloaded-demo.gguf',
+      })
+      .waitFor({ timeout: 60_000 })
+    // The finished file joins the folder list.
+    await page.locator('[data-testid=scanned-model][data-file="downloaded-demo.gguf"]').waitFor()
+    await row.locator('[data-testid=download-load]').click()
+    await waitForFileModel('downloaded-demo.gguf')
+    await context.close()
+  })
+})

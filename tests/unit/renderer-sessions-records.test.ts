@@ -1,0 +1,169 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { GeneratedToken } from '../../src/shared/contract'
+import { defaultSampling } from '../../src/shared/schemas'
+import { sessionDocumentSchema, type SessionDocument } from '../../src/shared/sessions'
+import { createAutosaver } from '../../src/renderer/src/sessions/autosave'
+import {
+  completionSession,
+  replyText,
+  runRecordFrom,
+} from '../../src/renderer/src/sessions/records'
+import { newSession } from '../../src/renderer/src/sessions/conversation'
+import {
+  initialRunState,
+  runReducer,
+  type RunState,
+} from '../../src/renderer/src/stores/run-reducer'
+import { toChunks } from '../../src/renderer/src/stores/token-chunks'
+
+function token(id: number, text: string, modelProb = 0.5): GeneratedToken {
+  const candidate = { id, text, logit: 1, modelProb, samplingProb: modelProb }
+  return {
+    ...candidate,
+    position: id,
+    rank: 1,
+    entropyBits: 1,
+    alternatives: [candidate],
+    tailMass: 0,
+  }
+}
+
+const ended: RunState = {
+  ...initialRunState,
+  runId: 'r',
+  phase: 'ended',
+  promptText: 'A token is',
+  maxTokens: 16,
+  sampling: defaultSampling,
+  prompt: toChunks([{ id: 1, text: 'A' }]),
+  promptCount: 1,
+  tokens: toChunks([token(5, ' a'), token(6, ' piece', 1 + 1e-12), token(2, '<|im_end|>')]),
+  tokenCount: 3,
+  stopReason: 'end-of-generation',
+}
+
+describe('run records', () => {
+  it('keeps every token, clamps rounding noise so the file passes its schema', () => {
+    const record = runRecordFrom(ended, defaultSampling)
+    expect(record.tokens.map((t) => t.id)).toEqual([5, 6, 2])
+    expect(record.tokens[1]?.modelProb).toBe(1)
+    expect(record.tokens[1]?.alternatives[0]?.modelProb).toBe(1)
+    expect(record.stopReason).toBe('end-of-generation')
+    expect(runRecordFrom({ ...ended, phase: 'failed' }, defaultSampling).stopReason).toBe('failed')
+  })
+
+  it('leaves the end-of-turn token out of the reply text', () => {
+    const tokens = runRecordFrom(ended, defaultSampling).tokens
+    expect(replyText(tokens, 'end-of-generation')).toBe(' a piece')
+    expect(replyText(tokens.slice(0, 2), 'cancelled')).toBe(' a piece')
+    expect(replyText(tokens, 'max-tokens')).toBe(' a piece<|im_end|>')
+  })
+
+  it('saves a Completion run as a valid session and restores it into the run view', () => {
+    const doc = completionSession({
+      id: 'c1',
+      promptId: 'p',
+      completionId: 'c',
+      run: ended,
+      model: { name: 'demo', fileName: 'demo.gguf', sha256: 'ab' },
+      topN: 10,
+      now: '2026-01-01T00:00:00.000Z',
+    })
+    expect(sessionDocumentSchema.safeParse(doc).success).toBe(true)
+    expect(doc.title).toBe('A token is')
+    expect(doc.nodes.map((n) => n.role)).toEqual(['prompt', 'completion'])
+    const record = doc.nodes[1]?.run
+    if (!record) throw new Error('no run record')
+    const restored = runReducer(initialRunState, {
+      type: 'restored',
+      runId: 'again',
+      promptText: 'A token is',
+      maxTokens: 16,
+      record,
+    })
+    expect(restored.phase).toBe('ended')
+    expect(restored.tokenCount).toBe(3)
+    expect(restored.promptCount).toBe(1)
+    expect(restored.contextUsed).toBe(4)
+    expect(restored.stopReason).toBe('end-of-generation')
+    const failed = runReducer(initialRunState, {
+      type: 'restored',
+      runId: 'f',
+      promptText: '',
+      maxTokens: 1,
+      record: { ...record, stopReason: 'failed' },
+    })
+    expect(failed.phase).toBe('failed')
+    expect(failed.error).not.toBeNull()
+  })
+})
+
+describe('autosave', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+  const doc = (id: string, title: string): SessionDocument => ({
+    ...newSession({
+      id,
+      kind: 'chat',
+      settings: { sampling: defaultSampling, maxTokens: 8, topN: 10 },
+      model: null,
+      now: '2026-01-01T00:00:00.000Z',
+    }),
+    title,
+  })
+
+  it('waits for a quiet moment and saves only the newest version of each session', async () => {
+    vi.useFakeTimers()
+    const saved: string[] = []
+    const states: string[] = []
+    const saver = createAutosaver(
+      async (d) => {
+        saved.push(`${d.id}:${d.title}`)
+      },
+      (state) => states.push(state),
+      100,
+    )
+    saver.schedule(doc('a', '1'))
+    saver.schedule(doc('a', '2'))
+    saver.schedule(doc('b', '1'))
+    await vi.advanceTimersByTimeAsync(50)
+    expect(saved).toEqual([])
+    await vi.advanceTimersByTimeAsync(100)
+    expect(saved).toEqual(['a:2', 'b:1'])
+    expect(states.at(-1)).toBe('saved')
+  })
+
+  it('flushes at once, one write at a time, and reports a failure', async () => {
+    let active = 0
+    let most = 0
+    const saved: string[] = []
+    const states: string[] = []
+    const saver = createAutosaver(
+      async (d) => {
+        active++
+        most = Math.max(most, active)
+        await new Promise((resolve) => setTimeout(resolve, 5))
+        active--
+        if (d.title === 'bad') throw new Error('disk full')
+        saved.push(d.title)
+      },
+      (state) => states.push(state),
+      10_000,
+    )
+    saver.schedule(doc('a', 'first'))
+    const flushing = saver.flush()
+    saver.schedule(doc('a', 'second'))
+    await flushing
+    await saver.flush()
+    expect(saved).toEqual(['first', 'second'])
+    expect(most).toBe(1)
+    saver.schedule(doc('a', 'bad'))
+    await saver.flush()
+    expect(states.at(-1)).toBe('failed')
+    saver.schedule(doc('z', 'gone'))
+    saver.forget('z')
+    await saver.flush()
+    expect(saved).not.toContain('gone')
+  })
+})
