@@ -59,6 +59,19 @@ describe('engine view state', () => {
     ).toBe(true)
   })
 
+  it('leaves an engine empty after the user unloaded its model', () => {
+    const open = reduce([{ type: 'link', link: 'open' }])
+    const loaded = reduce([{ type: 'status', status: status({ model }) }], open)
+    const unloaded = reduce([{ type: 'status', status: status({ model: null }) }], loaded)
+    expect(shouldLoadDemo(unloaded)).toBe(false)
+    // A restarted engine is a new one: it gets the demo again.
+    const restarted = reduce(
+      [{ type: 'status', status: status({ model: null, restarts: 1 }) }],
+      unloaded,
+    )
+    expect(shouldLoadDemo(restarted)).toBe(true)
+  })
+
   it('does not load while starting, loading, closed, or when a model is there', () => {
     expect(shouldLoadDemo(reduce([{ type: 'status', status: status({}) }]))).toBe(false)
     expect(

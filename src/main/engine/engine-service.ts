@@ -81,7 +81,15 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     const isDemo = request.source.kind === 'demo'
     const path = pathOf(request.source)
     try {
-      if (!request.force) await refuseIfTooLarge(r, path, request)
+      // A file that is unusable or too large is refused before the current model goes: the
+      // caller hears why, and nothing changes for anyone else.
+      if (request.force) await readModelCard(path)
+      else await refuseIfTooLarge(r, path, request)
+    } catch (error) {
+      publish({ state: 'ready', loadProgress: null })
+      throw error
+    }
+    try {
       const previous = session
       session = null
       await previous?.dispose()

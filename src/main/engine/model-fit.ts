@@ -29,7 +29,10 @@ export async function estimateFit(
   const vramNeeded = model.gpuVram + context.gpuVram
   const ramOk = ramNeeded <= hardware.ramTotal * usableRamShare
   const vramOk = vramNeeded === 0 || vramNeeded <= hardware.vramTotal
-  const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GiB`
+  const gib = (bytes: number) =>
+    bytes < 1024 ** 3
+      ? `${Math.ceil(bytes / 1024 ** 2)} MiB`
+      : `${(bytes / 1024 ** 3).toFixed(1)} GiB`
   const explanation = !ramOk
     ? `Needs about ${gib(ramNeeded)} of RAM with a ${contextSize}-token context, but this machine has ${gib(hardware.ramTotal)}. Choose a smaller context or a more quantized file.`
     : !vramOk

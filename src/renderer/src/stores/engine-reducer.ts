@@ -96,7 +96,10 @@ function applyStatus(state: EngineViewState, status: EngineStatus): EngineViewSt
   if (newError && !(newError.code === 'engine-crashed' && status.state === 'crashed')) {
     banner = newError
   }
-  return { ...state, status, crashNotice, banner, otherRunId }
+  // An engine that has had a model in this life was set up by someone: if it is empty later,
+  // the user unloaded it on purpose, so the demo is not loaded behind their back.
+  const demoRequestedAt = status.model !== null ? status.restarts : state.demoRequestedAt
+  return { ...state, status, crashNotice, banner, otherRunId, demoRequestedAt }
 }
 
 function sameError(a: AppError, b: AppError | null): boolean {

@@ -110,12 +110,6 @@ export function dismissLoadError(): void {
 export function unloadModel(): void {
   if (modelsStore.getState().unloading) return
   dispatch({ type: 'unloadStarted' })
-  // useEngineSync loads the demo into an empty engine once per engine life, unless this page
-  // already asked for it; an engine the user emptied on purpose must stay empty, so the demo
-  // counts as asked for. (Suggested to the lead: let engine-reducer treat any loaded model so.)
-  const restarts = engineStore.getState().status?.restarts ?? 0
-  engineStore.dispatch({ type: 'demoLoadStarted', restarts })
-  engineStore.dispatch({ type: 'demoLoadFinished' })
   bridge()
     .unloadModel()
     .then(() => {
