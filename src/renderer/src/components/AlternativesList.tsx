@@ -1,10 +1,16 @@
 import type { GeneratedToken, TokenCandidate } from '../../../shared/contract'
 import { formatPercent } from '../lib/format'
 import { showWhitespace } from '../lib/whitespace'
-import { mutedText } from '../lib/ui'
+import { focusRing, mutedText } from '../lib/ui'
 
 export interface AlternativesListProps {
   token: GeneratedToken
+  /** When given, every candidate but the chosen one is a button: branch from it. */
+  onPick?: (candidate: TokenCandidate) => void
+  /** Why picking is not possible right now (e.g. a run is going); shown on the buttons. */
+  pickDisabledReason?: string | null
+  /** Candidates that already have a branch at this position. */
+  branchedIds?: ReadonlySet<number>
 }
 
 const row = 'grid grid-cols-[1rem_minmax(0,6.5rem)_1fr_3rem_3rem] items-center gap-x-2'
@@ -20,9 +26,17 @@ interface CandidateRowProps {
   chosen: boolean
   scale: number
   testId?: string
+  onPick?: (candidate: TokenCandidate) => void
+  pickDisabledReason?: string | null
+  branched?: boolean
 }
 
-function CandidateRow({ candidate, rank, chosen, scale, testId }: CandidateRowProps) {
+function CandidateRow(props: CandidateRowProps) {
+  const { candidate, rank, chosen, scale, testId, onPick, pickDisabledReason, branched } = props
+  const cells = (
+    <RowCells candidate={candidate} rank={rank} chosen={chosen} scale={scale} branched={branched} />
+  )
+  const text = showWhitespace(candidate.text)
   return (
     <li
       data-testid={testId ?? 'alternative-row'}
@@ -30,16 +44,58 @@ function CandidateRow({ candidate, rank, chosen, scale, testId }: CandidateRowPr
       data-model-prob={candidate.modelProb}
       data-sampling-prob={candidate.samplingProb}
       data-chosen={chosen || undefined}
-      className={`${row} rounded-md px-1.5 py-[3px] text-xs ${
+      data-branched={branched || undefined}
+      className={`rounded-md text-xs ${
         chosen
           ? 'bg-violet-50 ring-1 ring-violet-300 dark:bg-violet-950/60 dark:ring-violet-700'
           : ''
       }`}
     >
+      {onPick && !chosen ? (
+        <button
+          type="button"
+          data-testid="branch-from-alternative"
+          disabled={!!pickDisabledReason}
+          onClick={() => onPick(candidate)}
+          title={
+            pickDisabledReason ??
+            (branched
+              ? `Show the branch that continues from ${text}`
+              : `Force ${text} here and continue generating from it`)
+          }
+          aria-label={`${branched ? 'Show branch' : 'Branch'} from ${text}`}
+          className={`${row} w-full cursor-pointer rounded-md px-1.5 py-[3px] text-left hover:bg-violet-50 disabled:cursor-not-allowed disabled:hover:bg-transparent dark:hover:bg-violet-950/50 ${focusRing}`}
+        >
+          {cells}
+        </button>
+      ) : (
+        <div className={`${row} px-1.5 py-[3px]`}>{cells}</div>
+      )}
+    </li>
+  )
+}
+
+function RowCells({
+  candidate,
+  rank,
+  chosen,
+  scale,
+  branched,
+}: Pick<CandidateRowProps, 'candidate' | 'rank' | 'chosen' | 'scale' | 'branched'>) {
+  return (
+    <>
       <span className={`text-[11px] tabular-nums ${mutedText}`}>{rank}</span>
       <span className="truncate font-mono" title={`Token ${candidate.id}`}>
         {showWhitespace(candidate.text)}
         {chosen && <span className="sr-only"> (chosen)</span>}
+        {branched && !chosen && (
+          <span
+            title="A branch continues from this token"
+            className="ml-1 rounded bg-violet-100 px-1 font-sans text-[10px] text-violet-800 dark:bg-violet-900 dark:text-violet-100"
+          >
+            branch
+          </span>
+        )}
       </span>
       <span
         aria-hidden="true"
@@ -61,12 +117,17 @@ function CandidateRow({ candidate, rank, chosen, scale, testId }: CandidateRowPr
       >
         {candidate.samplingProb > 0 ? formatPercent(candidate.samplingProb) : 'cut'}
       </span>
-    </li>
+    </>
   )
 }
 
 /** The model's top candidates at this step, with both probabilities; the chosen one marked. */
-export function AlternativesList({ token }: AlternativesListProps) {
+export function AlternativesList({
+  token,
+  onPick,
+  pickDisabledReason,
+  branchedIds,
+}: AlternativesListProps) {
   const chosenListed = token.alternatives.some((alt) => alt.id === token.id)
   const scale = Math.max(
     token.modelProb,
@@ -98,6 +159,9 @@ export function AlternativesList({ token }: AlternativesListProps) {
             rank={i + 1}
             chosen={alt.id === token.id}
             scale={scale}
+            onPick={onPick}
+            pickDisabledReason={pickDisabledReason}
+            branched={branchedIds?.has(alt.id)}
           />
         ))}
       </ol>
@@ -119,6 +183,7 @@ export function AlternativesList({ token }: AlternativesListProps) {
         All other tokens together: {formatPercent(token.tailMass)} model probability.
         {token.alternatives.some((alt) => alt.samplingProb === 0) &&
           ' “cut”: removed by the sampler.'}
+        {onPick && ' Click a candidate to branch from it.'}
       </p>
     </div>
   )

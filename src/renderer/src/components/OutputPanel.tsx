@@ -1,10 +1,18 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import type { ChainSettings } from '../../../shared/lab'
+import { defaultSampling } from '../../../shared/schemas'
 import { useStore } from '../hooks/useStore'
-import { stopRun } from '../services/actions'
+import { BranchBar } from '../inspector/BranchBar'
+import { ColorModeSwitch } from '../inspector/ColorModeSwitch'
+import { branchStore, inspectorPrefsStore } from '../inspector/stores'
+import { TokenInspector } from '../inspector/TokenInspector'
+import { branchedIdsAt, useBranchView } from '../inspector/useBranchView'
+import { startBranch, stopRun, switchBranch } from '../services/actions'
 import { formatCount } from '../lib/format'
 import { card, cardTitle, mutedText } from '../lib/ui'
-import { generatedTokenAt, isActive } from '../stores/run-reducer'
+import { isActive } from '../stores/run-reducer'
 import { runStore } from '../stores/stores'
+import { chunkedItemAt, toChunks } from '../stores/token-chunks'
 import { EmptyState } from './EmptyState'
 import { Spinner } from './Icons'
 import { ProbabilityLegend } from './ProbabilityLegend'
@@ -15,23 +23,41 @@ export interface OutputPanelProps {
   onExample: (prompt: string) => void
 }
 
-/** The token stream of the current run, and the details of the token under the pointer. */
+/** Typing in a field must not move the token selection. */
+function isTextEntry(target: EventTarget | null): boolean {
+  return (
+    target instanceof HTMLElement &&
+    (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))
+  )
+}
+
+/**
+ * The token stream of the current run (the shown branch of it), the details of the token under
+ * the pointer, and the docked inspector of the selected token.
+ */
 export function OutputPanel({ onExample }: OutputPanelProps) {
   const run = useStore(runStore, (s) => s)
+  const colorMode = useStore(inspectorPrefsStore, (s) => s.colorMode)
+  const view = useBranchView(run)
   const running = isActive(run)
   const [hovered, setHovered] = useState<number | null>(null)
   const [pinned, setPinned] = useState<number | null>(null)
-  const [selectionRun, setSelectionRun] = useState(run.runId)
+  const [selectionRoot, setSelectionRoot] = useState(view.rootId)
+  const [labSettings, setLabSettings] = useState<ChainSettings | null>(null)
   const scrollRef = useRef<HTMLDivElement>(null)
 
-  // A new run starts with nothing selected (adjusting state during render, not in an effect).
-  if (selectionRun !== run.runId) {
-    setSelectionRun(run.runId)
+  // A new first run starts with nothing selected (adjusting state during render, not in an
+  // effect); a branch keeps the selection, so the picked alternative stays in the inspector.
+  if (selectionRoot !== view.rootId) {
+    setSelectionRoot(view.rootId)
     setHovered(null)
     setPinned(null)
+    setLabSettings(null)
   }
-  const shown = pinned ?? hovered
-  const token = shown === null ? undefined : generatedTokenAt(run, shown)
+  const count = view.tokenCount
+  const selected = pinned !== null && pinned < count ? pinned : null
+  const shown = selected ?? hovered
+  const token = shown === null ? undefined : chunkedItemAt(view.tokens, shown)
 
   // Crossing the gap between two chips must not blink the panel away and back.
   const leaveTimer = useRef<ReturnType<typeof setTimeout> | null>(null)
@@ -48,34 +74,49 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
     [],
   )
 
+  const move = useCallback(
+    (delta: number) => {
+      setPinned((current) => {
+        if (current === null) return current
+        const next = Math.min(count - 1, Math.max(0, current + delta))
+        scrollRef.current
+          ?.querySelector(`[data-index="${next}"]`)
+          ?.scrollIntoView({ block: 'nearest' })
+        return next
+      })
+    },
+    [count],
+  )
+
   const pinnedRef = useRef(pinned)
+  const moveRef = useRef(move)
   useEffect(() => {
     pinnedRef.current = pinned
-  }, [pinned])
+    moveRef.current = move
+  }, [pinned, move])
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.key !== 'Escape') return
-      if (pinnedRef.current !== null) {
-        setPinned(null)
-        setHovered(null)
-      } else if (isActive(runStore.getState())) {
-        stopRun()
-      } else {
-        setHovered(null)
+      if (event.key === 'Escape') {
+        if (pinnedRef.current !== null) {
+          setPinned(null)
+          setHovered(null)
+        } else if (isActive(runStore.getState())) {
+          stopRun()
+        } else {
+          setHovered(null)
+        }
+        return
       }
-    }
-    const onPointerDown = (event: PointerEvent) => {
-      if (pinnedRef.current === null || !(event.target instanceof Element)) return
-      if (event.target.closest('[data-testid="token-details"], [data-index]')) return
-      setPinned(null)
+      // ←/→ step through the tokens while the inspector is open (the stream handles its own keys).
+      const delta = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0
+      if (delta === 0 || pinnedRef.current === null || event.defaultPrevented) return
+      if (isTextEntry(event.target) || event.altKey || event.ctrlKey || event.metaKey) return
+      event.preventDefault()
+      moveRef.current(delta)
     }
     document.addEventListener('keydown', onKey)
-    document.addEventListener('pointerdown', onPointerDown)
-    return () => {
-      document.removeEventListener('keydown', onKey)
-      document.removeEventListener('pointerdown', onPointerDown)
-    }
+    return () => document.removeEventListener('keydown', onKey)
   }, [])
 
   const findAnchor = useCallback(
@@ -83,8 +124,12 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
       shown === null ? null : (scrollRef.current?.querySelector(`[data-index="${shown}"]`) ?? null),
     [shown],
   )
-  const nothingYet = run.promptCount === 0 && run.tokenCount === 0
+  const treePrompt = view.active ? view.tree.prompt : null
+  const prompt = useMemo(() => (treePrompt ? toChunks(treePrompt) : null), [treePrompt])
+  const promptCount = treePrompt ? treePrompt.length : run.promptCount
+  const nothingYet = promptCount === 0 && count === 0
   const empty = run.phase === 'idle' || (run.phase === 'failed' && nothingYet)
+  const lab = labSettings ?? run.sampling ?? defaultSampling
 
   return (
     <section aria-labelledby="output-title" className={`${card} flex min-h-0 flex-1 flex-col`}>
@@ -94,40 +139,78 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
         </h2>
         {!empty && (
           <span className={`text-xs tabular-nums ${mutedText}`}>
-            {formatCount(run.promptCount)} prompt · {formatCount(run.tokenCount)} generated
+            {formatCount(promptCount)} prompt · {formatCount(count)} generated
+            {view.tree.order.length === 2 && ' · 1 branch'}
+            {view.tree.order.length > 2 && ` · ${view.tree.order.length - 1} branches`}
           </span>
         )}
-        <div className="ml-auto">
-          <ProbabilityLegend />
+        <div className="ml-auto flex flex-wrap items-center gap-x-3 gap-y-1">
+          <ColorModeSwitch />
+          <ProbabilityLegend mode={colorMode} />
         </div>
       </div>
-      <div className="min-h-0 flex-1">
-        {empty ? (
-          <EmptyState onExample={onExample} />
-        ) : run.phase === 'starting' && nothingYet ? (
-          <p role="status" className={`flex items-center gap-2 px-4 py-4 text-sm ${mutedText}`}>
-            <Spinner /> Reading the prompt…
-          </p>
-        ) : (
-          <TokenStream
-            prompt={run.prompt}
-            promptCount={run.promptCount}
-            tokens={run.tokens}
-            tokenCount={run.tokenCount}
-            running={running}
-            selected={shown}
-            onHover={hover}
-            onPick={(index) => setPinned((current) => (current === index ? null : index))}
-            scrollRef={scrollRef}
-          />
+      {view.branch && (
+        <BranchBar
+          tree={view.tree}
+          branch={view.branch}
+          onShowOriginal={() => {
+            const first = view.tree.order[0]
+            if (first) branchStore.dispatch({ type: 'activated', id: first })
+          }}
+        />
+      )}
+      <div className="flex min-h-0 flex-1 flex-col lg:flex-row">
+        <div className="min-h-0 flex-1">
+          {empty ? (
+            <EmptyState onExample={onExample} />
+          ) : run.phase === 'starting' && nothingYet ? (
+            <p role="status" className={`flex items-center gap-2 px-4 py-4 text-sm ${mutedText}`}>
+              <Spinner /> Reading the prompt…
+            </p>
+          ) : (
+            <TokenStream
+              prompt={prompt ?? run.prompt}
+              promptCount={promptCount}
+              tokens={view.tokens}
+              tokenCount={count}
+              running={running}
+              selected={shown}
+              onHover={hover}
+              onPick={(index) => setPinned((current) => (current === index ? null : index))}
+              scrollRef={scrollRef}
+              colorMode={colorMode}
+              branchPoints={view.branchPoints}
+              onSwitchBranch={switchBranch}
+            />
+          )}
+        </div>
+        {token && selected !== null && (
+          // Docked beside the tokens on wide windows; a sheet over the bottom on narrow ones.
+          <div className="flex min-h-0 flex-col max-lg:fixed max-lg:inset-x-3 max-lg:bottom-12 max-lg:z-40 max-lg:h-[55vh] max-lg:rounded-xl max-lg:border max-lg:border-slate-200 max-lg:bg-white max-lg:shadow-2xl lg:w-[23rem] dark:max-lg:border-slate-700 dark:max-lg:bg-slate-900">
+            <TokenInspector
+              token={token}
+              index={selected}
+              count={count}
+              sampling={run.sampling}
+              onMove={move}
+              onClose={() => setPinned(null)}
+              onPick={view.active ? (candidate) => startBranch(selected, candidate) : undefined}
+              pickDisabledReason={
+                running ? 'Wait for the run to finish (or stop it) before branching.' : null
+              }
+              branchedIds={view.active ? branchedIdsAt(view.tree, selected) : undefined}
+              labSettings={lab}
+              onLabChange={setLabSettings}
+            />
+          </div>
         )}
       </div>
-      {token && shown !== null && (
+      {token && shown !== null && selected === null && (
         <TokenDetails
           token={token}
           index={shown}
           sampling={run.sampling}
-          pinned={pinned !== null}
+          pinned={false}
           findAnchor={findAnchor}
           onClose={() => setPinned(null)}
         />

@@ -1,19 +1,29 @@
-import { probabilityBins } from '../lib/probability-scale'
+import { colorScales, type ColorMode } from '../lib/probability-scale'
 import { mutedText } from '../lib/ui'
 
+export interface ProbabilityLegendProps {
+  /** The colour mode to explain; model probability when left out. */
+  mode?: ColorMode
+}
+
 /** Explains the chip colours; the same classes as the chips, so they cannot drift apart. */
-export function ProbabilityLegend() {
+export function ProbabilityLegend({ mode = 'probability' }: ProbabilityLegendProps) {
+  const scale = colorScales[mode]
   return (
     <div
+      data-testid="color-legend"
+      data-mode={mode}
       className="flex flex-wrap items-center gap-x-1.5 gap-y-1 text-[11px]"
-      aria-label="Colour legend: model probability of each token"
+      aria-label={`Colour legend: ${scale.title.toLowerCase()} of each token`}
     >
-      <span className={`mr-0.5 ${mutedText}`}>Model probability</span>
-      {probabilityBins.map((bin) => (
+      <span className={`mr-0.5 ${mutedText}`} title={scale.help}>
+        {scale.title}
+      </span>
+      {scale.bins.map((bin) => (
         <span
           key={bin.label}
           title={`${bin.description} (${bin.label})`}
-          className={`rounded px-1.5 py-px font-medium tabular-nums ${bin.chipClass}`}
+          className={`rounded px-1.5 py-px font-medium whitespace-nowrap tabular-nums ${bin.chipClass}`}
         >
           {bin.label}
         </span>

@@ -4,6 +4,8 @@ import { isActive } from '../stores/run-reducer'
 import { fieldFor, readSetting, settingFields, type SettingKey } from '../stores/settings'
 import { runStore, settingsStore } from '../stores/stores'
 import { limits } from '../../../shared/schemas'
+import { PresetBar } from '../inspector/PresetBar'
+import { controlTooltips } from '../inspector/presets'
 import { DiceIcon } from './Icons'
 import { SettingControl } from './SettingControl'
 
@@ -14,6 +16,13 @@ const testIds: Record<SettingKey, string> = {
   minP: 'min-p-input',
   seed: 'seed-input',
   maxTokens: 'max-tokens-input',
+}
+
+/** What each sampler setting does to the distribution, shown when hovering its control. */
+const tooltips: Partial<Record<SettingKey, string>> = {
+  ...controlTooltips,
+  maxTokens: 'Stops the run after this many new tokens; it does not change any probability.',
+  seed: 'Fixes the random draws: the same seed, prompt and settings give the same text.',
 }
 
 const set = (key: SettingKey) => (value: number) =>
@@ -46,36 +55,40 @@ export function SamplingPanel() {
           ? 'Changes apply to the next run.'
           : 'Applied to the next run, in this order: top-k → top-p → min-p → temperature.'}
       </p>
+      <PresetBar />
       <div className="mt-1 divide-y divide-slate-100 dark:divide-slate-800">
         {settingFields
           .filter((field) => field.key !== 'seed')
           .map((field) => (
-            <SettingControl
-              key={field.key}
-              field={field}
-              value={readSetting(settings, field.key)}
-              onChange={set(field.key)}
-              testId={testIds[field.key]}
-            />
+            <div key={field.key} title={tooltips[field.key]}>
+              <SettingControl
+                field={field}
+                value={readSetting(settings, field.key)}
+                onChange={set(field.key)}
+                testId={testIds[field.key]}
+              />
+            </div>
           ))}
-        <SettingControl
-          field={fieldFor('seed')}
-          value={settings.sampling.seed}
-          onChange={set('seed')}
-          testId={testIds.seed}
-          slider={false}
-          extra={
-            <button
-              type="button"
-              data-testid="random-seed"
-              className={`${secondaryButton} h-7 px-2 text-xs`}
-              onClick={() => set('seed')(randomSeed())}
-              title="Pick a random seed"
-            >
-              <DiceIcon /> Random
-            </button>
-          }
-        />
+        <div title={tooltips.seed}>
+          <SettingControl
+            field={fieldFor('seed')}
+            value={settings.sampling.seed}
+            onChange={set('seed')}
+            testId={testIds.seed}
+            slider={false}
+            extra={
+              <button
+                type="button"
+                data-testid="random-seed"
+                className={`${secondaryButton} h-7 px-2 text-xs`}
+                onClick={() => set('seed')(randomSeed())}
+                title="Pick a random seed"
+              >
+                <DiceIcon /> Random
+              </button>
+            }
+          />
+        </div>
       </div>
     </section>
   )

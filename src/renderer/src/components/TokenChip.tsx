@@ -1,7 +1,7 @@
 import { memo } from 'react'
 import type { GeneratedToken, TokenText } from '../../../shared/contract'
 import { formatPercent } from '../lib/format'
-import { chipClassFor } from '../lib/probability-scale'
+import { chipClassForMode, colorScales, type ColorMode } from '../lib/probability-scale'
 import { lineBreaksAfter, visibleWhitespace } from '../lib/whitespace'
 
 const chipBase =
@@ -28,12 +28,64 @@ export interface TokenChipProps {
   token: GeneratedToken
   index: number
   selected: boolean
+  /** What the tint shows; model probability when left out. */
+  colorMode?: ColorMode
+  /** Set where branches part: which of them is shown, drawn as a marker with ‹ i/n ›. */
+  branch?: { index: number; count: number }
 }
 
-/** A generated token tinted by its model probability. Events are handled by the stream. */
-export const TokenChip = memo(function TokenChip({ token, index, selected }: TokenChipProps) {
+/** The ‹ i/n › switch before a chip where branches part; the stream handles its clicks. */
+function BranchSwitch({ index, at }: { index: number; at: { index: number; count: number } }) {
+  const arrow =
+    'inline-flex h-[18px] w-4 items-center justify-center rounded hover:bg-violet-200 dark:hover:bg-violet-800 focus-visible:outline-2 focus-visible:outline-violet-500'
+  return (
+    <span
+      data-testid="branch-switcher"
+      data-position={index}
+      data-branch-index={at.index}
+      data-branch-count={at.count}
+      className="mx-0.5 inline-flex translate-y-[-1px] items-center rounded-md border-l-[3px] border-violet-500 bg-violet-100 pr-0.5 align-middle font-sans text-[11px] leading-[18px] font-medium text-violet-900 dark:border-violet-400 dark:bg-violet-950 dark:text-violet-100"
+    >
+      <button
+        type="button"
+        data-testid="branch-prev"
+        data-switch-position={index}
+        data-switch-delta={-1}
+        aria-label={`Previous branch at token ${index + 1}`}
+        className={arrow}
+      >
+        ‹
+      </button>
+      <span className="tabular-nums" aria-label={`branch ${at.index + 1} of ${at.count}`}>
+        {at.index + 1}/{at.count}
+      </span>
+      <button
+        type="button"
+        data-testid="branch-next"
+        data-switch-position={index}
+        data-switch-delta={1}
+        aria-label={`Next branch at token ${index + 1}`}
+        className={arrow}
+      >
+        ›
+      </button>
+    </span>
+  )
+}
+
+/** A generated token tinted by the colour mode. Events are handled by the stream. */
+export const TokenChip = memo(function TokenChip({
+  token,
+  index,
+  selected,
+  colorMode = 'probability',
+  branch,
+}: TokenChipProps) {
+  const scale = colorScales[colorMode]
+  const shown = colorMode === 'probability' ? '' : `, ${scale.format(scale.value(token))}`
   return (
     <>
+      {branch && <BranchSwitch index={index} at={branch} />}
       <button
         type="button"
         tabIndex={-1}
@@ -41,9 +93,10 @@ export const TokenChip = memo(function TokenChip({ token, index, selected }: Tok
         data-index={index}
         data-token-id={token.id}
         data-model-prob={token.modelProb}
-        aria-label={`${JSON.stringify(token.text)}, ${formatPercent(token.modelProb)}`}
+        data-branch-point={branch ? true : undefined}
+        aria-label={`${JSON.stringify(token.text)}, ${formatPercent(token.modelProb)}${shown}`}
         aria-pressed={selected}
-        className={`${chipBase} cursor-pointer leading-[22px] ${chipClassFor(token.modelProb)} ${
+        className={`${chipBase} cursor-pointer leading-[22px] ${chipClassForMode(token, colorMode)} ${
           selected
             ? 'ring-2 ring-violet-600 dark:ring-violet-300'
             : 'hover:ring-1 hover:ring-slate-500 dark:hover:ring-slate-300'

@@ -105,6 +105,23 @@ export function TokenDetails({
         )}
       </div>
 
+      <TokenFacts token={token} sampling={sampling} />
+      <div className="mt-3 border-t border-slate-100 pt-2.5 dark:border-slate-800">
+        <AlternativesList token={token} />
+      </div>
+    </div>
+  )
+}
+
+export interface TokenFactsProps {
+  token: GeneratedToken
+  sampling: SamplingSettings | null
+}
+
+/** Both probabilities, rank and entropy of a token, and why the probabilities differ. */
+export function TokenFacts({ token, sampling }: TokenFactsProps) {
+  return (
+    <>
       <dl className="mt-3 grid grid-cols-2 gap-2">
         <Fact
           label="Model probability"
@@ -130,16 +147,26 @@ export function TokenDetails({
           </span>
           <span title="Entropy of the model's distribution at this step: how unsure it was">
             <span className={mutedText}>Uncertainty </span>
-            <span className="font-semibold tabular-nums">{token.entropyBits.toFixed(2)} bits</span>
+            <span
+              data-testid="detail-entropy"
+              data-value={token.entropyBits}
+              className="font-semibold tabular-nums"
+            >
+              {token.entropyBits.toFixed(2)} bits
+            </span>
           </span>
         </div>
       </dl>
       <p className={`mt-2 px-1 text-xs leading-snug ${mutedText}`}>
         {explainProbabilities(token, sampling)}
       </p>
-      <div className="mt-3 border-t border-slate-100 pt-2.5 dark:border-slate-800">
-        <AlternativesList token={token} />
-      </div>
-    </div>
+    </>
+  )
+}
+
+/** The UTF-8 bytes of a token's text, in hex: shows what whitespace markers and partial characters hide. */
+export function tokenBytes(text: string): string {
+  return Array.from(new TextEncoder().encode(text), (b) => b.toString(16).padStart(2, '0')).join(
+    ' ',
   )
 }

@@ -1,6 +1,9 @@
 import { memo, useLayoutEffect, useRef, useState, type RefObject } from 'react'
 import type { GeneratedToken, TokenText } from '../../../shared/contract'
+import { useStore } from '../hooks/useStore'
+import { inspectorPrefsStore } from '../inspector/stores'
 import { formatCount } from '../lib/format'
+import type { ColorMode } from '../lib/probability-scale'
 import { focusRing, mutedText } from '../lib/ui'
 import { chunkSize, type Chunks } from '../stores/token-chunks'
 import { PromptChip, TokenChip } from './TokenChip'
@@ -8,10 +11,17 @@ import { PromptChip, TokenChip } from './TokenChip'
 /** Long prompts show only their end until asked; thousands of prompt chips help nobody. */
 const promptChunksShown = 8
 
+/** Where branches part, by generated-token index: which branch is shown, of how many. */
+export type BranchPoints = ReadonlyMap<number, { index: number; count: number }>
+
+const noBranchPoints: BranchPoints = new Map()
+
 const GeneratedChunk = memo(function GeneratedChunk(props: {
   tokens: readonly GeneratedToken[]
   start: number
   selectedOffset: number
+  colorMode: ColorMode
+  branchPoints: BranchPoints
 }) {
   return props.tokens.map((token, i) => (
     <TokenChip
@@ -19,9 +29,18 @@ const GeneratedChunk = memo(function GeneratedChunk(props: {
       token={token}
       index={props.start + i}
       selected={i === props.selectedOffset}
+      colorMode={props.colorMode}
+      branch={props.branchPoints.get(props.start + i)}
     />
   ))
 })
+
+/** The branch points inside one chunk; the shared empty map keeps other chunks memoized. */
+function pointsIn(points: BranchPoints, start: number): BranchPoints {
+  if (points.size === 0) return noBranchPoints
+  const inside = [...points].filter(([index]) => index >= start && index < start + chunkSize)
+  return inside.length > 0 ? new Map(inside) : noBranchPoints
+}
 
 const PromptChunk = memo(function PromptChunk(props: { tokens: readonly TokenText[] }) {
   return props.tokens.map((token, i) => <PromptChip key={i} token={token} />)
@@ -37,6 +56,12 @@ export interface TokenStreamProps {
   onHover: (index: number | null) => void
   onPick: (index: number) => void
   scrollRef: RefObject<HTMLDivElement | null>
+  /** What the chips' tint shows; the user's saved choice when left out. */
+  colorMode?: ColorMode
+  /** Positions where branches part, drawn with a ‹ i/n › switch. */
+  branchPoints?: BranchPoints
+  /** Called by the ‹ › switch: show the previous (-1) or next (+1) branch at `index`. */
+  onSwitchBranch?: (index: number, delta: number) => void
 }
 
 function indexOf(target: EventTarget): number | null {
@@ -51,6 +76,9 @@ function indexOf(target: EventTarget): number | null {
  */
 export function TokenStream(props: TokenStreamProps) {
   const { prompt, promptCount, tokens, tokenCount, selected, onHover, onPick, scrollRef } = props
+  const savedMode = useStore(inspectorPrefsStore, (s) => s.colorMode)
+  const colorMode = props.colorMode ?? savedMode
+  const branchPoints = props.branchPoints ?? noBranchPoints
   const [allPrompt, setAllPrompt] = useState(false)
   const followRef = useRef(true)
   const firstPromptChunk = allPrompt ? 0 : Math.max(0, prompt.length - promptChunksShown)
@@ -86,6 +114,17 @@ export function TokenStream(props: TokenStreamProps) {
       onMouseOver={(event) => onHover(indexOf(event.target))}
       onMouseLeave={() => onHover(null)}
       onClick={(event) => {
+        const switcher =
+          event.target instanceof Element
+            ? event.target.closest<HTMLElement>('[data-switch-delta]')
+            : null
+        if (switcher) {
+          props.onSwitchBranch?.(
+            Number(switcher.dataset.switchPosition),
+            Number(switcher.dataset.switchDelta),
+          )
+          return
+        }
         const index = indexOf(event.target)
         if (index !== null) onPick(index)
       }}
@@ -119,6 +158,8 @@ export function TokenStream(props: TokenStreamProps) {
           selectedOffset={
             selected !== null && Math.floor(selected / chunkSize) === i ? selected % chunkSize : -1
           }
+          colorMode={colorMode}
+          branchPoints={pointsIn(branchPoints, i * chunkSize)}
         />
       ))}
       {props.running && (

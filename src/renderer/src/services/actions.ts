@@ -1,13 +1,19 @@
+import type { TokenCandidate } from '../../../shared/contract'
 import { toAppError } from '../../../shared/errors'
-import { limits } from '../../../shared/schemas'
+import { limits, type GenerateRequest } from '../../../shared/schemas'
+import { branchStore, inspectorPrefsStore } from '../inspector/stores'
+import {
+  branchParent,
+  existingBranch,
+  forcedToken,
+  forcedTokensFor,
+  pathTokens,
+} from '../stores/branch-tree'
 import { canGenerate, isLoadingModel } from '../stores/engine-reducer'
 import { isActive } from '../stores/run-reducer'
 import { engineStore, runStore, settingsStore } from '../stores/stores'
 import { routeRunEvents } from './run-events'
 import { getConnection, makeRunId } from './session'
-
-/** Alternatives reported for every generated token. */
-const alternativesPerToken = 10
 
 /** What components call: each updates the stores and talks to the engine. */
 export function startRun(promptText: string): void {
@@ -16,20 +22,80 @@ export function startRun(promptText: string): void {
   const { sampling, maxTokens } = settingsStore.getState()
   const runId = makeRunId()
   runStore.dispatch({ type: 'requested', runId, promptText, sampling, maxTokens })
+  branchStore.dispatch({ type: 'rootRequested', runId, promptText, sampling })
+  const prompt = promptText.slice(0, limits.promptChars)
+  generateAndRoute({
+    runId,
+    prompt,
+    sampling,
+    maxTokens,
+    topN: inspectorPrefsStore.getState().topN,
+  })
+}
+
+/** Sends a Completion run (a first run or a branch) and feeds its events to the view's stores. */
+function generateAndRoute(request: GenerateRequest): void {
+  const { runId } = request
   routeRunEvents(runId, (events) => {
     const run = runStore.getState()
     // After the link dropped we gave up on the run; what still arrives belongs to no one here.
-    if (run.runId === runId && isActive(run)) runStore.dispatch({ type: 'events', events })
-    else events.forEach((event) => engineStore.dispatch({ type: 'otherRunEvent', event }))
+    if (run.runId === runId && isActive(run)) {
+      runStore.dispatch({ type: 'events', events })
+      branchStore.dispatch({ type: 'events', events })
+    } else events.forEach((event) => engineStore.dispatch({ type: 'otherRunEvent', event }))
   })
-  const prompt = promptText.slice(0, limits.promptChars)
   getConnection()
-    .bridge.generate({ runId, prompt, sampling, maxTokens, topN: alternativesPerToken })
+    .bridge.generate(request)
     .catch((error: unknown) => {
       const appError = toAppError(error)
       runStore.dispatch({ type: 'requestFailed', runId, error: appError })
+      branchStore.dispatch({ type: 'requestFailed', runId, error: appError })
       engineStore.dispatch({ type: 'errorShown', error: appError })
     })
+}
+
+/**
+ * Branching: forces `alternative` at generated-token `index` of the shown path and continues
+ * from there with the current settings. The engine reuses the cache of the shared prefix. A pick
+ * that already has a branch just shows it.
+ */
+export function startBranch(index: number, alternative: TokenCandidate): void {
+  const tree = branchStore.getState()
+  const step = pathTokens(tree, tree.activeId)[index]
+  if (!step || step.id === alternative.id || isActive(runStore.getState())) return
+  const existing = existingBranch(tree, index, alternative.id)
+  if (existing) {
+    branchStore.dispatch({ type: 'activated', id: existing })
+    return
+  }
+  const parent = branchParent(tree, index)
+  if (!parent || !canGenerate(engineStore.getState())) return
+  const { sampling, maxTokens } = settingsStore.getState()
+  const forcedTokens = forcedTokensFor(tree, index, alternative.id)
+  const runId = makeRunId()
+  const promptText = tree.promptText
+  runStore.dispatch({ type: 'requested', runId, promptText, sampling, maxTokens })
+  branchStore.dispatch({
+    type: 'branchRequested',
+    runId,
+    parentId: parent.id,
+    forkAt: index,
+    first: forcedToken(step, alternative),
+    sampling,
+  })
+  generateAndRoute({
+    runId,
+    prompt: promptText.slice(0, limits.promptChars),
+    sampling,
+    maxTokens,
+    topN: inspectorPrefsStore.getState().topN,
+    forcedTokens,
+  })
+}
+
+/** Shows another sibling branch at a divergence position (‹ ›). */
+export function switchBranch(index: number, delta: number): void {
+  branchStore.dispatch({ type: 'switched', position: index, delta })
 }
 
 export function stopRun(): void {
@@ -74,4 +140,5 @@ export function dismissError(): void {
 
 export function clearOutput(): void {
   runStore.dispatch({ type: 'cleared' })
+  if (!isActive(runStore.getState())) branchStore.dispatch({ type: 'cleared' })
 }

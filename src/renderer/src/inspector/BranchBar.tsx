@@ -1,0 +1,61 @@
+import { formatCount } from '../lib/format'
+import { ghostButton, mutedText } from '../lib/ui'
+import type { BranchNode, BranchTree } from '../stores/branch-tree'
+import { Spinner } from '../components/Icons'
+
+export interface BranchBarProps {
+  tree: BranchTree
+  branch: BranchNode
+  onShowOriginal: () => void
+}
+
+/** Which branch is shown, where it leaves its parent, and what the engine had to evaluate for it. */
+export function BranchBar({ tree, branch, onShowOriginal }: BranchBarProps) {
+  const number = tree.order.indexOf(branch.id)
+  const first = branch.tokens[0]
+  const stats = branch.stats
+  return (
+    <div
+      data-testid="branch-bar"
+      className="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-violet-100 bg-violet-50/70 px-4 py-1.5 text-xs text-violet-950 dark:border-violet-900/60 dark:bg-violet-950/40 dark:text-violet-100"
+    >
+      <span className="font-semibold">Branch {number}</span>
+      <span>
+        forced{' '}
+        <span className="rounded bg-white/70 px-1 font-mono dark:bg-black/30">
+          {JSON.stringify(first?.text ?? '')}
+        </span>{' '}
+        at token {branch.forkAt + 1}
+      </span>
+      {branch.status === 'running' && !stats ? (
+        <span className={`flex items-center gap-1 ${mutedText}`}>
+          <Spinner /> generating…
+        </span>
+      ) : stats ? (
+        <span
+          data-testid="branch-stats"
+          data-reused={stats.reusedPromptTokens}
+          data-evaluated={stats.evaluatedTokens}
+          title="The engine kept the shared prefix in its cache and evaluated only what follows the branch point"
+          className="tabular-nums"
+        >
+          reused {formatCount(stats.reusedPromptTokens)} tokens from the cache, evaluated{' '}
+          {formatCount(stats.evaluatedTokens)}
+        </span>
+      ) : null}
+      {branch.status === 'failed' && (
+        <span className="text-rose-700 dark:text-rose-300">
+          failed: {branch.error?.message ?? 'unknown error'}
+        </span>
+      )}
+      <button
+        type="button"
+        data-testid="show-original"
+        className={`${ghostButton} ml-auto h-6 text-xs`}
+        onClick={onShowOriginal}
+      >
+        Show the first run
+      </button>
+    </div>
+  )
+}

@@ -1,0 +1,276 @@
+import { useId, useMemo } from 'react'
+import type { GeneratedToken } from '../../../shared/contract'
+import { incompleteReason, labStep, type ChainSettings } from '../../../shared/lab'
+import { limits } from '../../../shared/schemas'
+import { formatPercent } from '../lib/format'
+import { focusRing, ghostButton, mutedText, secondaryButton } from '../lib/ui'
+import { settingsStore } from '../stores/stores'
+import { LabChart } from './LabChart'
+import { controlTooltips } from './presets'
+
+export interface SamplingLabProps {
+  token: GeneratedToken
+  settings: ChainSettings
+  onChange: (settings: ChainSettings) => void
+  /** The settings the run used, to go back to. */
+  runSettings: ChainSettings | null
+}
+
+interface Knob {
+  key: keyof ChainSettings
+  label: string
+  max: number
+  sliderMax: number
+  step: number
+  off: (value: number) => string | null
+}
+
+const knobs: readonly Knob[] = [
+  {
+    key: 'temperature',
+    label: 'Temperature',
+    max: limits.temperature,
+    sliderMax: 2,
+    step: 0.05,
+    off: () => null,
+  },
+  {
+    key: 'topK',
+    label: 'Top-k',
+    max: limits.topK,
+    sliderMax: 100,
+    step: 1,
+    off: (v) => (v === 0 ? 'off' : null),
+  },
+  {
+    key: 'topP',
+    label: 'Top-p',
+    max: 1,
+    sliderMax: 1,
+    step: 0.01,
+    off: (v) => (v >= 1 ? 'off' : null),
+  },
+  {
+    key: 'minP',
+    label: 'Min-p',
+    max: 1,
+    sliderMax: 1,
+    step: 0.01,
+    off: (v) => (v === 0 ? 'off' : null),
+  },
+]
+
+const slug: Record<keyof ChainSettings, string> = {
+  temperature: 'temperature',
+  topK: 'top-k',
+  topP: 'top-p',
+  minP: 'min-p',
+}
+
+function clamp(knob: Knob, value: number): number {
+  if (!Number.isFinite(value)) return 0
+  const v = knob.key === 'topK' ? Math.round(value) : value
+  return Math.min(knob.max, Math.max(0, v))
+}
+
+/** A slider and a number for one setting of the Lab. */
+function LabKnob(props: {
+  knob: Knob
+  value: number
+  onChange: (value: number) => void
+  disabled?: boolean
+}) {
+  const { knob, value, onChange, disabled } = props
+  const id = useId()
+  const note = knob.off(value)
+  return (
+    <div
+      className="grid grid-cols-[5.5rem_1fr_3.75rem] items-center gap-2"
+      title={controlTooltips[knob.key]}
+    >
+      <label htmlFor={id} className="text-xs font-medium">
+        {knob.label}
+        {note && <span className={`ml-1 text-[10px] ${mutedText}`}>{note}</span>}
+      </label>
+      <input
+        id={id}
+        type="range"
+        data-testid={`lab-${slug[knob.key]}`}
+        min={0}
+        max={knob.sliderMax}
+        step={knob.step}
+        value={Math.min(value, knob.sliderMax)}
+        disabled={disabled}
+        onChange={(event) => onChange(clamp(knob, Number(event.target.value)))}
+        className={`h-1.5 w-full cursor-pointer accent-violet-600 disabled:cursor-not-allowed disabled:opacity-40 dark:accent-violet-400 ${focusRing}`}
+      />
+      <input
+        type="number"
+        aria-label={`${knob.label} value`}
+        data-testid={`lab-${slug[knob.key]}-input`}
+        min={0}
+        max={knob.max}
+        step={knob.step}
+        value={value}
+        disabled={disabled}
+        onChange={(event) => {
+          if (event.target.value.trim() !== '') onChange(clamp(knob, Number(event.target.value)))
+        }}
+        className={`h-6 w-full rounded border border-slate-300 bg-white px-1 text-right text-xs tabular-nums disabled:opacity-40 dark:border-slate-700 dark:bg-slate-950 ${focusRing}`}
+      />
+    </div>
+  )
+}
+
+function Stat(props: {
+  label: string
+  value: string
+  testId: string
+  hint: string
+  raw?: number | null
+}) {
+  return (
+    <div className="rounded-md bg-slate-50 px-2 py-1.5 dark:bg-slate-800/60" title={props.hint}>
+      <div className={`text-[10px] ${mutedText}`}>{props.label}</div>
+      <div
+        data-testid={props.testId}
+        data-value={props.raw ?? undefined}
+        className="text-sm font-semibold tabular-nums"
+      >
+        {props.value}
+      </div>
+    </div>
+  )
+}
+
+/**
+ * What the sampler chain makes of this step's distribution, for any settings, live: computed
+ * from the stored raw logits of the top candidates, never by asking the model again.
+ */
+export function SamplingLab({ token, settings, onChange, runSettings }: SamplingLabProps) {
+  const lab = useMemo(
+    () => labStep(token.alternatives, settings, token.tailMass),
+    [token.alternatives, token.tailMass, settings],
+  )
+  const greedy = settings.temperature === 0
+  const set = (key: keyof ChainSettings) => (value: number) =>
+    onChange({ ...settings, [key]: value })
+  const stored = token.alternatives.length
+  const greedyId = useId()
+  return (
+    <div data-testid="sampling-lab" data-complete={lab.complete} className="space-y-3">
+      {/* The chart stays in view while the controls below it scroll. */}
+      <div className="sticky -top-2 z-10 -mx-3 border-b border-slate-100 bg-white px-3 pt-1 pb-2 dark:border-slate-800 dark:bg-slate-900">
+        <LabChart lab={lab} />
+        <div className={`mt-1 flex flex-wrap gap-x-3 gap-y-1 text-[11px] ${mutedText}`}>
+          <Swatch className="bg-sky-500" label="before (model)" />
+          <Swatch className="bg-violet-600 dark:bg-violet-400" label="after the chain" />
+          <Swatch className="h-0.5 bg-amber-500" label="cumulative (right axis)" />
+          {lab.minPThreshold !== null && (
+            <Swatch className="h-0.5 bg-rose-500" label="min-p threshold" />
+          )}
+        </div>
+      </div>
+      <div className="grid grid-cols-3 gap-2">
+        <Stat
+          label="Tokens kept"
+          value={lab.keptCount === null ? '?' : String(lab.keptCount)}
+          raw={lab.keptCount}
+          testId="lab-kept-count"
+          hint="How many tokens the chain leaves to sample from"
+        />
+        <Stat
+          label="Probability kept"
+          value={lab.keptMass === null ? '?' : formatPercent(lab.keptMass)}
+          raw={lab.keptMass}
+          testId="lab-kept-mass"
+          hint="The model's probability of the tokens the chain keeps, before it renormalises them"
+        />
+        <Stat
+          label="Tail not shown"
+          value={formatPercent(lab.tailMass)}
+          raw={lab.tailMass}
+          testId="lab-tail"
+          hint={`Model probability of every token beyond the ${stored} stored ones: the Lab cannot draw it`}
+        />
+      </div>
+      <div className="space-y-1.5">
+        <div className="flex items-center gap-2" title={controlTooltips.greedy}>
+          <input
+            id={greedyId}
+            type="checkbox"
+            data-testid="lab-greedy"
+            checked={greedy}
+            onChange={(event) =>
+              onChange({
+                ...settings,
+                temperature: event.target.checked ? 0 : runSettings?.temperature || 0.8,
+              })
+            }
+            className={`size-3.5 accent-violet-600 ${focusRing}`}
+          />
+          <label htmlFor={greedyId} className="text-xs font-medium">
+            Greedy (temperature 0)
+          </label>
+        </div>
+        {knobs.map((knob) => (
+          <LabKnob
+            key={knob.key}
+            knob={knob}
+            value={settings[knob.key]}
+            onChange={set(knob.key)}
+            disabled={greedy && knob.key !== 'temperature'}
+          />
+        ))}
+      </div>
+      {!lab.complete && (
+        <p
+          data-testid="lab-incomplete"
+          role="status"
+          className="rounded-md border border-amber-300 bg-amber-50 px-2.5 py-2 text-xs leading-snug text-amber-900 dark:border-amber-700 dark:bg-amber-950/60 dark:text-amber-100"
+        >
+          {incompleteReason(settings, stored)} Set top-k to {stored} or less, lower top-p or raise
+          min-p — or report more alternatives per token (up to {limits.topN}) in the next run.
+        </p>
+      )}
+      <div className="flex flex-wrap items-center gap-2">
+        <button
+          type="button"
+          data-testid="lab-apply"
+          className={`${secondaryButton} h-8 text-xs`}
+          title="Copy these four settings into the sampling panel for the next run"
+          onClick={() => {
+            for (const key of ['temperature', 'topK', 'topP', 'minP'] as const) {
+              settingsStore.dispatch({ type: 'set', key, value: settings[key] })
+            }
+          }}
+        >
+          Apply to next run
+        </button>
+        {runSettings && (
+          <button
+            type="button"
+            data-testid="lab-reset"
+            className={`${ghostButton} text-xs`}
+            onClick={() => onChange(runSettings)}
+          >
+            Back to this run’s settings
+          </button>
+        )}
+      </div>
+      <p className={`text-xs leading-snug ${mutedText}`}>
+        The next-token distribution at this step, before and after the sampler chain, from the{' '}
+        {stored} stored candidates. Move the sliders: nothing is sent to the model.
+      </p>
+    </div>
+  )
+}
+
+function Swatch({ className, label }: { className: string; label: string }) {
+  return (
+    <span className="flex items-center gap-1">
+      <span aria-hidden="true" className={`inline-block h-2 w-3 rounded-sm ${className}`} />
+      {label}
+    </span>
+  )
+}

@@ -1,0 +1,79 @@
+import { limits } from '../../../shared/schemas'
+import { isColorMode, type ColorMode } from '../lib/probability-scale'
+import { addUserPreset, parseUserPresets, removeUserPreset, type SamplingPreset } from './presets'
+import type { ChainSettings } from '../../../shared/lab'
+
+/** How the inspector looks and what it asks for, remembered across sessions. */
+export interface InspectorPrefs {
+  colorMode: ColorMode
+  /** Alternatives the next run reports for every token. */
+  topN: number
+  userPresets: SamplingPreset[]
+}
+
+export const minTopN = 5
+export const defaultTopN = 10
+
+export const defaultInspectorPrefs: InspectorPrefs = {
+  colorMode: 'probability',
+  topN: defaultTopN,
+  userPresets: [],
+}
+
+export type InspectorPrefsAction =
+  | { type: 'colorMode'; mode: ColorMode }
+  | { type: 'topN'; value: number }
+  | { type: 'presetSaved'; name: string; settings: ChainSettings }
+  | { type: 'presetRemoved'; name: string }
+  | { type: 'loaded'; prefs: InspectorPrefs }
+
+export function clampTopN(value: number): number {
+  if (!Number.isFinite(value)) return defaultTopN
+  return Math.min(limits.topN, Math.max(minTopN, Math.round(value)))
+}
+
+export function inspectorPrefsReducer(
+  state: InspectorPrefs,
+  action: InspectorPrefsAction,
+): InspectorPrefs {
+  switch (action.type) {
+    case 'colorMode':
+      return state.colorMode === action.mode ? state : { ...state, colorMode: action.mode }
+    case 'topN': {
+      const topN = clampTopN(action.value)
+      return topN === state.topN ? state : { ...state, topN }
+    }
+    case 'presetSaved':
+      return {
+        ...state,
+        userPresets: addUserPreset(state.userPresets, action.name, action.settings),
+      }
+    case 'presetRemoved':
+      return { ...state, userPresets: removeUserPreset(state.userPresets, action.name) }
+    case 'loaded':
+      return action.prefs
+  }
+}
+
+/** Reads what an earlier session saved; each part falls back to its default on its own. */
+export function parseInspectorPrefs(text: string | null): InspectorPrefs {
+  if (!text) return defaultInspectorPrefs
+  try {
+    const raw = JSON.parse(text) as Record<string, unknown>
+    return {
+      colorMode: isColorMode(raw.colorMode) ? raw.colorMode : defaultInspectorPrefs.colorMode,
+      topN: typeof raw.topN === 'number' ? clampTopN(raw.topN) : defaultTopN,
+      userPresets: parseUserPresets(JSON.stringify(raw.userPresets ?? [])),
+    }
+  } catch {
+    return defaultInspectorPrefs
+  }
+}
+
+export function serializeInspectorPrefs(prefs: InspectorPrefs): string {
+  return JSON.stringify({
+    colorMode: prefs.colorMode,
+    topN: prefs.topN,
+    userPresets: prefs.userPresets.map(({ name, settings }) => ({ name, settings })),
+  })
+}

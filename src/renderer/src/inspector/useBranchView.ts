@@ -1,0 +1,91 @@
+import { useMemo, useState } from 'react'
+import type { GeneratedToken } from '../../../shared/contract'
+import type { BranchPoints } from '../components/TokenStream'
+import { useStore } from '../hooks/useStore'
+import {
+  divergences,
+  lineage,
+  pathTokens,
+  siblingsAt,
+  type BranchNode,
+  type BranchTree,
+} from '../stores/branch-tree'
+import type { RunState } from '../stores/run-reducer'
+import { chunkSize, countChunked, type Chunks } from '../stores/token-chunks'
+import { branchStore } from './stores'
+
+/**
+ * Splits `items` into chunks, reusing every chunk of `previous` that holds the very same items,
+ * so memoized chunk views do not render again when only the end of the list changed.
+ */
+export function stableChunks<T>(previous: Chunks<T>, items: readonly T[]): Chunks<T> {
+  const chunks: (readonly T[])[] = []
+  for (let start = 0; start < items.length; start += chunkSize) {
+    const fresh = items.slice(start, start + chunkSize)
+    const old = previous[chunks.length]
+    const same = old?.length === fresh.length && old.every((item, i) => item === fresh[i])
+    chunks.push(same && old ? old : fresh)
+  }
+  return chunks
+}
+
+/** A splitter that remembers its last result, so each call reuses the chunks that did not change. */
+export function chunker<T>(): (items: readonly T[]) => Chunks<T> {
+  let previous: Chunks<T> = []
+  return (items) => (previous = stableChunks(previous, items))
+}
+
+export interface BranchView {
+  /** Whether the tree holds the current run: otherwise show the run store as it is. */
+  active: boolean
+  tree: BranchTree
+  tokens: Chunks<GeneratedToken>
+  tokenCount: number
+  branchPoints: BranchPoints
+  /** The shown node, when it is a branch (not the first run). */
+  branch: BranchNode | null
+  /** Changes whenever a new first run starts: the selection resets then. */
+  rootId: string | null
+}
+
+const noPoints: BranchPoints = new Map()
+
+/** The Completion view's shown path through the branch tree, ready for the token stream. */
+export function useBranchView(run: RunState): BranchView {
+  const tree = useStore(branchStore, (s) => s)
+  const active = run.runId !== null && tree.nodes[run.runId] !== undefined
+  // With no branches the path is the run itself: show the run store's chunks as they are.
+  const direct = !active || (tree.order.length === 1 && tree.activeId === run.runId)
+  const [split] = useState(() => chunker<GeneratedToken>())
+  const tokens = useMemo(
+    () => (direct ? run.tokens : split(pathTokens(tree, tree.activeId))),
+    [direct, run.tokens, tree, split],
+  )
+  const branchPoints = useMemo(() => {
+    if (!active) return noPoints
+    const found = divergences(tree)
+    return found.length === 0
+      ? noPoints
+      : new Map(found.map((d) => [d.position, { index: d.index, count: d.count }]))
+  }, [active, tree])
+  const shown = active ? lineage(tree, tree.activeId).at(-1) : undefined
+  return {
+    active,
+    tree,
+    tokens,
+    tokenCount: direct ? run.tokenCount : countChunked(tokens),
+    branchPoints,
+    branch: shown && shown.parentId !== null ? shown : null,
+    rootId: active ? (tree.order[0] ?? null) : run.runId,
+  }
+}
+
+/** Ids of the tokens that already have a branch at `index` of the shown path. */
+export function branchedIdsAt(tree: BranchTree, index: number): ReadonlySet<number> {
+  const ids = new Set<number>()
+  for (const sibling of siblingsAt(tree, index)) {
+    const id = pathTokens(tree, sibling.id)[index]?.id
+    if (id !== undefined) ids.add(id)
+  }
+  return ids
+}

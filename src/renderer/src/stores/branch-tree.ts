@@ -1,0 +1,292 @@
+import type {
+  GeneratedToken,
+  RunEvent,
+  RunStats,
+  StopReason,
+  TokenCandidate,
+  TokenText,
+} from '../../../shared/contract'
+import type { AppError } from '../../../shared/errors'
+import type { SamplingSettings } from '../../../shared/schemas'
+
+/**
+ * Every continuation of one Completion prompt, as a tree. The root is the first run; a branch is
+ * a run that forced an alternative token at some position of the path it was started from.
+ *
+ * A node stores only its own tokens, from the position where it leaves its parent: its full text
+ * is the parent's path up to `forkAt`, then `tokens`. The state is plain, serialisable data (no
+ * class instances, no Maps) so a session can save and load it as JSON.
+ */
+export interface BranchNode {
+  /** The run id of the run that produced this node. */
+  id: string
+  parentId: string | null
+  /** Index in the generated tokens where this node's tokens start; 0 for the root. */
+  forkAt: number
+  /** This node's tokens; for a branch the first is the alternative the user picked. */
+  tokens: GeneratedToken[]
+  status: 'running' | 'ended' | 'failed'
+  stopReason: StopReason | null
+  stats: RunStats | null
+  error: AppError | null
+  sampling: SamplingSettings | null
+}
+
+export interface BranchTree {
+  promptText: string
+  /** The prompt's tokens, as the root run's `started` event gave them. */
+  prompt: TokenText[]
+  /** Nodes by id, and their ids in the order they were created. */
+  nodes: Record<string, BranchNode>
+  order: string[]
+  /** The node whose path is shown. */
+  activeId: string | null
+}
+
+export const emptyBranchTree: BranchTree = {
+  promptText: '',
+  prompt: [],
+  nodes: {},
+  order: [],
+  activeId: null,
+}
+
+export type BranchAction =
+  | { type: 'rootRequested'; runId: string; promptText: string; sampling: SamplingSettings }
+  | {
+      type: 'branchRequested'
+      runId: string
+      parentId: string
+      forkAt: number
+      first: GeneratedToken
+      sampling: SamplingSettings
+    }
+  | { type: 'events'; events: readonly RunEvent[] }
+  | { type: 'requestFailed'; runId: string; error: AppError }
+  | { type: 'activated'; id: string }
+  /** Moves to the previous (-1) or next (+1) sibling at a divergence position. */
+  | { type: 'switched'; position: number; delta: number }
+  | { type: 'loaded'; tree: BranchTree }
+  | { type: 'cleared' }
+
+function newNode(id: string, parentId: string | null, forkAt: number): BranchNode {
+  return {
+    id,
+    parentId,
+    forkAt,
+    tokens: [],
+    status: 'running',
+    stopReason: null,
+    stats: null,
+    error: null,
+    sampling: null,
+  }
+}
+
+function withNode(tree: BranchTree, id: string, change: Partial<BranchNode>): BranchTree {
+  const node = tree.nodes[id]
+  if (!node) return tree
+  return { ...tree, nodes: { ...tree.nodes, [id]: { ...node, ...change } } }
+}
+
+export function branchTreeReducer(tree: BranchTree, action: BranchAction): BranchTree {
+  switch (action.type) {
+    case 'rootRequested':
+      return {
+        promptText: action.promptText,
+        prompt: [],
+        nodes: {
+          [action.runId]: { ...newNode(action.runId, null, 0), sampling: action.sampling },
+        },
+        order: [action.runId],
+        activeId: action.runId,
+      }
+    case 'branchRequested': {
+      const parent = tree.nodes[action.parentId]
+      if (!parent || tree.nodes[action.runId]) return tree
+      const node: BranchNode = {
+        ...newNode(action.runId, action.parentId, action.forkAt),
+        tokens: [action.first],
+        sampling: action.sampling,
+      }
+      return {
+        ...tree,
+        nodes: { ...tree.nodes, [action.runId]: node },
+        order: [...tree.order, action.runId],
+        activeId: action.runId,
+      }
+    }
+    case 'events':
+      return action.events.reduce(applyEvent, tree)
+    case 'requestFailed':
+      return withNode(tree, action.runId, { status: 'failed', error: action.error })
+    case 'activated':
+      return tree.nodes[action.id] && tree.activeId !== action.id
+        ? { ...tree, activeId: action.id }
+        : tree
+    case 'switched': {
+      const target = switchTarget(tree, action.position, action.delta)
+      return target && target !== tree.activeId ? { ...tree, activeId: target } : tree
+    }
+    case 'loaded':
+      return action.tree
+    case 'cleared':
+      return emptyBranchTree
+  }
+}
+
+function applyEvent(tree: BranchTree, event: RunEvent): BranchTree {
+  const node = tree.nodes[event.runId]
+  if (!node || node.status !== 'running') return tree
+  switch (event.kind) {
+    case 'started': {
+      const next = withNode(tree, node.id, { sampling: event.sampling })
+      return node.parentId === null ? { ...next, prompt: event.prompt } : next
+    }
+    case 'tokens':
+      return withNode(tree, node.id, {
+        tokens: [...node.tokens, ...event.tokens],
+        stats: event.stats,
+      })
+    case 'ended':
+      return withNode(tree, node.id, {
+        status: 'ended',
+        stopReason: event.reason,
+        stats: event.stats,
+      })
+    case 'failed':
+      return withNode(tree, node.id, { status: 'failed', error: event.error })
+  }
+}
+
+/** The nodes from the root down to `id`. */
+export function lineage(tree: BranchTree, id: string | null): BranchNode[] {
+  const chain: BranchNode[] = []
+  const seen = new Set<string>()
+  let node = id === null ? undefined : tree.nodes[id]
+  while (node && !seen.has(node.id)) {
+    seen.add(node.id)
+    chain.unshift(node)
+    node = node.parentId === null ? undefined : tree.nodes[node.parentId]
+  }
+  return chain
+}
+
+/** The generated tokens of a node's whole path: its ancestors' kept parts, then its own. */
+export function pathTokens(tree: BranchTree, id: string | null): GeneratedToken[] {
+  const nodes = lineage(tree, id)
+  const path: GeneratedToken[] = []
+  nodes.forEach((node) => {
+    path.length = Math.min(path.length, node.forkAt)
+    path.push(...node.tokens)
+  })
+  return path
+}
+
+/**
+ * Where a new branch at `position` of the active path hangs: the deepest node of the active
+ * lineage that leaves its parent before `position` (or the root). All branches that share the
+ * same prefix and differ at `position` are then children of one node.
+ */
+export function branchParent(tree: BranchTree, position: number): BranchNode | undefined {
+  const nodes = lineage(tree, tree.activeId)
+  let parent = nodes[0]
+  for (const node of nodes.slice(1)) if (node.forkAt < position) parent = node
+  return parent
+}
+
+/**
+ * The alternatives at `position`: the node that continues past it without branching, then the
+ * branches that leave it there, in the order they were made.
+ */
+export function siblingsAt(tree: BranchTree, position: number): BranchNode[] {
+  const parent = branchParent(tree, position)
+  if (!parent) return []
+  const children = tree.order
+    .map((id) => tree.nodes[id])
+    .filter(
+      (node): node is BranchNode =>
+        node !== undefined && node.parentId === parent.id && node.forkAt === position,
+    )
+  return [parent, ...children]
+}
+
+export interface Divergence {
+  position: number
+  /** 0-based index of the shown branch among the siblings. */
+  index: number
+  count: number
+}
+
+/** Every position of the active path where branches differ, with which of them is shown. */
+export function divergences(tree: BranchTree): Divergence[] {
+  const nodes = lineage(tree, tree.activeId)
+  const positions = new Set<number>()
+  const result: Divergence[] = []
+  nodes.forEach((owner, i) => {
+    const next = nodes[i + 1]
+    const end = next ? next.forkAt : Infinity
+    for (const id of tree.order) {
+      const child = tree.nodes[id]
+      if (child?.parentId !== owner.id) continue
+      // A child of this node counts where this node's part of the path is the one shown.
+      if (child.forkAt <= (owner.parentId === null ? -1 : owner.forkAt)) continue
+      if (child.forkAt > end) continue
+      positions.add(child.forkAt)
+    }
+  })
+  for (const position of [...positions].sort((a, b) => a - b)) {
+    const siblings = siblingsAt(tree, position)
+    const shownIds = new Set(nodes.map((n) => n.id))
+    // The shown sibling is the lineage node that starts here, else the one continuing past it.
+    const starting = siblings.findIndex((s, i) => i > 0 && shownIds.has(s.id))
+    result.push({ position, index: starting > 0 ? starting : 0, count: siblings.length })
+  }
+  return result
+}
+
+/** The node to show after moving `delta` siblings at `position`, wrapping around. */
+export function switchTarget(tree: BranchTree, position: number, delta: number): string | null {
+  const found = divergences(tree).find((d) => d.position === position)
+  if (!found || found.count < 2) return null
+  const siblings = siblingsAt(tree, position)
+  const index = (((found.index + delta) % found.count) + found.count) % found.count
+  return siblings[index]?.id ?? null
+}
+
+/** An existing branch whose token at `position` is `tokenId`, so picking it again just shows it. */
+export function existingBranch(tree: BranchTree, position: number, tokenId: number): string | null {
+  for (const sibling of siblingsAt(tree, position)) {
+    if (pathTokens(tree, sibling.id)[position]?.id === tokenId) return sibling.id
+  }
+  return null
+}
+
+/** The token ids to force for a branch at `position`: the kept path before it, then the pick. */
+export function forcedTokensFor(tree: BranchTree, position: number, tokenId: number): number[] {
+  const kept = pathTokens(tree, tree.activeId)
+    .slice(0, position)
+    .map((t) => t.id)
+  return [...kept, tokenId]
+}
+
+/**
+ * A picked alternative as the first token of its branch: same step, same distribution as the
+ * token it replaces, only the choice differs.
+ */
+export function forcedToken(step: GeneratedToken, alternative: TokenCandidate): GeneratedToken {
+  const index = step.alternatives.findIndex((a) => a.id === alternative.id)
+  return {
+    ...step,
+    id: alternative.id,
+    text: alternative.text,
+    logit: alternative.logit,
+    modelProb: alternative.modelProb,
+    samplingProb: alternative.samplingProb,
+    rank: index >= 0 ? index + 1 : step.rank,
+  }
+}
+
+export function isBranchRunning(tree: BranchTree): boolean {
+  return tree.order.some((id) => tree.nodes[id]?.status === 'running')
+}
