@@ -78,6 +78,16 @@ describe('model downloads', () => {
     expect(listed.map((m) => m.fileName)).not.toContain('liar.gguf')
   })
 
+  it('check the disk space still needed before writing anything', async () => {
+    const huge = await finished(
+      (await client.startDownload({ url: server.serve('petabyte.gguf', 'enormous') })).id,
+    )
+    expect(huge.state).toBe('failed')
+    expect(huge.error?.message).toMatch(/Not enough disk space/)
+    expect(huge.error?.hint).toMatch(/Free some space/)
+    expect(existsSync(`${huge.path}.part`)).toBe(false)
+  })
+
   it('cancel a download and remove its partial file', async () => {
     const started = await client.startDownload({ url: server.serve('slow.gguf', 'slow') })
     await expect

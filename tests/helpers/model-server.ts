@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { demoModelPath } from './engine-harness'
 
-export type Behaviour = 'normal' | 'drop-halfway-once' | 'lie-about-size' | 'slow'
+export type Behaviour = 'normal' | 'drop-halfway-once' | 'lie-about-size' | 'slow' | 'enormous'
 
 /**
  * A model server on 127.0.0.1 that serves the demo model with Range support and can misbehave:
@@ -25,6 +25,12 @@ export async function startModelServer() {
     const start = Number(/bytes=(\d+)-/.exec(request.headers.range ?? '')?.[1] ?? 0)
     const slice = body.subarray(start)
     const headers = { 'Content-Type': 'application/octet-stream', 'Accept-Ranges': 'bytes' }
+    if (behaviour === 'enormous') {
+      // Announces a petabyte; the client must refuse before writing anything.
+      response.writeHead(200, { ...headers, 'Content-Length': 2 ** 50 })
+      response.write(body.subarray(0, 1024))
+      return
+    }
     if (behaviour === 'lie-about-size') {
       response.writeHead(200, { ...headers, 'Content-Length': body.length * 2 })
       response.end(body)

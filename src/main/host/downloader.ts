@@ -58,7 +58,12 @@ export async function download(job: DownloadJob): Promise<void> {
   if (resumed === 0 && already > 0) await rm(partial, { force: true })
   const announced = Number(response.headers.get('content-length') ?? NaN)
   const total = Number.isFinite(announced) ? resumed + announced : null
-  if (total !== null) await ensureSpace(job.path, total - resumed)
+  if (total !== null) {
+    await ensureSpace(job.path, total - resumed).catch(async (error: unknown) => {
+      await response.body?.cancel().catch(() => undefined)
+      throw error
+    })
+  }
 
   let received = resumed
   let lastReport = 0
