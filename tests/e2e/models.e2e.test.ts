@@ -9,7 +9,7 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   concatBytes,
@@ -27,6 +27,7 @@ import {
   startServe,
   waitForChips,
   waitForRunState,
+  waitForModel,
   watchEngine,
   type ServeProcess,
 } from './helpers'
@@ -53,6 +54,46 @@ const text = (page: Page, testId: string) => page.locator(`[data-testid=${testId
 async function openModels(page: Page): Promise<void> {
   await page.click('[data-testid=nav-models]')
   await page.locator('[data-testid=models-view]').waitFor()
+}
+
+/**
+ * Opens the app as the desktop app would have it: `window.tokenscopeDesktop` reports `path` for
+ * any dropped file (the real preload asks Electron where the file is).
+ */
+async function openDesktopApp(path: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+  // Runs in the page; typed loosely because the test project has no DOM types.
+  await context.addInitScript((dropped: string) => {
+    const page = globalThis as unknown as { tokenscopeDesktop?: { pathForFile(): string } }
+    page.tokenscopeDesktop = { pathForFile: () => dropped }
+  }, path)
+  const page = await context.newPage()
+  await page.goto(serve.url)
+  await waitForModel(page)
+  return { context, page }
+}
+
+/** Drags a file named `name` over the Models tab and drops it, as a file manager would. */
+async function dropFile(page: Page, name: string): Promise<void> {
+  const dataTransfer = await page.evaluateHandle((fileName) => {
+    interface Transfer {
+      items: { add(file: unknown): unknown }
+    }
+    const page = globalThis as unknown as {
+      DataTransfer: new () => Transfer
+      File: new (parts: string[], name: string) => unknown
+    }
+    const transfer = new page.DataTransfer()
+    transfer.items.add(new page.File(['x'], fileName))
+    return transfer
+  }, name)
+  const target = '[data-testid=model-card]'
+  await page.dispatchEvent(target, 'dragenter', { dataTransfer })
+  await page.dispatchEvent(target, 'dragover', { dataTransfer })
+  await page.locator('[data-testid=model-drop-overlay]').waitFor()
+  await page.dispatchEvent(target, 'drop', { dataTransfer })
+  await page.locator('[data-testid=model-drop-overlay]').waitFor({ state: 'detached' })
+  await dataTransfer.dispose()
 }
 
 /** Waits for the card of the selected model and returns what it shows. */
@@ -235,6 +276,54 @@ describe('Models tab in a real browser against `serve`', () => {
     await page.locator('[data-testid=scanned-model][data-file="downloaded-demo.gguf"]').waitFor()
     await row.locator('[data-testid=download-load]').click()
     await waitForFileModel('downloaded-demo.gguf')
+    await context.close()
+  })
+
+  it('explains in browser mode that a dropped model cannot be located, and refuses other files', async () => {
+    const { context, page } = await openApp(browser, serve.url)
+    await openModels(page)
+    await page.locator('[data-testid=card-architecture]').waitFor({ timeout: 30_000 })
+    // Browsers have no file dialog: no Browse button.
+    expect(await page.locator('[data-testid=browse-model-button]').count()).toBe(0)
+
+    await dropFile(page, 'model.gguf')
+    const notice = page.locator('[data-testid=open-notice]')
+    await page.locator('[data-testid=open-notice][data-kind=browser]').waitFor()
+    expect(await text(page, 'open-notice-message')).toMatch(
+      /browser does not tell this page where/i,
+    )
+    expect(await notice.textContent()).toContain('model.gguf')
+    expect(await notice.textContent()).toMatch(/paste its full path/i)
+    // The user is taken to the path field; the demo card stays as it was.
+    await page.locator('[data-testid=model-path-input]:focus').waitFor()
+    expect(await text(page, 'card-architecture')).toBe('llama')
+
+    await dropFile(page, 'notes.txt')
+    await page.locator('[data-testid=open-notice][data-kind=not-gguf]').waitFor()
+    expect(await text(page, 'open-notice-message')).toBe('“notes.txt” is not a GGUF model.')
+    await page.click('[data-testid=open-notice-dismiss]')
+    await notice.waitFor({ state: 'detached' })
+    await context.close()
+  })
+
+  it('opens a model dropped in the desktop app by its path, and reports a failing file dialog', async () => {
+    const { context, page } = await openDesktopApp(demoModelPath)
+    await openModels(page)
+    await page.locator('[data-testid=card-architecture]').waitFor({ timeout: 30_000 })
+
+    // The host behind this page is `serve`, whose pickModelFile refuses: the refusal is shown.
+    await page.click('[data-testid=browse-model-button]:enabled')
+    await page.locator('[data-testid=open-notice][data-kind=dialog]').waitFor()
+    expect(await text(page, 'open-notice-message')).toBe(
+      'A file dialog is available in the desktop app only.',
+    )
+
+    await dropFile(page, 'tokenscope-demo.gguf')
+    await page.locator(`[data-testid=model-card] [title="${demoModelPath}"]`).waitFor()
+    expect(await cardValues(page)).toEqual(demoCard)
+    expect(await page.inputValue('[data-testid=model-path-input]')).toBe(demoModelPath)
+    // Opening a model clears the earlier notice.
+    expect(await page.locator('[data-testid=open-notice]').count()).toBe(0)
     await context.close()
   })
 })

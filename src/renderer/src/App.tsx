@@ -3,6 +3,7 @@ import { Banners } from './components/Banners'
 import { CompletionView } from './components/CompletionView'
 import { StatusBar } from './components/StatusBar'
 import { useEngineSync } from './hooks/useEngineSync'
+import { useFileDropGuard } from './hooks/useFileDropGuard'
 import { useSettingsPersistence } from './hooks/useSettingsPersistence'
 import { useStore } from './hooks/useStore'
 import { useViewFromHash } from './hooks/useViewFromHash'
@@ -16,6 +17,7 @@ export function App() {
   useEngineSync()
   useSettingsPersistence()
   useViewFromHash()
+  useFileDropGuard()
   const view = useStore(viewStore, (current) => current)
   return (
     <div className="flex h-screen flex-col bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">

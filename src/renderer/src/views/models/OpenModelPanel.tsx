@@ -1,18 +1,42 @@
-import { useId, useState } from 'react'
+import { useEffect, useId, useRef, useState } from 'react'
 import { useStore } from '../../hooks/useStore'
 import { ghostButton, mutedText, secondaryButton } from '../../lib/ui'
-import { modelsStore, selectSource } from './models-actions'
+import {
+  browseForModel,
+  desktopHelpers,
+  dismissOpenNotice,
+  modelsStore,
+  selectSource,
+  setPathDraft,
+} from './models-actions'
 import { baseName } from './models-format'
 import { sourceKey } from './models-reducer'
 import { EmptyNote, Panel, textInput } from './models-ui'
+import { OpenNoticeNote } from './OpenNoticeNote'
 
-/** Opens a .gguf by its path (browser mode has no file dialog), the demo model, or a recent one. */
+/**
+ * Opens a .gguf by its path, the file dialog (desktop only: browser pages have none), a drop on
+ * the tab, the demo model, or a recent one.
+ */
 export function OpenModelPanel() {
   const id = useId()
-  const [path, setPath] = useState('')
+  const path = useStore(modelsStore, (s) => s.pathDraft)
+  const notice = useStore(modelsStore, (s) => s.openNotice)
   const selected = useStore(modelsStore, (s) => (s.selected ? sourceKey(s.selected) : null))
   const recent = useStore(modelsStore, (s) => s.recent)
+  const [browsing, setBrowsing] = useState(false)
+  const input = useRef<HTMLInputElement>(null)
+  const desktop = desktopHelpers() !== null
   const trimmed = path.trim()
+  // After a drop the browser could not place, the path field is where the user goes next.
+  useEffect(() => {
+    if (notice?.kind === 'browser') input.current?.focus()
+  }, [notice])
+  // A path filled in by Browse… or a drop shows its end: the file name.
+  useEffect(() => {
+    const field = input.current
+    if (field && document.activeElement !== field) field.scrollLeft = field.scrollWidth
+  }, [path])
   return (
     <Panel title="Open a model" testId="open-model-panel">
       <form
@@ -27,6 +51,7 @@ export function OpenModelPanel() {
         </label>
         <div className="flex gap-2">
           <input
+            ref={input}
             id={`${id}-path`}
             data-testid="model-path-input"
             className={`${textInput} font-mono text-[13px]`}
@@ -34,7 +59,7 @@ export function OpenModelPanel() {
             spellCheck={false}
             autoComplete="off"
             value={path}
-            onChange={(event) => setPath(event.target.value)}
+            onChange={(event) => setPathDraft(event.target.value)}
           />
           <button
             type="submit"
@@ -45,11 +70,33 @@ export function OpenModelPanel() {
             Open
           </button>
         </div>
+        {desktop && (
+          <div className="flex items-center gap-2">
+            <button
+              type="button"
+              data-testid="browse-model-button"
+              className={`${secondaryButton} shrink-0`}
+              disabled={browsing}
+              title="Choose a .gguf file with the system file dialog"
+              onClick={() => {
+                setBrowsing(true)
+                void browseForModel().finally(() => setBrowsing(false))
+              }}
+            >
+              Browse…
+            </button>
+            <span className={`text-xs leading-snug ${mutedText}`}>
+              or drop a .gguf file anywhere on this tab
+            </span>
+          </div>
+        )}
         <p className={`text-xs leading-snug ${mutedText}`}>
+          {desktop ? '' : 'Paste the full path: browser pages cannot see where files are. '}
           For split files, give the first part (…-00001-of-0000N.gguf). Opening reads only the
           header; nothing is loaded until you press Load.
         </p>
       </form>
+      {notice && <OpenNoticeNote notice={notice} onDismiss={dismissOpenNotice} />}
       <button
         type="button"
         data-testid="open-demo-button"

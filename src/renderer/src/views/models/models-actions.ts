@@ -3,6 +3,7 @@ import type { ModelSource } from '../../../../shared/schemas'
 import { getConnection } from '../../services/session'
 import { createStore } from '../../stores/store'
 import { engineStore } from '../../stores/stores'
+import { dialogNotice, droppedModelPath } from './model-drop'
 import {
   initialModelsState,
   inspectionKey,
@@ -24,6 +25,44 @@ let inspectTimer: ReturnType<typeof setTimeout> | null = null
 export function selectSource(source: ModelSource): void {
   dispatch({ type: 'selected', source })
   inspectSelected()
+}
+
+export function setPathDraft(path: string): void {
+  dispatch({ type: 'pathTyped', path })
+}
+
+/** Opens the card of a model file, showing its path in the path field as if typed. */
+export function openModelPath(path: string): void {
+  dispatch({ type: 'pathTyped', path })
+  selectSource({ kind: 'file', path })
+}
+
+export function dismissOpenNotice(): void {
+  dispatch({ type: 'openNotice', notice: null })
+}
+
+/** The desktop app's helpers; absent in browser mode. */
+export function desktopHelpers(): Window['tokenscopeDesktop'] | null {
+  return typeof window === 'undefined' ? null : (window.tokenscopeDesktop ?? null)
+}
+
+/** Opens a dropped .gguf (desktop), or says why it cannot (browser mode, other files). */
+export function openDroppedFiles(files: readonly File[]): void {
+  const desktop = desktopHelpers()
+  const result = droppedModelPath(files, desktop ? (file) => desktop.pathForFile(file) : null)
+  if ('path' in result) openModelPath(result.path)
+  else dispatch({ type: 'openNotice', notice: result.notice })
+}
+
+/** Shows the system file dialog (desktop); the picked file opens, a cancel changes nothing. */
+export async function browseForModel(): Promise<void> {
+  try {
+    const path = await bridge().pickModelFile()
+    if (path !== null) openModelPath(path)
+  } catch (error: unknown) {
+    const { message, hint } = toAppError(error)
+    dispatch({ type: 'openNotice', notice: dialogNotice(message, hint) })
+  }
 }
 
 /** Reads the selected model's card and fit for the current options, unless already on screen. */

@@ -2,6 +2,7 @@ import type { DownloadProgress, RecentModel, SuggestedModel } from '../../../../
 import type { AppError } from '../../../../shared/errors'
 import type { HardwareInfo, ModelInspection, ScannedModel } from '../../../../shared/models'
 import type { ModelSource } from '../../../../shared/schemas'
+import type { OpenNotice } from './model-drop'
 
 /** The hardware panel's knobs, as the engine takes them (0 = let the engine decide). */
 export interface LoadOptionsValue {
@@ -22,6 +23,10 @@ type Status = 'idle' | 'busy' | 'ready' | 'failed'
 
 export interface ModelsState {
   options: LoadOptionsValue
+  /** The Open panel's path field; kept here so drops and the file dialog can fill it. */
+  pathDraft: string
+  /** Why the last drop or file dialog opened nothing; cleared when a model is chosen. */
+  openNotice: OpenNotice | null
   selected: ModelSource | null
   /** Which source and options the inspection on screen (or in flight) belongs to. */
   inspectionKey: string | null
@@ -50,6 +55,8 @@ export interface ModelsState {
 
 export const initialModelsState: ModelsState = {
   options: defaultLoadOptions,
+  pathDraft: '',
+  openNotice: null,
   selected: null,
   inspectionKey: null,
   inspectionStatus: 'idle',
@@ -75,6 +82,8 @@ export const initialModelsState: ModelsState = {
 export type ModelsAction =
   | { type: 'optionsChanged'; options: Partial<LoadOptionsValue> }
   | { type: 'selected'; source: ModelSource }
+  | { type: 'pathTyped'; path: string }
+  | { type: 'openNotice'; notice: OpenNotice | null }
   | { type: 'inspectStarted'; key: string }
   | { type: 'inspected'; key: string; inspection: ModelInspection }
   | { type: 'inspectFailed'; key: string; error: AppError }
@@ -124,10 +133,13 @@ export function modelsReducer(state: ModelsState, action: ModelsAction): ModelsS
     case 'optionsChanged':
       return { ...state, options: { ...state.options, ...action.options } }
     case 'selected':
-      if (sameSource(state.selected, action.source)) return state
+      if (sameSource(state.selected, action.source)) {
+        return state.openNotice ? { ...state, openNotice: null } : state
+      }
       return {
         ...state,
         selected: action.source,
+        openNotice: null,
         inspection: null,
         inspectionError: null,
         inspectionStatus: 'idle',
@@ -137,6 +149,10 @@ export function modelsReducer(state: ModelsState, action: ModelsAction): ModelsS
           ? { loadStatus: 'idle' as const, loadError: null }
           : {}),
       }
+    case 'pathTyped':
+      return { ...state, pathDraft: action.path }
+    case 'openNotice':
+      return { ...state, openNotice: action.notice }
     case 'inspectStarted':
       return { ...state, inspectionKey: action.key, inspectionStatus: 'busy' }
     case 'inspected':
