@@ -55,6 +55,36 @@ const roleTitles: Record<SessionNode['role'], string> = {
   completion: 'Completion',
 }
 
+/** A comparison's columns: their settings and how each run ended, then each column's text. */
+function compareMarkdown(document: SessionDocument): string[] {
+  const compare = document.compare
+  if (!compare) return []
+  const lines = [
+    '## Comparison',
+    '',
+    `- Input: ${compare.input === 'chat' ? 'chat message' : 'completion prompt'}${compare.sameSeed ? ', same seed for all columns' : ''}`,
+    '',
+  ]
+  if (compare.input === 'chat' && compare.system) lines.push('### System', '', compare.system, '')
+  lines.push('### Prompt', '', compare.prompt, '')
+  lines.push(
+    '| Column | Temperature | Top-k | Top-p | Min-p | Seed | Max tokens | Tokens | Stop |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+  )
+  compare.columns.forEach((column, i) => {
+    const s = column.settings.sampling
+    lines.push(
+      `| ${i + 1}${column.preset ? ` (${column.preset})` : ''} | ${s.temperature} | ${s.topK} | ${s.topP} | ${s.minP} | ${s.seed} | ${column.settings.maxTokens} | ${column.run?.tokens.length ?? 0} | ${column.run?.stopReason ?? 'not run'} |`,
+    )
+  })
+  lines.push('')
+  compare.columns.forEach((column, i) => {
+    if (!column.run) return
+    lines.push(`### Column ${i + 1}`, '', column.run.tokens.map((t) => t.text).join(''), '')
+  })
+  return lines
+}
+
 /** The visible branch as Markdown, with each generated token's probability in a table. */
 export function sessionToMarkdown(document: SessionDocument): string {
   const { sampling, maxTokens } = document.settings
@@ -86,5 +116,6 @@ export function sessionToMarkdown(document: SessionDocument): string {
       lines.push('')
     }
   }
+  lines.push(...compareMarkdown(document))
   return lines.join('\n')
 }

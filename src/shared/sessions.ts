@@ -38,11 +38,32 @@ export const sessionNodeSchema = z.object({
   createdAt: z.iso.datetime(),
 })
 
+/** One column of a saved comparison: its settings and what its run produced (null: never run). */
+const compareColumnSchema = z.object({
+  key: z.string().min(1).max(16),
+  settings: z.object({
+    sampling: samplingSettingsSchema,
+    maxTokens: z.int().min(1).max(limits.maxTokens),
+  }),
+  preset: z.enum(['greedy', 'precise', 'balanced', 'creative', 'wild']).nullable(),
+  run: runRecordSchema.nullable(),
+})
+
+/** The Compare view as it was: one prompt, 2–4 columns of settings, each with its run. */
+export const compareRecordSchema = z.object({
+  input: z.enum(['completion', 'chat']),
+  prompt: z.string().max(limits.promptChars),
+  system: z.string().max(limits.promptChars),
+  sameSeed: z.boolean(),
+  columns: z.array(compareColumnSchema).min(1).max(limits.parallelRuns),
+})
+
 export const sessionDocumentSchema = z.object({
   schemaVersion: z.literal(sessionSchemaVersion),
   id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a session id uses only letters, digits, - and _'),
   title: z.string().max(200),
-  kind: z.enum(['chat', 'completion']),
+  /** `compare` sessions keep their work in `compare`; their `nodes` stay empty. */
+  kind: z.enum(['chat', 'completion', 'compare']),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   system: z.string().max(limits.promptChars),
@@ -57,10 +78,13 @@ export const sessionDocumentSchema = z.object({
   nodes: z.array(sessionNodeSchema).max(100_000),
   /** The node whose path from the root is the branch on screen. */
   currentLeafId: z.string().nullable(),
+  /** A comparison (Compare view); absent in chat and completion sessions and in older files. */
+  compare: compareRecordSchema.optional(),
 })
 
 export type SessionNode = z.infer<typeof sessionNodeSchema>
 export type SessionDocument = z.infer<typeof sessionDocumentSchema>
+export type CompareRecord = z.infer<typeof compareRecordSchema>
 
 export interface SessionSummary {
   id: string

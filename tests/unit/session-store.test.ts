@@ -150,4 +150,58 @@ describe('session store', () => {
       /not a session id/,
     )
   })
+
+  it('keeps a comparison as a session of its own, and still loads files without one', async () => {
+    const directory = newDirectory()
+    const store = createSessionStore({ directory })
+    // A file written before comparisons were saved: no `compare`, the old kinds.
+    writeFileSync(join(directory, 'plain.json'), JSON.stringify(session('plain', 'Plain')))
+    const comparison: SessionDocument = {
+      ...session('cmp', 'Side by side'),
+      kind: 'compare',
+      nodes: [],
+      currentLeafId: null,
+      compare: {
+        input: 'completion',
+        prompt: 'Once upon',
+        system: '',
+        sameSeed: true,
+        columns: [
+          {
+            key: 'c1',
+            settings: { sampling: defaultSampling, maxTokens: 32 },
+            preset: 'greedy',
+            run: {
+              prompt: [{ id: 1, text: 'Once' }],
+              tokens: [],
+              stopReason: 'cancelled',
+              sampling: defaultSampling,
+              tokensPerSecond: null,
+              timeToFirstTokenMs: null,
+            },
+          },
+          {
+            key: 'c2',
+            settings: { sampling: { ...defaultSampling, temperature: 1.5 }, maxTokens: 32 },
+            preset: null,
+            run: null,
+          },
+        ],
+      },
+    }
+    await store.saveSession(comparison)
+    expect(await store.loadSession({ id: 'cmp' })).toEqual(comparison)
+    expect(await store.loadSession({ id: 'plain' })).toEqual(session('plain', 'Plain'))
+    expect((await store.listSessions()).map((s) => [s.id, s.kind]).sort()).toEqual([
+      ['cmp', 'compare'],
+      ['plain', 'chat'],
+    ])
+    // A comparison with more columns than the view can hold is refused.
+    const tooWide = {
+      ...comparison,
+      id: 'wide',
+      compare: { ...comparison.compare!, columns: Array(5).fill(comparison.compare!.columns[1]) },
+    }
+    expect((await failure(store.saveSession(tooWide as SessionDocument)))?.message).toBeTruthy()
+  })
 })

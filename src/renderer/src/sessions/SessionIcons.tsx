@@ -62,6 +62,16 @@ export function ChatIcon(props: IconProps) {
   )
 }
 
+/** Side-by-side columns: a comparison. */
+export function ColumnsIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <rect x="3" y="4" width="7" height="16" rx="1.5" />
+      <rect x="14" y="4" width="7" height="16" rx="1.5" />
+    </Icon>
+  )
+}
+
 export function TextIcon(props: IconProps) {
   return (
     <Icon {...props}>

@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import type { SessionSummary } from '../../../shared/sessions'
 import { focusRing, ghostButton } from '../lib/ui'
-import { ChatIcon, PencilIcon, TextIcon, TrashIcon } from './SessionIcons'
+import { ChatIcon, ColumnsIcon, PencilIcon, TextIcon, TrashIcon } from './SessionIcons'
 import { untitled } from './session-list'
 
 export interface SessionRowProps {
@@ -10,6 +10,13 @@ export interface SessionRowProps {
   onOpen: (id: string) => void
   onRename: (id: string, title: string) => void
   onDelete: (id: string) => void
+}
+
+const kindIcons = { chat: ChatIcon, completion: TextIcon, compare: ColumnsIcon }
+const kindLabels: Record<SessionSummary['kind'], string> = {
+  chat: 'Chat',
+  completion: 'Completion',
+  compare: 'Comparison',
 }
 
 function when(iso: string): string {
@@ -24,7 +31,7 @@ function when(iso: string): string {
 export function SessionRow({ session, open, onOpen, onRename, onDelete }: SessionRowProps) {
   const [draft, setDraft] = useState<string | null>(null)
   const title = session.title || untitled(session.kind)
-  const Kind = session.kind === 'chat' ? ChatIcon : TextIcon
+  const Kind = kindIcons[session.kind]
   const finish = (save: boolean) => {
     if (save && draft !== null && draft.trim() !== session.title) onRename(session.id, draft)
     setDraft(null)
@@ -75,7 +82,7 @@ export function SessionRow({ session, open, onOpen, onRename, onDelete }: Sessio
                 {title}
               </span>
               <span className="block text-[11px] text-slate-500 dark:text-slate-400">
-                {session.kind === 'chat' ? 'Chat' : 'Completion'} · {when(session.updatedAt)}
+                {kindLabels[session.kind]} · {when(session.updatedAt)}
               </span>
             </span>
           </button>

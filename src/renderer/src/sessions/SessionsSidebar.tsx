@@ -16,7 +16,7 @@ import { filterSessions, type SaveState } from './session-list'
 import { PlusIcon, SearchIcon, DownloadIcon, UploadIcon } from './SessionIcons'
 import { SessionNotices, UndoToast } from './SessionNotices'
 import { SessionRow } from './SessionRow'
-import { completionSessionStore, sessionListStore } from './stores'
+import { compareSessionStore, completionSessionStore, sessionListStore } from './stores'
 import { useSessionsSync } from './useSessionsSync'
 
 const saveText: Record<SaveState, string> = {
@@ -33,15 +33,25 @@ export function SessionsSidebar() {
   const view = useStore(viewStore, (v) => v)
   const chatDoc = useStore(chatStore, (s) => s.doc)
   const completionDoc = useStore(completionSessionStore, (s) => s.doc)
+  const compareDoc = useStore(compareSessionStore, (s) => s.doc)
   const fileRef = useRef<HTMLInputElement>(null)
   const shown = filterSessions(list.sessions, list.query)
-  const openId = view === 'chat' ? chatDoc.id : view === 'completion' ? list.openCompletionId : null
+  const openId =
+    view === 'chat'
+      ? chatDoc.id
+      : view === 'completion'
+        ? list.openCompletionId
+        : view === 'compare'
+          ? list.openCompareId
+          : null
   const current =
     view === 'chat' && hasContent(chatDoc)
       ? chatDoc
       : view === 'completion' && completionDoc
         ? completionDoc
-        : null
+        : view === 'compare' && compareDoc
+          ? compareDoc
+          : null
   return (
     <nav
       aria-label="Sessions"
@@ -82,8 +92,8 @@ export function SessionsSidebar() {
             data-testid="sessions-empty"
             className={`px-2 py-6 text-center text-xs leading-relaxed ${mutedText}`}
           >
-            No saved sessions yet. Chats and completion runs appear here as you work; everything is
-            saved automatically.
+            No saved sessions yet. Chats, completion runs and comparisons appear here as you work;
+            everything is saved automatically.
           </p>
         ) : list.loaded && shown.length === 0 ? (
           <p className={`px-2 py-6 text-center text-xs ${mutedText}`}>

@@ -12,7 +12,7 @@ function candidate<T extends TokenCandidate>(c: T): T {
 }
 
 /** Rounding can put a probability a hair outside [0, 1]; the saved file must pass the schema. */
-function storableToken(token: GeneratedToken): GeneratedToken {
+export function storableToken(token: GeneratedToken): GeneratedToken {
   return {
     ...candidate(token),
     entropyBits: Math.max(0, token.entropyBits),

@@ -1,34 +1,32 @@
-import {
-  activePath,
-  sessionFromJson,
-  sessionToJson,
-  sessionToMarkdown,
-} from '../../../shared/session-export'
+import { sessionFromJson, sessionToJson, sessionToMarkdown } from '../../../shared/session-export'
 import type { SessionDocument, SessionSummary } from '../../../shared/sessions'
+import { branchStore, inspectorPrefsStore } from '../inspector/stores'
 import { getConnection, makeRunId } from '../services/session'
 import { isActive } from '../stores/run-reducer'
 import { engineStore, runStore } from '../stores/stores'
 import { viewStore } from '../stores/view'
 import { chatStore } from '../views/chat/chat-store'
 import { newChat, openChat } from '../views/chat/chat-actions'
+import { alternativesPerToken, compareStore } from '../views/compare/compare-actions'
+import { isAnyActive } from '../views/compare/compare-reducer'
+import { completionSessionFromTree, holdsTree, shownRecord, treeFromSession } from './branches'
+import { compareSession, compareStateFrom, hasRuns, startedOver } from './compare-records'
 import { hasContent } from './conversation'
-import { completionSession, modelRef } from './records'
+import { modelRef } from './records'
 import { autosaver, errorText, saveNow, summaryOf } from './saving'
 import { freeId } from './session-list'
-import { completionSessionStore, sessionListStore } from './stores'
+import { compareSessionStore, completionSessionStore, sessionListStore } from './stores'
 
 const bridge = () => getConnection().bridge
 const fail = (what: string) => (error: unknown) =>
   sessionListStore.dispatch({ type: 'failed', error: `${what}: ${errorText(error)}` })
-
-/** Completion asks for this many alternatives per token (services/actions.ts). */
-const completionTopN = 10
 
 const openKey = 'tokenscope.open-sessions'
 
 interface OpenSessions {
   chat?: string | null
   completion?: string | null
+  compare?: string | null
 }
 
 function readOpen(): OpenSessions {
@@ -58,24 +56,52 @@ export async function refreshSessions(): Promise<void> {
   if (problems.length > 0) sessionListStore.dispatch({ type: 'problems', problems })
 }
 
-function show(doc: SessionDocument): void {
-  if (doc.kind === 'chat') {
-    openChat(doc)
+/** Why a session of this kind cannot be shown now (a run of its view is going); null if it can. */
+function busyFor(kind: SessionDocument['kind']): string | null {
+  if (kind === 'completion' && isActive(runStore.getState()))
+    return 'Stop the Completion run first, then open the session.'
+  if (kind === 'compare' && isAnyActive(compareStore.getState()))
+    return 'Stop the comparison first, then open the session.'
+  return null
+}
+
+/** Puts a Completion session on screen: every branch, the one it was saved on shown. */
+function showCompletion(doc: SessionDocument): void {
+  const prompt = doc.nodes.find((n) => n.role === 'prompt')
+  const tree = treeFromSession(doc)
+  const record = tree ? shownRecord(doc, tree) : null
+  if (tree && record && tree.activeId) {
+    branchStore.dispatch({ type: 'loaded', tree })
+    // The run store names the shown branch, so the view draws it from the tree.
+    runStore.dispatch({
+      type: 'restored',
+      runId: tree.activeId,
+      promptText: prompt?.text ?? '',
+      maxTokens: doc.settings.maxTokens,
+      record,
+    })
   } else {
-    const prompt = doc.nodes.find((n) => n.role === 'prompt')
-    const completion = activePath(doc).find((n) => n.role === 'completion')
-    if (completion?.run)
-      runStore.dispatch({
-        type: 'restored',
-        runId: makeRunId(),
-        promptText: prompt?.text ?? '',
-        maxTokens: doc.settings.maxTokens,
-        record: completion.run,
-      })
-    else runStore.dispatch({ type: 'cleared' })
-    completionSessionStore.dispatch({ type: 'restored', doc, promptText: prompt?.text ?? '' })
+    runStore.dispatch({ type: 'cleared' })
+    branchStore.dispatch({ type: 'cleared' })
+  }
+  completionSessionStore.dispatch({ type: 'restored', doc, promptText: prompt?.text ?? '' })
+}
+
+function show(doc: SessionDocument): boolean {
+  const busy = busyFor(doc.kind)
+  if (busy) {
+    sessionListStore.dispatch({ type: 'failed', error: busy })
+    return false
+  }
+  if (doc.kind === 'chat') openChat(doc)
+  else if (doc.kind === 'completion') showCompletion(doc)
+  else {
+    if (doc.compare)
+      compareStore.dispatch({ type: 'loaded', state: compareStateFrom(doc.compare, makeRunId) })
+    compareSessionStore.dispatch({ type: 'saved', doc })
   }
   rememberOpen(doc.kind, doc.id)
+  return true
 }
 
 /** Opens a saved session in its view (Chat or Completion). */
@@ -88,8 +114,7 @@ export async function openSession(id: string): Promise<void> {
   try {
     await autosaver.flush()
     const doc = await bridge().loadSession({ id })
-    show(doc)
-    window.location.hash = doc.kind
+    if (show(doc)) window.location.hash = doc.kind
   } catch (error) {
     fail('The session could not be opened')(error)
   }
@@ -99,7 +124,7 @@ export async function openSession(id: string): Promise<void> {
 export async function reopenLast(): Promise<void> {
   const open = readOpen()
   const known = new Set(sessionListStore.getState().sessions.map((s) => s.id))
-  for (const id of [open.chat, open.completion]) {
+  for (const id of [open.chat, open.completion, open.compare]) {
     if (!id || !known.has(id)) continue
     const doc = await bridge()
       .loadSession({ id })
@@ -131,6 +156,8 @@ export async function deleteSession(id: string): Promise<void> {
   if (chatStore.getState().doc.id === id) newChat()
   if (completionSessionStore.getState().doc?.id === id)
     completionSessionStore.dispatch({ type: 'closed' })
+  if (compareSessionStore.getState().doc?.id === id)
+    compareSessionStore.dispatch({ type: 'closed' })
   if (undoTimer) clearTimeout(undoTimer)
   undoTimer = setTimeout(() => sessionListStore.dispatch({ type: 'undoDismissed' }), undoMs)
 }
@@ -167,6 +194,8 @@ export async function renameSession(id: string, title: string): Promise<void> {
     await saveNow(renamed)
     const completion = completionSessionStore.getState().doc
     if (completion?.id === id) completionSessionStore.dispatch({ type: 'saved', doc: renamed })
+    if (compareSessionStore.getState().doc?.id === id)
+      compareSessionStore.dispatch({ type: 'saved', doc: renamed })
   } catch (error) {
     fail('The session could not be renamed')(error)
   }
@@ -184,8 +213,7 @@ export async function importSessionFile(file: File): Promise<void> {
     const doc = { ...read.document, id: freeId(read.document.id, taken, makeRunId) }
     await saveNow(doc)
     sessionListStore.dispatch({ type: 'saved', summary: summaryOf(doc) })
-    show(doc)
-    window.location.hash = doc.kind
+    if (show(doc)) window.location.hash = doc.kind
   } catch (error) {
     fail('The session could not be imported')(error)
   }
@@ -234,26 +262,90 @@ export function autosaveChat(): () => void {
   })
 }
 
-/** Every Completion run that finishes (or stops, or fails) is saved as a session of its own. */
+/**
+ * Saves the branch tree of the Completion view: a first run starts a session of its own; every
+ * branch of it, and the branch shown, go into that same session.
+ */
+function saveBranches(runId: string, maxTokens: number): void {
+  const tree = branchStore.getState()
+  if (!tree.nodes[runId]) return
+  const open = completionSessionStore.getState().doc
+  const previous = holdsTree(open, tree.order[0]) ? open : null
+  const doc = completionSessionFromTree({
+    tree,
+    previous,
+    id: makeRunId(),
+    promptId: makeRunId(),
+    model: modelRef(engineStore.getState().status?.model),
+    maxTokens,
+    topN: inspectorPrefsStore.getState().topN,
+    now: new Date().toISOString(),
+  })
+  completionSessionStore.dispatch({ type: 'saved', doc })
+  rememberOpen('completion', doc.id)
+  void saveNow(doc)
+}
+
+/** Every Completion run that finishes (or stops, or fails) is saved with its session's branches. */
 export function autosaveCompletions(): () => void {
   let wasActive = isActive(runStore.getState())
-  return runStore.subscribe(() => {
+  let shown = branchStore.getState().activeId
+  const offRun = runStore.subscribe(() => {
     const run = runStore.getState()
     const active = isActive(run)
     const finished = wasActive && !active
     wasActive = active
     if (!finished || !run.runId || (run.promptCount === 0 && run.tokenCount === 0)) return
-    const doc = completionSession({
+    const { runId, maxTokens } = run
+    // The branch tree hears of the same events just after the run store: save once it has.
+    queueMicrotask(() => saveBranches(runId, maxTokens))
+  })
+  // Switching branches (‹ ›) changes which one the session reopens on, after a quiet moment.
+  const offTree = branchStore.subscribe(() => {
+    const tree = branchStore.getState()
+    if (tree.activeId === shown) return
+    shown = tree.activeId
+    const doc = completionSessionStore.getState().doc
+    if (!doc || !tree.activeId || doc.currentLeafId === tree.activeId) return
+    if (isActive(runStore.getState()) || !holdsTree(doc, tree.order[0])) return
+    if (!doc.nodes.some((n) => n.id === tree.activeId)) return
+    const next = { ...doc, currentLeafId: tree.activeId }
+    completionSessionStore.dispatch({ type: 'saved', doc: next })
+    autosaver.schedule(next)
+  })
+  return () => {
+    offRun()
+    offTree()
+  }
+}
+
+/**
+ * Saves the Compare view when its runs finish: Generate starts a new comparison session, a
+ * column run again stays in the one on screen.
+ */
+export function autosaveComparisons(): () => void {
+  let previous = compareStore.getState()
+  let fresh = false
+  return compareStore.subscribe(() => {
+    const state = compareStore.getState()
+    const before = previous
+    previous = state
+    if (state === before) return
+    if (startedOver(before, state)) fresh = true
+    const finished = isAnyActive(before) && !isAnyActive(state)
+    if (!finished || !hasRuns(state)) return
+    const open = compareSessionStore.getState().doc
+    const doc = compareSession({
+      state,
+      previous: fresh ? null : open,
       id: makeRunId(),
-      promptId: makeRunId(),
-      completionId: makeRunId(),
-      run,
       model: modelRef(engineStore.getState().status?.model),
-      topN: completionTopN,
+      topN: alternativesPerToken,
       now: new Date().toISOString(),
     })
-    completionSessionStore.dispatch({ type: 'saved', doc })
-    rememberOpen('completion', doc.id)
+    fresh = false
+    compareSessionStore.dispatch({ type: 'saved', doc })
+    rememberOpen('compare', doc.id)
     void saveNow(doc)
   })
 }

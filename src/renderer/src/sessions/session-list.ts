@@ -10,6 +10,7 @@ export interface SessionListState {
   /** The session open in each view. */
   openChatId: string | null
   openCompletionId: string | null
+  openCompareId: string | null
   /** Deleted a moment ago; Undo brings it back. */
   undo: SessionSummary | null
   problems: StorageProblem[]
@@ -39,6 +40,7 @@ export const initialSessionListState: SessionListState = {
   query: '',
   openChatId: null,
   openCompletionId: null,
+  openCompareId: null,
   undo: null,
   problems: [],
   problemsDismissed: false,
@@ -78,6 +80,7 @@ export function sessionListReducer(
         undo: removed,
         openChatId: state.openChatId === action.id ? null : state.openChatId,
         openCompletionId: state.openCompletionId === action.id ? null : state.openCompletionId,
+        openCompareId: state.openCompareId === action.id ? null : state.openCompareId,
       }
     }
     case 'undoDismissed':
@@ -91,9 +94,9 @@ export function sessionListReducer(
     case 'queryChanged':
       return { ...state, query: action.query }
     case 'opened':
-      return action.kind === 'chat'
-        ? { ...state, openChatId: action.id }
-        : { ...state, openCompletionId: action.id }
+      if (action.kind === 'chat') return { ...state, openChatId: action.id }
+      if (action.kind === 'compare') return { ...state, openCompareId: action.id }
+      return { ...state, openCompletionId: action.id }
     case 'problems':
       return { ...state, problems: action.problems, problemsDismissed: false }
     case 'problemsDismissed':
@@ -116,7 +119,7 @@ export function filterSessions(sessions: SessionSummary[], query: string): Sessi
 }
 
 export function untitled(kind: SessionSummary['kind']): string {
-  return kind === 'chat' ? 'New chat' : 'Completion'
+  return kind === 'chat' ? 'New chat' : kind === 'compare' ? 'Comparison' : 'Completion'
 }
 
 /** A session id not yet taken: the given one, or a fresh one when it collides. */

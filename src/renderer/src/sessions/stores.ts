@@ -34,3 +34,22 @@ export const completionSessionStore = createStore<CompletionSessionState, Comple
   },
   { doc: null, restored: 0, promptText: '' },
 )
+
+/** The comparison on screen as last saved; null until its first run finishes. */
+export interface CompareSessionState {
+  doc: SessionDocument | null
+}
+
+export type CompareSessionAction = { type: 'saved'; doc: SessionDocument } | { type: 'closed' }
+
+export const compareSessionStore = createStore<CompareSessionState, CompareSessionAction>(
+  (state, action) => {
+    switch (action.type) {
+      case 'saved':
+        return { doc: action.doc }
+      case 'closed':
+        return state.doc ? { doc: null } : state
+    }
+  },
+  { doc: null },
+)

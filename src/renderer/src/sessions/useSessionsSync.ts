@@ -8,6 +8,7 @@ import {
 import { autosaver } from './saving'
 import {
   autosaveChat,
+  autosaveComparisons,
   autosaveCompletions,
   refreshSessions,
   reopenLast,
@@ -41,6 +42,7 @@ export function useSessionsSync(): void {
     })
     const offChat = autosaveChat()
     const offCompletion = autosaveCompletions()
+    const offCompare = autosaveComparisons()
     const onKey = (event: KeyboardEvent) => {
       if ((event.ctrlKey || event.metaKey) && !event.shiftKey && event.key.toLowerCase() === 'n') {
         event.preventDefault()
@@ -58,6 +60,7 @@ export function useSessionsSync(): void {
       offLink()
       offChat()
       offCompletion()
+      offCompare()
       document.removeEventListener('keydown', onKey)
       window.removeEventListener('pagehide', onHide)
     }

@@ -17,7 +17,7 @@ import {
 export const compareStore = createStore(compareReducer, initialCompareState)
 
 /** Alternatives reported for every generated token, as in the Completion view. */
-const alternativesPerToken = 10
+export const alternativesPerToken = 10
 
 const busyError: AppError = {
   code: 'run-busy',
