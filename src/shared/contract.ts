@@ -45,6 +45,17 @@ export interface EngineStatus {
   loadProgress: number | null
 }
 
+/** An engine that has not reported yet. */
+export const startingStatus: EngineStatus = {
+  state: 'starting',
+  backend: null,
+  devices: [],
+  model: null,
+  error: null,
+  restarts: 0,
+  loadProgress: null,
+}
+
 export interface TokenText {
   id: number
   /** The token's text; may be part of a multi-byte character. */

@@ -1,10 +1,11 @@
 import type { LlamaContextSequence } from 'node-llama-cpp'
-import type {
-  EngineEvents,
-  EngineService,
-  EngineStatus,
-  ModelInfo,
-  TokenText,
+import {
+  startingStatus,
+  type EngineEvents,
+  type EngineService,
+  type EngineStatus,
+  type ModelInfo,
+  type TokenText,
 } from '../../shared/contract'
 import { AppFailure, toAppError } from '../../shared/errors'
 import {
@@ -40,15 +41,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
   let session: ModelSession | null = null
   const runs = new RunRegistry()
   let loading: Promise<ModelInfo> | null = null
-  const status: EngineStatus = {
-    state: 'starting',
-    backend: null,
-    devices: [],
-    model: null,
-    error: null,
-    restarts: 0,
-    loadProgress: null,
-  }
+  const status: EngineStatus = { ...startingStatus }
   const publish = (change: Partial<EngineStatus>) => {
     Object.assign(status, change)
     options.events().onStatus({ ...status })

@@ -1,4 +1,9 @@
-import type { EngineEvents, EngineService, EngineStatus } from '../../shared/contract'
+import {
+  startingStatus,
+  type EngineEvents,
+  type EngineService,
+  type EngineStatus,
+} from '../../shared/contract'
 import { AppFailure, type AppError } from '../../shared/errors'
 import type { LoadModelRequest } from '../../shared/schemas'
 import { connectEngine, type EngineClient, type MessageChannelLike } from '../../shared/rpc'
@@ -32,15 +37,7 @@ export class EngineSupervisor {
   private restarts = 0
   private recentCrashes: number[] = []
   private stopped = false
-  private status: EngineStatus = {
-    state: 'starting',
-    backend: null,
-    devices: [],
-    model: null,
-    error: null,
-    restarts: 0,
-    loadProgress: null,
-  }
+  private status: EngineStatus = { ...startingStatus }
 
   constructor(
     private readonly launch: EngineLauncher,
