@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
-import { WebSocket } from 'ws'
-import { createEngineBridge, type EngineBridge } from '../../src/shared/bridge'
+import type { EngineBridge } from '../../src/shared/bridge'
 import type { RunEvent } from '../../src/shared/contract'
-import { jsonCodec } from '../../src/shared/rpc'
 import type { ServeProcess } from '../helpers/serve-process'
+import { connectBridge } from '../helpers/ws-bridge'
 
 export { startServe, type ServeProcess } from '../helpers/serve-process'
 
@@ -153,21 +152,7 @@ export async function recordStream(page: Page): Promise<() => Promise<StreamSnap
 export async function watchEngine(
   serve: ServeProcess,
 ): Promise<{ events: RunEvent[]; bridge: EngineBridge; close(): void }> {
-  const socket = new WebSocket(`ws://127.0.0.1:${serve.port}/rpc?token=${serve.token}`)
-  await new Promise<void>((resolve, reject) => {
-    socket.once('open', () => resolve())
-    socket.once('error', reject)
-  })
-  const listeners = new Set<(message: unknown) => void>()
-  socket.on('message', (data: Buffer) => listeners.forEach((l) => l(data.toString())))
-  const bridge = createEngineBridge(
-    {
-      post: (message) => socket.send(message as string),
-      on: (listener) => listeners.add(listener),
-      off: (listener) => listeners.delete(listener),
-    },
-    jsonCodec,
-  )
+  const bridge = await connectBridge(serve)
   const events: RunEvent[] = []
   bridge.subscribe({ onRunEvent: (event) => events.push(event) })
   return {
@@ -175,7 +160,7 @@ export async function watchEngine(
     bridge,
     close() {
       bridge.close()
-      socket.close()
+      bridge.disconnect()
     },
   }
 }
