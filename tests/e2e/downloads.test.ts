@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { RunEvent } from '../../src/shared/contract'
 import type { DownloadProgress } from '../../src/shared/downloads'
 import { startModelServer } from '../helpers/model-server'
 import { startServe, type ServeProcess } from '../helpers/serve-process'
@@ -41,6 +42,20 @@ describe('model downloads', () => {
     expect(done.sha256).toBe(sha256(server.body))
     expect(existsSync(`${done.path}.part`)).toBe(false)
     await client.loadModel({ source: { kind: 'file', path: done.path } })
+    const events: RunEvent[] = []
+    client.subscribe({ onRunEvent: (event) => events.push(event) })
+    const sampling = { temperature: 0, topK: 1, topP: 1, minP: 0, seed: 1 }
+    await client.generate({
+      runId: 'downloaded',
+      prompt: 'A token is',
+      sampling,
+      maxTokens: 4,
+      topN: 5,
+    })
+    await expect
+      .poll(() => events.find((e) => e.kind === 'ended')?.kind, { timeout: 30_000 })
+      .toBe('ended')
+    expect(events.filter((e) => e.kind === 'tokens').length).toBeGreaterThan(0)
     expect((await client.recentModels())[0]?.path).toBe(done.path)
     const listed = await client.scanModels({ folder: await client.modelsFolder() })
     expect(listed.map((m) => m.fileName)).toContain('full.gguf')

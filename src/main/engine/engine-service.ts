@@ -121,12 +121,16 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     current: ModelSession,
     request: ValidGenerateRequest,
     sequence: LlamaContextSequence,
+    afterwards?: () => Promise<void>,
   ) {
     const emit = options.events().onRunEvent
     runs.start(request.runId, (signal) =>
-      runGeneration(current, request, sequence, signal, emit).catch((error: unknown) =>
-        emit({ kind: 'failed', runId: request.runId, error: toAppError(error) }),
-      ),
+      runGeneration(current, request, sequence, signal, emit)
+        .catch((error: unknown) =>
+          emit({ kind: 'failed', runId: request.runId, error: toAppError(error) }),
+        )
+        .then(afterwards)
+        .catch(() => undefined),
     )
   }
 
@@ -186,7 +190,9 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
       const sequences = await current.parallelSequences(settings.length)
       settings.forEach((run, i) => {
         const sequence = sequences[i]
-        if (sequence) startRun(current, { ...input, ...run }, sequence)
+        // A column that ends frees its cache cells at once for the columns still running.
+        if (sequence)
+          startRun(current, { ...input, ...run }, sequence, () => sequence.clearHistory())
       })
     },
     async cancel(raw) {
