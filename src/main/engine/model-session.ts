@@ -54,12 +54,14 @@ export async function openModelSession(
     const trained = model.trainContextSize
     const contextSize =
       options.contextSize > 0 ? options.contextSize : Math.min(trained, defaultContextCap)
+    // node-llama-cpp's own default is max(4, cores); more threads than cores collapse, because
+    // llama.cpp's workers spin while they wait for each other (docs/benchmarks.md, row 2.t).
     const threads =
       options.threads > 0
         ? options.threads
         : file.sizeBytes < singleThreadBelowBytes
           ? 1
-          : undefined
+          : runtime.llama.cpuMathCores
     const batchSize = options.batchSize > 0 ? options.batchSize : undefined
     const context = await model.createContext({ contextSize, sequences: 1, threads, batchSize })
     const sequence = context.getSequence()
