@@ -4,7 +4,7 @@ import { AppFailure } from '../../shared/errors'
 import type { ValidGenerateRequest } from '../../shared/schemas'
 import type { ModelSession } from './model-session'
 import { buildPrompt } from './prompt-builder'
-import { nextTokenRequest, sampleStep } from './step-reader'
+import { nextTokenRequest, sampleStep, tokenText } from './step-reader'
 import { TokenBatcher } from './token-batcher'
 
 /**
@@ -41,7 +41,7 @@ export async function runGeneration(
   const evaluatedSoFar = () =>
     sequence.tokenMeter.usedInputTokens + sequence.tokenMeter.usedOutputTokens
   const meterAtStart = evaluatedSoFar()
-  const describe = (id: Token) => ({ id, text: model.detokenize([id], true) })
+  const describe = (id: Token) => ({ id, text: tokenText(model, id) })
   emit({
     kind: 'started',
     runId,

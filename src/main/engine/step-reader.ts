@@ -30,6 +30,17 @@ export function nextTokenRequest(sampling: SamplingSettings, topN: number) {
   }
 }
 
+/** Token texts by model: a token's text never changes, and asking llama.cpp costs a native call. */
+const tokenTexts = new WeakMap<LlamaModel, Map<number, string>>()
+
+export function tokenText(model: LlamaModel, id: number): string {
+  let texts = tokenTexts.get(model)
+  if (!texts) tokenTexts.set(model, (texts = new Map()))
+  let text = texts.get(id)
+  if (text === undefined) texts.set(id, (text = model.detokenize([id as Token], true)))
+  return text
+}
+
 export interface StepOutput {
   logits?: Map<Token, number>
   totalLogitWeight?: number
@@ -68,7 +79,7 @@ export function sampleStep(
   const samplingProbs = new Map(chain.kept.map((c) => [c.id, c.prob]))
   const describe = (c: ScoredToken): TokenCandidate => ({
     id: c.id,
-    text: model.detokenize([c.id as Token], true),
+    text: tokenText(model, c.id),
     logit: c.logit,
     modelProb: Math.exp(c.logit - maxLogit) / totalLogitWeight,
     samplingProb: samplingProbs.get(c.id) ?? 0,

@@ -7,10 +7,13 @@
  * `concatBytes(encodeGgufHeader({ version: 3, tensorCount: 0, kvCount: 2n ** 60n }))`.
  */
 
+import { float32ToFloat16Bits } from './float16'
+
 export const GGUF_MAGIC = 'GGUF'
 export const GGUF_VERSION = 3
 export const GGUF_DEFAULT_ALIGNMENT = 32
 export const GGML_TYPE_F32 = 0
+export const GGML_TYPE_F16 = 1
 
 /** Type codes of metadata values, as stored in the file. */
 export const GGUF_VALUE_TYPE = {
@@ -203,9 +206,23 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   return out.toBytes()
 }
 
-export interface GgufTensorInput {
+/** How a tensor's values are stored. F16 rounds each value to the nearest half-precision float. */
+export type GgufTensorType = 'f32' | 'f16'
+
+const TENSOR_TYPES: Record<GgufTensorType, { ggmlType: number; bytesPerValue: number }> = {
+  f32: { ggmlType: GGML_TYPE_F32, bytesPerValue: 4 },
+  f16: { ggmlType: GGML_TYPE_F16, bytesPerValue: 2 },
+}
+
+/** A tensor's name, shape and storage type: everything the header says about it. */
+export interface GgufTensorLayout {
   name: string
   dims: readonly number[]
+  /** Defaults to 'f32'. */
+  type?: GgufTensorType
+}
+
+export interface GgufTensorInput extends GgufTensorLayout {
   data: Float32Array
 }
 
@@ -216,26 +233,76 @@ export interface GgufDocument {
   alignment?: number
 }
 
-/** Serialises a complete, valid GGUF v3 file with F32 tensors. Same input, same bytes. */
-export function writeGguf(document: GgufDocument): Uint8Array {
-  const declared = document.metadata.find((kv) => kv.key === 'general.alignment')?.value
+/** The bytes a tensor's data occupies, before padding. */
+export function ggufTensorDataBytes(tensor: GgufTensorLayout): number {
+  const elements = tensor.dims.reduce((product, dim) => product * dim, 1)
+  return elements * TENSOR_TYPES[tensor.type ?? 'f32'].bytesPerValue
+}
+
+export interface GgufPreamble {
+  /** Header, metadata and tensor infos, padded so that the first tensor's data follows. */
+  bytes: Uint8Array
+  alignment: number
+}
+
+/**
+ * Everything before the tensor data. The data follows in tensor order, each tensor padded with
+ * zeros to `alignment`; files too large to hold in memory are written that way, piece by piece.
+ */
+export function encodeGgufPreamble(
+  metadata: readonly GgufKv[],
+  tensors: readonly GgufTensorLayout[],
+  requestedAlignment?: number,
+): GgufPreamble {
+  const declared = metadata.find((kv) => kv.key === 'general.alignment')?.value
   if (declared && declared.type !== 'u32') throw new TypeError('general.alignment must be a u32')
-  const alignment = declared?.value ?? document.alignment ?? GGUF_DEFAULT_ALIGNMENT
+  const alignment = declared?.value ?? requestedAlignment ?? GGUF_DEFAULT_ALIGNMENT
   if (!Number.isInteger(alignment) || alignment <= 0 || (alignment & (alignment - 1)) !== 0) {
     throw new RangeError(`Alignment ${alignment} is not a power of two`)
   }
-  const metadata = declared
-    ? document.metadata
-    : [{ key: 'general.alignment', value: gguf.u32(alignment) }, ...document.metadata]
-  const keys = new Set(metadata.map((kv) => kv.key))
-  if (keys.size !== metadata.length) throw new Error('Metadata keys must be unique')
+  const allMetadata = declared
+    ? metadata
+    : [{ key: 'general.alignment', value: gguf.u32(alignment) }, ...metadata]
+  const keys = new Set(allMetadata.map((kv) => kv.key))
+  if (keys.size !== allMetadata.length) throw new Error('Metadata keys must be unique')
 
   const out = new ByteWriter().bytes(
-    encodeGgufHeader({ tensorCount: document.tensors.length, kvCount: metadata.length }),
+    encodeGgufHeader({ tensorCount: tensors.length, kvCount: allMetadata.length }),
   )
-  for (const kv of metadata) out.bytes(encodeGgufKv(kv))
-
+  for (const kv of allMetadata) out.bytes(encodeGgufKv(kv))
   let offset = 0
+  for (const tensor of tensors) {
+    const type = tensor.type ?? 'f32'
+    out.bytes(
+      encodeGgufTensorInfo({
+        name: tensor.name,
+        dims: tensor.dims,
+        ggmlType: TENSOR_TYPES[type].ggmlType,
+        offset,
+      }),
+    )
+    offset += Math.ceil(ggufTensorDataBytes(tensor) / alignment) * alignment
+  }
+  return { bytes: out.pad(alignment).toBytes(), alignment }
+}
+
+/** A tensor's data as stored in the file: little-endian values of its type, unpadded. */
+export function encodeGgufTensorData(tensor: GgufTensorInput): Uint8Array {
+  const type = tensor.type ?? 'f32'
+  const bytes = new Uint8Array(tensor.data.length * TENSOR_TYPES[type].bytesPerValue)
+  const view = new DataView(bytes.buffer)
+  if (type === 'f16') {
+    tensor.data.forEach((value, index) =>
+      view.setUint16(index * 2, float32ToFloat16Bits(value), true),
+    )
+  } else {
+    tensor.data.forEach((value, index) => view.setFloat32(index * 4, value, true))
+  }
+  return bytes
+}
+
+/** Serialises a complete, valid GGUF v3 file with F32 or F16 tensors. Same input, same bytes. */
+export function writeGguf(document: GgufDocument): Uint8Array {
   for (const tensor of document.tensors) {
     const elements = tensor.dims.reduce((product, dim) => product * dim, 1)
     if (elements !== tensor.data.length) {
@@ -243,23 +310,11 @@ export function writeGguf(document: GgufDocument): Uint8Array {
         `Tensor ${tensor.name}: dims [${tensor.dims.join(', ')}] need ${elements} values, got ${tensor.data.length}`,
       )
     }
-    out.bytes(
-      encodeGgufTensorInfo({
-        name: tensor.name,
-        dims: tensor.dims,
-        ggmlType: GGML_TYPE_F32,
-        offset,
-      }),
-    )
-    offset += Math.ceil((elements * 4) / alignment) * alignment
   }
-
-  out.pad(alignment)
+  const preamble = encodeGgufPreamble(document.metadata, document.tensors, document.alignment)
+  const out = new ByteWriter().bytes(preamble.bytes)
   for (const tensor of document.tensors) {
-    const littleEndian = new Uint8Array(tensor.data.length * 4)
-    const view = new DataView(littleEndian.buffer)
-    tensor.data.forEach((value, index) => view.setFloat32(index * 4, value, true))
-    out.bytes(littleEndian).pad(alignment)
+    out.bytes(encodeGgufTensorData(tensor)).pad(preamble.alignment)
   }
   return out.toBytes()
 }

@@ -1,0 +1,116 @@
+/**
+ * What the results mean, for docs/benchmarks.md. The causes were found by profiling (CPU
+ * profiles of the engine loop, `perf`, Chrome traces of the UI); the numbers quoted come from
+ * the run being written up.
+ */
+import type { BenchRow } from './stats'
+
+const msPerToken = (tokensPerSecond: number | null | undefined) =>
+  tokensPerSecond && Number.isFinite(tokensPerSecond) ? 1000 / tokensPerSecond : NaN
+const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(1)} ms` : '? ms')
+const ratio = (row: BenchRow | undefined) => (row?.ratio ?? NaN).toFixed(2)
+
+function generationNotes(rows: (id: string) => BenchRow | undefined): string[] {
+  const generation = rows('1')
+  const ourCode = rows('1.d1')
+  const sort = rows('1.d2')
+  const rest = rows('1.d3')
+  if (!generation || !sort || !ourCode) return []
+  const sortMs = msPerToken(sort.ours) - msPerToken(sort.baseline)
+  const ourMs = msPerToken(ourCode.ours) - msPerToken(ourCode.baseline)
+  return [
+    `**Generation (1): ${generation.met ? 'met' : 'missed, and the cause is not in our code'}.** Asking`,
+    "llama.cpp for the top-N logits (`logits.filter.includeTop`) makes node-llama-cpp's addon",
+    '`std::sort` the whole candidate array on every step (`AddonContext.cpp`,',
+    '`AddonContextSampleTokenWorker::SampleToken`), although only the first N are read. Here that',
+    `costs ${ms(sortMs)} per token (row 1.d2, ratio ${ratio(sort)}); all of our own JavaScript per`,
+    `step costs ${ms(ourMs)} (row 1.d1, ratio ${ratio(ourCode)}); the same request without top-N`,
+    `runs at ${ratio(rest)} of \`sequence.evaluate\` (row 1.d3). The public API offers no way`,
+    'around it: the chain must stay greedy for the logits and `totalLogitWeight` to be the raw',
+    'distribution (a real top-k chain truncates the candidates before the weight is summed), and',
+    'every request that returns ranked candidates (`includeTop`, `logits: true`, `probabilities`,',
+    '`confidence`) goes through the same full sort. The fix belongs upstream: when only',
+    '`includeTop` needs ordering, `std::partial_sort(data, data + includeTop, data + size)` does',
+    'the job; for 151,936 candidates on this CPU that is 0.15 ms instead of 12.7 ms (measured in',
+    'C++). With the sort gone the loop would run at about 1.d1 × 1.d3 =',
+    `${((ourCode.ratio ?? NaN) * (rest?.ratio ?? NaN)).toFixed(2)} of \`sequence.evaluate\`: what remains is one pass of \`expf\` over the vocabulary`,
+    'for the weight and a sampler object per step. The cost scales with the vocabulary: 32k-token',
+    'models pay about a fifth, the 2k-token demo model little that shows next to its fixed costs.',
+    '',
+  ]
+}
+
+function wholeVocabularyNotes(row: BenchRow | undefined): string[] {
+  if (!row) return []
+  return [
+    `**Top-k off (1.k0, ratio ${ratio(row)}).** With top-k disabled the chain may keep any token, so`,
+    'the engine asks for every logit. node-llama-cpp then hands all 151,936 back as a JavaScript',
+    'array turned into a `Map`, and the step reader and the shared sampler chain walk an object',
+    'per token (candidates, sort, top-p, probabilities, entropy), with the garbage that makes.',
+    "This model's random logits are nearly flat, so top-p 0.95 keeps ~95% of the vocabulary: the",
+    'worst case. Worth doing (ours): typed arrays instead of per-token objects, and running the',
+    'chain on a growing prefix with the full weight, which real, peaked distributions cut short.',
+    '',
+  ]
+}
+
+export function findingsFor(rows: readonly BenchRow[]): string[] {
+  const row = (id: string) => rows.find((r) => r.id === id)
+  const notes = [...generationNotes(row), ...wholeVocabularyNotes(row('1.k0'))]
+  const stack = row('2')
+  if (stack) {
+    notes.push(
+      `**Whole stack (2): ${stack.met ? 'met' : 'missed'}.** The engine batches tokens every 16 ms,`,
+      'so the host and the client handle a few dozen messages per second, whatever the speed.',
+      '',
+    )
+  }
+  const threads = row('2.t')
+  if (threads) {
+    notes.push(
+      `**Default threads (2.t): ${threads.met ? 'met' : 'missed'}, ratio ${ratio(threads)}.** Until this`,
+      'benchmark, `model-session.ts` left the thread count of models of 64 MiB and more to',
+      'node-llama-cpp, whose CPU default is max(4, cores): 4 threads on this 2-core machine, where',
+      "llama.cpp's workers spin while they wait for each other and the engine made 0.35 tok/s on",
+      'this model (1/40 of its pinned speed). The engine now defaults to the physical cores; this',
+      'row keeps it that way.',
+      '',
+    )
+  }
+  const prompt = row('3a')
+  if (prompt) {
+    notes.push(
+      `**Prompt (3).** Both sides evaluate the prompt in the same batches; ours asks for logits only`,
+      'for the last prompt token, so prompt speed and time to first token match',
+      `\`sequence.evaluate\` (ratio ${ratio(prompt)}) up to one full sort for the first token.`,
+      '',
+    )
+  }
+  const engineMemory = row('5a')
+  if (engineMemory) {
+    notes.push(
+      `**Memory (5): ${engineMemory.met && row('5b')?.met ? 'met' : 'missed'}.** The engine's resident set includes the memory-mapped`,
+      'weights, so its percentage is diluted; the megabytes, and whether the middle sample is',
+      'already at the last one, are what to watch. Without the forced garbage collection the',
+      "host's RSS drifted up 18 MiB over 100 cycles at demo-model speed while investigating, but",
+      "its heap after a collection stayed flat (8.4 → 8.6 MiB over 400 cycles, the engine's 17",
+      'MiB likewise): garbage, not a leak.',
+      '',
+    )
+  }
+  if (row('4a') || row('4d')) {
+    notes.push(
+      '**Renderer (4): not the engine.** The token stream renders every chip into one inline flow',
+      '(chunked for React, not windowed), so layout, pre-paint and paint grow with the transcript.',
+      "While streaming, `TokenStream`'s auto-scroll reads `scrollHeight` in a layout effect after",
+      'every batch, which forces a synchronous layout of the whole transcript per commit, and the',
+      'session autosave serializes the growing run meanwhile. Opening the inspector toggles a class',
+      'on one chip and re-lays out and re-paints all 20,000 (Chrome trace of one click: Layout ≈',
+      '100 ms, PrePaint ≈ 100 ms, Paint ≈ 60 ms, React ≈ 20 ms). Remedies for the UI: window the',
+      'stream (or give each chunk its own block with `content-visibility: auto`), scroll to the end',
+      'once per animation frame, and save when a run ends rather than during it.',
+      '',
+    )
+  }
+  return notes
+}

@@ -1,0 +1,149 @@
+/**
+ * The engine's generation loop and plain node-llama-cpp, run in this process on the same model,
+ * context and sequence, so that the only difference between them is the loop itself.
+ */
+import { basename } from 'node:path'
+import type { Llama, Token } from 'node-llama-cpp'
+import type { RunEvent, RunStats } from '../../src/shared/contract'
+import type { SamplingSettings, ValidGenerateRequest } from '../../src/shared/schemas'
+import { runGeneration } from '../../src/main/engine/generation'
+import type { ModelSession } from '../../src/main/engine/model-session'
+
+export interface BenchSession extends ModelSession {
+  llama: Llama
+  threads: number
+}
+
+/** The engine's default context: the trained size, at most 4096. */
+const defaultContextCap = 4096
+
+export async function openBenchSession(
+  llama: Llama,
+  path: string,
+  options: { threads: number },
+): Promise<BenchSession> {
+  const model = await llama.loadModel({ modelPath: path })
+  const context = await model.createContext({
+    contextSize: Math.min(model.trainContextSize, defaultContextCap),
+    sequences: 1,
+    threads: options.threads,
+  })
+  return {
+    llama,
+    threads: context.currentThreads,
+    model,
+    context,
+    sequence: context.getSequence(),
+    info: {
+      name: basename(path),
+      fileName: basename(path),
+      sizeBytes: model.size,
+      architecture: model.fileInfo.metadata.general.architecture ?? 'unknown',
+      vocabSize: model.fileInfo.metadata.tokenizer?.ggml?.tokens?.length ?? 0,
+      trainedContextSize: model.trainContextSize,
+      contextSize: context.contextSize,
+      isDemo: false,
+      sha256: null,
+    },
+    parallelSequences() {
+      throw new Error('the benchmark runs one sequence')
+    },
+    async dispose() {
+      await context.dispose()
+      await model.dispose()
+    },
+  }
+}
+
+/** Tokens per second between the first and the last token, as the engine reports it. */
+export function rateOf(times: readonly number[]): number {
+  const first = times[0]
+  const last = times[times.length - 1]
+  if (first === undefined || last === undefined || times.length < 2) return NaN
+  return ((times.length - 1) * 1000) / (last - first)
+}
+
+/** One run of the engine's own loop (probabilities and all); returns its final stats. */
+export async function runOurLoop(
+  session: BenchSession,
+  request: ValidGenerateRequest,
+): Promise<RunStats> {
+  await session.sequence.clearHistory()
+  let stats: RunStats | null = null
+  const { sequence } = session
+  await runGeneration(
+    session,
+    request,
+    sequence,
+    new AbortController().signal,
+    (event: RunEvent) => {
+      if (event.kind === 'ended') stats = event.stats
+    },
+  )
+  if (!stats) throw new Error('the run did not end')
+  return stats
+}
+
+export interface PlainRun {
+  timeToFirstTokenMs: number
+  tokensPerSecond: number
+  promptTokens: number
+}
+
+/** What an app without probabilities does: `sequence.evaluate` with the same sampling settings. */
+export async function runPlainEvaluate(
+  session: BenchSession,
+  prompt: string,
+  sampling: SamplingSettings,
+  maxTokens: number,
+): Promise<PlainRun> {
+  await session.sequence.clearHistory()
+  const startedAt = performance.now()
+  const tokens = session.model.tokenize(prompt, true)
+  const times: number[] = []
+  const generator = session.sequence.evaluate(tokens, {
+    temperature: sampling.temperature,
+    topK: sampling.topK,
+    topP: sampling.topP,
+    minP: sampling.minP,
+    seed: sampling.seed,
+  })
+  for await (const token of generator) {
+    void token
+    times.push(performance.now())
+    if (times.length >= maxTokens) break
+  }
+  return {
+    timeToFirstTokenMs: (times[0] ?? NaN) - startedAt,
+    tokensPerSecond: rateOf(times),
+    promptTokens: tokens.length,
+  }
+}
+
+/**
+ * A bare `controlledEvaluate` loop with a given per-step request and no work in JavaScript: it
+ * separates what node-llama-cpp costs for a request from what our own code adds.
+ */
+export async function runControlledLoop(
+  session: BenchSession,
+  prompt: string,
+  generateNext: object,
+  maxTokens: number,
+): Promise<number> {
+  const { sequence, model } = session
+  await sequence.clearHistory()
+  let input: Token[] = model.tokenize(prompt, true)
+  const times: number[] = []
+  while (times.length < maxTokens) {
+    const items = input.map((token, i) =>
+      i === input.length - 1 ? [token, { generateNext }] : token,
+    )
+    const results = await sequence.controlledEvaluate(items as never)
+    const next = (results[results.length - 1] as { next?: { token?: Token | null } } | undefined)
+      ?.next?.token
+    if (next === undefined || next === null) throw new Error('no token came back')
+    times.push(performance.now())
+    input = [next]
+  }
+  return rateOf(times)
+}

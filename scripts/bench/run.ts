@@ -1,0 +1,151 @@
+/**
+ * `npm run bench`: what inspecting probabilities costs, end to end (issue 7). Prints a table of
+ * medians and ratios against baselines measured in the same run, and writes docs/benchmarks.md.
+ */
+import { readFileSync, statSync, writeFileSync } from 'node:fs'
+import { basename, join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { startLlamaRuntime } from '../../src/main/engine/llama-runtime'
+import { defaultBenchModelPath, ensureBenchModel } from './bench-model'
+import { promptCase, generationCase } from './case-generation'
+import { defaultThreadsCase, memoryCase, stackCase } from './case-stack'
+import { loadAverage, waitForQuietCpu } from './cpu-quiet'
+import { openBenchSession } from './in-process'
+import { findingsFor } from './findings'
+import { repoRoot, startEngineAlone, startServeClient, type EngineEndpoint } from './processes'
+import { renderMarkdown, renderTable, rowNotes } from './report'
+import { median, type BenchRow } from './stats'
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    model: { type: 'string' },
+    threads: { type: 'string' },
+    runs: { type: 'string' },
+    tokens: { type: 'string' },
+    'no-browser': { type: 'boolean', default: false },
+    out: { type: 'string' },
+  },
+})
+const quick = args.quick ?? false
+const log = (line: string) => console.error(`[bench] ${line}`)
+const positive = (text: string | undefined, fallback: number) => {
+  const value = text === undefined ? fallback : Number(text)
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`expected a positive integer, got ${text}`)
+  return value
+}
+const plan = {
+  runs: positive(args.runs, quick ? 1 : 5),
+  generatedTokens: positive(args.tokens, quick ? 48 : 64),
+  promptTokens: quick ? 200 : 1000,
+  cycles: quick ? 3 : 100,
+  topN: 20,
+  browser: !quick && !(args['no-browser'] ?? false),
+  promptRuns: quick ? 1 : 3,
+  quietWaitMs: quick ? 0 : 3000,
+  /** All waiting for an idle machine together, so that a busy machine cannot stall the run. */
+  quietBudgetMs: quick ? 0 : 90_000,
+}
+
+const startedAt = new Date()
+const busySamples: number[] = []
+let quietSpentMs = 0
+const beforeEach = async () => {
+  const allowed = Math.min(plan.quietWaitMs, plan.quietBudgetMs - quietSpentMs)
+  if (allowed <= 0) return
+  const quiet = await waitForQuietCpu(allowed)
+  quietSpentMs += quiet.waitedMs
+  if (quiet.busy !== null) busySamples.push(quiet.busy)
+}
+const loadBefore = loadAverage()
+
+const modelPath =
+  args.model ??
+  (quick
+    ? join(repoRoot, 'resources/models/tokenscope-demo.gguf')
+    : await ensureBenchModel(defaultBenchModelPath(), log))
+const modelBytes = statSync(modelPath).size
+// The engine's own way to start llama.cpp: the best prebuilt backend, else the CPU.
+const runtime = await startLlamaRuntime()
+const { llama } = runtime
+// Pinned explicitly, by the engine's own rule (model-session.ts): one thread for models under
+// 64 MiB, else one per physical core. Row 2.t checks what the engine picks when left to itself.
+const smallModel = modelBytes < 64 * 2 ** 20
+const threads =
+  args.threads !== undefined ? positive(args.threads, 1) : smallModel ? 1 : llama.cpuMathCores
+const loadOptions = { source: { kind: 'file' as const, path: modelPath }, threads, contextSize: 0 }
+
+const rows: BenchRow[] = []
+const session = await openBenchSession(llama, modelPath, { threads })
+const modelLabel = `${basename(modelPath)} (${(modelBytes / 2 ** 20).toFixed(0)} MiB, ${session.info.architecture}, vocabulary ${session.info.vocabSize.toLocaleString('en')}, context ${session.info.contextSize})`
+log(`model ${modelLabel}, ${threads} thread(s)`)
+try {
+  rows.push(...(await generationCase(session, { ...plan, diagnose: !quick, beforeEach, log })))
+  rows.push(...(await promptCase(session, { ...plan, runs: plan.promptRuns, beforeEach, log })))
+} finally {
+  await session.dispose()
+}
+
+const endpoints: EngineEndpoint[] = []
+try {
+  const stack = await startServeClient(log)
+  endpoints.push(stack)
+  const alone = startEngineAlone()
+  endpoints.push(alone)
+  await Promise.all([stack.service.loadModel(loadOptions), alone.service.loadModel(loadOptions)])
+  const stackRows = await stackCase(stack, alone, { ...plan, beforeEach, log })
+  rows.push(...stackRows)
+  if (!quick && !smallModel) {
+    rows.push(...(await defaultThreadsCase(alone, loadOptions, { runs: 2, beforeEach, log })))
+  }
+  await Promise.all([alone.close(), stack.close()])
+  // A host and engine of their own, whose inspectors let us collect garbage before reading RSS.
+  const inspected = await startServeClient(log, { inspect: true })
+  endpoints.push(inspected)
+  await inspected.service.loadModel(loadOptions)
+  rows.push(...(await memoryCase(inspected, { cycles: plan.cycles, log })))
+} finally {
+  await Promise.all(endpoints.map((endpoint) => endpoint.close()))
+}
+
+if (plan.browser) {
+  const { rendererCase } = await import('./case-renderer')
+  // The UI changes often; a broken case 4 should not cost the engine results.
+  try {
+    rows.push(...(await rendererCase({ runs: Math.min(plan.runs, 3), log })))
+  } catch (error) {
+    log(`case 4 failed: ${error instanceof Error ? error.message : String(error)}`)
+  }
+}
+
+function packageVersion(name: string): string {
+  const manifest = join(repoRoot, 'node_modules', name, 'package.json')
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version
+}
+
+const durationSeconds = (Date.now() - startedAt.getTime()) / 1000
+console.log(renderTable(rows))
+for (const line of rowNotes(rows)) console.log(line)
+const idleStarts = busySamples.filter((busy) => busy < 0.15).length
+const othersLoad =
+  busySamples.length === 0
+    ? 'no CPU sampling'
+    : `${idleStarts} of ${busySamples.length} measurements started on idle CPUs; others kept them ${(median(busySamples) * 100).toFixed(0)}% busy (median) before a measurement, at most ${(Math.max(...busySamples) * 100).toFixed(0)}%`
+const context = {
+  startedAt,
+  command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+  modelLabel,
+  threads: `${threads} (in-process cases and the engine processes alike)`,
+  nodeLlamaCpp: packageVersion('node-llama-cpp'),
+  llamaCpp: llama.llamaCppRelease.release,
+  backend: runtime.backend,
+  noise: `load average ${loadBefore.toFixed(1)} before, ${loadAverage().toFixed(1)} after; ${othersLoad} (each waited up to ${plan.quietWaitMs / 1000} s for idle)`,
+  durationSeconds,
+}
+const out = args.out ?? (quick ? undefined : join(repoRoot, 'docs', 'benchmarks.md'))
+if (out) {
+  writeFileSync(out, renderMarkdown(rows, context, findingsFor(rows)))
+  log(`wrote ${out}`)
+}
+log(`done in ${durationSeconds.toFixed(0)} s`)
