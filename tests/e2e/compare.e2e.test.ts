@@ -179,12 +179,19 @@ describe('Compare view in a real browser against `serve`', () => {
     const short = column(page, 0)
     const long = column(page, 1)
     await short.locator('[data-testid=stat-stop-reason][data-reason=max-tokens]').waitFor()
-    expect(await long.locator('[data-testid=column-state]').textContent()).toMatch(/running/)
-    await page.locator('[data-testid=compare-stop]').click()
+    // On a loaded machine the long column may fill the demo's 2,048-token context before the
+    // click lands; Stop is then gone and the column must say why it ended.
+    const clicked = await page
+      .locator('[data-testid=compare-stop]')
+      .click({ timeout: 2_000 })
+      .then(
+        () => true,
+        () => false,
+      )
     await long.locator('[data-testid=stat-stop-reason][data-reason]').waitFor({ timeout: 90_000 })
     expect(
       await long.locator('[data-testid=stat-stop-reason]').getAttribute('data-reason'),
-    ).toMatch(/cancelled|context-full/)
+    ).toMatch(clicked ? /cancelled|context-full/ : /context-full/)
     expect(await short.locator('[data-testid=token-chip]').count()).toBe(4)
     expect(await long.locator('[data-testid=token-chip]').count()).toBeGreaterThan(4)
 
