@@ -1,24 +1,10 @@
-import {
-  closeSync,
-  copyFileSync,
-  ftruncateSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  writeFileSync,
-} from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  concatBytes,
-  encodeGgufHeader,
-  encodeGgufKv,
-  encodeGgufTensorInfo,
-  gguf,
-} from '../../src/main/gguf/writer'
 import { demoModelPath } from '../helpers/engine-harness'
+import { writeHugeModel } from '../helpers/huge-model'
 import { startModelServer } from '../helpers/model-server'
 import {
   generate,
@@ -129,39 +115,6 @@ async function waitForFileModel(fileName: string): Promise<void> {
     .toBe(fileName)
 }
 
-/**
- * A header that declares ~100 GB of F32 weights over a sparse file: more than any test machine
- * has, so the fit check refuses it. Never force-loaded here.
- */
-function writeHugeModel(): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'tokenscope-huge-ui-')), 'huge-model.gguf')
-  const width = 8192
-  const rows = 3_000_000
-  const header = concatBytes(
-    encodeGgufHeader({ tensorCount: 2, kvCount: 8 }),
-    encodeGgufKv({ key: 'general.architecture', value: gguf.string('llama') }),
-    encodeGgufKv({ key: 'general.alignment', value: gguf.u32(32) }),
-    encodeGgufKv({ key: 'llama.block_count', value: gguf.u32(1) }),
-    encodeGgufKv({ key: 'llama.embedding_length', value: gguf.u32(width) }),
-    encodeGgufKv({ key: 'llama.context_length', value: gguf.u32(4096) }),
-    encodeGgufKv({ key: 'llama.attention.head_count', value: gguf.u32(64) }),
-    encodeGgufKv({ key: 'llama.feed_forward_length', value: gguf.u32(rows) }),
-    encodeGgufKv({ key: 'tokenizer.ggml.tokens', value: gguf.strings(['a', 'b']) }),
-    encodeGgufTensorInfo({ name: 'token_embd.weight', dims: [width, 2], ggmlType: 0, offset: 0 }),
-    encodeGgufTensorInfo({
-      name: 'blk.0.ffn_up.weight',
-      dims: [width, rows],
-      ggmlType: 0,
-      offset: width * 2 * 4,
-    }),
-  )
-  writeFileSync(path, header)
-  const fd = openSync(path, 'r+')
-  ftruncateSync(fd, Math.ceil(header.length / 32) * 32 + width * 2 * 4 + width * rows * 4)
-  closeSync(fd)
-  return path
-}
-
 describe('Models tab in a real browser against `serve`', () => {
   it("shows the demo model's card, where its weights live, its memory fit and the hardware", async () => {
     const { context, page } = await openApp(browser, serve.url)
@@ -235,7 +188,7 @@ describe('Models tab in a real browser against `serve`', () => {
   })
 
   it('marks a model too large for the machine red and explains the refusal of its load', async () => {
-    const path = writeHugeModel()
+    const path = writeHugeModel(mkdtempSync(join(tmpdir(), 'tokenscope-huge-ui-')))
     const { context, page } = await openApp(browser, serve.url)
     await openModels(page)
     await page.fill('[data-testid=model-path-input]', path)
