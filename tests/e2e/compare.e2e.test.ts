@@ -161,9 +161,10 @@ describe('Compare view in a real browser against `serve`', () => {
 
     // The comparison is kept while the user looks at another tab.
     await page.click('[data-testid=nav-compare]')
-    expect(await column(page, 0).locator('[data-testid=token-chip]').count()).toBe(
-      runOf(watcher.events, started[0]?.runId ?? '').tokens.length,
-    )
+    // The view mounts again and renders its chips in the next frames.
+    await expect
+      .poll(() => column(page, 0).locator('[data-testid=token-chip]').count())
+      .toBe(runOf(watcher.events, started[0]?.runId ?? '').tokens.length)
     await context.close()
   })
 
