@@ -224,7 +224,7 @@ describe('Chat in a real browser against `serve`', () => {
     ])
     expect(await chipIds(replies(page).first())).toEqual(regenerated)
     await userMessages(page).first().locator('[data-testid=branch-next]').click()
-    expect(await userMessages(page).count()).toBe(1)
+    await expect.poll(() => userMessages(page).count()).toBe(1)
     expect(await userMessages(page).first().textContent()).toContain('What is a logit?')
 
     // The whole tree survives a reload.

@@ -239,7 +239,7 @@ describe('Inspect and steer in a real browser against `serve`', () => {
     expect(run.tokens[0]?.alternatives).toHaveLength(25)
     expect(run.started.sampling).toMatchObject({ temperature: 0.2, topK: 20, topP: 0.8 })
     await chips(page).nth(0).click()
-    expect(await page.locator('[data-testid=alternative-row]').count()).toBe(25)
+    await expect.poll(() => page.locator('[data-testid=alternative-row]').count()).toBe(25)
     await context.close()
   })
 })
