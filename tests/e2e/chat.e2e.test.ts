@@ -1,32 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Browser, Locator, Page } from 'playwright-core'
 import type { GeneratedToken, RunEvent } from '../../src/shared/contract'
 import {
-  launchBrowser,
   openApp,
   setSettings,
-  startServe,
   waitForChips,
   waitForModel,
-  watchEngine,
   type ServeProcess,
+  useAppUnderTest,
+  type EngineWatcher,
 } from './helpers'
 
 let serve: ServeProcess
 let browser: Browser
-let watcher: Awaited<ReturnType<typeof watchEngine>>
-
-beforeAll(async () => {
-  serve = await startServe()
-  browser = await launchBrowser()
-  watcher = await watchEngine(serve)
-})
-
-afterAll(async () => {
-  watcher?.close()
-  await browser?.close()
-  await serve?.stop()
-})
+let watcher: EngineWatcher
+useAppUnderTest((app) => ({ serve, browser, watcher } = app))
 
 async function openChat(page: Page): Promise<void> {
   await page.locator('[data-testid=nav-chat]').click()

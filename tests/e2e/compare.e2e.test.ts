@@ -1,25 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import type { Browser } from 'playwright-core'
 import type { GeneratedToken, RunEvent } from '../../src/shared/contract'
 import { textStats } from '../../src/shared/run-stats'
-import { launchBrowser, openApp, startServe, watchEngine, type ServeProcess } from './helpers'
+import { openApp, type ServeProcess, useAppUnderTest, type EngineWatcher } from './helpers'
 
 let serve: ServeProcess
 let browser: Browser
-let watcher: Awaited<ReturnType<typeof watchEngine>>
-
-beforeAll(async () => {
-  serve = await startServe()
-  browser = await launchBrowser()
-  watcher = await watchEngine(serve)
-})
-
-afterAll(async () => {
-  watcher?.close()
-  await browser?.close()
-  await serve?.stop()
-})
+let watcher: EngineWatcher
+useAppUnderTest((app) => ({ serve, browser, watcher } = app))
 
 const column = (page: Page, index: number) => page.locator(`[data-testid=compare-column-${index}]`)
 

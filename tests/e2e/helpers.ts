@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
 import type { EngineBridge } from '../../src/shared/bridge'
 import type { RunEvent } from '../../src/shared/contract'
-import type { ServeProcess } from '../helpers/serve-process'
+import { startServe, type ServeProcess } from '../helpers/serve-process'
 import { connectBridge } from '../helpers/ws-bridge'
 
 export { startServe, type ServeProcess } from '../helpers/serve-process'
@@ -173,4 +174,32 @@ export function lastRun(events: readonly RunEvent[]) {
   const tokens = mine.flatMap((e) => (e.kind === 'tokens' ? e.tokens : []))
   const end = mine.find((e) => e.kind === 'ended' || e.kind === 'failed')
   return { started, tokens, end }
+}
+
+export type EngineWatcher = Awaited<ReturnType<typeof watchEngine>>
+
+export interface AppUnderTest {
+  serve: ServeProcess
+  browser: Browser
+  watcher: EngineWatcher
+}
+
+/**
+ * Starts `serve`, Chromium and an engine watcher before the file's tests and stops them after;
+ * `receive` hands them to the file.
+ */
+export function useAppUnderTest(receive: (app: AppUnderTest) => void): void {
+  let app: Partial<AppUnderTest> = {}
+  beforeAll(async () => {
+    const serve = await startServe()
+    app = { serve }
+    app.browser = await launchBrowser()
+    app.watcher = await watchEngine(serve)
+    receive(app as AppUnderTest)
+  })
+  afterAll(async () => {
+    app.watcher?.close()
+    await app.browser?.close()
+    await app.serve?.stop()
+  })
 }

@@ -1,34 +1,22 @@
 import { readFileSync } from 'node:fs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import type { SessionDocument } from '../../src/shared/sessions'
 import {
   generate,
-  launchBrowser,
   openApp,
   setSettings,
-  startServe,
   waitForModel,
   waitForRunState,
-  watchEngine,
   type ServeProcess,
+  useAppUnderTest,
+  type EngineWatcher,
 } from './helpers'
 
 let serve: ServeProcess
 let browser: Browser
-let watcher: Awaited<ReturnType<typeof watchEngine>>
-
-beforeAll(async () => {
-  serve = await startServe()
-  browser = await launchBrowser()
-  watcher = await watchEngine(serve)
-})
-
-afterAll(async () => {
-  watcher?.close()
-  await browser?.close()
-  await serve?.stop()
-})
+let watcher: EngineWatcher
+useAppUnderTest((app) => ({ serve, browser, watcher } = app))
 
 const chips = (page: Page) => page.locator('[data-testid=token-chip]')
 const chipIds = (page: Page) =>

@@ -1,35 +1,23 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import type { SessionDocument } from '../../src/shared/sessions'
 import {
   generate,
-  launchBrowser,
   openApp,
   setSettings,
-  startServe,
   waitForModel,
   waitForRunState,
-  watchEngine,
   type ServeProcess,
+  useAppUnderTest,
+  type EngineWatcher,
 } from './helpers'
 
 let serve: ServeProcess
 let browser: Browser
-let watcher: Awaited<ReturnType<typeof watchEngine>>
-
-beforeAll(async () => {
-  serve = await startServe()
-  browser = await launchBrowser()
-  watcher = await watchEngine(serve)
-})
-
-afterAll(async () => {
-  watcher?.close()
-  await browser?.close()
-  await serve?.stop()
-})
+let watcher: EngineWatcher
+useAppUnderTest((app) => ({ serve, browser, watcher } = app))
 
 const rows = (page: Page) => page.locator('[data-testid=session-row]')
 const row = (page: Page, id: string) =>
