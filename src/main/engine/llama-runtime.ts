@@ -1,5 +1,17 @@
-import { getLlama, LlamaLogLevel, type Llama } from 'node-llama-cpp'
+import nodeConsole from 'node:console'
+import { getLlama, getLlamaGpuTypes, LlamaLogLevel, type Llama } from 'node-llama-cpp'
 import type { ComputeBackend } from '../../shared/contract'
+import {
+  attemptError,
+  gpuCandidates,
+  gpuOutcome,
+  parseGpuPreference,
+  type GpuAttempt,
+  type GpuMachine,
+  type GpuPreference,
+  type GpuType,
+  type ParsedPreference,
+} from './gpu-choice'
 
 export interface LlamaRuntime {
   llama: Llama
@@ -9,20 +21,94 @@ export interface LlamaRuntime {
   fallbackReason: string | null
 }
 
+export interface LlamaRuntimeOptions {
+  /** The backend to use; by default `TOKENSCOPE_GPU`, else `auto`. */
+  preferred?: GpuPreference
+}
+
 /**
- * Picks the best prebuilt backend (CUDA, Metal, Vulkan) and falls back to CPU. Never builds
- * llama.cpp from source: that needs a toolchain users do not have and takes many minutes.
+ * Starts llama.cpp on the best prebuilt backend (CUDA, Metal, Vulkan) and falls back to CPU.
+ * Never builds llama.cpp from source: that needs a toolchain users do not have and takes many
+ * minutes.
+ *
+ * node-llama-cpp's own `gpu: 'auto'` falls back silently, so each GPU backend the machine
+ * appears to have is tried explicitly: when one fails, the user is told why. A machine without
+ * GPU drivers tries none and hears nothing.
  */
-export async function startLlamaRuntime(): Promise<LlamaRuntime> {
-  let fallbackReason: string | null = null
-  let llama: Llama
-  try {
-    llama = await getLlama({ gpu: 'auto', build: 'never', logLevel: LlamaLogLevel.error })
-  } catch (error) {
-    fallbackReason = `GPU backend unavailable (${error instanceof Error ? error.message : String(error)}); using CPU`
-    llama = await getLlama({ gpu: false, build: 'never' })
+export async function startLlamaRuntime(options: LlamaRuntimeOptions = {}): Promise<LlamaRuntime> {
+  const parsed: ParsedPreference =
+    options.preferred !== undefined
+      ? { preference: options.preferred, problem: null }
+      : parseGpuPreference(process.env.TOKENSCOPE_GPU)
+  const machine = await describeMachine()
+  const attempts: GpuAttempt[] = []
+  let llama: Llama | null = null
+  for (const gpu of gpuCandidates(parsed.preference, machine)) {
+    const attempt = await tryGpu(gpu, machine.detected.includes(gpu))
+    attempts.push({ gpu, error: attempt.error })
+    if (attempt.llama) {
+      llama = attempt.llama
+      break
+    }
   }
+  llama ??= await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error })
+  const { fallbackReason } = gpuOutcome(parsed, machine, attempts)
   const backend: ComputeBackend = llama.gpu === false ? 'cpu' : llama.gpu
   const devices = backend === 'cpu' ? [] : await llama.getGpuDeviceNames().catch(() => [])
   return { llama, backend, devices, fallbackReason }
+}
+
+async function describeMachine(): Promise<GpuMachine> {
+  const gpusOnly = (types: readonly (GpuType | false)[]) =>
+    types.filter((t): t is GpuType => t !== false)
+  const [detected, valid] = await Promise.all([
+    getLlamaGpuTypes('supported').catch(() => []),
+    getLlamaGpuTypes('allValid').catch(() => []),
+  ])
+  const platform =
+    process.platform === 'win32' ? 'win' : process.platform === 'darwin' ? 'mac' : process.platform
+  return { detected: gpusOnly(detected), valid: gpusOnly(valid), platform }
+}
+
+interface GpuTry {
+  llama: Llama | null
+  error: string | null
+}
+
+/** One backend, with what node-llama-cpp said about it on the console if it did not start. */
+async function tryGpu(gpu: GpuType, detected: boolean): Promise<GpuTry> {
+  const lines: string[] = []
+  const stopCapture = captureConsole(lines)
+  try {
+    const llama = await getLlama({ gpu, build: 'never', logLevel: LlamaLogLevel.error })
+    if (llama.gpu === gpu) return { llama, error: null }
+    await llama.dispose().catch(() => undefined)
+    return { llama: null, error: attemptError(gpu, `it started as ${String(llama.gpu)}`, [], true) }
+  } catch (error) {
+    return { llama: null, error: attemptError(gpu, error, lines, detected) }
+  } finally {
+    stopCapture()
+  }
+}
+
+/**
+ * node-llama-cpp reports why a binary did not load only with console.warn/error, on the console
+ * of `node:console` (not a replaced global one). The engine is its own process and starts
+ * llama.cpp once, so the lines are copied while a backend starts (and still printed).
+ */
+function captureConsole(lines: string[]): () => void {
+  const console = nodeConsole
+  const { warn, error } = console
+  const copy =
+    (original: (...args: unknown[]) => void) =>
+    (...args: unknown[]) => {
+      lines.push(args.map((a) => (a instanceof Error ? a.message : String(a))).join(' '))
+      original(...args)
+    }
+  console.warn = copy(warn)
+  console.error = copy(error)
+  return () => {
+    console.warn = warn
+    console.error = error
+  }
 }

@@ -1,3 +1,4 @@
+import { AlertIcon } from '../../components/Icons'
 import { useStore } from '../../hooks/useStore'
 import { mutedText } from '../../lib/ui'
 import { backendLabel } from '../../stores/engine-reducer'
@@ -34,12 +35,16 @@ export function HardwarePanel() {
             <div
               role="status"
               data-testid="hardware-fallback"
-              className="rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-950 dark:border-amber-900 dark:bg-amber-950/50 dark:text-amber-100"
+              className="flex gap-2 rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-950 dark:border-amber-900 dark:bg-amber-950/50 dark:text-amber-100"
             >
-              <p className="font-medium">Running on the CPU: the GPU backend did not start.</p>
-              <p className="mt-0.5 text-amber-800 dark:text-amber-200/80">
-                {hardware.fallbackReason}
-              </p>
+              <AlertIcon className="mt-0.5 shrink-0 text-amber-600 dark:text-amber-400" />
+              <div className="min-w-0 flex-1">
+                <p className="break-words">{hardware.fallbackReason}</p>
+                <p className="mt-1 text-xs text-amber-800 dark:text-amber-200/80">
+                  Generation works, only slower. Check the GPU driver, or pick the backend with the{' '}
+                  <code className="font-mono">TOKENSCOPE_GPU</code> environment variable.
+                </p>
+              </div>
             </div>
           )}
           <ul className="flex flex-col gap-0.5 text-sm" data-testid="hardware-devices">
