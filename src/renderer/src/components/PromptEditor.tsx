@@ -2,7 +2,7 @@ import { useStore } from '../hooks/useStore'
 import { startRun, stopRun } from '../services/actions'
 import { formatCount } from '../lib/format'
 import { focusRing, mutedText, primaryButton, secondaryButton } from '../lib/ui'
-import { canGenerate } from '../stores/engine-reducer'
+import { busyReason, canGenerate } from '../stores/engine-reducer'
 import { isActive } from '../stores/run-reducer'
 import { engineStore, runStore } from '../stores/stores'
 import { limits } from '../../../shared/schemas'
@@ -21,12 +21,13 @@ export function PromptEditor({ prompt, onPromptChange }: PromptEditorProps) {
   const running = useStore(runStore, isActive)
   const stopping = useStore(runStore, (s) => s.stopping)
   const ready = useStore(engineStore, canGenerate)
-  const canStart = ready && !running && prompt.trim() !== ''
+  // Another tab's run (Compare, Chat) or another window's: the engine does one at a time.
+  const busy = useStore(engineStore, (s) => busyReason(s, 'completion'))
+  const canStart = ready && busy === null && !running && prompt.trim() !== ''
   const whyNot = !ready
     ? 'Waiting for the model to load'
-    : prompt.trim() === ''
-      ? 'Type a prompt first'
-      : undefined
+    : (busy ?? (prompt.trim() === '' ? 'Type a prompt first' : undefined))
+  const busyNote = ready && !running ? busy : null
 
   return (
     <div className="rounded-xl border border-slate-200 bg-white shadow-sm focus-within:border-violet-400 dark:border-slate-800 dark:bg-slate-900 dark:focus-within:border-violet-500">
@@ -76,6 +77,15 @@ export function PromptEditor({ prompt, onPromptChange }: PromptEditorProps) {
           </button>
         )}
         <RunStateBadge />
+        {busyNote && (
+          <span
+            role="status"
+            data-testid="generate-busy"
+            className="text-xs text-amber-700 dark:text-amber-300"
+          >
+            {busyNote}
+          </span>
+        )}
         <span className={`ml-auto text-xs tabular-nums ${mutedText}`}>
           {formatCount(prompt.length)} chars
         </span>

@@ -3,7 +3,7 @@ import type { RunEvent } from '../../../shared/contract'
 import { loadDemoModel } from '../services/actions'
 import { getConnection } from '../services/session'
 import { shouldLoadDemo } from '../stores/engine-reducer'
-import { deliverRunEvents, isRouted } from '../services/run-events'
+import { deliverRunEvents, isRouted, unrouteAllRuns } from '../services/run-events'
 import { engineStore, runStore } from '../stores/stores'
 
 /** After a restart the host reloads the last model itself; give it this long before we do. */
@@ -55,6 +55,7 @@ export function useEngineSync(): void {
       if (link === 'closed') {
         flush()
         runStore.dispatch({ type: 'connectionLost' })
+        unrouteAllRuns()
       }
     })
     const offEvents = bridge.subscribe({

@@ -9,16 +9,16 @@ import {
   forcedTokensFor,
   pathTokens,
 } from '../stores/branch-tree'
-import { canGenerate, isLoadingModel } from '../stores/engine-reducer'
+import { canStartRun, isLoadingModel } from '../stores/engine-reducer'
 import { isActive } from '../stores/run-reducer'
 import { engineStore, runStore, settingsStore } from '../stores/stores'
-import { routeRunEvents } from './run-events'
+import { routeRunEvents, unrouteRuns } from './run-events'
 import { getConnection, makeRunId } from './session'
 
 /** What components call: each updates the stores and talks to the engine. */
 export function startRun(promptText: string): void {
   if (promptText.trim() === '' || isActive(runStore.getState())) return
-  if (!canGenerate(engineStore.getState())) return
+  if (!canStartRun(engineStore.getState(), 'completion')) return
   const { sampling, maxTokens } = settingsStore.getState()
   const runId = makeRunId()
   runStore.dispatch({ type: 'requested', runId, promptText, sampling, maxTokens })
@@ -36,7 +36,7 @@ export function startRun(promptText: string): void {
 /** Sends a Completion run (a first run or a branch) and feeds its events to the view's stores. */
 function generateAndRoute(request: GenerateRequest): void {
   const { runId } = request
-  routeRunEvents(runId, (events) => {
+  routeRunEvents(runId, 'completion', (events) => {
     const run = runStore.getState()
     // After the link dropped we gave up on the run; what still arrives belongs to no one here.
     if (run.runId === runId && isActive(run)) {
@@ -47,6 +47,7 @@ function generateAndRoute(request: GenerateRequest): void {
   getConnection()
     .bridge.generate(request)
     .catch((error: unknown) => {
+      unrouteRuns([runId])
       const appError = toAppError(error)
       runStore.dispatch({ type: 'requestFailed', runId, error: appError })
       branchStore.dispatch({ type: 'requestFailed', runId, error: appError })
@@ -69,7 +70,7 @@ export function startBranch(index: number, alternative: TokenCandidate): void {
     return
   }
   const parent = branchParent(tree, index)
-  if (!parent || !canGenerate(engineStore.getState())) return
+  if (!parent || !canStartRun(engineStore.getState(), 'completion')) return
   const { sampling, maxTokens } = settingsStore.getState()
   const forcedTokens = forcedTokensFor(tree, index, alternative.id)
   const runId = makeRunId()

@@ -4,6 +4,9 @@ import type { AppError } from '../../../shared/errors'
 /** The link to the host, as engine-connection reports it. */
 export type LinkState = 'connecting' | 'open' | 'closed'
 
+/** The view that started a run on this page. */
+export type RunOwner = 'completion' | 'chat' | 'compare'
+
 export interface EngineViewState {
   link: LinkState
   /** Whether the link has ever opened: a drop then means "reconnecting", not "refused". */
@@ -20,6 +23,11 @@ export interface EngineViewState {
   banner: AppError | null
   /** A run the engine is busy with that this page did not start (another window's). */
   otherRunId: string | null
+  /**
+   * Runs this page sent to the engine that have not ended, and which view sent them: the engine
+   * does one run (or one batch) at a time, so while one is in flight the other views wait.
+   */
+  pageRuns: Readonly<Record<string, RunOwner>>
 }
 
 export type EngineAction =
@@ -32,6 +40,8 @@ export type EngineAction =
   | { type: 'errorDismissed' }
   | { type: 'runCrashed' }
   | { type: 'otherRunEvent'; event: RunEvent }
+  | { type: 'runsRouted'; runIds: readonly string[]; owner: RunOwner }
+  | { type: 'runsUnrouted'; runIds: readonly string[] }
 
 export const initialEngineState: EngineViewState = {
   link: 'connecting',
@@ -43,6 +53,7 @@ export const initialEngineState: EngineViewState = {
   crashNotice: false,
   banner: null,
   otherRunId: null,
+  pageRuns: {},
 }
 
 export function engineReducer(state: EngineViewState, action: EngineAction): EngineViewState {
@@ -51,10 +62,20 @@ export function engineReducer(state: EngineViewState, action: EngineAction): Eng
       if (action.link === state.link) return state
       if (action.link === 'open')
         return { ...state, link: 'open', everOpened: true, refusedAttempts: 0 }
+      // The views give up on their runs when the link drops; what still arrives is nobody's here.
       if (action.link === 'closed' && !state.everOpened) {
-        return { ...state, link: 'closed', refusedAttempts: state.refusedAttempts + 1 }
+        return {
+          ...state,
+          link: 'closed',
+          refusedAttempts: state.refusedAttempts + 1,
+          pageRuns: {},
+        }
       }
-      return { ...state, link: action.link }
+      return {
+        ...state,
+        link: action.link,
+        pageRuns: action.link === 'closed' ? {} : state.pageRuns,
+      }
     case 'status':
       return applyStatus(state, action.status)
     case 'demoLoadStarted':
@@ -76,6 +97,19 @@ export function engineReducer(state: EngineViewState, action: EngineAction): Eng
       if (finished) return state.otherRunId === runId ? { ...state, otherRunId: null } : state
       return state.otherRunId === runId ? state : { ...state, otherRunId: runId }
     }
+    case 'runsRouted': {
+      if (action.runIds.length === 0) return state
+      const pageRuns = { ...state.pageRuns }
+      for (const runId of action.runIds) pageRuns[runId] = action.owner
+      return { ...state, pageRuns }
+    }
+    case 'runsUnrouted': {
+      const gone = action.runIds.filter((runId) => runId in state.pageRuns)
+      if (gone.length === 0) return state
+      const pageRuns = { ...state.pageRuns }
+      for (const runId of gone) delete pageRuns[runId]
+      return { ...state, pageRuns }
+    }
   }
 }
 
@@ -84,10 +118,14 @@ function applyStatus(state: EngineViewState, status: EngineStatus): EngineViewSt
   const newError =
     status.error !== null && !sameError(status.error, previousError) ? status.error : null
   let { crashNotice, banner } = state
-  let { otherRunId } = state
+  let { otherRunId, pageRuns } = state
   if (status.state === 'crashed') {
     crashNotice = true
     otherRunId = null
+  }
+  // Runs die with the engine (each also gets a `failed` event, which unroutes it).
+  if (status.state === 'crashed' || status.state === 'error') {
+    if (Object.keys(pageRuns).length > 0) pageRuns = {}
   }
   // The host reloads the model after a restart; the notice stays until a model is back.
   if (status.state === 'ready' && status.model !== null) crashNotice = false
@@ -99,7 +137,7 @@ function applyStatus(state: EngineViewState, status: EngineStatus): EngineViewSt
   // An engine that has had a model in this life was set up by someone: if it is empty later,
   // the user unloaded it on purpose, so the demo is not loaded behind their back.
   const demoRequestedAt = status.model !== null ? status.restarts : state.demoRequestedAt
-  return { ...state, status, crashNotice, banner, otherRunId, demoRequestedAt }
+  return { ...state, status, crashNotice, banner, otherRunId, pageRuns, demoRequestedAt }
 }
 
 function sameError(a: AppError, b: AppError | null): boolean {
@@ -126,6 +164,34 @@ export function isLoadingModel(state: EngineViewState): boolean {
 /** Generation needs the link up, a model loaded and an engine that is not busy restarting. */
 export function canGenerate(state: EngineViewState): boolean {
   return state.link === 'open' && state.status?.state === 'ready' && state.status.model !== null
+}
+
+const busyText: Record<RunOwner, string> = {
+  completion: 'A completion is running — stop it or wait',
+  chat: 'A chat reply is being written — stop it or wait',
+  compare: 'A comparison is running — stop it or wait',
+}
+
+/** The engine does one run at a time: why `owner` must wait for another one; null when free. */
+export function busyReason(state: EngineViewState, owner: RunOwner): string | null {
+  for (const other of Object.values(state.pageRuns)) {
+    if (other !== owner) return busyText[other]
+  }
+  if (state.otherRunId !== null) {
+    return 'The engine is busy with a run from another tab or window — stop it or wait'
+  }
+  return null
+}
+
+/** Why `owner` cannot start a run now, in words; null when it can (its own run aside). */
+export function whyCannotStart(state: EngineViewState, owner: RunOwner): string | null {
+  if (!canGenerate(state)) return 'Waiting for the model to load'
+  return busyReason(state, owner)
+}
+
+/** `canGenerate`, and no other view's run (nor another window's) keeps the engine busy. */
+export function canStartRun(state: EngineViewState, owner: RunOwner): boolean {
+  return whyCannotStart(state, owner) === null
 }
 
 export type LinkNotice = 'reconnecting' | 'unreachable' | null

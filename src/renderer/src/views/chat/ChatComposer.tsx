@@ -4,7 +4,7 @@ import { StopIcon } from '../../components/Icons'
 import { useStore } from '../../hooks/useStore'
 import { focusRing, mutedText, primaryButton, secondaryButton } from '../../lib/ui'
 import { SendIcon } from '../../sessions/SessionIcons'
-import { canGenerate } from '../../stores/engine-reducer'
+import { busyReason, canGenerate } from '../../stores/engine-reducer'
 import { isActive } from '../../stores/run-reducer'
 import { engineStore } from '../../stores/stores'
 import { sendMessage, stopReply } from './chat-actions'
@@ -21,10 +21,12 @@ const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigat
 /** The message box: Enter sends, Shift+Enter starts a new line, Esc stops the reply. */
 export function ChatComposer({ draft, onDraftChange, inputRef }: ChatComposerProps) {
   const ready = useStore(engineStore, canGenerate)
+  // Another tab's run (Completion, Compare) or another window's: the engine does one at a time.
+  const elsewhere = useStore(engineStore, (s) => busyReason(s, 'chat'))
   const busy = useStore(chatStore, (s) => s.live !== null)
   const running = useStore(chatRunStore, isActive)
   const stopping = useStore(chatRunStore, (s) => s.stopping)
-  const canSend = ready && !busy && draft.trim() !== ''
+  const canSend = ready && !busy && elsewhere === null && draft.trim() !== ''
   const send = () => {
     if (!canSend) return
     sendMessage(draft)
@@ -34,9 +36,11 @@ export function ChatComposer({ draft, onDraftChange, inputRef }: ChatComposerPro
     ? 'Waiting for the model to load'
     : busy
       ? 'Wait for the reply, or stop it'
-      : draft.trim() === ''
-        ? 'Type a message first'
-        : undefined
+      : elsewhere !== null
+        ? elsewhere
+        : draft.trim() === ''
+          ? 'Type a message first'
+          : undefined
   return (
     <div className="border-t border-slate-200 bg-slate-50/80 px-4 py-3 dark:border-slate-800 dark:bg-slate-950/80">
       <div className="mx-auto max-w-3xl rounded-xl border border-slate-200 bg-white shadow-sm focus-within:border-violet-400 dark:border-slate-800 dark:bg-slate-900 dark:focus-within:border-violet-500">
@@ -61,12 +65,22 @@ export function ChatComposer({ draft, onDraftChange, inputRef }: ChatComposerPro
           className="block max-h-[30vh] w-full resize-none rounded-t-xl bg-transparent px-4 pt-3 pb-1 text-sm leading-6 text-slate-900 placeholder:text-slate-400 focus:outline-none dark:text-slate-100 dark:placeholder:text-slate-500"
         />
         <div className="flex items-center gap-3 px-3 pb-2">
-          <span className={`text-xs ${mutedText}`}>
-            <kbd className="font-sans">Enter</kbd> to send ·{' '}
-            <kbd className="font-sans">Shift Enter</kbd> for a new line ·{' '}
-            <kbd className="font-sans">Esc</kbd> stops ·{' '}
-            <kbd className="font-sans">{isMac ? '⌘' : 'Ctrl'} N</kbd> new chat
-          </span>
+          {ready && !running && elsewhere ? (
+            <span
+              role="status"
+              data-testid="send-busy"
+              className="text-xs text-amber-700 dark:text-amber-300"
+            >
+              {elsewhere}
+            </span>
+          ) : (
+            <span className={`text-xs ${mutedText}`}>
+              <kbd className="font-sans">Enter</kbd> to send ·{' '}
+              <kbd className="font-sans">Shift Enter</kbd> for a new line ·{' '}
+              <kbd className="font-sans">Esc</kbd> stops ·{' '}
+              <kbd className="font-sans">{isMac ? '⌘' : 'Ctrl'} N</kbd> new chat
+            </span>
+          )}
           <span className="ml-auto" />
           {running ? (
             <button

@@ -2,7 +2,7 @@ import { toAppError } from '../../../../shared/errors'
 import { limits } from '../../../../shared/schemas'
 import { sessionFromJson, sessionToJson } from '../../../../shared/session-export'
 import type { SessionDocument } from '../../../../shared/sessions'
-import { routeRunEvents } from '../../services/run-events'
+import { routeRunEvents, unrouteRuns } from '../../services/run-events'
 import { getConnection, makeRunId } from '../../services/session'
 import {
   chatMessagesBefore,
@@ -11,7 +11,7 @@ import {
 } from '../../sessions/conversation'
 import { modelRef, replyText, runRecordFrom } from '../../sessions/records'
 import { autosaver, saveNow } from '../../sessions/saving'
-import { canGenerate } from '../../stores/engine-reducer'
+import { canStartRun } from '../../stores/engine-reducer'
 import { isActive } from '../../stores/run-reducer'
 import { engineStore, settingsStore } from '../../stores/stores'
 import { blankChat, chatRunStore, chatStore, chatTopN } from './chat-store'
@@ -22,7 +22,7 @@ const detached = new Map<string, SessionDocument>()
 const now = () => new Date().toISOString()
 
 export function canSend(): boolean {
-  return canGenerate(engineStore.getState()) && !chatStore.getState().live
+  return canStartRun(engineStore.getState(), 'chat') && !chatStore.getState().live
 }
 
 /** Applies a conversation change that starts a reply, then asks the engine for that reply. */
@@ -45,7 +45,7 @@ function startReply(action: ConversationAction & { replyId: string }, freshSeed 
   const replyId = action.replyId
   const docId = doc.id
   chatRunStore.dispatch({ type: 'requested', runId, promptText: '', sampling, maxTokens })
-  routeRunEvents(runId, (events) => {
+  routeRunEvents(runId, 'chat', (events) => {
     for (const event of events) {
       if (event.kind === 'started')
         chatStore.dispatch({
@@ -69,6 +69,7 @@ function startReply(action: ConversationAction & { replyId: string }, freshSeed 
       topN: chatTopN,
     })
     .catch((error: unknown) => {
+      unrouteRuns([runId])
       chatRunStore.dispatch({ type: 'requestFailed', runId, error: toAppError(error) })
       finishReply(docId, replyId, runId)
     })

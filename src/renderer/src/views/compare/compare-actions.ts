@@ -1,10 +1,10 @@
-import { toAppError, type AppError } from '../../../../shared/errors'
-import { routeRunEvents } from '../../services/run-events'
+import { toAppError } from '../../../../shared/errors'
+import { routeRunEvents, unrouteRuns } from '../../services/run-events'
 import { getConnection, makeRunId } from '../../services/session'
-import { canGenerate } from '../../stores/engine-reducer'
+import { busyReason, canGenerate } from '../../stores/engine-reducer'
 import { isActive } from '../../stores/run-reducer'
 import { createStore } from '../../stores/store'
-import { engineStore, runStore, settingsStore } from '../../stores/stores'
+import { engineStore, settingsStore } from '../../stores/stores'
 import {
   compareReducer,
   initialCompareState,
@@ -19,18 +19,13 @@ export const compareStore = createStore(compareReducer, initialCompareState)
 /** Alternatives reported for every generated token, as in the Completion view. */
 export const alternativesPerToken = 10
 
-const busyError: AppError = {
-  code: 'run-busy',
-  message: 'Another run is still going.',
-  hint: 'Stop the run in the Completion or Chat tab, or wait for it to end, then compare.',
-}
-
 /** Why Generate cannot start now, in words; null when it can. */
 export function whyCannotGenerate(prompt: string): string | null {
-  if (!canGenerate(engineStore.getState())) return 'Waiting for the model to load'
+  const engine = engineStore.getState()
+  if (!canGenerate(engine)) return 'Waiting for the model to load'
   if (prompt.trim() === '') return 'Type a prompt first'
-  if (isActive(runStore.getState()) || engineStore.getState().otherRunId) return busyError.message
-  return null
+  // The Completion or Chat tab's run, or another window's: the engine does one at a time.
+  return busyReason(engine, 'compare')
 }
 
 let watchingLink = false
@@ -45,10 +40,11 @@ function watchLink(): void {
 }
 
 function route(runId: string): void {
-  routeRunEvents(runId, (events) => compareStore.dispatch({ type: 'events', events }))
+  routeRunEvents(runId, 'compare', (events) => compareStore.dispatch({ type: 'events', events }))
 }
 
 function failed(runIds: string[], error: unknown): void {
+  unrouteRuns(runIds)
   const appError = toAppError(error)
   compareStore.dispatch({ type: 'requestFailed', runIds, error: appError })
   engineStore.dispatch({ type: 'errorShown', error: appError })
