@@ -10,7 +10,7 @@ const chipBase =
 function ChipText({ text }: { text: string }) {
   return visibleWhitespace(text).map((piece, i) =>
     piece.marker ? (
-      <span key={i} className="opacity-45">
+      <span key={i} className="text-current/45">
         {piece.text}
       </span>
     ) : (

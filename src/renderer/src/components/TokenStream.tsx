@@ -1,5 +1,6 @@
-import { memo, useLayoutEffect, useRef, useState, type RefObject } from 'react'
+import { memo, useCallback, useMemo, useRef, useState, type RefObject } from 'react'
 import type { GeneratedToken, TokenText } from '../../../shared/contract'
+import { useStickToBottom } from '../hooks/useStickToBottom'
 import { useStore } from '../hooks/useStore'
 import { inspectorPrefsStore } from '../inspector/stores'
 import { formatCount } from '../lib/format'
@@ -7,6 +8,7 @@ import type { ColorMode } from '../lib/probability-scale'
 import { focusRing, mutedText } from '../lib/ui'
 import { chunkSize, type Chunks } from '../stores/token-chunks'
 import { PromptChip, TokenChip } from './TokenChip'
+import { sameSlices, streamBlocks, type GeneratedRange, type StreamBlock } from './token-blocks'
 
 /** Long prompts show only their end until asked; thousands of prompt chips help nobody. */
 const promptChunksShown = 8
@@ -16,35 +18,122 @@ export type BranchPoints = ReadonlyMap<number, { index: number; count: number }>
 
 const noBranchPoints: BranchPoints = new Map()
 
-const GeneratedChunk = memo(function GeneratedChunk(props: {
-  tokens: readonly GeneratedToken[]
+interface SliceProps<T> {
+  items: readonly T[]
   start: number
-  selectedOffset: number
-  colorMode: ColorMode
-  branchPoints: BranchPoints
-}) {
-  return props.tokens.map((token, i) => (
-    <TokenChip
-      key={props.start + i}
-      token={token}
-      index={props.start + i}
-      selected={i === props.selectedOffset}
-      colorMode={props.colorMode}
-      branch={props.branchPoints.get(props.start + i)}
-    />
-  ))
+  from: number
+  to: number
+}
+
+const GeneratedSlice = memo(function GeneratedSlice(
+  props: SliceProps<GeneratedToken> & {
+    selected: number
+    colorMode: ColorMode
+    branchPoints: BranchPoints
+  },
+) {
+  const { items, start, from, to } = props
+  return items.slice(from, to).map((token, i) => {
+    const index = start + from + i
+    return (
+      <TokenChip
+        key={index}
+        token={token}
+        index={index}
+        selected={index === props.selected}
+        colorMode={props.colorMode}
+        branch={props.branchPoints.get(index)}
+      />
+    )
+  })
 })
 
-/** The branch points inside one chunk; the shared empty map keeps other chunks memoized. */
-function pointsIn(points: BranchPoints, start: number): BranchPoints {
+const PromptSlice = memo(function PromptSlice(props: SliceProps<TokenText>) {
+  const { items, start, from, to } = props
+  return items
+    .slice(from, to)
+    .map((token, i) => <PromptChip key={start + from + i} token={token} />)
+})
+
+/** The branch points inside one block; the shared empty map keeps other blocks memoized. */
+function pointsIn(points: BranchPoints, first: number, end: number): BranchPoints {
   if (points.size === 0) return noBranchPoints
-  const inside = [...points].filter(([index]) => index >= start && index < start + chunkSize)
+  const inside = [...points].filter(([index]) => index >= first && index < end)
   return inside.length > 0 ? new Map(inside) : noBranchPoints
 }
 
-const PromptChunk = memo(function PromptChunk(props: { tokens: readonly TokenText[] }) {
-  return props.tokens.map((token, i) => <PromptChip key={i} token={token} />)
-})
+interface TokenBlockProps {
+  block: StreamBlock<TokenText, GeneratedToken>
+  /** The selected generated index when it is in this block, else -1. */
+  selected: number
+  colorMode: ColorMode
+  branchPoints: BranchPoints
+  /** Prompt tokens left out before this block (only the first block has any). */
+  hiddenPrompt: number
+  onShowPrompt: () => void
+  caret: boolean
+}
+
+function sameBlock(a: TokenBlockProps, b: TokenBlockProps): boolean {
+  return (
+    a.selected === b.selected &&
+    a.colorMode === b.colorMode &&
+    a.branchPoints === b.branchPoints &&
+    a.hiddenPrompt === b.hiddenPrompt &&
+    a.onShowPrompt === b.onShowPrompt &&
+    a.caret === b.caret &&
+    a.block.estimatedHeight === b.block.estimatedHeight &&
+    sameSlices(a.block.prompt, b.block.prompt) &&
+    sameSlices(a.block.generated, b.block.generated)
+  )
+}
+
+/**
+ * One line (or paragraph) of chips. Off screen the browser skips its style, layout and paint,
+ * keeping its last drawn height (or the estimate) as a placeholder.
+ */
+const TokenBlock = memo(function TokenBlock(props: TokenBlockProps) {
+  const { block } = props
+  return (
+    <div
+      data-testid="token-block"
+      className="[content-visibility:auto]"
+      style={{ containIntrinsicBlockSize: `auto ${block.estimatedHeight}px` }}
+    >
+      {props.hiddenPrompt > 0 && (
+        <button
+          type="button"
+          className={`mr-1 rounded px-1 text-xs underline decoration-dotted ${mutedText} ${focusRing}`}
+          onClick={props.onShowPrompt}
+        >
+          … show {formatCount(props.hiddenPrompt)} earlier prompt tokens
+        </button>
+      )}
+      {block.prompt.map((slice) => (
+        <PromptSlice key={`p${slice.start + slice.from}`} {...slice} />
+      ))}
+      {block.generated.map((slice) => (
+        <GeneratedSlice
+          key={`g${slice.start + slice.from}`}
+          {...slice}
+          selected={
+            props.selected >= slice.start + slice.from && props.selected < slice.start + slice.to
+              ? props.selected
+              : -1
+          }
+          colorMode={props.colorMode}
+          branchPoints={props.branchPoints}
+        />
+      ))}
+      {props.caret && (
+        <span
+          aria-hidden="true"
+          className="ml-0.5 inline-block h-4 w-[3px] translate-y-[3px] animate-pulse rounded-sm bg-violet-500"
+        />
+      )}
+    </div>
+  )
+}, sameBlock)
 
 export interface TokenStreamProps {
   prompt: Chunks<TokenText>
@@ -62,7 +151,11 @@ export interface TokenStreamProps {
   branchPoints?: BranchPoints
   /** Called by the ‹ › switch: show the previous (-1) or next (+1) branch at `index`. */
   onSwitchBranch?: (index: number, delta: number) => void
+  /** Only these generated tokens (e.g. a reply's reasoning, or its answer); indices stay global. */
+  range?: GeneratedRange
 }
+
+const allTokens: GeneratedRange = { from: 0, to: Infinity }
 
 function indexOf(target: EventTarget): number | null {
   const chip = target instanceof Element ? target.closest<HTMLElement>('[data-index]') : null
@@ -71,8 +164,9 @@ function indexOf(target: EventTarget): number | null {
 }
 
 /**
- * Prompt and generated tokens as chips, in memoized chunks: a new batch renders only the last
- * chunk. One set of listeners serves every chip.
+ * Prompt and generated tokens as chips, in blocks that end where a line ends (see
+ * `token-blocks.ts`): a new batch renders and lays out only the last block, and blocks off
+ * screen are skipped by the browser. One set of listeners serves every chip.
  */
 export function TokenStream(props: TokenStreamProps) {
   const { prompt, promptCount, tokens, tokenCount, selected, onHover, onPick, scrollRef } = props
@@ -80,23 +174,31 @@ export function TokenStream(props: TokenStreamProps) {
   const colorMode = props.colorMode ?? savedMode
   const branchPoints = props.branchPoints ?? noBranchPoints
   const [allPrompt, setAllPrompt] = useState(false)
-  const followRef = useRef(true)
+  const showPrompt = useCallback(() => setAllPrompt(true), [])
+  const contentRef = useRef<HTMLDivElement>(null)
+  // Keep the newest token in view while the reader is at the bottom; leave them be if they scrolled up.
+  const stick = useStickToBottom(scrollRef, contentRef, 32)
   const firstPromptChunk = allPrompt ? 0 : Math.max(0, prompt.length - promptChunksShown)
   const hiddenPrompt = Math.min(promptCount, firstPromptChunk * chunkSize)
-
-  // Keep the newest token in view while the reader is at the bottom; leave them be if they scrolled up.
-  useLayoutEffect(() => {
-    const box = scrollRef.current
-    if (box && followRef.current) box.scrollTop = box.scrollHeight
-  }, [tokenCount, promptCount, scrollRef])
+  const { from: rangeFrom, to: rangeTo } = props.range ?? allTokens
+  const blocks = useMemo(
+    () =>
+      streamBlocks(prompt.slice(firstPromptChunk), firstPromptChunk, tokens, {
+        from: rangeFrom,
+        to: rangeTo,
+      }),
+    [prompt, firstPromptChunk, tokens, rangeFrom, rangeTo],
+  )
 
   const move = (key: string): number | null => {
-    if (tokenCount === 0) return null
-    const from = selected ?? -1
-    if (key === 'ArrowRight') return Math.min(tokenCount - 1, from + 1)
-    if (key === 'ArrowLeft') return Math.max(0, from < 0 ? tokenCount - 1 : from - 1)
-    if (key === 'Home') return 0
-    if (key === 'End') return tokenCount - 1
+    const first = rangeFrom
+    const last = Math.min(tokenCount, rangeTo) - 1
+    if (last < first) return null
+    const at = selected !== null && selected >= first && selected <= last ? selected : null
+    if (key === 'ArrowRight') return at === null ? first : Math.min(last, at + 1)
+    if (key === 'ArrowLeft') return at === null ? last : Math.max(first, at - 1)
+    if (key === 'Home') return first
+    if (key === 'End') return last
     return null
   }
 
@@ -106,11 +208,10 @@ export function TokenStream(props: TokenStreamProps) {
       tabIndex={0}
       role="group"
       aria-label="Tokens. Use the arrow keys to inspect generated tokens."
-      className={`h-full overflow-y-auto px-4 py-3 text-[13px] leading-[26px] break-words ${focusRing} focus-visible:outline-offset-[-2px]`}
-      onScroll={(event) => {
-        const box = event.currentTarget
-        followRef.current = box.scrollHeight - box.scrollTop - box.clientHeight < 32
-      }}
+      // Sized by its column, never by its chips: a skipped block remembers its last width, which
+      // would otherwise keep the column from getting narrower (e.g. when the inspector opens).
+      className={`h-full overflow-y-auto [contain:inline-size] px-4 py-3 text-[13px] leading-[26px] break-words ${focusRing} focus-visible:outline-offset-[-2px]`}
+      onScroll={stick.onScroll}
       onMouseOver={(event) => onHover(indexOf(event.target))}
       onMouseLeave={() => onHover(null)}
       onClick={(event) => {
@@ -138,36 +239,22 @@ export function TokenStream(props: TokenStreamProps) {
           ?.scrollIntoView({ block: 'nearest' })
       }}
     >
-      {hiddenPrompt > 0 && (
-        <button
-          type="button"
-          className={`mr-1 rounded px-1 text-xs underline decoration-dotted ${mutedText} ${focusRing}`}
-          onClick={() => setAllPrompt(true)}
-        >
-          … show {formatCount(hiddenPrompt)} earlier prompt tokens
-        </button>
-      )}
-      {prompt.slice(firstPromptChunk).map((chunk, i) => (
-        <PromptChunk key={firstPromptChunk + i} tokens={chunk} />
-      ))}
-      {tokens.map((chunk, i) => (
-        <GeneratedChunk
-          key={i}
-          tokens={chunk}
-          start={i * chunkSize}
-          selectedOffset={
-            selected !== null && Math.floor(selected / chunkSize) === i ? selected % chunkSize : -1
-          }
-          colorMode={colorMode}
-          branchPoints={pointsIn(branchPoints, i * chunkSize)}
-        />
-      ))}
-      {props.running && (
-        <span
-          aria-hidden="true"
-          className="ml-0.5 inline-block h-4 w-[3px] translate-y-[3px] animate-pulse rounded-sm bg-violet-500"
-        />
-      )}
+      <div ref={contentRef}>
+        {blocks.map((block, i) => (
+          <TokenBlock
+            key={block.key}
+            block={block}
+            selected={
+              selected !== null && selected >= block.first && selected < block.end ? selected : -1
+            }
+            colorMode={colorMode}
+            branchPoints={pointsIn(branchPoints, block.first, block.end)}
+            hiddenPrompt={i === 0 ? hiddenPrompt : 0}
+            onShowPrompt={showPrompt}
+            caret={props.running && i === blocks.length - 1}
+          />
+        ))}
+      </div>
     </div>
   )
 }

@@ -27,6 +27,17 @@ export const autosaver = createAutosaver(save, (state, _doc, error) =>
   }),
 )
 
+/**
+ * Saves in a task of its own, right after the current one: for finished runs, whose last batch
+ * of tokens is still being drawn. Serializing a long run takes tens of milliseconds, which in the
+ * same task as that drawing makes one long freeze. The document is queued at once, so leaving
+ * the page in between still writes it.
+ */
+export function saveSoon(doc: SessionDocument): void {
+  autosaver.schedule(doc)
+  setTimeout(() => void autosaver.flush(), 0)
+}
+
 /** Saves now (after whatever is queued): for finished replies and runs. */
 export function saveNow(doc: SessionDocument): Promise<void> {
   autosaver.schedule(doc)

@@ -13,7 +13,7 @@ import { completionSessionFromTree, holdsTree, shownRecord, treeFromSession } fr
 import { compareSession, compareStateFrom, hasRuns, startedOver } from './compare-records'
 import { hasContent } from './conversation'
 import { modelRef } from './records'
-import { autosaver, errorText, saveNow, summaryOf } from './saving'
+import { autosaver, errorText, saveNow, saveSoon, summaryOf } from './saving'
 import { freeId } from './session-list'
 import { compareSessionStore, completionSessionStore, sessionListStore } from './stores'
 
@@ -104,6 +104,13 @@ function show(doc: SessionDocument): boolean {
   return true
 }
 
+/**
+ * A fresh task. A long session arrives in one WebSocket message whose parsing already takes a
+ * while; drawing it (and changing the location) in that same task makes one long freeze, and
+ * Chromium's hash navigation in particular is slow inside it.
+ */
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
+
 /** Opens a saved session in its view (Chat or Completion). */
 export async function openSession(id: string): Promise<void> {
   if (chatStore.getState().doc.id === id) {
@@ -114,6 +121,7 @@ export async function openSession(id: string): Promise<void> {
   try {
     await autosaver.flush()
     const doc = await bridge().loadSession({ id })
+    await nextTask()
     if (show(doc)) window.location.hash = doc.kind
   } catch (error) {
     fail('The session could not be opened')(error)
@@ -129,6 +137,7 @@ export async function reopenLast(): Promise<void> {
     const doc = await bridge()
       .loadSession({ id })
       .catch(() => null)
+    await nextTask()
     if (doc && (doc.kind === 'chat' ? !hasContent(chatStore.getState().doc) : true)) show(doc)
   }
 }
@@ -257,7 +266,7 @@ export function autosaveChat(): () => void {
     }
     if (sessionListStore.getState().openChatId !== state.doc.id) rememberOpen('chat', state.doc.id)
     // A sent message and a finished reply are saved at once; edits after a quiet moment.
-    if (Boolean(before.live) !== Boolean(state.live)) void saveNow(state.doc)
+    if (Boolean(before.live) !== Boolean(state.live)) saveSoon(state.doc)
     else autosaver.schedule(state.doc)
   })
 }
@@ -283,7 +292,7 @@ function saveBranches(runId: string, maxTokens: number): void {
   })
   completionSessionStore.dispatch({ type: 'saved', doc })
   rememberOpen('completion', doc.id)
-  void saveNow(doc)
+  saveSoon(doc)
 }
 
 /** Every Completion run that finishes (or stops, or fails) is saved with its session's branches. */
@@ -346,6 +355,6 @@ export function autosaveComparisons(): () => void {
     fresh = false
     compareSessionStore.dispatch({ type: 'saved', doc })
     rememberOpen('compare', doc.id)
-    void saveNow(doc)
+    saveSoon(doc)
   })
 }

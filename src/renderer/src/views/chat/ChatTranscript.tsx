@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import type { GeneratedToken } from '../../../../shared/contract'
 import { TokenDetails } from '../../components/TokenDetails'
+import { useStickToBottom } from '../../hooks/useStickToBottom'
 import { useStore } from '../../hooks/useStore'
 import { chatNodesBefore, siblingsOf, visibleMessages } from '../../sessions/conversation'
 import { generatedTokenAt } from '../../stores/run-reducer'
@@ -26,7 +27,10 @@ export function ChatTranscript() {
   const [hovered, setHovered] = useState<Selection | null>(null)
   const [pinned, setPinned] = useState<Selection | null>(null)
   const boxRef = useRef<HTMLDivElement>(null)
-  const followRef = useRef(true)
+  const listRef = useRef<HTMLOListElement>(null)
+  // Keep the newest words in view while the reader is at the bottom.
+  const stick = useStickToBottom(boxRef, listRef, 48)
+  const { follow } = stick
   const messages = visibleMessages(chat.doc)
   const busy = chat.live !== null
 
@@ -45,11 +49,14 @@ export function ChatTranscript() {
     setPinned(null)
     switchBranch(nodeId, step)
   }, [])
-  const onRegenerate = useCallback((nodeId: string) => {
-    setPinned(null)
-    followRef.current = true
-    regenerateReply(nodeId)
-  }, [])
+  const onRegenerate = useCallback(
+    (nodeId: string) => {
+      setPinned(null)
+      follow()
+      regenerateReply(nodeId)
+    },
+    [follow],
+  )
 
   const pinnedRef = useRef(pinned)
   useEffect(() => {
@@ -78,12 +85,6 @@ export function ChatTranscript() {
       if (leaveTimer.current) clearTimeout(leaveTimer.current)
     }
   }, [])
-
-  // Keep the newest words in view while the reader is at the bottom.
-  useLayoutEffect(() => {
-    const box = boxRef.current
-    if (box && followRef.current) box.scrollTop = box.scrollHeight
-  }, [run.tokenCount, messages.length, chat.doc.currentLeafId])
 
   // The oldest turns the engine left out of the latest reply: still here, but dimmed.
   const latest = [...messages].reverse().find((n) => n.role === 'assistant')
@@ -117,12 +118,9 @@ export function ChatTranscript() {
       ref={boxRef}
       data-testid="chat-transcript"
       className="min-h-0 flex-1 overflow-y-auto px-4 py-4"
-      onScroll={(event) => {
-        const box = event.currentTarget
-        followRef.current = box.scrollHeight - box.scrollTop - box.clientHeight < 48
-      }}
+      onScroll={stick.onScroll}
     >
-      <ol className="mx-auto flex max-w-3xl flex-col gap-4" aria-label="Conversation">
+      <ol ref={listRef} className="mx-auto flex max-w-3xl flex-col gap-4" aria-label="Conversation">
         {messages.map((node) => {
           const siblings = siblingsOf(chat.doc, node.id)
           const position = siblings.findIndex((n) => n.id === node.id) + 1
@@ -146,7 +144,7 @@ export function ChatTranscript() {
                   busy={busy}
                   onSwitch={(step) => onSwitch(node.id, step)}
                   onResend={(text) => {
-                    followRef.current = true
+                    follow()
                     editAndResend(node.id, text)
                   }}
                 />
