@@ -14,7 +14,7 @@ import {
 } from 'node:fs'
 import { endianness, homedir } from 'node:os'
 import { join } from 'node:path'
-import { DEMO_CHAT_TEMPLATE } from '../../src/main/demo-model/build'
+import { CHATML_TEMPLATE } from '../../src/main/demo-model/build'
 import { readGgufFileInfo } from '../../src/main/gguf/reader'
 import {
   encodeGgufPreamble,
@@ -107,7 +107,7 @@ function metadata(): GgufKv[] {
     { key: 'tokenizer.ggml.eos_token_id', value: gguf.u32(endOfText) },
     { key: 'tokenizer.ggml.eot_token_id', value: gguf.u32(imEnd) },
     { key: 'tokenizer.ggml.add_bos_token', value: gguf.bool(false) },
-    { key: 'tokenizer.chat_template', value: gguf.string(DEMO_CHAT_TEMPLATE) },
+    { key: 'tokenizer.chat_template', value: gguf.string(CHATML_TEMPLATE) },
   ]
 }
 

@@ -82,6 +82,8 @@ export interface GeneratedToken extends TokenCandidate {
   alternatives: TokenCandidate[]
   /** Model probability mass outside the reported alternatives. */
   tailMass: number
+  /** Set on a chat reply's reasoning ("thinking") tokens, markers included. */
+  segment?: 'thought'
 }
 
 export interface RunStats {

@@ -1,5 +1,6 @@
 import { describeIssues } from './schemas'
 import { sessionDocumentSchema, type SessionDocument, type SessionNode } from './sessions'
+import { splitReply, thoughtProse } from './thoughts'
 
 /** The nodes from the root to `leafId`: the branch the user is looking at. */
 export function activePath(
@@ -98,7 +99,19 @@ export function sessionToMarkdown(document: SessionDocument): string {
   ]
   if (document.system) lines.push('## System', '', document.system, '')
   for (const node of activePath(document)) {
-    lines.push(`## ${roleTitles[node.role]}`, '', node.text, '')
+    lines.push(`## ${roleTitles[node.role]}`, '')
+    const { thought } = splitReply(node.run?.tokens ?? [])
+    if (thought.length > 0) {
+      lines.push(
+        `<details><summary>Thinking (${thought.length} tokens)</summary>`,
+        '',
+        thoughtProse(thought),
+        '',
+        '</details>',
+        '',
+      )
+    }
+    lines.push(node.text, '')
     if (node.run && node.run.tokens.length > 0) {
       lines.push(
         '| # | Token | ID | Model p | Sampling p | Rank |',

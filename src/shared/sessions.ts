@@ -16,6 +16,7 @@ const generatedTokenSchema = candidateSchema.extend({
   entropyBits: z.number().min(0),
   alternatives: z.array(candidateSchema).max(limits.topN),
   tailMass: z.number().min(0).max(1),
+  segment: z.literal('thought').optional(),
 })
 
 const runRecordSchema = z.object({

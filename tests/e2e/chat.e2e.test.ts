@@ -110,6 +110,9 @@ describe('Chat in a real browser against `serve`', () => {
     const token = second.tokens[Math.min(2, second.tokens.length - 1)]
     if (!token) throw new Error('the second reply has no tokens')
     const index = second.tokens.indexOf(token)
+    // The demo model thinks first; a folded thought hides its chips until it is opened.
+    const folded = replies(page).nth(1).locator('[data-testid=thought-toggle][aria-expanded=false]')
+    if ((await folded.count()) > 0) await folded.click()
     await replies(page).nth(1).locator('[data-testid=token-chip]').nth(index).hover()
     const details = page.locator('[data-testid=token-details]')
     await details.waitFor()
@@ -232,7 +235,8 @@ describe('Chat in a real browser against `serve`', () => {
     await page.keyboard.press('Control+n')
     await page.click('[data-testid=system-toggle]')
     await page.fill('[data-testid=system-input]', 'You explain how language models work.')
-    await setSettings(page, { 'max-tokens': 4 })
+    // Greedy, the demo model thinks for 6 tokens; the reply needs an answer to count as a turn.
+    await setSettings(page, { temperature: 0, 'max-tokens': 10 })
     const long = 'The model reads tokens and predicts the next one. '.repeat(60)
     await send(page, long, 1)
     // Room for a long reply leaves half the context for the conversation: the first turn must go.

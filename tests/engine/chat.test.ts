@@ -1,4 +1,12 @@
-import { getLlama, resolveChatWrapper, type ChatHistoryItem, type LlamaModel } from 'node-llama-cpp'
+import {
+  getLlama,
+  isChatModelResponseSegment,
+  LlamaChat,
+  LlamaChatSession,
+  resolveChatWrapper,
+  type ChatHistoryItem,
+  type LlamaModel,
+} from 'node-llama-cpp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ChatInput } from '../../src/shared/schemas'
 import { demoModelPath, EngineHarness } from '../helpers/engine-harness'
@@ -21,6 +29,55 @@ afterAll(async () => {
   await model.dispose()
 })
 
+/** The tokens node-llama-cpp's own LlamaChat evaluates before it generates a reply. */
+async function promptEvaluatedByLlamaChat(history: ChatHistoryItem[]): Promise<number[]> {
+  const context = await model.createContext({ contextSize: 1024, threads: 1 })
+  try {
+    const sequence = context.getSequence()
+    const chat = new LlamaChat({ contextSequence: sequence })
+    const { lastEvaluation } = await chat.generateResponse(history, {
+      maxTokens: 1,
+      temperature: 0,
+    })
+    const evaluated = sequence.contextTokens
+    chat.dispose()
+    expect(lastEvaluation.contextWindow.length).toBeGreaterThan(0)
+    // The one generated token is returned, not evaluated: the sequence holds just the prompt.
+    return evaluated
+  } finally {
+    await context.dispose()
+  }
+}
+
+/** A greedy reply from node-llama-cpp's LlamaChatSession: its thought segment and its answer. */
+async function replyOfLlamaChat(chat: ChatInput, maxTokens: number) {
+  const context = await model.createContext({ contextSize: 1024, threads: 1 })
+  try {
+    const session = new LlamaChatSession({ contextSequence: context.getSequence() })
+    const history: ChatHistoryItem[] = [
+      { type: 'system', text: chat.system ?? '' },
+      ...chat.messages
+        .slice(0, -1)
+        .map((m): ChatHistoryItem =>
+          m.role === 'user'
+            ? { type: 'user', text: m.content }
+            : { type: 'model', response: [m.content] },
+        ),
+    ]
+    session.setChatHistory(history)
+    const { response } = await session.promptWithMeta(chat.messages.at(-1)?.content ?? '', {
+      temperature: 0,
+      maxTokens,
+    })
+    session.dispose()
+    const segment = response.find(isChatModelResponseSegment)
+    const answer = response.filter((item) => typeof item === 'string').join('')
+    return { thought: segment?.text ?? '', answer }
+  } finally {
+    await context.dispose()
+  }
+}
+
 const twoTurns: ChatInput = {
   system: 'You explain how language models work.',
   messages: [
@@ -31,7 +88,7 @@ const twoTurns: ChatInput = {
 }
 
 describe('chat with the model’s own template', () => {
-  it('renders the prompt exactly as node-llama-cpp’s chat wrapper does (ChatML for the demo model)', async () => {
+  it('renders the prompt exactly as node-llama-cpp’s chat evaluates it (the demo’s reasoning ChatML)', async () => {
     const run = await harness.generate({ chat: twoTurns, sampling: greedy, maxTokens: 8 })
     const history: ChatHistoryItem[] = [
       { type: 'system', text: twoTurns.system ?? '' },
@@ -41,21 +98,40 @@ describe('chat with the model’s own template', () => {
       { type: 'model', response: [] },
     ]
     const wrapper = resolveChatWrapper(model)
-    const expected = wrapper
+    const rendered = wrapper
       .generateContextState({ chatHistory: history })
       .contextText.tokenize(model.tokenizer)
-    expect(run.started?.prompt.map((t) => t.id)).toEqual(expected)
+    // The wrapper leaves <think> out; LlamaChat opens the thought itself, and so do we.
+    const ids = run.started?.prompt.map((t) => t.id)
+    expect(ids).toEqual([...rendered, model.tokenize('<think>', true)[0]])
+    expect(ids).toEqual(await promptEvaluatedByLlamaChat(history))
 
     const chatml =
       '<|im_start|>system\nYou explain how language models work.<|im_end|>\n' +
       '<|im_start|>user\nWhat is a token?<|im_end|>\n' +
       '<|im_start|>assistant\nA token is a piece of text with an ID.<|im_end|>\n' +
-      '<|im_start|>user\nWhat is top-p?<|im_end|>\n<|im_start|>assistant\n'
-    // node-llama-cpp's ChatML wrapper opens with the model's BOS token.
-    const bos = model.tokens.bos
-    expect(run.started?.prompt.map((t) => t.id)).toEqual([bos, ...model.tokenize(chatml, true)])
+      '<|im_start|>user\nWhat is top-p?<|im_end|>\n<|im_start|>assistant\n<think>'
+    expect(ids).toEqual(model.tokenize(chatml, true))
     expect(run.started?.parts.template).toBe(wrapper.wrapperName)
     expect(run.started?.parts.droppedMessages).toBe(0)
+  })
+
+  it('marks the reasoning tokens as a thought, exactly where node-llama-cpp’s chat puts it', async () => {
+    const run = await harness.generate({ chat: twoTurns, sampling: greedy, maxTokens: 40 })
+    const firstAnswer = run.tokens.findIndex((t) => t.segment !== 'thought')
+    expect(firstAnswer).toBeGreaterThan(2)
+    const thought = run.tokens.slice(0, firstAnswer)
+    const answer = run.tokens.slice(firstAnswer)
+    // node-llama-cpp's suffix is "</think>\n": the new line closes the thought, not the answer.
+    expect(thought.slice(-2).map((t) => t.text)).toEqual(['</think>', '\n'])
+    expect(answer.every((t) => t.segment === undefined)).toBe(true)
+
+    const reference = await replyOfLlamaChat(twoTurns, 40)
+    const thoughtText = thought.map((t) => t.text).join('')
+    expect(thoughtText.replace('</think>\n', '')).toBe(reference.thought)
+    const answerText = answer.map((t) => t.text).join('')
+    expect(answerText.length).toBeGreaterThan(0)
+    expect(reference.answer.startsWith(answerText.replace('<|im_end|>', ''))).toBe(true)
   })
 
   it('reports reply probabilities that match the oracle', async () => {
@@ -119,7 +195,7 @@ describe('a conversation longer than the context', () => {
       expect(parts?.droppedMessages).toBeGreaterThan(0)
       expect(parts?.droppedMessages).toBeLessThan(messages.length)
       const prompt = run.started?.prompt.map((t) => t.text).join('') ?? ''
-      expect(prompt.startsWith('<|endoftext|><|im_start|>system\nBe brief.<|im_end|>')).toBe(true)
+      expect(prompt.startsWith('<|im_start|>system\nBe brief.<|im_end|>')).toBe(true)
       expect(prompt).toContain('And the newest question?')
       expect(prompt).not.toContain('Question 0:')
       expect(run.started?.prompt.length).toBeLessThanOrEqual(255 - 32)

@@ -5,9 +5,10 @@
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  ChatMLChatWrapper,
   getLlama,
+  JinjaTemplateChatWrapper,
   LlamaChatSession,
+  LlamaText,
   resolveChatWrapper,
   type LlamaContext,
   type LlamaContextSequence,
@@ -157,10 +158,30 @@ describe('demo model probabilities in llama.cpp', () => {
 })
 
 describe('demo model chat template', () => {
-  it('resolves to node-llama-cpp’s ChatML wrapper', () => {
-    expect(resolveChatWrapper(model)).toBeInstanceOf(ChatMLChatWrapper)
+  it('is read by node-llama-cpp as a reasoning template that opens <think> on every reply', () => {
+    const wrapper = resolveChatWrapper(model)
+    expect(wrapper).toBeInstanceOf(JinjaTemplateChatWrapper)
+    const thought = wrapper.settings.segments?.thought
+    expect(thought?.openOnResponseStart).toBe(true)
+    expect(LlamaText(thought?.prefix as LlamaText).toString()).toBe(DEMO_SPECIAL_TOKENS.thinkStart)
+    expect(
+      LlamaText(thought?.suffix ?? '')
+        .toString()
+        .trim(),
+    ).toBe(DEMO_SPECIAL_TOKENS.thinkEnd)
+  })
+
+  it('thinks, closes the thought and answers when node-llama-cpp’s own chat session runs it', async () => {
+    await sequence.clearHistory()
     const session = new LlamaChatSession({ contextSequence: sequence, autoDisposeSequence: false })
-    expect(session.chatWrapper).toBeInstanceOf(ChatMLChatWrapper)
+    const { response } = await session.promptWithMeta('What is a token?', {
+      temperature: 0,
+      maxTokens: 60,
+    })
     session.dispose()
+    const [first, ...rest] = response
+    expect(first).toMatchObject({ type: 'segment', segmentType: 'thought', ended: true })
+    expect((first as { text: string }).text).toMatch(/^Hmm → .+…$/)
+    expect(rest.join('').trim().length).toBeGreaterThan(0)
   })
 })

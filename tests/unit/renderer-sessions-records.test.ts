@@ -1,7 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { GeneratedToken } from '../../src/shared/contract'
 import { defaultSampling } from '../../src/shared/schemas'
-import { sessionDocumentSchema, type SessionDocument } from '../../src/shared/sessions'
+import {
+  sessionDocumentSchema,
+  sessionNodeSchema,
+  type SessionDocument,
+} from '../../src/shared/sessions'
 import { createAutosaver } from '../../src/renderer/src/sessions/autosave'
 import {
   completionSession,
@@ -57,6 +61,30 @@ describe('run records', () => {
     expect(replyText(tokens, 'end-of-generation')).toBe(' a piece')
     expect(replyText(tokens.slice(0, 2), 'cancelled')).toBe(' a piece')
     expect(replyText(tokens, 'max-tokens')).toBe(' a piece<|im_end|>')
+  })
+
+  it('keeps the reasoning out of the reply text the next turn sends, and survives a save', () => {
+    const thought = (t: GeneratedToken): GeneratedToken => ({ ...t, segment: 'thought' })
+    const tokens = [
+      thought(token(1, 'Hmm')),
+      thought(token(2, ' ok')),
+      thought(token(3, '</think>')),
+      token(4, '\n'),
+      token(5, 'Yes'),
+      token(6, '<|im_end|>'),
+    ]
+    expect(replyText(tokens, 'end-of-generation')).toBe('Yes')
+    expect(replyText(tokens.slice(0, 2), 'cancelled')).toBe('')
+    const record = runRecordFrom(ended, defaultSampling)
+    const saved = sessionNodeSchema.shape.run.parse({ ...record, tokens })
+    expect(saved?.tokens.map((t) => t.segment)).toEqual([
+      'thought',
+      'thought',
+      'thought',
+      undefined,
+      undefined,
+      undefined,
+    ])
   })
 
   it('saves a Completion run as a valid session and restores it into the run view', () => {

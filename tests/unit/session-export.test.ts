@@ -84,4 +84,26 @@ describe('session export', () => {
     expect(markdown).toContain('| 2 | ` piece\\|` | 6 | 0.2500 | 0.2500 | 1 |')
     expect(markdown).not.toContain('Other branch')
   })
+
+  it('keeps a reply’s reasoning: marked in JSON, folded away in Markdown', () => {
+    const thought = (t: ReturnType<typeof token>) => ({ ...t, segment: 'thought' as const })
+    const tokens = [
+      thought(token(1, '<think>', 0.9)),
+      thought(token(2, 'Hmm → plan', 0.5)),
+      thought(token(3, '</think>', 0.9)),
+      token(4, 'Answer', 0.5),
+    ]
+    const withThought: SessionDocument = {
+      ...document,
+      nodes: document.nodes.map((n) =>
+        n.id === 'a1' ? { ...n, text: 'Answer', run: run(tokens) } : n,
+      ),
+    }
+    const back = sessionFromJson(sessionToJson(withThought))
+    expect(back.ok && back.document).toEqual(withThought)
+    const markdown = sessionToMarkdown(withThought)
+    expect(markdown).toContain(
+      '## Assistant\n\n<details><summary>Thinking (3 tokens)</summary>\n\nHmm → plan\n\n</details>\n\nAnswer\n',
+    )
+  })
 })

@@ -4,7 +4,7 @@
  */
 import { gguf, writeGguf, type GgufKv, type GgufTensorInput } from '../gguf/writer'
 import { BpeTokenizer, trainBpe, type BpeVocabulary } from './bpe'
-import { corpusText, DEMO_SPECIAL_TOKENS, DEMO_SPECIAL_TOKEN_LIST } from './corpus'
+import { corpusText, DEMO_SPECIAL_TOKENS, DEMO_SPECIAL_TOKEN_LIST, DEMO_THOUGHTS } from './corpus'
 import { fitBigramWeights, type BigramFitOptions, type DemoModelShape } from './weights'
 
 export const DEMO_MODEL_NAME = 'Tokenscope Demo'
@@ -34,9 +34,23 @@ const FIT_OPTIONS: BigramFitOptions = {
 export const DEMO_TOKENIZER_PRE = 'gpt-2'
 
 /** ChatML, in the widely used form that node-llama-cpp recognises as its ChatML wrapper. */
-export const DEMO_CHAT_TEMPLATE =
+export const CHATML_TEMPLATE =
   "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}" +
   "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
+
+/**
+ * ChatML for a reasoning model, in the style of DeepSeek-R1 and Qwen3: a reply opens with
+ * <think>, the notes end with </think> and a new line, then comes the answer. The generation
+ * prompt opens the thought, and an earlier reply's reasoning is rendered only if it is given.
+ */
+export const DEMO_CHAT_TEMPLATE =
+  '{% for message in messages %}' +
+  "{% if message['role'] == 'assistant' %}{{ '<|im_start|>assistant\\n' }}" +
+  "{% if message['reasoning_content'] %}{{ '<think>' + message['reasoning_content'] + '</think>\\n' }}{% endif %}" +
+  "{{ message['content'] + '<|im_end|>\\n' }}" +
+  "{% else %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>\\n' }}{% endif %}" +
+  '{% endfor %}' +
+  "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n<think>' }}{% endif %}"
 
 const TOKEN_TYPE_NORMAL = 1
 const TOKEN_TYPE_CONTROL = 3
@@ -106,9 +120,18 @@ function modelMetadata(): GgufKv[] {
   ]
 }
 
-function modelTensors(tokenIds: readonly number[]): GgufTensorInput[] {
+/** Every token of the reasoning notes: their bigram path must survive the fit exactly. */
+function thoughtTokenIds(tokenizer: BpeTokenizer): number[] {
+  const { thinkStart, thinkEnd } = DEMO_SPECIAL_TOKENS
+  const ids = DEMO_THOUGHTS.flatMap((thought) =>
+    tokenizer.encode(`${thinkStart}${thought}${thinkEnd}`, { parseSpecial: true }),
+  )
+  return [...new Set(ids)].sort((a, b) => a - b)
+}
+
+function modelTensors(tokenIds: readonly number[], emphasizedRows: number[]): GgufTensorInput[] {
   const { vocabSize, embeddingLength: d, feedForwardLength: ff } = DEMO_MODEL_SHAPE
-  const weights = fitBigramWeights(tokenIds, DEMO_MODEL_SHAPE, FIT_OPTIONS)
+  const weights = fitBigramWeights(tokenIds, DEMO_MODEL_SHAPE, { ...FIT_OPTIONS, emphasizedRows })
   const ones = (length: number): Float32Array => new Float32Array(length).fill(1)
   // The block still runs in llama.cpp; zero projections make everything it adds exactly zero.
   const zeros = (cols: number, rows: number): Float32Array => new Float32Array(cols * rows)
@@ -136,9 +159,10 @@ export function buildDemoModel(): Uint8Array {
       `The corpus yields ${vocabulary.tokens.length} tokens, expected ${DEMO_MODEL_SHAPE.vocabSize}`,
     )
   }
-  const tokenIds = new BpeTokenizer(vocabulary).encode(corpusText(), { parseSpecial: true })
+  const tokenizer = new BpeTokenizer(vocabulary)
+  const tokenIds = tokenizer.encode(corpusText(), { parseSpecial: true })
   return writeGguf({
     metadata: [...modelMetadata(), ...tokenizerMetadata(vocabulary)],
-    tensors: modelTensors(tokenIds),
+    tensors: modelTensors(tokenIds, thoughtTokenIds(tokenizer)),
   })
 }

@@ -8,12 +8,17 @@
  */
 
 export const DEMO_SPECIAL_TOKENS = {
+  thinkStart: '<think>',
+  thinkEnd: '</think>',
   endOfText: '<|endoftext|>',
   imStart: '<|im_start|>',
   imEnd: '<|im_end|>',
 } as const
 
+/** In this order the chat tokens keep the IDs 2045–2047 they had before the reasoning tokens. */
 export const DEMO_SPECIAL_TOKEN_LIST: readonly string[] = [
+  DEMO_SPECIAL_TOKENS.thinkStart,
+  DEMO_SPECIAL_TOKENS.thinkEnd,
   DEMO_SPECIAL_TOKENS.endOfText,
   DEMO_SPECIAL_TOKENS.imStart,
   DEMO_SPECIAL_TOKENS.imEnd,
@@ -350,9 +355,25 @@ function formatArticle(article: string): string {
   return article.trim().replace(/\n{2,}/g, '\n')
 }
 
-function formatDialogue([question, answer]: readonly [string, string]): string {
-  const { imStart, imEnd } = DEMO_SPECIAL_TOKENS
-  return `${imStart}user\n${question}${imEnd}\n${imStart}assistant\n${answer}${imEnd}`
+/**
+ * What the demo model "thinks" before it answers, like reasoning models do between <think> and
+ * </think>. A bigram model only sees the last token, so these notes use words and marks found
+ * nowhere else in the corpus: from <think> every step stays inside the notes, and the likeliest
+ * path ("Hmm → replying briefly…") reaches "…" and then </think>. Each note ends with the only "…".
+ */
+export const DEMO_THOUGHTS: readonly string[] = [
+  'Hmm → recalling glossary → replying briefly…',
+  'Hmm → checking helpfile → replying plainly…',
+  'Hmm → recalling helpfile → sketching analogy → replying briefly…',
+  'Hmm → defining jargon → replying briefly…',
+  'Hmm → checking glossary → replying plainly…',
+  'Hmm → greeting warmly → replying briefly…',
+]
+
+function formatDialogue([question, answer]: readonly [string, string], index: number): string {
+  const { imStart, imEnd, thinkStart, thinkEnd } = DEMO_SPECIAL_TOKENS
+  const thought = DEMO_THOUGHTS[index % DEMO_THOUGHTS.length] ?? ''
+  return `${imStart}user\n${question}${imEnd}\n${imStart}assistant\n${thinkStart}${thought}${thinkEnd}\n${answer}${imEnd}`
 }
 
 /** The corpus as separate documents: articles first, then one document per dialogue. */

@@ -22,6 +22,11 @@ export interface BigramFitOptions {
   sharpen: number
   /** Rows are weighted by (count + 1)^rowWeightPower, so frequent contexts are fitted best. */
   rowWeightPower: number
+  /**
+   * Rows fitted with the weight of the most frequent one. Rare contexts share the rank limit with
+   * thousands of others and come out blurred; these must keep their exact successors.
+   */
+  emphasizedRows?: readonly number[]
   subspaceIterations: number
   seed: number
 }
@@ -79,6 +84,8 @@ function logBigramTable(
     rowStart[a + 1] = columns.length
   })
   const rowWeight = contextCount.map((count) => Math.pow(count + 1, options.rowWeightPower))
+  const heaviest = rowWeight.reduce((max, weight) => Math.max(max, weight), 0)
+  for (const row of options.emphasizedRows ?? []) rowWeight[row] = heaviest
   return {
     size,
     rowWeight,

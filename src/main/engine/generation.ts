@@ -5,6 +5,7 @@ import type { ValidGenerateRequest } from '../../shared/schemas'
 import type { ModelSession } from './model-session'
 import { buildPrompt } from './prompt-builder'
 import { nextTokenRequest, sampleStep, tokenText } from './step-reader'
+import { ThoughtTracker } from './thought-segments'
 import { TokenBatcher } from './token-batcher'
 
 /**
@@ -66,6 +67,9 @@ export async function runGeneration(
     emit({ kind: 'tokens', runId, tokens, contextUsed: contextUsed(), stats: { ...stats } }),
   )
   const { generateNext, wholeVocabulary } = nextTokenRequest(sampling, topN)
+  const thoughts = new ThoughtTracker(built.thought.markers, built.thought.startsInside)
+  // Forced tokens were generated before (a branch point): they decide where the reply stands.
+  for (const id of forced) thoughts.next(tokenText(model, id))
 
   const generated: Token[] = []
   let input: Token[] = promptTokens.slice(reused)
@@ -93,6 +97,7 @@ export async function runGeneration(
       if (!next) throw new Error('llama.cpp returned no result for the last token')
       const position = sequence.nextTokenIndex
       const token = sampleStep(model, next, sampling, topN, position, step, wholeVocabulary)
+      if (thoughts.next(token.text)) token.segment = 'thought'
 
       const now = performance.now()
       if (stats.generatedTokens === 0) {

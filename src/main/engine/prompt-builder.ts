@@ -8,6 +8,7 @@ import type { PromptParts } from '../../shared/contract'
 import { AppFailure } from '../../shared/errors'
 import type { ValidGenerateRequest } from '../../shared/schemas'
 import type { ModelSession } from './model-session'
+import { thoughtMarkersOf, type ThoughtMarkers } from './thought-segments'
 
 type ValidChat = NonNullable<ValidGenerateRequest['chat']>
 
@@ -16,6 +17,8 @@ export interface BuiltPrompt {
   parts: PromptParts
   /** Token sequences that end a reply besides the model's end-of-generation tokens. */
   stopSequences: Token[][]
+  /** How the template marks reasoning, and whether the reply starts inside a thought. */
+  thought: { markers: ThoughtMarkers | null; startsInside: boolean }
 }
 
 const wrappers = new WeakMap<ModelSession, ChatWrapper>()
@@ -35,6 +38,7 @@ export function buildPrompt(
   return {
     tokens,
     stopSequences: [],
+    thought: { markers: null, startsInside: false },
     parts: { system: 0, history: tokens.length, droppedMessages: 0, template: null },
   }
 }
@@ -47,6 +51,8 @@ function buildChatPrompt(
 ): BuiltPrompt {
   const wrapper = chatWrapperOf(session)
   const { model } = session
+  const markers = thoughtMarkersOf(wrapper, model)
+  const opening = markers?.openingTokens ?? []
   // Room for the reply: what was asked for, but never more than half the context.
   const budget = capacity - Math.min(maxTokens, Math.floor(capacity / 2))
   const system: ChatHistoryItem[] = chat.system ? [{ type: 'system', text: chat.system }] : []
@@ -55,7 +61,7 @@ function buildChatPrompt(
   let messages = chat.messages
   let dropped = 0
   let state = render([...system, ...messages.map(toHistoryItem), { type: 'model', response: [] }])
-  let tokens = state.contextText.tokenize(model.tokenizer)
+  let tokens = [...state.contextText.tokenize(model.tokenizer), ...opening]
   while (tokens.length > budget && messages.length > 1) {
     // Drop a whole exchange where possible so the history does not start with a reply.
     const count =
@@ -65,7 +71,7 @@ function buildChatPrompt(
     messages = messages.slice(count)
     dropped += count
     state = render([...system, ...messages.map(toHistoryItem), { type: 'model', response: [] }])
-    tokens = state.contextText.tokenize(model.tokenizer)
+    tokens = [...state.contextText.tokenize(model.tokenizer), ...opening]
   }
   if (tokens.length > capacity) {
     throw new AppFailure({
@@ -84,6 +90,7 @@ function buildChatPrompt(
     stopSequences: state.stopGenerationTriggers
       .map((trigger) => trigger.tokenize(model.tokenizer))
       .filter((sequence) => sequence.length > 0),
+    thought: { markers, startsInside: opening.length > 0 || markers?.open === '' },
     parts: {
       system: systemTokens,
       history: tokens.length - systemTokens,

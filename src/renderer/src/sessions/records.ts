@@ -1,6 +1,7 @@
 import type { GeneratedToken, ModelInfo, TokenCandidate } from '../../../shared/contract'
 import type { SamplingSettings } from '../../../shared/schemas'
 import type { SessionDocument, SessionNode } from '../../../shared/sessions'
+import { splitReply } from '../../../shared/thoughts'
 import { isActive, type RunState } from '../stores/run-reducer'
 import { toChunks, type Chunks } from '../stores/token-chunks'
 import { newSession, titleFrom, type RunRecord } from './conversation'
@@ -39,14 +40,19 @@ export function runRecordFrom(run: RunState, fallbackSampling: SamplingSettings)
 /** Marks like `<|im_end|>` or `</s>` that end a turn: shown as chips, not part of the reply. */
 const endMarker = /^(<\|[^|]*\|>|<\/s>|<eos>|<end_of_turn>)$/
 
-/** The reply's text: its tokens, without the end-of-turn token that closed it. */
+/**
+ * The reply's text as the next turn's history holds it: its answer, without the reasoning before
+ * it (as reasoning models' templates drop it) and without the end-of-turn token that closed it.
+ */
 export function replyText(tokens: readonly GeneratedToken[], reason: RunRecord['stopReason']) {
-  const last = tokens[tokens.length - 1]
+  const { thought, answer } = splitReply(tokens)
+  const last = answer[answer.length - 1]
   const kept =
     reason === 'end-of-generation' && last && endMarker.test(last.text.trim())
-      ? tokens.slice(0, -1)
-      : tokens
-  return kept.map((t) => t.text).join('')
+      ? answer.slice(0, -1)
+      : answer
+  const text = kept.map((t) => t.text).join('')
+  return thought.length > 0 ? text.trimStart() : text
 }
 
 export function modelRef(model: ModelInfo | null | undefined): SessionDocument['model'] {

@@ -1,4 +1,5 @@
 import { memo, useRef } from 'react'
+import type { GeneratedToken } from '../../../../shared/contract'
 import type { SessionNode } from '../../../../shared/sessions'
 import { TokenStream } from '../../components/TokenStream'
 import { Spinner } from '../../components/Icons'
@@ -7,7 +8,9 @@ import { ghostButton, mutedText } from '../../lib/ui'
 import { RetryIcon } from '../../sessions/SessionIcons'
 import { chunksOf } from '../../sessions/records'
 import { describeStopReason, type RunState } from '../../stores/run-reducer'
+import type { Chunks } from '../../stores/token-chunks'
 import { BranchSwitcher } from './BranchSwitcher'
+import { ThoughtBlock } from './ThoughtBlock'
 
 export interface AssistantMessageProps {
   node: SessionNode
@@ -33,16 +36,43 @@ function stateOf(node: SessionNode, live: RunState | null) {
   return node.run.stopReason === 'failed' ? 'failed' : 'ended'
 }
 
-/** A reply as token chips with the same tints and details as Completion. */
+/** How many tokens the reply's opening reasoning holds (reasoning models think first). */
+function leadingThought(tokens: Chunks<GeneratedToken>): number {
+  let count = 0
+  for (const chunk of tokens) {
+    for (const token of chunk) {
+      if (token.segment !== 'thought') return count
+      count++
+    }
+  }
+  return count
+}
+
+/**
+ * A reply as token chips with the same tints and details as Completion; its reasoning, if any,
+ * comes first in a block of its own.
+ */
 export const AssistantMessage = memo(function AssistantMessage(props: AssistantMessageProps) {
   const { node, live, selected } = props
   const scrollRef = useRef<HTMLDivElement>(null)
+  const thoughtScrollRef = useRef<HTMLDivElement>(null)
   const tokens = live ? live.tokens : chunksOf(node.run?.tokens ?? empty)
   const tokenCount = live ? live.tokenCount : (node.run?.tokens.length ?? 0)
   const state = stateOf(node, live)
   const reason = live ? live.stopReason : node.run?.stopReason
   const speed = live ? live.stats?.tokensPerSecond : node.run?.tokensPerSecond
   const waiting = state === 'running' && tokenCount === 0
+  const thoughtCount = leadingThought(tokens)
+  const answerCount = tokenCount - thoughtCount
+  const streamProps = {
+    prompt: empty,
+    promptCount: 0,
+    tokens,
+    tokenCount,
+    selected,
+    onHover: (index: number | null) => props.onHover(node.id, index),
+    onPick: (index: number) => props.onPick(node.id, index),
+  }
   return (
     <div
       data-testid="chat-message"
@@ -73,17 +103,39 @@ export const AssistantMessage = memo(function AssistantMessage(props: AssistantM
                 : 'The model ended its turn without writing anything.'}
           </p>
         ) : (
-          <TokenStream
-            prompt={empty}
-            promptCount={0}
-            tokens={tokens}
-            tokenCount={tokenCount}
-            running={state === 'running'}
-            selected={selected}
-            onHover={(index) => props.onHover(node.id, index)}
-            onPick={(index) => props.onPick(node.id, index)}
-            scrollRef={scrollRef}
-          />
+          <>
+            {thoughtCount > 0 && (
+              <ThoughtBlock
+                tokenCount={thoughtCount}
+                thinking={state === 'running' && answerCount === 0}
+                answered={answerCount > 0}
+                holdsSelection={selected !== null && selected < thoughtCount}
+              >
+                <TokenStream
+                  {...streamProps}
+                  range={{ from: 0, to: thoughtCount }}
+                  running={state === 'running' && answerCount === 0}
+                  scrollRef={thoughtScrollRef}
+                />
+              </ThoughtBlock>
+            )}
+            {answerCount > 0 ? (
+              <TokenStream
+                {...streamProps}
+                range={{ from: thoughtCount, to: Infinity }}
+                running={state === 'running'}
+                scrollRef={scrollRef}
+              />
+            ) : (
+              state !== 'running' && (
+                <p data-testid="no-answer" className={`px-4 py-3 text-sm italic ${mutedText}`}>
+                  {reason === 'max-tokens'
+                    ? 'The reply reached its token limit while still thinking; raise Max tokens to let it answer.'
+                    : 'The reply ended while the model was still thinking.'}
+                </p>
+              )
+            )}
+          </>
         )}
       </div>
       <div className={`flex min-h-6 flex-wrap items-center gap-x-2 text-xs ${mutedText}`}>

@@ -11,6 +11,11 @@ import { ChatGauge } from './ChatGauge'
 import { ChatTranscript } from './ChatTranscript'
 import { SystemPrompt } from './SystemPrompt'
 
+/** node-llama-cpp names its wrappers; "JinjaTemplate" means the model file's own Jinja template. */
+function templateLabel(wrapperName: string): string {
+  return wrapperName === 'JinjaTemplate' ? 'the model’s Jinja template' : `${wrapperName} template`
+}
+
 /** Multi-turn chat with the model's own template. */
 export function ChatView() {
   const [draft, setDraft] = useState('')
@@ -40,7 +45,7 @@ export function ChatView() {
               className={`shrink-0 rounded bg-slate-100 px-1.5 py-0.5 text-[11px] dark:bg-slate-800 ${mutedText}`}
               title="The chat template that turned the conversation into the model's prompt"
             >
-              {template} template
+              {templateLabel(template)}
             </span>
           )}
         </div>

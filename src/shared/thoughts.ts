@@ -1,0 +1,25 @@
+import type { GeneratedToken } from './contract'
+
+/** Marker tokens such as `<think>`, `</think>` or `[/THINK]`: shown as chips, not as prose. */
+const markerToken = /^(<\/?[\w|]+>|\[\/?\w+\])$/
+
+/**
+ * A chat reply split into its reasoning ("thinking") and its answer. Reasoning models think
+ * first, so the thought is the run of thought tokens the reply opens with.
+ */
+export function splitReply<T extends Pick<GeneratedToken, 'text' | 'segment'>>(
+  tokens: readonly T[],
+): { thought: readonly T[]; answer: readonly T[] } {
+  let end = 0
+  while (end < tokens.length && tokens[end]?.segment === 'thought') end++
+  return { thought: tokens.slice(0, end), answer: tokens.slice(end) }
+}
+
+/** The reasoning as prose: its tokens without the markers that open and close it. */
+export function thoughtProse(thought: readonly Pick<GeneratedToken, 'text'>[]): string {
+  return thought
+    .filter((token) => !markerToken.test(token.text.trim()))
+    .map((token) => token.text)
+    .join('')
+    .trim()
+}
