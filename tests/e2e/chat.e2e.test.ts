@@ -6,6 +6,7 @@ import {
   setSettings,
   waitForChips,
   waitForModel,
+  withLongContext,
   type ServeProcess,
   useAppUnderTest,
   type EngineWatcher,
@@ -132,43 +133,45 @@ describe('Chat in a real browser against `serve`', () => {
     await context.close()
   })
 
-  it('stops a reply with Esc and keeps the partial reply', async () => {
-    const { context, page } = await openApp(browser, serve.url)
-    await openChat(page)
-    await page.keyboard.press('Control+n')
-    await setSettings(page, { temperature: 0, 'max-tokens': 8192 })
-    await page.fill('[data-testid=chat-input]', 'How does the model pick the next word?')
-    await page.press('[data-testid=chat-input]', 'Enter')
-    await waitForChips(page, 10)
-    await page.keyboard.press('Escape')
-    await waitForReplies(page, 1)
-    const state = replies(page).last().locator('[data-testid=reply-state]')
-    expect(await state.getAttribute('data-stop-reason')).toBe('cancelled')
-    const kept = await chipIds(replies(page).last())
-    const last = runs(watcher.events).at(-1)
-    expect(kept).toEqual(last?.tokens.map((t) => String(t.id)))
-    expect(kept.length).toBeGreaterThanOrEqual(10)
-    await context.close()
-  })
+  it('stops a reply with Esc and keeps the partial reply', () =>
+    withLongContext(watcher, async () => {
+      const { context, page } = await openApp(browser, serve.url)
+      await openChat(page)
+      await page.keyboard.press('Control+n')
+      await setSettings(page, { temperature: 0, 'max-tokens': 8192 })
+      await page.fill('[data-testid=chat-input]', 'How does the model pick the next word?')
+      await page.press('[data-testid=chat-input]', 'Enter')
+      await waitForChips(page, 10)
+      await page.keyboard.press('Escape')
+      await waitForReplies(page, 1)
+      const state = replies(page).last().locator('[data-testid=reply-state]')
+      expect(await state.getAttribute('data-stop-reason')).toBe('cancelled')
+      const kept = await chipIds(replies(page).last())
+      const last = runs(watcher.events).at(-1)
+      expect(kept).toEqual(last?.tokens.map((t) => String(t.id)))
+      expect(kept.length).toBeGreaterThanOrEqual(10)
+      await context.close()
+    }))
 
-  it('keeps a partial reply when the page is reloaded while it is being written', async () => {
-    const { context, page } = await openApp(browser, serve.url)
-    await openChat(page)
-    await page.keyboard.press('Control+n')
-    await setSettings(page, { temperature: 0, 'max-tokens': 8192 })
-    await page.fill('[data-testid=chat-input]', 'What is a token?')
-    await page.press('[data-testid=chat-input]', 'Enter')
-    await waitForChips(page, 10)
-    await page.reload()
-    await waitForModel(page)
-    const reply = replies(page).first()
-    await reply.waitFor()
-    expect(await reply.locator('[data-testid=reply-state]').getAttribute('data-stop-reason')).toBe(
-      'cancelled',
-    )
-    expect((await chipIds(reply)).length).toBeGreaterThanOrEqual(10)
-    await context.close()
-  })
+  it('keeps a partial reply when the page is reloaded while it is being written', () =>
+    withLongContext(watcher, async () => {
+      const { context, page } = await openApp(browser, serve.url)
+      await openChat(page)
+      await page.keyboard.press('Control+n')
+      await setSettings(page, { temperature: 0, 'max-tokens': 8192 })
+      await page.fill('[data-testid=chat-input]', 'What is a token?')
+      await page.press('[data-testid=chat-input]', 'Enter')
+      await waitForChips(page, 10)
+      await page.reload()
+      await waitForModel(page)
+      const reply = replies(page).first()
+      await reply.waitFor()
+      expect(
+        await reply.locator('[data-testid=reply-state]').getAttribute('data-stop-reason'),
+      ).toBe('cancelled')
+      expect((await chipIds(reply)).length).toBeGreaterThanOrEqual(10)
+      await context.close()
+    }))
 
   it('regenerates a reply and edits a message; every earlier version stays reachable', async () => {
     const { context, page } = await openApp(browser, serve.url)

@@ -8,6 +8,7 @@ import {
   setSettings,
   waitForChips,
   waitForModel,
+  withLongContext,
   waitForRunState,
   type ServeProcess,
   useAppUnderTest,
@@ -133,49 +134,51 @@ describe('Completion view in a real browser against `serve`', () => {
     await context.close()
   })
 
-  it('stops a long run and keeps its partial output; the context gauge moves while it runs', async () => {
-    const { context, page } = await openApp(browser, serve.url)
-    const gauge = page.locator('[data-testid=context-gauge]')
-    const size = Number(await gauge.getAttribute('data-size'))
-    expect(size).toBeGreaterThan(0)
-    expect(await gauge.getAttribute('data-used')).toBe('0')
-    await setSettings(page, longRun)
-    const snapshots = await recordStream(page)
-    await generate(page, 'The model predicts')
-    await waitForChips(page, 20)
-    await page.locator('[data-testid=stop-button]:enabled').click()
-    await waitForRunState(page, 'ended')
+  it('stops a long run and keeps its partial output; the context gauge moves while it runs', () =>
+    withLongContext(watcher, async () => {
+      const { context, page } = await openApp(browser, serve.url)
+      const gauge = page.locator('[data-testid=context-gauge]')
+      const size = Number(await gauge.getAttribute('data-size'))
+      expect(size).toBeGreaterThan(0)
+      expect(await gauge.getAttribute('data-used')).toBe('0')
+      await setSettings(page, longRun)
+      const snapshots = await recordStream(page)
+      await generate(page, 'The model predicts')
+      await waitForChips(page, 20)
+      await page.locator('[data-testid=stop-button]:enabled').click()
+      await waitForRunState(page, 'ended')
 
-    expect(await page.locator('[data-testid=run-state]').getAttribute('data-stop-reason')).toBe(
-      'cancelled',
-    )
-    expect(await page.locator('[data-testid=stop-button]').count()).toBe(0)
-    const kept = await chips(page).count()
-    expect(kept).toBeGreaterThanOrEqual(20)
-    expect(kept).toBe(lastRun(watcher.events).tokens.length)
+      expect(await page.locator('[data-testid=run-state]').getAttribute('data-stop-reason')).toBe(
+        'cancelled',
+      )
+      expect(await page.locator('[data-testid=stop-button]').count()).toBe(0)
+      const kept = await chips(page).count()
+      expect(kept).toBeGreaterThanOrEqual(20)
+      expect(kept).toBe(lastRun(watcher.events).tokens.length)
 
-    const used = (await snapshots()).filter((s) => s.state === 'running').map((s) => s.used)
-    expect(new Set(used).size).toBeGreaterThanOrEqual(2)
-    const finalUsed = Number(await gauge.getAttribute('data-used'))
-    expect(finalUsed).toBeGreaterThan(Math.min(...used))
-    expect(finalUsed).toBeLessThanOrEqual(size)
-    await context.close()
-  })
+      const used = (await snapshots()).filter((s) => s.state === 'running').map((s) => s.used)
+      expect(new Set(used).size).toBeGreaterThanOrEqual(2)
+      const finalUsed = Number(await gauge.getAttribute('data-used'))
+      expect(finalUsed).toBeGreaterThan(Math.min(...used))
+      expect(finalUsed).toBeLessThanOrEqual(size)
+      await context.close()
+    }))
 
-  it('starts with Ctrl+Enter and stops with Esc', async () => {
-    const { context, page } = await openApp(browser, serve.url)
-    await setSettings(page, longRun)
-    await page.fill('[data-testid=prompt-input]', 'A token is')
-    await page.locator('[data-testid=generate-button]:enabled').waitFor()
-    await page.press('[data-testid=prompt-input]', 'Control+Enter')
-    await waitForChips(page, 5)
-    await page.keyboard.press('Escape')
-    await waitForRunState(page, 'ended')
-    expect(await page.locator('[data-testid=run-state]').getAttribute('data-stop-reason')).toBe(
-      'cancelled',
-    )
-    await context.close()
-  })
+  it('starts with Ctrl+Enter and stops with Esc', () =>
+    withLongContext(watcher, async () => {
+      const { context, page } = await openApp(browser, serve.url)
+      await setSettings(page, longRun)
+      await page.fill('[data-testid=prompt-input]', 'A token is')
+      await page.locator('[data-testid=generate-button]:enabled').waitFor()
+      await page.press('[data-testid=prompt-input]', 'Control+Enter')
+      await waitForChips(page, 5)
+      await page.keyboard.press('Escape')
+      await waitForRunState(page, 'ended')
+      expect(await page.locator('[data-testid=run-state]').getAttribute('data-stop-reason')).toBe(
+        'cancelled',
+      )
+      await context.close()
+    }))
 
   it('keeps the theme the user picked across reloads', async () => {
     const { context, page } = await openApp(browser, serve.url, { colorScheme: 'light' })
@@ -203,32 +206,33 @@ describe('Completion view in a real browser against `serve`', () => {
     await context.close()
   })
 
-  it('survives an engine crash mid-run: notice, partial output kept, recovery without reload', async () => {
-    const { context, page } = await openApp(browser, serve.url)
-    await setSettings(page, longRun)
-    await generate(page, 'The model predicts')
-    await waitForChips(page, 10)
-    const enginePid = serve.enginePids[serve.enginePids.length - 1]
-    if (enginePid === undefined) throw new Error('serve logged no engine pid')
-    process.kill(enginePid, 'SIGKILL')
+  it('survives an engine crash mid-run: notice, partial output kept, recovery without reload', () =>
+    withLongContext(watcher, async () => {
+      const { context, page } = await openApp(browser, serve.url)
+      await setSettings(page, longRun)
+      await generate(page, 'The model predicts')
+      await waitForChips(page, 10)
+      const enginePid = serve.enginePids[serve.enginePids.length - 1]
+      if (enginePid === undefined) throw new Error('serve logged no engine pid')
+      process.kill(enginePid, 'SIGKILL')
 
-    await page.locator('[data-testid=engine-banner]').waitFor({ timeout: 30_000 })
-    expect(await page.locator('[data-testid=engine-banner]').textContent()).toContain(
-      'The engine stopped unexpectedly — restarting…',
-    )
-    await waitForRunState(page, 'failed')
-    const kept = await chips(page).count()
-    expect(kept).toBeGreaterThanOrEqual(10)
+      await page.locator('[data-testid=engine-banner]').waitFor({ timeout: 30_000 })
+      expect(await page.locator('[data-testid=engine-banner]').textContent()).toContain(
+        'The engine stopped unexpectedly — restarting…',
+      )
+      await waitForRunState(page, 'failed')
+      const kept = await chips(page).count()
+      expect(kept).toBeGreaterThanOrEqual(10)
 
-    await page
-      .locator('[data-testid=engine-banner]')
-      .waitFor({ state: 'detached', timeout: 90_000 })
-    await waitForModel(page)
-    expect(await chips(page).count()).toBe(kept)
-    await setSettings(page, { 'max-tokens': 5 })
-    await generate(page, 'A token is')
-    await waitForRunState(page, 'ended')
-    expect(await chips(page).count()).toBeGreaterThan(0)
-    await context.close()
-  })
+      await page
+        .locator('[data-testid=engine-banner]')
+        .waitFor({ state: 'detached', timeout: 90_000 })
+      await waitForModel(page)
+      expect(await chips(page).count()).toBe(kept)
+      await setSettings(page, { 'max-tokens': 5 })
+      await generate(page, 'A token is')
+      await waitForRunState(page, 'ended')
+      expect(await chips(page).count()).toBeGreaterThan(0)
+      await context.close()
+    }))
 })

@@ -203,3 +203,20 @@ export function useAppUnderTest(receive: (app: AppUnderTest) => void): void {
     await app.serve?.stop()
   })
 }
+
+/**
+ * Runs `body` with the demo model loaded with a long context, so that a long run is still going
+ * when the test stops it, however loaded the machine is (the demo writes ~1,000 tokens a second
+ * and would fill its default 2,048 first). The default context is loaded again afterwards.
+ */
+export async function withLongContext(
+  watcher: EngineWatcher,
+  body: () => Promise<void>,
+): Promise<void> {
+  await watcher.bridge.loadModel({ source: { kind: 'demo' }, contextSize: 32_768 })
+  try {
+    await body()
+  } finally {
+    await watcher.bridge.loadModel({ source: { kind: 'demo' } })
+  }
+}
