@@ -37,6 +37,7 @@ export async function openBenchSession(
     info: {
       name: basename(path),
       fileName: basename(path),
+      path,
       sizeBytes: model.size,
       architecture: model.fileInfo.metadata.general.architecture ?? 'unknown',
       vocabSize: model.fileInfo.metadata.tokenizer?.ggml?.tokens?.length ?? 0,

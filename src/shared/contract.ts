@@ -18,6 +18,8 @@ export type ComputeBackend = 'cpu' | 'cuda' | 'metal' | 'vulkan'
 export interface ModelInfo {
   name: string
   fileName: string
+  /** The path the model was loaded from, as the load request gave it. */
+  path: string
   sizeBytes: number
   architecture: string
   vocabSize: number

@@ -21,6 +21,8 @@ describe('split GGUF files', () => {
 
     const info = await harness.engine.loadModel({ source: { kind: 'file', path: first } })
     expect(info.vocabSize).toBe(2048)
+    // The Models tab recognises the loaded model by this path, not by its file name.
+    expect(info.path).toBe(first)
     const run = await harness.generate({
       prompt: 'A token is',
       maxTokens: 6,

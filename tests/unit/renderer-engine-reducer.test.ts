@@ -15,6 +15,7 @@ import {
 const model: ModelInfo = {
   name: 'Demo',
   fileName: 'demo.gguf',
+  path: '/models/demo.gguf',
   sizeBytes: 1,
   architecture: 'llama',
   vocabSize: 10,

@@ -140,12 +140,13 @@ describe('models view reducer', () => {
     ])
   })
 
-  it('recognizes the loaded model by kind and file name', () => {
-    const demo = { isDemo: true, fileName: 'tokenscope-demo.gguf' }
-    const loaded = { isDemo: false, fileName: 'a.gguf' }
-    expect(isLoadedSource({ kind: 'demo' }, demo, null)).toBe(true)
-    expect(isLoadedSource(file('/m/a.gguf'), demo, 'tokenscope-demo.gguf')).toBe(false)
-    expect(isLoadedSource(file('/m/a.gguf'), loaded, 'a.gguf')).toBe(true)
-    expect(isLoadedSource(file('/m/a.gguf'), null, 'a.gguf')).toBe(false)
+  it('recognizes the loaded model by kind and path, not by file name', () => {
+    const demo = { isDemo: true, path: '/app/resources/models/tokenscope-demo.gguf' }
+    const loaded = { isDemo: false, path: '/m/a.gguf' }
+    expect(isLoadedSource({ kind: 'demo' }, demo)).toBe(true)
+    expect(isLoadedSource(file('/m/a.gguf'), demo)).toBe(false)
+    expect(isLoadedSource(file('/m/a.gguf'), loaded)).toBe(true)
+    expect(isLoadedSource(file('/other/a.gguf'), loaded)).toBe(false)
+    expect(isLoadedSource(file('/m/a.gguf'), null)).toBe(false)
   })
 })

@@ -68,6 +68,7 @@ export async function openModelSession(
     const info: ModelInfo = {
       name: file.name ?? basename(path).replace(/\.gguf$/i, ''),
       fileName: basename(path),
+      path,
       sizeBytes: file.sizeBytes,
       architecture: file.architecture,
       vocabSize: file.vocabSize,

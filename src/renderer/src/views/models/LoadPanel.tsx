@@ -26,7 +26,7 @@ export function LoadPanel() {
   const linkOpen = useStore(engineStore, (s) => s.link === 'open')
   const loading = loadStatus === 'loading' || engineLoading
   const card = inspection?.card ?? null
-  const isLoaded = selected !== null && isLoadedSource(selected, loaded, card?.fileName ?? null)
+  const isLoaded = selected !== null && isLoadedSource(selected, loaded)
   return (
     <Panel title="Load" testId="load-panel">
       <p className="text-sm" data-testid="loaded-model">

@@ -225,16 +225,7 @@ export function startModelsView(): () => void {
     .catch(() => undefined)
   if (!state.selected) {
     const loaded = engineStore.getState().status?.model ?? null
-    // The engine names the loaded file but not its path; the demo is always there to look at.
-    if (!loaded || loaded.isDemo) selectSource({ kind: 'demo' })
-    else
-      b.recentModels()
-        .then((recent) => {
-          const match = recent.find((r) => r.fileName === loaded.fileName)
-          if (!modelsStore.getState().selected)
-            selectSource(match ? { kind: 'file', path: match.path } : { kind: 'demo' })
-        })
-        .catch(() => selectSource({ kind: 'demo' }))
+    selectSource(!loaded || loaded.isDemo ? { kind: 'demo' } : { kind: 'file', path: loaded.path })
   } else {
     inspectSelected()
   }

@@ -266,13 +266,12 @@ export function mergeDownloads(
   return [...fresh, ...merged]
 }
 
-/** Whether the loaded model is this source; the engine names files, not paths. */
+/** Whether the loaded model is this source: the demo, or the file at the same path. */
 export function isLoadedSource(
   source: ModelSource,
-  loaded: { isDemo: boolean; fileName: string } | null,
-  fileName: string | null,
+  loaded: { isDemo: boolean; path: string } | null,
 ): boolean {
   if (!loaded) return false
   if (source.kind === 'demo') return loaded.isDemo
-  return !loaded.isDemo && fileName !== null && loaded.fileName === fileName
+  return !loaded.isDemo && loaded.path === source.path
 }
