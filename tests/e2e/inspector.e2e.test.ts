@@ -226,6 +226,36 @@ describe('Inspect and steer in a real browser against `serve`', () => {
     const run = lastRun(watcher.events)
     expect(run.tokens[0]?.alternatives).toHaveLength(25)
     expect(run.started.sampling).toMatchObject({ temperature: 0.2, topK: 20, topP: 0.8 })
+    // The hover card tints its token like the chip, by the colour mode the reader picked: find
+    // a token whose entropy tint differs from its probability tint, and hover it.
+    const tints = () =>
+      chips(page).evaluateAll((els) =>
+        els.slice(0, 12).map(
+          (el) =>
+            (
+              globalThis as unknown as {
+                getComputedStyle(e: unknown): { backgroundColor: string }
+              }
+            ).getComputedStyle(el).backgroundColor,
+        ),
+      )
+    await page.click('[data-testid=color-mode-probability]')
+    const byProbability = await tints()
+    await page.click('[data-testid=color-mode-entropy]')
+    const byEntropy = await tints()
+    const telling = byEntropy.findIndex((tint, i) => tint !== byProbability[i])
+    expect(telling).toBeGreaterThanOrEqual(0)
+    await chips(page).nth(telling).hover()
+    const badge = page.locator('[data-testid=token-details] [data-testid=detail-token-text]')
+    await badge.waitFor()
+    expect(
+      await badge.evaluate(
+        (el) =>
+          (
+            globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }
+          ).getComputedStyle(el).backgroundColor,
+      ),
+    ).toBe(byEntropy[telling])
     await chips(page).nth(0).click()
     await expect.poll(() => page.locator('[data-testid=alternative-row]').count()).toBe(25)
     await context.close()

@@ -4,7 +4,9 @@ import type { SamplingSettings } from '../../../shared/schemas'
 import { useAnchoredPosition } from '../hooks/useAnchoredPosition'
 import { explainProbabilities } from '../lib/explain'
 import { formatPercent, formatProbability } from '../lib/format'
-import { chipClassFor } from '../lib/probability-scale'
+import { useStore } from '../hooks/useStore'
+import { inspectorPrefsStore } from '../inspector/stores'
+import { chipClassForMode } from '../lib/probability-scale'
 import { ghostButton, mutedText } from '../lib/ui'
 import { showWhitespace } from '../lib/whitespace'
 import { AlternativesList } from './AlternativesList'
@@ -53,6 +55,8 @@ export function TokenDetails({
   onClose,
 }: TokenDetailsProps) {
   const panelRef = useRef<HTMLDivElement>(null)
+  // Tinted like the chip it describes: by the colour mode the reader picked.
+  const colorMode = useStore(inspectorPrefsStore, (s) => s.colorMode)
   const placement = useAnchoredPosition(findAnchor, panelRef, index)
   return (
     <div
@@ -75,7 +79,8 @@ export function TokenDetails({
     >
       <div className="flex items-start gap-2">
         <span
-          className={`rounded-md px-2 py-0.5 font-mono text-base whitespace-pre ${chipClassFor(token.modelProb)}`}
+          data-testid="detail-token-text"
+          className={`rounded-md px-2 py-0.5 font-mono text-base whitespace-pre ${chipClassForMode(token, colorMode)}`}
         >
           {showWhitespace(token.text)}
         </span>
