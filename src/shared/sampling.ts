@@ -27,28 +27,70 @@ export type ChainResult =
  */
 export function applySamplerChain(
   candidates: readonly ScoredToken[],
-  settings: Pick<SamplingSettings, 'temperature' | 'topK' | 'topP' | 'minP'>,
+  settings: ChainSettings,
   fullWeight?: number,
 ): ChainResult {
-  const top = candidates[0]
-  if (!top) return { complete: true, kept: [] }
-  if (settings.temperature <= 0) return { complete: true, kept: [{ ...top, prob: 1 }] }
+  const logits = new Float64Array(candidates.length)
+  candidates.forEach((candidate, i) => (logits[i] = candidate.logit))
+  const chain = chainOverSorted(logits, logits.length, settings, fullWeight)
+  if (!chain) return { complete: false }
+  return {
+    complete: true,
+    kept: candidates
+      .slice(0, chain.kept)
+      .map((candidate) => ({ ...candidate, prob: keptProbability(chain, candidate.logit) })),
+  }
+}
 
-  const wholeVocabulary = fullWeight === undefined
-  const topKApplies = settings.topK > 0 && settings.topK <= candidates.length
-  // Whether everything the chain keeps is known to lie inside `candidates`.
-  let bounded = wholeVocabulary || topKApplies
-  let kept = topKApplies ? candidates.slice(0, settings.topK) : candidates
+export type ChainSettings = Pick<SamplingSettings, 'temperature' | 'topK' | 'topP' | 'minP'>
+
+/** What the chain keeps of logits sorted highest first: the first `kept` of them. */
+export interface SortedChain {
+  kept: number
+  top: number
+  temperature: number
+  /** Σ exp((logit − top) / temperature) over the kept logits. */
+  total: number
+}
+
+/**
+ * {@link applySamplerChain} on the first `size` of `logits` (sorted, highest first) without an
+ * object per token: a whole vocabulary is 150k of them. Null when the chain would keep logits
+ * beyond those given. `weights`, if given, holds exp(logit − top) for each logit, so that a
+ * caller who needed them too does not pay for the exponentials twice.
+ */
+export function chainOverSorted(
+  logits: Float64Array,
+  size: number,
+  settings: ChainSettings,
+  fullWeight?: number,
+  weights?: Float64Array,
+): SortedChain | null {
+  const top = logits[0] ?? 0
+  const { temperature } = settings
+  if (size === 0) return { kept: 0, top, temperature, total: 1 }
+  if (temperature <= 0) return { kept: 1, top, temperature, total: 1 }
+
+  const topKApplies = settings.topK > 0 && settings.topK <= size
+  // Whether everything the chain keeps is known to lie inside the logits given.
+  let bounded = fullWeight === undefined || topKApplies
+  let kept = topKApplies ? settings.topK : size
 
   if (settings.topP < 1) {
     // top-p normalises over what top-k left: the whole vocabulary when top-k is off.
-    const weight =
-      topKApplies || fullWeight === undefined ? sumWeights(kept, top.logit) : fullWeight
+    const weightOf = weights
+      ? (i: number) => weights[i] ?? 0
+      : (i: number) => Math.exp((logits[i] ?? 0) - top)
+    let weight = fullWeight ?? 0
+    if (topKApplies || fullWeight === undefined) {
+      weight = 0
+      for (let i = 0; i < kept; i++) weight += weightOf(i)
+    }
     let cumulative = 0
-    for (let i = 0; i < kept.length; i++) {
-      cumulative += Math.exp((kept[i]?.logit ?? 0) - top.logit) / weight
+    for (let i = 0; i < kept; i++) {
+      cumulative += weightOf(i) / weight
       if (cumulative >= settings.topP) {
-        kept = kept.slice(0, i + 1)
+        kept = i + 1
         bounded = true
         break
       }
@@ -56,25 +98,40 @@ export function applySamplerChain(
   }
 
   if (settings.minP > 0) {
-    const threshold = top.logit + Math.log(settings.minP)
-    const firstBelow = kept.findIndex((token, i) => i > 0 && token.logit < threshold)
-    if (firstBelow > 0) {
-      kept = kept.slice(0, firstBelow)
-      bounded = true
+    const threshold = top + Math.log(settings.minP)
+    for (let i = 1; i < kept; i++) {
+      if ((logits[i] ?? 0) < threshold) {
+        kept = i
+        bounded = true
+        break
+      }
     }
   }
-  if (!bounded) return { complete: false }
+  if (!bounded) return null
 
-  const scaled = kept.map((token) => (token.logit - top.logit) / settings.temperature)
-  const total = scaled.reduce((sum, value) => sum + Math.exp(value), 0)
-  return {
-    complete: true,
-    kept: kept.map((token, i) => ({ ...token, prob: Math.exp(scaled[i] ?? -Infinity) / total })),
-  }
+  let total = 0
+  for (let i = 0; i < kept; i++) total += Math.exp(((logits[i] ?? 0) - top) / temperature)
+  return { kept, top, temperature, total }
 }
 
-function sumWeights(tokens: readonly ScoredToken[], maxLogit: number): number {
-  return tokens.reduce((sum, token) => sum + Math.exp(token.logit - maxLogit), 0)
+/** The probability after the chain of a kept logit. */
+export function keptProbability(chain: SortedChain, logit: number): number {
+  if (chain.temperature <= 0) return 1
+  return Math.exp((logit - chain.top) / chain.temperature) / chain.total
+}
+
+/**
+ * The index {@link pickCandidate} would pick among the chain's kept logits, without building
+ * the kept list.
+ */
+export function pickIndex(logits: Float64Array, chain: SortedChain, uniform: number): number {
+  if (chain.kept === 0) throw new Error('cannot sample from an empty distribution')
+  let cumulative = 0
+  for (let i = 0; i < chain.kept; i++) {
+    cumulative += keptProbability(chain, logits[i] ?? 0)
+    if (uniform < cumulative) return i
+  }
+  return chain.kept - 1
 }
 
 /** Softmax probabilities of the raw logits, given the vocabulary-wide normaliser. */

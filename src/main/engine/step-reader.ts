@@ -1,12 +1,6 @@
 import type { LlamaModel, Token } from 'node-llama-cpp'
 import type { GeneratedToken, TokenCandidate } from '../../shared/contract'
-import {
-  applySamplerChain,
-  entropyBits,
-  pickCandidate,
-  seededUniform,
-  type ScoredToken,
-} from '../../shared/sampling'
+import { chainOverSorted, keptProbability, pickIndex, seededUniform } from '../../shared/sampling'
 import type { SamplingSettings } from '../../shared/schemas'
 
 /**
@@ -64,34 +58,112 @@ export function sampleStep(
   if (!logits || totalLogitWeight === undefined || logits.size === 0) {
     throw new Error('llama.cpp returned no logits for this step')
   }
-  const candidates: ScoredToken[] = []
-  for (const [id, logit] of logits) candidates.push({ id, logit })
-  candidates.sort((a, b) => b.logit - a.logit)
-  const maxLogit = candidates[0]?.logit ?? 0
-  const chain = applySamplerChain(
-    candidates,
+  const sorted = sortByLogit(logits)
+  const size = logits.size
+  const maxLogit = sorted.logits[0] ?? 0
+  const entropy = entropyOfHead(sorted, size, totalLogitWeight)
+  const chain = chainOverSorted(
+    sorted.logits,
+    size,
     sampling,
     wholeVocabulary ? undefined : totalLogitWeight,
+    sorted.weights,
   )
-  if (!chain.complete) throw new Error('the sampler chain needs logits that were not requested')
+  if (!chain) throw new Error('the sampler chain needs logits that were not requested')
 
-  const chosen = pickCandidate(chain.kept, seededUniform(sampling.seed, step))
-  const samplingProbs = new Map(chain.kept.map((c) => [c.id, c.prob]))
-  const describe = (c: ScoredToken): TokenCandidate => ({
-    id: c.id,
-    text: tokenText(model, c.id),
-    logit: c.logit,
-    modelProb: Math.exp(c.logit - maxLogit) / totalLogitWeight,
-    samplingProb: samplingProbs.get(c.id) ?? 0,
-  })
-  const alternatives = candidates.slice(0, topN).map(describe)
-  const headProbs = candidates.map((c) => Math.exp(c.logit - maxLogit) / totalLogitWeight)
+  const chosen = pickIndex(sorted.logits, chain, seededUniform(sampling.seed, step))
+  const describe = (index: number): TokenCandidate => {
+    const id = sorted.ids[index] ?? 0
+    const logit = sorted.logits[index] ?? 0
+    return {
+      id,
+      text: tokenText(model, id),
+      logit,
+      modelProb: Math.exp(logit - maxLogit) / totalLogitWeight,
+      samplingProb: index < chain.kept ? keptProbability(chain, logit) : 0,
+    }
+  }
+  const alternatives = Array.from({ length: Math.min(topN, size) }, (_, i) => describe(i))
   return {
     ...describe(chosen),
     position,
-    rank: candidates.findIndex((c) => c.id === chosen.id) + 1,
-    entropyBits: entropyBits(headProbs),
+    rank: chosen + 1,
+    entropyBits: entropy,
     alternatives,
     tailMass: Math.max(0, 1 - alternatives.reduce((sum, a) => sum + a.modelProb, 0)),
   }
+}
+
+/**
+ * Entropy in bits of the model's distribution, from the logits given (all of them with top-k
+ * off). The unseen tail counts as one outcome, so with only the head this is a lower bound.
+ * Fills `sorted.weights` with exp(logit − max) on the way, for the sampler chain.
+ */
+function entropyOfHead(sorted: SortedLogits, size: number, totalWeight: number) {
+  const { logits, weights } = sorted
+  const max = logits[0] ?? 0
+  // log2 p = (logit − max)·log2 e − log2 W: one logarithm per step instead of one per token,
+  // which was a third of the step's cost with a whole vocabulary.
+  const log2Weight = Math.log2(totalWeight)
+  let mass = 0
+  let bits = 0
+  for (let i = 0; i < size; i++) {
+    const shifted = (logits[i] ?? 0) - max
+    const weight = Math.exp(shifted)
+    weights[i] = weight
+    const p = weight / totalWeight
+    mass += p
+    if (p > 0) bits -= p * (shifted * Math.LOG2E - log2Weight)
+  }
+  const tail = Math.max(0, 1 - mass)
+  return tail > 0 ? bits - tail * Math.log2(tail) : bits
+}
+
+// Reused from step to step (a step reads them synchronously), so a 150k-token vocabulary
+// costs no allocation per step.
+let scratchIds = new Int32Array(0)
+let scratchLogits = new Float64Array(0)
+let scratchWeights = new Float64Array(0)
+
+interface SortedLogits {
+  ids: Int32Array
+  logits: Float64Array
+  weights: Float64Array
+}
+
+/**
+ * The logits in typed arrays, highest first; equal logits keep llama.cpp's order. The addon
+ * already returns them sorted, so usually this is one copy and no sort.
+ */
+function sortByLogit(logits: Map<Token, number>): SortedLogits {
+  const size = logits.size
+  if (scratchIds.length < size) {
+    scratchIds = new Int32Array(size)
+    scratchLogits = new Float64Array(size)
+    scratchWeights = new Float64Array(size)
+  }
+  const ids = scratchIds
+  const values = scratchLogits
+  let i = 0
+  let inOrder = true
+  let previous = Infinity
+  // forEach, not for…of: no entry array per token.
+  logits.forEach((logit, id) => {
+    ids[i] = id
+    values[i++] = logit
+    if (logit > previous) inOrder = false
+    previous = logit
+  })
+  if (!inOrder) {
+    // Array.prototype.sort is stable, as the order of equal logits requires.
+    const order = Array.from({ length: size }, (_, k) => k).sort(
+      (a, b) => (values[b] ?? 0) - (values[a] ?? 0),
+    )
+    const copy = { ids: ids.slice(0, size), logits: values.slice(0, size) }
+    order.forEach((from, to) => {
+      ids[to] = copy.ids[from] ?? 0
+      values[to] = copy.logits[from] ?? 0
+    })
+  }
+  return { ids, logits: values, weights: scratchWeights }
 }
