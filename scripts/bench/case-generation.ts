@@ -91,30 +91,58 @@ export async function generationCase(
     ),
   )
 
-  // Top-k off: the chain may keep any token, so the engine asks llama.cpp for every logit.
-  const wholeSampling = { ...defaultSampling, topK: 0 }
-  const wholeCount = Math.max(4, Math.round(count / 4))
-  options.log(`case 1, top-k off: ${Math.min(runs, 3)} rounds × ${wholeCount} tokens`)
-  const whole = await interleave(
-    Math.min(runs, 3),
-    async () =>
-      (await runOurLoop(session, { ...request, sampling: wholeSampling, maxTokens: wholeCount }))
-        .tokensPerSecond ?? NaN,
-    async () =>
-      (await runPlainEvaluate(session, shortPrompt, wholeSampling, wholeCount)).tokensPerSecond,
+  return rows
+}
+
+/**
+ * Case 1 with top-k off: the chain may keep any token, so the engine asks llama.cpp for every
+ * logit. A bare loop making the same request tells node-llama-cpp's share from ours.
+ */
+export async function wholeVocabularyCase(
+  session: BenchSession,
+  options: Omit<GenerationCaseOptions, 'diagnose'>,
+): Promise<BenchRow[]> {
+  const { runs, topN, beforeEach } = options
+  const sampling = { ...defaultSampling, topK: 0 }
+  const count = Math.max(4, Math.round(options.generatedTokens / 2))
+  const request: ValidGenerateRequest = {
+    runId: 'bench-whole',
+    prompt: shortPrompt,
+    sampling,
+    maxTokens: count,
+    topN,
+    forcedTokens: [],
+  }
+  const { generateNext } = nextTokenRequest(sampling, topN)
+  options.log(`case 1, top-k off: ${runs} rounds × ${count} tokens`)
+  const results = await roundRobin(
+    runs,
+    {
+      ours: async () => (await runOurLoop(session, request)).tokensPerSecond ?? NaN,
+      bare: () => runControlledLoop(session, shortPrompt, generateNext, count),
+      plain: async () =>
+        (await runPlainEvaluate(session, shortPrompt, sampling, count)).tokensPerSecond,
+    },
     { beforeEach },
   )
-  rows.push(
+  return [
     ratioRow(
       {
         id: '1.k0',
         measure: 'Generation with top-k off (every logit) vs sequence.evaluate',
         unit: 'tok/s',
       },
-      whole,
+      pairsOf(results, 'ours', 'plain'),
     ),
-  )
-  return rows
+    ratioRow(
+      {
+        id: '1.k0d',
+        measure: 'Diagnosis: top-k off, our loop vs a bare loop asking for every logit',
+        unit: 'tok/s',
+      },
+      pairsOf(results, 'ours', 'bare'),
+    ),
+  ]
 }
 
 /** Text of about `tokens` tokens for this model: tokenized, cut, and turned back into text. */

@@ -7,7 +7,8 @@ import { basename, join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { startLlamaRuntime } from '../../src/main/engine/llama-runtime'
 import { defaultBenchModelPath, ensureBenchModel } from './bench-model'
-import { promptCase, generationCase } from './case-generation'
+import { promptCase, generationCase, wholeVocabularyCase } from './case-generation'
+import { parallelCase } from './case-parallel'
 import { defaultThreadsCase, memoryCase, stackCase } from './case-stack'
 import { loadAverage, waitForQuietCpu } from './cpu-quiet'
 import { openBenchSession } from './in-process'
@@ -25,6 +26,7 @@ const { values: args } = parseArgs({
     tokens: { type: 'string' },
     'no-browser': { type: 'boolean', default: false },
     out: { type: 'string' },
+    only: { type: 'string' },
   },
 })
 const quick = args.quick ?? false
@@ -47,6 +49,11 @@ const plan = {
   /** All waiting for an idle machine together, so that a busy machine cannot stall the run. */
   quietBudgetMs: quick ? 0 : 90_000,
 }
+
+/** `--only 1.k0,6`: just the cases that produce these rows (a case's rows come together). */
+const only = args.only?.split(',').map((id) => id.trim())
+const selected = (...ids: string[]) => !only || ids.some((id) => only.includes(id))
+if (only && !args.out) log(`only ${only.join(', ')}: nothing is written unless given --out`)
 
 const startedAt = new Date()
 const busySamples: number[] = []
@@ -81,35 +88,47 @@ const session = await openBenchSession(llama, modelPath, { threads })
 const modelLabel = `${basename(modelPath)} (${(modelBytes / 2 ** 20).toFixed(0)} MiB, ${session.info.architecture}, vocabulary ${session.info.vocabSize.toLocaleString('en')}, context ${session.info.contextSize})`
 log(`model ${modelLabel}, ${threads} thread(s)`)
 try {
-  rows.push(...(await generationCase(session, { ...plan, diagnose: !quick, beforeEach, log })))
-  rows.push(...(await promptCase(session, { ...plan, runs: plan.promptRuns, beforeEach, log })))
+  const generation = { ...plan, beforeEach, log }
+  if (selected('1', '1.d1', '1.d2', '1.d3')) {
+    rows.push(...(await generationCase(session, { ...generation, diagnose: !quick })))
+  }
+  if ((!quick && !only) || only?.some((id) => id.startsWith('1.k0'))) {
+    rows.push(...(await wholeVocabularyCase(session, generation)))
+  }
+  if (selected('3a', '3b')) {
+    rows.push(...(await promptCase(session, { ...generation, runs: plan.promptRuns })))
+  }
 } finally {
   await session.dispose()
 }
 
 const endpoints: EngineEndpoint[] = []
 try {
-  const stack = await startServeClient(log)
-  endpoints.push(stack)
-  const alone = startEngineAlone()
-  endpoints.push(alone)
-  await Promise.all([stack.service.loadModel(loadOptions), alone.service.loadModel(loadOptions)])
-  const stackRows = await stackCase(stack, alone, { ...plan, beforeEach, log })
-  rows.push(...stackRows)
-  if (!quick && !smallModel) {
-    rows.push(...(await defaultThreadsCase(alone, loadOptions, { runs: 2, beforeEach, log })))
+  if (selected('2', '2.t', '6')) {
+    const alone = startEngineAlone()
+    endpoints.push(alone)
+    const stack = selected('2') ? await startServeClient(log) : null
+    if (stack) endpoints.push(stack)
+    await Promise.all([stack, alone].map((endpoint) => endpoint?.service.loadModel(loadOptions)))
+    if (stack) rows.push(...(await stackCase(stack, alone, { ...plan, beforeEach, log })))
+    if (selected('6')) rows.push(...(await parallelCase(alone, { ...plan, beforeEach, log })))
+    if (!quick && !smallModel && selected('2.t')) {
+      rows.push(...(await defaultThreadsCase(alone, loadOptions, { runs: 2, beforeEach, log })))
+    }
+    await Promise.all([alone.close(), stack?.close()])
   }
-  await Promise.all([alone.close(), stack.close()])
-  // A host and engine of their own, whose inspectors let us collect garbage before reading RSS.
-  const inspected = await startServeClient(log, { inspect: true })
-  endpoints.push(inspected)
-  await inspected.service.loadModel(loadOptions)
-  rows.push(...(await memoryCase(inspected, { cycles: plan.cycles, log })))
+  if (selected('5a', '5b')) {
+    // A host and engine of their own, whose inspectors let us collect garbage before reading RSS.
+    const inspected = await startServeClient(log, { inspect: true })
+    endpoints.push(inspected)
+    await inspected.service.loadModel(loadOptions)
+    rows.push(...(await memoryCase(inspected, { cycles: plan.cycles, log })))
+  }
 } finally {
   await Promise.all(endpoints.map((endpoint) => endpoint.close()))
 }
 
-if (plan.browser) {
+if (plan.browser && selected('4a', '4b', '4c', '4d')) {
   const { rendererCase } = await import('./case-renderer')
   // The UI changes often; a broken case 4 should not cost the engine results.
   try {
@@ -143,7 +162,7 @@ const context = {
   noise: `load average ${loadBefore.toFixed(1)} before, ${loadAverage().toFixed(1)} after; ${othersLoad} (each waited up to ${plan.quietWaitMs / 1000} s for idle)`,
   durationSeconds,
 }
-const out = args.out ?? (quick ? undefined : join(repoRoot, 'docs', 'benchmarks.md'))
+const out = args.out ?? (quick || only ? undefined : join(repoRoot, 'docs', 'benchmarks.md'))
 if (out) {
   writeFileSync(out, renderMarkdown(rows, context, findingsFor(rows)))
   log(`wrote ${out}`)
