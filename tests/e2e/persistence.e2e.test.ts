@@ -11,6 +11,7 @@ import {
   type ServeProcess,
   useAppUnderTest,
   type EngineWatcher,
+  withLongContext,
 } from './helpers'
 
 let serve: ServeProcess
@@ -195,4 +196,47 @@ describe('sessions keep branches and comparisons across reloads', () => {
     expect(await columnIds(1)).toEqual(tokens[1])
     await context.close()
   })
+
+  it('keeps a Completion run and a comparison that were still running when the page closed', () =>
+    withLongContext(watcher, async () => {
+      const { context, page } = await openApp(browser, serve.url)
+      await page.locator('[data-testid=nav-completion]').click()
+      await setSettings(page, { temperature: 0, 'max-tokens': 8192 })
+      await generate(page, 'The context window')
+      await chips(page).nth(30).waitFor()
+      await page.reload()
+      await waitForModel(page)
+      await chips(page).first().waitFor()
+      expect(await chips(page).count()).toBeGreaterThan(30)
+      expect(await page.locator('[data-testid=run-state]').getAttribute('data-stop-reason')).toBe(
+        'cancelled',
+      )
+      expect(await page.inputValue('[data-testid=prompt-input]')).toBe('The context window')
+
+      await page.click('[data-testid=nav-compare]')
+      await page.fill('[data-testid=compare-prompt-input]', 'Sampling picks')
+      for (const index of [0, 1]) {
+        const settings = page.locator(
+          `[data-testid=compare-column-${index}] [data-testid=column-settings]`,
+        )
+        if ((await settings.getAttribute('open')) === null)
+          await settings.locator('summary').click()
+        await page.fill(`[data-testid=compare-temperature-input-${index}]`, '0')
+        await page.fill(`[data-testid=compare-max-tokens-input-${index}]`, '8192')
+      }
+      await page.locator('[data-testid=compare-generate]:enabled').click()
+      const column = (index: number) => page.locator(`[data-testid=compare-column-${index}]`)
+      await column(1).locator('[data-testid=token-chip]').nth(30).waitFor()
+      await page.reload()
+      await waitForModel(page)
+      await column(1).locator('[data-testid=token-chip]').first().waitFor()
+      expect(await page.inputValue('[data-testid=compare-prompt-input]')).toBe('Sampling picks')
+      for (const index of [0, 1]) {
+        expect(await column(index).locator('[data-testid=token-chip]').count()).toBeGreaterThan(30)
+        expect(
+          await column(index).locator('[data-testid=stat-stop-reason]').getAttribute('data-reason'),
+        ).toBe('cancelled')
+      }
+      await context.close()
+    }))
 })

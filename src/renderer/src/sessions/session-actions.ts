@@ -1,19 +1,18 @@
 import { sessionFromJson, sessionToJson, sessionToMarkdown } from '../../../shared/session-export'
 import type { SessionDocument, SessionSummary } from '../../../shared/sessions'
-import { branchStore, inspectorPrefsStore } from '../inspector/stores'
+import { branchStore } from '../inspector/stores'
 import { getConnection, makeRunId } from '../services/session'
 import { isActive } from '../stores/run-reducer'
-import { engineStore, runStore } from '../stores/stores'
+import { runStore } from '../stores/stores'
 import { viewStore } from '../stores/view'
 import { chatStore } from '../views/chat/chat-store'
 import { newChat, openChat } from '../views/chat/chat-actions'
-import { alternativesPerToken, compareStore } from '../views/compare/compare-actions'
+import { compareStore } from '../views/compare/compare-actions'
 import { isAnyActive } from '../views/compare/compare-reducer'
-import { completionSessionFromTree, holdsTree, shownRecord, treeFromSession } from './branches'
-import { compareSession, compareStateFrom, hasRuns, startedOver } from './compare-records'
+import { shownRecord, treeFromSession } from './branches'
+import { compareStateFrom } from './compare-records'
 import { hasContent } from './conversation'
-import { modelRef } from './records'
-import { autosaver, errorText, saveNow, saveSoon, summaryOf } from './saving'
+import { autosaver, errorText, saveNow, summaryOf } from './saving'
 import { freeId } from './session-list'
 import { compareSessionStore, completionSessionStore, sessionListStore } from './stores'
 
@@ -250,111 +249,4 @@ export function downloadSession(doc: SessionDocument, format: 'json' | 'markdown
   link.click()
   link.remove()
   setTimeout(() => URL.revokeObjectURL(url), 10_000)
-}
-
-/** Saves the conversation as the user works: after a quiet moment, and at once after a reply. */
-export function autosaveChat(): () => void {
-  let previous = chatStore.getState()
-  return chatStore.subscribe(() => {
-    const state = chatStore.getState()
-    const before = previous
-    previous = state
-    if (state.doc === before.doc || !hasContent(state.doc)) return
-    if (state.doc.id !== before.doc.id) {
-      rememberOpen('chat', state.doc.id)
-      return
-    }
-    if (sessionListStore.getState().openChatId !== state.doc.id) rememberOpen('chat', state.doc.id)
-    // A sent message and a finished reply are saved at once; edits after a quiet moment.
-    if (Boolean(before.live) !== Boolean(state.live)) saveSoon(state.doc)
-    else autosaver.schedule(state.doc)
-  })
-}
-
-/**
- * Saves the branch tree of the Completion view: a first run starts a session of its own; every
- * branch of it, and the branch shown, go into that same session.
- */
-function saveBranches(runId: string, maxTokens: number): void {
-  const tree = branchStore.getState()
-  if (!tree.nodes[runId]) return
-  const open = completionSessionStore.getState().doc
-  const previous = holdsTree(open, tree.order[0]) ? open : null
-  const doc = completionSessionFromTree({
-    tree,
-    previous,
-    id: makeRunId(),
-    promptId: makeRunId(),
-    model: modelRef(engineStore.getState().status?.model),
-    maxTokens,
-    topN: inspectorPrefsStore.getState().topN,
-    now: new Date().toISOString(),
-  })
-  completionSessionStore.dispatch({ type: 'saved', doc })
-  rememberOpen('completion', doc.id)
-  saveSoon(doc)
-}
-
-/** Every Completion run that finishes (or stops, or fails) is saved with its session's branches. */
-export function autosaveCompletions(): () => void {
-  let wasActive = isActive(runStore.getState())
-  let shown = branchStore.getState().activeId
-  const offRun = runStore.subscribe(() => {
-    const run = runStore.getState()
-    const active = isActive(run)
-    const finished = wasActive && !active
-    wasActive = active
-    if (!finished || !run.runId || (run.promptCount === 0 && run.tokenCount === 0)) return
-    const { runId, maxTokens } = run
-    // The branch tree hears of the same events just after the run store: save once it has.
-    queueMicrotask(() => saveBranches(runId, maxTokens))
-  })
-  // Switching branches (‹ ›) changes which one the session reopens on, after a quiet moment.
-  const offTree = branchStore.subscribe(() => {
-    const tree = branchStore.getState()
-    if (tree.activeId === shown) return
-    shown = tree.activeId
-    const doc = completionSessionStore.getState().doc
-    if (!doc || !tree.activeId || doc.currentLeafId === tree.activeId) return
-    if (isActive(runStore.getState()) || !holdsTree(doc, tree.order[0])) return
-    if (!doc.nodes.some((n) => n.id === tree.activeId)) return
-    const next = { ...doc, currentLeafId: tree.activeId }
-    completionSessionStore.dispatch({ type: 'saved', doc: next })
-    autosaver.schedule(next)
-  })
-  return () => {
-    offRun()
-    offTree()
-  }
-}
-
-/**
- * Saves the Compare view when its runs finish: Generate starts a new comparison session, a
- * column run again stays in the one on screen.
- */
-export function autosaveComparisons(): () => void {
-  let previous = compareStore.getState()
-  let fresh = false
-  return compareStore.subscribe(() => {
-    const state = compareStore.getState()
-    const before = previous
-    previous = state
-    if (state === before) return
-    if (startedOver(before, state)) fresh = true
-    const finished = isAnyActive(before) && !isAnyActive(state)
-    if (!finished || !hasRuns(state)) return
-    const open = compareSessionStore.getState().doc
-    const doc = compareSession({
-      state,
-      previous: fresh ? null : open,
-      id: makeRunId(),
-      model: modelRef(engineStore.getState().status?.model),
-      topN: alternativesPerToken,
-      now: new Date().toISOString(),
-    })
-    fresh = false
-    compareSessionStore.dispatch({ type: 'saved', doc })
-    rememberOpen('compare', doc.id)
-    saveSoon(doc)
-  })
 }

@@ -1,20 +1,16 @@
 import { useEffect } from 'react'
 import { getConnection } from '../services/session'
-import {
-  keepPartialReply,
-  replyConnectionLost,
-  rescueUnsavedReply,
-} from '../views/chat/chat-actions'
+import { keepPartialReply, replyConnectionLost } from '../views/chat/chat-actions'
+import { rescueUnsaved } from './rescue'
 import { autosaver } from './saving'
+import { refreshSessions, reopenLast, startNewChat } from './session-actions'
+import { sessionListStore } from './stores'
 import {
   autosaveChat,
   autosaveComparisons,
   autosaveCompletions,
-  refreshSessions,
-  reopenLast,
-  startNewChat,
-} from './session-actions'
-import { sessionListStore } from './stores'
+  keepRunningWork,
+} from './view-autosave'
 
 /**
  * Keeps the sidebar and the saved files in step with the work: lists the sessions once the host
@@ -28,8 +24,8 @@ export function useSessionsSync(): void {
       if (link !== 'open') return
       const first = !listedOnce
       listedOnce = true
-      // A reply cut short by the last reload is saved before the list is read.
-      const rescued = first ? rescueUnsavedReply() : Promise.resolve()
+      // Work cut short by the last reload is saved before the list is read.
+      const rescued = first ? rescueUnsaved() : Promise.resolve()
       rescued
         .then(refreshSessions)
         .then(() => (first ? reopenLast() : undefined))
@@ -52,6 +48,7 @@ export function useSessionsSync(): void {
     // Leaving the page: write what is still waiting.
     const onHide = () => {
       keepPartialReply()
+      keepRunningWork()
       void autosaver.flush()
     }
     document.addEventListener('keydown', onKey)

@@ -1,6 +1,5 @@
 import { toAppError } from '../../../../shared/errors'
 import { limits } from '../../../../shared/schemas'
-import { sessionFromJson, sessionToJson } from '../../../../shared/session-export'
 import type { SessionDocument } from '../../../../shared/sessions'
 import { routeRunEvents, unrouteRuns } from '../../services/run-events'
 import { getConnection, makeRunId } from '../../services/session'
@@ -10,7 +9,8 @@ import {
   type ConversationAction,
 } from '../../sessions/conversation'
 import { modelRef, replyText, runRecordFrom } from '../../sessions/records'
-import { autosaver, saveNow } from '../../sessions/saving'
+import { keepForRescue } from '../../sessions/rescue'
+import { saveNow } from '../../sessions/saving'
 import { canStartRun } from '../../stores/engine-reducer'
 import { isActive } from '../../stores/run-reducer'
 import { engineStore, settingsStore } from '../../stores/stores'
@@ -166,13 +166,9 @@ export function newChat(): void {
   openChat(blankChat())
 }
 
-/** Where a reply cut short by closing the page waits until the next start saves it. */
-export const rescueKey = 'tokenscope.unsaved-reply'
-
 /**
- * The page is going away mid-reply: keep what was written so far, as a stopped reply. The save
- * may not leave the page in time, so a copy goes to local storage as well; the next start saves
- * it (see rescueUnsavedReply).
+ * The page is going away mid-reply: keep what was written so far, as a stopped reply (saved now,
+ * and kept for the next start in case the save does not leave the page in time).
  */
 export function keepPartialReply(): void {
   const { live, doc } = chatStore.getState()
@@ -190,31 +186,8 @@ export function keepPartialReply(): void {
     run: record,
     now: now(),
   })
-  try {
-    localStorage.setItem(rescueKey, sessionToJson(kept))
-  } catch {
-    // Too big or no storage: the save below is the only chance.
-  }
-  autosaver.schedule(kept)
+  keepForRescue(kept)
   getConnection()
     .bridge.cancel({ runId: live.runId })
     .catch(() => undefined)
-}
-
-/** Saves a reply that was cut short when the page closed, unless a newer save exists. */
-export async function rescueUnsavedReply(): Promise<void> {
-  let text: string | null = null
-  try {
-    text = localStorage.getItem(rescueKey)
-  } catch {
-    return
-  }
-  if (!text) return
-  const read = sessionFromJson(text)
-  if (read.ok) {
-    const { bridge } = getConnection()
-    const saved = await bridge.loadSession({ id: read.document.id }).catch(() => null)
-    if (!saved || saved.updatedAt <= read.document.updatedAt) await saveNow(read.document)
-  }
-  localStorage.removeItem(rescueKey)
 }
