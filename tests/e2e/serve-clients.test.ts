@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunEvent } from '../../src/shared/contract'
 import { startServe, type ServeProcess } from '../helpers/serve-process'
+import { WebSocket } from 'ws'
 import { connectBridge } from '../helpers/ws-bridge'
 
 let serve: ServeProcess
@@ -53,5 +54,21 @@ describe('clients of the serve host', () => {
       .poll(() => events.find((e) => e.runId === 'next' && e.kind === 'ended')?.kind)
       .toBe('ended')
     second.disconnect()
+  })
+
+  it('lose only their own connection when they send a message over the size limit', async () => {
+    const rogue = new WebSocket(`ws://127.0.0.1:${serve.port}/rpc?token=${serve.token}`)
+    await new Promise<void>((resolve, reject) => {
+      rogue.once('open', () => resolve())
+      rogue.once('error', reject)
+    })
+    const closed = new Promise<number>((resolve) => rogue.once('close', (code) => resolve(code)))
+    rogue.send('x'.repeat(5 * 1024 * 1024))
+    // 1009: "message too big"; the host drops this client and carries on.
+    expect(await closed).toBe(1009)
+
+    const next = await connectBridge(serve)
+    expect((await next.getStatus()).state).toBe('ready')
+    next.disconnect()
   })
 })

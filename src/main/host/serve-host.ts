@@ -95,6 +95,12 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
       jsonCodec,
     )
     clients.add(client)
+    // A client that breaks the protocol (e.g. a message over maxPayload) loses its connection,
+    // never the host: without a listener, ws's error event would end the process.
+    ws.on('error', (error) => {
+      options.log(`closed a client connection: ${error.message}`)
+      ws.terminate()
+    })
     ws.on('close', () => {
       clients.delete(client)
       client.$close()
