@@ -101,6 +101,29 @@ export interface StorageProblem {
   message: string
 }
 
+/** One piece of a document's JSON text, on its way to the host. */
+export interface SessionTextPiece {
+  /** Chosen by the sender, new for each save: letters, digits, - and _, 8 to 64 of them. */
+  uploadId: string
+  /** Where this piece goes in the text: the length of the pieces before it. */
+  offset: number
+  text: string
+  /** True on the final piece, which writes the session; a save of one piece is just that. */
+  last: boolean
+}
+
+/** What the host holds for unfinished uploads, at most. */
+export const sessionUpload = {
+  /** Longest piece; a WebSocket message of one stays under the serve host's 4 MB limit. */
+  pieceChars: 1024 * 1024,
+  /** Longest document text. */
+  documentChars: 128 * 1024 * 1024,
+  /** All unfinished uploads together. */
+  openChars: 256 * 1024 * 1024,
+  /** An upload that gets no piece for this long is dropped. */
+  idleMs: 60_000,
+} as const
+
 /** Conversations and completion runs, saved by the host in the user's data folder. */
 export interface SessionService {
   /** All saved sessions, newest first. */
@@ -108,6 +131,13 @@ export interface SessionService {
   loadSession(request: { id: string }): Promise<SessionDocument>
   /** Writes atomically: the previous version stays intact if anything fails midway. */
   saveSession(document: SessionDocument): Promise<void>
+  /**
+   * Saves a document sent as its JSON text, in pieces of at most `sessionUpload.pieceChars`:
+   * validated and written exactly as `saveSession` does once the `last` piece is in. Pieces of
+   * one upload come in order (`offset` is the length sent before); an upload left unfinished is
+   * dropped after `sessionUpload.idleMs`.
+   */
+  saveSessionText(piece: SessionTextPiece): Promise<void>
   /** Moves a session to the trash, from where `restoreSession` brings it back. */
   deleteSession(request: { id: string }): Promise<void>
   restoreSession(request: { id: string }): Promise<void>
@@ -119,6 +149,7 @@ export const sessionMethodNames = [
   'listSessions',
   'loadSession',
   'saveSession',
+  'saveSessionText',
   'deleteSession',
   'restoreSession',
   'storageProblems',

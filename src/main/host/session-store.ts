@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import * as fs from 'node:fs/promises'
 import { join } from 'node:path'
+import { createUploadAssembler } from './session-uploads'
 import { AppFailure } from '../../shared/errors'
 import { describeIssues } from '../../shared/schemas'
 import {
   sessionDocumentSchema,
   sessionSchemaVersion,
+  sessionUpload,
   type SessionDocument,
   type SessionService,
   type SessionSummary,
@@ -21,6 +23,8 @@ export interface SessionStoreOptions {
   migrations?: Record<number, Migration>
   /** The file-system calls that write; replaceable so tests can fail them midway. */
   io?: Pick<typeof fs, 'writeFile' | 'rename'>
+  /** Bounds on unfinished `saveSessionText` uploads; smaller in tests. */
+  upload?: Partial<typeof sessionUpload>
 }
 
 const idPattern = /^[A-Za-z0-9_-]{1,64}$/
@@ -38,6 +42,9 @@ export function createSessionStore(options: SessionStoreOptions): SessionService
   const corrupt = join(directory, 'corrupt')
   const problems: StorageProblem[] = []
   const fileOf = (id: string) => join(directory, `${checkId(id)}.json`)
+  const uploads = createUploadAssembler({ ...sessionUpload, ...options.upload })
+  /** The write in progress for each file: a save waits for the one before it. */
+  const writes = new Map<string, Promise<void>>()
 
   async function read(id: string): Promise<SessionDocument> {
     const file = fileOf(id)
@@ -103,6 +110,61 @@ export function createSessionStore(options: SessionStoreOptions): SessionService
     }
   }
 
+  /**
+   * Validates `input` and writes it. Validation happens at once, so saves are queued in the order
+   * they were asked for, and each file's writes run one after another: a save never overtakes an
+   * earlier one, even when several arrive together (a page saving everything as it closes).
+   */
+  function save(input: unknown): Promise<void> {
+    const parsed = sessionDocumentSchema.safeParse(input)
+    if (!parsed.success) {
+      return Promise.reject(
+        new AppFailure({
+          code: 'invalid-request',
+          message: `Invalid session: ${describeIssues(parsed.error)}`,
+        }),
+      )
+    }
+    const document = parsed.data
+    const file = fileOf(document.id)
+    const write = async () => {
+      const existing = await fs.readFile(file, 'utf8').catch(() => null)
+      const existingVersion = existing ? versionOf(existing) : null
+      if (existingVersion !== null && existingVersion > sessionSchemaVersion) {
+        throw new AppFailure({
+          code: 'invalid-request',
+          message: 'This session was saved by a newer Tokenscope; saving over it would lose data.',
+          hint: 'Update Tokenscope, or save the conversation as a new session.',
+        })
+      }
+      await fs.mkdir(directory, { recursive: true })
+      await writeAtomically(file, JSON.stringify(document))
+    }
+    const done = (writes.get(file) ?? Promise.resolve()).then(write)
+    const settled = done.catch(() => undefined)
+    writes.set(file, settled)
+    void settled.then(() => {
+      if (writes.get(file) === settled) writes.delete(file)
+    })
+    return done
+  }
+
+  function saveText(text: string): Promise<void> {
+    let input: unknown
+    try {
+      input = JSON.parse(text)
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error)
+      return Promise.reject(
+        new AppFailure({
+          code: 'invalid-request',
+          message: `Invalid session: not JSON (${reason}).`,
+        }),
+      )
+    }
+    return save(input)
+  }
+
   return {
     async listSessions() {
       await fs.mkdir(directory, { recursive: true })
@@ -118,26 +180,10 @@ export function createSessionStore(options: SessionStoreOptions): SessionService
       return summaries.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
     },
     loadSession: ({ id }) => read(id),
-    async saveSession(input) {
-      const parsed = sessionDocumentSchema.safeParse(input)
-      if (!parsed.success) {
-        throw new AppFailure({
-          code: 'invalid-request',
-          message: `Invalid session: ${describeIssues(parsed.error)}`,
-        })
-      }
-      const file = fileOf(parsed.data.id)
-      const existing = await fs.readFile(file, 'utf8').catch(() => null)
-      const existingVersion = existing ? versionOf(existing) : null
-      if (existingVersion !== null && existingVersion > sessionSchemaVersion) {
-        throw new AppFailure({
-          code: 'invalid-request',
-          message: 'This session was saved by a newer Tokenscope; saving over it would lose data.',
-          hint: 'Update Tokenscope, or save the conversation as a new session.',
-        })
-      }
-      await fs.mkdir(directory, { recursive: true })
-      await writeAtomically(file, JSON.stringify(parsed.data))
+    saveSession: (input) => save(input),
+    async saveSessionText(input) {
+      const text = uploads.receive(input)
+      if (text !== null) await saveText(text)
     },
     async deleteSession({ id }) {
       await fs.mkdir(trash, { recursive: true })
