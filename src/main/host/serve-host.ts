@@ -96,11 +96,9 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     )
     clients.add(client)
     // A client that breaks the protocol (e.g. a message over maxPayload) loses its connection,
-    // never the host: without a listener, ws's error event would end the process.
-    ws.on('error', (error) => {
-      options.log(`closed a client connection: ${error.message}`)
-      ws.terminate()
-    })
+    // never the host: ws closes the socket itself (1009 for a message too big), but without a
+    // listener its error event would end the process.
+    ws.on('error', (error) => options.log(`closing a client connection: ${error.message}`))
     ws.on('close', () => {
       clients.delete(client)
       client.$close()
