@@ -71,9 +71,10 @@ describe('bad requests', () => {
   })
 
   it('rejects a second run while one is in progress', async () => {
+    // Greedy, the demo model loops without ever ending: the first run is still going.
     const first = harness.request({
       maxTokens: 2000,
-      sampling: { temperature: 1, topK: 0, topP: 1, minP: 0, seed: 9 },
+      sampling: { temperature: 0, topK: 0, topP: 1, minP: 0, seed: 9 },
     })
     await harness.engine.generate(first)
     const error = await harness.engine.generate(harness.request()).then(
@@ -90,7 +91,7 @@ describe('a killed engine', () => {
   it('is reported, restarted with the model reloaded, and the run that was streaming fails cleanly', async () => {
     const request = harness.request({
       maxTokens: 8000,
-      sampling: { temperature: 1, topK: 0, topP: 1, minP: 0, seed: 3 },
+      sampling: { temperature: 0, topK: 0, topP: 1, minP: 0, seed: 3 },
     })
     const restartsBefore = harness.statuses.at(-1)?.restarts ?? 0
     await harness.engine.generate(request)
