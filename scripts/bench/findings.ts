@@ -144,10 +144,22 @@ export function findingsFor(rows: readonly BenchRow[]): string[] {
       'drawn in line blocks with `content-visibility: auto`, so off-screen blocks are skipped), an',
       'opacity layer per whitespace marker, and the save at the end of a run as one task of 50–70 ms',
       '(the document is now serialised and sent in slices of a few milliseconds). Before: 76 ms',
-      'and 254 ms. What remains in 4a is not the stream layout (capping blocks at 128 tokens left',
-      'it unchanged) nor the save; on 2 cores the engine making ~1,000 tokens/s and the host share',
-      'the CPU with Chromium: traces showed frames of 28–37 ms of CPU, which the wall clock can stretch.',
-      'The next step is a trace of the single longest task inside this window.',
+      'and 254 ms.',
+      ...(longestTask?.met
+        ? [
+            'Tasks grow with load, though: the engine making ~1,000 tokens/s, the host and Chromium',
+            'share these 2 cores, and with other work running on the machine the same stream showed',
+            'tasks of 60–68 ms (traces: frames of 28–37 ms of CPU, stretched on the wall clock).',
+          ]
+        : [
+            'What remains is not the stream layout (capping blocks at 128 tokens left it unchanged)',
+            'nor the save; with the machine otherwise idle no task passed 50 ms, so look first at',
+            'what else ran (the load average above), then trace the single longest task.',
+          ]),
+      'A CPU profile of the inspector click shows at most 10 ms of JavaScript; the rest is style,',
+      'layout and paint of the narrowed column, which puts 4d at the line (59–112 ms across runs).',
+      "Next step: keep the stream's width when the inspector opens (overlay it, or reserve its",
+      'column), so that opening it lays out nothing but the panel.',
       '',
     )
   }
