@@ -45,9 +45,15 @@ describe('Inspect and steer in a real browser against `serve`', () => {
     await waitForRunState(page, 'ended')
     const run = lastRun(watcher.events)
 
+    // The docked column is there before a token is picked, so picking one does not narrow (and
+    // re-wrap) the transcript.
+    const stream = page.locator('[role=group][aria-label^="Tokens."]')
+    await page.locator('[data-testid=inspector-placeholder]').waitFor()
+    const widthBefore = (await stream.boundingBox())?.width
     await chips(page).nth(3).click()
     const inspector = page.locator('[data-testid=token-details][data-pinned=true]')
     await inspector.waitFor()
+    expect((await stream.boundingBox())?.width).toBe(widthBefore)
     expect(await inspector.getAttribute('data-token-index')).toBe('3')
     expect(await inspector.locator('[data-testid=detail-token-id]').textContent()).toBe(
       String(run.tokens[3]?.id),
@@ -65,6 +71,15 @@ describe('Inspect and steer in a real browser against `serve`', () => {
     )
     await page.keyboard.press('ArrowLeft')
     await page.locator('[data-testid=token-details][data-token-index="3"]').waitFor()
+
+    // Hidden, the column gives its room back; the next pick brings it again.
+    await chips(page).nth(3).click()
+    await page.locator('[data-testid=inspector-hide]').click()
+    await expect
+      .poll(async () => (await stream.boundingBox())?.width)
+      .toBeGreaterThan(widthBefore ?? 0)
+    await chips(page).nth(5).click()
+    await page.locator('[data-testid=token-details][data-token-index="5"]').waitFor()
     await context.close()
   })
 

@@ -5,6 +5,7 @@ import { useStore } from '../hooks/useStore'
 import { BranchBar } from '../inspector/BranchBar'
 import { ColorModeSwitch } from '../inspector/ColorModeSwitch'
 import { branchStore, inspectorPrefsStore } from '../inspector/stores'
+import { InspectorPlaceholder } from '../inspector/InspectorPlaceholder'
 import { TokenInspector } from '../inspector/TokenInspector'
 import { branchedIdsAt, useBranchView } from '../inspector/useBranchView'
 import { startBranch, stopRun, switchBranch } from '../services/actions'
@@ -42,6 +43,8 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
   const running = isActive(run)
   const [hovered, setHovered] = useState<number | null>(null)
   const [pinned, setPinned] = useState<number | null>(null)
+  // The docked column stays (empty until a token is picked) unless the reader hides it.
+  const [docked, setDocked] = useState(true)
   const [selectionRoot, setSelectionRoot] = useState(view.rootId)
   const [labSettings, setLabSettings] = useState<ChainSettings | null>(null)
   const scrollRef = useRef<HTMLDivElement>(null)
@@ -176,7 +179,10 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
               running={running}
               selected={shown}
               onHover={hover}
-              onPick={(index) => setPinned((current) => (current === index ? null : index))}
+              onPick={(index) => {
+                setDocked(true)
+                setPinned((current) => (current === index ? null : index))
+              }}
               scrollRef={scrollRef}
               colorMode={colorMode}
               branchPoints={view.branchPoints}
@@ -184,6 +190,11 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
             />
           )}
         </div>
+        {!empty && docked && (token === undefined || selected === null) && (
+          <div className="hidden min-h-0 flex-col lg:flex lg:w-[23rem]">
+            <InspectorPlaceholder onClose={() => setDocked(false)} />
+          </div>
+        )}
         {token && selected !== null && (
           // Docked beside the tokens on wide windows; a sheet over the bottom on narrow ones.
           <div className="flex min-h-0 flex-col max-lg:fixed max-lg:inset-x-3 max-lg:bottom-12 max-lg:z-40 max-lg:h-[55vh] max-lg:rounded-xl max-lg:border max-lg:border-slate-200 max-lg:bg-white max-lg:shadow-2xl lg:w-[23rem] dark:max-lg:border-slate-700 dark:max-lg:bg-slate-900">
@@ -193,7 +204,10 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
               count={count}
               sampling={run.sampling}
               onMove={move}
-              onClose={() => setPinned(null)}
+              onClose={() => {
+                setPinned(null)
+                setDocked(false)
+              }}
               onPick={view.active ? (candidate) => startBranch(selected, candidate) : undefined}
               pickDisabledReason={
                 running ? 'Wait for the run to finish (or stop it) before branching.' : null
