@@ -152,9 +152,10 @@ export function findingsFor(rows: readonly BenchRow[]): string[] {
             'tasks of 60–68 ms (traces: frames of 28–37 ms of CPU, stretched on the wall clock).',
           ]
         : [
-            'What remains is not the stream layout (capping blocks at 128 tokens left it unchanged)',
-            'nor the save; with the machine otherwise idle no task passed 50 ms, so look first at',
-            'what else ran (the load average above), then trace the single longest task.',
+            'What remains comes and goes: one full run on an idle machine had no task over 50 ms,',
+            'others one task of 60–68 ms. It is not the stream layout (capping blocks at 128 tokens',
+            'left it unchanged) nor the save (sliced). Next: catch that task in a trace; a major',
+            'garbage collection is the first suspect (each run leaves ~40,000 alternative objects).',
           ]),
       'The inspector click, traced before its last fix: Paint ≈ 21 ms, Layout ≈ 12, PrePaint ≈ 9,',
       "`content-visibility`'s intersection pass ≈ 7–10, JavaScript ≤ 10: all from the stream",
