@@ -152,10 +152,11 @@ export function findingsFor(rows: readonly BenchRow[]): string[] {
             'tasks of 60–68 ms (traces: frames of 28–37 ms of CPU, stretched on the wall clock).',
           ]
         : [
-            'What remains comes and goes: one full run on an idle machine had no task over 50 ms,',
-            'others one task of 60–68 ms. It is not the stream layout (capping blocks at 128 tokens',
-            'left it unchanged) nor the save (sliced). Next: catch that task in a trace; a major',
-            'garbage collection is the first suspect (each run leaves ~40,000 alternative objects).',
+            'What remains comes and goes (0 to 68 ms across full runs). A trace of four streams: each',
+            'frame costs 30–40 ms (layout 10–15 ms of the growing last paragraph, which has no line',
+            'break to end its block; paint 10–20 ms as the view scrolls; JavaScript ~10 ms), and a',
+            'major garbage collection (~25 ms) or incremental marking (~9 ms) landing in a frame pushes',
+            'it past 50. Next: end blocks inside long paragraphs too, and allocate less per token.',
           ]),
       'The inspector click, traced before its last fix: Paint ≈ 21 ms, Layout ≈ 12, PrePaint ≈ 9,',
       "`content-visibility`'s intersection pass ≈ 7–10, JavaScript ≤ 10: all from the stream",
