@@ -6,6 +6,7 @@
 import { defaultSampling, type GenerateManyRequest } from '../../src/shared/schemas'
 import { ArrivalClock, type EngineEndpoint } from './processes'
 import { interleave, ratioRow, type BenchRow } from './stats'
+import type { RateCaseOptions } from './case-stack'
 
 const prompt = 'The quick brown fox jumps over the lazy dog. A token is a piece of text, and'
 let requestCounter = 0
@@ -38,13 +39,7 @@ export async function columnsRate(
 
 export async function parallelCase(
   endpoint: EngineEndpoint,
-  options: {
-    runs: number
-    generatedTokens: number
-    topN: number
-    beforeEach: () => Promise<void>
-    log: (line: string) => void
-  },
+  options: RateCaseOptions,
 ): Promise<BenchRow[]> {
   const { runs, generatedTokens, topN } = options
   options.log(`case 6: ${runs} × 4 columns vs 1 column, ${generatedTokens} tokens each`)

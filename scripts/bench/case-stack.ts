@@ -29,16 +29,19 @@ async function receivedRate(endpoint: EngineEndpoint, maxTokens: number, topN: n
   return clock.tokensPerSecond
 }
 
+/** What the cases that compare token rates through the engine process are given. */
+export interface RateCaseOptions {
+  runs: number
+  generatedTokens: number
+  topN: number
+  beforeEach: () => Promise<void>
+  log: (line: string) => void
+}
+
 export async function stackCase(
   stack: EngineEndpoint,
   alone: EngineEndpoint,
-  options: {
-    runs: number
-    generatedTokens: number
-    topN: number
-    beforeEach: () => Promise<void>
-    log: (line: string) => void
-  },
+  options: RateCaseOptions,
 ): Promise<BenchRow[]> {
   const { runs, generatedTokens, topN } = options
   options.log(`case 2: ${runs} × ${generatedTokens} tokens, WebSocket client vs engine alone`)

@@ -10,9 +10,18 @@ const markerToken = /^(<\/?[\w|]+>|\[\/?\w+\])$/
 export function splitReply<T extends Pick<GeneratedToken, 'text' | 'segment'>>(
   tokens: readonly T[],
 ): { thought: readonly T[]; answer: readonly T[] } {
-  let end = 0
-  while (end < tokens.length && tokens[end]?.segment === 'thought') end++
+  const end = leadingThoughtCount(tokens)
   return { thought: tokens.slice(0, end), answer: tokens.slice(end) }
+}
+
+/** How many tokens the reply's opening thought holds; reads no further than its end. */
+export function leadingThoughtCount(tokens: Iterable<Pick<GeneratedToken, 'segment'>>): number {
+  let count = 0
+  for (const token of tokens) {
+    if (token.segment !== 'thought') break
+    count++
+  }
+  return count
 }
 
 /** The reasoning as prose: its tokens without the markers that open and close it. */

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import type { Browser, Locator, Page } from 'playwright-core'
-import type { GeneratedToken, RunEvent } from '../../src/shared/contract'
+import type { Browser } from 'playwright-core'
+import {
+  chipIds,
+  openChat,
+  replies,
+  runs,
+  send,
+  userMessages,
+  waitForReplies,
+  waitForSaved,
+} from './chat-page'
 import {
   openApp,
   setSettings,
@@ -16,54 +25,6 @@ let serve: ServeProcess
 let browser: Browser
 let watcher: EngineWatcher
 useAppUnderTest((app) => ({ serve, browser, watcher } = app))
-
-async function openChat(page: Page): Promise<void> {
-  await page.locator('[data-testid=nav-chat]').click()
-  await page.locator('[data-testid=chat-input]').waitFor()
-}
-
-const replies = (page: Page) => page.locator('[data-testid=chat-message][data-role=assistant]')
-const userMessages = (page: Page) => page.locator('[data-testid=chat-message][data-role=user]')
-
-/** Waits until `count` replies are finished (ended or failed) on screen. */
-async function waitForReplies(page: Page, count: number): Promise<void> {
-  await page
-    .locator(
-      '[data-testid=reply-state][data-state=ended], [data-testid=reply-state][data-state=failed]',
-    )
-    .nth(count - 1)
-    .waitFor({ timeout: 90_000 })
-  await page.locator('[data-testid=send-button]').waitFor()
-}
-
-async function send(page: Page, text: string, replyCount: number): Promise<void> {
-  await page.fill('[data-testid=chat-input]', text)
-  await page.locator('[data-testid=send-button]:enabled').waitFor()
-  await page.press('[data-testid=chat-input]', 'Enter')
-  await waitForReplies(page, replyCount)
-}
-
-function chipIds(message: Locator): Promise<string[]> {
-  return message
-    .locator('[data-testid=token-chip]')
-    .evaluateAll((els) => els.map((el) => el.getAttribute('data-token-id') ?? ''))
-}
-
-/** The runs the engine did, in order, with their started event and tokens. */
-function runs(events: readonly RunEvent[]) {
-  const ids = [...new Set(events.map((e) => e.runId))]
-  return ids.map((runId) => {
-    const mine = events.filter((e) => e.runId === runId)
-    const started = mine.find((e) => e.kind === 'started')
-    const tokens: GeneratedToken[] = mine.flatMap((e) => (e.kind === 'tokens' ? e.tokens : []))
-    const end = mine.find((e) => e.kind === 'ended')
-    return { runId, started, tokens, end }
-  })
-}
-
-async function waitForSaved(page: Page): Promise<void> {
-  await page.locator('[data-testid=save-state][data-state=saved]').waitFor({ timeout: 30_000 })
-}
 
 describe('Chat in a real browser against `serve`', () => {
   it('chats two turns with token chips; after a reload the conversation and its token details are back', async () => {

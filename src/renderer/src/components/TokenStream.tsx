@@ -8,7 +8,13 @@ import type { ColorMode } from '../lib/probability-scale'
 import { focusRing, mutedText } from '../lib/ui'
 import { chunkSize, type Chunks } from '../stores/token-chunks'
 import { PromptChip, TokenChip } from './TokenChip'
-import { sameSlices, streamBlocks, type GeneratedRange, type StreamBlock } from './token-blocks'
+import {
+  allGenerated,
+  sameSlices,
+  streamBlocks,
+  type GeneratedRange,
+  type StreamBlock,
+} from './token-blocks'
 
 /** Long prompts show only their end until asked; thousands of prompt chips help nobody. */
 const promptChunksShown = 8
@@ -155,8 +161,6 @@ export interface TokenStreamProps {
   range?: GeneratedRange
 }
 
-const allTokens: GeneratedRange = { from: 0, to: Infinity }
-
 function indexOf(target: EventTarget): number | null {
   const chip = target instanceof Element ? target.closest<HTMLElement>('[data-index]') : null
   const index = chip ? Number(chip.dataset.index) : NaN
@@ -180,7 +184,7 @@ export function TokenStream(props: TokenStreamProps) {
   const stick = useStickToBottom(scrollRef, contentRef, 32)
   const firstPromptChunk = allPrompt ? 0 : Math.max(0, prompt.length - promptChunksShown)
   const hiddenPrompt = Math.min(promptCount, firstPromptChunk * chunkSize)
-  const { from: rangeFrom, to: rangeTo } = props.range ?? allTokens
+  const { from: rangeFrom, to: rangeTo } = props.range ?? allGenerated
   const blocks = useMemo(
     () =>
       streamBlocks(prompt.slice(firstPromptChunk), firstPromptChunk, tokens, {

@@ -93,14 +93,15 @@ export interface GeneratedRange {
   to: number
 }
 
-const everything: GeneratedRange = { from: 0, to: Infinity }
+/** Every generated token. */
+export const allGenerated: GeneratedRange = { from: 0, to: Infinity }
 
 function addChunks<P extends { text: string }, G extends { text: string }>(
   b: Builder<P, G>,
   chunks: Chunks<P> | Chunks<G>,
   firstChunk: number,
   kind: 'prompt' | 'generated',
-  range: GeneratedRange = everything,
+  range: GeneratedRange = allGenerated,
 ): void {
   chunks.forEach((items, c) => {
     const start = (firstChunk + c) * chunkSize
@@ -141,7 +142,7 @@ export function streamBlocks<P extends { text: string }, G extends { text: strin
   prompt: Chunks<P>,
   firstPromptChunk: number,
   generated: Chunks<G>,
-  range: GeneratedRange = everything,
+  range: GeneratedRange = allGenerated,
 ): StreamBlock<P, G>[] {
   const b: Builder<P, G> = { blocks: [], open: null, width: 0 }
   addChunks(b, prompt, firstPromptChunk, 'prompt')

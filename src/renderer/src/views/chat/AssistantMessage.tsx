@@ -1,6 +1,7 @@
 import { memo, useRef } from 'react'
 import type { GeneratedToken } from '../../../../shared/contract'
 import type { SessionNode } from '../../../../shared/sessions'
+import { leadingThoughtCount } from '../../../../shared/thoughts'
 import { TokenStream } from '../../components/TokenStream'
 import { Spinner } from '../../components/Icons'
 import { formatCount, formatRate } from '../../lib/format'
@@ -36,16 +37,9 @@ function stateOf(node: SessionNode, live: RunState | null) {
   return node.run.stopReason === 'failed' ? 'failed' : 'ended'
 }
 
-/** How many tokens the reply's opening reasoning holds (reasoning models think first). */
-function leadingThought(tokens: Chunks<GeneratedToken>): number {
-  let count = 0
-  for (const chunk of tokens) {
-    for (const token of chunk) {
-      if (token.segment !== 'thought') return count
-      count++
-    }
-  }
-  return count
+/** The tokens of chunks in order, one at a time (a reader that stops early reads no more). */
+function* eachToken(chunks: Chunks<GeneratedToken>): Generator<GeneratedToken> {
+  for (const chunk of chunks) yield* chunk
 }
 
 /**
@@ -62,7 +56,7 @@ export const AssistantMessage = memo(function AssistantMessage(props: AssistantM
   const reason = live ? live.stopReason : node.run?.stopReason
   const speed = live ? live.stats?.tokensPerSecond : node.run?.tokensPerSecond
   const waiting = state === 'running' && tokenCount === 0
-  const thoughtCount = leadingThought(tokens)
+  const thoughtCount = leadingThoughtCount(eachToken(tokens))
   const answerCount = tokenCount - thoughtCount
   const streamProps = {
     prompt: empty,
