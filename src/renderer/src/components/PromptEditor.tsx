@@ -51,11 +51,11 @@ export function PromptEditor({ prompt, onPromptChange }: PromptEditorProps) {
         spellCheck={false}
         className="block max-h-[40vh] min-h-24 w-full resize-y rounded-t-xl bg-transparent px-4 pt-3 pb-2 font-mono text-sm leading-6 text-slate-900 placeholder:text-slate-400 focus:outline-none dark:text-slate-100 dark:placeholder:text-slate-500"
       />
-      <div className="flex items-center gap-3 border-t border-slate-100 px-3 py-2 dark:border-slate-800">
+      <div className="flex flex-wrap items-center gap-x-3 gap-y-1 border-t border-slate-100 px-3 py-2 dark:border-slate-800">
         <button
           type="button"
           data-testid="generate-button"
-          className={primaryButton}
+          className={`${primaryButton} shrink-0 whitespace-nowrap`}
           disabled={!canStart}
           title={whyNot}
           onClick={() => startRun(prompt)}
@@ -86,7 +86,7 @@ export function PromptEditor({ prompt, onPromptChange }: PromptEditorProps) {
             {busyNote}
           </span>
         )}
-        <span className={`ml-auto text-xs tabular-nums ${mutedText}`}>
+        <span className={`ml-auto text-xs whitespace-nowrap tabular-nums ${mutedText}`}>
           {formatCount(prompt.length)} chars
         </span>
       </div>
