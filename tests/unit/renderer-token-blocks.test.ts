@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  lineHeight,
   sameSlices,
   streamBlocks,
   type StreamBlock,
@@ -82,5 +83,36 @@ describe('stream blocks', () => {
     expect(short?.estimatedHeight).toBeGreaterThan(0)
     expect(blank?.estimatedHeight).toBeGreaterThan(short?.estimatedHeight ?? 0)
     expect(long?.estimatedHeight).toBeGreaterThan(short?.estimatedHeight ?? 0)
+  })
+
+  it('also ends blocks before the given line starts, inside a paragraph and across chunks', () => {
+    const words = Array.from({ length: chunkSize + 20 }, (_, i) => (i === 9 ? 'w.\n' : ' w'))
+    const generated = toChunks(tokens(...words))
+    const plain = streamBlocks([], 0, generated)
+    expect(plain.map((b) => [b.first, b.end])).toEqual([
+      [0, 10],
+      [10, chunkSize + 20],
+    ])
+    // 10 already starts a line after a line break; it does not make an empty block.
+    const split = streamBlocks([], 0, generated, undefined, [4, 10, chunkSize, chunkSize + 7])
+    expect(split.map((b) => [b.key, b.first, b.end])).toEqual([
+      ['g0', 0, 4],
+      ['g4', 4, 10],
+      ['g10', 10, chunkSize],
+      [`g${chunkSize}`, chunkSize, chunkSize + 7],
+      [`g${chunkSize + 7}`, chunkSize + 7, chunkSize + 20],
+    ])
+    // The blank line stays with the line break; a soft split draws no blank line.
+    expect(split.flatMap(texts)).toEqual(words)
+    expect([split[0]?.estimatedHeight, split[3]?.estimatedHeight]).toEqual([lineHeight, lineHeight])
+  })
+
+  it('keeps the prompt in the first block when the first generated token starts a line', () => {
+    const prompt = toChunks(tokens('Once', ' upon'))
+    const blocks = streamBlocks(prompt, 0, toChunks(tokens(' a', ' time')), undefined, [0])
+    expect(blocks.map(texts)).toEqual([
+      ['Once', ' upon'],
+      [' a', ' time'],
+    ])
   })
 })

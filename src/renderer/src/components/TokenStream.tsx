@@ -1,5 +1,6 @@
 import { memo, useCallback, useMemo, useRef, useState, type RefObject } from 'react'
 import type { GeneratedToken, TokenText } from '../../../shared/contract'
+import { useLineStarts } from '../hooks/useLineStarts'
 import { useStickToBottom } from '../hooks/useStickToBottom'
 import { useStore } from '../hooks/useStore'
 import { inspectorPrefsStore } from '../inspector/stores'
@@ -182,16 +183,20 @@ export function TokenStream(props: TokenStreamProps) {
   const contentRef = useRef<HTMLDivElement>(null)
   // Keep the newest token in view while the reader is at the bottom; leave them be if they scrolled up.
   const stick = useStickToBottom(scrollRef, contentRef, 32)
+  const lineStarts = useLineStarts(contentRef, tokens, props.running)
   const firstPromptChunk = allPrompt ? 0 : Math.max(0, prompt.length - promptChunksShown)
   const hiddenPrompt = Math.min(promptCount, firstPromptChunk * chunkSize)
   const { from: rangeFrom, to: rangeTo } = props.range ?? allGenerated
   const blocks = useMemo(
     () =>
-      streamBlocks(prompt.slice(firstPromptChunk), firstPromptChunk, tokens, {
-        from: rangeFrom,
-        to: rangeTo,
-      }),
-    [prompt, firstPromptChunk, tokens, rangeFrom, rangeTo],
+      streamBlocks(
+        prompt.slice(firstPromptChunk),
+        firstPromptChunk,
+        tokens,
+        { from: rangeFrom, to: rangeTo },
+        lineStarts,
+      ),
+    [prompt, firstPromptChunk, tokens, rangeFrom, rangeTo, lineStarts],
   )
 
   const move = (key: string): number | null => {

@@ -102,6 +102,7 @@ function addChunks<P extends { text: string }, G extends { text: string }>(
   firstChunk: number,
   kind: 'prompt' | 'generated',
   range: GeneratedRange = allGenerated,
+  lineStarts: readonly number[] = [],
 ): void {
   chunks.forEach((items, c) => {
     const start = (firstChunk + c) * chunkSize
@@ -125,28 +126,61 @@ function addChunks<P extends { text: string }, G extends { text: string }>(
       }
       b.width += (widths[last] ?? 0) - (widths[first] ?? 0)
     }
-    breaks.forEach((at, i) => {
-      add(at + 1)
-      closeBlock(b, blankLines[i] ?? 0)
-    })
+    for (const cut of cutsIn(
+      breaks,
+      blankLines,
+      kind === 'generated' ? lineStarts : [],
+      start,
+      items.length,
+    )) {
+      add(cut.at)
+      closeBlock(b, cut.blankLines)
+    }
     add(items.length)
   })
 }
 
+interface Cut {
+  /** Offset in the chunk before which the block ends. */
+  at: number
+  blankLines: number
+}
+
+/** The chunk's line ends, and the given line starts that fall inside it, in order. */
+function cutsIn(
+  breaks: readonly number[],
+  blankLines: readonly number[],
+  lineStarts: readonly number[],
+  start: number,
+  length: number,
+): Cut[] {
+  const cuts: Cut[] = breaks.map((at, i) => ({ at: at + 1, blankLines: blankLines[i] ?? 0 }))
+  const soft = lineStarts.filter((index) => index >= start && index < start + length)
+  if (soft.length === 0) return cuts
+  for (const index of soft) {
+    const at = index - start
+    if (!cuts.some((cut) => cut.at === at)) cuts.push({ at, blankLines: 0 })
+  }
+  return cuts.sort((a, b) => a.at - b.at)
+}
+
 /**
  * Splits the prompt chunks (from chunk `firstPromptChunk` on) and the generated chunks into
- * blocks, keeping only the generated tokens in `range`. Always returns at least one block, so
- * there is a place for the caret.
+ * blocks, keeping only the generated tokens in `range`. Blocks also end before each generated
+ * index in `lineStarts`: tokens the browser was seen to wrap onto a new line, so that a long
+ * paragraph is drawn as several blocks that look exactly like one. Always returns at least one
+ * block, so there is a place for the caret.
  */
 export function streamBlocks<P extends { text: string }, G extends { text: string }>(
   prompt: Chunks<P>,
   firstPromptChunk: number,
   generated: Chunks<G>,
   range: GeneratedRange = allGenerated,
+  lineStarts: readonly number[] = [],
 ): StreamBlock<P, G>[] {
   const b: Builder<P, G> = { blocks: [], open: null, width: 0 }
   addChunks(b, prompt, firstPromptChunk, 'prompt')
-  addChunks(b, generated, 0, 'generated', range)
+  addChunks(b, generated, 0, 'generated', range, lineStarts)
   closeBlock(b, 0)
   if (b.blocks.length === 0)
     b.blocks.push({

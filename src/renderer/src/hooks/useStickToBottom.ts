@@ -19,13 +19,16 @@ export function useStickToBottom(
   follow: () => void
 } {
   const followRef = useRef(true)
+  const ownScrollTop = useRef(0)
   useLayoutEffect(() => {
     const box = boxRef.current
     const content = contentRef.current
     if (!box || !content) return
     // The first report comes with the first frame, before it is painted: no flash at the top.
     const observer = new ResizeObserver(() => {
-      if (followRef.current) box.scrollTop = box.scrollHeight
+      if (!followRef.current) return
+      box.scrollTop = box.scrollHeight
+      ownScrollTop.current = box.scrollTop
     })
     observer.observe(content)
     return () => observer.disconnect()
@@ -33,6 +36,9 @@ export function useStickToBottom(
   const onScroll = useCallback(
     (event: UIEvent<HTMLElement>) => {
       const box = event.currentTarget
+      // The scroll event of our own scrolling arrives a frame later, when more tokens may
+      // already have made the content taller: it is ours, not the reader leaving the end.
+      if (followRef.current && box.scrollTop >= ownScrollTop.current - 1) return
       followRef.current = box.scrollHeight - box.scrollTop - box.clientHeight < slack
     },
     [slack],

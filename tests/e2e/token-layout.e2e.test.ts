@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import {
+  generate,
+  lastRun,
+  openApp,
+  setSettings,
+  useAppUnderTest,
+  waitForChips,
+  waitForRunState,
+  type EngineWatcher,
+  type ServeProcess,
+} from './helpers'
+
+let serve: ServeProcess
+let browser: Browser
+let watcher: EngineWatcher
+useAppUnderTest((app) => ({ serve, browser, watcher } = app))
+
+/** Each generated chip's place inside the transcript, and the block that holds it. */
+function chipPlaces(page: Page): Promise<{ x: number; y: number; block: number }[]> {
+  return page.locator('[data-testid=token-chip]').evaluateAll((chips) => {
+    const blocks = chips.map((chip) => chip.closest('[data-testid=token-block]'))
+    const content = blocks[0]?.parentElement
+    if (!content) throw new Error('no transcript')
+    const origin = content.getBoundingClientRect()
+    const all = [...content.children]
+    return chips.map((chip, i) => {
+      const rect = chip.getBoundingClientRect()
+      const block = blocks[i]
+      return {
+        x: Math.round(rect.left - origin.left),
+        y: Math.round(rect.top - origin.top),
+        block: block ? all.indexOf(block) : -1,
+      }
+    })
+  })
+}
+
+const transcript = (page: Page) => page.getByRole('group', { name: /^Tokens\./ })
+
+/** How far, in px, the transcript is scrolled from its end. */
+function distanceFromEnd(page: Page): Promise<number> {
+  return transcript(page).evaluate((box) => box.scrollHeight - box.scrollTop - box.clientHeight)
+}
+
+describe('a long paragraph streaming into the transcript', () => {
+  it('is drawn as several blocks split where lines wrap, laid out exactly as one paragraph', async () => {
+    const { context, page } = await openApp(browser, serve.url)
+    // Greedy: the demo model writes one long paragraph without a line break.
+    await setSettings(page, { temperature: 0, 'max-tokens': 700 })
+    await generate(page, 'A token is')
+    await waitForRunState(page, 'ended')
+
+    const run = lastRun(watcher.events)
+    const ids = await page
+      .locator('[data-testid=token-chip]')
+      .evaluateAll((chips) => chips.map((chip) => chip.getAttribute('data-token-id')))
+    expect(ids).toEqual(run.tokens.map((token) => String(token.id)))
+    const lineEnds = run.tokens.filter((token) => token.text.includes('\n')).length
+
+    // The transcript followed the newest token to the end.
+    expect(await distanceFromEnd(page)).toBeLessThan(2)
+    const split = await chipPlaces(page)
+    const blocks = new Set(split.map((place) => place.block)).size
+    // Without splitting, blocks end only at line breaks; 700 chips span many more lines.
+    expect(blocks).toBeGreaterThan(lineEnds + 3)
+
+    // Another width forgets the split points (they would wrap elsewhere); back at the first
+    // width the finished paragraph is one block again, and every chip is where it was.
+    await page.setViewportSize({ width: 1100, height: 800 })
+    await expect
+      .poll(async () => new Set((await chipPlaces(page)).map((place) => place.block)).size)
+      .toBeLessThanOrEqual(lineEnds + 1)
+    await page.setViewportSize({ width: 1280, height: 800 })
+    const whole = await chipPlaces(page)
+    expect(new Set(whole.map((place) => place.block)).size).toBeLessThanOrEqual(lineEnds + 1)
+    expect(whole.map(({ x, y }) => [x, y])).toEqual(split.map(({ x, y }) => [x, y]))
+    await context.close()
+  })
+
+  it('stays where the reader scrolled to while tokens keep coming', async () => {
+    const { context, page } = await openApp(browser, serve.url)
+    await setSettings(page, { temperature: 0, 'max-tokens': 2000 })
+    await generate(page, 'A token is')
+    await waitForChips(page, 300)
+    await transcript(page).hover()
+    await page.mouse.wheel(0, -600)
+    await expect.poll(() => distanceFromEnd(page)).toBeGreaterThan(400)
+    const readingAt = await transcript(page).evaluate((box) => box.scrollTop)
+    // Still streaming: the tokens below keep coming while the reader stays put.
+    expect(await page.locator('[data-testid=run-state]').textContent()).toBe('running')
+    await waitForRunState(page, 'ended')
+    expect(await transcript(page).evaluate((box) => box.scrollTop)).toBe(readingAt)
+    expect(await distanceFromEnd(page)).toBeGreaterThan(1000)
+    await context.close()
+  })
+})
