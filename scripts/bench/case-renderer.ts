@@ -164,7 +164,11 @@ export async function rendererCase(options: {
     }
     const tokensShown = median(streams.map((s) => s.tokens))
     const rate = median(streams.map((s) => s.tokens / s.seconds))
-    const note = `${tokensShown} tokens shown, arriving at ${rate.toFixed(0)} tok/s`
+    const longest = streams.map((s) => s.longestTaskMs)
+    const over = longest.filter((ms) => ms > 50).length
+    const note =
+      `${tokensShown} tokens shown, arriving at ${rate.toFixed(0)} tok/s; the worst of` +
+      ` ${longest.length} streams ${Math.max(...longest).toFixed(0)} ms, ${over} with a task over 50 ms`
     return [
       limitRow(
         {
@@ -173,7 +177,7 @@ export async function rendererCase(options: {
           unit: 'ms',
           note,
         },
-        streams.map((s) => s.longestTaskMs),
+        longest,
         50,
       ),
       limitRow(
