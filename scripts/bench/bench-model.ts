@@ -20,9 +20,9 @@ import {
   encodeGgufPreamble,
   gguf,
   ggufTensorDataBytes,
-  type GgufKv,
   type GgufTensorLayout,
 } from '../../src/main/gguf/writer'
+import type { GgufKv } from '../../src/main/gguf/format'
 import { gaussianHalfTable, HalfNoise } from './half-noise'
 import { syntheticVocabulary } from './synthetic-vocabulary'
 

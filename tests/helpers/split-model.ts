@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { getF32Tensor, parseGguf } from '../../src/main/gguf/reader'
-import { writeGguf, type GgufKv } from '../../src/main/gguf/writer'
+import type { GgufKv } from '../../src/main/gguf/format'
+import { writeGguf } from '../../src/main/gguf/writer'
 import { demoModelPath } from './engine-harness'
 
 /**

@@ -4,13 +4,12 @@ import { parseGguf } from '../../src/main/gguf/reader'
 import {
   encodeGgufPreamble,
   encodeGgufTensorData,
-  GGML_TYPE_F16,
-  GGML_TYPE_F32,
   gguf,
   ggufTensorDataBytes,
   writeGguf,
   type GgufTensorInput,
 } from '../../src/main/gguf/writer'
+import { GGML_TYPE_F16, GGML_TYPE_F32 } from '../../src/main/gguf/format'
 
 /** The float32 just above or below `value` (positive, finite). */
 function nextFloat32(value: number, direction: 1 | -1): number {

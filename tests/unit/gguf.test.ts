@@ -2,22 +2,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { getF32Tensor, parseGguf, readGgufFileInfo } from '../../src/main/gguf/reader'
+import { ByteWriter } from '../../src/main/gguf/byte-writer'
 import {
-  getF32Tensor,
-  GgufFormatError,
-  parseGguf,
-  readGgufFileInfo,
-} from '../../src/main/gguf/reader'
-import {
-  ByteWriter,
   concatBytes,
   encodeGgufHeader,
   encodeGgufKv,
   encodeGgufTensorInfo,
   gguf,
   writeGguf,
-  type GgufKv,
 } from '../../src/main/gguf/writer'
+import { GgufFormatError, type GgufKv } from '../../src/main/gguf/format'
 
 const everyKindOfValue: GgufKv[] = [
   { key: 'test.u8', value: { type: 'u8', value: 255 } },

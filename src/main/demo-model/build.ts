@@ -2,7 +2,8 @@
  * Assembles the built-in demo model: a GGUF file that llama.cpp loads as an ordinary one-block
  * llama model with a GPT-2 style BPE tokenizer and a ChatML chat template.
  */
-import { gguf, writeGguf, type GgufKv, type GgufTensorInput } from '../gguf/writer'
+import type { GgufKv } from '../gguf/format'
+import { gguf, writeGguf, type GgufTensorInput } from '../gguf/writer'
 import { BpeTokenizer, trainBpe, type BpeVocabulary } from './bpe'
 import { corpusText, DEMO_SPECIAL_TOKENS, DEMO_SPECIAL_TOKEN_LIST, DEMO_THOUGHTS } from './corpus'
 import { fitBigramWeights, type BigramFitOptions, type DemoModelShape } from './weights'

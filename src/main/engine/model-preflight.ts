@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { AppFailure } from '../../shared/errors'
-import { GgufFormatError, readGgufFileInfo, type GgufFile } from '../gguf/reader'
+import { GgufFormatError } from '../gguf/format'
+import { readGgufFileInfo, type GgufFile } from '../gguf/reader'
 
 export interface ModelFileFacts {
   name: string | null
