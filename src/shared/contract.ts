@@ -38,6 +38,8 @@ export interface EngineStatus {
   backend: ComputeBackend | null
   /** Human-readable device names, e.g. the GPU's. */
   devices: string[]
+  /** Why a GPU backend could not start, when the engine fell back to the CPU; else null. */
+  gpuFallback: string | null
   model: ModelInfo | null
   /** The last failure, shown until the next successful action. */
   error: AppError | null
@@ -52,6 +54,7 @@ export const startingStatus: EngineStatus = {
   state: 'starting',
   backend: null,
   devices: [],
+  gpuFallback: null,
   model: null,
   error: null,
   restarts: 0,

@@ -14,6 +14,7 @@ const status: EngineStatus = {
   state: 'ready',
   backend: 'cpu',
   devices: [],
+  gpuFallback: null,
   model: null,
   error: null,
   restarts: 0,

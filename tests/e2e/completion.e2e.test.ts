@@ -34,6 +34,9 @@ describe('Completion view in a real browser against `serve`', () => {
     expect(await bar.textContent()).toContain(status.model?.name)
     const backend = await page.locator('[data-testid=backend]').textContent()
     expect(['CPU', 'Metal', 'CUDA', 'Vulkan']).toContain(backend)
+    // Nothing failed on the way to this backend, so nothing is marked.
+    expect(status.gpuFallback).toBeNull()
+    expect(await page.locator('[data-testid=backend-fallback]').count()).toBe(0)
     expect(await page.locator('[data-testid=run-state]').textContent()).toBe('idle')
     expect(await page.locator('[data-testid=stop-button]').count()).toBe(0)
     await context.close()

@@ -1,6 +1,6 @@
 /**
- * `TOKENSCOPE_GPU=vulkan` on a machine without a Vulkan driver: the engine runs on the CPU, and
- * the Hardware panel says that Vulkan could not start, and why.
+ * `TOKENSCOPE_GPU=vulkan` on a machine without a Vulkan driver: the engine runs on the CPU, the
+ * status bar marks it, and the Hardware panel says that Vulkan could not start, and why.
  */
 import { getLlamaGpuTypes } from 'node-llama-cpp'
 import type { Browser } from 'playwright-core'
@@ -33,11 +33,17 @@ afterAll(async () => {
 
 describe.skipIf(hasVulkan)('a GPU backend that cannot start', () => {
   it.each(['light', 'dark'] as const)(
-    'falls back to the CPU and says why in the Hardware panel (%s)',
+    'falls back to the CPU, marks it in the status bar and says why in the Hardware panel (%s)',
     async (colorScheme) => {
       const { context, page } = await openApp(browser, serve.url, { colorScheme })
       expect(await page.textContent('[data-testid=backend]')).toBe('CPU')
-      await page.click('[data-testid=nav-models]')
+      // The status bar marks the fallback on every page, and leads to the reason.
+      const marker = page.locator('[data-testid=backend-fallback]')
+      expect(await marker.textContent()).toBe('GPU failed')
+      expect(await marker.getAttribute('title')).toMatch(
+        /^Vulkan could not start: .+ Running on CPU\./,
+      )
+      await marker.click()
       const notice = page.locator('[data-testid=hardware-fallback]')
       await notice.waitFor()
       const text = (await notice.textContent()) ?? ''

@@ -15,6 +15,7 @@ const status = (change: Partial<EngineStatus> = {}): EngineStatus => ({
   state: 'ready',
   backend: 'cpu',
   devices: [],
+  gpuFallback: null,
   model,
   error: null,
   restarts: 0,

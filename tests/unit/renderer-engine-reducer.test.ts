@@ -28,6 +28,7 @@ const status = (change: Partial<EngineStatus>): EngineStatus => ({
   state: 'ready',
   backend: 'cpu',
   devices: [],
+  gpuFallback: null,
   model: null,
   error: null,
   restarts: 0,

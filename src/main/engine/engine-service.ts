@@ -48,7 +48,12 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
   }
   const getRuntime = () => {
     runtime ??= startLlamaRuntime().then((r) => {
-      publish({ state: 'ready', backend: r.backend, devices: r.devices })
+      publish({
+        state: 'ready',
+        backend: r.backend,
+        devices: r.devices,
+        gpuFallback: r.fallbackReason,
+      })
       return r
     })
     return runtime

@@ -1,5 +1,7 @@
 import type { ReactNode } from 'react'
 import { useStore } from '../hooks/useStore'
+import { focusRing } from '../lib/ui'
+import { AlertIcon } from './Icons'
 import { formatBytes, formatCount, formatDuration, formatRate } from '../lib/format'
 import { backendLabel, engineStateLabel, type EngineViewState } from '../stores/engine-reducer'
 import { engineStore, runStore } from '../stores/stores'
@@ -64,6 +66,17 @@ export function StatusBar() {
       </Item>
       <Item label="Backend" title={devices.length > 0 ? devices.join(', ') : undefined}>
         <span data-testid="backend">{backendLabel(engine.status?.backend)}</span>
+        {engine.status?.gpuFallback && (
+          <a
+            href="#models"
+            data-testid="backend-fallback"
+            title={`${engine.status.gpuFallback} Details: Models → Hardware.`}
+            className={`ml-1.5 inline-flex items-center gap-1 rounded bg-amber-100 px-1 py-px text-[10px] font-semibold uppercase text-amber-800 hover:bg-amber-200 dark:bg-amber-950/70 dark:text-amber-200 dark:hover:bg-amber-900 ${focusRing}`}
+          >
+            <AlertIcon className="size-3" />
+            GPU failed
+          </a>
+        )}
       </Item>
       <span className="ml-auto flex items-center gap-5">
         <Item label="First token">{formatDuration(stats?.timeToFirstTokenMs)}</Item>
