@@ -84,4 +84,17 @@ describe('saving a long run', () => {
     expect(doc.nodes.find((n) => n.run)?.run?.stopReason).toBe('max-tokens')
     await page.context().close()
   })
+
+  it('keeps a run of megabytes when the page is left while its save is still going out', async () => {
+    // Far more than leaves a page that is unloading: the copy kept in local storage is saved
+    // by the next start.
+    const page = await openWithTopN({ tokens: 2000, alternatives: 20 })
+    await longRun(page, 'A sampler')
+    await page.reload()
+    await waitForModel(page)
+    const { doc, bytes } = await savedRun('A sampler', 2000)
+    expect(bytes).toBeGreaterThan(4 * 1024 * 1024)
+    expect(doc.nodes.find((n) => n.run)?.run?.stopReason).toBe('max-tokens')
+    await page.context().close()
+  })
 })

@@ -100,4 +100,20 @@ describe('autosave when the page goes away', () => {
     await saver.flushUrgently()
     expect(states).toHaveLength(3)
   })
+
+  it('names the documents not saved yet: the one being written, then those waiting', async () => {
+    const { calls, save } = controlledSave()
+    const saver = createAutosaver(save, () => undefined, 10_000)
+    expect(saver.unfinished()).toEqual([])
+    saver.schedule(doc('a', 'a1'))
+    const flushing = saver.flush()
+    saver.schedule(doc('b', 'b1'))
+    expect(saver.unfinished().map((d) => d.title)).toEqual(['a1', 'b1'])
+    calls[0]?.finish()
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(saver.unfinished().map((d) => d.title)).toEqual(['b1'])
+    calls[1]?.finish()
+    await flushing
+    expect(saver.unfinished()).toEqual([])
+  })
 })

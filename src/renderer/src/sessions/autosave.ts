@@ -24,6 +24,8 @@ export interface Autosaver {
   flushUrgently(): Promise<void>
   /** Drops a waiting save of session `id` (it was deleted). */
   forget(id: string): void
+  /** The documents not saved yet: the one being written, then those waiting. */
+  unfinished(): SessionDocument[]
 }
 
 /**
@@ -110,6 +112,9 @@ export function createAutosaver(
     },
     forget(id) {
       waiting.delete(id)
+    },
+    unfinished() {
+      return [...(current ? [current.doc] : []), ...waiting.values()]
     },
     async flush() {
       if (isLeaving()) return flushUrgently()

@@ -4,37 +4,66 @@ import { getConnection } from '../services/session'
 import { autosaver, saveNow } from './saving'
 
 /**
- * Runs cut short by closing the page. The save made on the way out may not leave the page in
- * time, so a copy waits in local storage, one per kind of session, until the next start saves it.
+ * Work the page could not save before it closed. A save made on the way out may not leave the
+ * page in time (Chromium sends only some 100 KB once the page is unloading), so a copy of each
+ * such document waits in local storage until the next start saves it.
  */
-const rescueKeys: Record<SessionDocument['kind'], string> = {
-  chat: 'tokenscope.unsaved-reply',
-  completion: 'tokenscope.unsaved-completion',
-  compare: 'tokenscope.unsaved-comparison',
+const rescuePrefix = 'tokenscope.unsaved:'
+/** Where earlier versions kept one copy per kind of session; still read, once. */
+const earlierKeys = [
+  'tokenscope.unsaved-reply',
+  'tokenscope.unsaved-completion',
+  'tokenscope.unsaved-comparison',
+]
+
+/** Documents already kept during this page's life: a document is never stored twice. */
+const kept = new WeakSet<SessionDocument>()
+
+function keepCopy(doc: SessionDocument): void {
+  if (kept.has(doc)) return
+  kept.add(doc)
+  try {
+    localStorage.setItem(rescuePrefix + doc.id, sessionToJson(doc))
+  } catch {
+    // Too big for what is left of local storage, or no storage: the save is the only chance.
+  }
 }
 
 /** Keeps `doc` (its running work saved as stopped) for the next start, and queues its save. */
 export function keepForRescue(doc: SessionDocument): void {
-  try {
-    localStorage.setItem(rescueKeys[doc.kind], sessionToJson(doc))
-  } catch {
-    // Too big or no storage: the save queued below is the only chance.
-  }
+  keepCopy(doc)
   autosaver.schedule(doc)
+}
+
+/**
+ * The page is going away: every document whose save has not finished (queued, or being sent in
+ * pieces) is kept for the next start too.
+ */
+export function keepUnfinishedSaves(): void {
+  for (const doc of autosaver.unfinished()) keepCopy(doc)
+}
+
+function rescueKeys(): string[] {
+  const keys: string[] = []
+  for (let i = 0; i < localStorage.length; i++) {
+    const key = localStorage.key(i)
+    if (key?.startsWith(rescuePrefix) || (key && earlierKeys.includes(key))) keys.push(key)
+  }
+  return keys
 }
 
 /** Saves what the last page kept for rescue, unless a newer save of the same session exists. */
 export async function rescueUnsaved(): Promise<void> {
-  for (const key of Object.values(rescueKeys)) {
-    let text: string | null = null
-    try {
-      text = localStorage.getItem(key)
-    } catch {
-      return
-    }
-    if (!text) continue
-    const read = sessionFromJson(text)
-    if (read.ok) {
+  let keys: string[]
+  try {
+    keys = rescueKeys()
+  } catch {
+    return
+  }
+  for (const key of keys) {
+    const text = localStorage.getItem(key)
+    const read = text ? sessionFromJson(text) : null
+    if (read?.ok) {
       const saved = await getConnection()
         .bridge.loadSession({ id: read.document.id })
         .catch(() => null)

@@ -1,7 +1,7 @@
 import { useEffect } from 'react'
 import { getConnection } from '../services/session'
 import { keepPartialReply, replyConnectionLost } from '../views/chat/chat-actions'
-import { rescueUnsaved } from './rescue'
+import { keepUnfinishedSaves, rescueUnsaved } from './rescue'
 import { autosaver } from './saving'
 import { refreshSessions, reopenLast, startNewChat } from './session-actions'
 import { sessionListStore } from './stores'
@@ -49,6 +49,7 @@ export function useSessionsSync(): void {
     const onHide = () => {
       keepPartialReply()
       keepRunningWork()
+      keepUnfinishedSaves()
       void autosaver.flush()
     }
     document.addEventListener('keydown', onKey)
