@@ -1,4 +1,4 @@
-import { useId, useState } from 'react'
+import { Fragment, useId, useState } from 'react'
 import { focusRing, mutedText, secondaryButton } from '../../lib/ui'
 import { fieldFor, parseSettingInput } from '../../stores/settings'
 import { compareStore } from './compare-actions'
@@ -54,34 +54,24 @@ export function SweepControl({ columns, disabled }: SweepControlProps) {
           </option>
         ))}
       </select>
-      <label htmlFor={`${id}-from`} className={mutedText}>
-        from
-      </label>
-      <input
-        id={`${id}-from`}
-        data-testid="sweep-from"
-        type="number"
-        min={field.min}
-        max={field.max}
-        step={field.step}
-        className={`${input} w-20`}
-        value={range.from}
-        onChange={(event) => setRange({ ...range, from: event.target.value })}
-      />
-      <label htmlFor={`${id}-to`} className={mutedText}>
-        to
-      </label>
-      <input
-        id={`${id}-to`}
-        data-testid="sweep-to"
-        type="number"
-        min={field.min}
-        max={field.max}
-        step={field.step}
-        className={`${input} w-20`}
-        value={range.to}
-        onChange={(event) => setRange({ ...range, to: event.target.value })}
-      />
+      {(['from', 'to'] as const).map((end) => (
+        <Fragment key={end}>
+          <label htmlFor={`${id}-${end}`} className={mutedText}>
+            {end}
+          </label>
+          <input
+            id={`${id}-${end}`}
+            data-testid={`sweep-${end}`}
+            type="number"
+            min={field.min}
+            max={field.max}
+            step={field.step}
+            className={`${input} w-20`}
+            value={range[end]}
+            onChange={(event) => setRange({ ...range, [end]: event.target.value })}
+          />
+        </Fragment>
+      ))}
       <button
         type="button"
         data-testid="sweep-apply"

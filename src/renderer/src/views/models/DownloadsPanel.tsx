@@ -1,4 +1,4 @@
-import { useId, useState } from 'react'
+import { useState } from 'react'
 import type { DownloadProgress, SuggestedModel } from '../../../../shared/downloads'
 import { useStore } from '../../hooks/useStore'
 import { ghostButton, mutedText, secondaryButton } from '../../lib/ui'
@@ -10,51 +10,30 @@ import {
   formatSpeed,
   formatTransferred,
 } from './models-format'
-import { Badge, ErrorNote, Panel, ProgressBar, textInput } from './models-ui'
+import { Badge, ErrorNote, Panel, ProgressBar } from './models-ui'
+import { SubmitField } from './SubmitField'
 
 /** Downloads by URL or hf: URI, their progress, and a few small models to start with. */
 export function DownloadsPanel() {
-  const id = useId()
   const [url, setUrl] = useState('')
   const downloads = useStore(modelsStore, (s) => s.downloads)
   const error = useStore(modelsStore, (s) => s.downloadError)
   const suggested = useStore(modelsStore, (s) => s.suggested)
-  const trimmed = url.trim()
   return (
     <Panel title="Download" testId="downloads-panel">
-      <form
-        className="flex flex-col gap-2"
-        onSubmit={(event) => {
-          event.preventDefault()
-          if (trimmed === '') return
-          startDownload(trimmed)
+      <SubmitField
+        label="URL or Hugging Face URI"
+        placeholder="hf:owner/repo/model-Q4_K_M.gguf"
+        value={url}
+        onChange={setUrl}
+        onSubmit={(address) => {
+          startDownload(address)
           setUrl('')
         }}
-      >
-        <label htmlFor={`${id}-url`} className="text-sm font-medium">
-          URL or Hugging Face URI
-        </label>
-        <div className="flex gap-2">
-          <input
-            id={`${id}-url`}
-            data-testid="download-url-input"
-            className={`${textInput} font-mono text-[13px]`}
-            placeholder="hf:owner/repo/model-Q4_K_M.gguf"
-            spellCheck={false}
-            autoComplete="off"
-            value={url}
-            onChange={(event) => setUrl(event.target.value)}
-          />
-          <button
-            type="submit"
-            data-testid="download-button"
-            className={secondaryButton}
-            disabled={trimmed === ''}
-          >
-            Download
-          </button>
-        </div>
-      </form>
+        buttonLabel="Download"
+        inputTestId="download-url-input"
+        buttonTestId="download-button"
+      />
       {error && <ErrorNote error={error} testId="download-request-error" />}
       {downloads.length > 0 && (
         <ul className="flex flex-col gap-2" data-testid="downloads">

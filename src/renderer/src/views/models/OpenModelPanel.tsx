@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { useStore } from '../../hooks/useStore'
 import { ghostButton, mutedText, secondaryButton } from '../../lib/ui'
 import {
@@ -11,15 +11,15 @@ import {
 } from './models-actions'
 import { baseName } from './models-format'
 import { sourceKey } from './models-reducer'
-import { EmptyNote, Panel, textInput } from './models-ui'
+import { EmptyNote, Panel } from './models-ui'
 import { OpenNoticeNote } from './OpenNoticeNote'
+import { SubmitField } from './SubmitField'
 
 /**
  * Opens a .gguf by its path, the file dialog (desktop only: browser pages have none), a drop on
  * the tab, the demo model, or a recent one.
  */
 export function OpenModelPanel() {
-  const id = useId()
   const path = useStore(modelsStore, (s) => s.pathDraft)
   const notice = useStore(modelsStore, (s) => s.openNotice)
   const selected = useStore(modelsStore, (s) => (s.selected ? sourceKey(s.selected) : null))
@@ -27,7 +27,6 @@ export function OpenModelPanel() {
   const [browsing, setBrowsing] = useState(false)
   const input = useRef<HTMLInputElement>(null)
   const desktop = desktopHelpers() !== null
-  const trimmed = path.trim()
   // After a drop the browser could not place, the path field is where the user goes next.
   useEffect(() => {
     if (notice?.kind === 'browser') input.current?.focus()
@@ -39,37 +38,17 @@ export function OpenModelPanel() {
   }, [path])
   return (
     <Panel title="Open a model" testId="open-model-panel">
-      <form
-        className="flex flex-col gap-2"
-        onSubmit={(event) => {
-          event.preventDefault()
-          if (trimmed !== '') selectSource({ kind: 'file', path: trimmed })
-        }}
+      <SubmitField
+        label="Path to a .gguf file"
+        placeholder="/models/qwen2.5-0.5b-instruct-q4_k_m.gguf"
+        value={path}
+        onChange={setPathDraft}
+        onSubmit={(file) => selectSource({ kind: 'file', path: file })}
+        buttonLabel="Open"
+        inputTestId="model-path-input"
+        buttonTestId="open-path-button"
+        inputRef={input}
       >
-        <label htmlFor={`${id}-path`} className="text-sm font-medium">
-          Path to a .gguf file
-        </label>
-        <div className="flex gap-2">
-          <input
-            ref={input}
-            id={`${id}-path`}
-            data-testid="model-path-input"
-            className={`${textInput} font-mono text-[13px]`}
-            placeholder="/models/qwen2.5-0.5b-instruct-q4_k_m.gguf"
-            spellCheck={false}
-            autoComplete="off"
-            value={path}
-            onChange={(event) => setPathDraft(event.target.value)}
-          />
-          <button
-            type="submit"
-            data-testid="open-path-button"
-            className={secondaryButton}
-            disabled={trimmed === ''}
-          >
-            Open
-          </button>
-        </div>
         {desktop && (
           <div className="flex items-center gap-2">
             <button
@@ -95,7 +74,7 @@ export function OpenModelPanel() {
           For split files, give the first part (…-00001-of-0000N.gguf). Opening reads only the
           header; nothing is loaded until you press Load.
         </p>
-      </form>
+      </SubmitField>
       {notice && <OpenNoticeNote notice={notice} onDismiss={dismissOpenNotice} />}
       <button
         type="button"
