@@ -121,6 +121,19 @@ describe('session store', () => {
     expect((await store.storageProblems())[0]?.kind).toBe('newer-version')
   })
 
+  it('still refuses when a newer version rewrites a file this store saved', async () => {
+    const directory = newDirectory()
+    const store = createSessionStore({ directory })
+    await store.saveSession(session('g', 'Mine first'))
+    await store.saveSession(session('g', 'Mine again'))
+    const future = JSON.stringify({ ...session('g', 'Then the future'), schemaVersion: 99 })
+    writeFileSync(join(directory, 'g.json'), future)
+    expect((await failure(store.saveSession(session('g', 'Overwrite'))))?.message).toMatch(
+      /would lose data/,
+    )
+    expect(readFileSync(join(directory, 'g.json'), 'utf8')).toBe(future)
+  })
+
   it('migrates a file written in the previous format', async () => {
     // Format 0 had no version field and called the transcript `messages`.
     const directory = newDirectory()

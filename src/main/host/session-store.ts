@@ -29,6 +29,8 @@ export interface SessionStoreOptions {
 
 const idPattern = /^[A-Za-z0-9_-]{1,64}$/
 
+type FileStamp = Pick<Awaited<ReturnType<typeof fs.stat>>, 'mtimeMs' | 'size'>
+
 /**
  * Sessions as one JSON file each. Writes go to a temporary file that is then renamed over the
  * old one, so a crash mid-write leaves the previous version. A file that cannot be read is moved
@@ -45,6 +47,19 @@ export function createSessionStore(options: SessionStoreOptions): SessionService
   const uploads = createUploadAssembler({ ...sessionUpload, ...options.upload })
   /** The write in progress for each file: a save waits for the one before it. */
   const writes = new Map<string, Promise<void>>()
+  /** Files as this store last wrote them: unchanged since, they cannot be from a newer version. */
+  const ownWrites = new Map<string, FileStamp>()
+
+  /** Whether `file` was written by a newer Tokenscope; read only when it changed since our write. */
+  async function isNewer(file: string): Promise<boolean> {
+    const stamp = await fs.stat(file).catch(() => null)
+    if (!stamp) return false
+    const own = ownWrites.get(file)
+    if (own && own.mtimeMs === stamp.mtimeMs && own.size === stamp.size) return false
+    const existing = await fs.readFile(file, 'utf8').catch(() => null)
+    const version = existing ? versionOf(existing) : null
+    return version !== null && version > sessionSchemaVersion
+  }
 
   async function read(id: string): Promise<SessionDocument> {
     const file = fileOf(id)
@@ -128,9 +143,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionService
     const document = parsed.data
     const file = fileOf(document.id)
     const write = async () => {
-      const existing = await fs.readFile(file, 'utf8').catch(() => null)
-      const existingVersion = existing ? versionOf(existing) : null
-      if (existingVersion !== null && existingVersion > sessionSchemaVersion) {
+      if (await isNewer(file)) {
         throw new AppFailure({
           code: 'invalid-request',
           message: 'This session was saved by a newer Tokenscope; saving over it would lose data.',
@@ -139,6 +152,8 @@ export function createSessionStore(options: SessionStoreOptions): SessionService
       }
       await fs.mkdir(directory, { recursive: true })
       await writeAtomically(file, JSON.stringify(document))
+      const written = await fs.stat(file).catch(() => null)
+      if (written) ownWrites.set(file, written)
     }
     const done = (writes.get(file) ?? Promise.resolve()).then(write)
     const settled = done.catch(() => undefined)
