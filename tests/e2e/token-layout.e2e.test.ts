@@ -8,6 +8,7 @@ import {
   useAppUnderTest,
   waitForChips,
   waitForRunState,
+  withLongContext,
   type EngineWatcher,
   type ServeProcess,
 } from './helpers'
@@ -44,6 +45,21 @@ function distanceFromEnd(page: Page): Promise<number> {
   return transcript(page).evaluate((box) => box.scrollHeight - box.scrollTop - box.clientHeight)
 }
 
+/**
+ * Another width forgets the split points (they would wrap elsewhere): back at the first width a
+ * finished paragraph is one block again, and every chip must be where it was before.
+ */
+async function expectLaidOutAsOneParagraph(page: Page, lineEnds: number): Promise<void> {
+  const before = await chipPlaces(page)
+  const blocks = async () => new Set((await chipPlaces(page)).map((place) => place.block)).size
+  await page.setViewportSize({ width: 1100, height: 800 })
+  await expect.poll(blocks).toBeLessThanOrEqual(lineEnds + 1)
+  await page.setViewportSize({ width: 1280, height: 800 })
+  await expect.poll(blocks).toBeLessThanOrEqual(lineEnds + 1)
+  const after = await chipPlaces(page)
+  expect(after.map(({ x, y }) => [x, y])).toEqual(before.map(({ x, y }) => [x, y]))
+}
+
 describe('a long paragraph streaming into the transcript', () => {
   it('is drawn as several blocks split where lines wrap, laid out exactly as one paragraph', async () => {
     const { context, page } = await openApp(browser, serve.url)
@@ -66,33 +82,50 @@ describe('a long paragraph streaming into the transcript', () => {
     // Without splitting, blocks end only at line breaks; 700 chips span many more lines.
     expect(blocks).toBeGreaterThan(lineEnds + 3)
 
-    // Another width forgets the split points (they would wrap elsewhere); back at the first
-    // width the finished paragraph is one block again, and every chip is where it was.
-    await page.setViewportSize({ width: 1100, height: 800 })
-    await expect
-      .poll(async () => new Set((await chipPlaces(page)).map((place) => place.block)).size)
-      .toBeLessThanOrEqual(lineEnds + 1)
-    await page.setViewportSize({ width: 1280, height: 800 })
-    const whole = await chipPlaces(page)
-    expect(new Set(whole.map((place) => place.block)).size).toBeLessThanOrEqual(lineEnds + 1)
-    expect(whole.map(({ x, y }) => [x, y])).toEqual(split.map(({ x, y }) => [x, y]))
+    await expectLaidOutAsOneParagraph(page, lineEnds)
     await context.close()
   })
 
-  it('stays where the reader scrolled to while tokens keep coming', async () => {
+  it('stays where the reader scrolled to while tokens keep coming', () =>
+    withLongContext(watcher, async () => {
+      const { context, page } = await openApp(browser, serve.url)
+      await setSettings(page, { temperature: 0, 'max-tokens': 8192 })
+      await generate(page, 'A token is')
+      await waitForChips(page, 300)
+      await transcript(page).hover()
+      await page.mouse.wheel(0, -600)
+      await expect.poll(() => distanceFromEnd(page)).toBeGreaterThan(400)
+      const readingAt = await transcript(page).evaluate((box) => box.scrollTop)
+      const seen = await page.locator('[data-testid=token-chip]').count()
+      // Hundreds more tokens arrive below while the reader stays put.
+      await waitForChips(page, seen + 500)
+      expect(await transcript(page).evaluate((box) => box.scrollTop)).toBe(readingAt)
+      await page.locator('[data-testid=stop-button]:enabled').click()
+      await waitForRunState(page, 'ended')
+      expect(await transcript(page).evaluate((box) => box.scrollTop)).toBe(readingAt)
+      expect(await distanceFromEnd(page)).toBeGreaterThan(1000)
+      await context.close()
+    }))
+
+  it('splits anew when a branch switch takes room in a line', async () => {
     const { context, page } = await openApp(browser, serve.url)
-    await setSettings(page, { temperature: 0, 'max-tokens': 2000 })
+    await setSettings(page, { temperature: 0, 'max-tokens': 400 })
     await generate(page, 'A token is')
-    await waitForChips(page, 300)
-    await transcript(page).hover()
-    await page.mouse.wheel(0, -600)
-    await expect.poll(() => distanceFromEnd(page)).toBeGreaterThan(400)
-    const readingAt = await transcript(page).evaluate((box) => box.scrollTop)
-    // Still streaming: the tokens below keep coming while the reader stays put.
-    expect(await page.locator('[data-testid=run-state]').textContent()).toBe('running')
     await waitForRunState(page, 'ended')
-    expect(await transcript(page).evaluate((box) => box.scrollTop)).toBe(readingAt)
-    expect(await distanceFromEnd(page)).toBeGreaterThan(1000)
+    const first = lastRun(watcher.events).tokens
+    const lineEnds = first.filter((token) => token.text.includes('\n')).length
+    // Branch early in the paragraph from an alternative, then go back to the first branch: its
+    // tokens are the ones measured before, but the ‹ 1/2 › switch now sits in their lines.
+    // A short branch: it adds no split points of its own while it runs.
+    await setSettings(page, { 'max-tokens': 5 })
+    await page.locator('[data-testid=token-chip]').nth(10).click()
+    await page.locator('[data-testid=branch-from-alternative]:enabled').first().click()
+    await page.locator('[data-testid=branch-switcher]').waitFor()
+    await waitForRunState(page, 'ended')
+    await page.click('[data-testid=branch-prev]')
+    await page.locator('[data-testid=branch-switcher][data-branch-index="0"]').waitFor()
+    await expect.poll(() => page.locator('[data-testid=token-chip]').count()).toBe(first.length)
+    await expectLaidOutAsOneParagraph(page, lineEnds)
     await context.close()
   })
 })

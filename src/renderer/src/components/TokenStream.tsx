@@ -183,7 +183,9 @@ export function TokenStream(props: TokenStreamProps) {
   const contentRef = useRef<HTMLDivElement>(null)
   // Keep the newest token in view while the reader is at the bottom; leave them be if they scrolled up.
   const stick = useStickToBottom(scrollRef, contentRef, 32)
-  const lineStarts = useLineStarts(contentRef, tokens, props.running)
+  // A branch switch takes room in its line: lines measured without it wrap elsewhere with it.
+  const switches = useMemo(() => [...branchPoints.keys()].join(','), [branchPoints])
+  const lineStarts = useLineStarts(contentRef, tokens, props.running, switches)
   const firstPromptChunk = allPrompt ? 0 : Math.max(0, prompt.length - promptChunksShown)
   const hiddenPrompt = Math.min(promptCount, firstPromptChunk * chunkSize)
   const { from: rangeFrom, to: rangeTo } = props.range ?? allGenerated

@@ -13,6 +13,8 @@ interface LineStart<T> {
 interface Measured<T> {
   /** The content's width when the lines were seen; another width wraps them elsewhere. */
   width: number
+  /** What else sat in the lines then (e.g. branch switches); other content wraps elsewhere. */
+  layoutKey: string
   starts: readonly LineStart<T>[]
 }
 
@@ -28,15 +30,19 @@ export function useLineStarts<T>(
   tokens: Chunks<T>,
   /** Only while tokens stream in is the last block growing. */
   active: boolean,
+  /** Changes when something besides the tokens changes where lines wrap. */
+  layoutKey: string,
 ): readonly number[] {
-  const [measured, setMeasured] = useState<Measured<T>>({ width: 0, starts: [] })
+  const [measured, setMeasured] = useState<Measured<T>>({ width: 0, layoutKey, starts: [] })
   // The observer's own record: it changes without a render when only the width does.
   const measuredRef = useRef(measured)
   const tokensRef = useRef(tokens)
   const activeRef = useRef(active)
+  const layoutKeyRef = useRef(layoutKey)
   useLayoutEffect(() => {
     tokensRef.current = tokens
     activeRef.current = active
+    layoutKeyRef.current = layoutKey
   })
 
   useLayoutEffect(() => {
@@ -49,9 +55,10 @@ export function useLineStarts<T>(
     const observer = new ResizeObserver(() => {
       const last = measuredRef.current
       const width = content.clientWidth
-      if (last.width !== width) {
-        if (last.starts.length > 0) remember({ width, starts: [] })
-        else measuredRef.current = { width, starts: last.starts }
+      const layoutKey = layoutKeyRef.current
+      if (last.width !== width || last.layoutKey !== layoutKey) {
+        if (last.starts.length > 0) remember({ width, layoutKey, starts: [] })
+        else measuredRef.current = { width, layoutKey, starts: last.starts }
         return
       }
       if (!activeRef.current) return
@@ -61,7 +68,7 @@ export function useLineStarts<T>(
         return
       // Starts of an earlier run or another branch are dropped here, not kept forever.
       const kept = last.starts.filter((s) => chunkedItemAt(tokensRef.current, s.index) === s.token)
-      remember({ width, starts: [...kept, { index, token }] })
+      remember({ width, layoutKey, starts: [...kept, { index, token }] })
     })
     observer.observe(content)
     return () => observer.disconnect()
@@ -69,11 +76,11 @@ export function useLineStarts<T>(
 
   return useMemo(
     () =>
-      measured.starts
+      (measured.layoutKey === layoutKey ? measured.starts : [])
         .filter((start) => chunkedItemAt(tokens, start.index) === start.token)
         .map((start) => start.index)
         .sort((a, b) => a - b),
-    [measured, tokens],
+    [measured, tokens, layoutKey],
   )
 }
 
