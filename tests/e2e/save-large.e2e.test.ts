@@ -13,12 +13,17 @@ const tokens = 2000
 const alternatives = 20
 
 /** The app set for greedy runs of `tokens` tokens, with `alternatives` alternatives a token. */
-async function openWithTopN(size = { tokens, alternatives }): Promise<Page> {
+async function openWithTopN(
+  size = { tokens, alternatives },
+  /** Runs before the app is opened, e.g. to route its WebSocket. */
+  prepare: (page: Page) => Promise<void> = async () => undefined,
+): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
   await context.addInitScript(
     `if (!localStorage.getItem('tokenscope.inspector')) localStorage.setItem('tokenscope.inspector', '{"topN":${size.alternatives}}')`,
   )
   const page = await context.newPage()
+  await prepare(page)
   await page.goto(serve.url)
   await waitForModel(page)
   await setSettings(page, { 'max-tokens': size.tokens, temperature: 0 })
@@ -39,7 +44,7 @@ async function savedRun(
   count = tokens,
 ): Promise<{ doc: SessionDocument; bytes: number }> {
   const directory = join(serve.dataDirectory, 'sessions')
-  const deadline = Date.now() + 60_000
+  const deadline = Date.now() + 45_000
   for (;;) {
     for (const name of readdirSync(directory).filter((n) => n.endsWith('.json'))) {
       const file = join(directory, name)
@@ -85,14 +90,25 @@ describe('saving a long run', () => {
     await page.context().close()
   })
 
-  it('keeps a run of megabytes when the page is left while its save is still going out', async () => {
-    // Far more than leaves a page that is unloading: the copy kept in local storage is saved
-    // by the next start.
-    const page = await openWithTopN({ tokens: 2000, alternatives: 20 })
+  it('keeps a run of megabytes when the page is left before its save got out', async () => {
+    // The page's first connection never delivers a save, as when the page unloads while the
+    // pieces are still going out: only the copy kept in local storage can bring the run back.
+    let connections = 0
+    const page = await openWithTopN(undefined, (p) =>
+      p.routeWebSocket(/./, (socket) => {
+        const first = ++connections === 1
+        const server = socket.connectToServer()
+        socket.onMessage((message) => {
+          if (first && typeof message === 'string' && message.includes('saveSessionText')) return
+          server.send(message)
+        })
+      }),
+    )
     await longRun(page, 'A sampler')
     await page.reload()
     await waitForModel(page)
-    const { doc, bytes } = await savedRun('A sampler', 2000)
+    const { doc, bytes } = await savedRun('A sampler', tokens)
+    expect(connections).toBe(2)
     expect(bytes).toBeGreaterThan(4 * 1024 * 1024)
     expect(doc.nodes.find((n) => n.run)?.run?.stopReason).toBe('max-tokens')
     await page.context().close()

@@ -1,4 +1,4 @@
-import { sessionFromJson, sessionToJson } from '../../../shared/session-export'
+import { sessionFromJson } from '../../../shared/session-export'
 import type { SessionDocument } from '../../../shared/sessions'
 import { getConnection } from '../services/session'
 import { autosaver, saveNow } from './saving'
@@ -23,7 +23,8 @@ function keepCopy(doc: SessionDocument): void {
   if (kept.has(doc)) return
   kept.add(doc)
   try {
-    localStorage.setItem(rescuePrefix + doc.id, sessionToJson(doc))
+    // Compact: local storage holds about 5 million characters in all, a long run about 4.
+    localStorage.setItem(rescuePrefix + doc.id, JSON.stringify(doc))
   } catch {
     // Too big for what is left of local storage, or no storage: the save is the only chance.
   }
