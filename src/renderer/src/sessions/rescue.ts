@@ -2,6 +2,7 @@ import { sessionFromJson } from '../../../shared/session-export'
 import type { SessionDocument } from '../../../shared/sessions'
 import { getConnection } from '../services/session'
 import { autosaver, saveNow } from './saving'
+import { sessionListStore } from './stores'
 
 /**
  * Work the page could not save before it closed. A save made on the way out may not leave the
@@ -68,7 +69,11 @@ export async function rescueUnsaved(): Promise<void> {
       const saved = await getConnection()
         .bridge.loadSession({ id: read.document.id })
         .catch(() => null)
-      if (!saved || saved.updatedAt <= read.document.updatedAt) await saveNow(read.document)
+      if (!saved || saved.updatedAt <= read.document.updatedAt) {
+        await saveNow(read.document)
+        // Not saved this time either (the failure is on screen): keep the copy for the next start.
+        if (sessionListStore.getState().save === 'failed') continue
+      }
     }
     localStorage.removeItem(key)
   }
