@@ -44,7 +44,8 @@ describe('Completion view in a real browser against `serve`', () => {
 
   it('streams token chips while the run goes on, exactly as the engine sent them', async () => {
     const { context, page } = await openApp(browser, serve.url)
-    await setSettings(page, { ...longRun, 'max-tokens': 300, seed: 1234 })
+    // Long enough to span many frames even on a busy machine.
+    await setSettings(page, { ...longRun, 'max-tokens': 1500, seed: 1234 })
     const snapshots = await recordStream(page)
     await generate(page, 'The model predicts')
     await waitForRunState(page, 'ended')
