@@ -54,6 +54,10 @@ describe('run records', () => {
     expect(record.tokens[1]?.alternatives[0]?.modelProb).toBe(1)
     expect(record.stopReason).toBe('end-of-generation')
     expect(runRecordFrom({ ...ended, phase: 'failed' }, defaultSampling).stopReason).toBe('failed')
+    // Tokens that need no clamping are the very same objects, not copies.
+    const shown = ended.tokens.flat()
+    expect(record.tokens[0]).toBe(shown[0])
+    expect(record.tokens[1]).not.toBe(shown[1])
   })
 
   it('leaves the end-of-turn token out of the reply text', () => {

@@ -7,13 +7,27 @@ import { toChunks, type Chunks } from '../stores/token-chunks'
 import { newSession, titleFrom, type RunRecord } from './conversation'
 
 const unit = (p: number) => Math.min(1, Math.max(0, Number.isFinite(p) ? p : 0))
+const inUnit = (p: number) => p >= 0 && p <= 1
 
 function candidate<T extends TokenCandidate>(c: T): T {
   return { ...c, modelProb: unit(c.modelProb), samplingProb: unit(c.samplingProb) }
 }
 
-/** Rounding can put a probability a hair outside [0, 1]; the saved file must pass the schema. */
+const storableCandidate = (c: TokenCandidate) => inUnit(c.modelProb) && inUnit(c.samplingProb)
+
+/**
+ * Rounding can put a probability a hair outside [0, 1]; the saved file must pass the schema.
+ * A token that needs no clamping (nearly all) is kept as it is, not copied: a long run's tokens
+ * and their alternatives are then held once in memory, not once more per saved document.
+ */
 export function storableToken(token: GeneratedToken): GeneratedToken {
+  if (
+    storableCandidate(token) &&
+    token.entropyBits >= 0 &&
+    inUnit(token.tailMass) &&
+    token.alternatives.every(storableCandidate)
+  )
+    return token
   return {
     ...candidate(token),
     entropyBits: Math.max(0, token.entropyBits),
