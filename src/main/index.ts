@@ -9,6 +9,7 @@ import { EngineSupervisor } from './host/engine-supervisor'
 import { composeAppService } from './host/app-service'
 import { trackClientRuns } from './host/client-runs'
 import { createModelFiles } from './host/model-files'
+import { workerDecoder } from './host/session-codec'
 import { createSessionStore } from './host/session-store'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -28,7 +29,11 @@ const supervisor = new EngineSupervisor(
   events,
 )
 
-const sessions = createSessionStore({ directory: join(app.getPath('userData'), 'sessions') })
+const sessions = createSessionStore({
+  directory: join(app.getPath('userData'), 'sessions'),
+  // Long sessions are parsed and validated off the main process, which keeps the window going.
+  decode: workerDecoder(join(here, 'session-codec.js')),
+})
 const modelFiles = createModelFiles(app.getPath('userData'), events.onDownload)
 
 /** Only our own page may talk to the engine; a navigated-away or embedded frame may not. */

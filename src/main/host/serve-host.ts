@@ -10,6 +10,7 @@ import { composeAppService } from './app-service'
 import { trackClientRuns } from './client-runs'
 import { createModelFiles } from './model-files'
 import { checkRequest, sessionCookie } from './request-guard'
+import { workerDecoder } from './session-codec'
 import { createSessionStore } from './session-store'
 import { sendStaticFile } from './static-files'
 
@@ -20,6 +21,8 @@ export interface ServeHostOptions {
   port: number
   /** Where sessions are saved. */
   dataDirectory: string
+  /** The built session decoder thread (`session-codec.js`); without it, texts decode inline. */
+  sessionCodecWorker?: string
   log: (line: string) => void
 }
 
@@ -43,7 +46,11 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
   }
   const supervisor = new EngineSupervisor(options.launcher, broadcast)
   supervisor.start()
-  const sessions = createSessionStore({ directory: join(options.dataDirectory, 'sessions') })
+  const decode = options.sessionCodecWorker ? workerDecoder(options.sessionCodecWorker) : null
+  const sessions = createSessionStore({
+    directory: join(options.dataDirectory, 'sessions'),
+    decode: decode ?? undefined,
+  })
   const modelFiles = createModelFiles(options.dataDirectory, broadcast.onDownload)
   const service = composeAppService(supervisor, sessions, modelFiles)
 
@@ -116,6 +123,7 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
       supervisor.stop()
       sockets.clients.forEach((ws) => ws.terminate())
       await new Promise<void>((resolve) => server.close(() => resolve()))
+      await decode?.close()
     },
   }
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import * as fs from 'node:fs/promises'
 import { join } from 'node:path'
+import { decodeInline, type SessionDecoder } from './session-codec'
 import { createUploadAssembler } from './session-uploads'
 import { AppFailure } from '../../shared/errors'
 import { describeIssues } from '../../shared/schemas'
@@ -25,6 +26,8 @@ export interface SessionStoreOptions {
   io?: Pick<typeof fs, 'writeFile' | 'rename'>
   /** Bounds on unfinished `saveSessionText` uploads; smaller in tests. */
   upload?: Partial<typeof sessionUpload>
+  /** How texts from `saveSessionText` are parsed and validated; on this thread by default. */
+  decode?: SessionDecoder
 }
 
 const idPattern = /^[A-Za-z0-9_-]{1,64}$/
@@ -40,6 +43,7 @@ type FileStamp = Pick<Awaited<ReturnType<typeof fs.stat>>, 'mtimeMs' | 'size'>
 export function createSessionStore(options: SessionStoreOptions): SessionService {
   const { directory, migrations = {} } = options
   const io = options.io ?? fs
+  const decode = options.decode ?? decodeInline
   const trash = join(directory, 'trash')
   const corrupt = join(directory, 'corrupt')
   const problems: StorageProblem[] = []
@@ -126,22 +130,12 @@ export function createSessionStore(options: SessionStoreOptions): SessionService
   }
 
   /**
-   * Validates `input` and writes it. Validation happens at once, so saves are queued in the order
-   * they were asked for, and each file's writes run one after another: a save never overtakes an
-   * earlier one, even when several arrive together (a page saving everything as it closes).
+   * Writes `json` as session `id`'s file. Each file's writes run one after another, in the order
+   * they were asked for: a save never overtakes an earlier one, even when several arrive together
+   * (a page saving everything as it closes).
    */
-  function save(input: unknown): Promise<void> {
-    const parsed = sessionDocumentSchema.safeParse(input)
-    if (!parsed.success) {
-      return Promise.reject(
-        new AppFailure({
-          code: 'invalid-request',
-          message: `Invalid session: ${describeIssues(parsed.error)}`,
-        }),
-      )
-    }
-    const document = parsed.data
-    const file = fileOf(document.id)
+  function enqueueWrite(id: string, json: string): Promise<void> {
+    const file = fileOf(id)
     const write = async () => {
       if (await isNewer(file)) {
         throw new AppFailure({
@@ -151,7 +145,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionService
         })
       }
       await fs.mkdir(directory, { recursive: true })
-      await writeAtomically(file, JSON.stringify(document))
+      await writeAtomically(file, json)
       const written = await fs.stat(file).catch(() => null)
       if (written) ownWrites.set(file, written)
     }
@@ -164,20 +158,25 @@ export function createSessionStore(options: SessionStoreOptions): SessionService
     return done
   }
 
-  function saveText(text: string): Promise<void> {
-    let input: unknown
-    try {
-      input = JSON.parse(text)
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error)
+  /** Validates `input` at once (so it is queued in the order asked) and writes it. */
+  function save(input: unknown): Promise<void> {
+    const parsed = sessionDocumentSchema.safeParse(input)
+    if (!parsed.success) {
       return Promise.reject(
         new AppFailure({
           code: 'invalid-request',
-          message: `Invalid session: not JSON (${reason}).`,
+          message: `Invalid session: ${describeIssues(parsed.error)}`,
         }),
       )
     }
-    return save(input)
+    return enqueueWrite(parsed.data.id, JSON.stringify(parsed.data))
+  }
+
+  /** Saves a document sent as text; the decoder keeps texts in the order they came. */
+  async function saveText(text: string): Promise<void> {
+    const decoded = await decode(text)
+    if (!decoded.ok) throw new AppFailure({ code: 'invalid-request', message: decoded.message })
+    await enqueueWrite(decoded.id, decoded.json)
   }
 
   return {

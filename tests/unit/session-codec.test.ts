@@ -1,0 +1,90 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { decodeSessionText, workerDecoder } from '../../src/main/host/session-codec'
+import { createSessionStore } from '../../src/main/host/session-store'
+import { defaultSampling } from '../../src/shared/schemas'
+import type { SessionDocument } from '../../src/shared/sessions'
+
+/** Built by `electron-vite build`, which `npm test` runs first. */
+const builtWorker = resolve(__dirname, '../../out/main/session-codec.js')
+
+function session(id: string, text: string): SessionDocument {
+  const at = '2026-11-22T10:00:00.000Z'
+  return {
+    schemaVersion: 1,
+    id,
+    title: id,
+    kind: 'completion',
+    createdAt: at,
+    updatedAt: at,
+    system: '',
+    model: null,
+    settings: { sampling: defaultSampling, maxTokens: 64, topN: 10 },
+    nodes: [{ id: 'p', parentId: null, role: 'prompt', text, run: null, createdAt: at }],
+    currentLeafId: 'p',
+  }
+}
+
+/** Long enough to go to the worker (the prompt alone is 300,000 characters). */
+const long = (id: string) => JSON.stringify(session(id, 'word '.repeat(60_000)))
+
+describe('the session decoder', () => {
+  it('returns the id and the validated text, or why the text was refused', () => {
+    const doc = session('s1', 'A token is')
+    expect(decodeSessionText(JSON.stringify({ ...doc, stray: 1 }))).toEqual({
+      ok: true,
+      id: 's1',
+      json: JSON.stringify(doc),
+    })
+    expect(decodeSessionText('{"id": ')).toMatchObject({ ok: false, message: /not JSON/ })
+    expect(decodeSessionText('{"id": "x"}')).toMatchObject({
+      ok: false,
+      message: /^Invalid session/,
+    })
+  })
+
+  const decoders: ReturnType<typeof workerDecoder>[] = []
+  afterAll(() => Promise.all(decoders.map((d) => d.close())))
+
+  it('decodes long texts on the built worker thread, in the order they were given', async () => {
+    expect(existsSync(builtWorker)).toBe(true)
+    const decode = workerDecoder(builtWorker)
+    decoders.push(decode)
+    const results = await Promise.all([
+      decode(long('first')),
+      decode(JSON.stringify(session('short', 'hi'))),
+      decode(long('second')),
+      decode('not json'),
+    ])
+    expect(results.map((r) => (r.ok ? r.id : 'refused'))).toEqual([
+      'first',
+      'short',
+      'second',
+      'refused',
+    ])
+    // The two long texts went to the worker; the short and the broken one were quicker here.
+    expect(decode.decodedOnWorker()).toBe(2)
+    expect(results[0]).toEqual(decodeSessionText(long('first')))
+  })
+
+  it('decodes on this thread when the worker cannot start', async () => {
+    const decode = workerDecoder(join(tmpdir(), 'no-such-worker.js'))
+    decoders.push(decode)
+    expect(await decode(long('here'))).toMatchObject({ ok: true, id: 'here' })
+    expect(decode.decodedOnWorker()).toBe(0)
+  })
+
+  it('is what a session store saves long texts with', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'tokenscope-codec-'))
+    const decode = workerDecoder(builtWorker)
+    decoders.push(decode)
+    const store = createSessionStore({ directory, decode })
+    await store.saveSessionText({ uploadId: 'upload-1', offset: 0, text: long('kept'), last: true })
+    expect(JSON.parse(readFileSync(join(directory, 'kept.json'), 'utf8'))).toEqual(
+      JSON.parse(long('kept')),
+    )
+    expect(decode.decodedOnWorker()).toBe(1)
+  })
+})
