@@ -2,13 +2,27 @@ import { memo } from 'react'
 import type { GeneratedToken, TokenText } from '../../../shared/contract'
 import { formatPercent } from '../lib/format'
 import { chipClassForMode, colorScales, type ColorMode } from '../lib/probability-scale'
-import { lineBreaksAfter, visibleWhitespace } from '../lib/whitespace'
+import { lineBreaksAfter, visibleWhitespace, type TextPiece } from '../lib/whitespace'
 
 const chipBase =
   'mx-px my-px inline-block rounded-[4px] px-[3px] font-mono whitespace-pre outline-none'
 
-function ChipText({ text }: { text: string }) {
-  return visibleWhitespace(text).map((piece, i) =>
+/**
+ * A token's text with visible whitespace. A leading marker (most tokens start with a space) is
+ * drawn by CSS from `data-lead` rather than as an element of its own: a transcript holds
+ * thousands of chips, and every element is one more for layout and the garbage collector.
+ */
+function chipText(text: string): { lead: string | undefined; pieces: TextPiece[] } {
+  const pieces = visibleWhitespace(text)
+  const first = pieces[0]
+  if (first?.marker && pieces.length > 1) return { lead: first.text, pieces: pieces.slice(1) }
+  return { lead: undefined, pieces }
+}
+
+const leadMarker = 'before:text-current/45 before:content-[attr(data-lead)]'
+
+function ChipText({ pieces }: { pieces: TextPiece[] }) {
+  return pieces.map((piece, i) =>
     piece.marker ? (
       <span key={i} className="text-current/45">
         {piece.text}
@@ -83,6 +97,7 @@ export const TokenChip = memo(function TokenChip({
 }: TokenChipProps) {
   const scale = colorScales[colorMode]
   const shown = colorMode === 'probability' ? '' : `, ${scale.format(scale.value(token))}`
+  const { lead, pieces } = chipText(token.text)
   return (
     <>
       {branch && <BranchSwitch index={index} at={branch} />}
@@ -94,15 +109,16 @@ export const TokenChip = memo(function TokenChip({
         data-token-id={token.id}
         data-model-prob={token.modelProb}
         data-branch-point={branch ? true : undefined}
+        data-lead={lead}
         aria-label={`${JSON.stringify(token.text)}, ${formatPercent(token.modelProb)}${shown}`}
         aria-pressed={selected}
-        className={`${chipBase} cursor-pointer leading-[22px] ${chipClassForMode(token, colorMode)} ${
+        className={`${chipBase} ${lead ? leadMarker : ''} cursor-pointer leading-[22px] ${chipClassForMode(token, colorMode)} ${
           selected
             ? 'ring-2 ring-violet-600 dark:ring-violet-300'
             : 'hover:ring-1 hover:ring-slate-500 dark:hover:ring-slate-300'
         }`}
       >
-        <ChipText text={token.text} />
+        <ChipText pieces={pieces} />
       </button>
       <LineBreaks text={token.text} />
     </>
@@ -115,15 +131,17 @@ export interface PromptChipProps {
 
 /** A prompt token: neutral, so the tinted generated tokens stand out after it. */
 export const PromptChip = memo(function PromptChip({ token }: PromptChipProps) {
+  const { lead, pieces } = chipText(token.text)
   return (
     <>
       <span
         data-testid="prompt-token-chip"
         data-token-id={token.id}
+        data-lead={lead}
         title={`Prompt token ${token.id}`}
-        className={`${chipBase} border border-dashed border-slate-300 leading-[20px] text-slate-600 dark:border-slate-600 dark:text-slate-300`}
+        className={`${chipBase} ${lead ? leadMarker : ''} border border-dashed border-slate-300 leading-[20px] text-slate-600 dark:border-slate-600 dark:text-slate-300`}
       >
-        <ChipText text={token.text} />
+        <ChipText pieces={pieces} />
       </span>
       <LineBreaks text={token.text} />
     </>
