@@ -4,28 +4,12 @@ import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { decodeSessionText, workerDecoder } from '../../src/main/host/session-codec'
 import { createSessionStore } from '../../src/main/host/session-store'
-import { defaultSampling } from '../../src/shared/schemas'
-import type { SessionDocument } from '../../src/shared/sessions'
+import { promptOnlySession } from '../helpers/session-fixture'
 
 /** Built by `electron-vite build`, which `npm test` runs first. */
 const builtWorker = resolve(__dirname, '../../out/main/session-codec.js')
 
-function session(id: string, text: string): SessionDocument {
-  const at = '2026-11-22T10:00:00.000Z'
-  return {
-    schemaVersion: 1,
-    id,
-    title: id,
-    kind: 'completion',
-    createdAt: at,
-    updatedAt: at,
-    system: '',
-    model: null,
-    settings: { sampling: defaultSampling, maxTokens: 64, topN: 10 },
-    nodes: [{ id: 'p', parentId: null, role: 'prompt', text, run: null, createdAt: at }],
-    currentLeafId: 'p',
-  }
-}
+const session = (id: string, text: string) => promptOnlySession(id, id, text)
 
 /** Long enough to go to the worker (the prompt alone is 300,000 characters). */
 const long = (id: string) => JSON.stringify(session(id, 'word '.repeat(60_000)))

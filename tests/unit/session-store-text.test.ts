@@ -5,28 +5,13 @@ import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { createSessionStore } from '../../src/main/host/session-store'
 import { toAppError } from '../../src/shared/errors'
-import { defaultSampling } from '../../src/shared/schemas'
 import { cutIntoPieces } from '../../src/shared/session-json'
-import type { SessionDocument, SessionService } from '../../src/shared/sessions'
+import { promptOnlySession } from '../helpers/session-fixture'
+import type { SessionService } from '../../src/shared/sessions'
 
 const newDirectory = () => mkdtempSync(join(tmpdir(), 'tokenscope-sessions-text-'))
 
-function session(id: string, title: string, text = 'A token is'): SessionDocument {
-  const at = '2026-11-22T10:00:00.000Z'
-  return {
-    schemaVersion: 1,
-    id,
-    title,
-    kind: 'completion',
-    createdAt: at,
-    updatedAt: at,
-    system: '',
-    model: null,
-    settings: { sampling: defaultSampling, maxTokens: 64, topN: 10 },
-    nodes: [{ id: 'p', parentId: null, role: 'prompt', text, run: null, createdAt: at }],
-    currentLeafId: 'p',
-  }
-}
+const session = promptOnlySession
 
 const failure = (promise: Promise<unknown>) =>
   promise.then(
