@@ -1,12 +1,11 @@
-import { applySamplerChain, type ScoredToken } from './sampling'
-import type { SamplingSettings } from './schemas'
+import { applySamplerChain, type ChainSettings, type ScoredToken } from './sampling'
 
 /**
  * The Sampling Lab's arithmetic: what the sampler chain does to one step's distribution, worked
  * out from the stored top-N raw logits only, without asking the model again.
  */
 
-export type ChainSettings = Pick<SamplingSettings, 'temperature' | 'topK' | 'topP' | 'minP'>
+export type { ChainSettings }
 
 /** What the Lab needs of a candidate: a `TokenCandidate` has all of it. */
 export interface LabCandidate extends ScoredToken {

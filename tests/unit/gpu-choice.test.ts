@@ -115,6 +115,16 @@ describe('attemptError', () => {
     )
   })
 
+  it('drops the colours node-llama-cpp gives its prefix in a terminal', () => {
+    const coloured = notCompatible.replace(
+      '[node-llama-cpp]',
+      '\u001b[90m[node-llama-cpp]\u001b[39m',
+    )
+    expect(attemptError('cuda', new Error('NoBinaryFoundError'), [coloured], true)).toBe(
+      'the prebuilt binary for platform "linux" "x64" with CUDA support is not compatible with the current system',
+    )
+  })
+
   it('adds that no driver was found when the backend was not detected', () => {
     expect(attemptError('vulkan', new Error('NoBinaryFoundError'), [], false)).toBe(
       'no usable prebuilt binary was found (no Vulkan driver was found on this machine)',

@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util'
 import type { ComputeBackend } from '../../shared/contract'
 
 /**
@@ -114,7 +115,8 @@ export function attemptError(
 }
 
 function cleanLogLine(line: string): string {
-  const text = line
+  // In a terminal node-llama-cpp colours its "[node-llama-cpp]" prefix.
+  const text = stripVTControlCharacters(line)
     .replace(/^\[node-llama-cpp\]\s*/, '')
     .replace(/,\s*falling back to [^.]*/i, '')
     .trim()

@@ -51,14 +51,14 @@ export function createSessionStore(options: SessionStoreOptions): SessionService
   const uploads = createUploadAssembler({ ...sessionUpload, ...options.upload })
   /** The write in progress for each file: a save waits for the one before it. */
   const writes = new Map<string, Promise<void>>()
-  /** Files as this store last wrote them: unchanged since, they cannot be from a newer version. */
-  const ownWrites = new Map<string, FileStamp>()
+  /** Files as this store last wrote or read them: unchanged since, they are not from a newer version. */
+  const knownNotNewer = new Map<string, FileStamp>()
 
-  /** Whether `file` was written by a newer Tokenscope; read only when it changed since our write. */
+  /** Whether `file` was written by a newer Tokenscope; read only when it changed since we saw it. */
   async function isNewer(file: string): Promise<boolean> {
     const stamp = await fs.stat(file).catch(() => null)
     if (!stamp) return false
-    const own = ownWrites.get(file)
+    const own = knownNotNewer.get(file)
     if (own && own.mtimeMs === stamp.mtimeMs && own.size === stamp.size) return false
     const existing = await fs.readFile(file, 'utf8').catch(() => null)
     const version = existing ? versionOf(existing) : null
@@ -94,6 +94,9 @@ export function createSessionStore(options: SessionStoreOptions): SessionService
     }
     const parsed = sessionDocumentSchema.safeParse(migrated)
     if (!parsed.success) throw await setAside(file, describeIssues(parsed.error))
+    // Its version is known now: saving over it need not read it again.
+    const stamp = await fs.stat(file).catch(() => null)
+    if (stamp) knownNotNewer.set(file, stamp)
     return parsed.data
   }
 
@@ -147,7 +150,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionService
       await fs.mkdir(directory, { recursive: true })
       await writeAtomically(file, json)
       const written = await fs.stat(file).catch(() => null)
-      if (written) ownWrites.set(file, written)
+      if (written) knownNotNewer.set(file, written)
     }
     const done = (writes.get(file) ?? Promise.resolve()).then(write)
     const settled = done.catch(() => undefined)
@@ -156,20 +159,6 @@ export function createSessionStore(options: SessionStoreOptions): SessionService
       if (writes.get(file) === settled) writes.delete(file)
     })
     return done
-  }
-
-  /** Validates `input` at once (so it is queued in the order asked) and writes it. */
-  function save(input: unknown): Promise<void> {
-    const parsed = sessionDocumentSchema.safeParse(input)
-    if (!parsed.success) {
-      return Promise.reject(
-        new AppFailure({
-          code: 'invalid-request',
-          message: `Invalid session: ${describeIssues(parsed.error)}`,
-        }),
-      )
-    }
-    return enqueueWrite(parsed.data.id, JSON.stringify(parsed.data))
   }
 
   /** Saves a document sent as text; the decoder keeps texts in the order they came. */
@@ -194,7 +183,8 @@ export function createSessionStore(options: SessionStoreOptions): SessionService
       return summaries.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
     },
     loadSession: ({ id }) => read(id),
-    saveSession: (input) => save(input),
+    // One way in for both: the decoder keeps every save in the order it was asked for.
+    saveSession: (input) => saveText(JSON.stringify(input)),
     async saveSessionText(input) {
       const text = uploads.receive(input)
       if (text !== null) await saveText(text)
