@@ -10,7 +10,6 @@ import { completionSessionFromTree, holdsTree } from './branches'
 import { compareSession, hasRuns, startedOver } from './compare-records'
 import { hasContent } from './conversation'
 import { modelRef } from './records'
-import { keepForRescue } from './rescue'
 import { autosaver, saveSoon } from './saving'
 import { rememberOpen } from './session-actions'
 import { compareSessionStore, completionSessionStore, sessionListStore } from './stores'
@@ -45,10 +44,6 @@ export function autosaveChat(): () => void {
   })
 }
 
-/**
- * Saves the branch tree of the Completion view: a first run starts a session of its own; every
- * branch of it, and the branch shown, go into that same session.
- */
 /** The Completion view's branches as its session document (a branch still running: stopped). */
 function completionDocument(maxTokens: number): SessionDocument | null {
   const tree = branchStore.getState()
@@ -86,7 +81,7 @@ export function keepRunningWork(): void {
     const doc = completionDocument(run.maxTokens)
     if (doc) {
       rememberOpen('completion', doc.id)
-      keepForRescue(doc)
+      autosaver.schedule(doc)
     }
     bridge()
       .cancel({ runId: run.runId })
@@ -97,7 +92,7 @@ export function keepRunningWork(): void {
     // A comparison started over goes to a new session, never over the one it replaced.
     const doc = comparisonDocument(state, comparisonStartedOver)
     rememberOpen('compare', doc.id)
-    keepForRescue(doc)
+    autosaver.schedule(doc)
     for (const column of state.columns) {
       if (isActive(column.run) && column.run.runId)
         bridge()
@@ -162,7 +157,6 @@ export function autosaveComparisons(): () => void {
     const state = compareStore.getState()
     const before = previous
     previous = state
-    if (state === before) return
     if (startedOver(before, state)) comparisonStartedOver = true
     const finished = isAnyActive(before) && !isAnyActive(state)
     if (!finished || !hasRuns(state)) return

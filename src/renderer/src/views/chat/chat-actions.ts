@@ -9,8 +9,7 @@ import {
   type ConversationAction,
 } from '../../sessions/conversation'
 import { modelRef, replyText, runRecordFrom } from '../../sessions/records'
-import { keepForRescue } from '../../sessions/rescue'
-import { saveNow } from '../../sessions/saving'
+import { autosaver, saveNow } from '../../sessions/saving'
 import { canStartRun } from '../../stores/engine-reducer'
 import { isActive } from '../../stores/run-reducer'
 import { engineStore, settingsStore } from '../../stores/stores'
@@ -186,7 +185,8 @@ export function keepPartialReply(): void {
     run: record,
     now: now(),
   })
-  keepForRescue(kept)
+  // Saved on the way out, and kept for the next start by `keepUnfinishedSaves`.
+  autosaver.schedule(kept)
   getConnection()
     .bridge.cancel({ runId: live.runId })
     .catch(() => undefined)
