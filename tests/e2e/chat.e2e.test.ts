@@ -74,7 +74,7 @@ describe('Chat in a real browser against `serve`', () => {
     const index = second.tokens.indexOf(token)
     // The demo model thinks first; a folded thought hides its chips until it is opened.
     const folded = replies(page).nth(1).locator('[data-testid=thought-toggle][aria-expanded=false]')
-    if ((await folded.count()) > 0) await folded.click()
+    await folded.click()
     await replies(page).nth(1).locator('[data-testid=token-chip]').nth(index).hover()
     const details = page.locator('[data-testid=token-details]')
     await details.waitFor()

@@ -49,7 +49,8 @@ describe('Inspect and steer in a real browser against `serve`', () => {
     // re-wrap) the transcript.
     const stream = page.locator('[role=group][aria-label^="Tokens."]')
     await page.locator('[data-testid=inspector-placeholder]').waitFor()
-    const widthBefore = (await stream.boundingBox())?.width
+    const widthBefore = (await stream.boundingBox())?.width ?? 0
+    expect(widthBefore).toBeGreaterThan(0)
     await chips(page).nth(3).click()
     const inspector = page.locator('[data-testid=token-details][data-pinned=true]')
     await inspector.waitFor()
@@ -75,9 +76,7 @@ describe('Inspect and steer in a real browser against `serve`', () => {
     // Hidden, the column gives its room back; the next pick brings it again.
     await chips(page).nth(3).click()
     await page.locator('[data-testid=inspector-hide]').click()
-    await expect
-      .poll(async () => (await stream.boundingBox())?.width)
-      .toBeGreaterThan(widthBefore ?? 0)
+    await expect.poll(async () => (await stream.boundingBox())?.width).toBeGreaterThan(widthBefore)
     await chips(page).nth(5).click()
     await page.locator('[data-testid=token-details][data-token-index="5"]').waitFor()
     await context.close()

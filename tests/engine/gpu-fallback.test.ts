@@ -47,13 +47,14 @@ describe('GPU fallback', () => {
 
   it('asks for nothing on a machine without GPU drivers, and says nothing', async () => {
     const runtime = await startLlamaRuntime({ preferred: 'auto' })
-    if (detected.every((t) => t === false)) {
-      expect(runtime.backend).toBe('cpu')
-      expect(runtime.fallbackReason).toBeNull()
-    } else {
-      // A GPU machine: whatever runs, a reason is given exactly when something detected failed.
-      expect(runtime.backend === 'cpu').toBe(runtime.fallbackReason !== null)
+    // Which backend a GPU machine ends on, and why, is gpuOutcome's (unit-tested with each case);
+    // here the machine decides what can be asserted.
+    if (detected.some((t) => t !== false)) {
+      expect(runtime.backend === 'cpu' ? runtime.fallbackReason : 'ran on a GPU').not.toBeNull()
+      return
     }
+    expect(runtime.backend).toBe('cpu')
+    expect(runtime.fallbackReason).toBeNull()
   })
 
   it('runs on the CPU without a word when the CPU is asked for', async () => {
