@@ -13,6 +13,7 @@ import {
   type EngineWatcher,
   withLongContext,
 } from './helpers'
+import { waitForSaved } from './chat-page'
 
 let serve: ServeProcess
 let browser: Browser
@@ -32,10 +33,6 @@ async function waitFor(check: () => boolean, what: string, timeout = 90_000): Pr
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
-}
-
-async function waitForSaved(page: Page): Promise<void> {
-  await page.locator('[data-testid=save-state][data-state=saved]').waitFor({ timeout: 30_000 })
 }
 
 /** Branches at chip `index` of the shown path from its first alternative; returns the new path. */
