@@ -72,8 +72,6 @@ export interface ScannedModel {
 export interface HardwareInfo {
   backend: 'cpu' | 'cuda' | 'metal' | 'vulkan'
   devices: string[]
-  /** Set when a GPU backend failed to start and the engine fell back to CPU. */
-  fallbackReason: string | null
   cpuThreads: number
   ramTotal: number
   ramFree: number

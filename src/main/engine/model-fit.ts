@@ -73,7 +73,6 @@ export async function readHardware(runtime: LlamaRuntime): Promise<HardwareInfo>
   return {
     backend: runtime.backend,
     devices: runtime.devices,
-    fallbackReason: runtime.fallbackReason,
     cpuThreads: runtime.llama.cpuMathCores,
     ramTotal: totalmem(),
     ramFree: freemem(),

@@ -2,6 +2,7 @@ import { AlertIcon } from '../../components/Icons'
 import { useStore } from '../../hooks/useStore'
 import { mutedText } from '../../lib/ui'
 import { backendLabel } from '../../stores/engine-reducer'
+import { engineStore } from '../../stores/stores'
 import { modelsStore } from './models-actions'
 import { formatSize } from './models-format'
 import { Badge, ErrorNote, Panel } from './models-ui'
@@ -11,6 +12,8 @@ import { LoadOptionsForm } from './LoadOptionsForm'
 export function HardwarePanel() {
   const hardware = useStore(modelsStore, (s) => s.hardware)
   const error = useStore(modelsStore, (s) => s.hardwareError)
+  // Told with the engine's status (the status bar marks it too), not asked for again here.
+  const fallback = useStore(engineStore, (s) => s.status?.gpuFallback ?? null)
   return (
     <Panel title="Hardware" testId="hardware-panel">
       {error && !hardware ? (
@@ -31,7 +34,7 @@ export function HardwarePanel() {
               {hardware.cpuThreads} CPU threads
             </span>
           </div>
-          {hardware.fallbackReason && (
+          {fallback && (
             <div
               role="status"
               data-testid="hardware-fallback"
@@ -39,7 +42,7 @@ export function HardwarePanel() {
             >
               <AlertIcon className="mt-0.5 shrink-0 text-amber-600 dark:text-amber-400" />
               <div className="min-w-0 flex-1">
-                <p className="break-words">{hardware.fallbackReason}</p>
+                <p className="break-words">{fallback}</p>
                 <p className="mt-1 text-xs text-amber-800 dark:text-amber-200/80">
                   Generation works, only slower. Check the GPU driver, or pick the backend with the{' '}
                   <code className="font-mono">TOKENSCOPE_GPU</code> environment variable.
