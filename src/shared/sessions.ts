@@ -102,15 +102,19 @@ export interface StorageProblem {
 }
 
 /** One piece of a document's JSON text, on its way to the host. */
-export interface SessionTextPiece {
+export const sessionTextPieceSchema = z.object({
   /** Chosen by the sender, new for each save: letters, digits, - and _, 8 to 64 of them. */
-  uploadId: string
+  uploadId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{8,64}$/, 'an upload id uses 8 to 64 letters, digits, - and _'),
   /** Where this piece goes in the text: the length of the pieces before it. */
-  offset: number
-  text: string
+  offset: z.int().min(0),
+  text: z.string(),
   /** True on the final piece, which writes the session; a save of one piece is just that. */
-  last: boolean
-}
+  last: z.boolean(),
+})
+
+export type SessionTextPiece = z.infer<typeof sessionTextPieceSchema>
 
 /** What the host holds for unfinished uploads, at most. */
 export const sessionUpload = {

@@ -1,7 +1,10 @@
-import { z } from 'zod'
 import { AppFailure } from '../../shared/errors'
 import { describeIssues } from '../../shared/schemas'
-import type { sessionUpload } from '../../shared/sessions'
+import {
+  sessionTextPieceSchema,
+  type sessionUpload,
+  type SessionTextPiece,
+} from '../../shared/sessions'
 
 /**
  * Puts together a session document sent in pieces (`saveSessionText`), within bounds: pieces in
@@ -10,15 +13,6 @@ import type { sessionUpload } from '../../shared/sessions'
  */
 
 export type UploadBounds = { [K in keyof typeof sessionUpload]: number }
-
-const pieceSchema = z.object({
-  uploadId: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{8,64}$/, 'an upload id uses 8 to 64 letters, digits, - and _'),
-  offset: z.int().min(0),
-  text: z.string(),
-  last: z.boolean(),
-})
 
 /** The pieces of one document's text received so far. */
 interface Upload {
@@ -41,7 +35,7 @@ export function createUploadAssembler(bounds: UploadBounds) {
   }
 
   /** Takes one piece; the document's full text once the last one is in, else null. */
-  function receive(piece: z.infer<typeof pieceSchema>): string | null {
+  function receive(piece: SessionTextPiece): string | null {
     const { uploadId, offset, text, last } = piece
     if (offset === 0) {
       // A new upload (or the same one again from the start).
@@ -94,7 +88,7 @@ export function createUploadAssembler(bounds: UploadBounds) {
   return {
     /** Takes one piece (unchecked input); the document's full text once the last is in, else null. */
     receive(input: unknown): string | null {
-      const piece = pieceSchema.safeParse(input)
+      const piece = sessionTextPieceSchema.safeParse(input)
       if (!piece.success || piece.data.text.length > bounds.pieceChars) {
         throw new AppFailure({
           code: 'invalid-request',
