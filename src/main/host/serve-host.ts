@@ -46,10 +46,10 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
   }
   const supervisor = new EngineSupervisor(options.launcher, broadcast)
   supervisor.start()
-  const decode = options.sessionCodecWorker ? workerDecoder(options.sessionCodecWorker) : null
+  const decode = options.sessionCodecWorker ? workerDecoder(options.sessionCodecWorker) : undefined
   const sessions = createSessionStore({
     directory: join(options.dataDirectory, 'sessions'),
-    decode: decode ?? undefined,
+    decode,
   })
   const modelFiles = createModelFiles(options.dataDirectory, broadcast.onDownload)
   const service = composeAppService(supervisor, sessions, modelFiles)
