@@ -64,7 +64,7 @@ describe('a long paragraph streaming into the transcript', () => {
   it('is drawn as several blocks split where lines wrap, laid out exactly as one paragraph', async () => {
     const { context, page } = await openApp(browser, serve.url)
     // Greedy: the demo model writes one long paragraph without a line break.
-    await setSettings(page, { temperature: 0, 'max-tokens': 700 })
+    await setSettings(page, { temperature: 0, 'max-tokens': 1500 })
     await generate(page, 'A token is')
     await waitForRunState(page, 'ended')
 
@@ -79,8 +79,9 @@ describe('a long paragraph streaming into the transcript', () => {
     expect(await distanceFromEnd(page)).toBeLessThan(2)
     const split = await chipPlaces(page)
     const blocks = new Set(split.map((place) => place.block)).size
-    // Without splitting, blocks end only at line breaks; 700 chips span many more lines.
-    expect(blocks).toBeGreaterThan(lineEnds + 3)
+    // Without splitting, blocks end only at line breaks. How many splits a stream gets depends on
+    // how many frames saw it grow (fewer on a busy machine), so only their presence is asserted.
+    expect(blocks).toBeGreaterThan(lineEnds + 1)
 
     await expectLaidOutAsOneParagraph(page, lineEnds)
     await context.close()
