@@ -11,7 +11,6 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           serve: resolve(__dirname, 'src/main/serve.ts'),
           engine: resolve(__dirname, 'src/main/engine/engine-main.ts'),
-          'session-codec': resolve(__dirname, 'src/main/host/session-codec-worker.ts'),
         },
       },
     },

@@ -9,7 +9,6 @@ import { EngineSupervisor } from './host/engine-supervisor'
 import { composeAppService } from './host/app-service'
 import { trackClientRuns } from './host/client-runs'
 import { createModelFiles } from './host/model-files'
-import { workerDecoder } from './host/session-codec'
 import { createSessionStore } from './host/session-store'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -31,10 +30,13 @@ const supervisor = new EngineSupervisor(
 
 const sessions = createSessionStore({
   directory: join(app.getPath('userData'), 'sessions'),
-  // Long sessions are parsed and validated off the main process, which keeps the window going.
-  decode: workerDecoder(join(here, 'session-codec.js')),
+  log: (line) => console.log(`[tokenscope] ${line}`),
 })
 const modelFiles = createModelFiles(app.getPath('userData'), events.onDownload)
+// Composed once: it records runs into sessions for as long as the app runs, whatever the window.
+const appService = composeAppService(supervisor, sessions, modelFiles, (line) =>
+  console.log(`[tokenscope] ${line}`),
+)
 
 /** Only our own page may talk to the engine; a navigated-away or embedded frame may not. */
 function isTrustedSender(event: IpcMainEvent): boolean {
@@ -72,7 +74,7 @@ function createWindow(): void {
 
   const target = window.webContents
   const owned = trackClientRuns({
-    ...composeAppService(supervisor, sessions, modelFiles),
+    ...appService,
     pickModelFile: async () => {
       const options = {
         filters: [{ name: 'GGUF models', extensions: ['gguf'] }],
@@ -123,4 +125,17 @@ void app.whenReady().then(() => {
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit()
 })
-app.on('before-quit', () => supervisor.stop())
+let sessionsClosed = false
+app.on('before-quit', (event) => {
+  supervisor.stop()
+  // The last recorded tokens are written before the app goes.
+  if (sessionsClosed) return
+  event.preventDefault()
+  void sessions
+    .close()
+    .catch(() => undefined)
+    .finally(() => {
+      sessionsClosed = true
+      app.quit()
+    })
+})

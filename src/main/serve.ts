@@ -24,7 +24,6 @@ const host = await startServeHost({
   rendererDir: join(here, '../renderer'),
   port,
   dataDirectory: values['data-dir'],
-  sessionCodecWorker: join(here, 'session-codec.js'),
   log,
 })
 log(`sessions are saved in ${values['data-dir']}`)

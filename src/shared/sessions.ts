@@ -1,16 +1,27 @@
 import { z } from 'zod'
 import { samplingSettingsSchema, limits } from './schemas'
+import type { UpdateSessionRequest } from './session-intents'
 
-/** The version written by this build. Older files are migrated on load; newer ones are refused. */
+/**
+ * The version of a session document's shape: what `loadSession` returns, what the UI holds and
+ * what an exported file holds. Older documents are migrated on load; newer ones are refused.
+ */
 export const sessionSchemaVersion = 1
 
-const tokenTextSchema = z.object({ id: z.int().min(0), text: z.string() })
+/**
+ * The version of the host's files (session-store.ts): 1 was the document itself as JSON; 2 is a
+ * compact snapshot (a header line, then the document with its runs' tokens as columns) plus an
+ * append-only journal of intents. Version-1 files still open, and become version 2 when changed.
+ */
+export const sessionFileVersion = 2
+
+export const tokenTextSchema = z.object({ id: z.int().min(0), text: z.string() })
 const candidateSchema = tokenTextSchema.extend({
   logit: z.number(),
   modelProb: z.number().min(0).max(1),
   samplingProb: z.number().min(0).max(1),
 })
-const generatedTokenSchema = candidateSchema.extend({
+export const generatedTokenSchema = candidateSchema.extend({
   position: z.int().min(0),
   rank: z.int().min(1),
   entropyBits: z.number().min(0),
@@ -19,7 +30,7 @@ const generatedTokenSchema = candidateSchema.extend({
   segment: z.literal('thought').optional(),
 })
 
-const runRecordSchema = z.object({
+export const runRecordSchema = z.object({
   prompt: z.array(tokenTextSchema),
   tokens: z.array(generatedTokenSchema),
   stopReason: z.enum(['end-of-generation', 'max-tokens', 'cancelled', 'context-full', 'failed']),
@@ -40,7 +51,7 @@ export const sessionNodeSchema = z.object({
 })
 
 /** One column of a saved comparison: its settings and what its run produced (null: never run). */
-const compareColumnSchema = z.object({
+export const compareColumnSchema = z.object({
   key: z.string().min(1).max(16),
   settings: z.object({
     sampling: samplingSettingsSchema,
@@ -101,47 +112,16 @@ export interface StorageProblem {
   message: string
 }
 
-/** One piece of a document's JSON text, on its way to the host. */
-export const sessionTextPieceSchema = z.object({
-  /** Chosen by the sender, new for each save: letters, digits, - and _, 8 to 64 of them. */
-  uploadId: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{8,64}$/, 'an upload id uses 8 to 64 letters, digits, - and _'),
-  /** Where this piece goes in the text: the length of the pieces before it. */
-  offset: z.int().min(0),
-  text: z.string(),
-  /** True on the final piece, which writes the session; a save of one piece is just that. */
-  last: z.boolean(),
-})
-
-export type SessionTextPiece = z.infer<typeof sessionTextPieceSchema>
-
-/** What the host holds for unfinished uploads, at most. */
-export const sessionUpload = {
-  /** Longest piece; a WebSocket message of one stays under the serve host's 4 MB limit. */
-  pieceChars: 1024 * 1024,
-  /** Longest document text. */
-  documentChars: 128 * 1024 * 1024,
-  /** All unfinished uploads together. */
-  openChars: 256 * 1024 * 1024,
-  /** An upload that gets no piece for this long is dropped. */
-  idleMs: 60_000,
-} as const
-
 /** Conversations and completion runs, saved by the host in the user's data folder. */
 export interface SessionService {
   /** All saved sessions, newest first. */
   listSessions(): Promise<SessionSummary[]>
   loadSession(request: { id: string }): Promise<SessionDocument>
-  /** Writes atomically: the previous version stays intact if anything fails midway. */
-  saveSession(document: SessionDocument): Promise<void>
   /**
-   * Saves a document sent as its JSON text, in pieces of at most `sessionUpload.pieceChars`:
-   * validated and written exactly as `saveSession` does once the `last` piece is in. Pieces of
-   * one upload come in order (`offset` is the length sent before); an upload left unfinished is
-   * dropped after `sessionUpload.idleMs`.
+   * Applies intents to session `id`, in the order sent (a `created` intent makes the session).
+   * Resolves once they are in the session's journal on disk, with the session's new summary.
    */
-  saveSessionText(piece: SessionTextPiece): Promise<void>
+  updateSession(request: UpdateSessionRequest): Promise<SessionSummary>
   /** Moves a session to the trash, from where `restoreSession` brings it back. */
   deleteSession(request: { id: string }): Promise<void>
   restoreSession(request: { id: string }): Promise<void>
@@ -152,8 +132,7 @@ export interface SessionService {
 export const sessionMethodNames = [
   'listSessions',
   'loadSession',
-  'saveSession',
-  'saveSessionText',
+  'updateSession',
   'deleteSession',
   'restoreSession',
   'storageProblems',

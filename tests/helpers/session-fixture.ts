@@ -1,3 +1,4 @@
+import type { GeneratedToken } from '../../src/shared/contract'
 import { defaultSampling } from '../../src/shared/schemas'
 import type { SessionDocument } from '../../src/shared/sessions'
 
@@ -16,5 +17,46 @@ export function promptOnlySession(id: string, title: string, text = 'A token is'
     settings: { sampling: defaultSampling, maxTokens: 64, topN: 10 },
     nodes: [{ id: 'p', parentId: null, role: 'prompt', text, run: null, createdAt: at }],
     currentLeafId: 'p',
+  }
+}
+
+/** A generated token with `alternatives` alternatives; its numbers depend on `i` only. */
+export function fakeToken(i: number, alternatives = 3): GeneratedToken {
+  const id = 100 + (i % 50)
+  return {
+    id,
+    text: `t${id}`,
+    logit: 1.5 + (i % 7) / 3,
+    modelProb: 0.5 / (1 + (i % 5)),
+    samplingProb: 0.6 / (1 + (i % 5)),
+    position: 10 + i,
+    rank: 1 + (i % 3),
+    entropyBits: 0.25 + (i % 4) / 10,
+    alternatives: Array.from({ length: alternatives }, (_, k) => ({
+      id: 200 + ((i + k) % 30),
+      text: `a${200 + ((i + k) % 30)}`,
+      logit: 1 - k / 7,
+      modelProb: 0.3 / (k + 1),
+      samplingProb: 0.2 / (k + 1),
+    })),
+    tailMass: 0.125,
+    ...(i % 11 === 0 ? { segment: 'thought' as const } : {}),
+  }
+}
+
+/** A chat session with no nodes, as a page makes it before the first message. */
+export function emptyChat(id: string, at = '2026-11-22T10:00:00.000Z'): SessionDocument {
+  return {
+    schemaVersion: 1,
+    id,
+    title: '',
+    kind: 'chat',
+    createdAt: at,
+    updatedAt: at,
+    system: '',
+    model: { name: 'Tokenscope Demo', fileName: 'tokenscope-demo.gguf', sha256: null },
+    settings: { sampling: defaultSampling, maxTokens: 128, topN: 10 },
+    nodes: [],
+    currentLeafId: null,
   }
 }

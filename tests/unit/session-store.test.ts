@@ -1,12 +1,22 @@
 import * as fs from 'node:fs/promises'
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createSessionStore } from '../../src/main/host/session-store'
+import { replyText } from '../../src/shared/conversation'
 import { toAppError } from '../../src/shared/errors'
 import { defaultSampling } from '../../src/shared/schemas'
+import type { SessionIntent } from '../../src/shared/session-intents'
 import type { SessionDocument } from '../../src/shared/sessions'
+import { emptyChat, fakeToken } from '../helpers/session-fixture'
 
 const newDirectory = () => mkdtempSync(join(tmpdir(), 'tokenscope-sessions-'))
 
@@ -45,54 +55,169 @@ const failure = (promise: Promise<unknown>) =>
     (e: unknown) => toAppError(e),
   )
 
+const at = (minute: number) => `2026-11-22T10:${String(minute).padStart(2, '0')}:00.000Z`
+const create = (document: SessionDocument): { id: string; intents: SessionIntent[] } => ({
+  id: document.id,
+  intents: [{ type: 'created', document }],
+})
+const rename = (id: string, title: string, minute = 30) => ({
+  id,
+  intents: [{ type: 'renamed', title, now: at(minute) } as SessionIntent],
+})
+const reply = { nodeId: 'r1' }
+const sent: SessionIntent = { type: 'sent', userId: 'u1', replyId: 'r1', text: 'Hi', now: at(1) }
+const started: SessionIntent = {
+  type: 'runStarted',
+  target: reply,
+  prompt: [{ id: 1, text: '<|im_start|>' }],
+  sampling: defaultSampling,
+}
+
 describe('session store', () => {
-  it('saves, lists newest first, and loads exactly what was saved', async () => {
+  it('creates, lists newest first, and loads exactly what was created', async () => {
     const store = createSessionStore({ directory: newDirectory() })
-    await store.saveSession(session('a', 'Older', '2026-11-22T08:00:00.000Z'))
-    await store.saveSession(session('b', 'Newer'))
+    await store.updateSession(create(session('a', 'Older', '2026-11-22T08:00:00.000Z')))
+    await store.updateSession(create(session('b', 'Newer')))
     expect((await store.listSessions()).map((s) => s.title)).toEqual(['Newer', 'Older'])
     expect(await store.loadSession({ id: 'a' })).toEqual(
       session('a', 'Older', '2026-11-22T08:00:00.000Z'),
     )
   })
 
-  it('keeps the previous version when the rename fails, and leaves no temporary file', async () => {
+  it('applies intents in order and resolves once they are in the journal', async () => {
+    const directory = newDirectory()
+    const store = createSessionStore({ directory })
+    await store.updateSession(create(emptyChat('c')))
+    const first = store.updateSession({ id: 'c', intents: [sent] })
+    const second = store.updateSession(rename('c', 'Renamed', 2))
+    const summary = await first
+    expect(summary.title).toBe('Hi')
+    expect((await second).title).toBe('Renamed')
+    const lines = readFileSync(join(directory, 'c.journal'), 'utf8').trim().split('\n')
+    expect(lines.map((l) => (JSON.parse(l) as { i: { type: string } }).i.type)).toEqual([
+      'sent',
+      'renamed',
+    ])
+    // A fresh store (the next launch) reads the same document from the snapshot and journal.
+    const again = createSessionStore({ directory })
+    expect(await again.loadSession({ id: 'c' })).toEqual(await store.loadSession({ id: 'c' }))
+    expect((await again.listSessions())[0]).toMatchObject({ id: 'c', title: 'Renamed' })
+  })
+
+  it('refuses an invalid update with the field named, and a refused intent changes nothing', async () => {
+    const store = createSessionStore({ directory: newDirectory() })
+    await store.updateSession(create(emptyChat('v')))
+    const bad = await failure(
+      store.updateSession({
+        id: 'v',
+        intents: [{ type: 'sent', userId: 'u 1', replyId: 'r', text: 'x', now: at(1) }],
+      }),
+    )
+    expect(bad).toMatchObject({ code: 'invalid-request' })
+    expect(bad?.message).toMatch(/intents\.0\.userId/)
+    expect((await failure(store.updateSession({ id: 'v', intents: [] })))?.message).toMatch(
+      /intents/,
+    )
+    await store.updateSession({ id: 'v', intents: [sent, started] })
+    const before = structuredClone(await store.loadSession({ id: 'v' }))
+    const refused = await failure(
+      store.updateSession({
+        id: 'v',
+        intents: [
+          { type: 'tokensAdded', target: reply, tokens: [fakeToken(0)] },
+          { type: 'leafShown', nodeId: 'missing' },
+        ],
+      }),
+    )
+    expect(refused?.message).toMatch(/intents\.1 \(leafShown\): There is no node missing/)
+    expect(await store.loadSession({ id: 'v' })).toEqual(before)
+  })
+
+  it('keeps the previous snapshot when its rename fails, and leaves no temporary file', async () => {
     const directory = newDirectory()
     const good = createSessionStore({ directory })
-    await good.saveSession(session('s', 'First'))
-    const failing = createSessionStore({
-      directory,
-      io: { writeFile: fs.writeFile, rename: () => Promise.reject(new Error('EIO: simulated')) },
-    })
-    const error = await failure(failing.saveSession(session('s', 'Second')))
+    await good.updateSession(create(session('s', 'First')))
+    const failingIo = {
+      writeFile: fs.writeFile,
+      rename: () => Promise.reject(new Error('EIO: simulated')),
+    }
+    const failing = createSessionStore({ directory, io: failingIo })
+    const error = await failure(failing.updateSession(create(session('t', 'New'))))
     expect(error?.message).toMatch(/could not be saved: EIO/)
     expect(error?.hint).toMatch(/previous save is intact/)
-    expect((await good.loadSession({ id: 's' })).title).toBe('First')
+    // A compaction that fails keeps the snapshot and the journal: nothing is lost.
+    const logged: string[] = []
+    const compacting = createSessionStore({
+      directory,
+      io: failingIo,
+      compactBytes: 0,
+      compactRatio: 0,
+      log: (l) => logged.push(l),
+    })
+    await compacting.updateSession(rename('s', 'Second'))
+    await compacting.flush()
+    await new Promise((r) => setTimeout(r, 50))
+    expect(logged.join('\n')).toMatch(/EIO/)
+    expect(readFileSync(join(directory, 's.json'), 'utf8')).toContain('"title":"First"')
+    expect((await createSessionStore({ directory }).loadSession({ id: 's' })).title).toBe('Second')
     expect(readdirSync(directory).filter((n) => n.includes('.tmp'))).toEqual([])
   })
 
-  it('keeps the previous version when the writer dies halfway through the temporary file', async () => {
+  it('keeps the previous snapshot when the writer dies halfway through the temporary file', async () => {
     const directory = newDirectory()
     const good = createSessionStore({ directory })
-    await good.saveSession(session('s', 'First'))
+    await good.updateSession(create(session('s', 'First')))
+    const before = readFileSync(join(directory, 's.json'), 'utf8')
     const dying = createSessionStore({
       directory,
+      compactBytes: 0,
+      compactRatio: 0,
       io: {
         rename: fs.rename,
-        writeFile: async (path, data) => {
-          await fs.writeFile(path, String(data).slice(0, 20))
+        writeFile: async (path) => {
+          await fs.writeFile(path, '{"schemaVersion":2,"se')
           throw new Error('ENOSPC: simulated disk full')
         },
       },
     })
-    expect((await failure(dying.saveSession(session('s', 'Second'))))?.message).toMatch(/ENOSPC/)
-    expect((await good.loadSession({ id: 's' })).title).toBe('First')
+    expect((await failure(dying.updateSession(create(session('x', 'X')))))?.message).toMatch(
+      /ENOSPC/,
+    )
+    await dying.updateSession(rename('s', 'Second'))
+    await new Promise((r) => setTimeout(r, 50))
+    expect(readFileSync(join(directory, 's.json'), 'utf8')).toBe(before)
+    expect((await createSessionStore({ directory }).loadSession({ id: 's' })).title).toBe('Second')
+  })
+
+  it('reports a journal append that fails, and writes it with the next one', async () => {
+    const directory = newDirectory()
+    await createSessionStore({ directory }).updateSession(create(session('j', 'First')))
+    let fail = true
+    const store = createSessionStore({
+      directory,
+      io: {
+        appendFile: async (path, data, options) => {
+          if (fail) {
+            await fs.appendFile(path, String(data).slice(0, 7))
+            throw new Error('ENOSPC: simulated')
+          }
+          await fs.appendFile(path, data, options)
+        },
+      },
+    })
+    expect((await failure(store.updateSession(rename('j', 'Second'))))?.message).toMatch(
+      /could not be saved: ENOSPC/,
+    )
+    fail = false
+    await store.updateSession(rename('j', 'Third', 31))
+    const reread = await createSessionStore({ directory }).loadSession({ id: 'j' })
+    expect(reread.title).toBe('Third')
   })
 
   it('moves a corrupt file aside with a message instead of emptying it', async () => {
     const directory = newDirectory()
     const store = createSessionStore({ directory })
-    await store.saveSession(session('ok', 'Fine'))
+    await store.updateSession(create(session('ok', 'Fine')))
     writeFileSync(join(directory, 'broken.json'), '{"schemaVersion": 1, "id": "broken", "tit')
     expect((await store.listSessions()).map((s) => s.id)).toEqual(['ok'])
     const problems = await store.storageProblems()
@@ -106,6 +231,25 @@ describe('session store', () => {
     )
   })
 
+  it('moves a snapshot with a damaged run aside', async () => {
+    const directory = newDirectory()
+    const store = createSessionStore({ directory })
+    await store.updateSession(create(emptyChat('d')))
+    await store.updateSession({ id: 'd', intents: [sent, started] })
+    await store.record('d', [{ type: 'tokensAdded', target: reply, tokens: [fakeToken(1)] }])
+    await store.close()
+    const compacted = createSessionStore({ directory, compactBytes: 0 })
+    await compacted.loadSession({ id: 'd' })
+    await compacted.flush()
+    await new Promise((r) => setTimeout(r, 50))
+    const lines = readFileSync(join(directory, 'd.json'), 'utf8').split('\n')
+    expect(lines.length).toBeGreaterThan(3)
+    writeFileSync(join(directory, 'd.json'), [...lines.slice(0, 2), '{"vocab'].join('\n'))
+    const fresh = createSessionStore({ directory })
+    expect((await failure(fresh.loadSession({ id: 'd' })))?.message).toMatch(/moved to/)
+    expect(existsSync(join(directory, 'd.json'))).toBe(false)
+  })
+
   it('refuses a file from a newer version and never overwrites it', async () => {
     const directory = newDirectory()
     const store = createSessionStore({ directory })
@@ -114,27 +258,31 @@ describe('session store', () => {
     expect((await failure(store.loadSession({ id: 'f' })))?.message).toMatch(
       /newer Tokenscope \(format 99\)/,
     )
-    expect((await failure(store.saveSession(session('f', 'Overwrite'))))?.message).toMatch(
-      /would lose data/,
+    expect((await failure(store.updateSession(rename('f', 'Overwrite'))))?.message).toMatch(
+      /newer Tokenscope/,
+    )
+    expect((await failure(store.updateSession(create(session('f', 'Again')))))?.message).toMatch(
+      /already exists/,
     )
     expect(readFileSync(join(directory, 'f.json'), 'utf8')).toBe(future)
     expect((await store.storageProblems())[0]?.kind).toBe('newer-version')
+    expect(await store.listSessions()).toEqual([])
   })
 
   it('still refuses when a newer version rewrites a file this store saved', async () => {
     const directory = newDirectory()
     const store = createSessionStore({ directory })
-    await store.saveSession(session('g', 'Mine first'))
-    await store.saveSession(session('g', 'Mine again'))
+    await store.updateSession(create(session('g', 'Mine first')))
+    await store.updateSession(rename('g', 'Mine again'))
     const future = JSON.stringify({ ...session('g', 'Then the future'), schemaVersion: 99 })
     writeFileSync(join(directory, 'g.json'), future)
-    expect((await failure(store.saveSession(session('g', 'Overwrite'))))?.message).toMatch(
+    expect((await failure(store.updateSession(rename('g', 'Overwrite', 40))))?.message).toMatch(
       /would lose data/,
     )
     expect(readFileSync(join(directory, 'g.json'), 'utf8')).toBe(future)
   })
 
-  it('migrates a file written in the previous format', async () => {
+  it('migrates a document written in an older document format', async () => {
     // Format 0 had no version field and called the transcript `messages`.
     const directory = newDirectory()
     const { schemaVersion: _drop, nodes, ...rest } = session('old', 'Old format')
@@ -148,13 +296,62 @@ describe('session store', () => {
     expect(await store.loadSession({ id: 'old' })).toEqual(session('old', 'Old format'))
   })
 
-  it('deletes into the trash and restores from it', async () => {
-    const store = createSessionStore({ directory: newDirectory() })
-    await store.saveSession(session('d', 'Doomed'))
+  it('opens a file written by the previous store (format 1) and rewrites it as format 2 once changed', async () => {
+    const directory = newDirectory()
+    const old: SessionDocument = {
+      ...session('v1', 'Saved before'),
+      nodes: [
+        ...session('v1', '').nodes,
+        {
+          id: 'n2',
+          parentId: 'n1',
+          role: 'assistant',
+          text: 't100t101',
+          createdAt: at(0),
+          run: {
+            prompt: [{ id: 5, text: 'What' }],
+            tokens: [fakeToken(0), fakeToken(1)],
+            stopReason: 'end-of-generation',
+            sampling: defaultSampling,
+            tokensPerSecond: 12.5,
+            timeToFirstTokenMs: 40,
+          },
+        },
+      ],
+      currentLeafId: 'n2',
+    }
+    // Exactly as the whole-document store wrote it: the validated document, one JSON line.
+    const v1 = JSON.stringify(old)
+    writeFileSync(join(directory, 'v1.json'), v1)
+    const store = createSessionStore({ directory })
+    expect(await store.listSessions()).toEqual([
+      { id: 'v1', title: 'Saved before', kind: 'chat', updatedAt: old.updatedAt },
+    ])
+    expect(await store.loadSession({ id: 'v1' })).toEqual(old)
+    await store.flush()
+    expect(readFileSync(join(directory, 'v1.json'), 'utf8')).toBe(v1)
+    await store.updateSession(rename('v1', 'Changed'))
+    await new Promise((r) => setTimeout(r, 100))
+    await store.flush()
+    const header = JSON.parse(readFileSync(join(directory, 'v1.json'), 'utf8').split('\n')[0]!)
+    expect(header).toMatchObject({ schemaVersion: 2, id: 'v1', title: 'Changed' })
+    expect(await createSessionStore({ directory }).loadSession({ id: 'v1' })).toEqual({
+      ...old,
+      title: 'Changed',
+      updatedAt: at(30),
+    })
+  })
+
+  it('deletes into the trash and restores from it, journal included', async () => {
+    const directory = newDirectory()
+    const store = createSessionStore({ directory })
+    await store.updateSession(create(session('d', 'Doomed')))
+    await store.updateSession(rename('d', 'Doomed, renamed'))
     await store.deleteSession({ id: 'd' })
     expect(await store.listSessions()).toEqual([])
+    expect((await failure(store.loadSession({ id: 'd' })))?.message).toMatch(/no session d/)
     await store.restoreSession({ id: 'd' })
-    expect((await store.listSessions()).map((s) => s.id)).toEqual(['d'])
+    expect((await store.listSessions()).map((s) => s.title)).toEqual(['Doomed, renamed'])
   })
 
   it('rejects ids that could escape the folder', async () => {
@@ -164,11 +361,11 @@ describe('session store', () => {
     )
   })
 
-  it('keeps a comparison as a session of its own, and still loads files without one', async () => {
+  it('keeps a comparison, records its columns, and keeps runs of columns that stay', async () => {
     const directory = newDirectory()
     const store = createSessionStore({ directory })
-    // A file written before comparisons were saved: no `compare`, the old kinds.
     writeFileSync(join(directory, 'plain.json'), JSON.stringify(session('plain', 'Plain')))
+    const columnSettings = { sampling: defaultSampling, maxTokens: 32 }
     const comparison: SessionDocument = {
       ...session('cmp', 'Side by side'),
       kind: 'compare',
@@ -180,41 +377,155 @@ describe('session store', () => {
         system: '',
         sameSeed: true,
         columns: [
-          {
-            key: 'c1',
-            settings: { sampling: defaultSampling, maxTokens: 32 },
-            preset: 'greedy',
-            run: {
-              prompt: [{ id: 1, text: 'Once' }],
-              tokens: [],
-              stopReason: 'cancelled',
-              sampling: defaultSampling,
-              tokensPerSecond: null,
-              timeToFirstTokenMs: null,
-            },
-          },
-          {
-            key: 'c2',
-            settings: { sampling: { ...defaultSampling, temperature: 1.5 }, maxTokens: 32 },
-            preset: null,
-            run: null,
-          },
+          { key: 'c1', settings: columnSettings, preset: 'greedy', run: null },
+          { key: 'c2', settings: columnSettings, preset: null, run: null },
         ],
       },
     }
-    await store.saveSession(comparison)
-    expect(await store.loadSession({ id: 'cmp' })).toEqual(comparison)
-    expect(await store.loadSession({ id: 'plain' })).toEqual(session('plain', 'Plain'))
+    await store.updateSession(create(comparison))
+    const c1 = { column: 'c1' }
+    await store.record('cmp', [
+      {
+        type: 'runStarted',
+        target: c1,
+        prompt: [{ id: 1, text: 'Once' }],
+        sampling: defaultSampling,
+      },
+    ])
+    await store.record('cmp', [{ type: 'tokensAdded', target: c1, tokens: [fakeToken(3)] }])
+    await store.record('cmp', [
+      {
+        type: 'runEnded',
+        target: c1,
+        stopReason: 'max-tokens',
+        tokensPerSecond: 9,
+        timeToFirstTokenMs: 3,
+      },
+    ])
+    await store.updateSession({
+      id: 'cmp',
+      intents: [
+        {
+          type: 'compareChanged',
+          now: at(5),
+          compare: {
+            ...comparison.compare!,
+            prompt: 'Once upon a',
+            columns: [
+              comparison.compare!.columns[0]!,
+              { key: 'c3', settings: columnSettings, preset: null, run: null },
+            ],
+          },
+        },
+      ],
+    })
+    const loaded = await createSessionStore({ directory }).loadSession({ id: 'cmp' })
+    expect(loaded.compare?.prompt).toBe('Once upon a')
+    expect(loaded.compare?.columns.map((c) => [c.key, c.run?.tokens.length ?? null])).toEqual([
+      ['c1', 1],
+      ['c3', null],
+    ])
+    expect(loaded.compare?.columns[0]?.run).toMatchObject({
+      stopReason: 'max-tokens',
+      tokens: [fakeToken(3)],
+    })
     expect((await store.listSessions()).map((s) => [s.id, s.kind]).sort()).toEqual([
       ['cmp', 'compare'],
       ['plain', 'chat'],
     ])
-    // A comparison with more columns than the view can hold is refused.
     const tooWide = {
       ...comparison,
       id: 'wide',
       compare: { ...comparison.compare!, columns: Array(5).fill(comparison.compare!.columns[1]) },
     }
-    expect((await failure(store.saveSession(tooWide as SessionDocument)))?.message).toBeTruthy()
+    expect((await failure(store.updateSession(create(tooWide))))?.message).toMatch(
+      /intents\.0\.document\.compare\.columns/,
+    )
+  })
+
+  it('appends recorded tokens in place: the run keeps one token array, O(batch) per batch', async () => {
+    const store = createSessionStore({ directory: newDirectory(), flushMs: 20 })
+    await store.updateSession(create(emptyChat('big')))
+    await store.updateSession({ id: 'big', intents: [sent, started] })
+    const tokens = (await store.loadSession({ id: 'big' })).nodes[1]!.run!.tokens
+    for (let i = 0; i < 20_000; i += 8) {
+      const batch = Array.from({ length: 8 }, (_, k) => fakeToken(i + k, 2))
+      void store.record('big', [{ type: 'tokensAdded', target: reply, tokens: batch }])
+    }
+    await store.flush()
+    const doc = await store.loadSession({ id: 'big' })
+    expect(doc.nodes[1]!.run!.tokens).toBe(tokens)
+    expect(tokens).toHaveLength(20_000)
+    expect(tokens[19_999]).toEqual(fakeToken(19_999, 2))
+  })
+
+  it('reopens after the host was killed mid-run with every journaled token, stopped', async () => {
+    const directory = newDirectory()
+    const store = createSessionStore({ directory, flushMs: 10 })
+    await store.updateSession(create(emptyChat('k')))
+    await store.updateSession({ id: 'k', intents: [sent, started] })
+    const recorded = Array.from({ length: 300 }, (_, i) => fakeToken(i))
+    for (let i = 0; i < recorded.length; i += 30)
+      void store.record('k', [
+        { type: 'tokensAdded', target: reply, tokens: recorded.slice(i, i + 30) },
+      ])
+    await store.flush()
+    // Killed: no runEnded, no compaction. The snapshot still predates the run.
+    expect(readFileSync(join(directory, 'k.json'), 'utf8').split('\n')).toHaveLength(3)
+    const reopened = createSessionStore({ directory })
+    const doc = await reopened.loadSession({ id: 'k' })
+    const run = doc.nodes.find((n) => n.id === 'r1')!.run!
+    expect(run.tokens).toEqual(recorded)
+    expect(run.stopReason).toBe('cancelled')
+    expect(run.prompt).toEqual([{ id: 1, text: '<|im_start|>' }])
+    expect(doc.nodes.find((n) => n.id === 'r1')!.text).toBe(replyText(recorded, 'cancelled'))
+    // Folded into a snapshot once reopened; a third launch reads the same.
+    await reopened.flush()
+    await new Promise((r) => setTimeout(r, 100))
+    expect(existsSync(join(directory, 'k.journal'))).toBe(false)
+    expect(await createSessionStore({ directory }).loadSession({ id: 'k' })).toEqual(doc)
+  })
+
+  it('replays idempotently after a crash between writing the snapshot and emptying the journal', async () => {
+    const directory = newDirectory()
+    const store = createSessionStore({ directory, flushMs: 10 })
+    await store.updateSession(create(emptyChat('i')))
+    await store.updateSession({ id: 'i', intents: [sent, started] })
+    await store.record('i', [{ type: 'tokensAdded', target: reply, tokens: [fakeToken(1)] }])
+    await store.record('i', [{ type: 'tokensAdded', target: reply, tokens: [fakeToken(2)] }])
+    await store.flush()
+    copyFileSync(join(directory, 'i.journal'), join(directory, 'saved.journal'))
+    await store.record('i', [
+      {
+        type: 'runEnded',
+        target: reply,
+        stopReason: 'end-of-generation',
+        tokensPerSecond: 20,
+        timeToFirstTokenMs: 5,
+      },
+    ])
+    const compacting = createSessionStore({ directory, compactBytes: 0 })
+    const expected = await compacting.loadSession({ id: 'i' })
+    await compacting.flush()
+    await new Promise((r) => setTimeout(r, 100))
+    expect(existsSync(join(directory, 'i.journal'))).toBe(false)
+    // The crash: the journal's old lines are still there next to the new snapshot.
+    copyFileSync(join(directory, 'saved.journal'), join(directory, 'i.journal'))
+    const doc = await createSessionStore({ directory }).loadSession({ id: 'i' })
+    expect(doc).toEqual(expected)
+    expect(doc.nodes[1]!.run!.tokens).toHaveLength(2)
+    expect(doc.nodes[1]!.run!.stopReason).toBe('end-of-generation')
+  })
+
+  it('drops a journal line cut short by a crash and keeps appending after it', async () => {
+    const directory = newDirectory()
+    const store = createSessionStore({ directory })
+    await store.updateSession(create(session('t', 'First')))
+    await store.updateSession(rename('t', 'Second'))
+    await fs.appendFile(join(directory, 't.journal'), '{"s":3,"at":"2026')
+    const reopened = createSessionStore({ directory })
+    expect((await reopened.loadSession({ id: 't' })).title).toBe('Second')
+    await reopened.updateSession(rename('t', 'Third', 33))
+    expect((await createSessionStore({ directory }).loadSession({ id: 't' })).title).toBe('Third')
   })
 })

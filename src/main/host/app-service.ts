@@ -1,17 +1,26 @@
 import type { AppService } from '../../shared/contract'
-import type { SessionService } from '../../shared/sessions'
 import type { EngineSupervisor } from './engine-supervisor'
 import type { createModelFiles } from './model-files'
+import { createRunRecorder } from './run-recorder'
+import type { SessionStore } from './session-store'
 
-/** What both hosts serve to their UI: the engine (through its supervisor), sessions and model files. */
+/**
+ * What both hosts serve to their UI: the engine (through its supervisor), sessions and model
+ * files. Runs whose request carries `record` are recorded into their session as their events
+ * pass. Call once per host: the recorder watches the supervisor for as long as it lives.
+ */
 export function composeAppService(
   supervisor: EngineSupervisor,
-  sessions: SessionService,
+  sessions: SessionStore,
   modelFiles: ReturnType<typeof createModelFiles>,
+  log: (line: string) => void = () => undefined,
 ): AppService {
-  return {
+  const recorder = createRunRecorder(sessions, log)
+  supervisor.observeRunEvents(recorder.onRunEvent)
+  const { record: _record, flush: _flush, close: _close, ...sessionService } = sessions
+  return recorder.wrap({
     ...supervisor.service,
-    ...sessions,
+    ...sessionService,
     ...modelFiles.service,
     loadModel: async (request) => {
       const info = await supervisor.service.loadModel(request)
@@ -21,5 +30,5 @@ export function composeAppService(
       }
       return info
     },
-  }
+  })
 }

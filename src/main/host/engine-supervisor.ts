@@ -1,6 +1,7 @@
 import {
   startingStatus,
   type EngineEvents,
+  type RunEvent,
   type EngineService,
   type EngineStatus,
 } from '../../shared/contract'
@@ -38,6 +39,7 @@ export class EngineSupervisor {
   private recentCrashes: number[] = []
   private stopped = false
   private status: EngineStatus = { ...startingStatus }
+  private readonly runObservers = new Set<(event: RunEvent) => void>()
 
   constructor(
     private readonly launch: EngineLauncher,
@@ -80,7 +82,7 @@ export class EngineSupervisor {
     this.client = connectEngine(child.channel, {
       onRunEvent: (event) => {
         if (event.kind === 'ended' || event.kind === 'failed') this.openRuns.delete(event.runId)
-        this.listeners.onRunEvent(event)
+        this.emitRunEvent(event)
       },
       onStatus: (status) => this.publish({ ...status, restarts: this.restarts }),
       // Downloads are the host's business; the engine never reports any.
@@ -105,6 +107,17 @@ export class EngineSupervisor {
   /** Ends the current engine the hard way; used by tests and the "restart engine" action. */
   killEngine(): void {
     this.process?.kill()
+  }
+
+  /** Also tells `observer` every run event (the host's run recorder); returns how to stop. */
+  observeRunEvents(observer: (event: RunEvent) => void): () => void {
+    this.runObservers.add(observer)
+    return () => this.runObservers.delete(observer)
+  }
+
+  private emitRunEvent(event: RunEvent): void {
+    this.runObservers.forEach((observe) => observe(event))
+    this.listeners.onRunEvent(event)
   }
 
   /** Remembers runs as open so that a crash can end each of them with a `failed` event. */
@@ -141,7 +154,7 @@ export class EngineSupervisor {
     this.process = null
     if (this.stopped) return
     for (const runId of this.openRuns) {
-      this.listeners.onRunEvent({ kind: 'failed', runId, error: crashError })
+      this.emitRunEvent({ kind: 'failed', runId, error: crashError })
     }
     this.openRuns.clear()
     const now = Date.now()

@@ -10,7 +10,6 @@ import { composeAppService } from './app-service'
 import { trackClientRuns } from './client-runs'
 import { createModelFiles } from './model-files'
 import { checkRequest, sessionCookie } from './request-guard'
-import { workerDecoder } from './session-codec'
 import { createSessionStore } from './session-store'
 import { sendStaticFile } from './static-files'
 
@@ -21,8 +20,6 @@ export interface ServeHostOptions {
   port: number
   /** Where sessions are saved. */
   dataDirectory: string
-  /** The built session decoder thread (`session-codec.js`); without it, texts decode inline. */
-  sessionCodecWorker?: string
   log: (line: string) => void
 }
 
@@ -46,13 +43,12 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
   }
   const supervisor = new EngineSupervisor(options.launcher, broadcast)
   supervisor.start()
-  const decode = options.sessionCodecWorker ? workerDecoder(options.sessionCodecWorker) : undefined
   const sessions = createSessionStore({
     directory: join(options.dataDirectory, 'sessions'),
-    decode,
+    log: options.log,
   })
   const modelFiles = createModelFiles(options.dataDirectory, broadcast.onDownload)
-  const service = composeAppService(supervisor, sessions, modelFiles)
+  const service = composeAppService(supervisor, sessions, modelFiles, options.log)
 
   let port = options.port
   const sockets = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes })
@@ -123,7 +119,7 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
       supervisor.stop()
       sockets.clients.forEach((ws) => ws.terminate())
       await new Promise<void>((resolve) => server.close(() => resolve()))
-      await decode?.close()
+      await sessions.close()
     },
   }
 }

@@ -1,109 +1,237 @@
 import { randomBytes } from 'node:crypto'
 import * as fs from 'node:fs/promises'
 import { join } from 'node:path'
-import { decodeInline, type SessionDecoder } from './session-codec'
-import { createUploadAssembler } from './session-uploads'
-import { AppFailure } from '../../shared/errors'
+import { AppFailure, toAppError } from '../../shared/errors'
 import { describeIssues } from '../../shared/schemas'
+import { applyIntents } from '../../shared/session-apply'
+import { parseUpdateSessionRequest } from '../../shared/session-intent-schema'
+import type { RunTarget, SessionIntent } from '../../shared/session-intents'
 import {
   sessionDocumentSchema,
+  sessionFileVersion,
   sessionSchemaVersion,
-  sessionUpload,
   type SessionDocument,
   type SessionService,
   type SessionSummary,
   type StorageProblem,
 } from '../../shared/sessions'
+import {
+  decodeIntent,
+  encodeIntent,
+  parseSnapshot,
+  snapshotText,
+  type JournalLine,
+} from './session-file'
 
 /** Upgrades a document from version `from` to `from + 1`. */
 export type Migration = (document: Record<string, unknown>) => Record<string, unknown>
 
 export interface SessionStoreOptions {
   directory: string
-  /** Keyed by the version they upgrade from. */
+  /** Document migrations, keyed by the version they upgrade from. */
   migrations?: Record<number, Migration>
   /** The file-system calls that write; replaceable so tests can fail them midway. */
-  io?: Pick<typeof fs, 'writeFile' | 'rename'>
-  /** Bounds on unfinished `saveSessionText` uploads; smaller in tests. */
-  upload?: Partial<typeof sessionUpload>
-  /** How texts from `saveSessionText` are parsed and validated; on this thread by default. */
-  decode?: SessionDecoder
+  io?: Partial<Pick<typeof fs, 'writeFile' | 'rename' | 'appendFile'>>
+  /** How many documents stay in memory when nothing is happening to them (default 8). */
+  cacheSize?: number
+  /** How long recorded tokens wait before they are appended to the journal (default 150 ms). */
+  flushMs?: number
+  /**
+   * When nothing records, a journal of at least `compactBytes` (default 256 KB) and at least
+   * `compactRatio` (default 1) times the snapshot's size is folded into a new snapshot: each
+   * byte written is rewritten a bounded number of times, however long the session grows.
+   */
+  compactBytes?: number
+  compactRatio?: number
+  /** The clock for intents that carry no time of their own. */
+  now?: () => string
+  log?: (line: string) => void
+}
+
+/** The session service, plus what the host's run recorder needs. */
+export interface SessionStore extends SessionService {
+  /**
+   * Applies intents the host itself produced (a run's tokens) to session `id`, after every
+   * intent enqueued before; appended to the journal within `flushMs`, at once for a `runEnded`.
+   * Rejects if they were refused (the session is gone, say).
+   */
+  record(id: string, intents: SessionIntent[]): Promise<void>
+  /** Writes everything applied so far. */
+  flush(): Promise<void>
+  /** Writes everything and stops the timers. */
+  close(): Promise<void>
+}
+
+type FileStamp = { mtimeMs: number; size: number }
+
+interface Pending {
+  line: { s: number; at: string; intent: SessionIntent }[]
+  waiters: { resolve: () => void; reject: (error: unknown) => void }[]
+}
+
+/** One session, as this store holds it. */
+interface Entry {
+  id: string
+  /** Null until loaded (or after it was created and then deleted). */
+  doc: SessionDocument | null
+  /** The sequence number of the last intent applied. */
+  seq: number
+  /** The snapshot file as last read or written: 1 (the old whole document) or 2. */
+  snapshotFormat: number
+  snapshotBytes: number
+  snapshotStamp: FileStamp | null
+  journalBytes: number
+  /** Loads, applies and compactions, one after another in the order they were asked for. */
+  chain: Promise<void>
+  ops: number
+  /** Applied, not yet in the journal. */
+  pending: Pending
+  appending: Promise<void> | null
+  /** An append failed midway: the next starts on a fresh line. */
+  tornJournal: boolean
+  timer: ReturnType<typeof setTimeout> | null
+  /** Targets with a run that started and has not ended. */
+  openRuns: Map<string, RunTarget>
+  compactWanted: boolean
+  compactQueued: boolean
 }
 
 const idPattern = /^[A-Za-z0-9_-]{1,64}$/
+const targetKey = (target: RunTarget) =>
+  'nodeId' in target ? `n:${target.nodeId}` : `c:${target.column}`
 
-type FileStamp = Pick<Awaited<ReturnType<typeof fs.stat>>, 'mtimeMs' | 'size'>
+const noSession = (id: string) =>
+  new AppFailure({ code: 'invalid-request', message: `There is no session ${id}.` })
 
 /**
- * Sessions as one JSON file each. Writes go to a temporary file that is then renamed over the
- * old one, so a crash mid-write leaves the previous version. A file that cannot be read is moved
- * to `corrupt/` and reported, never silently emptied; a file from a newer Tokenscope is left
- * untouched and refused.
+ * Sessions as a snapshot file and an append-only journal each (format in session-file.ts). The
+ * host applies the UI's intents and records runs as they pass; each session's intents are applied
+ * strictly in the order they arrive and journaled in batches, so recording costs O(batch). The
+ * snapshot is rewritten (atomically: a temporary file renamed over the old one) only while the
+ * session records nothing: on load when the journal has lines, and when the journal has grown.
+ * A file that cannot be read is moved to `corrupt/` and reported, never silently emptied; a file
+ * from a newer Tokenscope is left untouched and refused.
  */
-export function createSessionStore(options: SessionStoreOptions): SessionService {
+export function createSessionStore(options: SessionStoreOptions): SessionStore {
   const { directory, migrations = {} } = options
-  const io = options.io ?? fs
-  const decode = options.decode ?? decodeInline
+  const io = {
+    writeFile: options.io?.writeFile ?? fs.writeFile,
+    rename: options.io?.rename ?? fs.rename,
+    appendFile: options.io?.appendFile ?? fs.appendFile,
+  }
+  const cacheSize = options.cacheSize ?? 8
+  const flushMs = options.flushMs ?? 150
+  const compactBytes = options.compactBytes ?? 256 * 1024
+  const compactRatio = options.compactRatio ?? 1
+  const clock = options.now ?? (() => new Date().toISOString())
+  const log = options.log ?? (() => undefined)
   const trash = join(directory, 'trash')
   const corrupt = join(directory, 'corrupt')
   const problems: StorageProblem[] = []
-  const fileOf = (id: string) => join(directory, `${checkId(id)}.json`)
-  const uploads = createUploadAssembler({ ...sessionUpload, ...options.upload })
-  /** The write in progress for each file: a save waits for the one before it. */
-  const writes = new Map<string, Promise<void>>()
-  /** Files as this store last wrote or read them: unchanged since, they are not from a newer version. */
-  const knownNotNewer = new Map<string, FileStamp>()
+  const snapshotFile = (id: string) => join(directory, `${checkId(id)}.json`)
+  const journalFile = (id: string) => join(directory, `${checkId(id)}.journal`)
+  /** Most recently used last. */
+  const entries = new Map<string, Entry>()
+  /** Summaries of sessions not in memory, valid while their files keep these stamps. */
+  const summaries = new Map<string, { summary: SessionSummary; stamps: string }>()
+  let closed = false
 
-  /** Whether `file` was written by a newer Tokenscope; read only when it changed since we saw it. */
-  async function isNewer(file: string): Promise<boolean> {
-    const stamp = await fs.stat(file).catch(() => null)
-    if (!stamp) return false
-    const own = knownNotNewer.get(file)
-    if (own && own.mtimeMs === stamp.mtimeMs && own.size === stamp.size) return false
-    const existing = await fs.readFile(file, 'utf8').catch(() => null)
-    const version = existing ? versionOf(existing) : null
-    return version !== null && version > sessionSchemaVersion
+  function entryFor(id: string): Entry {
+    checkId(id)
+    let entry = entries.get(id)
+    if (entry) entries.delete(id)
+    else
+      entry = {
+        id,
+        doc: null,
+        seq: 0,
+        snapshotFormat: sessionFileVersion,
+        snapshotBytes: 0,
+        snapshotStamp: null,
+        journalBytes: 0,
+        chain: Promise.resolve(),
+        ops: 0,
+        pending: { line: [], waiters: [] },
+        appending: null,
+        tornJournal: false,
+        timer: null,
+        openRuns: new Map(),
+        compactWanted: false,
+        compactQueued: false,
+      }
+    entries.set(id, entry)
+    return entry
   }
 
-  async function read(id: string): Promise<SessionDocument> {
-    const file = fileOf(id)
-    const text = await fs.readFile(file, 'utf8').catch(() => {
-      throw new AppFailure({ code: 'invalid-request', message: `There is no session ${id}.` })
+  /** Runs `op` after everything enqueued for this session before it. */
+  function enqueue<T>(entry: Entry, op: () => Promise<T>): Promise<T> {
+    entry.ops++
+    const result = entry.chain.then(op)
+    entry.chain = result.then(
+      () => settle(entry),
+      () => settle(entry),
+    )
+    return result
+  }
+
+  function settle(entry: Entry) {
+    entry.ops--
+    trimCache()
+  }
+
+  const idle = (e: Entry) =>
+    e.ops === 0 &&
+    e.pending.line.length === 0 &&
+    e.appending === null &&
+    e.timer === null &&
+    e.openRuns.size === 0 &&
+    !e.compactQueued
+
+  /** Forgets the least recently used idle documents beyond `cacheSize`. */
+  function trimCache() {
+    let excess = entries.size - cacheSize
+    for (const entry of entries.values()) {
+      if (excess <= 0) return
+      if (!idle(entry)) continue
+      if (entry.doc) void rememberSummary(entry.id, summaryOf(entry.doc))
+      entries.delete(entry.id)
+      excess--
+    }
+  }
+
+  async function stampsOf(id: string): Promise<string> {
+    const [snapshot, journal] = await Promise.all([
+      fs.stat(snapshotFile(id)).catch(() => null),
+      fs.stat(journalFile(id)).catch(() => null),
+    ])
+    return JSON.stringify([snapshot?.mtimeMs, snapshot?.size, journal?.mtimeMs, journal?.size])
+  }
+
+  async function rememberSummary(id: string, summary: SessionSummary) {
+    summaries.set(id, { summary, stamps: await stampsOf(id) })
+  }
+
+  function remember(problem: StorageProblem) {
+    if (!problems.some((p) => p.message === problem.message)) problems.push(problem)
+  }
+
+  function newerVersion(id: string, version: number): AppFailure {
+    const message = `${id}.json was saved by a newer Tokenscope (format ${version}); this version reads up to ${sessionFileVersion}. It was left untouched.`
+    remember({ file: `${id}.json`, kind: 'newer-version', message })
+    return new AppFailure({
+      code: 'invalid-request',
+      message,
+      hint: 'Update Tokenscope to open it.',
     })
-    let raw: Record<string, unknown>
-    try {
-      raw = JSON.parse(text) as Record<string, unknown>
-    } catch {
-      throw await setAside(file, 'it is not valid JSON')
-    }
-    const version = typeof raw.schemaVersion === 'number' ? raw.schemaVersion : 0
-    if (version > sessionSchemaVersion) {
-      const message = `${id}.json was saved by a newer Tokenscope (format ${version}); this version reads up to ${sessionSchemaVersion}. It was left untouched.`
-      remember({ file: `${id}.json`, kind: 'newer-version', message })
-      throw new AppFailure({
-        code: 'invalid-request',
-        message,
-        hint: 'Update Tokenscope to open it.',
-      })
-    }
-    let migrated = raw
-    for (let v = version; v < sessionSchemaVersion; v++) {
-      const migrate = migrations[v]
-      if (!migrate) throw await setAside(file, `no migration from format ${v}`)
-      migrated = migrate(migrated)
-    }
-    const parsed = sessionDocumentSchema.safeParse(migrated)
-    if (!parsed.success) throw await setAside(file, describeIssues(parsed.error))
-    // Its version is known now: saving over it need not read it again.
-    const stamp = await fs.stat(file).catch(() => null)
-    if (stamp) knownNotNewer.set(file, stamp)
-    return parsed.data
   }
 
-  async function setAside(file: string, reason: string): Promise<AppFailure> {
+  async function setAside(id: string, reason: string): Promise<AppFailure> {
     await fs.mkdir(corrupt, { recursive: true })
-    const name = `${Date.now()}-${file.split(/[/\\]/).pop() ?? 'session.json'}`
-    await fs.rename(file, join(corrupt, name)).catch(() => undefined)
+    const name = `${Date.now()}-${id}.json`
+    await fs.rename(snapshotFile(id), join(corrupt, name)).catch(() => undefined)
+    await fs
+      .rename(journalFile(id), join(corrupt, `${Date.now()}-${id}.journal`))
+      .catch(() => undefined)
     const message = `A saved session could not be read (${reason}). It was moved to ${join(corrupt, name)}.`
     remember({ file: name, kind: 'corrupt', message })
     return new AppFailure({
@@ -113,106 +241,481 @@ export function createSessionStore(options: SessionStoreOptions): SessionService
     })
   }
 
-  function remember(problem: StorageProblem) {
-    if (!problems.some((p) => p.message === problem.message)) problems.push(problem)
-  }
-
-  async function writeAtomically(file: string, text: string) {
-    const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`
+  /** Reads session `id` from its snapshot and journal into `entry`. */
+  async function load(entry: Entry): Promise<void> {
+    const { id } = entry
+    const file = snapshotFile(id)
+    const text = await fs.readFile(file, 'utf8').catch(() => null)
+    if (text === null) throw noSession(id)
+    const stamp = await fs.stat(file).catch(() => null)
+    const newline = text.indexOf('\n')
+    let first: Record<string, unknown>
     try {
-      await io.writeFile(temporary, text, { encoding: 'utf8', flush: true })
-      await io.rename(temporary, file)
-    } catch (error) {
-      await fs.rm(temporary, { force: true })
-      throw new AppFailure({
-        code: 'internal',
-        message: `The session could not be saved: ${error instanceof Error ? error.message : String(error)}`,
-        hint: 'The previous save is intact. Check free disk space and permissions.',
-      })
+      first = JSON.parse(newline < 0 ? text : text.slice(0, newline)) as Record<string, unknown>
+    } catch {
+      // A version-1 file written by hand may span lines.
+      try {
+        first = JSON.parse(text) as Record<string, unknown>
+      } catch {
+        throw await setAside(id, 'it is not valid JSON')
+      }
     }
+    const version = typeof first.schemaVersion === 'number' ? first.schemaVersion : 0
+    if (version > sessionFileVersion) throw newerVersion(id, version)
+    let raw: Record<string, unknown> = first
+    let seq = 0
+    if (version === sessionFileVersion) {
+      try {
+        const snapshot = parseSnapshot(text.split('\n'))
+        raw = snapshot.document as Record<string, unknown>
+        seq = snapshot.header.seq
+      } catch (error) {
+        throw await setAside(id, `its snapshot is damaged: ${toAppError(error).message}`)
+      }
+    }
+    const docVersion = typeof raw.schemaVersion === 'number' ? raw.schemaVersion : 0
+    if (docVersion > sessionSchemaVersion) throw newerVersion(id, docVersion)
+    for (let v = docVersion; v < sessionSchemaVersion; v++) {
+      const migrate = migrations[v]
+      if (!migrate) throw await setAside(id, `no migration from format ${v}`)
+      raw = migrate(raw)
+    }
+    const parsed = sessionDocumentSchema.safeParse(raw)
+    if (!parsed.success) throw await setAside(id, describeIssues(parsed.error))
+    let doc = parsed.data
+
+    // The journal: every intent after the snapshot. A line cut short by a crash is dropped.
+    const journal = await fs.readFile(journalFile(id), 'utf8').catch(() => '')
+    const complete = journal.lastIndexOf('\n') + 1
+    if (complete < journal.length) {
+      await fs.truncate(journalFile(id), Buffer.byteLength(journal.slice(0, complete)))
+    }
+    let replayed = 0
+    const openRuns = new Map<string, RunTarget>()
+    for (const text of journal.slice(0, complete).split('\n')) {
+      if (text === '') continue
+      try {
+        const line = JSON.parse(text) as JournalLine
+        if (line.s <= seq) continue
+        const intent = decodeIntent(line.i)
+        doc = applyIntents(doc, [intent], line.at)
+        seq = line.s
+        replayed++
+        trackRun(openRuns, intent)
+      } catch (error) {
+        log(`session ${id}: skipped a journal line (${toAppError(error).message})`)
+      }
+    }
+    entry.doc = doc
+    entry.seq = seq
+    entry.snapshotFormat = version === sessionFileVersion ? sessionFileVersion : 1
+    entry.snapshotBytes = Buffer.byteLength(text)
+    entry.snapshotStamp = stamp && { mtimeMs: stamp.mtimeMs, size: stamp.size }
+    entry.journalBytes = complete
+    // Runs the host was recording when it stopped: they read as stopped, with what they had.
+    for (const target of openRuns.values()) {
+      pend(entry, [cancelled(target)], doc.updatedAt)
+    }
+    if (replayed > 0 || openRuns.size > 0) entry.compactWanted = true
   }
 
-  /**
-   * Writes `json` as session `id`'s file. Each file's writes run one after another, in the order
-   * they were asked for: a save never overtakes an earlier one, even when several arrive together
-   * (a page saving everything as it closes).
-   */
-  function enqueueWrite(id: string, json: string): Promise<void> {
-    const file = fileOf(id)
-    const write = async () => {
-      if (await isNewer(file)) {
-        throw new AppFailure({
-          code: 'invalid-request',
-          message: 'This session was saved by a newer Tokenscope; saving over it would lose data.',
-          hint: 'Update Tokenscope, or save the conversation as a new session.',
-        })
-      }
-      await fs.mkdir(directory, { recursive: true })
-      await writeAtomically(file, json)
-      const written = await fs.stat(file).catch(() => null)
-      if (written) knownNotNewer.set(file, written)
+  const cancelled = (target: RunTarget): SessionIntent => ({
+    type: 'runEnded',
+    target,
+    stopReason: 'cancelled',
+    tokensPerSecond: null,
+    timeToFirstTokenMs: null,
+  })
+
+  function trackRun(open: Map<string, RunTarget>, intent: SessionIntent) {
+    if (intent.type === 'runStarted') open.set(targetKey(intent.target), intent.target)
+    if (intent.type === 'runEnded') open.delete(targetKey(intent.target))
+  }
+
+  async function loaded(entry: Entry): Promise<SessionDocument> {
+    if (!entry.doc) await load(entry)
+    return entry.doc!
+  }
+
+  /** Applies intents (all or none) and queues them for the journal. */
+  function pend(entry: Entry, intents: SessionIntent[], at: string) {
+    entry.doc = applyIntents(entry.doc!, intents, at)
+    for (const intent of intents) {
+      entry.seq++
+      entry.pending.line.push({ s: entry.seq, at, intent })
+      trackRun(entry.openRuns, intent)
     }
-    const done = (writes.get(file) ?? Promise.resolve()).then(write)
-    const settled = done.catch(() => undefined)
-    writes.set(file, settled)
-    void settled.then(() => {
-      if (writes.get(file) === settled) writes.delete(file)
-    })
+    if (entry.snapshotFormat !== sessionFileVersion) entry.compactWanted = true
+  }
+
+  /** Resolves once what is pending now is in the journal. */
+  function written(entry: Entry, delayMs: number): Promise<void> {
+    const done = new Promise<void>((resolve, reject) =>
+      entry.pending.waiters.push({ resolve, reject }),
+    )
+    scheduleAppend(entry, delayMs)
     return done
   }
 
-  /** Saves a document sent as text; the decoder keeps texts in the order they came. */
-  async function saveText(text: string): Promise<void> {
-    const decoded = await decode(text)
-    if (!decoded.ok) throw new AppFailure({ code: 'invalid-request', message: decoded.message })
-    await enqueueWrite(decoded.id, decoded.json)
+  function scheduleAppend(entry: Entry, delayMs: number) {
+    if (delayMs === 0 || closed) {
+      if (entry.timer) clearTimeout(entry.timer)
+      entry.timer = null
+      void append(entry)
+      return
+    }
+    entry.timer ??= setTimeout(() => {
+      entry.timer = null
+      void append(entry)
+    }, delayMs)
   }
+
+  /** Appends what is pending to the journal, after any append still under way. */
+  function append(entry: Entry): Promise<void> {
+    const previous = entry.appending ?? Promise.resolve()
+    const current = previous.then(() => appendNow(entry))
+    entry.appending = current
+    void current.then(() => {
+      if (entry.appending === current) entry.appending = null
+      maybeCompact(entry)
+      trimCache()
+    })
+    return current
+  }
+
+  async function appendNow(entry: Entry): Promise<void> {
+    const { line: lines, waiters } = entry.pending
+    entry.pending = { line: [], waiters: [] }
+    if (lines.length === 0) {
+      waiters.forEach((w) => w.resolve())
+      return
+    }
+    try {
+      await checkNotNewer(entry)
+      const text = journalText(lines)
+      await io.appendFile(journalFile(entry.id), entry.tornJournal ? `\n${text}` : text, 'utf8')
+      entry.tornJournal = false
+      entry.journalBytes += Buffer.byteLength(text)
+      waiters.forEach((w) => w.resolve())
+    } catch (error) {
+      // Kept for the next append; a line may have been cut short, so that one starts afresh.
+      entry.tornJournal = true
+      entry.pending.line.unshift(...lines)
+      const failure = saveFailure(error)
+      waiters.forEach((w) => w.reject(failure))
+      log(`session ${entry.id}: ${failure.appError.message}`)
+      if (!closed) scheduleAppend(entry, Math.max(1000, flushMs))
+    }
+  }
+
+  /** Journal lines; consecutive token batches for one target become one line. */
+  function journalText(lines: Pending['line']): string {
+    const out: string[] = []
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!
+      let intent = line.intent
+      let s = line.s
+      if (intent.type === 'tokensAdded') {
+        const key = targetKey(intent.target)
+        const tokens = [...intent.tokens]
+        for (;;) {
+          const next = lines[i + 1]?.intent
+          if (next?.type !== 'tokensAdded' || targetKey(next.target) !== key) break
+          for (const t of next.tokens) tokens.push(t)
+          i++
+          s = lines[i]!.s
+        }
+        intent = { ...intent, tokens }
+      }
+      const journalLine: JournalLine = { s, at: line.at, i: encodeIntent(intent) }
+      out.push(JSON.stringify(journalLine), '\n')
+    }
+    return out.join('')
+  }
+
+  function saveFailure(error: unknown): AppFailure {
+    if (error instanceof AppFailure) return error
+    return new AppFailure({
+      code: 'internal',
+      message: `The session could not be saved: ${error instanceof Error ? error.message : String(error)}`,
+      hint: 'The previous save is intact. Check free disk space and permissions.',
+    })
+  }
+
+  /** Refuses to write over a snapshot that a newer Tokenscope wrote since we read it. */
+  async function checkNotNewer(entry: Entry) {
+    const stamp = await fs.stat(snapshotFile(entry.id)).catch(() => null)
+    if (!stamp) return
+    const known = entry.snapshotStamp
+    if (known && known.mtimeMs === stamp.mtimeMs && known.size === stamp.size) return
+    const first = await firstLine(snapshotFile(entry.id))
+    const version = versionOf(first)
+    if (version !== null && version > sessionFileVersion) {
+      throw new AppFailure({
+        code: 'invalid-request',
+        message: 'This session was saved by a newer Tokenscope; saving over it would lose data.',
+        hint: 'Update Tokenscope, or save the conversation as a new session.',
+      })
+    }
+    entry.snapshotStamp = { mtimeMs: stamp.mtimeMs, size: stamp.size }
+  }
+
+  function maybeCompact(entry: Entry) {
+    if (closed || entry.compactQueued || !entry.doc || entry.openRuns.size > 0) return
+    const grown =
+      entry.journalBytes > 0 &&
+      entry.journalBytes >= Math.max(compactBytes, entry.snapshotBytes * compactRatio)
+    if (!entry.compactWanted && !grown) return
+    if (entry.journalBytes === 0 && entry.pending.line.length === 0 && !entry.compactWanted) return
+    entry.compactQueued = true
+    void enqueue(entry, async () => {
+      entry.compactQueued = false
+      // A run may have started meanwhile: then it waits for the run to end.
+      if (entry.openRuns.size > 0 || !entry.doc) return
+      await writeSnapshot(entry)
+    }).catch((error: unknown) => log(`session ${entry.id}: ${toAppError(error).message}`))
+  }
+
+  /**
+   * Rewrites the snapshot with everything applied and empties the journal. Runs in the session's
+   * chain, so the document does not change while it is written; the writing gives the event loop
+   * back every few milliseconds.
+   */
+  async function writeSnapshot(entry: Entry): Promise<void> {
+    await entry.appending
+    const { line: lines, waiters } = entry.pending
+    entry.pending = { line: [], waiters: [] }
+    if (entry.timer) clearTimeout(entry.timer)
+    entry.timer = null
+    const file = snapshotFile(entry.id)
+    const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`
+    try {
+      await checkNotNewer(entry)
+      const pieces = await snapshotText(entry.doc!, entry.seq, pause)
+      await fs.mkdir(directory, { recursive: true })
+      await io.writeFile(temporary, groups(pieces), { encoding: 'utf8', flush: true })
+      await io.rename(temporary, file)
+    } catch (error) {
+      await fs.rm(temporary, { force: true })
+      entry.pending.line.unshift(...lines)
+      entry.pending.waiters.unshift(...waiters)
+      if (lines.length > 0) scheduleAppend(entry, 0)
+      throw saveFailure(error)
+    }
+    const stamp = await fs.stat(file).catch(() => null)
+    entry.snapshotStamp = stamp && { mtimeMs: stamp.mtimeMs, size: stamp.size }
+    entry.snapshotBytes = stamp?.size ?? 0
+    entry.snapshotFormat = sessionFileVersion
+    entry.compactWanted = false
+    // Lines up to `seq` are in the snapshot now; a crash before this leaves them to be skipped.
+    await fs.rm(journalFile(entry.id), { force: true })
+    entry.journalBytes = 0
+    entry.tornJournal = false
+    waiters.forEach((w) => w.resolve())
+  }
+
+  function summaryOf(doc: SessionDocument): SessionSummary {
+    const { id, title, kind, updatedAt } = doc
+    return { id, title, kind, updatedAt }
+  }
+
+  async function summaryFromFiles(id: string): Promise<SessionSummary> {
+    const stamps = await stampsOf(id)
+    const known = summaries.get(id)
+    if (known && known.stamps === stamps) return known.summary
+    const journalSize = (JSON.parse(stamps) as (number | null)[])[3] ?? 0
+    if (journalSize === 0) {
+      const header = parseHeader(await firstLine(snapshotFile(id)))
+      if (header && header.id === id) {
+        const summary = { id, title: header.title, kind: header.kind, updatedAt: header.updatedAt }
+        summaries.set(id, { summary, stamps })
+        return summary
+      }
+    }
+    const entry = entryFor(id)
+    const doc = await enqueue(entry, () => loaded(entry))
+    return summaryOf(doc)
+  }
+
+  const pause = () => new Promise<void>((resolve) => setImmediate(resolve))
 
   return {
     async listSessions() {
       await fs.mkdir(directory, { recursive: true })
-      const names = (await fs.readdir(directory)).filter((n) => n.endsWith('.json'))
-      const summaries: SessionSummary[] = []
-      for (const name of names) {
-        const document = await read(name.slice(0, -'.json'.length)).catch(() => null)
-        if (document) {
-          const { id, title, kind, updatedAt } = document
-          summaries.push({ id, title, kind, updatedAt })
-        }
+      const ids = (await fs.readdir(directory))
+        .filter((n) => n.endsWith('.json'))
+        .map((n) => n.slice(0, -'.json'.length))
+        .filter((id) => idPattern.test(id))
+      const list: SessionSummary[] = []
+      for (const id of ids) {
+        const doc = entries.get(id)?.doc
+        const summary = doc ? summaryOf(doc) : await summaryFromFiles(id).catch(() => null)
+        if (summary) list.push(summary)
       }
-      return summaries.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
+      return list.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
     },
-    loadSession: ({ id }) => read(id),
-    // One way in for both: the decoder keeps every save in the order it was asked for.
-    saveSession: (input) => saveText(JSON.stringify(input)),
-    async saveSessionText(input) {
-      const text = uploads.receive(input)
-      if (text !== null) await saveText(text)
+
+    async loadSession({ id }) {
+      const entry = entryFor(id)
+      return enqueue(entry, () => loaded(entry))
     },
+
+    async updateSession(input) {
+      // Checked and enqueued before anything is awaited: intents are applied in arrival order.
+      const { id, intents } = parseUpdateSessionRequest(input)
+      const entry = entryFor(id)
+      const [first, ...rest] = intents
+      if (first?.type === 'created') {
+        return enqueue(entry, async () => {
+          const exists = entry.doc || (await fs.stat(snapshotFile(id)).catch(() => null))
+          if (exists) {
+            throw new AppFailure({
+              code: 'invalid-request',
+              message: `Session ${id} already exists.`,
+              hint: 'Load it, or create the new one under another id.',
+            })
+          }
+          const doc = applyIntents(first.document, rest, clock())
+          entry.doc = doc
+          entry.seq = intents.length
+          entry.openRuns.clear()
+          entry.snapshotStamp = null
+          try {
+            await writeSnapshot(entry)
+          } catch (error) {
+            entry.doc = null
+            throw error
+          }
+          return summaryOf(doc)
+        })
+      }
+      const applied = await enqueue(entry, async () => {
+        await loaded(entry)
+        pend(entry, intents, clock())
+        return { summary: summaryOf(entry.doc!), saved: written(entry, 0) }
+      })
+      await applied.saved
+      return applied.summary
+    },
+
     async deleteSession({ id }) {
-      await fs.mkdir(trash, { recursive: true })
-      await fs.rename(fileOf(id), join(trash, `${checkId(id)}.json`))
+      const entry = entryFor(id)
+      await enqueue(entry, async () => {
+        await append(entry)
+        if (entry.timer) clearTimeout(entry.timer)
+        entry.timer = null
+        await fs.mkdir(trash, { recursive: true })
+        await fs.rename(snapshotFile(id), join(trash, `${id}.json`))
+        await fs.rename(journalFile(id), join(trash, `${id}.journal`)).catch(() => undefined)
+        entry.doc = null
+        entry.openRuns.clear()
+        summaries.delete(id)
+      })
     },
+
     async restoreSession({ id }) {
-      await fs.rename(join(trash, `${checkId(id)}.json`), fileOf(id))
+      const entry = entryFor(id)
+      await enqueue(entry, async () => {
+        await fs.rename(join(trash, `${checkId(id)}.json`), snapshotFile(id))
+        await fs.rename(join(trash, `${id}.journal`), journalFile(id)).catch(() => undefined)
+        entry.doc = null
+      })
     },
+
     async storageProblems() {
       return [...problems]
+    },
+
+    async record(id, intents) {
+      const entry = entryFor(id)
+      return enqueue(entry, async () => {
+        await loaded(entry)
+        pend(entry, intents, clock())
+        const ended = intents.some((i) => i.type === 'runEnded')
+        scheduleAppend(entry, ended ? 0 : flushMs)
+      })
+    },
+
+    async flush() {
+      await Promise.all([...entries.values()].map((e) => e.chain))
+      await Promise.all([...entries.values()].map((e) => append(e)))
+    },
+
+    async close() {
+      closed = true
+      await this.flush()
+      for (const entry of entries.values()) if (entry.timer) clearTimeout(entry.timer)
     },
   }
 }
 
-function versionOf(text: string): number | null {
+/** Joins pieces into writes of about 1 MB. */
+function* groups(pieces: string[]): Generator<string> {
+  let group: string[] = []
+  let length = 0
+  for (const piece of pieces) {
+    group.push(piece)
+    length += piece.length
+    if (length >= 1 << 20) {
+      yield group.join('')
+      group = []
+      length = 0
+    }
+  }
+  if (group.length > 0) yield group.join('')
+}
+
+/** The first line of a file (up to 64 KB of it), or '' if it cannot be read. */
+async function firstLine(file: string): Promise<string> {
+  const handle = await fs.open(file, 'r').catch(() => null)
+  if (!handle) return ''
   try {
-    const value = (JSON.parse(text) as { schemaVersion?: unknown }).schemaVersion
+    const buffer = Buffer.alloc(64 * 1024)
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0)
+    const text = buffer.subarray(0, bytesRead).toString('utf8')
+    const end = text.indexOf('\n')
+    return end < 0 ? text : text.slice(0, end)
+  } finally {
+    await handle.close()
+  }
+}
+
+function versionOf(line: string): number | null {
+  try {
+    const value = (JSON.parse(line) as { schemaVersion?: unknown }).schemaVersion
     return typeof value === 'number' ? value : null
   } catch {
     return null
   }
 }
 
+function parseHeader(line: string) {
+  try {
+    const header = JSON.parse(line) as Record<string, unknown>
+    if (
+      header.schemaVersion === sessionFileVersion &&
+      typeof header.id === 'string' &&
+      typeof header.title === 'string' &&
+      typeof header.updatedAt === 'string' &&
+      (header.kind === 'chat' || header.kind === 'completion' || header.kind === 'compare')
+    )
+      return header as {
+        id: string
+        title: string
+        kind: SessionSummary['kind']
+        updatedAt: string
+      }
+  } catch {
+    // Not a header: the caller reads the whole file.
+  }
+  return null
+}
+
 function checkId(id: string): string {
-  if (!idPattern.test(id))
-    throw new AppFailure({ code: 'invalid-request', message: `"${id}" is not a session id.` })
+  if (typeof id !== 'string' || !idPattern.test(id))
+    throw new AppFailure({
+      code: 'invalid-request',
+      message: `"${String(id)}" is not a session id.`,
+    })
   return id
 }

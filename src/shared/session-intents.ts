@@ -1,0 +1,95 @@
+import { z } from 'zod'
+import type { GeneratedToken, TokenText } from './contract'
+import type { SamplingSettings } from './schemas'
+import type { CompareRecord, SessionDocument, SessionNode } from './sessions'
+
+/**
+ * What the UI asks of a saved session: small intents, applied by the host in the order they were
+ * sent. The host records every run's tokens itself as they pass through it, so the UI never sends
+ * a whole document, and nothing the engine produced depends on the page staying open.
+ */
+
+/** Where a run's tokens go: a node of the session's tree, or a column of its comparison. */
+export type RunTarget = { nodeId: string } | { column: string }
+
+/** Sent with a generate request (or with each run of a generateMany): the host records the run. */
+export interface RunRecording {
+  sessionId: string
+  target: RunTarget
+}
+
+const idSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'an id uses only letters, digits, - and _')
+export const runTargetSchema = z.union([
+  z.object({ nodeId: idSchema }).strict(),
+  z.object({ column: z.string().min(1).max(16) }).strict(),
+])
+export const runRecordingSchema = z.object({ sessionId: idSchema, target: runTargetSchema })
+
+export type SessionIntent =
+  /** A new session (a chat's first message, a Completion's first run, a comparison, an import). */
+  | { type: 'created'; document: SessionDocument }
+  /** Chat: a new user message under the branch on screen, and an empty reply to stream into. */
+  | { type: 'sent'; userId: string; replyId: string; text: string; now: string }
+  /** Chat: a new reply beside `nodeId` (an assistant message), under the same user message. */
+  | { type: 'regenerated'; nodeId: string; replyId: string; now: string }
+  /** Chat: an edited copy of user message `nodeId` beside it, and a new reply under the copy. */
+  | { type: 'edited'; nodeId: string; userId: string; replyId: string; text: string; now: string }
+  /** Chat: shows the previous (-1) or next (+1) sibling of `nodeId`, and the newest branch below. */
+  | { type: 'switched'; nodeId: string; step: -1 | 1 }
+  /** Shows the branch that ends at `nodeId` (Completion's ‹ ›). */
+  | { type: 'leafShown'; nodeId: string }
+  | { type: 'systemChanged'; system: string; now: string }
+  | { type: 'renamed'; title: string; now: string }
+  | {
+      type: 'settingsChanged'
+      settings: SessionDocument['settings']
+      model: SessionDocument['model']
+      /** The document's new `updatedAt`; the host's clock when absent. */
+      now?: string
+    }
+  /**
+   * A node added to the tree (a Completion branch, an imported node). `prefix` starts its run
+   * with the first `count` tokens of node `fromNodeId`'s run and then `first` (the alternative
+   * the user picked), as a branch's run record holds its whole path.
+   */
+  | {
+      type: 'nodeAdded'
+      node: Omit<SessionNode, 'run'>
+      prefix?: { fromNodeId: string; count: number; first: GeneratedToken | null }
+      /** The document's new `updatedAt`; the host's clock when absent. */
+      now?: string
+    }
+  /** Compare: the prompt and the columns' settings; runs of columns that stay are kept. */
+  | { type: 'compareChanged'; compare: CompareRecord; now?: string }
+  /** A run begins writing into `target` (recorded by the host; also used by imports). */
+  | {
+      type: 'runStarted'
+      target: RunTarget
+      prompt: TokenText[]
+      sampling: SamplingSettings
+    }
+  | { type: 'tokensAdded'; target: RunTarget; tokens: GeneratedToken[] }
+  | {
+      type: 'runEnded'
+      target: RunTarget
+      stopReason: NonNullable<SessionNode['run']>['stopReason']
+      tokensPerSecond: number | null
+      timeToFirstTokenMs: number | null
+      /**
+       * The settings of a run that ended before it started (its generate call failed): the
+       * target then gets a run record of its own, with no tokens.
+       */
+      sampling?: SamplingSettings
+    }
+
+export interface UpdateSessionRequest {
+  id: string
+  intents: SessionIntent[]
+}
+
+/** Most intents one update may carry; imports send long runs as several updates. */
+export const maxIntentsPerUpdate = 256
+/** Most tokens one `tokensAdded` may carry. */
+export const maxTokensPerIntent = 4096
