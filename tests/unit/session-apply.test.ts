@@ -1,0 +1,256 @@
+import { describe, expect, it } from 'vitest'
+import {
+  conversationReducer,
+  replyText,
+  type ConversationAction,
+} from '../../src/shared/conversation'
+import { toAppError } from '../../src/shared/errors'
+import { defaultSampling } from '../../src/shared/schemas'
+import { applyIntents } from '../../src/shared/session-apply'
+import { parseUpdateSessionRequest } from '../../src/shared/session-intent-schema'
+import { maxIntentsPerUpdate, type SessionIntent } from '../../src/shared/session-intents'
+import type { SessionDocument } from '../../src/shared/sessions'
+import { emptyChat, fakeToken, promptOnlySession } from '../helpers/session-fixture'
+
+const at = (minute: number) => `2026-11-22T11:${String(minute).padStart(2, '0')}:00.000Z`
+const hostNow = '2026-11-22T12:00:00.000Z'
+const refusal = (fn: () => unknown) => {
+  try {
+    fn()
+  } catch (error) {
+    return toAppError(error)
+  }
+  return null
+}
+
+describe('applying session intents', () => {
+  it('gives the same document as the UI reducer for the same chat actions', () => {
+    const actions: ConversationAction[] = [
+      { type: 'sent', userId: 'u1', replyId: 'r1', text: '  What is a   token? ', now: at(1) },
+      { type: 'regenerated', nodeId: 'r1', replyId: 'r2', now: at(2) },
+      { type: 'switched', nodeId: 'r2', step: -1 },
+      { type: 'sent', userId: 'u2', replyId: 'r3', text: 'And a logit?', now: at(3) },
+      {
+        type: 'edited',
+        nodeId: 'u1',
+        userId: 'u3',
+        replyId: 'r4',
+        text: 'Define token',
+        now: at(4),
+      },
+      { type: 'switched', nodeId: 'u3', step: -1 },
+      { type: 'systemChanged', system: 'Be brief.', now: at(5) },
+      { type: 'renamed', title: `  ${'x'.repeat(300)}`, now: at(6) },
+      { type: 'switched', nodeId: 'u1', step: 1 },
+    ]
+    const ui = actions.reduce(conversationReducer, emptyChat('c'))
+    const host = applyIntents(emptyChat('c'), actions as SessionIntent[], hostNow)
+    expect(host).toEqual(ui)
+    expect(host.currentLeafId).toBe('r4')
+    expect(host.title).toHaveLength(200)
+    // The title rule: the first message, whitespace folded, at most 60 characters with '…'.
+    const long = applyIntents(
+      emptyChat('t'),
+      [{ type: 'sent', userId: 'u', replyId: 'r', text: 'word '.repeat(30), now: at(1) }],
+      hostNow,
+    )
+    expect(long.title).toHaveLength(60)
+    expect(long.title.endsWith('…')).toBe(true)
+  })
+
+  it('records a reply: prompt, tokens in place, and its text from the tokens at the end', () => {
+    let doc = applyIntents(
+      emptyChat('c'),
+      [{ type: 'sent', userId: 'u1', replyId: 'r1', text: 'Hi', now: at(1) }],
+      hostNow,
+    )
+    const target = { nodeId: 'r1' }
+    const tokens = [
+      { ...fakeToken(1), text: 'Hello', segment: undefined },
+      { ...fakeToken(2), text: ' there' },
+      { ...fakeToken(3), text: '<|im_end|>' },
+    ].map(({ segment: _s, ...t }) => t)
+    doc = applyIntents(
+      doc,
+      [
+        { type: 'runStarted', target, prompt: [{ id: 1, text: 'Hi' }], sampling: defaultSampling },
+        { type: 'tokensAdded', target, tokens: tokens.slice(0, 1) },
+      ],
+      hostNow,
+    )
+    const array = doc.nodes[1]!.run!.tokens
+    expect(doc.nodes[1]!.run!.stopReason).toBe('cancelled')
+    doc = applyIntents(doc, [{ type: 'tokensAdded', target, tokens: tokens.slice(1) }], hostNow)
+    expect(doc.nodes[1]!.run!.tokens).toBe(array)
+    doc = applyIntents(
+      doc,
+      [
+        {
+          type: 'runEnded',
+          target,
+          stopReason: 'end-of-generation',
+          tokensPerSecond: 30,
+          timeToFirstTokenMs: 12,
+        },
+      ],
+      hostNow,
+    )
+    const reply = doc.nodes[1]!
+    expect(reply.text).toBe('Hello there')
+    expect(reply.text).toBe(replyText(tokens, 'end-of-generation'))
+    expect(reply.run).toMatchObject({ tokensPerSecond: 30, timeToFirstTokenMs: 12 })
+    expect(doc.updatedAt).toBe(hostNow)
+  })
+
+  it('branches a completion: the new node starts with the kept tokens and the pick', () => {
+    const base: SessionDocument = {
+      ...promptOnlySession('b', 'Branching'),
+      nodes: [
+        ...promptOnlySession('b', '').nodes,
+        {
+          id: 'c1',
+          parentId: 'p',
+          role: 'completion',
+          text: '',
+          createdAt: at(0),
+          run: {
+            prompt: [{ id: 9, text: 'A token is' }],
+            tokens: [0, 1, 2, 3].map((i) => fakeToken(i)),
+            stopReason: 'max-tokens',
+            sampling: { ...defaultSampling, seed: 7 },
+            tokensPerSecond: 10,
+            timeToFirstTokenMs: 1,
+          },
+        },
+      ],
+    }
+    const pick = fakeToken(40)
+    const target = { nodeId: 'c2' }
+    const doc = applyIntents(
+      base,
+      [
+        {
+          type: 'nodeAdded',
+          node: { id: 'c2', parentId: 'p', role: 'completion', text: '', createdAt: at(5) },
+          prefix: { fromNodeId: 'c1', count: 2, first: pick },
+          now: at(5),
+        },
+        { type: 'leafShown', nodeId: 'c2' },
+        // The engine's started event: the prompt again; the forced tokens are not added twice.
+        {
+          type: 'runStarted',
+          target,
+          prompt: [{ id: 9, text: 'A token is' }],
+          sampling: defaultSampling,
+        },
+        { type: 'tokensAdded', target, tokens: [fakeToken(41)] },
+        {
+          type: 'runEnded',
+          target,
+          stopReason: 'max-tokens',
+          tokensPerSecond: 5,
+          timeToFirstTokenMs: 2,
+        },
+      ],
+      hostNow,
+    )
+    const branch = doc.nodes.find((n) => n.id === 'c2')!
+    expect(branch.run!.tokens).toEqual([fakeToken(0), fakeToken(1), pick, fakeToken(41)])
+    expect(branch.text).toBe(branch.run!.tokens.map((t) => t.text).join(''))
+    expect(doc.currentLeafId).toBe('c2')
+    // The source run is untouched.
+    expect(doc.nodes.find((n) => n.id === 'c1')!.run!.tokens).toHaveLength(4)
+  })
+
+  it('refuses intents that name what is not there, and changes nothing', () => {
+    const doc = applyIntents(
+      emptyChat('c'),
+      [{ type: 'sent', userId: 'u1', replyId: 'r1', text: 'Hi', now: at(1) }],
+      hostNow,
+    )
+    const copy = structuredClone(doc)
+    const cases: [SessionIntent, RegExp][] = [
+      [{ type: 'leafShown', nodeId: 'nope' }, /no node nope/],
+      [{ type: 'regenerated', nodeId: 'u1', replyId: 'x', now: at(2) }, /not a reply/],
+      [
+        { type: 'sent', userId: 'u1', replyId: 'x', text: 'again', now: at(2) },
+        /u1 already exists/,
+      ],
+      [{ type: 'tokensAdded', target: { nodeId: 'r1' }, tokens: [fakeToken(1)] }, /no run/],
+      [
+        { type: 'runStarted', target: { nodeId: 'u1' }, prompt: [], sampling: defaultSampling },
+        /user node/,
+      ],
+      [
+        { type: 'runStarted', target: { column: 'c1' }, prompt: [], sampling: defaultSampling },
+        /no comparison/,
+      ],
+      [
+        {
+          type: 'nodeAdded',
+          node: { id: 'n', parentId: 'ghost', role: 'completion', text: '', createdAt: at(2) },
+        },
+        /no parent node ghost/,
+      ],
+      [{ type: 'created', document: emptyChat('c') }, /already exists/],
+    ]
+    for (const [intent, message] of cases) {
+      expect(refusal(() => applyIntents(doc, [intent], hostNow))?.message).toMatch(message)
+    }
+    expect(doc).toEqual(copy)
+  })
+
+  it('ends a run that never started (its generate call failed) as failed', () => {
+    const doc = applyIntents(
+      emptyChat('c'),
+      [
+        { type: 'sent', userId: 'u1', replyId: 'r1', text: 'Hi', now: at(1) },
+        {
+          type: 'runEnded',
+          target: { nodeId: 'r1' },
+          stopReason: 'failed',
+          tokensPerSecond: null,
+          timeToFirstTokenMs: null,
+          sampling: defaultSampling,
+        },
+      ],
+      hostNow,
+    )
+    expect(doc.nodes[1]!.run).toMatchObject({ stopReason: 'failed', tokens: [], prompt: [] })
+  })
+})
+
+describe('the updateSession request schema', () => {
+  const parse = (input: unknown) => refusal(() => parseUpdateSessionRequest(input))
+
+  it('names the field that is wrong', () => {
+    expect(parse({ id: '../x', intents: [] })?.message).toMatch(/^Invalid session update: id:/)
+    expect(parse({ id: 'a', intents: [{ type: 'nuked' }] })?.message).toMatch(/intents\.0/)
+    expect(
+      parse({ id: 'a', intents: [{ type: 'renamed', title: 'x', now: 'yesterday' }] })?.message,
+    ).toMatch(/intents\.0\.now/)
+    expect(
+      parse({ id: 'a', intents: [{ type: 'created', document: emptyChat('b') }] })?.message,
+    ).toMatch(/intents\.0\.document\.id: must be the session's id/)
+    const tooMany = Array(maxIntentsPerUpdate + 1).fill({ type: 'leafShown', nodeId: 'n' })
+    expect(parse({ id: 'a', intents: tooMany })?.message).toMatch(/intents/)
+    const tokens = Array(5000).fill(fakeToken(1))
+    expect(
+      parse({ id: 'a', intents: [{ type: 'tokensAdded', target: { nodeId: 'n' }, tokens }] })
+        ?.message,
+    ).toMatch(/intents\.0\.tokens/)
+    expect(
+      parse({
+        id: 'a',
+        intents: [
+          {
+            type: 'tokensAdded',
+            target: { nodeId: 'n' },
+            tokens: [{ ...fakeToken(1), modelProb: 2 }],
+          },
+        ],
+      })?.message,
+    ).toMatch(/intents\.0\.tokens\.0\.modelProb/)
+    expect(parse({ id: 'a', intents: [{ type: 'leafShown', nodeId: 'n' }] })).toBeNull()
+  })
+})
