@@ -86,6 +86,8 @@ interface Entry {
   ops: number
   /** Applied, not yet in the journal. */
   pending: Pending
+  /** How many tokens `pending` holds. */
+  pendingTokens: number
   appending: Promise<void> | null
   /** An append failed midway: the next starts on a fresh line. */
   tornJournal: boolean
@@ -97,6 +99,10 @@ interface Entry {
 }
 
 const idPattern = /^[A-Za-z0-9_-]{1,64}$/
+/** Most tokens in one journal line, and the backlog that is written without waiting. */
+const lineTokens = 512
+const countTokens = (lines: Pending['line']) =>
+  lines.reduce((n, l) => n + (l.intent.type === 'tokensAdded' ? l.intent.tokens.length : 0), 0)
 const targetKey = (target: RunTarget) =>
   'nodeId' in target ? `n:${target.nodeId}` : `c:${target.column}`
 
@@ -152,6 +158,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
         chain: Promise.resolve(),
         ops: 0,
         pending: { line: [], waiters: [] },
+        pendingTokens: 0,
         appending: null,
         tornJournal: false,
         timer: null,
@@ -343,6 +350,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     for (const intent of intents) {
       entry.seq++
       entry.pending.line.push({ s: entry.seq, at, intent })
+      if (intent.type === 'tokensAdded') entry.pendingTokens += intent.tokens.length
       trackRun(entry.openRuns, intent)
     }
     if (entry.snapshotFormat !== sessionFileVersion) entry.compactWanted = true
@@ -386,13 +394,14 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
   async function appendNow(entry: Entry): Promise<void> {
     const { line: lines, waiters } = entry.pending
     entry.pending = { line: [], waiters: [] }
+    entry.pendingTokens = 0
     if (lines.length === 0) {
       waiters.forEach((w) => w.resolve())
       return
     }
     try {
       await checkNotNewer(entry)
-      const text = journalText(lines)
+      const text = await journalText(lines)
       await io.appendFile(journalFile(entry.id), entry.tornJournal ? `\n${text}` : text, 'utf8')
       entry.tornJournal = false
       entry.journalBytes += Buffer.byteLength(text)
@@ -401,6 +410,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
       // Kept for the next append; a line may have been cut short, so that one starts afresh.
       entry.tornJournal = true
       entry.pending.line.unshift(...lines)
+      entry.pendingTokens = countTokens(entry.pending.line)
       const failure = saveFailure(error)
       waiters.forEach((w) => w.reject(failure))
       log(`session ${entry.id}: ${failure.appError.message}`)
@@ -408,27 +418,36 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     }
   }
 
-  /** Journal lines; consecutive token batches for one target become one line. */
-  function journalText(lines: Pending['line']): string {
+  /**
+   * Journal lines; consecutive token batches for one target become one line of at most
+   * `lineTokens` tokens. A backlog is encoded a slice at a time, never in one long task.
+   */
+  async function journalText(lines: Pending['line']): Promise<string> {
     const out: string[] = []
+    let sliceStart = performance.now()
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i]!
       let intent = line.intent
-      let s = line.s
+      let { s, at } = line
       if (intent.type === 'tokensAdded') {
         const key = targetKey(intent.target)
         const tokens = [...intent.tokens]
         for (;;) {
           const next = lines[i + 1]?.intent
           if (next?.type !== 'tokensAdded' || targetKey(next.target) !== key) break
+          if (tokens.length + next.tokens.length > lineTokens) break
           for (const t of next.tokens) tokens.push(t)
           i++
-          s = lines[i]!.s
+          ;({ s, at } = lines[i]!)
         }
         intent = { ...intent, tokens }
       }
-      const journalLine: JournalLine = { s, at: line.at, i: encodeIntent(intent) }
+      const journalLine: JournalLine = { s, at, i: encodeIntent(intent) }
       out.push(JSON.stringify(journalLine), '\n')
+      if (performance.now() - sliceStart > 4) {
+        await pause()
+        sliceStart = performance.now()
+      }
     }
     return out.join('')
   }
@@ -485,6 +504,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     await entry.appending
     const { line: lines, waiters } = entry.pending
     entry.pending = { line: [], waiters: [] }
+    entry.pendingTokens = 0
     if (entry.timer) clearTimeout(entry.timer)
     entry.timer = null
     const file = snapshotFile(entry.id)
@@ -499,6 +519,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
       await fs.rm(temporary, { force: true })
       entry.pending.line.unshift(...lines)
       entry.pending.waiters.unshift(...waiters)
+      entry.pendingTokens = countTokens(entry.pending.line)
       if (lines.length > 0) scheduleAppend(entry, 0)
       throw saveFailure(error)
     }
@@ -632,7 +653,8 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
         await loaded(entry)
         pend(entry, intents, clock())
         const ended = intents.some((i) => i.type === 'runEnded')
-        scheduleAppend(entry, ended ? 0 : flushMs)
+        // A backlog (tokens coming faster than the timer) is written in bounded batches.
+        scheduleAppend(entry, ended || entry.pendingTokens >= lineTokens ? 0 : flushMs)
       })
     },
 
