@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { runRecordingSchema } from './session-intents'
 
 /** Largest numbers the engine accepts; the UI uses the same bounds for its controls. */
 export const limits = {
@@ -81,6 +82,8 @@ const runSettingsShape = {
   runId: runIdSchema,
   sampling: samplingSettingsSchema,
   maxTokens: z.int().min(1).max(limits.maxTokens),
+  /** For the host: the session where it records this run as it passes. The engine ignores it. */
+  record: runRecordingSchema.optional(),
 }
 
 export const generateRequestSchema = z

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { defaultSampling } from '../../src/shared/schemas'
@@ -32,9 +32,11 @@ const document: SessionDocument = {
 describe('sessions through the serve host', () => {
   it('are saved in the data folder and read back by another client', async () => {
     const writer = await connectBridge(serve)
-    await writer.saveSession(document)
+    await writer.updateSession({ id: document.id, intents: [{ type: 'created', document }] })
     writer.disconnect()
-    expect(existsSync(join(serve.dataDirectory, 'sessions', 'over-the-wire.json'))).toBe(true)
+    expect(
+      readdirSync(join(serve.dataDirectory, 'sessions')).some((n) => n.startsWith(document.id)),
+    ).toBe(true)
 
     const reader = await connectBridge(serve)
     expect(await reader.listSessions()).toEqual([

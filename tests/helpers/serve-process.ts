@@ -15,11 +15,13 @@ export interface ServeProcess {
   enginePids: number[]
   output: () => string
   stop(): Promise<void>
+  /** Ends the host the hard way (SIGKILL), as a crash or a power cut would. */
+  kill(): Promise<void>
 }
 
 /** Runs the real `serve` host (as `npm run serve` does after building) and waits for its URL. */
-export async function startServe(): Promise<ServeProcess> {
-  const dataDirectory = mkdtempSync(join(tmpdir(), 'tokenscope-data-'))
+export async function startServe(options: { dataDirectory?: string } = {}): Promise<ServeProcess> {
+  const dataDirectory = options.dataDirectory ?? mkdtempSync(join(tmpdir(), 'tokenscope-data-'))
   const args = [join(repoRoot, 'out/main/serve.js'), '--port', '0', '--data-dir', dataDirectory]
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: repoRoot,
@@ -46,6 +48,12 @@ export async function startServe(): Promise<ServeProcess> {
     child.on('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)))
   })
   const parsed = new URL(url)
+  const end = (signal: NodeJS.Signals) =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve()
+      child.once('exit', () => resolve())
+      child.kill(signal)
+    })
   return {
     url,
     dataDirectory,
@@ -54,11 +62,7 @@ export async function startServe(): Promise<ServeProcess> {
     token: parsed.searchParams.get('token') ?? '',
     enginePids,
     output: () => output,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve()
-        child.once('exit', () => resolve())
-        child.kill('SIGTERM')
-      }),
+    stop: () => end('SIGTERM'),
+    kill: () => end('SIGKILL'),
   }
 }

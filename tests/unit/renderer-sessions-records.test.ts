@@ -1,18 +1,12 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { GeneratedToken } from '../../src/shared/contract'
 import { defaultSampling } from '../../src/shared/schemas'
-import {
-  sessionDocumentSchema,
-  sessionNodeSchema,
-  type SessionDocument,
-} from '../../src/shared/sessions'
-import { createAutosaver } from '../../src/renderer/src/sessions/autosave'
+import { sessionDocumentSchema, sessionNodeSchema } from '../../src/shared/sessions'
 import {
   completionSession,
   replyText,
   runRecordFrom,
 } from '../../src/renderer/src/sessions/records'
-import { newSession } from '../../src/renderer/src/sessions/conversation'
 import {
   initialRunState,
   runReducer,
@@ -127,75 +121,5 @@ describe('run records', () => {
     })
     expect(failed.phase).toBe('failed')
     expect(failed.error).not.toBeNull()
-  })
-})
-
-describe('autosave', () => {
-  afterEach(() => {
-    vi.useRealTimers()
-  })
-  const doc = (id: string, title: string): SessionDocument => ({
-    ...newSession({
-      id,
-      kind: 'chat',
-      settings: { sampling: defaultSampling, maxTokens: 8, topN: 10 },
-      model: null,
-      now: '2026-01-01T00:00:00.000Z',
-    }),
-    title,
-  })
-
-  it('waits for a quiet moment and saves only the newest version of each session', async () => {
-    vi.useFakeTimers()
-    const saved: string[] = []
-    const states: string[] = []
-    const saver = createAutosaver(
-      async (d) => {
-        saved.push(`${d.id}:${d.title}`)
-      },
-      (state) => states.push(state),
-      100,
-    )
-    saver.schedule(doc('a', '1'))
-    saver.schedule(doc('a', '2'))
-    saver.schedule(doc('b', '1'))
-    await vi.advanceTimersByTimeAsync(50)
-    expect(saved).toEqual([])
-    await vi.advanceTimersByTimeAsync(100)
-    expect(saved).toEqual(['a:2', 'b:1'])
-    expect(states.at(-1)).toBe('saved')
-  })
-
-  it('flushes at once, one write at a time, and reports a failure', async () => {
-    let active = 0
-    let most = 0
-    const saved: string[] = []
-    const states: string[] = []
-    const saver = createAutosaver(
-      async (d) => {
-        active++
-        most = Math.max(most, active)
-        await new Promise((resolve) => setTimeout(resolve, 5))
-        active--
-        if (d.title === 'bad') throw new Error('disk full')
-        saved.push(d.title)
-      },
-      (state) => states.push(state),
-      10_000,
-    )
-    saver.schedule(doc('a', 'first'))
-    const flushing = saver.flush()
-    saver.schedule(doc('a', 'second'))
-    await flushing
-    await saver.flush()
-    expect(saved).toEqual(['first', 'second'])
-    expect(most).toBe(1)
-    saver.schedule(doc('a', 'bad'))
-    await saver.flush()
-    expect(states.at(-1)).toBe('failed')
-    saver.schedule(doc('z', 'gone'))
-    saver.forget('z')
-    await saver.flush()
-    expect(saved).not.toContain('gone')
   })
 })

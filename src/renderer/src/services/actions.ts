@@ -12,6 +12,7 @@ import {
 import { canStartRun, isLoadingModel } from '../stores/engine-reducer'
 import { isActive } from '../stores/run-reducer'
 import { engineStore, runStore, settingsStore } from '../stores/stores'
+import { addCompletionBranch, startCompletionSession } from '../sessions/view-sessions'
 import { routeRunEvents, unrouteRuns } from './run-events'
 import { getConnection, makeRunId } from './session'
 
@@ -30,6 +31,7 @@ export function startRun(promptText: string): void {
     sampling,
     maxTokens,
     topN: inspectorPrefsStore.getState().topN,
+    record: startCompletionSession({ runId, promptText, sampling, maxTokens }),
   })
 }
 
@@ -75,13 +77,17 @@ export function startBranch(index: number, alternative: TokenCandidate): void {
   const forcedTokens = forcedTokensFor(tree, index, alternative.id)
   const runId = makeRunId()
   const promptText = tree.promptText
+  const first = forcedToken(step, alternative)
+  const record = tree.activeId
+    ? addCompletionBranch({ runId, fromNodeId: tree.activeId, count: index, first })
+    : undefined
   runStore.dispatch({ type: 'requested', runId, promptText, sampling, maxTokens })
   branchStore.dispatch({
     type: 'branchRequested',
     runId,
     parentId: parent.id,
     forkAt: index,
-    first: forcedToken(step, alternative),
+    first,
     sampling,
   })
   generateAndRoute({
@@ -91,6 +97,7 @@ export function startBranch(index: number, alternative: TokenCandidate): void {
     maxTokens,
     topN: inspectorPrefsStore.getState().topN,
     forcedTokens,
+    record,
   })
 }
 

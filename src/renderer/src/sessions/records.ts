@@ -1,40 +1,17 @@
-import type { GeneratedToken, ModelInfo, TokenCandidate } from '../../../shared/contract'
+import type { ModelInfo } from '../../../shared/contract'
 import type { SamplingSettings } from '../../../shared/schemas'
 import type { SessionDocument, SessionNode } from '../../../shared/sessions'
-import { splitReply } from '../../../shared/thoughts'
 import { isActive, type RunState } from '../stores/run-reducer'
 import { toChunks, type Chunks } from '../stores/token-chunks'
-import { newSession, titleFrom, type RunRecord } from './conversation'
+import {
+  newSession,
+  replyText,
+  storableToken,
+  titleFrom,
+  type RunRecord,
+} from '../../../shared/conversation'
 
-const unit = (p: number) => Math.min(1, Math.max(0, Number.isFinite(p) ? p : 0))
-const inUnit = (p: number) => p >= 0 && p <= 1
-
-function candidate<T extends TokenCandidate>(c: T): T {
-  return { ...c, modelProb: unit(c.modelProb), samplingProb: unit(c.samplingProb) }
-}
-
-const storableCandidate = (c: TokenCandidate) => inUnit(c.modelProb) && inUnit(c.samplingProb)
-
-/**
- * Rounding can put a probability a hair outside [0, 1]; the saved file must pass the schema.
- * A token that needs no clamping (nearly all) is kept as it is, not copied: a long run's tokens
- * and their alternatives are then held once in memory, not once more per saved document.
- */
-export function storableToken(token: GeneratedToken): GeneratedToken {
-  if (
-    storableCandidate(token) &&
-    token.entropyBits >= 0 &&
-    inUnit(token.tailMass) &&
-    token.alternatives.every(storableCandidate)
-  )
-    return token
-  return {
-    ...candidate(token),
-    entropyBits: Math.max(0, token.entropyBits),
-    tailMass: unit(token.tailMass),
-    alternatives: token.alternatives.map(candidate),
-  }
-}
+export { replyText, storableToken }
 
 /** A finished (or stopped, or failed) run as the session file keeps it. */
 export function runRecordFrom(run: RunState, fallbackSampling: SamplingSettings): RunRecord {
@@ -49,24 +26,6 @@ export function runRecordFrom(run: RunState, fallbackSampling: SamplingSettings)
     tokensPerSecond: run.stats?.tokensPerSecond ?? null,
     timeToFirstTokenMs: run.stats?.timeToFirstTokenMs ?? null,
   }
-}
-
-/** Marks like `<|im_end|>` or `</s>` that end a turn: shown as chips, not part of the reply. */
-const endMarker = /^(<\|[^|]*\|>|<\/s>|<eos>|<end_of_turn>)$/
-
-/**
- * The reply's text as the next turn's history holds it: its answer, without the reasoning before
- * it (as reasoning models' templates drop it) and without the end-of-turn token that closed it.
- */
-export function replyText(tokens: readonly GeneratedToken[], reason: RunRecord['stopReason']) {
-  const { thought, answer } = splitReply(tokens)
-  const last = answer[answer.length - 1]
-  const kept =
-    reason === 'end-of-generation' && last && endMarker.test(last.text.trim())
-      ? answer.slice(0, -1)
-      : answer
-  const text = kept.map((t) => t.text).join('')
-  return thought.length > 0 ? text.trimStart() : text
 }
 
 export function modelRef(model: ModelInfo | null | undefined): SessionDocument['model'] {

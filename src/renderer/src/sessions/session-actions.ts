@@ -6,13 +6,14 @@ import { isActive } from '../stores/run-reducer'
 import { runStore } from '../stores/stores'
 import { viewStore } from '../stores/view'
 import { chatStore } from '../views/chat/chat-store'
-import { newChat, openChat } from '../views/chat/chat-actions'
+import { newChat, openChat, renameChat } from '../views/chat/chat-actions'
 import { compareStore } from '../views/compare/compare-actions'
 import { isAnyActive } from '../views/compare/compare-reducer'
 import { shownRecord, treeFromSession } from './branches'
 import { compareStateFrom } from './compare-records'
 import { hasContent } from './conversation'
-import { autosaver, errorText, saveNow, summaryOf } from './saving'
+import { errorText, loadFromHost, sendIntents, summaryOf, updateSession } from './host-sessions'
+import { importUpdates } from './import-intents'
 import { freeId } from './session-list'
 import { compareSessionStore, completionSessionStore, sessionListStore } from './stores'
 
@@ -118,8 +119,7 @@ export async function openSession(id: string): Promise<void> {
     return
   }
   try {
-    await autosaver.flush()
-    const doc = await bridge().loadSession({ id })
+    const doc = await loadFromHost(id)
     await nextTask()
     if (show(doc)) window.location.hash = doc.kind
   } catch (error) {
@@ -133,9 +133,7 @@ export async function reopenLast(): Promise<void> {
   const known = new Set(sessionListStore.getState().sessions.map((s) => s.id))
   for (const id of [open.chat, open.completion, open.compare]) {
     if (!id || !known.has(id)) continue
-    const doc = await bridge()
-      .loadSession({ id })
-      .catch(() => null)
+    const doc = await loadFromHost(id).catch(() => null)
     await nextTask()
     if (doc && (doc.kind === 'chat' ? !hasContent(chatStore.getState().doc) : true)) show(doc)
   }
@@ -152,9 +150,7 @@ export const undoMs = 10_000
 
 /** Moves a session to the trash; an Undo toast brings it back for a while. */
 export async function deleteSession(id: string): Promise<void> {
-  autosaver.forget(id)
   try {
-    await autosaver.flush()
     await bridge().deleteSession({ id })
   } catch (error) {
     fail('The session could not be deleted')(error)
@@ -183,30 +179,20 @@ export async function undoDelete(): Promise<void> {
   }
 }
 
-export async function renameSession(id: string, title: string): Promise<void> {
+export function renameSession(id: string, title: string): void {
   const clean = title.trim().slice(0, 200)
-  const { doc } = chatStore.getState()
-  if (doc.id === id) {
-    chatStore.dispatch({
-      type: 'conversation',
-      action: { type: 'renamed', title: clean, now: new Date().toISOString() },
-    })
-    if (!hasContent(chatStore.getState().doc)) return
-    await saveNow(chatStore.getState().doc)
+  if (chatStore.getState().doc.id === id) {
+    renameChat(clean)
     return
   }
-  try {
-    const saved = await bridge().loadSession({ id })
-    if (saved.title === clean) return
-    const renamed = { ...saved, title: clean, updatedAt: new Date().toISOString() }
-    await saveNow(renamed)
-    const completion = completionSessionStore.getState().doc
-    if (completion?.id === id) completionSessionStore.dispatch({ type: 'saved', doc: renamed })
-    if (compareSessionStore.getState().doc?.id === id)
-      compareSessionStore.dispatch({ type: 'saved', doc: renamed })
-  } catch (error) {
-    fail('The session could not be renamed')(error)
-  }
+  const now = new Date().toISOString()
+  sendIntents(id, [{ type: 'renamed', title: clean, now }])
+  const completion = completionSessionStore.getState().doc
+  if (completion?.id === id)
+    completionSessionStore.dispatch({ type: 'saved', doc: { ...completion, title: clean } })
+  const comparison = compareSessionStore.getState().doc
+  if (comparison?.id === id)
+    compareSessionStore.dispatch({ type: 'saved', doc: { ...comparison, title: clean } })
 }
 
 /** Reads an exported JSON file and saves it as a new session (fresh id when it is taken). */
@@ -219,7 +205,8 @@ export async function importSessionFile(file: File): Promise<void> {
   try {
     const taken = (await bridge().listSessions()).map((s) => s.id)
     const doc = { ...read.document, id: freeId(read.document.id, taken, makeRunId) }
-    await saveNow(doc)
+    // One update at a time: a long run goes in pieces, each confirmed before the next.
+    for (const intents of importUpdates(doc)) await updateSession(doc.id, intents)
     sessionListStore.dispatch({ type: 'saved', summary: summaryOf(doc) })
     if (show(doc)) window.location.hash = doc.kind
   } catch (error) {
@@ -235,8 +222,15 @@ function fileName(doc: SessionDocument, extension: string): string {
   return `${base || 'session'}.${extension}`
 }
 
-/** A download link for the session, as JSON (everything) or Markdown (the visible branch). */
-export function downloadSession(doc: SessionDocument, format: 'json' | 'markdown'): void {
+/**
+ * A download of the session as the host saved it, as JSON (everything) or Markdown (the visible
+ * branch); a session the host does not have yet (a chat with no message) as it is on screen.
+ */
+export async function downloadSession(
+  shown: SessionDocument,
+  format: 'json' | 'markdown',
+): Promise<void> {
+  const doc = await loadFromHost(shown.id).catch(() => shown)
   const json = format === 'json'
   const blob = new Blob([json ? sessionToJson(doc) : sessionToMarkdown(doc)], {
     type: json ? 'application/json' : 'text/markdown',

@@ -1,20 +1,13 @@
 import { useEffect } from 'react'
 import { getConnection } from '../services/session'
-import { keepPartialReply, replyConnectionLost } from '../views/chat/chat-actions'
-import { keepUnfinishedSaves, rescueUnsaved } from './rescue'
-import { autosaver } from './saving'
+import { flushSystemPrompt, replyConnectionLost } from '../views/chat/chat-actions'
 import { refreshSessions, reopenLast, startNewChat } from './session-actions'
 import { sessionListStore } from './stores'
-import {
-  autosaveChat,
-  autosaveComparisons,
-  autosaveCompletions,
-  keepRunningWork,
-} from './view-autosave'
+import { followCompletionBranches } from './view-sessions'
 
 /**
- * Keeps the sidebar and the saved files in step with the work: lists the sessions once the host
- * answers, reopens what was on screen before a reload, saves as the user works.
+ * Keeps the sidebar in step with the host, which saves the work: lists the sessions once the
+ * host answers and reopens what was on screen before a reload.
  */
 export function useSessionsSync(): void {
   useEffect(() => {
@@ -24,10 +17,7 @@ export function useSessionsSync(): void {
       if (link !== 'open') return
       const first = !listedOnce
       listedOnce = true
-      // Work cut short by the last reload is saved before the list is read.
-      const rescued = first ? rescueUnsaved() : Promise.resolve()
-      rescued
-        .then(refreshSessions)
+      refreshSessions()
         .then(() => (first ? reopenLast() : undefined))
         .catch((error: unknown) =>
           sessionListStore.dispatch({
@@ -36,29 +26,20 @@ export function useSessionsSync(): void {
           }),
         )
     })
-    const offChat = autosaveChat()
-    const offCompletion = autosaveCompletions()
-    const offCompare = autosaveComparisons()
+    const offBranches = followCompletionBranches()
     const onKey = (event: KeyboardEvent) => {
       if ((event.ctrlKey || event.metaKey) && !event.shiftKey && event.key.toLowerCase() === 'n') {
         event.preventDefault()
         startNewChat()
       }
     }
-    // Leaving the page: write what is still waiting.
-    const onHide = () => {
-      keepPartialReply()
-      keepRunningWork()
-      keepUnfinishedSaves()
-      void autosaver.flush()
-    }
+    // Runs this page started are stopped by the host when the page goes; their tokens are saved.
+    const onHide = () => flushSystemPrompt()
     document.addEventListener('keydown', onKey)
     window.addEventListener('pagehide', onHide)
     return () => {
       offLink()
-      offChat()
-      offCompletion()
-      offCompare()
+      offBranches()
       document.removeEventListener('keydown', onKey)
       window.removeEventListener('pagehide', onHide)
     }

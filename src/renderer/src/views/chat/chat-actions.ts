@@ -1,22 +1,16 @@
 import { toAppError } from '../../../../shared/errors'
 import { limits } from '../../../../shared/schemas'
+import type { SessionIntent } from '../../../../shared/session-intents'
 import type { SessionDocument } from '../../../../shared/sessions'
 import { routeRunEvents, unrouteRuns } from '../../services/run-events'
 import { getConnection, makeRunId } from '../../services/session'
-import {
-  chatMessagesBefore,
-  conversationReducer,
-  type ConversationAction,
-} from '../../sessions/conversation'
+import { chatMessagesBefore } from '../../sessions/conversation'
+import { ensureOnHost, isOnHost, sendIntents } from '../../sessions/host-sessions'
 import { modelRef, replyText, runRecordFrom } from '../../sessions/records'
-import { autosaver, saveNow } from '../../sessions/saving'
 import { canStartRun } from '../../stores/engine-reducer'
 import { isActive } from '../../stores/run-reducer'
 import { engineStore, settingsStore } from '../../stores/stores'
 import { blankChat, chatRunStore, chatStore, chatTopN } from './chat-store'
-
-/** Conversations left while their reply was still streaming: the reply is finished there. */
-const detached = new Map<string, SessionDocument>()
 
 const now = () => new Date().toISOString()
 
@@ -25,24 +19,31 @@ export function canSend(): boolean {
 }
 
 /** Applies a conversation change that starts a reply, then asks the engine for that reply. */
-function startReply(action: ConversationAction & { replyId: string }, freshSeed = false): void {
+/** The intents that start a reply: a message sent, a reply regenerated, a message edited. */
+type ReplyIntent = Extract<SessionIntent, { replyId: string }>
+
+function startReply(action: ReplyIntent, freshSeed = false): void {
   if (!canSend()) return
+  flushSystemPrompt()
   const settings = settingsStore.getState()
   const { maxTokens } = settings
   // The same seed would write the same reply again; a regeneration draws a new one (it is saved).
   const sampling = freshSeed ? { ...settings.sampling, seed: randomSeed() } : settings.sampling
   const runId = makeRunId()
-  chatStore.dispatch({
-    type: 'conversation',
-    action,
-    runId,
-    settings: { sampling, maxTokens, topN: chatTopN },
-    model: modelRef(engineStore.getState().status?.model),
-  })
+  const before = chatStore.getState().doc
+  const docSettings = { sampling, maxTokens, topN: chatTopN }
+  const model = modelRef(engineStore.getState().status?.model)
+  chatStore.dispatch({ type: 'conversation', action, runId, settings: docSettings, model })
   const { doc, live } = chatStore.getState()
   if (live?.runId !== runId) return
   const replyId = action.replyId
   const docId = doc.id
+  // The host writes the reply into the node as the engine produces it (`record` below).
+  sendIntents(docId, [
+    ...ensureOnHost(before),
+    { type: 'settingsChanged', settings: docSettings, model },
+    action,
+  ])
   chatRunStore.dispatch({ type: 'requested', runId, promptText: '', sampling, maxTokens })
   routeRunEvents(runId, 'chat', (events) => {
     for (const event of events) {
@@ -57,7 +58,7 @@ function startReply(action: ConversationAction & { replyId: string }, freshSeed 
     const run = chatRunStore.getState()
     if (run.runId !== runId || !isActive(run)) return
     chatRunStore.dispatch({ type: 'events', events })
-    if (!isActive(chatRunStore.getState())) finishReply(docId, replyId, runId)
+    if (!isActive(chatRunStore.getState())) finishReply(replyId, runId)
   })
   getConnection()
     .bridge.generate({
@@ -66,30 +67,27 @@ function startReply(action: ConversationAction & { replyId: string }, freshSeed 
       sampling,
       maxTokens,
       topN: chatTopN,
+      record: { sessionId: docId, target: { nodeId: replyId } },
     })
     .catch((error: unknown) => {
       unrouteRuns([runId])
       chatRunStore.dispatch({ type: 'requestFailed', runId, error: toAppError(error) })
-      finishReply(docId, replyId, runId)
+      finishReply(replyId, runId)
     })
 }
 
-/** Writes what the run produced into its message (also a partial or failed one) and saves it. */
-function finishReply(docId: string, nodeId: string, runId: string): void {
+/**
+ * Writes what the run produced into the message on screen (also a partial or failed one). The
+ * host has recorded the same tokens into the saved session as they came.
+ */
+function finishReply(nodeId: string, runId: string): void {
   const run = chatRunStore.getState()
   const state = chatStore.getState()
   if (run.runId !== runId || state.live?.runId !== runId) return
   const record = runRecordFrom(run, settingsStore.getState().sampling)
   const text = replyText(record.tokens, record.stopReason)
   const model = modelRef(engineStore.getState().status?.model)
-  const finished = { nodeId, text, run: record, now: now(), model }
-  const onScreen = state.doc.id === docId
-  chatStore.dispatch({ type: 'replyEnded', ...finished })
-  // If the user opened another conversation meanwhile, the reply goes into the one it belongs to.
-  const left = detached.get(docId)
-  detached.delete(docId)
-  if (left && !onScreen)
-    void saveNow(conversationReducer(left, { type: 'replyFinished', ...finished }))
+  chatStore.dispatch({ type: 'replyEnded', nodeId, text, run: record, now: now(), model })
 }
 
 export function sendMessage(text: string): void {
@@ -118,19 +116,42 @@ export function editAndResend(nodeId: string, text: string): void {
   })
 }
 
-export function switchBranch(nodeId: string, step: -1 | 1): void {
-  chatStore.dispatch({ type: 'conversation', action: { type: 'switched', nodeId, step } })
+/** Applies a change that starts no reply, and tells the host once it has the conversation. */
+function change(action: Extract<SessionIntent, { type: 'switched' | 'renamed' }>): void {
+  const before = chatStore.getState().doc
+  chatStore.dispatch({ type: 'conversation', action })
+  if (chatStore.getState().doc !== before && isOnHost(before.id)) sendIntents(before.id, [action])
 }
 
+export function switchBranch(nodeId: string, step: -1 | 1): void {
+  change({ type: 'switched', nodeId, step })
+}
+
+let systemTimer: ReturnType<typeof setTimeout> | null = null
+
+/** Typing in the system prompt: shown at once, sent to the host after a quiet moment. */
 export function setSystemPrompt(system: string): void {
+  const before = chatStore.getState().doc
   chatStore.dispatch({
     type: 'conversation',
     action: { type: 'systemChanged', system, now: now() },
   })
+  if (!isOnHost(before.id) || chatStore.getState().doc === before) return
+  if (systemTimer) clearTimeout(systemTimer)
+  systemTimer = setTimeout(() => flushSystemPrompt(before.id), 400)
+}
+
+/** Sends a system prompt still waiting for its quiet moment (before a reply, or leaving). */
+export function flushSystemPrompt(id = chatStore.getState().doc.id): void {
+  if (!systemTimer) return
+  clearTimeout(systemTimer)
+  systemTimer = null
+  const { doc } = chatStore.getState()
+  if (doc.id === id) sendIntents(id, [{ type: 'systemChanged', system: doc.system, now: now() }])
 }
 
 export function renameChat(title: string): void {
-  chatStore.dispatch({ type: 'conversation', action: { type: 'renamed', title, now: now() } })
+  change({ type: 'renamed', title, now: now() })
 }
 
 export function stopReply(): void {
@@ -151,43 +172,15 @@ export function replyConnectionLost(): void {
   const run = chatRunStore.getState()
   if (!live || run.runId !== live.runId || !isActive(run)) return
   chatRunStore.dispatch({ type: 'connectionLost' })
-  finishReply(live.docId, live.nodeId, live.runId)
+  finishReply(live.nodeId, live.runId)
 }
 
-/** Shows `doc`; a reply still streaming into the conversation on screen is finished there. */
+/** Shows `doc`; a reply still streaming elsewhere goes on being recorded by the host. */
 export function openChat(doc: SessionDocument): void {
-  const { live, doc: current } = chatStore.getState()
-  if (live && live.docId === current.id && doc.id !== current.id) detached.set(current.id, current)
+  flushSystemPrompt()
   chatStore.dispatch({ type: 'opened', doc })
 }
 
 export function newChat(): void {
   openChat(blankChat())
-}
-
-/**
- * The page is going away mid-reply: keep what was written so far, as a stopped reply (saved now,
- * and kept for the next start in case the save does not leave the page in time).
- */
-export function keepPartialReply(): void {
-  const { live, doc } = chatStore.getState()
-  const run = chatRunStore.getState()
-  if (!live || live.docId !== doc.id || run.runId !== live.runId || !isActive(run)) return
-  const record = {
-    ...runRecordFrom(run, settingsStore.getState().sampling),
-    stopReason: 'cancelled' as const,
-  }
-  const text = replyText(record.tokens, record.stopReason)
-  const kept = conversationReducer(doc, {
-    type: 'replyFinished',
-    nodeId: live.nodeId,
-    text,
-    run: record,
-    now: now(),
-  })
-  // Saved on the way out, and kept for the next start by `keepUnfinishedSaves`.
-  autosaver.schedule(kept)
-  getConnection()
-    .bridge.cancel({ runId: live.runId })
-    .catch(() => undefined)
 }

@@ -1,5 +1,6 @@
 import { toAppError } from '../../../../shared/errors'
 import { routeRunEvents, unrouteRuns } from '../../services/run-events'
+import { rerunInComparison, startComparison } from '../../sessions/view-sessions'
 import { getConnection, makeRunId } from '../../services/session'
 import { busyReason, canGenerate } from '../../stores/engine-reducer'
 import { isActive } from '../../stores/run-reducer'
@@ -59,6 +60,7 @@ export function generateAll(): void {
   compareStore.dispatch({ type: 'runsRequested', runs })
   runs.forEach((r) => route(r.runId))
   const runIds = runs.map((r) => r.runId)
+  const recordIn = startComparison(compareStore.getState())
   getConnection()
     .bridge.generateMany({
       ...requestInput(state),
@@ -67,6 +69,7 @@ export function generateAll(): void {
         runId: runIds[i] ?? makeRunId(),
         sampling: c.settings.sampling,
         maxTokens: c.settings.maxTokens,
+        record: recordIn(c.key),
       })),
     })
     .catch((error: unknown) => failed(runIds, error))
@@ -88,6 +91,7 @@ export function rerunColumn(key: string): void {
       topN: alternativesPerToken,
       sampling: column.settings.sampling,
       maxTokens: column.settings.maxTokens,
+      record: rerunInComparison(compareStore.getState(), key),
     })
     .catch((error: unknown) => failed([runId], error))
 }

@@ -1,0 +1,63 @@
+import type { RunTarget, SessionIntent } from '../../../shared/session-intents'
+import type { SessionDocument, SessionNode } from '../../../shared/sessions'
+
+type RunRecord = NonNullable<SessionNode['run']>
+
+/**
+ * Tokens sent in one update: a token with its alternatives is about a kilobyte of JSON, and one
+ * message must stay well under the serve host's 4 MB frame limit.
+ */
+export const importTokensPerUpdate = 1000
+
+function runIntents(target: RunTarget, run: RunRecord): SessionIntent[] {
+  const intents: SessionIntent[] = [
+    { type: 'runStarted', target, prompt: run.prompt, sampling: run.sampling },
+  ]
+  for (let at = 0; at < run.tokens.length; at += importTokensPerUpdate)
+    intents.push({
+      type: 'tokensAdded',
+      target,
+      tokens: run.tokens.slice(at, at + importTokensPerUpdate),
+    })
+  intents.push({
+    type: 'runEnded',
+    target,
+    stopReason: run.stopReason,
+    tokensPerSecond: run.tokensPerSecond,
+    timeToFirstTokenMs: run.timeToFirstTokenMs,
+  })
+  return intents
+}
+
+/**
+ * An imported document as the updates that rebuild it on the host: its outline first (every
+ * node, no tokens), then each run in pieces small enough for one message.
+ */
+export function importUpdates(doc: SessionDocument): SessionIntent[][] {
+  const outline: SessionDocument = {
+    ...doc,
+    nodes: doc.nodes.map((n) => ({ ...n, run: null })),
+    compare: doc.compare && {
+      ...doc.compare,
+      columns: doc.compare.columns.map((c) => ({ ...c, run: null })),
+    },
+  }
+  const runs = [
+    ...doc.nodes.flatMap((n) => (n.run ? runIntents({ nodeId: n.id }, n.run) : [])),
+    ...(doc.compare?.columns ?? []).flatMap((c) =>
+      c.run ? runIntents({ column: c.key }, c.run) : [],
+    ),
+  ]
+  const updates: SessionIntent[][] = [[{ type: 'created', document: outline }]]
+  let tokens = importTokensPerUpdate
+  for (const intent of runs) {
+    const size = intent.type === 'tokensAdded' ? intent.tokens.length : 0
+    if (tokens + size > importTokensPerUpdate) {
+      updates.push([])
+      tokens = 0
+    }
+    updates[updates.length - 1]?.push(intent)
+    tokens += size
+  }
+  return updates
+}

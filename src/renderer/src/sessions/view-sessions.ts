@@ -1,0 +1,154 @@
+import type { GeneratedToken } from '../../../shared/contract'
+import type { SamplingSettings } from '../../../shared/schemas'
+import type { RunRecording } from '../../../shared/session-intents'
+import type { SessionDocument, SessionNode } from '../../../shared/sessions'
+import { branchStore, inspectorPrefsStore } from '../inspector/stores'
+import { makeRunId } from '../services/session'
+import { isActive } from '../stores/run-reducer'
+import { engineStore, runStore } from '../stores/stores'
+import { alternativesPerToken } from '../views/compare/compare-actions'
+import type { CompareState } from '../views/compare/compare-reducer'
+import { holdsTree } from './branches'
+import { compareSession } from './compare-records'
+import { newSession, titleFrom } from './conversation'
+import { ensureOnHost, isOnHost, sendIntents } from './host-sessions'
+import { modelRef } from './records'
+import { rememberOpen } from './session-actions'
+import { compareSessionStore, completionSessionStore } from './stores'
+
+/**
+ * Where Completion and Compare runs are recorded. A first Completion run and a comparison's
+ * Generate each make a new session on the host; a branch or a column run again goes into the
+ * session on screen. The host writes the tokens; the page keeps only the session's outline.
+ */
+
+const now = () => new Date().toISOString()
+const currentModel = () => modelRef(engineStore.getState().status?.model)
+
+function completionNode(id: string, parentId: string): Omit<SessionNode, 'run'> {
+  return { id, parentId, role: 'completion', text: '', createdAt: now() }
+}
+
+/** A new Completion session for a first run; returns where the host records the run. */
+export function startCompletionSession(init: {
+  runId: string
+  promptText: string
+  sampling: SamplingSettings
+  maxTokens: number
+}): RunRecording {
+  const base = newSession({
+    id: makeRunId(),
+    kind: 'completion',
+    model: currentModel(),
+    settings: {
+      sampling: init.sampling,
+      maxTokens: init.maxTokens,
+      topN: inspectorPrefsStore.getState().topN,
+    },
+    now: now(),
+  })
+  const prompt: SessionNode = {
+    id: makeRunId(),
+    parentId: null,
+    role: 'prompt',
+    text: init.promptText,
+    run: null,
+    createdAt: base.createdAt,
+  }
+  const doc: SessionDocument = {
+    ...base,
+    title: titleFrom(init.promptText) || 'Completion',
+    nodes: [prompt, { ...completionNode(init.runId, prompt.id), run: null }],
+    currentLeafId: init.runId,
+  }
+  sendIntents(doc.id, ensureOnHost(doc))
+  completionSessionStore.dispatch({ type: 'saved', doc })
+  rememberOpen('completion', doc.id)
+  return { sessionId: doc.id, target: { nodeId: init.runId } }
+}
+
+/**
+ * A branch of the Completion session on screen: its run starts with the first `count` tokens of
+ * branch `fromNodeId`, then `first`, the alternative picked. Null when no saved session holds
+ * the tree (it was deleted): the branch then runs unrecorded, as it is shown.
+ */
+export function addCompletionBranch(init: {
+  runId: string
+  fromNodeId: string
+  count: number
+  first: GeneratedToken
+}): RunRecording | undefined {
+  const doc = completionSessionStore.getState().doc
+  const tree = branchStore.getState()
+  const prompt = doc?.nodes.find((n) => n.role === 'prompt')
+  if (!doc || !prompt || !holdsTree(doc, tree.order[0]) || !isOnHost(doc.id)) return undefined
+  const node = completionNode(init.runId, prompt.id)
+  sendIntents(doc.id, [
+    {
+      type: 'nodeAdded',
+      node,
+      prefix: { fromNodeId: init.fromNodeId, count: init.count, first: init.first },
+    },
+    { type: 'leafShown', nodeId: init.runId },
+  ])
+  completionSessionStore.dispatch({
+    type: 'saved',
+    doc: { ...doc, nodes: [...doc.nodes, { ...node, run: null }], currentLeafId: init.runId },
+  })
+  return { sessionId: doc.id, target: { nodeId: init.runId } }
+}
+
+/** Switching branches (‹ ›) changes which one the session reopens on. */
+export function followCompletionBranches(): () => void {
+  let shown = branchStore.getState().activeId
+  return branchStore.subscribe(() => {
+    const tree = branchStore.getState()
+    if (tree.activeId === shown) return
+    shown = tree.activeId
+    const doc = completionSessionStore.getState().doc
+    if (!doc || !tree.activeId || doc.currentLeafId === tree.activeId) return
+    if (isActive(runStore.getState()) || !holdsTree(doc, tree.order[0]) || !isOnHost(doc.id)) return
+    if (!doc.nodes.some((n) => n.id === tree.activeId)) return
+    sendIntents(doc.id, [{ type: 'leafShown', nodeId: tree.activeId }])
+    completionSessionStore.dispatch({
+      type: 'saved',
+      doc: { ...doc, currentLeafId: tree.activeId },
+    })
+  })
+}
+
+/** The comparison as a session outline: its prompt and columns, no runs (the host adds them). */
+function comparisonOutline(state: CompareState, previous: SessionDocument | null): SessionDocument {
+  const doc = compareSession({
+    state,
+    previous,
+    id: makeRunId(),
+    model: currentModel(),
+    topN: alternativesPerToken,
+    now: now(),
+  })
+  const compare = doc.compare && {
+    ...doc.compare,
+    columns: doc.compare.columns.map((c) => ({ ...c, run: null })),
+  }
+  return { ...doc, compare }
+}
+
+/** Generate: every column runs again, as a new comparison session. */
+export function startComparison(state: CompareState): (key: string) => RunRecording {
+  const doc = comparisonOutline(state, null)
+  sendIntents(doc.id, ensureOnHost(doc))
+  compareSessionStore.dispatch({ type: 'saved', doc })
+  rememberOpen('compare', doc.id)
+  return (column) => ({ sessionId: doc.id, target: { column } })
+}
+
+/** One column runs again: recorded in the comparison on screen (a new one if there is none). */
+export function rerunInComparison(state: CompareState, key: string): RunRecording {
+  const previous = compareSessionStore.getState().doc
+  if (!previous || !isOnHost(previous.id)) return startComparison(state)(key)
+  const doc = comparisonOutline(state, previous)
+  if (doc.compare) sendIntents(doc.id, [{ type: 'compareChanged', compare: doc.compare }])
+  compareSessionStore.dispatch({ type: 'saved', doc })
+  return { sessionId: doc.id, target: { column: key } }
+}
