@@ -46,7 +46,7 @@ export async function openBenchSession(
       isDemo: false,
       sha256: null,
     },
-    parallelSequences() {
+    openBatch() {
       throw new Error('the benchmark runs one sequence')
     },
     async dispose() {

@@ -47,6 +47,8 @@ export interface EngineStatus {
   restarts: number
   /** Progress of the model load in progress, 0 to 1; null when not loading. */
   loadProgress: number | null
+  /** The context of the Compare batch in progress (freed when it ends); null when none. */
+  parallelContext: { sequences: number; contextSize: number } | null
 }
 
 /** An engine that has not reported yet. */
@@ -59,6 +61,7 @@ export const startingStatus: EngineStatus = {
   error: null,
   restarts: 0,
   loadProgress: null,
+  parallelContext: null,
 }
 
 export interface TokenText {

@@ -47,6 +47,11 @@ export interface MemoryFit {
   vramTotal: number
   vramFree: number
   fits: boolean
+  /**
+   * The context a Compare batch of `columns` adds while it runs (freed after it), and whether
+   * the model, its context and that batch fit together.
+   */
+  compare: { columns: number; ramNeeded: number; vramNeeded: number; fits: boolean }
   /** One or two sentences: what fits, or what does not and what to change. */
   explanation: string
 }

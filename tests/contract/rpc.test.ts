@@ -19,6 +19,7 @@ const status: EngineStatus = {
   error: null,
   restarts: 0,
   loadProgress: null,
+  parallelContext: null,
 }
 const unused = async (): Promise<never> => {
   throw new Error('not used by these tests')

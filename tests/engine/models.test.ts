@@ -44,6 +44,9 @@ describe('model cards', () => {
     expect(fit.contextSize).toBe(2048)
     expect(fit.ramNeeded).toBeGreaterThan(0)
     expect(fit.explanation).toMatch(/^Fits/)
+    // Compare's batch context is counted apart: four columns, each as large as the main context.
+    expect(fit.compare).toMatchObject({ columns: 4, fits: true })
+    expect(fit.compare.ramNeeded + fit.compare.vramNeeded).toBeGreaterThan(0)
   })
 
   it('list a folder with error badges, split files once, and no partial downloads', async () => {

@@ -63,7 +63,9 @@ describe('parallel runs in one batch', () => {
     ]
     const withIds = runs.map((run, i) => ({ ...run, runId: `stop-${i}` }))
     await harness.engine.generateMany({ prompt, topN: 5, runs: withIds })
-    await expect(harness.engine.generate(harness.request())).rejects.toThrow(/already in progress/)
+    await expect(harness.engine.generate(harness.request())).rejects.toThrow(
+      /Another run is in progress/,
+    )
     const short = summarize(await harness.waitForEnd('stop-0'))
     expect(short.ended?.reason).toBe('max-tokens')
     await harness.engine.cancel({ runId: 'stop-1' })

@@ -15,6 +15,7 @@ export class EngineHarness {
   readonly statuses: EngineStatus[] = []
   readonly supervisor: EngineSupervisor
   private runCounter = 0
+  private readonly watchers = new Set<() => void>()
 
   constructor() {
     if (!existsSync(enginePath))
@@ -22,8 +23,14 @@ export class EngineHarness {
     this.supervisor = new EngineSupervisor(
       nodeEngineLauncher(enginePath, () => undefined),
       {
-        onRunEvent: (event) => this.events.push(event),
-        onStatus: (status) => this.statuses.push(status),
+        onRunEvent: (event) => {
+          this.events.push(event)
+          this.watchers.forEach((watch) => watch())
+        },
+        onStatus: (status) => {
+          this.statuses.push(status)
+          this.watchers.forEach((watch) => watch())
+        },
         onDownload: () => undefined,
       },
     )
@@ -50,15 +57,38 @@ export class EngineHarness {
     return this.events.filter((event) => event.runId === runId)
   }
 
+  /** Resolves with `check`'s first non-null answer, checked now and on every event or status. */
+  until<T>(check: () => T | null, what: string, timeoutMs = 60_000): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const done = () => {
+        clearTimeout(timer)
+        this.watchers.delete(watch)
+      }
+      const watch = () => {
+        const result = check()
+        if (result === null) return
+        done()
+        resolve(result)
+      }
+      const timer = setTimeout(() => {
+        done()
+        reject(new Error(`${what} did not happen within ${timeoutMs} ms`))
+      }, timeoutMs)
+      this.watchers.add(watch)
+      watch()
+    })
+  }
+
   /** Resolves with the run's events once it has ended or failed. */
-  async waitForEnd(runId: string, timeoutMs = 60_000): Promise<RunEvent[]> {
-    const deadline = Date.now() + timeoutMs
-    while (Date.now() < deadline) {
-      const events = this.eventsOf(runId)
-      if (events.some((e) => e.kind === 'ended' || e.kind === 'failed')) return events
-      await new Promise((resolve) => setTimeout(resolve, 5))
-    }
-    throw new Error(`run ${runId} did not end within ${timeoutMs} ms`)
+  waitForEnd(runId: string, timeoutMs = 60_000): Promise<RunEvent[]> {
+    return this.until(
+      () => {
+        const events = this.eventsOf(runId)
+        return events.some((e) => e.kind === 'ended' || e.kind === 'failed') ? events : null
+      },
+      `the end of run ${runId}`,
+      timeoutMs,
+    )
   }
 
   async generate(change: Partial<GenerateRequest> = {}) {
@@ -68,14 +98,15 @@ export class EngineHarness {
     return summarize(events)
   }
 
-  async waitForStatus(check: (status: EngineStatus) => boolean, timeoutMs = 30_000) {
-    const deadline = Date.now() + timeoutMs
-    while (Date.now() < deadline) {
-      const latest = this.statuses[this.statuses.length - 1]
-      if (latest && check(latest)) return latest
-      await new Promise((resolve) => setTimeout(resolve, 10))
-    }
-    throw new Error('the engine status never reached the expected state')
+  waitForStatus(check: (status: EngineStatus) => boolean, timeoutMs = 30_000) {
+    return this.until(
+      () => {
+        const latest = this.statuses[this.statuses.length - 1]
+        return latest && check(latest) ? latest : null
+      },
+      'the expected engine status',
+      timeoutMs,
+    )
   }
 
   stop() {

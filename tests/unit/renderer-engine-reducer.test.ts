@@ -33,6 +33,7 @@ const status = (change: Partial<EngineStatus>): EngineStatus => ({
   error: null,
   restarts: 0,
   loadProgress: null,
+  parallelContext: null,
   ...change,
 })
 const reduce = (actions: EngineAction[], from: EngineViewState = initialEngineState) =>

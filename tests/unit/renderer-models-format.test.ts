@@ -47,6 +47,7 @@ const fit = (change: Partial<MemoryFit>): MemoryFit => ({
   vramTotal: 0,
   vramFree: 0,
   fits: true,
+  compare: { columns: 4, ramNeeded: 0, vramNeeded: 0, fits: true },
   explanation: '',
   ...change,
 })

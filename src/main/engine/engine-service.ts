@@ -5,6 +5,7 @@ import {
   type EngineService,
   type EngineStatus,
   type ModelInfo,
+  type RunEvent,
   type TokenText,
 } from '../../shared/contract'
 import { AppFailure, toAppError } from '../../shared/errors'
@@ -21,12 +22,12 @@ import {
 } from '../../shared/schemas'
 import { runGeneration } from './generation'
 import { startLlamaRuntime, type LlamaRuntime } from './llama-runtime'
-import { openModelSession, type ModelSession } from './model-session'
+import { openModelSession, type ModelSession, type ParallelBatch } from './model-session'
+import { EngineLock, type JobContext } from './engine-lock'
 import { hashFile } from '../util/hash-file'
-import { estimateFit, readHardware } from './model-fit'
+import { estimateFit, planMemory, readHardware, type MemoryPlan } from './model-fit'
 import { readModelCard, scanFolder } from './model-scan'
-import { refuseIfTooLarge } from './model-guard'
-import { RunRegistry } from './run-registry'
+import { refuseBatchIfTooLarge, refuseIfTooLarge } from './model-guard'
 import { validate } from './validate'
 
 export interface EngineServiceOptions {
@@ -39,8 +40,7 @@ export interface EngineServiceOptions {
 export function createEngineService(options: EngineServiceOptions): EngineService {
   let runtime: Promise<LlamaRuntime> | null = null
   let session: ModelSession | null = null
-  const runs = new RunRegistry()
-  let loading: Promise<ModelInfo> | null = null
+  const lock = new EngineLock()
   const status: EngineStatus = { ...startingStatus }
   const publish = (change: Partial<EngineStatus>) => {
     Object.assign(status, change)
@@ -73,70 +73,94 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
 
   async function load(raw: unknown): Promise<ModelInfo> {
     const request = validate(loadModelRequestSchema, raw)
-    const r = await getRuntime()
-    await runs.cancelAll()
-    publish({ state: 'loading', error: null })
     const isDemo = request.source.kind === 'demo'
     const path = pathOf(request.source)
-    try {
-      // A file that is unusable or too large is refused before the current model goes: the
-      // caller hears why, and nothing changes for anyone else.
-      if (request.force) await readModelCard(path)
-      else await refuseIfTooLarge(r, path, request)
-    } catch (error) {
-      publish({ state: 'ready', loadProgress: null })
-      throw error
-    }
-    try {
-      const previous = session
-      session = null
-      await previous?.dispose()
-      let shown = 0
-      const onProgress = (progress: number) => {
-        if (progress - shown < 0.01 && progress < 1) return
-        shown = progress
-        publish({ loadProgress: progress })
+    let r: LlamaRuntime | null = null
+    // A file that is unusable or too large is refused before the current model goes: the caller
+    // hears why, and nothing changes for anyone else (a run in progress goes on).
+    const check = async () => {
+      r = await getRuntime()
+      publish({ state: 'loading', error: null })
+      try {
+        if (request.force) await readModelCard(path)
+        else await refuseIfTooLarge(r, path, request)
+      } catch (error) {
+        publish({ state: 'ready', loadProgress: null })
+        throw error
       }
-      const opened = await openModelSession(r, path, { ...request, isDemo, onProgress })
-      session = opened
-      publish({ state: 'ready', model: opened.info, loadProgress: null })
-      // Exports name the exact model file; hashing gigabytes must not delay the first run.
-      void hashFile(path).then(
-        (sha256) => {
-          if (session !== opened) return
-          opened.info.sha256 = sha256
-          publish({ model: { ...opened.info } })
-        },
-        () => undefined,
-      )
-      return opened.info
-    } catch (error) {
-      publish({
-        state: 'ready',
-        model: session?.info ?? null,
-        error: toAppError(error),
-        loadProgress: null,
-      })
-      throw error
     }
+    return lock.switchModel('load', check, async () => {
+      if (!r) throw new Error('the runtime check did not run')
+      try {
+        await dropSession()
+        let shown = 0
+        const onProgress = (progress: number) => {
+          if (progress - shown < 0.01 && progress < 1) return
+          shown = progress
+          publish({ loadProgress: progress })
+        }
+        const opened = await openModelSession(r, path, { ...request, isDemo, onProgress })
+        session = opened
+        publish({ state: 'ready', model: opened.info, loadProgress: null })
+        // Exports name the exact model file; hashing gigabytes must not delay the first run.
+        void hashFile(path).then(
+          (sha256) => {
+            if (session !== opened) return
+            opened.info.sha256 = sha256
+            publish({ model: { ...opened.info } })
+          },
+          () => undefined,
+        )
+        return opened.info
+      } catch (error) {
+        publish({
+          state: 'ready',
+          model: session?.info ?? null,
+          error: toAppError(error),
+          loadProgress: null,
+        })
+        throw error
+      }
+    })
+  }
+
+  async function dropSession() {
+    const previous = session
+    session = null
+    await previous?.dispose()
   }
 
   /** Runs one request on `sequence`, reporting any failure as the run's `failed` event. */
-  function startRun(
+  async function runReporting(
     current: ModelSession,
     request: ValidGenerateRequest,
     sequence: LlamaContextSequence,
-    afterwards?: () => Promise<void>,
+    job: JobContext,
   ) {
-    const emit = options.events().onRunEvent
-    runs.start(request.runId, (signal) =>
-      runGeneration(current, request, sequence, signal, emit)
-        .catch((error: unknown) =>
-          emit({ kind: 'failed', runId: request.runId, error: toAppError(error) }),
-        )
-        .then(afterwards)
-        .catch(() => undefined),
+    await runGeneration(current, request, sequence, job.signal(request.runId), job.emit).catch(
+      (error: unknown) =>
+        job.emit({ kind: 'failed', runId: request.runId, error: toAppError(error) }),
     )
+  }
+
+  const emitRun = (event: RunEvent) => options.events().onRunEvent(event)
+
+  // One memory plan per loaded model, read from its header on the first comparison.
+  const plans = new WeakMap<ModelSession, Promise<MemoryPlan>>()
+  async function openBatch(current: ModelSession, columns: number): Promise<ParallelBatch> {
+    let plan = plans.get(current)
+    if (!plan) {
+      const { path, contextSize } = current.info
+      plan = getRuntime().then((r) =>
+        planMemory(r, path, { contextSize, gpuLayers: current.model.gpuLayers }),
+      )
+      plans.set(current, plan)
+    }
+    refuseBatchIfTooLarge(await plan, columns)
+    const batch = await current.openBatch(columns)
+    const contextSize = batch.sequences[0]?.contextSize ?? 0
+    publish({ parallelContext: { sequences: columns, contextSize } })
+    return batch
   }
 
   const pathOf = (source: ModelSource) =>
@@ -144,11 +168,14 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
 
   return {
     async unloadModel() {
-      await runs.cancelAll()
-      const previous = session
-      session = null
-      await previous?.dispose()
-      publish({ model: null })
+      await lock.switchModel(
+        'unload',
+        async () => undefined,
+        async () => {
+          await dropSession()
+          publish({ model: null })
+        },
+      )
     },
     async inspectModel(raw) {
       const request = validate(inspectModelRequestSchema, raw)
@@ -166,43 +193,60 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
       return { ...status }
     },
     async loadModel(raw) {
-      // Loads are serialised: a second request waits for the first, then replaces it.
-      const previous = loading
-      const next = (async () => {
-        await previous?.catch(() => undefined)
-        return load(raw)
-      })()
-      loading = next
-      return next
+      return load(raw)
     },
     async tokenize(raw): Promise<TokenText[]> {
       const request = validate(tokenizeRequestSchema, raw)
-      const { model } = requireSession()
-      return model
-        .tokenize(request.text, request.specialTokens)
-        .map((id) => ({ id, text: model.detokenize([id], true) }))
+      return lock.afterSwitches(() => {
+        const { model } = requireSession()
+        return model
+          .tokenize(request.text, request.specialTokens)
+          .map((id) => ({ id, text: model.detokenize([id], true) }))
+      })
     },
     async generate(raw) {
       const request: ValidGenerateRequest = validate(generateRequestSchema, raw)
+      lock.ensureFree()
       const current = requireSession()
-      runs.ensureIdle()
-      startRun(current, request, current.sequence)
+      const label = request.chat ? 'a chat reply' : 'a completion'
+      lock.startJob(label, [request.runId], emitRun, (job) =>
+        runReporting(current, request, current.sequence, job),
+      )
     },
     async generateMany(raw) {
       const { runs: settings, ...input } = validate(generateManyRequestSchema, raw)
+      lock.ensureFree()
       const current = requireSession()
-      runs.ensureIdle()
-      const sequences = await current.parallelSequences(settings.length)
-      settings.forEach((run, i) => {
-        const sequence = sequences[i]
-        // A column that ends frees its cache cells at once for the columns still running.
-        if (sequence)
-          startRun(current, { ...input, ...run }, sequence, () => sequence.clearHistory())
-      })
+      const requests = settings.map((run) => ({ ...input, ...run }))
+      const label = `a comparison of ${requests.length} columns`
+      const setup: { batch?: Promise<ParallelBatch> } = {}
+      lock.startJob(
+        label,
+        requests.map((r) => r.runId),
+        emitRun,
+        async (job) => {
+          setup.batch = openBatch(current, requests.length)
+          const { sequences, dispose } = await setup.batch
+          try {
+            await Promise.all(
+              requests.map((request, i) => {
+                const sequence = sequences[i]
+                return sequence && runReporting(current, request, sequence, job)
+              }),
+            )
+          } finally {
+            // Freed with the batch, before the engine is free again: a load waits for this.
+            await dispose().catch(() => undefined)
+            publish({ parallelContext: null })
+          }
+        },
+      )
+      // Resolves once the columns run; a batch that cannot be opened is this call's failure.
+      await setup.batch
     },
     async cancel(raw) {
       const request = validate(cancelRequestSchema, raw)
-      await runs.cancel(request.runId)
+      await lock.cancel(request.runId)
     },
   }
 }

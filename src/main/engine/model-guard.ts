@@ -1,7 +1,7 @@
 import { AppFailure } from '../../shared/errors'
 import type { LoadOptions } from '../../shared/schemas'
 import type { LlamaRuntime } from './llama-runtime'
-import { estimateFit } from './model-fit'
+import { estimateFit, gib, type MemoryPlan } from './model-fit'
 import { readModelCard } from './model-scan'
 
 /**
@@ -20,5 +20,20 @@ export async function refuseIfTooLarge(
     code: 'model-too-large',
     message: fit.explanation,
     hint: 'Choose a smaller context or fewer GPU layers, or load anyway if you know better.',
+  })
+}
+
+/** Refuses a Compare batch whose context would not fit beside the loaded model. */
+export function refuseBatchIfTooLarge(plan: MemoryPlan, columns: number): void {
+  const batch = plan.batch(columns)
+  const { ramOk, vramOk } = plan.fits({
+    ram: plan.load.ram + batch.ram,
+    vram: plan.load.vram + batch.vram,
+  })
+  if (ramOk && vramOk) return
+  throw new AppFailure({
+    code: 'model-too-large',
+    message: `Comparing ${columns} columns needs about ${gib(batch.ram + batch.vram)} more memory than this machine can spare beside the model.`,
+    hint: 'Compare fewer columns, or load the model with a smaller context.',
   })
 }

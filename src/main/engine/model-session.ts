@@ -2,7 +2,7 @@ import { basename } from 'node:path'
 import type { LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp'
 import type { ModelInfo } from '../../shared/contract'
 import { AppFailure } from '../../shared/errors'
-import { limits, type LoadOptions } from '../../shared/schemas'
+import type { LoadOptions } from '../../shared/schemas'
 import type { LlamaRuntime } from './llama-runtime'
 import { preflightModelFile } from './model-preflight'
 
@@ -18,10 +18,16 @@ export interface ModelSession {
   context: LlamaContext
   sequence: LlamaContextSequence
   /**
-   * `count` sequences of a second context made for parallel runs on first use, so that users
-   * who never compare never pay for its memory.
+   * A context of `count` sequences for one Compare batch, each as large as the main context, so
+   * a column fills up where a single run would. The caller frees it when the batch ends: users
+   * who never compare never pay for its memory, and those who do pay only while it runs.
    */
-  parallelSequences(count: number): Promise<LlamaContextSequence[]>
+  openBatch(count: number): Promise<ParallelBatch>
+  dispose(): Promise<void>
+}
+
+export interface ParallelBatch {
+  sequences: LlamaContextSequence[]
   dispose(): Promise<void>
 }
 
@@ -77,28 +83,24 @@ export async function openModelSession(
       isDemo: options.isDemo,
       sha256: null,
     }
-    let parallel: Promise<LlamaContextSequence[]> | null = null
     return {
       info,
       model,
       context,
       sequence,
-      async parallelSequences(count) {
-        parallel ??= model
-          .createContext({
-            contextSize: context.contextSize,
-            sequences: limits.parallelRuns,
-            threads,
-            batchSize,
-          })
-          .then((shared) => Array.from({ length: limits.parallelRuns }, () => shared.getSequence()))
-        const sequences = (await parallel).slice(0, count)
-        await Promise.all(sequences.map((s) => s.clearHistory()))
-        return sequences
+      async openBatch(count) {
+        const batch = await model.createContext({
+          contextSize: context.contextSize,
+          sequences: count,
+          threads,
+          batchSize,
+        })
+        return {
+          sequences: Array.from({ length: count }, () => batch.getSequence()),
+          dispose: () => batch.dispose(),
+        }
       },
       async dispose() {
-        const shared = await parallel?.catch(() => null)
-        await shared?.[0]?.context.dispose()
         await context.dispose()
         await model.dispose()
       },
