@@ -1,6 +1,6 @@
 import { contextBridge, ipcRenderer, webUtils } from 'electron'
 import { createEngineBridge, electronRpcChannel } from '../shared/bridge'
-import { appMethodNames } from '../shared/contract'
+import { appMethodNames } from '../shared/methods'
 
 // The page gets the engine contract and nothing else: no ipcRenderer, no Node.
 const bridge = createEngineBridge({

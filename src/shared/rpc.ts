@@ -1,5 +1,6 @@
 import { createBirpc, type BirpcReturn } from 'birpc'
-import { engineEventNames, type EngineEvents, type EngineService } from './contract'
+import type { EngineEvents, EngineService } from './contract'
+import { engineEventNames } from './methods'
 
 /** Anything that moves messages both ways: process IPC, Electron IPC, a WebSocket, memory. */
 export interface MessageChannelLike {

@@ -148,13 +148,3 @@ export interface SessionService {
   /** Files that were moved aside or refused since the app started. */
   storageProblems(): Promise<StorageProblem[]>
 }
-
-export const sessionMethodNames = [
-  'listSessions',
-  'loadSession',
-  'saveSession',
-  'saveSessionText',
-  'deleteSession',
-  'restoreSession',
-  'storageProblems',
-] as const satisfies readonly (keyof SessionService)[]
