@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { buildDemoModel } from '../src/main/demo-model/build'
+import { buildDemoModel } from '../tools/demo-model/build'
 
 const outputPath = join(
   dirname(fileURLToPath(import.meta.url)),

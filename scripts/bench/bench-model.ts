@@ -14,14 +14,14 @@ import {
 } from 'node:fs'
 import { endianness, homedir } from 'node:os'
 import { join } from 'node:path'
-import { CHATML_TEMPLATE } from '../../src/main/demo-model/build'
+import { CHATML_TEMPLATE } from '../../tools/demo-model/build'
 import { readGgufFileInfo } from '../../src/main/gguf/reader'
 import {
   encodeGgufPreamble,
   gguf,
   ggufTensorDataBytes,
   type GgufTensorLayout,
-} from '../../src/main/gguf/writer'
+} from '../../tools/gguf/writer'
 import type { GgufKv } from '../../src/main/gguf/format'
 import { gaussianHalfTable, HalfNoise } from './half-noise'
 import { syntheticVocabulary } from './synthetic-vocabulary'

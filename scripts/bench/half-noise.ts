@@ -2,7 +2,7 @@
  * Fast, seeded Gaussian noise in half precision, for half a billion weights: each 16 random bits
  * pick one of 65,536 equally likely quantiles of N(0, std), already encoded as F16.
  */
-import { float16BitsToNumber, float32ToFloat16Bits } from '../../src/main/gguf/float16'
+import { float16BitsToNumber, float32ToFloat16Bits } from '../../tools/gguf/float16'
 
 export function gaussianHalfTable(std: number): Uint16Array {
   const table = new Uint16Array(1 << 16)

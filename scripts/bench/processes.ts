@@ -146,6 +146,7 @@ export async function startServeClient(
     {
       post: (message) => socket.send(message as string),
       on: (listener) => socket.on('message', (data: Buffer) => listener(data.toString())),
+      onClose: (listener) => socket.on('close', listener),
     },
     jsonCodec,
   )

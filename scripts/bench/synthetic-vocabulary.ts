@@ -4,7 +4,7 @@
  * joining two tokens that already exist. Tokens are distinct, every merge yields a token, so
  * llama.cpp's "gpt2" tokenizer accepts it and English text splits into realistic 1–4 letter pieces.
  */
-import { BYTE_TO_CHAR } from '../../src/main/demo-model/bpe'
+import { BYTE_TO_CHAR } from '../../tools/demo-model/bpe'
 
 export interface SyntheticVocabulary {
   tokens: string[]

@@ -1,4 +1,5 @@
-import { appMethodNames, type AppService, type EngineEvents } from './contract'
+import type { AppService, EngineEvents } from './contract'
+import { appMethodNames } from './methods'
 import { connectEngine, type ChannelCodec, type MessageChannelLike } from './rpc'
 
 /** The Electron IPC channel that carries the contract between preload and main. */

@@ -1,7 +1,7 @@
 import type { AppError } from './errors'
-import { modelFilesMethodNames, type DownloadProgress, type ModelFilesService } from './downloads'
+import type { DownloadProgress, ModelFilesService } from './downloads'
 import type { HardwareInfo, ModelInspection, ScannedModel } from './models'
-import { sessionMethodNames, type SessionService } from './sessions'
+import type { SessionService } from './sessions'
 import type {
   CancelRequest,
   GenerateManyRequest,
@@ -179,35 +179,5 @@ export interface EngineEvents {
   onDownload(progress: DownloadProgress): void
 }
 
-/** Every method name of the service, checked against the interface so it cannot drift. */
-export const engineMethodNames = [
-  'getStatus',
-  'loadModel',
-  'unloadModel',
-  'inspectModel',
-  'scanModels',
-  'getHardware',
-  'tokenize',
-  'generate',
-  'generateMany',
-  'cancel',
-] as const satisfies readonly (keyof EngineService)[]
-
-type MissingMethods = Exclude<keyof EngineService, (typeof engineMethodNames)[number]>
-// Fails to compile when a method is added to EngineService but not to engineMethodNames.
-export const allMethodsListed: MissingMethods extends never ? true : never = true
-
 /** Everything the UI can ask of its host: the engine's work, saved sessions, model files. */
 export type AppService = EngineService & SessionService & ModelFilesService
-
-export const appMethodNames = [
-  ...engineMethodNames,
-  ...sessionMethodNames,
-  ...modelFilesMethodNames,
-] as const
-
-export const engineEventNames = [
-  'onRunEvent',
-  'onStatus',
-  'onDownload',
-] as const satisfies readonly (keyof EngineEvents)[]

@@ -58,13 +58,3 @@ export interface ModelFilesService {
   /** Desktop only: asks for a .gguf with the system's file dialog; null when cancelled. */
   pickModelFile(): Promise<string | null>
 }
-
-export const modelFilesMethodNames = [
-  'startDownload',
-  'cancelDownload',
-  'listDownloads',
-  'suggestedModels',
-  'modelsFolder',
-  'recentModels',
-  'pickModelFile',
-] as const satisfies readonly (keyof ModelFilesService)[]

@@ -1,17 +1,19 @@
 /** Errors cross process boundaries as plain values a person can read. */
-export type ErrorCode =
-  | 'invalid-request'
-  | 'no-model'
-  | 'model-not-found'
-  | 'model-invalid'
-  | 'model-load-failed'
-  | 'model-too-large'
-  | 'download-failed'
-  | 'prompt-too-long'
-  | 'engine-crashed'
-  | 'engine-unavailable'
-  | 'run-busy'
-  | 'internal'
+export const errorCodes = [
+  'invalid-request',
+  'no-model',
+  'model-not-found',
+  'model-invalid',
+  'model-load-failed',
+  'model-too-large',
+  'download-failed',
+  'prompt-too-long',
+  'engine-crashed',
+  'engine-unavailable',
+  'run-busy',
+  'internal',
+] as const
+export type ErrorCode = (typeof errorCodes)[number]
 
 export interface AppError {
   code: ErrorCode
@@ -21,29 +23,41 @@ export interface AppError {
   hint?: string
 }
 
-const marker = '__tokenscopeError'
-
-/** An Error that carries an AppError, so it survives RPC serialization as its message. */
+/** An Error that carries an AppError; the RPC layer sends the AppError itself as data. */
 export class AppFailure extends Error {
   readonly appError: AppError
   constructor(appError: AppError) {
-    super(`${marker}${JSON.stringify(appError)}`)
+    super(appError.message)
     this.appError = appError
     this.name = 'AppFailure'
   }
 }
 
+/** True for a plain {code, message, hint?} value, e.g. one that crossed a wire. */
+export function isAppError(value: unknown): value is AppError {
+  if (typeof value !== 'object' || value === null) return false
+  const { code, message, hint } = value as Record<string, unknown>
+  return (
+    typeof code === 'string' &&
+    (errorCodes as readonly string[]).includes(code) &&
+    typeof message === 'string' &&
+    (hint === undefined || typeof hint === 'string')
+  )
+}
+
 /** Recovers the AppError from anything thrown across the contract. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppFailure) return error.appError
-  const message = error instanceof Error ? error.message : String(error)
-  const at = message.indexOf(marker)
-  if (at >= 0) {
-    try {
-      return JSON.parse(message.slice(at + marker.length)) as AppError
-    } catch {
-      // fall through to a generic error
-    }
+  if (isAppError(error)) {
+    const { code, message, hint } = error
+    return hint === undefined ? { code, message } : { code, message, hint }
   }
-  return { code: 'internal', message }
+  return { code: 'internal', message: error instanceof Error ? error.message : String(error) }
+}
+
+/** What a call still waiting for its answer gets when the connection goes away. */
+export const connectionLost: AppError = {
+  code: 'engine-unavailable',
+  message: 'The connection to the Tokenscope engine was lost.',
+  hint: 'Tokenscope reconnects by itself; try again in a moment.',
 }

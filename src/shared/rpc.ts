@@ -1,29 +1,21 @@
 import { createBirpc, type BirpcReturn } from 'birpc'
-import { engineEventNames, type EngineEvents, type EngineService } from './contract'
+import type { EngineEvents, EngineService } from './contract'
+import { AppFailure, connectionLost, toAppError } from './errors'
+import { engineEventNames } from './methods'
 
 /** Anything that moves messages both ways: process IPC, Electron IPC, a WebSocket, memory. */
 export interface MessageChannelLike {
   post(message: unknown): void
   on(listener: (message: unknown) => void): void
   off?(listener: (message: unknown) => void): void
+  /** Tells when the other side is gone: calls still waiting for their answer then fail. */
+  onClose?(listener: () => void): void
 }
 
-/** For text transports (WebSocket): JSON that keeps an Error's message across the wire. */
+/** For text transports (WebSocket). Errors are plain data by then (see `channelOptions`). */
 export const jsonCodec = {
-  serialize: (value: unknown): string =>
-    JSON.stringify(value, (_key, v: unknown) =>
-      v instanceof Error ? { __rpcError: true, name: v.name, message: v.message } : v,
-    ),
-  // A reviver would visit every value of every token batch; errors only ever sit in a
-  // response's `e` field, so only that is restored.
-  deserialize: (text: unknown): unknown => {
-    const message = JSON.parse(String(text)) as {
-      e?: { __rpcError?: true; name: string; message: string }
-    }
-    const error = message?.e
-    if (error?.__rpcError) message.e = Object.assign(new Error(error.message), { name: error.name })
-    return message
-  },
+  serialize: (value: unknown): string => JSON.stringify(value),
+  deserialize: (text: unknown): unknown => JSON.parse(String(text)),
 }
 
 export interface ChannelCodec {
@@ -31,17 +23,47 @@ export interface ChannelCodec {
   deserialize?: (value: unknown) => unknown
 }
 
+/** birpc's answer to a call; a failed call carries its error in `e`. */
+interface RpcResponse {
+  t: 's'
+  e?: unknown
+}
+const isFailedResponse = (message: unknown): message is RpcResponse =>
+  typeof message === 'object' &&
+  message !== null &&
+  (message as RpcResponse).t === 's' &&
+  (message as RpcResponse).e !== undefined
+
 function channelOptions(channel: MessageChannelLike, codec: ChannelCodec) {
+  const encode = codec.serialize ?? ((value: unknown) => value)
+  const decode = codec.deserialize ?? ((value: unknown) => value)
   return {
     post: (data: unknown) => channel.post(data),
     on: (fn: (data: unknown) => void) => channel.on(fn),
     off: (fn: (data: unknown) => void) => channel.off?.(fn),
-    // Structured-clone channels (process and Electron IPC) carry Errors as they are.
-    serialize: codec.serialize,
-    deserialize: codec.deserialize,
-    // Loading a large model can take minutes; a dead peer is detected by the host instead.
+    // An error travels as its AppError, a plain value that JSON and structured clone both keep
+    // whole (a cloned Error keeps only its message), and arrives as an AppFailure again.
+    serialize: (message: unknown) =>
+      encode(isFailedResponse(message) ? { ...message, e: toAppError(message.e) } : message),
+    deserialize: (data: unknown) => {
+      const message = decode(data)
+      if (!isFailedResponse(message)) return message
+      return { ...message, e: new AppFailure(toAppError(message.e)) }
+    },
+    // Loading a large model can take minutes, so calls have no time limit; instead they fail
+    // when the channel reports that it closed (see `rejectWhenClosed`).
     timeout: -1,
   }
+}
+
+/** Fails the calls still waiting for an answer when the channel closes; later calls still go out. */
+function rejectWhenClosed<
+  T extends { $rejectPendingCalls: BirpcReturn<object>['$rejectPendingCalls'] },
+>(channel: MessageChannelLike, rpc: T): T {
+  channel.onClose?.(() => {
+    rpc.$rejectPendingCalls(({ reject }) => reject(new AppFailure(connectionLost)))
+  })
+  return rpc
 }
 
 export type EngineServer<S extends EngineService = EngineService> = BirpcReturn<EngineEvents, S>
@@ -53,10 +75,11 @@ export function serveEngine<S extends EngineService>(
   service: S,
   codec: ChannelCodec = {},
 ): EngineServer<S> {
-  return createBirpc<EngineEvents, S>(service, {
+  const rpc = createBirpc<EngineEvents, S>(service, {
     ...channelOptions(channel, codec),
     eventNames: [...engineEventNames],
   })
+  return rejectWhenClosed(channel, rpc)
 }
 
 /** Calls an engine (or a host that serves more, `S`) on `channel`; `events` receives its pushes. */
@@ -65,19 +88,40 @@ export function connectEngine<S extends EngineService = EngineService>(
   events: EngineEvents,
   codec: ChannelCodec = {},
 ): EngineClient<S> {
-  return createBirpc<S, EngineEvents>(events, channelOptions(channel, codec))
+  return rejectWhenClosed(
+    channel,
+    createBirpc<S, EngineEvents>(events, channelOptions(channel, codec)),
+  )
+}
+
+export interface MemoryChannel extends MessageChannelLike {
+  /** Ends the link for both sides, as a dropped socket or a dead process would. */
+  close(): void
 }
 
 /** Two connected in-memory ends, for tests and in-process wiring. */
-export function createMemoryChannelPair(): [MessageChannelLike, MessageChannelLike] {
-  const listeners: [Set<(m: unknown) => void>, Set<(m: unknown) => void>] = [new Set(), new Set()]
-  const end = (mine: 0 | 1): MessageChannelLike => ({
+export function createMemoryChannelPair(): [MemoryChannel, MemoryChannel] {
+  type Listeners = Set<(m: unknown) => void>
+  const listeners: [Listeners, Listeners] = [new Set(), new Set()]
+  const closeListeners = new Set<() => void>()
+  let open = true
+  const close = () => {
+    if (!open) return
+    open = false
+    closeListeners.forEach((fn) => fn())
+  }
+  const end = (mine: 0 | 1): MemoryChannel => ({
     post: (message) => {
+      if (!open) return
       const copy = structuredClone(message)
-      queueMicrotask(() => listeners[mine === 0 ? 1 : 0].forEach((fn) => fn(copy)))
+      queueMicrotask(() => {
+        if (open) listeners[mine === 0 ? 1 : 0].forEach((fn) => fn(copy))
+      })
     },
     on: (fn) => listeners[mine].add(fn),
     off: (fn) => listeners[mine].delete(fn),
+    onClose: (fn) => closeListeners.add(fn),
+    close,
   })
   return [end(0), end(1)]
 }

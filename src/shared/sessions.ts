@@ -128,12 +128,3 @@ export interface SessionService {
   /** Files that were moved aside or refused since the app started. */
   storageProblems(): Promise<StorageProblem[]>
 }
-
-export const sessionMethodNames = [
-  'listSessions',
-  'loadSession',
-  'updateSession',
-  'deleteSession',
-  'restoreSession',
-  'storageProblems',
-] as const satisfies readonly (keyof SessionService)[]

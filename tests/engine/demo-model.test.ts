@@ -15,8 +15,8 @@ import {
   type LlamaModel,
   type Token,
 } from 'node-llama-cpp'
-import { BpeTokenizer } from '../../src/main/demo-model/bpe'
-import { corpusText, DEMO_SPECIAL_TOKENS } from '../../src/main/demo-model/corpus'
+import { BpeTokenizer } from '../../tools/demo-model/bpe'
+import { corpusText, DEMO_SPECIAL_TOKENS } from '../../tools/demo-model/corpus'
 import { parseGguf } from '../../src/main/gguf/reader'
 import { demoModelPath } from '../helpers/engine-harness'
 import { loadOracle, type Oracle } from '../helpers/oracle'

@@ -7,7 +7,7 @@ import {
   encodeGgufKv,
   encodeGgufTensorInfo,
   gguf,
-} from '../../src/main/gguf/writer'
+} from '../../tools/gguf/writer'
 import { demoModelPath } from './engine-harness'
 
 /** Files a user might point Tokenscope at by mistake or malice, written to a temp folder. */

@@ -6,7 +6,7 @@ import {
   encodeGgufKv,
   encodeGgufTensorInfo,
   gguf,
-} from '../../src/main/gguf/writer'
+} from '../../tools/gguf/writer'
 
 /** A valid header announcing ~100 GB of weights, in a sparse file that takes no disk space. */
 export function writeHugeModel(folder: string): string {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { getF32Tensor, parseGguf } from '../../src/main/gguf/reader'
 import type { GgufKv } from '../../src/main/gguf/format'
-import { writeGguf } from '../../src/main/gguf/writer'
+import { writeGguf } from '../../tools/gguf/writer'
 import { demoModelPath } from './engine-harness'
 
 /**

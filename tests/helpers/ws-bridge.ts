@@ -14,6 +14,7 @@ export async function connectBridge(serve: ServeProcess) {
     {
       post: (message) => socket.send(message as string),
       on: (listener) => socket.on('message', (data: Buffer) => listener(data.toString())),
+      onClose: (listener) => socket.on('close', listener),
     },
     jsonCodec,
   )

@@ -8,9 +8,9 @@ import {
   toByteAlphabet,
   trainBpe,
   type BpeVocabulary,
-} from '../../src/main/demo-model/bpe'
-import { trainDemoVocabulary } from '../../src/main/demo-model/build'
-import { corpusText, DEMO_SPECIAL_TOKEN_LIST } from '../../src/main/demo-model/corpus'
+} from '../../tools/demo-model/bpe'
+import { trainDemoVocabulary } from '../../tools/demo-model/build'
+import { corpusText, DEMO_SPECIAL_TOKEN_LIST } from '../../tools/demo-model/corpus'
 
 /** A vocabulary of the 256 byte tokens plus the given merges (their results appended in order). */
 function handMadeVocabulary(merges: string[], specials: string[] = []): BpeVocabulary {

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseGguf } from '../../src/main/gguf/reader'
-import { buildDemoModel, DEMO_CHAT_TEMPLATE } from '../../src/main/demo-model/build'
-import { corpusText } from '../../src/main/demo-model/corpus'
+import { buildDemoModel, DEMO_CHAT_TEMPLATE } from '../../tools/demo-model/build'
+import { corpusText } from '../../tools/demo-model/corpus'
 import { loadOracle } from '../helpers/oracle'
 
 const committedPath = join(import.meta.dirname, '../../resources/models/tokenscope-demo.gguf')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { float16BitsToNumber, float32ToFloat16Bits } from '../../src/main/gguf/float16'
+import { float16BitsToNumber, float32ToFloat16Bits } from '../../tools/gguf/float16'
 import { parseGguf } from '../../src/main/gguf/reader'
 import {
   encodeGgufPreamble,
@@ -8,7 +8,7 @@ import {
   ggufTensorDataBytes,
   writeGguf,
   type GgufTensorInput,
-} from '../../src/main/gguf/writer'
+} from '../../tools/gguf/writer'
 import { GGML_TYPE_F16, GGML_TYPE_F32 } from '../../src/main/gguf/format'
 
 /** The float32 just above or below `value` (positive, finite). */

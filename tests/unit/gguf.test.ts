@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { getF32Tensor, parseGguf, readGgufFileInfo } from '../../src/main/gguf/reader'
-import { ByteWriter } from '../../src/main/gguf/byte-writer'
+import { ByteWriter } from '../../tools/gguf/byte-writer'
 import {
   concatBytes,
   encodeGgufHeader,
@@ -11,7 +11,7 @@ import {
   encodeGgufTensorInfo,
   gguf,
   writeGguf,
-} from '../../src/main/gguf/writer'
+} from '../../tools/gguf/writer'
 import { GgufFormatError, type GgufKv } from '../../src/main/gguf/format'
 
 const everyKindOfValue: GgufKv[] = [

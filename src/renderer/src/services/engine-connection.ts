@@ -1,5 +1,8 @@
 import type { EngineBridge } from '../../../shared/bridge'
 import { createEngineBridge } from '../../../shared/bridge'
+import type { AppService } from '../../../shared/contract'
+import { AppFailure, toAppError } from '../../../shared/errors'
+import { appMethodNames } from '../../../shared/methods'
 import { jsonCodec, type MessageChannelLike } from '../../../shared/rpc'
 
 export type ConnectionState = 'connecting' | 'open' | 'closed'
@@ -13,10 +16,26 @@ export interface EngineConnection {
 /** The desktop preload bridge when present, otherwise a WebSocket to the `serve` host. */
 export function connectToEngine(): EngineConnection {
   if (window.tokenscope) {
-    const bridge = window.tokenscope
+    const bridge = fromContextBridge(window.tokenscope)
     return { bridge, onStateChange: (listener) => (listener('open'), () => undefined) }
   }
   return connectOverWebSocket()
+}
+
+/** The preload rejects with plain AppErrors (the context bridge strips Errors to their message). */
+function fromContextBridge(exposed: EngineBridge): EngineBridge {
+  const methods = Object.fromEntries(
+    appMethodNames.map((name) => [
+      name,
+      (...args: unknown[]) =>
+        (exposed[name] as (...a: unknown[]) => Promise<unknown>)(...args).catch(
+          (error: unknown) => {
+            throw new AppFailure(toAppError(error))
+          },
+        ),
+    ]),
+  ) as unknown as AppService
+  return { ...methods, subscribe: exposed.subscribe }
 }
 
 function connectOverWebSocket(): EngineConnection {
@@ -24,6 +43,7 @@ function connectOverWebSocket(): EngineConnection {
   const url = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/rpc?token=${encodeURIComponent(token)}`
   const stateListeners = new Set<(state: ConnectionState) => void>()
   const messageListeners = new Set<(message: unknown) => void>()
+  const closeListeners = new Set<() => void>()
   const outbox: string[] = []
   let socket: WebSocket
   let state: ConnectionState = 'connecting'
@@ -42,6 +62,10 @@ function connectOverWebSocket(): EngineConnection {
     }
     socket.onmessage = (event) => messageListeners.forEach((l) => l(event.data))
     socket.onclose = () => {
+      // The host never answers what it was asked before the drop: those calls fail now (a
+      // request still waiting in the outbox too, so it cannot run after its caller gave up).
+      outbox.length = 0
+      closeListeners.forEach((l) => l())
       setState('closed')
       // The host may be restarting; keep trying with a gentle back-off.
       setTimeout(open, retryMs)
@@ -56,6 +80,7 @@ function connectOverWebSocket(): EngineConnection {
     },
     on: (listener) => messageListeners.add(listener),
     off: (listener) => messageListeners.delete(listener),
+    onClose: (listener) => closeListeners.add(listener),
   }
   const bridge = createEngineBridge(channel, jsonCodec)
   open()

@@ -2,7 +2,7 @@
  * Assembles the built-in demo model: a GGUF file that llama.cpp loads as an ordinary one-block
  * llama model with a GPT-2 style BPE tokenizer and a ChatML chat template.
  */
-import type { GgufKv } from '../gguf/format'
+import type { GgufKv } from '../../src/main/gguf/format'
 import { gguf, writeGguf, type GgufTensorInput } from '../gguf/writer'
 import { BpeTokenizer, trainBpe, type BpeVocabulary } from './bpe'
 import { corpusText, DEMO_SPECIAL_TOKENS, DEMO_SPECIAL_TOKEN_LIST, DEMO_THOUGHTS } from './corpus'

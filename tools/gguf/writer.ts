@@ -1,5 +1,5 @@
 /**
- * A small GGUF v3 writer (the file format of llama.cpp models; see `format.ts`).
+ * A small GGUF v3 writer (the file format of llama.cpp models; see `src/main/gguf/format.ts`).
  *
  * `writeGguf` produces a valid file. The `encodeGguf*` functions below it write one section each
  * without checking that the sections agree, so tests can build hostile files by hand, e.g.
@@ -17,7 +17,7 @@ import {
   GGUF_VERSION,
   type GgufKv,
   type GgufValue,
-} from './format'
+} from '../../src/main/gguf/format'
 
 /** Shorthands for metadata values: `gguf.u32(2048)`, `gguf.strings(['a', 'b'])`. */
 export const gguf = {

@@ -1,4 +1,4 @@
-import type { GgufNumberType, GgufScalarType } from './format'
+import type { GgufNumberType, GgufScalarType } from '../../src/main/gguf/format'
 
 const INTEGER_RANGES: Partial<Record<GgufNumberType, readonly [number, number]>> = {
   u8: [0, 0xff],

@@ -1,0 +1,63 @@
+import type { EngineEvents, EngineService } from './contract'
+import type { ModelFilesService } from './downloads'
+import type { SessionService } from './sessions'
+
+/*
+ * Every method of every service, by name. Each list is checked against its interface: a method
+ * missing here, or a name here that the interface lacks, fails to compile. Only types are
+ * imported, so this module (and the preload that reads it) loads no schema code.
+ */
+
+const engine = {
+  getStatus: true,
+  loadModel: true,
+  unloadModel: true,
+  inspectModel: true,
+  scanModels: true,
+  getHardware: true,
+  tokenize: true,
+  generate: true,
+  generateMany: true,
+  cancel: true,
+} as const satisfies Record<keyof EngineService, true>
+
+const sessions = {
+  listSessions: true,
+  loadSession: true,
+  updateSession: true,
+  deleteSession: true,
+  restoreSession: true,
+  storageProblems: true,
+} as const satisfies Record<keyof SessionService, true>
+
+const modelFiles = {
+  startDownload: true,
+  cancelDownload: true,
+  listDownloads: true,
+  suggestedModels: true,
+  modelsFolder: true,
+  recentModels: true,
+  pickModelFile: true,
+} as const satisfies Record<keyof ModelFilesService, true>
+
+const names = <S>(methods: Record<keyof S, true>) => Object.keys(methods) as (keyof S & string)[]
+
+export const engineMethodNames = names<EngineService>(engine)
+export const sessionMethodNames = names<SessionService>(sessions)
+export const modelFilesMethodNames = names<ModelFilesService>(modelFiles)
+
+/** Everything the UI can call on its host (`AppService`). */
+export const appMethodNames = [
+  ...engineMethodNames,
+  ...sessionMethodNames,
+  ...modelFilesMethodNames,
+]
+
+const events = {
+  onRunEvent: true,
+  onStatus: true,
+  onDownload: true,
+} as const satisfies Record<keyof EngineEvents, true>
+
+/** What the engine (or host) pushes to its clients unasked. */
+export const engineEventNames = names<EngineEvents>(events)

@@ -1,0 +1,76 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { toAppError } from '../../src/shared/errors'
+import { connectToEngine } from '../../src/renderer/src/services/engine-connection'
+
+/** Just enough of the browser's WebSocket to drive the connection by hand. */
+class FakeSocket {
+  static readonly OPEN = 1
+  static all: FakeSocket[] = []
+  readyState = 0
+  sent: string[] = []
+  onopen: (() => void) | null = null
+  onmessage: ((event: { data: string }) => void) | null = null
+  onclose: (() => void) | null = null
+  constructor(readonly url: string) {
+    FakeSocket.all.push(this)
+  }
+  send(text: string) {
+    this.sent.push(text)
+  }
+  open() {
+    this.readyState = FakeSocket.OPEN
+    this.onopen?.()
+  }
+  drop() {
+    this.readyState = 3
+    this.onclose?.()
+  }
+  /** Answers the last call this socket carried. */
+  answer(result: unknown) {
+    const { i } = JSON.parse(this.sent.at(-1) ?? '{}') as { i: string }
+    this.onmessage?.({ data: JSON.stringify({ t: 's', i, r: result }) })
+  }
+}
+
+const latest = () => FakeSocket.all.at(-1) as FakeSocket
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => null,
+    (e: unknown) => toAppError(e),
+  )
+
+describe('the browser connection to the serve host', () => {
+  beforeEach(() => {
+    FakeSocket.all = []
+    vi.useFakeTimers()
+    vi.stubGlobal('WebSocket', FakeSocket)
+    vi.stubGlobal('window', { location: { protocol: 'http:', host: 'h', search: '?token=t' } })
+  })
+  afterEach(() => {
+    vi.unstubAllGlobals()
+    vi.useRealTimers()
+  })
+
+  it('fails the calls of a dropped socket, drops what it had queued, and carries on after', async () => {
+    const { bridge } = connectToEngine()
+    latest().open()
+    const inFlight = failure(bridge.tokenize({ text: 'hi' }))
+    await vi.waitFor(() => expect(latest().sent).toHaveLength(1))
+    latest().drop()
+    expect(await inFlight).toMatchObject({ code: 'engine-unavailable' })
+
+    // Asked while the host is away: waits for the next attempt, which fails too.
+    const queued = failure(bridge.getStatus())
+    await vi.advanceTimersByTimeAsync(250)
+    latest().drop()
+    expect(await queued).toMatchObject({ code: 'engine-unavailable' })
+
+    await vi.advanceTimersByTimeAsync(500)
+    latest().open()
+    expect(latest().sent).toEqual([]) // the failed call never runs late
+    const status = bridge.getStatus()
+    await vi.waitFor(() => expect(latest().sent).toHaveLength(1))
+    latest().answer({ state: 'ready' })
+    expect(await status).toEqual({ state: 'ready' })
+  })
+})
