@@ -1,5 +1,5 @@
 import { sessionFromJson, sessionToJson, sessionToMarkdown } from '../../../shared/session-export'
-import type { SessionDocument, SessionSummary } from '../../../shared/sessions'
+import type { SessionDocument } from '../../../shared/sessions'
 import { branchStore } from '../inspector/stores'
 import { getConnection, makeRunId } from '../services/session'
 import { isActive } from '../stores/run-reducer'
@@ -14,39 +14,13 @@ import { compareStateFrom } from './compare-records'
 import { hasContent } from './conversation'
 import { errorText, loadFromHost, sendIntents, summaryOf, updateSession } from './host-sessions'
 import { importUpdates } from './import-intents'
+import { readOpen, rememberOpen } from './open-sessions'
 import { freeId } from './session-list'
 import { compareSessionStore, completionSessionStore, sessionListStore } from './stores'
 
 const bridge = () => getConnection().bridge
 const fail = (what: string) => (error: unknown) =>
   sessionListStore.dispatch({ type: 'failed', error: `${what}: ${errorText(error)}` })
-
-const openKey = 'tokenscope.open-sessions'
-
-interface OpenSessions {
-  chat?: string | null
-  completion?: string | null
-  compare?: string | null
-}
-
-function readOpen(): OpenSessions {
-  try {
-    const raw = JSON.parse(localStorage.getItem(openKey) ?? '{}') as unknown
-    return raw && typeof raw === 'object' ? (raw as OpenSessions) : {}
-  } catch {
-    return {}
-  }
-}
-
-/** Remembers which session each view shows, so a reload opens them again. */
-export function rememberOpen(kind: SessionSummary['kind'], id: string | null): void {
-  sessionListStore.dispatch({ type: 'opened', kind, id })
-  try {
-    localStorage.setItem(openKey, JSON.stringify({ ...readOpen(), [kind]: id }))
-  } catch {
-    // No storage: the sessions are still saved, only the reopening is lost.
-  }
-}
 
 export async function refreshSessions(): Promise<void> {
   // Listing reads every file, so the problems it found are known only after it.

@@ -13,7 +13,7 @@ import { compareSession } from './compare-records'
 import { newSession, titleFrom } from './conversation'
 import { ensureOnHost, isOnHost, sendIntents } from './host-sessions'
 import { modelRef } from './records'
-import { rememberOpen } from './session-actions'
+import { rememberOpen } from './open-sessions'
 import { compareSessionStore, completionSessionStore } from './stores'
 
 /**

@@ -6,6 +6,7 @@ import { routeRunEvents, unrouteRuns } from '../../services/run-events'
 import { getConnection, makeRunId } from '../../services/session'
 import { chatMessagesBefore } from '../../sessions/conversation'
 import { ensureOnHost, isOnHost, sendIntents } from '../../sessions/host-sessions'
+import { rememberOpen } from '../../sessions/open-sessions'
 import { modelRef, replyText, runRecordFrom } from '../../sessions/records'
 import { canStartRun } from '../../stores/engine-reducer'
 import { isActive } from '../../stores/run-reducer'
@@ -39,6 +40,7 @@ function startReply(action: ReplyIntent, freshSeed = false): void {
   const replyId = action.replyId
   const docId = doc.id
   // The host writes the reply into the node as the engine produces it (`record` below).
+  if (!isOnHost(docId)) rememberOpen('chat', docId)
   sendIntents(docId, [
     ...ensureOnHost(before),
     { type: 'settingsChanged', settings: docSettings, model },
