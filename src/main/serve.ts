@@ -26,7 +26,17 @@ const host = await startServeHost({
   dataDirectory: values['data-dir'],
   sessionCodecWorker: join(here, 'session-codec.js'),
   log,
+}).catch((error: unknown) => {
+  console.error(`Tokenscope could not start: ${error instanceof Error ? error.message : error}`)
+  process.exit(1)
 })
+// Once serving, an error that escaped one request's handler is logged and the host carries on:
+// ending the process would close every open tab and stop their runs. Startup failures (above)
+// still end it.
+process.on('uncaughtException', (error) => log(`unexpected error, still serving: ${error.stack}`))
+process.on('unhandledRejection', (reason) =>
+  log(`unexpected rejection, still serving: ${reason instanceof Error ? reason.stack : reason}`),
+)
 log(`sessions are saved in ${values['data-dir']}`)
 console.log(`Tokenscope is running. Open this address in your browser:\n\n  ${host.url}\n`)
 console.log(
