@@ -7,12 +7,21 @@ import { startServeHost } from './host/serve-host'
 
 // `npm run serve`: the same UI as the desktop app, in any browser on this machine.
 const here = dirname(fileURLToPath(import.meta.url))
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string', default: '0' },
-    'data-dir': { type: 'string', default: defaultDataDirectory() },
-  },
-})
+const { values } = (() => {
+  try {
+    return parseArgs({
+      options: {
+        port: { type: 'string', default: '0' },
+        'data-dir': { type: 'string', default: defaultDataDirectory() },
+      },
+    })
+  } catch (error) {
+    console.error(
+      `${error instanceof Error ? error.message : error}\nOptions: --port N, --data-dir DIR`,
+    )
+    process.exit(2)
+  }
+})()
 const port = Number(values.port)
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`--port must be a number from 0 to 65535, got "${values.port}"`)
