@@ -5,9 +5,10 @@ import { spawnSync, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
+import { moduleDir } from './module-dir.mjs'
 
 const require = createRequire(import.meta.url)
-const root = join(dirname(new URL(import.meta.url).pathname), '..')
+const root = join(moduleDir(import.meta.url), '..')
 
 function electronBinary() {
   try {

@@ -7,6 +7,7 @@ import { serveEngine, type EngineServer } from '../shared/rpc'
 import { electronEngineLauncher } from './electron-engine-launcher'
 import { EngineSupervisor } from './host/engine-supervisor'
 import { composeAppService } from './host/app-service'
+import { isClientRpcMessage } from './host/client-messages'
 import { trackClientRuns } from './host/client-runs'
 import { createModelFiles } from './host/model-files'
 import { createSessionStore } from './host/session-store'
@@ -87,8 +88,16 @@ function createWindow(): void {
     },
   })
   const listeners = new Set<(message: unknown) => void>()
+  // birpc throws on a message that is not one of its own (asynchronously, out of reach of any
+  // caller), so one malformed message is dropped here instead.
   const onMessage = (event: IpcMainEvent, message: unknown) => {
-    if (isTrustedSender(event)) listeners.forEach((l) => l(message))
+    try {
+      if (!isTrustedSender(event)) return
+      if (isClientRpcMessage(message)) listeners.forEach((l) => l(message))
+      else console.warn('[tokenscope] ignored a malformed message from the window')
+    } catch (error) {
+      console.error('[tokenscope] failed to handle a message from the window:', error)
+    }
   }
   ipcMain.on(rpcChannel, onMessage)
   server = serveEngine(

@@ -11,7 +11,8 @@ export function checkRequest(
   request: IncomingMessage,
   port: number,
   token: string,
-): { ok: true; tokenFromUrl: boolean } | { ok: false; status: number; reason: string } {
+):
+  { ok: true; tokenFromUrl: boolean; target: URL } | { ok: false; status: number; reason: string } {
   const allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`])
   const host = request.headers.host ?? ''
   if (!allowedHosts.has(host)) return { ok: false, status: 421, reason: 'unexpected Host header' }
@@ -19,16 +20,33 @@ export function checkRequest(
   if (origin !== undefined && !allowedHosts.has(origin.replace(/^https?:\/\//, ''))) {
     return { ok: false, status: 403, reason: 'cross-site request' }
   }
-  const url = new URL(request.url ?? '/', `http://${host}`)
-  const fromUrl = url.searchParams.get('token')
+  const target = parseRequestTarget(request.url)
+  if (!target) return { ok: false, status: 400, reason: 'malformed request target' }
+  const fromUrl = target.searchParams.get('token')
   if (fromUrl !== null) {
     return safeEqual(fromUrl, token)
-      ? { ok: true, tokenFromUrl: true }
+      ? { ok: true, tokenFromUrl: true, target }
       : { ok: false, status: 403, reason: 'wrong access token' }
   }
   const cookie = parseCookies(request.headers.cookie ?? '')[sessionCookie]
-  if (cookie !== undefined && safeEqual(cookie, token)) return { ok: true, tokenFromUrl: false }
+  if (cookie !== undefined && safeEqual(cookie, token)) {
+    return { ok: true, tokenFromUrl: false, target }
+  }
   return { ok: false, status: 403, reason: 'missing access token' }
+}
+
+/**
+ * The path and query of a request line, or null when it is not one we serve. Only the
+ * origin form (`/path?query`) is accepted; it is parsed against a fixed origin, so `//x` stays
+ * a path rather than naming another host, and a target that is no URL at all is not an error.
+ */
+export function parseRequestTarget(raw: string | undefined): URL | null {
+  if (raw === undefined || !raw.startsWith('/')) return null
+  try {
+    return new URL(`http://localhost${raw}`)
+  } catch {
+    return null
+  }
 }
 
 function parseCookies(header: string): Record<string, string> {

@@ -9,6 +9,7 @@ import { EngineSupervisor, type EngineLauncher } from './engine-supervisor'
 import { composeAppService } from './app-service'
 import { trackClientRuns } from './client-runs'
 import { createModelFiles } from './model-files'
+import { decodeClientFrame } from './client-messages'
 import { checkRequest, sessionCookie } from './request-guard'
 import { createSessionStore } from './session-store'
 import { sendStaticFile } from './static-files'
@@ -58,7 +59,9 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
       options.log(`refused ${request.method} ${request.url?.split('?')[0]}: ${verdict.reason}`)
       response.writeHead(verdict.status, { 'Content-Type': 'text/plain; charset=utf-8' })
       response.end(
-        `Access denied (${verdict.reason}). Open the address that "npm run serve" printed.`,
+        verdict.status === 400
+          ? `Bad request (${verdict.reason}).`
+          : `Access denied (${verdict.reason}). Open the address that "npm run serve" printed.`,
       )
       return
     }
@@ -68,14 +71,18 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
         `${sessionCookie}=${token}; HttpOnly; SameSite=Strict; Path=/`,
       )
     }
-    const pathname = new URL(request.url ?? '/', 'http://localhost').pathname
-    void sendStaticFile(options.rendererDir, pathname, response)
+    sendStaticFile(options.rendererDir, verdict.target.pathname, response).catch((error) => {
+      options.log(`failed to serve ${verdict.target.pathname}: ${String(error)}`)
+      if (!response.headersSent) response.writeHead(500)
+      response.end()
+    })
   })
 
   server.on('upgrade', (request, socket, head) => {
+    // Until ws takes the socket over, a client that resets it must not end the host.
+    socket.on('error', () => socket.destroy())
     const verdict = checkRequest(request, port, token)
-    const pathname = new URL(request.url ?? '/', 'http://localhost').pathname
-    if (!verdict.ok || pathname !== '/rpc') {
+    if (!verdict.ok || verdict.target.pathname !== '/rpc') {
       socket.end(`HTTP/1.1 ${verdict.ok ? 404 : verdict.status} Refused\r\n\r\n`)
       return
     }
@@ -84,7 +91,15 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
 
   function attachClient(ws: WebSocket) {
     const listeners = new Set<(message: unknown) => void>()
-    ws.on('message', (data) => listeners.forEach((l) => l(data.toString())))
+    ws.on('message', (data, isBinary) => {
+      const frame = decodeClientFrame(data, isBinary)
+      if (frame.ok) {
+        listeners.forEach((l) => l(frame.message))
+      } else {
+        options.log(`closing a client connection: ${frame.reason}`)
+        ws.close(frame.code, frame.reason)
+      }
+    })
     const owned = trackClientRuns(service)
     const client = serveEngine(
       {
@@ -95,7 +110,8 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
         off: (listener) => listeners.delete(listener),
       },
       owned.service,
-      jsonCodec,
+      // Messages arrive decoded and checked (decodeClientFrame); only replies are encoded here.
+      { serialize: jsonCodec.serialize },
     )
     clients.add(client)
     // A client that breaks the protocol (e.g. a message over maxPayload) loses its connection,
@@ -109,7 +125,13 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     })
   }
 
-  await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve))
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
   port = (server.address() as AddressInfo).port
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,

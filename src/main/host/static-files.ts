@@ -15,10 +15,10 @@ const contentTypes: Record<string, string> = {
 
 /** Serves a file of the built renderer; never anything outside `root`. */
 export async function sendStaticFile(root: string, pathname: string, response: ServerResponse) {
-  const relative = normalize(decodeURIComponent(pathname === '/' ? '/index.html' : pathname))
-  const file = join(root, relative)
-  if (!file.startsWith(root + sep)) {
-    response.writeHead(400).end('Bad path')
+  const decoded = decodePath(pathname === '/' ? '/index.html' : pathname)
+  const file = decoded === null ? null : join(root, normalize(decoded))
+  if (file === null || !file.startsWith(root + sep)) {
+    response.writeHead(400, { 'Content-Type': 'text/plain' }).end('Bad path')
     return
   }
   try {
@@ -31,5 +31,14 @@ export async function sendStaticFile(root: string, pathname: string, response: S
     response.end(body)
   } catch {
     response.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found')
+  }
+}
+
+/** Null for a broken escape such as `%E0%A4%A`, which decodeURIComponent throws on. */
+function decodePath(pathname: string): string | null {
+  try {
+    return decodeURIComponent(pathname)
+  } catch {
+    return null
   }
 }

@@ -1,0 +1,1 @@
+export function moduleDir(moduleUrl: string | URL): string
