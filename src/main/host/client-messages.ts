@@ -1,5 +1,5 @@
 import type { RawData } from 'ws'
-import { appMethodNames } from '../../shared/contract'
+import { appMethodNames } from '../../shared/methods'
 import { jsonCodec } from '../../shared/rpc'
 
 const methods = new Set<string>(appMethodNames)
