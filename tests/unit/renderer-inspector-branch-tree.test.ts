@@ -120,6 +120,27 @@ describe('the branch tree', () => {
     expect(isBranchRunning(root)).toBe(false)
   })
 
+  it('appends a batch without copying the tokens before it', () => {
+    const [started, batch] = run('long', [], 0)
+    if (!started || batch?.kind !== 'tokens') throw new Error('no events')
+    const tokensEvent = (from: number, count: number): RunEvent => ({
+      ...batch,
+      tokens: Array.from({ length: count }, (_, i) => token(100 + from + i, from + i)),
+    })
+    let tree = reduce(
+      emptyBranchTree,
+      { type: 'rootRequested', runId: 'long', promptText: 'A', sampling: defaultSampling },
+      { type: 'events', events: [started, tokensEvent(0, 200)] },
+    )
+    const before = tree.nodes.long?.tokens
+    tree = reduce(tree, { type: 'events', events: [tokensEvent(200, 8)] })
+    const after = tree.nodes.long?.tokens
+    // Every full chunk is the same object: only the open tail was copied.
+    expect(after?.map((chunk) => chunk.length)).toEqual([64, 64, 64, 16])
+    after?.slice(0, 3).forEach((chunk, i) => expect(chunk).toBe(before?.[i]))
+    expect(pathTokens(tree, 'long')).toHaveLength(208)
+  })
+
   it('adds a branch: kept prefix, the picked alternative, then the new tokens', () => {
     expect(forcedTokensFor(root, 2, 902)).toEqual([10, 11, 902])
     const tree = branch(root, 'b', 2, [20, 21])

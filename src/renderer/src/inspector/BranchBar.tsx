@@ -12,7 +12,7 @@ export interface BranchBarProps {
 /** Which branch is shown, where it leaves its parent, and what the engine had to evaluate for it. */
 export function BranchBar({ tree, branch, onShowOriginal }: BranchBarProps) {
   const number = tree.order.indexOf(branch.id)
-  const first = branch.tokens[0]
+  const first = branch.tokens[0]?.[0]
   const stats = branch.stats
   return (
     <div

@@ -3,6 +3,7 @@ import type { AppError } from '../../../shared/errors'
 import type { SamplingSettings } from '../../../shared/schemas'
 import type { SessionDocument, SessionNode } from '../../../shared/sessions'
 import { pathTokens, type BranchNode, type BranchTree } from '../stores/branch-tree'
+import { toChunks } from '../stores/token-chunks'
 import { newSession, titleFrom, type RunRecord } from './conversation'
 import { storableToken } from './records'
 
@@ -160,7 +161,7 @@ export function treeFromSession(doc: SessionDocument): BranchTree | null {
       id: entry.id,
       parentId: parent?.id ?? null,
       forkAt,
-      tokens: path.slice(forkAt),
+      tokens: toChunks(path.slice(forkAt)),
       status: failed ? 'failed' : 'ended',
       stopReason: entry.run.stopReason === 'failed' ? null : entry.run.stopReason,
       // How much the engine reused is not kept: the branch bar then shows no cache numbers.

@@ -8,6 +8,7 @@ import type {
 } from '../../../shared/contract'
 import type { AppError } from '../../../shared/errors'
 import type { SamplingSettings } from '../../../shared/schemas'
+import { appendToChunks, toChunks, type Chunks } from './token-chunks'
 
 /**
  * Every continuation of one Completion prompt, as a tree. The root is the first run; a branch is
@@ -23,8 +24,11 @@ export interface BranchNode {
   parentId: string | null
   /** Index in the generated tokens where this node's tokens start; 0 for the root. */
   forkAt: number
-  /** This node's tokens; for a branch the first is the alternative the user picked. */
-  tokens: GeneratedToken[]
+  /**
+   * This node's tokens; for a branch the first is the alternative the user picked. In chunks, so
+   * that a batch appends in O(batch) instead of copying every token before it.
+   */
+  tokens: Chunks<GeneratedToken>
   status: 'running' | 'ended' | 'failed'
   stopReason: StopReason | null
   stats: RunStats | null
@@ -106,7 +110,7 @@ export function branchTreeReducer(tree: BranchTree, action: BranchAction): Branc
       if (!parent || tree.nodes[action.runId]) return tree
       const node: BranchNode = {
         ...newNode(action.runId, action.parentId, action.forkAt),
-        tokens: [action.first],
+        tokens: toChunks([action.first]),
         sampling: action.sampling,
       }
       return {
@@ -145,7 +149,7 @@ function applyEvent(tree: BranchTree, event: RunEvent): BranchTree {
     }
     case 'tokens':
       return withNode(tree, node.id, {
-        tokens: [...node.tokens, ...event.tokens],
+        tokens: appendToChunks(node.tokens, event.tokens),
         stats: event.stats,
       })
     case 'ended':
@@ -178,7 +182,7 @@ export function pathTokens(tree: BranchTree, id: string | null): GeneratedToken[
   const path: GeneratedToken[] = []
   nodes.forEach((node) => {
     path.length = Math.min(path.length, node.forkAt)
-    path.push(...node.tokens)
+    for (const chunk of node.tokens) path.push(...chunk)
   })
   return path
 }
