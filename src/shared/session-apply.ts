@@ -1,36 +1,102 @@
+import type { GeneratedToken } from './contract'
 import { conversationReducer, replyText, type RunRecord } from './conversation'
 import { AppFailure } from './errors'
 import { limits } from './schemas'
 import type { RunTarget, SessionIntent } from './session-intents'
-import type { CompareRecord, SessionDocument, SessionNode } from './sessions'
+import type { CompareRecord, SessionDocument } from './sessions'
+import {
+  RunColumns,
+  type CompareWith,
+  type DocumentWith,
+  type NodeWith,
+  type RunWith,
+  type StoredDocument,
+} from './token-columns'
 
 /**
- * Applies session intents to a document: the host's saved copy (session-store.ts) and, for the
- * chat intents, the UI's own copy through `conversationReducer`, so that both end identical.
+ * Applies session intents to a document: the host's saved copy (session-store.ts, its runs'
+ * tokens held as columns: `applyStoredIntents`) and, for the chat intents, the UI's own copy
+ * through `conversationReducer`, so that both end identical. `applyIntents` applies them to a
+ * document whose tokens are objects, with the same rules.
  *
- * Documents are treated as values, with one exception: `tokensAdded` appends to the run's token
- * array in place, so that recording a long run costs O(batch) per batch, never a copy of every
- * token so far. An intent that names a missing node or column, or would make the document fail
- * its schema, is refused with an AppFailure and changes nothing.
+ * Documents are treated as values, with one exception: `tokensAdded` appends to the run's tokens
+ * in place, so that recording a long run costs O(batch) per batch, never a copy of every token
+ * so far. An intent that names a missing node or column, or would make the document fail its
+ * schema, is refused with an AppFailure and changes nothing.
  */
+
+/** How a document's runs hold their tokens (`T`): what the rules need of them. */
+export interface TokenStore<T> {
+  empty(): T
+  length(tokens: T): number
+  /** Appends in place; returns what undoes it. */
+  append(tokens: T, added: readonly GeneratedToken[]): () => void
+  /** A new holder with the first `count` tokens and then `first`. */
+  prefix(tokens: T, count: number, first: GeneratedToken | null): T
+  replyText(tokens: T, reason: RunRecord['stopReason']): string
+  joinedText(tokens: T): string
+}
+
+/** Tokens as objects, in arrays (the UI's documents, exported files). */
+export const arrayTokens: TokenStore<GeneratedToken[]> = {
+  empty: () => [],
+  length: (tokens) => tokens.length,
+  append(tokens, added) {
+    const length = tokens.length
+    for (const token of added) tokens.push(token)
+    return () => {
+      tokens.length = length
+    }
+  },
+  prefix(tokens, count, first) {
+    const copy = tokens.slice(0, count)
+    if (first) copy.push(first)
+    return copy
+  },
+  replyText: (tokens, reason) => replyText(tokens, reason),
+  joinedText: (tokens) => tokens.map((t) => t.text).join(''),
+}
+
+/** Tokens as columns (the host's documents). */
+export const columnTokens: TokenStore<RunColumns> = {
+  empty: () => new RunColumns(),
+  length: (columns) => columns.length,
+  append(columns, added) {
+    const length = columns.length
+    columns.push(added)
+    return () => columns.truncate(length)
+  },
+  prefix(columns, count, first) {
+    const copy = columns.prefix(count)
+    if (first) copy.push([first])
+    return copy
+  },
+  replyText: (columns, reason) => columns.replyText(reason),
+  joinedText: (columns) => columns.joinedText(),
+}
 
 const maxNodes = 100_000
 const maxNodeText = limits.promptChars * 4
 
-export interface ApplyOptions {
+export interface ApplyOptions<T = GeneratedToken[]> {
   /** The time for intents that carry none (host-recorded ones): the new `updatedAt`. */
   now: string
   /** Undoes in-place changes if a later intent of the same update is refused. */
   undo?: (() => void)[]
+  /** Told of every `tokensAdded`: where its tokens went (`from` to `to` of `tokens`). */
+  appended?: (tokens: T, from: number, to: number) => void
 }
+
+type AnyDocument = DocumentWith<unknown>
+type AnyNode = NodeWith<unknown>
 
 function refuse(message: string): never {
   throw new AppFailure({ code: 'invalid-request', message })
 }
 
 /** Node positions by id, kept per nodes array (a new array is made whenever the tree changes). */
-const indexes = new WeakMap<readonly SessionNode[], Map<string, number>>()
-function indexOf(nodes: readonly SessionNode[]): Map<string, number> {
+const indexes = new WeakMap<readonly AnyNode[], Map<string, number>>()
+function indexOf(nodes: readonly AnyNode[]): Map<string, number> {
   let index = indexes.get(nodes)
   if (!index) {
     index = new Map(nodes.map((n, i) => [n.id, i]))
@@ -39,16 +105,19 @@ function indexOf(nodes: readonly SessionNode[]): Map<string, number> {
   return index
 }
 
-export function findNode(doc: SessionDocument, id: string): SessionNode | undefined {
+export function findNode<D extends AnyDocument>(
+  doc: D,
+  id: string,
+): D['nodes'][number] | undefined {
   const at = indexOf(doc.nodes).get(id)
   return at === undefined ? undefined : doc.nodes[at]
 }
 
-function existingNode(doc: SessionDocument, id: string, what = 'node'): SessionNode {
+function existingNode<D extends AnyDocument>(doc: D, id: string, what = 'node') {
   return findNode(doc, id) ?? refuse(`There is no ${what} ${id} in this session.`)
 }
 
-function checkNewIds(doc: SessionDocument, ...ids: string[]) {
+function checkNewIds(doc: AnyDocument, ...ids: string[]) {
   if (new Set(ids).size !== ids.length)
     refuse(`The new nodes need different ids (${ids.join(', ')}).`)
   for (const id of ids)
@@ -58,7 +127,7 @@ function checkNewIds(doc: SessionDocument, ...ids: string[]) {
 }
 
 /** The document with node `id` replaced (index carried over: the ids do not change). */
-function withNode(doc: SessionDocument, node: SessionNode): SessionDocument {
+function withNode<T>(doc: DocumentWith<T>, node: NodeWith<T>): DocumentWith<T> {
   const index = indexOf(doc.nodes)
   const at = index.get(node.id) ?? refuse(`There is no node ${node.id} in this session.`)
   const nodes = doc.nodes.slice()
@@ -67,11 +136,11 @@ function withNode(doc: SessionDocument, node: SessionNode): SessionDocument {
   return { ...doc, nodes }
 }
 
-function withAddedNodes(
-  doc: SessionDocument,
-  added: SessionNode[],
-  rest: Partial<SessionDocument>,
-) {
+function withAddedNodes<T>(
+  doc: DocumentWith<T>,
+  added: NodeWith<T>[],
+  rest: Partial<DocumentWith<T>>,
+): DocumentWith<T> {
   const nodes = [...doc.nodes, ...added]
   const old = indexes.get(doc.nodes)
   if (old) {
@@ -85,25 +154,25 @@ function withAddedNodes(
 const targetName = (target: RunTarget) =>
   'nodeId' in target ? `node ${target.nodeId}` : `column ${target.column}`
 
-function column(doc: SessionDocument, key: string) {
+function column<T>(doc: DocumentWith<T>, key: string) {
   const compare = doc.compare ?? refuse('This session has no comparison.')
   const at = compare.columns.findIndex((c) => c.key === key)
   if (at < 0) refuse(`There is no column ${key} in this comparison.`)
   return { compare, at, column: compare.columns[at]! }
 }
 
-function runOf(doc: SessionDocument, target: RunTarget): RunRecord | null {
+function runOf<T>(doc: DocumentWith<T>, target: RunTarget): RunWith<T> | null {
   if ('nodeId' in target) return existingNode(doc, target.nodeId).run
   return column(doc, target.column).column.run
 }
 
 /** The document with `target`'s run (and, for a node, its text) replaced. */
-function withRun(
-  doc: SessionDocument,
+function withRun<T>(
+  doc: DocumentWith<T>,
   target: RunTarget,
-  run: RunRecord,
-  text?: (node: SessionNode) => string,
-): SessionDocument {
+  run: RunWith<T>,
+  text?: (node: NodeWith<T>) => string,
+): DocumentWith<T> {
   if ('nodeId' in target) {
     const node = existingNode(doc, target.nodeId)
     const newText = text ? text(node) : node.text
@@ -116,7 +185,7 @@ function withRun(
   return { ...doc, compare: { ...compare, columns } }
 }
 
-function runnable(doc: SessionDocument, target: RunTarget) {
+function runnable(doc: AnyDocument, target: RunTarget) {
   if ('nodeId' in target) {
     const node = existingNode(doc, target.nodeId)
     if (node.role !== 'assistant' && node.role !== 'completion')
@@ -126,36 +195,44 @@ function runnable(doc: SessionDocument, target: RunTarget) {
   } else column(doc, target.column)
 }
 
+/**
+ * The chat rules (conversation.ts) for any document: they add nodes without runs and move the
+ * current leaf, and pass every run through untouched, whatever holds its tokens.
+ */
+const conversation = <T>(doc: DocumentWith<T>, intent: Parameters<typeof conversationReducer>[1]) =>
+  conversationReducer(doc as unknown as SessionDocument, intent) as unknown as DocumentWith<T>
+
 /** Applies one intent; throws an AppFailure 'invalid-request' (and changes nothing) if refused. */
-export function applyIntent(
-  doc: SessionDocument,
+export function applyIntentWith<T>(
+  store: TokenStore<T>,
+  doc: DocumentWith<T>,
   intent: SessionIntent,
-  options: ApplyOptions,
-): SessionDocument {
+  options: ApplyOptions<T>,
+): DocumentWith<T> {
   switch (intent.type) {
     case 'created':
       return refuse(`Session ${doc.id} already exists.`)
     case 'sent':
       checkNewIds(doc, intent.userId, intent.replyId)
-      return conversationReducer(doc, intent)
+      return conversation(doc, intent)
     case 'regenerated': {
       const old = existingNode(doc, intent.nodeId)
       if (old.role !== 'assistant') refuse(`Node ${old.id} is not a reply.`)
       checkNewIds(doc, intent.replyId)
-      return conversationReducer(doc, intent)
+      return conversation(doc, intent)
     }
     case 'edited': {
       const old = existingNode(doc, intent.nodeId)
       if (old.role !== 'user') refuse(`Node ${old.id} is not a user message.`)
       checkNewIds(doc, intent.userId, intent.replyId)
-      return conversationReducer(doc, intent)
+      return conversation(doc, intent)
     }
     case 'switched':
       existingNode(doc, intent.nodeId)
-      return conversationReducer(doc, intent)
+      return conversation(doc, intent)
     case 'systemChanged':
     case 'renamed':
-      return conversationReducer(doc, intent)
+      return conversation(doc, intent)
     case 'leafShown':
       existingNode(doc, intent.nodeId)
       return { ...doc, currentLeafId: intent.nodeId }
@@ -170,17 +247,16 @@ export function applyIntent(
       const { node, prefix } = intent
       checkNewIds(doc, node.id)
       if (node.parentId !== null) existingNode(doc, node.parentId, 'parent node')
-      let run: RunRecord | null = null
+      let run: RunWith<T> | null = null
       if (prefix) {
         const source = existingNode(doc, prefix.fromNodeId).run
         if (!source) refuse(`Node ${prefix.fromNodeId} has no run to branch from.`)
-        if (prefix.count > source.tokens.length)
-          refuse(`Node ${prefix.fromNodeId}'s run has only ${source.tokens.length} tokens.`)
-        const tokens = source.tokens.slice(0, prefix.count)
-        if (prefix.first) tokens.push(prefix.first)
+        const length = store.length(source.tokens)
+        if (prefix.count > length)
+          refuse(`Node ${prefix.fromNodeId}'s run has only ${length} tokens.`)
         run = {
           prompt: source.prompt,
-          tokens,
+          tokens: store.prefix(source.tokens, prefix.count, prefix.first),
           stopReason: 'cancelled',
           sampling: source.sampling,
           tokensPerSecond: null,
@@ -206,19 +282,18 @@ export function applyIntent(
         timeToFirstTokenMs: null,
       }
       // A node keeps the tokens it holds (a branch's path so far); a column starts afresh.
-      const tokens = 'nodeId' in intent.target ? (runOf(doc, intent.target)?.tokens ?? []) : []
+      const tokens =
+        ('nodeId' in intent.target ? runOf(doc, intent.target)?.tokens : undefined) ?? store.empty()
       return { ...withRun(doc, intent.target, { ...base, tokens }), updatedAt: options.now }
     }
     case 'tokensAdded': {
       const run =
         runOf(doc, intent.target) ??
         refuse(`${targetName(intent.target)} has no run to add tokens to.`)
-      const tokens = run.tokens
-      const length = tokens.length
-      for (const token of intent.tokens) tokens.push(token)
-      options.undo?.push(() => {
-        tokens.length = length
-      })
+      const from = store.length(run.tokens)
+      const undo = store.append(run.tokens, intent.tokens)
+      options.undo?.push(undo)
+      options.appended?.(run.tokens, from, store.length(run.tokens))
       return { ...doc, updatedAt: options.now }
     }
     case 'runEnded': {
@@ -226,27 +301,34 @@ export function applyIntent(
       const old = runOf(doc, intent.target)
       const sampling = old?.sampling ?? intent.sampling
       if (!sampling) refuse(`${targetName(intent.target)} has no run to end.`)
-      const run: RunRecord = {
+      const run: RunWith<T> = {
         prompt: old?.prompt ?? [],
-        tokens: old?.tokens ?? [],
+        tokens: old?.tokens ?? store.empty(),
         stopReason: intent.stopReason,
         sampling,
         tokensPerSecond: intent.tokensPerSecond,
         timeToFirstTokenMs: intent.timeToFirstTokenMs,
       }
-      const text = (node: SessionNode) =>
+      const text = (node: NodeWith<T>) =>
         node.role === 'assistant'
-          ? replyText(run.tokens, run.stopReason)
+          ? store.replyText(run.tokens, run.stopReason)
           : node.role === 'completion'
-            ? run.tokens.map((t) => t.text).join('')
+            ? store.joinedText(run.tokens)
             : node.text
       return { ...withRun(doc, intent.target, run, text), updatedAt: options.now }
     }
   }
 }
 
+/** Applies one intent to a document whose tokens are objects. */
+export const applyIntent = (
+  doc: SessionDocument,
+  intent: SessionIntent,
+  options: ApplyOptions,
+): SessionDocument => applyIntentWith(arrayTokens, doc, intent, options) as SessionDocument
+
 /** The new comparison, each column keeping the run it had under the same key. */
-function keptRuns(old: CompareRecord | undefined, next: CompareRecord): CompareRecord {
+function keptRuns<T>(old: CompareWith<T> | undefined, next: CompareRecord): CompareWith<T> {
   const keys = next.columns.map((c) => c.key)
   if (new Set(keys).size !== keys.length) refuse("The comparison's columns need different keys.")
   const runs = new Map(old?.columns.map((c) => [c.key, c.run]) ?? [])
@@ -257,16 +339,18 @@ function keptRuns(old: CompareRecord | undefined, next: CompareRecord): CompareR
  * Applies intents in order, all or none: if one is refused, in-place appends already made are
  * undone and the error names the intent.
  */
-export function applyIntents(
-  doc: SessionDocument,
+export function applyIntentsWith<T>(
+  store: TokenStore<T>,
+  doc: DocumentWith<T>,
   intents: readonly SessionIntent[],
   now: string,
-): SessionDocument {
+  appended?: ApplyOptions<T>['appended'],
+): DocumentWith<T> {
   const undo: (() => void)[] = []
   let current = doc
   for (const [i, intent] of intents.entries()) {
     try {
-      current = applyIntent(current, intent, { now, undo })
+      current = applyIntentWith(store, current, intent, { now, undo, appended })
     } catch (error) {
       for (const step of undo.reverse()) step()
       if (error instanceof AppFailure && intents.length > 1) {
@@ -279,4 +363,29 @@ export function applyIntents(
     }
   }
   return current
+}
+
+/** `applyIntentsWith` for a document whose tokens are objects (the UI's form). */
+export const applyIntents = (
+  doc: SessionDocument,
+  intents: readonly SessionIntent[],
+  now: string,
+): SessionDocument => applyIntentsWith(arrayTokens, doc, intents, now) as SessionDocument
+
+/**
+ * `applyIntentsWith` for the host's document (tokens as columns). `appended` hears where each
+ * `tokensAdded` put its tokens, in order, once all the intents were applied.
+ */
+export function applyStoredIntents(
+  doc: StoredDocument,
+  intents: readonly SessionIntent[],
+  now: string,
+  appended?: (columns: RunColumns, from: number, to: number) => void,
+): StoredDocument {
+  const ranges: [RunColumns, number, number][] = []
+  const result = applyIntentsWith(columnTokens, doc, intents, now, (c, from, to) =>
+    ranges.push([c, from, to]),
+  )
+  if (appended) for (const [c, from, to] of ranges) appended(c, from, to)
+  return result
 }

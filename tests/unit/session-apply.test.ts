@@ -6,10 +6,11 @@ import {
 } from '../../src/shared/conversation'
 import { toAppError } from '../../src/shared/errors'
 import { defaultSampling } from '../../src/shared/schemas'
-import { applyIntents } from '../../src/shared/session-apply'
+import { applyIntents, applyStoredIntents } from '../../src/shared/session-apply'
 import { parseUpdateSessionRequest } from '../../src/shared/session-intent-schema'
 import { maxIntentsPerUpdate, type SessionIntent } from '../../src/shared/session-intents'
 import type { SessionDocument } from '../../src/shared/sessions'
+import { expandedDocument, RunColumns, storedDocument } from '../../src/shared/token-columns'
 import { emptyChat, fakeToken, promptOnlySession } from '../helpers/session-fixture'
 
 const at = (minute: number) => `2026-11-22T11:${String(minute).padStart(2, '0')}:00.000Z`
@@ -217,6 +218,117 @@ describe('applying session intents', () => {
       hostNow,
     )
     expect(doc.nodes[1]!.run).toMatchObject({ stopReason: 'failed', tokens: [], prompt: [] })
+  })
+})
+
+describe("the host's columns", () => {
+  const think = (i: number, text: string) => ({
+    ...fakeToken(i),
+    text,
+    segment: 'thought' as const,
+  })
+  const plain = (i: number, text: string) => {
+    const { segment: _s, ...t } = { ...fakeToken(i), text }
+    return t
+  }
+
+  it('give the same document as token objects, for every intent that touches runs', () => {
+    const target = { nodeId: 'r1' }
+    // Thought first, then the answer; token 3 reuses id 100 with another text (kept apart).
+    const tokens = [think(0, '<think>'), think(1, 'hm'), plain(2, ' Hi'), plain(50, 'odd')]
+    const odd = { ...fakeToken(5), alternatives: [{ ...fakeToken(6).alternatives[0]!, text: '?' }] }
+    const intents: SessionIntent[] = [
+      { type: 'sent', userId: 'u1', replyId: 'r1', text: 'Hi', now: at(1) },
+      { type: 'runStarted', target, prompt: [{ id: 1, text: 'Hi' }], sampling: defaultSampling },
+      { type: 'tokensAdded', target, tokens: tokens.slice(0, 2) },
+      { type: 'tokensAdded', target, tokens: [...tokens.slice(2), odd, plain(7, '<|im_end|>')] },
+      {
+        type: 'runEnded',
+        target,
+        stopReason: 'end-of-generation',
+        tokensPerSecond: 3,
+        timeToFirstTokenMs: 4,
+      },
+    ]
+    const objects = applyIntents(emptyChat('c'), intents, hostNow)
+    const stored = applyStoredIntents(storedDocument(emptyChat('c')), intents, hostNow)
+    expect(expandedDocument(stored)).toEqual(objects)
+    expect(objects.nodes[1]!.text).toBe('Hiodd' + fakeToken(5).text)
+    const columns = stored.nodes[1]!.run!.tokens
+    expect(columns).toBeInstanceOf(RunColumns)
+    expect(columns.hasOddTexts).toBe(true)
+
+    // A branch: the first `count` tokens and the pick, in columns of its own.
+    const completion = promptOnlySession('b', 'Branching')
+    const c1 = { nodeId: 'c1' }
+    const branchIntents: SessionIntent[] = [
+      {
+        type: 'nodeAdded',
+        node: { id: 'c1', parentId: 'p', role: 'completion', text: '', createdAt: at(2) },
+      },
+      { type: 'runStarted', target: c1, prompt: [{ id: 9, text: 'A' }], sampling: defaultSampling },
+      {
+        type: 'tokensAdded',
+        target: c1,
+        tokens: Array.from({ length: 1000 }, (_, i) => fakeToken(i)),
+      },
+      {
+        type: 'runEnded',
+        target: c1,
+        stopReason: 'max-tokens',
+        tokensPerSecond: 1,
+        timeToFirstTokenMs: 1,
+      },
+      {
+        type: 'nodeAdded',
+        node: { id: 'c2', parentId: 'p', role: 'completion', text: '', createdAt: at(3) },
+        prefix: { fromNodeId: 'c1', count: 900, first: fakeToken(77) },
+      },
+    ]
+    const branchObjects = applyIntents(completion, branchIntents, hostNow)
+    const branchStored = applyStoredIntents(storedDocument(completion), branchIntents, hostNow)
+    expect(expandedDocument(branchStored)).toEqual(branchObjects)
+    expect(branchStored.nodes[2]!.run!.tokens).not.toBe(branchStored.nodes[1]!.run!.tokens)
+    expect(branchStored.nodes[2]!.run!.tokens.length).toBe(901)
+  })
+
+  it('undo an append when a later intent of the update is refused', () => {
+    const target = { nodeId: 'r1' }
+    let doc = applyStoredIntents(
+      storedDocument(emptyChat('c')),
+      [
+        { type: 'sent', userId: 'u1', replyId: 'r1', text: 'Hi', now: at(1) },
+        { type: 'runStarted', target, prompt: [], sampling: defaultSampling },
+        { type: 'tokensAdded', target, tokens: [fakeToken(1)] },
+      ],
+      hostNow,
+    )
+    const heard: number[][] = []
+    expect(
+      refusal(() =>
+        applyStoredIntents(
+          doc,
+          [
+            { type: 'tokensAdded', target, tokens: [plain(2, 'other text for id 102')] },
+            { type: 'leafShown', nodeId: 'missing' },
+          ],
+          hostNow,
+          (_c, from, to) => heard.push([from, to]),
+        ),
+      )?.message,
+    ).toMatch(/intents\.1/)
+    expect(heard).toEqual([])
+    const columns = doc.nodes[1]!.run!.tokens
+    expect(columns.length).toBe(1)
+    expect(columns.hasOddTexts).toBe(false)
+    doc = applyStoredIntents(
+      doc,
+      [{ type: 'tokensAdded', target, tokens: [fakeToken(2)] }],
+      hostNow,
+      (_c, from, to) => heard.push([from, to]),
+    )
+    expect(heard).toEqual([[1, 2]])
+    expect(columns.tokens()).toEqual([fakeToken(1), fakeToken(2)])
   })
 })
 

@@ -443,20 +443,70 @@ describe('session store', () => {
     )
   })
 
-  it('appends recorded tokens in place: the run keeps one token array, O(batch) per batch', async () => {
-    const store = createSessionStore({ directory: newDirectory(), flushMs: 20 })
+  it("records tokens into the run's columns, O(batch) per batch, and journals lines of at most 512", async () => {
+    const directory = newDirectory()
+    const store = createSessionStore({ directory, flushMs: 20 })
     await store.updateSession(create(emptyChat('big')))
     await store.updateSession({ id: 'big', intents: [sent, started] })
-    const tokens = (await store.loadSession({ id: 'big' })).nodes[1]!.run!.tokens
     for (let i = 0; i < 20_000; i += 8) {
       const batch = Array.from({ length: 8 }, (_, k) => fakeToken(i + k, 2))
       void store.record('big', [{ type: 'tokensAdded', target: reply, tokens: batch }])
     }
     await store.flush()
     const doc = await store.loadSession({ id: 'big' })
-    expect(doc.nodes[1]!.run!.tokens).toBe(tokens)
+    const tokens = doc.nodes[1]!.run!.tokens
     expect(tokens).toHaveLength(20_000)
+    expect(tokens[0]).toEqual(fakeToken(0, 2))
     expect(tokens[19_999]).toEqual(fakeToken(19_999, 2))
+    // Objects are made for the UI on each load, never kept by the host.
+    expect((await store.loadSession({ id: 'big' })).nodes[1]!.run!.tokens).not.toBe(tokens)
+    const lines = readFileSync(join(directory, 'big.journal'), 'utf8').trim().split('\n')
+    const sizes = lines
+      .map((l) => JSON.parse(l) as { i: { type: string; encoded?: { tokens: { id: number[] } } } })
+      .filter((l) => l.i.type === 'tokensAdded')
+      .map((l) => l.i.encoded!.tokens.id.length)
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(20_000)
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(512)
+    const reread = await createSessionStore({ directory }).loadSession({ id: 'big' })
+    expect(reread.nodes[1]!.run!.tokens).toEqual(tokens)
+  })
+
+  it('journals and snapshots a run from its columns, texts that differ for one id included', async () => {
+    const directory = newDirectory()
+    const store = createSessionStore({ directory, flushMs: 5 })
+    await store.updateSession(create(emptyChat('o')))
+    // The prompt gives id 100 another text than the tokens do: that run is written plain.
+    const prompt = [{ id: 100, text: 'prompt text' }]
+    await store.updateSession({ id: 'o', intents: [sent, { ...started, prompt }] })
+    const tokens = Array.from({ length: 700 }, (_, i) => fakeToken(i, 4))
+    tokens[600] = { ...tokens[600]!, text: 'another text' }
+    for (let i = 0; i < tokens.length; i += 70)
+      await store.record('o', [
+        { type: 'tokensAdded', target: reply, tokens: tokens.slice(i, i + 70) },
+      ])
+    await store.record('o', [
+      {
+        type: 'runEnded',
+        target: reply,
+        stopReason: 'max-tokens',
+        tokensPerSecond: 1,
+        timeToFirstTokenMs: 2,
+      },
+    ])
+    await store.flush()
+    const expected = await store.loadSession({ id: 'o' })
+    expect(expected.nodes[1]!.run!.tokens).toEqual(tokens)
+    expect(expected.nodes[1]!.run!.prompt).toEqual(prompt)
+    // From the journal…
+    expect(await createSessionStore({ directory }).loadSession({ id: 'o' })).toEqual(expected)
+    // …and from a snapshot.
+    const compacting = createSessionStore({ directory, compactBytes: 0, compactRatio: 0 })
+    await compacting.loadSession({ id: 'o' })
+    await compacting.flush()
+    for (let i = 0; i < 100 && existsSync(join(directory, 'o.journal')); i++)
+      await new Promise((r) => setTimeout(r, 20))
+    expect(existsSync(join(directory, 'o.journal'))).toBe(false)
+    expect(await createSessionStore({ directory }).loadSession({ id: 'o' })).toEqual(expected)
   })
 
   it('reopens after the host was killed mid-run with every journaled token, stopped', async () => {

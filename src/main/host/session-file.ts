@@ -2,6 +2,12 @@ import type { GeneratedToken, TokenText } from '../../shared/contract'
 import type { RunRecord } from '../../shared/conversation'
 import type { SessionIntent } from '../../shared/session-intents'
 import { sessionFileVersion, type SessionDocument } from '../../shared/sessions'
+import {
+  Column,
+  type RunColumns,
+  type StoredDocument,
+  type StoredRun,
+} from '../../shared/token-columns'
 
 /**
  * The host's session files, version 2 (see `sessionFileVersion`):
@@ -267,33 +273,39 @@ export function decodeIntent(intent: JournalIntent): SessionIntent {
   return intent
 }
 
-export function headerOf(doc: SessionDocument, seq: number): SnapshotHeader {
+export function headerOf(
+  doc: Pick<SessionDocument, 'id' | 'title' | 'kind' | 'createdAt' | 'updatedAt'>,
+  seq: number,
+): SnapshotHeader {
   const { id, title, kind, createdAt, updatedAt } = doc
   return { schemaVersion: sessionFileVersion, seq, id, title, kind, createdAt, updatedAt }
 }
 
-/** Arrays longer than this are written in several pieces. */
-const pieceItems = 16_384
+/** Awaits a pause whenever about `sliceMs` of work went by since the last one. */
+export function breather(pause: () => Promise<void>, sliceMs = 4): () => Promise<void> {
+  let sliceStart = performance.now()
+  return async () => {
+    if (performance.now() - sliceStart < sliceMs) return
+    await pause()
+    sliceStart = performance.now()
+  }
+}
 
 /**
  * A snapshot's text, as pieces, working at most about `sliceMs` at a time before awaiting
- * `pause()`: a long session is written without holding the event loop.
+ * `pause()`: a long session is written without holding the event loop. Runs are written straight
+ * from their columns (the file's form already), a slice of a column at a time.
  */
 export async function snapshotText(
-  doc: SessionDocument,
+  doc: StoredDocument,
   seq: number,
   pause: () => Promise<void>,
   sliceMs = 4,
 ): Promise<string[]> {
   const pieces: string[] = []
-  let sliceStart = performance.now()
-  const breathe = async () => {
-    if (performance.now() - sliceStart < sliceMs) return
-    await pause()
-    sliceStart = performance.now()
-  }
-  const runs: RunRecord[] = []
-  const numbered = (run: RunRecord | null) => (run ? runs.push(run) - 1 : null)
+  const breathe = breather(pause, sliceMs)
+  const runs: StoredRun[] = []
+  const numbered = (run: StoredRun | null) => (run ? runs.push(run) - 1 : null)
   const skeleton = {
     ...doc,
     nodes: doc.nodes.map((n) => ({ ...n, run: numbered(n.run) })),
@@ -307,49 +319,125 @@ export async function snapshotText(
   pieces.push(JSON.stringify(headerOf(doc, seq)), '\n', JSON.stringify(skeleton), '\n')
   for (const run of runs) {
     await breathe()
-    const encoder = new TokenEncoder(run.prompt, run.tokens)
-    while (encoder.step(1024)) await breathe()
-    const encoded: EncodedRun = {
-      ...encoder.result(),
+    const meta = {
       stopReason: run.stopReason,
       sampling: run.sampling,
       tokensPerSecond: run.tokensPerSecond,
       timeToFirstTokenMs: run.timeToFirstTokenMs,
     }
-    await writeValue(encoded, pieces, breathe)
-    pieces.push('\n')
+    await writeEncodedTokens(run.tokens, 0, run.tokens.length, run.prompt, pieces, breathe)
+    // The encoded tokens' closing brace gives way to the run's other fields.
+    pieces[pieces.length - 1] = pieces[pieces.length - 1]!.slice(0, -1)
+    pieces.push(`,${JSON.stringify(meta).slice(1)}`, '\n')
   }
   return pieces
 }
 
-/** JSON of `value` into `pieces`; long arrays of numbers in slices. */
-async function writeValue(value: unknown, pieces: string[], breathe: () => Promise<void>) {
-  if (Array.isArray(value) && value.length > pieceItems && value.every(isNumber)) {
-    pieces.push('[')
-    for (let i = 0; i < value.length; i += pieceItems) {
-      if (i > 0) pieces.push(',')
-      pieces.push(JSON.stringify(value.slice(i, i + pieceItems)).slice(1, -1))
+/**
+ * Tokens `from` to `to` of a run held as columns (and a prompt), as the JSON of `EncodedTokens`
+ * into `pieces`, read straight from the columns: the snapshot's runs and the journal's token
+ * lines alike. The vocabulary holds the ids that occur (all the run's, for a whole run). Plain
+ * tokens if an id has two texts, as `encodeTokens` does. The last piece is the closing brace.
+ */
+export async function writeEncodedTokens(
+  c: RunColumns,
+  from: number,
+  to: number,
+  prompt: readonly TokenText[],
+  pieces: string[],
+  breathe: () => Promise<void>,
+): Promise<void> {
+  const vocabulary = vocabularyOf(c, from, to, prompt)
+  if (!vocabulary) {
+    const plain = { prompt, tokens: c.tokens(from, to) }
+    pieces.push(JSON.stringify({ plain }).slice(0, -1), '}')
+    return
+  }
+  pieces.push(`{"vocabulary":${JSON.stringify(vocabulary)}`)
+  pieces.push(`,"prompt":${JSON.stringify(prompt.map((t) => t.id))},"tokens":`)
+  const altFrom = c.altStart(from)
+  const altTo = c.altStart(to)
+  const column = async (key: string, values: Column<NumberArray>, start: number, end: number) => {
+    pieces.push(`${key === 'id' ? '{' : ','}"${key}":[`)
+    let first = true
+    for (const view of values.views(start, end)) {
+      if (!first) pieces.push(',')
+      first = false
+      pieces.push(numbersText(view))
       await breathe()
     }
     pieces.push(']')
-    return
   }
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    let first = true
-    for (const [key, item] of Object.entries(value)) {
-      if (item === undefined) continue
-      pieces.push(`${first ? '{' : ','}${JSON.stringify(key)}:`)
-      first = false
-      await writeValue(item, pieces, breathe)
-    }
-    pieces.push(first ? '{}' : '}')
-    return
+  /** A column of `count` numbers made for the file (a chunk of the columns is all it holds). */
+  const made = (count: number, at: (k: number) => number) => {
+    const values = new Column((n) => new Uint32Array(n))
+    values.reserve(count)
+    for (let k = 0; k < count; k++) values.set(k, at(k))
+    return values
   }
-  pieces.push(JSON.stringify(value))
-  await breathe()
+  await column('id', c.id, from, to)
+  await column('logit', c.logit, from, to)
+  await column('modelProb', c.modelProb, from, to)
+  await column('samplingProb', c.samplingProb, from, to)
+  await column('position', c.position, from, to)
+  await column('rank', c.rank, from, to)
+  await column('entropyBits', c.entropyBits, from, to)
+  await column('tailMass', c.tailMass, from, to)
+  const thought: number[] = []
+  for (let i = from; i < to; i++) if (c.isThought(i)) thought.push(i - from)
+  await column(
+    'thought',
+    made(thought.length, (k) => thought[k]!),
+    0,
+    thought.length,
+  )
+  const altCount = made(to - from, (k) => c.altEnd.get(from + k) - c.altStart(from + k))
+  await column('altCount', altCount, 0, to - from)
+  await column('altId', c.altId, altFrom, altTo)
+  await column('altLogit', c.altLogit, altFrom, altTo)
+  await column('altModelProb', c.altModelProb, altFrom, altTo)
+  await column('altSamplingProb', c.altSamplingProb, altFrom, altTo)
+  pieces.push('}', '}')
 }
 
-const isNumber = (v: unknown) => typeof v === 'number'
+/** The texts of the ids in tokens `from` to `to` and the prompt; null if an id has two. */
+function vocabularyOf(
+  c: RunColumns,
+  from: number,
+  to: number,
+  prompt: readonly TokenText[],
+): { ids: number[]; texts: string[] } | null {
+  const altFrom = c.altStart(from)
+  const altTo = c.altStart(to)
+  const odd = (map: Map<number, string> | null, start: number, end: number) =>
+    [...(map?.keys() ?? [])].some((at) => at >= start && at < end)
+  if (odd(c.tokenTexts, from, to) || odd(c.altTexts, altFrom, altTo)) return null
+  const vocabulary = c.vocabulary(from, to)
+  if (prompt.length === 0) return vocabulary
+  // The prompt's ids too: those the vocabulary lacks are added, none may have two texts.
+  const listed = from === 0 && to === c.length ? null : new Set(vocabulary.ids)
+  const added = new Map<number, string>()
+  for (const t of prompt) {
+    const known = c.textOf(t.id) ?? added.get(t.id)
+    if (known !== undefined && known !== t.text) return null
+    if (added.has(t.id)) continue
+    if (known === undefined || (listed && !listed.has(t.id))) {
+      added.set(t.id, t.text)
+      vocabulary.ids.push(t.id)
+      vocabulary.texts.push(t.text)
+    }
+  }
+  return vocabulary
+}
+
+type NumberArray = Float64Array | Uint32Array | Uint8Array
+
+/** Numbers as JSON writes them, comma-separated (null for NaN and infinities, as JSON does). */
+function numbersText(values: NumberArray): string {
+  for (const value of values)
+    if (!Number.isFinite(value)) return JSON.stringify(Array.from(values)).slice(1, -1)
+  return values.join(',')
+}
 
 /** Reads a version-2 snapshot's lines back into the document (unchecked) and its sequence. */
 export function parseSnapshot(lines: string[]): { header: SnapshotHeader; document: unknown } {

@@ -3,7 +3,7 @@ import * as fs from 'node:fs/promises'
 import { join } from 'node:path'
 import { AppFailure, toAppError } from '../../shared/errors'
 import { describeIssues } from '../../shared/schemas'
-import { applyIntents } from '../../shared/session-apply'
+import { applyStoredIntents } from '../../shared/session-apply'
 import { parseUpdateSessionRequest } from '../../shared/session-intent-schema'
 import type { RunTarget, SessionIntent } from '../../shared/session-intents'
 import {
@@ -16,11 +16,19 @@ import {
   type StorageProblem,
 } from '../../shared/sessions'
 import {
+  expandedDocument,
+  storedDocument,
+  type RunColumns,
+  type StoredDocument,
+} from '../../shared/token-columns'
+import {
   decodeIntent,
+  breather,
   encodeIntent,
   parseSnapshot,
   snapshotText,
   type JournalLine,
+  writeEncodedTokens,
 } from './session-file'
 
 /** Upgrades a document from version `from` to `from + 1`. */
@@ -64,16 +72,25 @@ export interface SessionStore extends SessionService {
 
 type FileStamp = { mtimeMs: number; size: number }
 
+/**
+ * An intent applied, not yet journaled. A `tokensAdded` is kept as where its tokens went in the
+ * run's columns: its line is encoded from them, and the token objects that brought it die young.
+ */
+type PendingLine = { s: number; at: string } & (
+  | { intent: Exclude<SessionIntent, { type: 'tokensAdded' }> }
+  | { batch: { target: RunTarget; columns: RunColumns; from: number; to: number } }
+)
+
 interface Pending {
-  line: { s: number; at: string; intent: SessionIntent }[]
+  line: PendingLine[]
   waiters: { resolve: () => void; reject: (error: unknown) => void }[]
 }
 
 /** One session, as this store holds it. */
 interface Entry {
   id: string
-  /** Null until loaded (or after it was created and then deleted). */
-  doc: SessionDocument | null
+  /** Null until loaded (or after it was created and then deleted). Runs' tokens as columns. */
+  doc: StoredDocument | null
   /** The sequence number of the last intent applied. */
   seq: number
   /** The snapshot file as last read or written: 1 (the old whole document) or 2. */
@@ -102,7 +119,7 @@ const idPattern = /^[A-Za-z0-9_-]{1,64}$/
 /** Most tokens in one journal line, and the backlog that is written without waiting. */
 const lineTokens = 512
 const countTokens = (lines: Pending['line']) =>
-  lines.reduce((n, l) => n + (l.intent.type === 'tokensAdded' ? l.intent.tokens.length : 0), 0)
+  lines.reduce((n, l) => n + ('batch' in l ? l.batch.to - l.batch.from : 0), 0)
 const targetKey = (target: RunTarget) =>
   'nodeId' in target ? `n:${target.nodeId}` : `c:${target.column}`
 
@@ -289,7 +306,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     }
     const parsed = sessionDocumentSchema.safeParse(raw)
     if (!parsed.success) throw await setAside(id, describeIssues(parsed.error))
-    let doc = parsed.data
+    let doc = storedDocument(parsed.data)
 
     // The journal: every intent after the snapshot. A line cut short by a crash is dropped.
     const journal = await fs.readFile(journalFile(id), 'utf8').catch(() => '')
@@ -305,7 +322,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
         const line = JSON.parse(text) as JournalLine
         if (line.s <= seq) continue
         const intent = decodeIntent(line.i)
-        doc = applyIntents(doc, [intent], line.at)
+        doc = applyStoredIntents(doc, [intent], line.at)
         seq = line.s
         replayed++
         trackRun(openRuns, intent)
@@ -339,18 +356,29 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     if (intent.type === 'runEnded') open.delete(targetKey(intent.target))
   }
 
-  async function loaded(entry: Entry): Promise<SessionDocument> {
+  async function loaded(entry: Entry): Promise<StoredDocument> {
     if (!entry.doc) await load(entry)
     return entry.doc!
   }
 
   /** Applies intents (all or none) and queues them for the journal. */
   function pend(entry: Entry, intents: SessionIntent[], at: string) {
-    entry.doc = applyIntents(entry.doc!, intents, at)
+    const batches: { columns: RunColumns; from: number; to: number }[] = []
+    entry.doc = applyStoredIntents(entry.doc!, intents, at, (columns, from, to) =>
+      batches.push({ columns, from, to }),
+    )
+    let batch = 0
     for (const intent of intents) {
       entry.seq++
-      entry.pending.line.push({ s: entry.seq, at, intent })
-      if (intent.type === 'tokensAdded') entry.pendingTokens += intent.tokens.length
+      if (intent.type === 'tokensAdded') {
+        const { columns, from, to } = batches[batch++]!
+        entry.pending.line.push({
+          s: entry.seq,
+          at,
+          batch: { target: intent.target, columns, from, to },
+        })
+        entry.pendingTokens += to - from
+      } else entry.pending.line.push({ s: entry.seq, at, intent })
       trackRun(entry.openRuns, intent)
     }
     if (entry.snapshotFormat !== sessionFileVersion) entry.compactWanted = true
@@ -424,30 +452,32 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
    */
   async function journalText(lines: Pending['line']): Promise<string> {
     const out: string[] = []
-    let sliceStart = performance.now()
+    const breathe = breather(pause)
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i]!
-      let intent = line.intent
       let { s, at } = line
-      if (intent.type === 'tokensAdded') {
-        const key = targetKey(intent.target)
-        const tokens = [...intent.tokens]
+      if ('batch' in line) {
+        const { target, columns, from } = line.batch
+        let { to } = line.batch
         for (;;) {
-          const next = lines[i + 1]?.intent
-          if (next?.type !== 'tokensAdded' || targetKey(next.target) !== key) break
-          if (tokens.length + next.tokens.length > lineTokens) break
-          for (const t of next.tokens) tokens.push(t)
+          const next = lines[i + 1]
+          if (!next || !('batch' in next)) break
+          const b = next.batch
+          if (b.columns !== columns || b.from !== to || b.to - from > lineTokens) break
+          to = b.to
           i++
-          ;({ s, at } = lines[i]!)
+          ;({ s, at } = next)
         }
-        intent = { ...intent, tokens }
+        // Written straight from the columns, as `JSON.stringify` would write the JournalLine.
+        const head = JSON.stringify({ s, at, i: { type: 'tokensAdded', target } })
+        out.push(`${head.slice(0, -2)},"encoded":`)
+        await writeEncodedTokens(columns, from, to, [], out, breathe)
+        out.push('}}\n')
+      } else {
+        const journalLine: JournalLine = { s, at, i: encodeIntent(line.intent) }
+        out.push(JSON.stringify(journalLine), '\n')
       }
-      const journalLine: JournalLine = { s, at, i: encodeIntent(intent) }
-      out.push(JSON.stringify(journalLine), '\n')
-      if (performance.now() - sliceStart > 4) {
-        await pause()
-        sliceStart = performance.now()
-      }
+      await breathe()
     }
     return out.join('')
   }
@@ -535,7 +565,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     waiters.forEach((w) => w.resolve())
   }
 
-  function summaryOf(doc: SessionDocument): SessionSummary {
+  function summaryOf(doc: Pick<SessionDocument, 'id' | 'title' | 'kind' | 'updatedAt'>) {
     const { id, title, kind, updatedAt } = doc
     return { id, title, kind, updatedAt }
   }
@@ -578,7 +608,8 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 
     async loadSession({ id }) {
       const entry = entryFor(id)
-      return enqueue(entry, () => loaded(entry))
+      // The UI's form: every token an object again (made afresh, never kept here).
+      return enqueue(entry, async () => expandedDocument(await loaded(entry)))
     },
 
     async updateSession(input) {
@@ -596,7 +627,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
               hint: 'Load it, or create the new one under another id.',
             })
           }
-          const doc = applyIntents(first.document, rest, clock())
+          const doc = applyStoredIntents(storedDocument(first.document), rest, clock())
           entry.doc = doc
           entry.seq = intents.length
           entry.openRuns.clear()
@@ -671,14 +702,14 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
   }
 }
 
-/** Joins pieces into writes of about 1 MB. */
+/** Joins pieces into writes of about 256 KB (each a few milliseconds to encode as UTF-8). */
 function* groups(pieces: string[]): Generator<string> {
   let group: string[] = []
   let length = 0
   for (const piece of pieces) {
     group.push(piece)
     length += piece.length
-    if (length >= 1 << 20) {
+    if (length >= 1 << 18) {
       yield group.join('')
       group = []
       length = 0
