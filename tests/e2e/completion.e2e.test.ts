@@ -28,6 +28,8 @@ const longRun = { temperature: 0, 'max-tokens': 8192 }
 describe('Completion view in a real browser against `serve`', () => {
   it('loads the demo model and names it and the backend in the status bar', async () => {
     const { context, page } = await openApp(browser, serve.url)
+    // The key is gone from the address bar: the page runs on its session cookie.
+    expect(page.url()).toBe(`${serve.origin}/`)
     const bar = page.locator('[data-testid=status-bar]')
     const status = await watcher.bridge.getStatus()
     expect(status.model).not.toBeNull()

@@ -31,7 +31,8 @@ const request = (target: string, headers = ''): string =>
   `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${serve.port}\r\n${headers}Connection: close\r\n\r\n`
 
 async function expectStillServing() {
-  expect(await rawRequest(request(`/?token=${serve.token}`))).toBe(200)
+  // The printed address answers with the app's address without the key, and a session cookie.
+  expect(await rawRequest(request(`/?token=${serve.token}`))).toBe(303)
   const client = await connectBridge(serve)
   try {
     expect((await client.getStatus()).state).toBeTypeOf('string')

@@ -35,12 +35,28 @@ function openSocket(query: string, headers: Record<string, string> = {}) {
   })
 }
 
+/** Visits the printed URL; returns the session cookie it set, as a Cookie header value. */
+async function sessionCookie(): Promise<string> {
+  const res = await get(`/?token=${serve.token}`)
+  return String(res.headers['set-cookie']).split(';')[0] ?? ''
+}
+
 describe('serve mode access control', () => {
-  it('serves the app for the printed URL and sets a session cookie', async () => {
+  it('takes the key out of the address and lets the page in with a session id, not the key', async () => {
     const res = await get(`/?token=${serve.token}`)
-    expect(res.status).toBe(200)
-    expect(res.body).toContain('<div id="root">')
-    expect(String(res.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/)
+    expect(res.status).toBe(303)
+    expect(res.headers.location).toBe('/')
+    const cookie = String(res.headers['set-cookie'])
+    expect(cookie).toMatch(
+      new RegExp(
+        `^tokenscope_session_${serve.port}=[\\w-]{32}; HttpOnly; SameSite=Strict; Path=/$`,
+      ),
+    )
+    expect(cookie).not.toContain(serve.token)
+    const page = await get('/', { Cookie: cookie.split(';')[0] ?? '' })
+    expect(page.status).toBe(200)
+    expect(page.body).toContain('<div id="root">')
+    expect(await openSocket('', { Cookie: cookie.split(';')[0] ?? '' })).toBe('open')
   })
 
   it('refuses a wrong or missing token', async () => {
@@ -51,8 +67,14 @@ describe('serve mode access control', () => {
     expect(await openSocket('')).toBe(403)
   })
 
-  it('accepts the session cookie in place of the token', async () => {
-    expect((await get('/', { Cookie: `tokenscope_session=${serve.token}` })).status).toBe(200)
+  it('refuses the key itself as a cookie, and a session id of another port', async () => {
+    expect(
+      (await get('/', { Cookie: `tokenscope_session_${serve.port}=${serve.token}` })).status,
+    ).toBe(403)
+    const [, id] = (await sessionCookie()).split('=')
+    expect((await get('/', { Cookie: `tokenscope_session_${serve.port + 1}=${id}` })).status).toBe(
+      403,
+    )
   })
 
   it('refuses a foreign Host header (DNS rebinding) and a foreign Origin', async () => {
@@ -67,7 +89,12 @@ describe('serve mode access control', () => {
   })
 
   it('never serves files outside the app', async () => {
-    const res = await get(`/..%2f..%2fpackage.json?token=${serve.token}`)
+    for (const headers of [{}, { Cookie: await sessionCookie() }] as Record<string, string>[]) {
+      const res = await get(`/..%2f..%2fpackage.json?token=${serve.token}`, headers)
+      expect([400, 404]).toContain(res.status)
+      expect(res.body).not.toContain('"name": "tokenscope"')
+    }
+    const res = await get('/..%2f..%2fpackage.json', { Cookie: await sessionCookie() })
     expect([400, 404]).toContain(res.status)
     expect(res.body).not.toContain('"name": "tokenscope"')
   })

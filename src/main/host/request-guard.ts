@@ -1,16 +1,30 @@
 import type { IncomingMessage } from 'node:http'
 
-export const sessionCookie = 'tokenscope_session'
+/**
+ * The cookie that lets a page back in after its first visit. Browsers send cookies to every
+ * port of a host, so the name carries the port (two hosts never overwrite each other's) and the
+ * value is a random session id, never the key: another service on 127.0.0.1 that receives it
+ * learns nothing that opens a later launch, nor the key itself.
+ */
+export const sessionCookieName = (port: number) => `tokenscope_session_${port}`
+
+/** Session ids handed out by this launch. */
+export interface BrowserSessions {
+  issue(): string
+  has(id: string): boolean
+}
 
 /**
  * Decides whether a request may reach the app. Only loopback Host names are served (a page on
  * another site cannot point its own domain at us: DNS rebinding), a cross-site Origin is
- * refused, and the per-launch token must come in the URL or in the cookie set from it.
+ * refused, and the per-launch key must come in the URL, or a session id issued for it in the
+ * cookie.
  */
 export function checkRequest(
   request: IncomingMessage,
   port: number,
   token: string,
+  sessions: BrowserSessions,
 ):
   { ok: true; tokenFromUrl: boolean; target: URL } | { ok: false; status: number; reason: string } {
   const allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`])
@@ -28,8 +42,8 @@ export function checkRequest(
       ? { ok: true, tokenFromUrl: true, target }
       : { ok: false, status: 403, reason: 'wrong access token' }
   }
-  const cookie = parseCookies(request.headers.cookie ?? '')[sessionCookie]
-  if (cookie !== undefined && safeEqual(cookie, token)) {
+  const cookie = parseCookies(request.headers.cookie ?? '')[sessionCookieName(port)]
+  if (cookie !== undefined && sessions.has(cookie)) {
     return { ok: true, tokenFromUrl: false, target }
   }
   return { ok: false, status: 403, reason: 'missing access token' }

@@ -10,7 +10,7 @@ import { composeAppService } from './app-service'
 import { trackClientRuns } from './client-runs'
 import { createModelFiles } from './model-files'
 import { decodeClientFrame } from './client-messages'
-import { checkRequest, sessionCookie } from './request-guard'
+import { checkRequest, sessionCookieName, type BrowserSessions } from './request-guard'
 import { createSessionStore } from './session-store'
 import { sendStaticFile } from './static-files'
 
@@ -33,9 +33,23 @@ export interface ServeHost {
 
 const maxMessageBytes = 4 * 1024 * 1024
 
+/** Session ids for pages that came with the key; they live as long as this launch. */
+function createBrowserSessions(): BrowserSessions {
+  const ids = new Set<string>()
+  return {
+    issue() {
+      const id = randomBytes(24).toString('base64url')
+      ids.add(id)
+      return id
+    },
+    has: (id) => ids.has(id),
+  }
+}
+
 /** Browser mode: the built UI over HTTP and the engine contract over a WebSocket, loopback only. */
 export async function startServeHost(options: ServeHostOptions): Promise<ServeHost> {
   const token = randomBytes(24).toString('base64url')
+  const browserSessions = createBrowserSessions()
   const clients = new Set<EngineServer<AppService>>()
   const broadcast: EngineEvents = {
     onRunEvent: (event) => clients.forEach((c) => void c.onRunEvent(event)),
@@ -54,7 +68,7 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
   let port = options.port
   const sockets = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes })
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    const verdict = checkRequest(request, port, token)
+    const verdict = checkRequest(request, port, token, browserSessions)
     if (!verdict.ok) {
       options.log(`refused ${request.method} ${request.url?.split('?')[0]}: ${verdict.reason}`)
       response.writeHead(verdict.status, { 'Content-Type': 'text/plain; charset=utf-8' })
@@ -65,11 +79,17 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
       )
       return
     }
-    if (verdict.tokenFromUrl) {
-      response.setHeader(
-        'Set-Cookie',
-        `${sessionCookie}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-      )
+    if (verdict.tokenFromUrl && verdict.target.pathname === '/') {
+      // The key leaves the address bar (and the history) at once: the page comes back without
+      // it, let in by a session id in its cookie.
+      verdict.target.searchParams.delete('token')
+      response.writeHead(303, {
+        'Set-Cookie': `${sessionCookieName(port)}=${browserSessions.issue()}; HttpOnly; SameSite=Strict; Path=/`,
+        Location: `/${verdict.target.search}`,
+        'Cache-Control': 'no-store',
+      })
+      response.end()
+      return
     }
     sendStaticFile(options.rendererDir, verdict.target.pathname, response).catch((error) => {
       options.log(`failed to serve ${verdict.target.pathname}: ${String(error)}`)
@@ -81,7 +101,7 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
   server.on('upgrade', (request, socket, head) => {
     // Until ws takes the socket over, a client that resets it must not end the host.
     socket.on('error', () => socket.destroy())
-    const verdict = checkRequest(request, port, token)
+    const verdict = checkRequest(request, port, token, browserSessions)
     if (!verdict.ok || verdict.target.pathname !== '/rpc') {
       socket.end(`HTTP/1.1 ${verdict.ok ? 404 : verdict.status} Refused\r\n\r\n`)
       return

@@ -39,8 +39,10 @@ function fromContextBridge(exposed: EngineBridge): EngineBridge {
 }
 
 function connectOverWebSocket(): EngineConnection {
-  const token = new URLSearchParams(window.location.search).get('token') ?? ''
-  const url = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/rpc?token=${encodeURIComponent(token)}`
+  // The host takes the key out of the address at once; the page's cookie lets the socket in.
+  const token = new URLSearchParams(window.location.search).get('token')
+  const query = token === null ? '' : `?token=${encodeURIComponent(token)}`
+  const url = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/rpc${query}`
   const stateListeners = new Set<(state: ConnectionState) => void>()
   const messageListeners = new Set<(message: unknown) => void>()
   const closeListeners = new Set<() => void>()
