@@ -132,6 +132,13 @@ describe('GGUF reader on corrupt input', () => {
     expect(rejection(new Uint8Array(7))).toMatch(/too small/)
   })
 
+  it('does not repeat the first bytes of a file that is not a model', () => {
+    const secret = new TextEncoder().encode('root:$6$saltsalt$hash:19000:0:99999:7:::\n'.repeat(4))
+    const message = rejection(secret)
+    expect(message).toMatch(/Not a GGUF file/)
+    expect(message).not.toMatch(/root/)
+  })
+
   it('rejects every truncation of a valid file that cuts into its data', () => {
     const bytes = sampleFile()
     const endOfLastTensor = parseGguf(bytes).dataOffset + 32 + 5 * 4

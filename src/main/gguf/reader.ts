@@ -125,10 +125,10 @@ function parseWithin(bytes: Uint8Array, fileSize: number): GgufFile {
   if (fileSize < 4 + 4 + 8 + 8)
     throw new GgufFormatError(`File is too small to be GGUF (${fileSize} bytes)`)
   const magic = new TextDecoder('latin1').decode(bytes.subarray(0, 4))
+  // The file's own bytes are not repeated: any path can be asked about, and an error must not
+  // become a way to read the start of a file that is not a model.
   if (magic !== GGUF_MAGIC)
-    throw new GgufFormatError(
-      `Not a GGUF file: it starts with ${JSON.stringify(magic)} instead of "GGUF"`,
-    )
+    throw new GgufFormatError('Not a GGUF file: it does not start with the GGUF signature')
   cursor.position = 4
   const version = cursor.u32('version')
   if (version !== 2 && version !== 3)
