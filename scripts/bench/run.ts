@@ -9,6 +9,7 @@ import { startLlamaRuntime } from '../../src/main/engine/llama-runtime'
 import { defaultBenchModelPath, ensureBenchModel } from './bench-model'
 import { promptCase, generationCase, wholeVocabularyCase } from './case-generation'
 import { parallelCase } from './case-parallel'
+import { recordingCase } from './case-recording'
 import { defaultThreadsCase, memoryCase, stackCase } from './case-stack'
 import { loadAverage, waitForQuietCpu } from './cpu-quiet'
 import { openBenchSession } from './in-process'
@@ -66,6 +67,11 @@ const beforeEach = async () => {
   if (quiet.busy !== null) busySamples.push(quiet.busy)
 }
 const loadBefore = loadAverage()
+
+// Case 7 measures this process's own event loop: run before llama.cpp and the model are loaded.
+const recordingRows = selected('7a', '7b')
+  ? await recordingCase({ runs: quick ? 1 : 3, beforeEach, log })
+  : []
 
 const modelPath =
   args.model ??
@@ -137,6 +143,8 @@ if (plan.browser && selected('4a', '4b', '4c', '4d')) {
     log(`case 4 failed: ${error instanceof Error ? error.message : String(error)}`)
   }
 }
+
+rows.push(...recordingRows)
 
 function packageVersion(name: string): string {
   const manifest = join(repoRoot, 'node_modules', name, 'package.json')
