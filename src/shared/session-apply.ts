@@ -284,7 +284,10 @@ export function applyIntentWith<T>(
       // A node keeps the tokens it holds (a branch's path so far); a column starts afresh.
       const tokens =
         ('nodeId' in intent.target ? runOf(doc, intent.target)?.tokens : undefined) ?? store.empty()
-      return { ...withRun(doc, intent.target, { ...base, tokens }), updatedAt: options.now }
+      return {
+        ...withRun(doc, intent.target, { ...base, tokens }),
+        updatedAt: intent.now ?? options.now,
+      }
     }
     case 'tokensAdded': {
       const run =
@@ -294,7 +297,7 @@ export function applyIntentWith<T>(
       const undo = store.append(run.tokens, intent.tokens)
       options.undo?.push(undo)
       options.appended?.(run.tokens, from, store.length(run.tokens))
-      return { ...doc, updatedAt: options.now }
+      return { ...doc, updatedAt: intent.now ?? options.now }
     }
     case 'runEnded': {
       runnable(doc, intent.target)
@@ -315,7 +318,7 @@ export function applyIntentWith<T>(
           : node.role === 'completion'
             ? store.joinedText(run.tokens)
             : node.text
-      return { ...withRun(doc, intent.target, run, text), updatedAt: options.now }
+      return { ...withRun(doc, intent.target, run, text), updatedAt: intent.now ?? options.now }
     }
   }
 }

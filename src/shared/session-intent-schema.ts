@@ -91,11 +91,13 @@ export const sessionIntentSchema = z.discriminatedUnion('type', [
     target: runTargetSchema,
     prompt: z.array(tokenTextSchema).max(limits.promptChars),
     sampling: samplingSettingsSchema,
+    now: now.optional(),
   }),
   z.object({
     type: z.literal('tokensAdded'),
     target: runTargetSchema,
     tokens: z.array(generatedTokenSchema).max(maxTokensPerIntent),
+    now: now.optional(),
   }),
   z.object({
     type: z.literal('runEnded'),
@@ -104,6 +106,7 @@ export const sessionIntentSchema = z.discriminatedUnion('type', [
     tokensPerSecond: z.number().min(0).nullable(),
     timeToFirstTokenMs: z.number().min(0).nullable(),
     sampling: samplingSettingsSchema.optional(),
+    now: now.optional(),
   }),
 ])
 

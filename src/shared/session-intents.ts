@@ -69,14 +69,17 @@ export type SessionIntent =
       target: RunTarget
       prompt: TokenText[]
       sampling: SamplingSettings
+      /** Recorded runs take the host's clock; an import keeps the time it was saved at. */
+      now?: string
     }
-  | { type: 'tokensAdded'; target: RunTarget; tokens: GeneratedToken[] }
+  | { type: 'tokensAdded'; target: RunTarget; tokens: GeneratedToken[]; now?: string }
   | {
       type: 'runEnded'
       target: RunTarget
       stopReason: NonNullable<SessionNode['run']>['stopReason']
       tokensPerSecond: number | null
       timeToFirstTokenMs: number | null
+      now?: string
       /**
        * The settings of a run that ended before it started (its generate call failed): the
        * target then gets a run record of its own, with no tokens.

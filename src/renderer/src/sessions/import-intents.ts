@@ -9,15 +9,17 @@ type RunRecord = NonNullable<SessionNode['run']>
  */
 export const importTokensPerUpdate = 1000
 
-function runIntents(target: RunTarget, run: RunRecord): SessionIntent[] {
+/** A saved run as intents; `now` keeps the session's saved time rather than the import's. */
+function runIntents(target: RunTarget, run: RunRecord, now: string): SessionIntent[] {
   const intents: SessionIntent[] = [
-    { type: 'runStarted', target, prompt: run.prompt, sampling: run.sampling },
+    { type: 'runStarted', target, prompt: run.prompt, sampling: run.sampling, now },
   ]
   for (let at = 0; at < run.tokens.length; at += importTokensPerUpdate)
     intents.push({
       type: 'tokensAdded',
       target,
       tokens: run.tokens.slice(at, at + importTokensPerUpdate),
+      now,
     })
   intents.push({
     type: 'runEnded',
@@ -25,6 +27,7 @@ function runIntents(target: RunTarget, run: RunRecord): SessionIntent[] {
     stopReason: run.stopReason,
     tokensPerSecond: run.tokensPerSecond,
     timeToFirstTokenMs: run.timeToFirstTokenMs,
+    now,
   })
   return intents
 }
@@ -43,9 +46,9 @@ export function importUpdates(doc: SessionDocument): SessionIntent[][] {
     },
   }
   const runs = [
-    ...doc.nodes.flatMap((n) => (n.run ? runIntents({ nodeId: n.id }, n.run) : [])),
+    ...doc.nodes.flatMap((n) => (n.run ? runIntents({ nodeId: n.id }, n.run, doc.updatedAt) : [])),
     ...(doc.compare?.columns ?? []).flatMap((c) =>
-      c.run ? runIntents({ column: c.key }, c.run) : [],
+      c.run ? runIntents({ column: c.key }, c.run, doc.updatedAt) : [],
     ),
   ]
   const updates: SessionIntent[][] = [[{ type: 'created', document: outline }]]
