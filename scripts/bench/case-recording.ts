@@ -9,7 +9,7 @@
  * Rows 7a and 7b of `npm run bench`; runs on its own too: `npx tsx scripts/bench/case-recording.ts
  * [runs]`.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
@@ -60,16 +60,46 @@ const stats = (n: number): RunStats => ({
   tokensPerSecond: 1000,
 })
 
-/** The longest gap between turns of the event loop, in ms, while `work` runs. */
-async function longestBlock(work: () => Promise<void>): Promise<number> {
+/**
+ * This thread's time on a CPU and waiting for one, in ms (Linux: /proc/thread-self/schedstat),
+ * or null where that cannot be read.
+ */
+function threadTimes(): { onCpu: number; waiting: number } | null {
+  try {
+    const [onCpu = NaN, waiting = NaN] = readFileSync('/proc/thread-self/schedstat', 'utf8')
+      .split(' ')
+      .map(Number)
+    return { onCpu: onCpu / 1e6, waiting: waiting / 1e6 }
+  } catch {
+    return null
+  }
+}
+
+interface Block {
+  /** The longest gap between turns of the event loop, in ms: the figure. */
+  ms: number
+  /**
+   * The most time the main thread spent on a CPU within one gap (null where unknown): on a busy
+   * machine a gap is this plus the time the thread waited for a CPU that others held.
+   */
+  onCpuMs: number | null
+}
+
+/** The longest gap between turns of the event loop while `work` runs. */
+async function longestBlock(work: () => Promise<void>): Promise<Block> {
   const histogram = monitorEventLoopDelay({ resolution: 1 })
   let last = performance.now()
+  let lastTimes = threadTimes()
   let longest = 0
+  let onCpu = lastTimes ? 0 : NaN
   let probing = true
   const probe = () => {
     const now = performance.now()
     longest = Math.max(longest, now - last)
     last = now
+    const times = lastTimes && threadTimes()
+    if (lastTimes && times) onCpu = Math.max(onCpu, times.onCpu - lastTimes.onCpu)
+    lastTimes = times
     if (probing) setImmediate(probe)
   }
   histogram.enable()
@@ -78,13 +108,14 @@ async function longestBlock(work: () => Promise<void>): Promise<number> {
   probing = false
   histogram.disable()
   // The histogram's max includes its 1 ms resolution; the probe sees every turn.
-  return Math.max(longest, histogram.max / 1e6 - 1)
+  const ms = Math.max(longest, histogram.max / 1e6 - 1)
+  return { ms, onCpuMs: Number.isFinite(onCpu) ? onCpu : null }
 }
 
 /** One recording into a fresh store: the longest blocks while recording and while compacting. */
 async function recordOnce(
   log: (line: string) => void,
-): Promise<{ recording: number; compaction: number }> {
+): Promise<{ recording: Block; compaction: Block }> {
   const options = { log }
   const directory = mkdtempSync(join(tmpdir(), 'tokenscope-bench-record-'))
   try {
@@ -168,7 +199,7 @@ async function recordOnce(
     await store.close()
     if (kept !== runTokens) throw new Error(`the session kept ${kept} of ${runTokens} tokens`)
     options.log(
-      `recorded ${kept} tokens in ${recordedMs.toFixed(0)} ms; journal ${(journalBytes / 1e6).toFixed(1)} MB, snapshot ${(snapshotBytes / 1e6).toFixed(1)} MB; longest blocks ${recording.toFixed(1)} ms recording, ${compaction.toFixed(1)} ms compacting`,
+      `recorded ${kept} tokens in ${recordedMs.toFixed(0)} ms; journal ${(journalBytes / 1e6).toFixed(1)} MB, snapshot ${(snapshotBytes / 1e6).toFixed(1)} MB; longest blocks ${show(recording)} recording, ${show(compaction)} compacting`,
     )
     return { recording, compaction }
   } finally {
@@ -181,13 +212,13 @@ export async function recordingCase(options: {
   log: (line: string) => void
   beforeEach?: () => Promise<void>
 }): Promise<BenchRow[]> {
-  const results: { recording: number; compaction: number }[] = []
+  const results: { recording: Block; compaction: Block }[] = []
   for (let run = 0; run < options.runs; run++) {
     await options.beforeEach?.()
     results.push(await recordOnce(options.log))
   }
-  const row = (id: string, measure: string, values: number[]): BenchRow => {
-    const ms = median(values)
+  const row = (id: string, measure: string, blocks: Block[]): BenchRow => {
+    const ms = median(blocks.map((b) => b.ms))
     return {
       id,
       measure,
@@ -197,8 +228,8 @@ export async function recordingCase(options: {
       ratio: null,
       target: `< ${targetMs} ms`,
       met: ms < targetMs,
-      runs: values.length,
-      note: `${runTokens.toLocaleString('en')} tokens × ${alternatives} alternatives, ${batchTokens} per event, in this process; each run ${values.map((v) => v.toFixed(1)).join(', ')} ms`,
+      runs: blocks.length,
+      note: `${runTokens.toLocaleString('en')} tokens × ${alternatives} alternatives, ${batchTokens} per event, in this process; each run ${blocks.map(show).join(', ')}`,
     }
   }
   return [
@@ -214,6 +245,10 @@ export async function recordingCase(options: {
     ),
   ]
 }
+
+/** A block, and the most of one gap the main thread was on a CPU when that is known. */
+const show = (block: Block) =>
+  `${block.ms.toFixed(1)} ms${block.onCpuMs === null ? '' : ` (on a CPU at most ${block.onCpuMs.toFixed(1)} ms)`}`
 
 function existsJournal(directory: string): boolean {
   try {
