@@ -1,4 +1,8 @@
-import type { RunTarget, SessionIntent } from '../../../shared/session-intents'
+import {
+  maxIntentsPerUpdate,
+  type RunTarget,
+  type SessionIntent,
+} from '../../../shared/session-intents'
 import type { SessionDocument, SessionNode } from '../../../shared/sessions'
 
 type RunRecord = NonNullable<SessionNode['run']>
@@ -52,15 +56,19 @@ export function importUpdates(doc: SessionDocument): SessionIntent[][] {
     ),
   ]
   const updates: SessionIntent[][] = [[{ type: 'created', document: outline }]]
-  let tokens = importTokensPerUpdate
+  let batch: SessionIntent[] = []
+  let tokens = 0
   for (const intent of runs) {
     const size = intent.type === 'tokensAdded' ? intent.tokens.length : 0
-    if (tokens + size > importTokensPerUpdate) {
-      updates.push([])
+    const full = tokens + size > importTokensPerUpdate || batch.length === maxIntentsPerUpdate
+    if (batch.length > 0 && full) {
+      updates.push(batch)
+      batch = []
       tokens = 0
     }
-    updates[updates.length - 1]?.push(intent)
+    batch.push(intent)
     tokens += size
   }
+  if (batch.length > 0) updates.push(batch)
   return updates
 }
