@@ -281,6 +281,41 @@ export function headerOf(
   return { schemaVersion: sessionFileVersion, seq, id, title, kind, createdAt, updatedAt }
 }
 
+/**
+ * Text written a piece at a time and kept as UTF-8 buffers of about 64 KB, outside the
+ * JavaScript heap: a long run's text never piles up as strings for the garbage collector to copy.
+ */
+export class TextSink {
+  private pending: string[] = []
+  private pendingLength = 0
+  private readonly buffers: Buffer[] = []
+  /** Bytes sealed into buffers so far. */
+  bytes = 0
+
+  push(...texts: string[]): void {
+    for (const text of texts) {
+      this.pending.push(text)
+      this.pendingLength += text.length
+    }
+    if (this.pendingLength >= 1 << 16) this.seal()
+  }
+
+  private seal() {
+    if (this.pending.length === 0) return
+    const buffer = Buffer.from(this.pending.join(''), 'utf8')
+    this.buffers.push(buffer)
+    this.bytes += buffer.length
+    this.pending = []
+    this.pendingLength = 0
+  }
+
+  /** Everything written, as buffers. */
+  finish(): Buffer[] {
+    this.seal()
+    return this.buffers
+  }
+}
+
 /** Awaits a pause whenever about `sliceMs` of work went by since the last one. */
 export function breather(pause: () => Promise<void>, sliceMs = 4): () => Promise<void> {
   let sliceStart = performance.now()
@@ -292,7 +327,7 @@ export function breather(pause: () => Promise<void>, sliceMs = 4): () => Promise
 }
 
 /**
- * A snapshot's text, as pieces, working at most about `sliceMs` at a time before awaiting
+ * A snapshot's text, as UTF-8 buffers, working at most about `sliceMs` at a time before awaiting
  * `pause()`: a long session is written without holding the event loop. Runs are written straight
  * from their columns (the file's form already), a slice of a column at a time.
  */
@@ -301,8 +336,8 @@ export async function snapshotText(
   seq: number,
   pause: () => Promise<void>,
   sliceMs = 4,
-): Promise<string[]> {
-  const pieces: string[] = []
+): Promise<Buffer[]> {
+  const pieces = new TextSink()
   const breathe = breather(pause, sliceMs)
   const runs: StoredRun[] = []
   const numbered = (run: StoredRun | null) => (run ? runs.push(run) - 1 : null)
@@ -326,31 +361,31 @@ export async function snapshotText(
       timeToFirstTokenMs: run.timeToFirstTokenMs,
     }
     await writeEncodedTokens(run.tokens, 0, run.tokens.length, run.prompt, pieces, breathe)
-    // The encoded tokens' closing brace gives way to the run's other fields.
-    pieces[pieces.length - 1] = pieces[pieces.length - 1]!.slice(0, -1)
+    // The run's other fields close the object.
     pieces.push(`,${JSON.stringify(meta).slice(1)}`, '\n')
   }
-  return pieces
+  return pieces.finish()
 }
 
 /**
  * Tokens `from` to `to` of a run held as columns (and a prompt), as the JSON of `EncodedTokens`
  * into `pieces`, read straight from the columns: the snapshot's runs and the journal's token
  * lines alike. The vocabulary holds the ids that occur (all the run's, for a whole run). Plain
- * tokens if an id has two texts, as `encodeTokens` does. The last piece is the closing brace.
+ * tokens if an id has two texts, as `encodeTokens` does. The object is left open: the caller
+ * closes it, after fields of its own if it likes.
  */
 export async function writeEncodedTokens(
   c: RunColumns,
   from: number,
   to: number,
   prompt: readonly TokenText[],
-  pieces: string[],
+  pieces: TextSink,
   breathe: () => Promise<void>,
 ): Promise<void> {
   const vocabulary = vocabularyOf(c, from, to, prompt)
   if (!vocabulary) {
     const plain = { prompt, tokens: c.tokens(from, to) }
-    pieces.push(JSON.stringify({ plain }).slice(0, -1), '}')
+    pieces.push(JSON.stringify({ plain }).slice(0, -1))
     return
   }
   pieces.push(`{"vocabulary":${JSON.stringify(vocabulary)}`)
@@ -397,7 +432,7 @@ export async function writeEncodedTokens(
   await column('altLogit', c.altLogit, altFrom, altTo)
   await column('altModelProb', c.altModelProb, altFrom, altTo)
   await column('altSamplingProb', c.altSamplingProb, altFrom, altTo)
-  pieces.push('}', '}')
+  pieces.push('}')
 }
 
 /** The texts of the ids in tokens `from` to `to` and the prompt; null if an id has two. */

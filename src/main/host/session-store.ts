@@ -27,6 +27,7 @@ import {
   encodeIntent,
   parseSnapshot,
   snapshotText,
+  TextSink,
   type JournalLine,
   writeEncodedTokens,
 } from './session-file'
@@ -430,9 +431,12 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     try {
       await checkNotNewer(entry)
       const text = await journalText(lines)
-      await io.appendFile(journalFile(entry.id), entry.tornJournal ? `\n${text}` : text, 'utf8')
+      await io.appendFile(
+        journalFile(entry.id),
+        entry.tornJournal ? Buffer.concat([Buffer.from('\n'), text]) : text,
+      )
       entry.tornJournal = false
-      entry.journalBytes += Buffer.byteLength(text)
+      entry.journalBytes += text.length
       waiters.forEach((w) => w.resolve())
     } catch (error) {
       // Kept for the next append; a line may have been cut short, so that one starts afresh.
@@ -450,8 +454,8 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
    * Journal lines; consecutive token batches for one target become one line of at most
    * `lineTokens` tokens. A backlog is encoded a slice at a time, never in one long task.
    */
-  async function journalText(lines: Pending['line']): Promise<string> {
-    const out: string[] = []
+  async function journalText(lines: Pending['line']): Promise<Buffer> {
+    const out = new TextSink()
     const breathe = breather(pause)
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i]!
@@ -472,14 +476,15 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
         const head = JSON.stringify({ s, at, i: { type: 'tokensAdded', target } })
         out.push(`${head.slice(0, -2)},"encoded":`)
         await writeEncodedTokens(columns, from, to, [], out, breathe)
-        out.push('}}\n')
+        out.push('}}}\n')
       } else {
         const journalLine: JournalLine = { s, at, i: encodeIntent(line.intent) }
         out.push(JSON.stringify(journalLine), '\n')
       }
       await breathe()
     }
-    return out.join('')
+    const buffers = out.finish()
+    return buffers.length === 1 ? buffers[0]! : Buffer.concat(buffers)
   }
 
   function saveFailure(error: unknown): AppFailure {
@@ -541,9 +546,9 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`
     try {
       await checkNotNewer(entry)
-      const pieces = await snapshotText(entry.doc!, entry.seq, pause)
+      const buffers = await snapshotText(entry.doc!, entry.seq, pause)
       await fs.mkdir(directory, { recursive: true })
-      await io.writeFile(temporary, groups(pieces), { encoding: 'utf8', flush: true })
+      await io.writeFile(temporary, buffers, { flush: true })
       await io.rename(temporary, file)
     } catch (error) {
       await fs.rm(temporary, { force: true })
@@ -700,22 +705,6 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
       for (const entry of entries.values()) if (entry.timer) clearTimeout(entry.timer)
     },
   }
-}
-
-/** Joins pieces into writes of about 256 KB (each a few milliseconds to encode as UTF-8). */
-function* groups(pieces: string[]): Generator<string> {
-  let group: string[] = []
-  let length = 0
-  for (const piece of pieces) {
-    group.push(piece)
-    length += piece.length
-    if (length >= 1 << 18) {
-      yield group.join('')
-      group = []
-      length = 0
-    }
-  }
-  if (group.length > 0) yield group.join('')
 }
 
 /** The first line of a file (up to 64 KB of it), or '' if it cannot be read. */
