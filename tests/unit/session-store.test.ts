@@ -509,6 +509,33 @@ describe('session store', () => {
     expect(await createSessionStore({ directory }).loadSession({ id: 'o' })).toEqual(expected)
   })
 
+  it('journals the time an imported run carries, as it applied it', async () => {
+    const directory = newDirectory()
+    const store = createSessionStore({ directory })
+    await store.updateSession(create(emptyChat('m')))
+    await store.updateSession({
+      id: 'm',
+      intents: [
+        sent,
+        { ...started, now: at(7) } as SessionIntent,
+        { type: 'tokensAdded', target: reply, tokens: [fakeToken(1)], now: at(8) },
+        { type: 'tokensAdded', target: reply, tokens: [fakeToken(2)], now: at(9) },
+      ],
+    })
+    const doc = await store.loadSession({ id: 'm' })
+    expect(doc.updatedAt).toBe(at(9))
+    expect(await createSessionStore({ directory }).loadSession({ id: 'm' })).toMatchObject({
+      updatedAt: at(9),
+      nodes: [{}, { run: { tokens: [fakeToken(1), fakeToken(2)] } }],
+    })
+    await store.updateSession({
+      id: 'm',
+      intents: [{ type: 'tokensAdded', target: reply, tokens: [fakeToken(3)], now: at(4) }],
+    })
+    const reread = await createSessionStore({ directory }).loadSession({ id: 'm' })
+    expect(reread.updatedAt).toBe(at(4))
+  })
+
   it('reopens after the host was killed mid-run with every journaled token, stopped', async () => {
     const directory = newDirectory()
     const store = createSessionStore({ directory, flushMs: 10 })

@@ -227,12 +227,14 @@ export type JournalIntent =
       type: 'tokensAdded'
       target: Extract<SessionIntent, { type: 'tokensAdded' }>['target']
       encoded: EncodedTokens
+      now?: string
     }
   | {
       type: 'runStarted'
       target: Extract<SessionIntent, { type: 'runStarted' }>['target']
       sampling: Extract<SessionIntent, { type: 'runStarted' }>['sampling']
       encoded: EncodedTokens
+      now?: string
     }
 
 export interface JournalLine {
@@ -243,15 +245,24 @@ export interface JournalLine {
   i: JournalIntent
 }
 
+/** An intent's own time, when it carries one (an import's), as a field to spread. */
+const nowOf = (intent: { now?: string }) => (intent.now === undefined ? {} : { now: intent.now })
+
 export function encodeIntent(intent: SessionIntent): JournalIntent {
   if (intent.type === 'tokensAdded')
-    return { type: 'tokensAdded', target: intent.target, encoded: encodeTokens([], intent.tokens) }
+    return {
+      type: 'tokensAdded',
+      target: intent.target,
+      encoded: encodeTokens([], intent.tokens),
+      ...nowOf(intent),
+    }
   if (intent.type === 'runStarted')
     return {
       type: 'runStarted',
       target: intent.target,
       sampling: intent.sampling,
       encoded: encodeTokens(intent.prompt, []),
+      ...nowOf(intent),
     }
   return intent
 }
@@ -262,6 +273,7 @@ export function decodeIntent(intent: JournalIntent): SessionIntent {
       type: 'tokensAdded',
       target: intent.target,
       tokens: decodeTokens(intent.encoded).tokens,
+      ...nowOf(intent),
     }
   if (intent.type === 'runStarted')
     return {
@@ -269,6 +281,7 @@ export function decodeIntent(intent: JournalIntent): SessionIntent {
       target: intent.target,
       sampling: intent.sampling,
       prompt: decodeTokens(intent.encoded).prompt,
+      ...nowOf(intent),
     }
   return intent
 }

@@ -79,7 +79,9 @@ type FileStamp = { mtimeMs: number; size: number }
  */
 type PendingLine = { s: number; at: string } & (
   | { intent: Exclude<SessionIntent, { type: 'tokensAdded' }> }
-  | { batch: { target: RunTarget; columns: RunColumns; from: number; to: number } }
+  | {
+      batch: { target: RunTarget; columns: RunColumns; from: number; to: number; now?: string }
+    }
 )
 
 interface Pending {
@@ -376,7 +378,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
         entry.pending.line.push({
           s: entry.seq,
           at,
-          batch: { target: intent.target, columns, from, to },
+          batch: { target: intent.target, columns, from, to, now: intent.now },
         })
         entry.pendingTokens += to - from
       } else entry.pending.line.push({ s: entry.seq, at, intent })
@@ -461,19 +463,20 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
       const line = lines[i]!
       let { s, at } = line
       if ('batch' in line) {
-        const { target, columns, from } = line.batch
+        const { target, columns, from, now } = line.batch
         let { to } = line.batch
         for (;;) {
           const next = lines[i + 1]
           if (!next || !('batch' in next)) break
           const b = next.batch
-          if (b.columns !== columns || b.from !== to || b.to - from > lineTokens) break
+          if (b.columns !== columns || b.from !== to || b.now !== now) break
+          if (b.to - from > lineTokens) break
           to = b.to
           i++
           ;({ s, at } = next)
         }
         // Written straight from the columns, as `JSON.stringify` would write the JournalLine.
-        const head = JSON.stringify({ s, at, i: { type: 'tokensAdded', target } })
+        const head = JSON.stringify({ s, at, i: { type: 'tokensAdded', target, now } })
         out.push(`${head.slice(0, -2)},"encoded":`)
         await writeEncodedTokens(columns, from, to, [], out, breathe)
         out.push('}}}\n')
