@@ -18,6 +18,7 @@ import { createSessionStore } from '../../src/main/host/session-store'
 import type { AppService, GeneratedToken, RunStats } from '../../src/shared/contract'
 import { defaultSampling } from '../../src/shared/schemas'
 import type { SessionDocument } from '../../src/shared/sessions'
+import { loadAverage, waitForQuietCpu } from './cpu-quiet'
 import { median, type BenchRow } from './stats'
 
 const runTokens = 20_000
@@ -261,7 +262,15 @@ function existsJournal(directory: string): boolean {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const runs = Number(process.argv[2] ?? 1)
-  const rows = await recordingCase({ runs, log: (line) => console.error(`[bench] ${line}`) })
+  const log = (line: string) => console.error(`[bench] ${line}`)
+  // As `npm run bench` does: each run waits up to 3 s for idle CPUs.
+  const beforeEach = async () => {
+    const quiet = await waitForQuietCpu(3000)
+    log(
+      `CPUs ${quiet.busy === null ? '?' : `${(quiet.busy * 100).toFixed(0)}%`} busy after waiting ${quiet.waitedMs.toFixed(0)} ms; load average ${loadAverage().toFixed(1)}`,
+    )
+  }
+  const rows = await recordingCase({ runs, log, beforeEach })
   for (const r of rows)
     console.log(`${r.id}  ${r.measure}: ${r.ours} ms (target ${r.target}; ${r.note ?? ''})`)
 }
