@@ -30,6 +30,15 @@ export class Column<A extends NumberArray = Float64Array> {
     this.chunks[i >>> chunkBits]![i & chunkMask] = value
   }
 
+  /** Copies the first `count` entries of `source` (chunk by chunk) into this empty column. */
+  copyFrom(source: Column<A>, count: number): void {
+    this.reserve(count)
+    for (let k = 0; k * chunkSize < count; k++) {
+      const n = Math.min(chunkSize, count - k * chunkSize)
+      this.chunks[k]!.set(source.chunks[k]!.subarray(0, n) as never)
+    }
+  }
+
   /** Entries `from` to `to` as views of the chunks, in order. */
   *views(from: number, to: number): Generator<A> {
     for (let i = from; i < to;) {
@@ -39,6 +48,18 @@ export class Column<A extends NumberArray = Float64Array> {
     }
   }
 }
+
+const floatColumns = [
+  'id',
+  'logit',
+  'modelProb',
+  'samplingProb',
+  'position',
+  'rank',
+  'entropyBits',
+  'tailMass',
+] as const
+const altFloatColumns = ['altId', 'altLogit', 'altModelProb', 'altSamplingProb'] as const
 
 const float64 = () => new Column((n) => new Float64Array(n))
 const uint32 = () => new Column((n) => new Uint32Array(n))
@@ -166,9 +187,27 @@ export class RunColumns {
     return i === 0 ? 0 : this.altEnd.get(i - 1)
   }
 
-  /** A copy of the first `count` tokens. */
+  /** A copy of the first `count` tokens: slices of the columns, the same texts. */
   prefix(count: number): RunColumns {
-    return RunColumns.from(this.tokens(0, Math.min(count, this.length)))
+    const copy = new RunColumns()
+    const n = Math.min(count, this.length)
+    const alternatives = this.altStart(n)
+    for (const key of floatColumns) copy[key].copyFrom(this[key], n)
+    copy.altEnd.copyFrom(this.altEnd, n)
+    copy.slot.copyFrom(this.slot, n)
+    copy.thought.copyFrom(this.thought, n)
+    for (const key of altFloatColumns) copy[key].copyFrom(this[key], alternatives)
+    copy.altSlot.copyFrom(this.altSlot, alternatives)
+    copy.length = n
+    copy.altLength = alternatives
+    for (const [id, slot] of this.slots) copy.slots.set(id, slot)
+    for (const id of this.slotIds) copy.slotIds.push(id)
+    for (const text of this.slotTexts) copy.slotTexts.push(text)
+    for (const [at, text] of this.tokenTexts ?? [])
+      if (at < n) (copy.tokenTexts ??= new Map()).set(at, text)
+    for (const [at, text] of this.altTexts ?? [])
+      if (at < alternatives) (copy.altTexts ??= new Map()).set(at, text)
+    return copy
   }
 
   /** The text of id `id` in this run, if it occurs. */

@@ -292,6 +292,35 @@ describe("the host's columns", () => {
     expect(branchStored.nodes[2]!.run!.tokens.length).toBe(901)
   })
 
+  it('copy a prefix and undo an append across chunk boundaries', () => {
+    const tokens = Array.from({ length: 9000 }, (_, i) => fakeToken(i, 2))
+    const columns = RunColumns.from(tokens.slice(0, 4000))
+    columns.push(tokens.slice(4000))
+    expect(columns.length).toBe(9000)
+    const prefix = columns.prefix(5000)
+    prefix.push([fakeToken(1, 3)])
+    expect(prefix.length).toBe(5001)
+    expect(prefix.tokens(4090, 4100)).toEqual(tokens.slice(4090, 4100))
+    expect(prefix.token(4999)).toEqual(tokens[4999])
+    expect(prefix.token(5000)).toEqual(fakeToken(1, 3))
+    expect(columns.token(5000)).toEqual(tokens[5000])
+    columns.truncate(4097)
+    columns.push([fakeToken(7, 1)])
+    expect(columns.length).toBe(4098)
+    expect(columns.altLength).toBe(4097 * 2 + 1)
+    expect(columns.tokens(4095, 4098)).toEqual([tokens[4095], tokens[4096], fakeToken(7, 1)])
+    expect(columns.vocabulary(4096, 4098).ids.sort()).toEqual(
+      [
+        ...new Set(
+          [tokens[4096]!, fakeToken(7, 1)].flatMap((t) => [
+            t.id,
+            ...t.alternatives.map((a) => a.id),
+          ]),
+        ),
+      ].sort(),
+    )
+  })
+
   it('undo an append when a later intent of the update is refused', () => {
     const target = { nodeId: 'r1' }
     let doc = applyStoredIntents(

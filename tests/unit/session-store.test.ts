@@ -49,6 +49,12 @@ function session(
   }
 }
 
+/** Waits (up to 5 s, for a busy machine) until `done()` holds: the store compacts on its own. */
+async function until(done: () => boolean) {
+  for (let waited = 0; !done() && waited < 5000; waited += 10)
+    await new Promise((r) => setTimeout(r, 10))
+}
+
 const failure = (promise: Promise<unknown>) =>
   promise.then(
     () => null,
@@ -156,7 +162,7 @@ describe('session store', () => {
     })
     await compacting.updateSession(rename('s', 'Second'))
     await compacting.flush()
-    await new Promise((r) => setTimeout(r, 50))
+    await until(() => /EIO/.test(logged.join('\n')))
     expect(logged.join('\n')).toMatch(/EIO/)
     expect(readFileSync(join(directory, 's.json'), 'utf8')).toContain('"title":"First"')
     expect((await createSessionStore({ directory }).loadSession({ id: 's' })).title).toBe('Second')
@@ -241,7 +247,7 @@ describe('session store', () => {
     const compacted = createSessionStore({ directory, compactBytes: 0 })
     await compacted.loadSession({ id: 'd' })
     await compacted.flush()
-    await new Promise((r) => setTimeout(r, 50))
+    await until(() => readFileSync(join(directory, 'd.json'), 'utf8').split('\n').length > 3)
     const lines = readFileSync(join(directory, 'd.json'), 'utf8').split('\n')
     expect(lines.length).toBeGreaterThan(3)
     writeFileSync(join(directory, 'd.json'), [...lines.slice(0, 2), '{"vocab'].join('\n'))
@@ -331,7 +337,9 @@ describe('session store', () => {
     await store.flush()
     expect(readFileSync(join(directory, 'v1.json'), 'utf8')).toBe(v1)
     await store.updateSession(rename('v1', 'Changed'))
-    await new Promise((r) => setTimeout(r, 100))
+    await until(() =>
+      readFileSync(join(directory, 'v1.json'), 'utf8').startsWith('{"schemaVersion":2'),
+    )
     await store.flush()
     const header = JSON.parse(readFileSync(join(directory, 'v1.json'), 'utf8').split('\n')[0]!)
     expect(header).toMatchObject({ schemaVersion: 2, id: 'v1', title: 'Changed' })
@@ -503,8 +511,7 @@ describe('session store', () => {
     const compacting = createSessionStore({ directory, compactBytes: 0, compactRatio: 0 })
     await compacting.loadSession({ id: 'o' })
     await compacting.flush()
-    for (let i = 0; i < 100 && existsSync(join(directory, 'o.journal')); i++)
-      await new Promise((r) => setTimeout(r, 20))
+    await until(() => !existsSync(join(directory, 'o.journal')))
     expect(existsSync(join(directory, 'o.journal'))).toBe(false)
     expect(await createSessionStore({ directory }).loadSession({ id: 'o' })).toEqual(expected)
   })
@@ -558,7 +565,7 @@ describe('session store', () => {
     expect(doc.nodes.find((n) => n.id === 'r1')!.text).toBe(replyText(recorded, 'cancelled'))
     // Folded into a snapshot once reopened; a third launch reads the same.
     await reopened.flush()
-    await new Promise((r) => setTimeout(r, 100))
+    await until(() => !existsSync(join(directory, 'k.journal')))
     expect(existsSync(join(directory, 'k.journal'))).toBe(false)
     expect(await createSessionStore({ directory }).loadSession({ id: 'k' })).toEqual(doc)
   })
@@ -584,7 +591,7 @@ describe('session store', () => {
     const compacting = createSessionStore({ directory, compactBytes: 0 })
     const expected = await compacting.loadSession({ id: 'i' })
     await compacting.flush()
-    await new Promise((r) => setTimeout(r, 100))
+    await until(() => !existsSync(join(directory, 'i.journal')))
     expect(existsSync(join(directory, 'i.journal'))).toBe(false)
     // The crash: the journal's old lines are still there next to the new snapshot.
     copyFileSync(join(directory, 'saved.journal'), join(directory, 'i.journal'))
