@@ -22,7 +22,9 @@ const forbid = ({ modules = [], patterns = [] }, message) => ({
 const tools = '**/tools/**'
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', 'resources/**', 'docs/**', 'coverage/**'] },
+  {
+    ignores: ['out/**', 'release/**', 'node_modules/**', 'resources/**', 'docs/**', 'coverage/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

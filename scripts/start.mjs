@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { moduleDir } from './module-dir.mjs'
+import { packageBin } from './package-bin.mjs'
 
 const require = createRequire(import.meta.url)
 const root = join(moduleDir(import.meta.url), '..')
@@ -35,14 +36,10 @@ if (!binary) {
   process.exit(1)
 }
 
-const build = spawnSync(
-  process.execPath,
-  [require.resolve('electron-vite/bin/electron-vite.js'), 'build'],
-  {
-    stdio: 'inherit',
-    cwd: root,
-  },
-)
+const build = spawnSync(process.execPath, [packageBin('electron-vite'), 'build'], {
+  stdio: 'inherit',
+  cwd: root,
+})
 if (build.status !== 0) process.exit(build.status ?? 1)
 const app = spawn(binary, ['.'], { stdio: 'inherit', cwd: root })
 app.on('exit', (code) => process.exit(code ?? 0))

@@ -1,150 +1,207 @@
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { app, BrowserWindow, dialog, ipcMain, shell, type IpcMainEvent } from 'electron'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  net,
+  protocol,
+  screen,
+  shell,
+  type IpcMainEvent,
+} from 'electron'
 import { electronRpcChannel as rpcChannel } from '../shared/bridge'
 import type { AppService, EngineEvents } from '../shared/contract'
 import { serveEngine, type EngineServer } from '../shared/rpc'
+import { applicationMenu } from './desktop/app-menu'
+import {
+  appPageUrl,
+  appProtocolHandler,
+  appScheme,
+  appSchemePrivileges,
+  isAppPage,
+} from './desktop/app-protocol'
+import { chooseDataFolder, moveLegacyDataFolder } from './desktop/data-folder'
+import { applyLinkPolicy } from './desktop/link-policy'
+import { cancelRunsWithPage } from './desktop/run-cancelling'
+import { holdSingleInstance } from './desktop/single-instance'
+import { loadWindowState, minimumSize, saveWindowState } from './desktop/window-state'
 import { electronEngineLauncher } from './electron-engine-launcher'
 import { EngineSupervisor } from './host/engine-supervisor'
 import { composeAppService } from './host/app-service'
 import { isClientRpcMessage } from './host/client-messages'
 import { trackClientRuns } from './host/client-runs'
+import { defaultDataDirectory } from './host/data-directory'
 import { createModelFiles } from './host/model-files'
 import { createSessionStore } from './host/session-store'
+import { resourcesDirectory } from './util/resource-paths'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const resourcesDir = app.isPackaged
-  ? join(process.resourcesPath, 'resources')
-  : join(here, '../../resources')
+const rendererDir = join(here, '../renderer')
+const log = (line: string) => console.log(`[tokenscope] ${line}`)
+// A packaged app never lets the environment point its trusted window at another page.
+const devUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL
+
+// One data folder with `serve`, chosen before anything (Electron's own storage and its
+// single-instance lock included) uses it.
+const platformFolder = defaultDataDirectory()
+const dataFolder = chooseDataFolder(process.argv, process.env, platformFolder)
+if (dataFolder === platformFolder) {
+  const legacy = moveLegacyDataFolder(dataFolder)
+  if (legacy.moved) log(`moved the data folder ${legacy.from} to ${dataFolder}`)
+  else if (legacy.reason === 'failed') log(`could not move ${legacy.from}: ${legacy.error}`)
+}
+app.setPath('userData', dataFolder)
 
 let window: BrowserWindow | null = null
-let server: EngineServer<AppService> | null = null
-const events: EngineEvents = {
-  onRunEvent: (event) => void server?.onRunEvent(event),
-  onStatus: (status) => void server?.onStatus(status),
-  onDownload: (progress) => void server?.onDownload(progress),
-}
-const supervisor = new EngineSupervisor(
-  electronEngineLauncher(join(here, 'engine.js'), resourcesDir),
-  events,
-)
+if (holdSingleInstance(app, () => window)) startApp()
 
-const sessions = createSessionStore({
-  directory: join(app.getPath('userData'), 'sessions'),
-  log: (line) => console.log(`[tokenscope] ${line}`),
-})
-const modelFiles = createModelFiles(app.getPath('userData'), events.onDownload)
-// Composed once: it records runs into sessions for as long as the app runs, whatever the window.
-const appService = composeAppService(supervisor, sessions, modelFiles, (line) =>
-  console.log(`[tokenscope] ${line}`),
-)
+function startApp(): void {
+  protocol.registerSchemesAsPrivileged([{ scheme: appScheme, privileges: appSchemePrivileges }])
 
-/** Only our own page may talk to the engine; a navigated-away or embedded frame may not. */
-function isTrustedSender(event: IpcMainEvent): boolean {
-  const url = event.senderFrame?.url ?? ''
-  const devUrl = process.env.ELECTRON_RENDERER_URL
-  return (
+  let server: EngineServer<AppService> | null = null
+  const events: EngineEvents = {
+    onRunEvent: (event) => void server?.onRunEvent(event),
+    onStatus: (status) => void server?.onStatus(status),
+    onDownload: (progress) => void server?.onDownload(progress),
+  }
+  const resourcesDir = resourcesDirectory({
+    packaged: app.isPackaged,
+    resourcesPath: process.resourcesPath,
+    repoRoot: join(here, '../..'),
+  })
+  const supervisor = new EngineSupervisor(
+    electronEngineLauncher(join(here, 'engine.js'), resourcesDir),
+    events,
+  )
+  const sessions = createSessionStore({ directory: join(dataFolder, 'sessions'), log })
+  const modelFiles = createModelFiles(dataFolder, events.onDownload)
+  // Composed once: it records runs into sessions for as long as the app runs, whatever the window.
+  const appService = composeAppService(supervisor, sessions, modelFiles, log)
+  const windowStateFile = join(dataFolder, 'window-state.json')
+  const openExternal = (url: string) => void shell.openExternal(url)
+
+  /** Only our own page may talk to the engine; a navigated-away or embedded frame may not. */
+  const isTrustedSender = (event: IpcMainEvent) =>
     window !== null &&
     event.sender === window.webContents &&
-    (url.startsWith('file://') || (devUrl !== undefined && url.startsWith(devUrl)))
-  )
-}
+    isAppPage(event.senderFrame?.url ?? '', devUrl)
 
-function createWindow(): void {
-  window = new BrowserWindow({
-    width: 1280,
-    height: 820,
-    minWidth: 800,
-    minHeight: 560,
-    title: 'Tokenscope',
-    show: false,
-    webPreferences: {
-      preload: join(here, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-    },
-  })
-  window.once('ready-to-show', () => window?.show())
-  // Links open in the user's browser, never inside the app.
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    void shell.openExternal(url)
-    return { action: 'deny' }
-  })
-  window.webContents.on('will-navigate', (event) => event.preventDefault())
-
-  const target = window.webContents
-  const owned = trackClientRuns({
-    ...appService,
-    pickModelFile: async () => {
-      const options = {
-        filters: [{ name: 'GGUF models', extensions: ['gguf'] }],
-        properties: ['openFile' as const],
-      }
-      const picked = window
-        ? await dialog.showOpenDialog(window, options)
-        : await dialog.showOpenDialog(options)
-      return picked.canceled ? null : (picked.filePaths[0] ?? null)
-    },
-  })
-  const listeners = new Set<(message: unknown) => void>()
-  // birpc throws on a message that is not one of its own (asynchronously, out of reach of any
-  // caller), so one malformed message is dropped here instead.
-  const onMessage = (event: IpcMainEvent, message: unknown) => {
-    try {
-      if (!isTrustedSender(event)) return
-      if (isClientRpcMessage(message)) listeners.forEach((l) => l(message))
-      else console.warn('[tokenscope] ignored a malformed message from the window')
-    } catch (error) {
-      console.error('[tokenscope] failed to handle a message from the window:', error)
-    }
-  }
-  ipcMain.on(rpcChannel, onMessage)
-  server = serveEngine(
-    {
-      post: (message) => {
-        if (!target.isDestroyed()) target.send(rpcChannel, message)
+  function createWindow(): void {
+    const saved = loadWindowState(
+      windowStateFile,
+      screen.getAllDisplays().map((display) => display.workArea),
+    )
+    const current = new BrowserWindow({
+      width: saved.width,
+      height: saved.height,
+      x: saved.x,
+      y: saved.y,
+      minWidth: minimumSize.width,
+      minHeight: minimumSize.height,
+      title: 'Tokenscope',
+      show: false,
+      webPreferences: {
+        preload: join(here, '../preload/index.cjs'),
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
       },
-      on: (listener) => listeners.add(listener),
-      off: (listener) => listeners.delete(listener),
-    },
-    owned.service,
-  )
-  window.on('closed', () => {
-    ipcMain.off(rpcChannel, onMessage)
-    server?.$close()
-    server = null
-    owned.cancelAll()
-    window = null
-  })
-
-  const devUrl = process.env.ELECTRON_RENDERER_URL
-  if (devUrl) void window.loadURL(devUrl)
-  else void window.loadFile(join(here, '../renderer/index.html'))
-}
-
-void app.whenReady().then(() => {
-  supervisor.start()
-  createWindow()
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow()
-  })
-})
-
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit()
-})
-let sessionsClosed = false
-app.on('before-quit', (event) => {
-  supervisor.stop()
-  // The last recorded tokens are written before the app goes.
-  if (sessionsClosed) return
-  event.preventDefault()
-  void sessions
-    .close()
-    .catch(() => undefined)
-    .finally(() => {
-      sessionsClosed = true
-      app.quit()
     })
-})
+    window = current
+    if (saved.maximized) current.maximize()
+    current.once('ready-to-show', () => current.show())
+    current.on('close', () => {
+      try {
+        saveWindowState(windowStateFile, {
+          ...current.getNormalBounds(),
+          maximized: current.isMaximized(),
+        })
+      } catch (error) {
+        log(`could not remember the window's size: ${error}`)
+      }
+    })
+
+    const target = current.webContents
+    applyLinkPolicy(target, openExternal)
+    const owned = trackClientRuns({
+      ...appService,
+      pickModelFile: async () => {
+        const picked = await dialog.showOpenDialog(current, {
+          filters: [{ name: 'GGUF models', extensions: ['gguf'] }],
+          properties: ['openFile'],
+        })
+        return picked.canceled ? null : (picked.filePaths[0] ?? null)
+      },
+    })
+    cancelRunsWithPage(target, owned)
+    const listeners = new Set<(message: unknown) => void>()
+    // birpc throws on a message that is not one of its own (asynchronously, out of reach of any
+    // caller), so one malformed message is dropped here instead.
+    const onMessage = (event: IpcMainEvent, message: unknown) => {
+      try {
+        if (!isTrustedSender(event)) return
+        if (isClientRpcMessage(message)) listeners.forEach((l) => l(message))
+        else console.warn('[tokenscope] ignored a malformed message from the window')
+      } catch (error) {
+        console.error('[tokenscope] failed to handle a message from the window:', error)
+      }
+    }
+    ipcMain.on(rpcChannel, onMessage)
+    server = serveEngine(
+      {
+        post: (message) => {
+          if (!target.isDestroyed()) target.send(rpcChannel, message)
+        },
+        on: (listener) => listeners.add(listener),
+        off: (listener) => listeners.delete(listener),
+      },
+      owned.service,
+    )
+    current.on('closed', () => {
+      ipcMain.off(rpcChannel, onMessage)
+      server?.$close()
+      server = null
+      owned.cancelAll()
+      window = null
+    })
+    void current.loadURL(devUrl ?? appPageUrl)
+  }
+
+  void app.whenReady().then(() => {
+    protocol.handle(
+      appScheme,
+      appProtocolHandler(rendererDir, (path) => net.fetch(pathToFileURL(path).toString())),
+    )
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        applicationMenu({ platform: process.platform, developer: !app.isPackaged, openExternal }),
+      ),
+    )
+    supervisor.start()
+    createWindow()
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) createWindow()
+    })
+  })
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+  let sessionsClosed = false
+  app.on('before-quit', (event) => {
+    supervisor.stop()
+    // The last recorded tokens are written before the app goes.
+    if (sessionsClosed) return
+    event.preventDefault()
+    void sessions
+      .close()
+      .catch(() => undefined)
+      .finally(() => {
+        sessionsClosed = true
+        app.quit()
+      })
+  })
+}

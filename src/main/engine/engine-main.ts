@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { EngineEvents } from '../../shared/contract'
 import { serveEngine, type MessageChannelLike } from '../../shared/rpc'
+import { demoModelPath } from '../util/resource-paths'
 import { createEngineService } from './engine-service'
 
 /**
@@ -34,7 +35,7 @@ const resourcesDir =
 
 let events: EngineEvents | null = null
 const service = createEngineService({
-  demoModelPath: join(resourcesDir, 'models', 'tokenscope-demo.gguf'),
+  demoModelPath: demoModelPath(resourcesDir),
   events: () => {
     if (!events) throw new Error('engine events used before the channel opened')
     return events

@@ -1,0 +1,75 @@
+import { resolve, sep } from 'node:path'
+
+/** The page is served as app://tokenscope/…: one origin that only this app can load from. */
+export const appScheme = 'app'
+export const appHost = 'tokenscope'
+export const appPageUrl = `${appScheme}://${appHost}/index.html`
+
+/**
+ * Privileges for `protocol.registerSchemesAsPrivileged`: a standard, secure scheme behaves like
+ * https for the page (relative URLs, 'self' in the CSP, module scripts with crossorigin).
+ */
+export const appSchemePrivileges = {
+  standard: true,
+  secure: true,
+  supportFetchAPI: true,
+  corsEnabled: true,
+} as const
+
+function parse(url: string): URL | null {
+  try {
+    return new URL(url)
+  } catch {
+    return null
+  }
+}
+
+/**
+ * The file an app:// request names, or null when it names nothing inside the renderer folder
+ * (another host, an escaped `..`, a NUL byte, a malformed escape).
+ */
+export function resolveAppFile(url: string, rendererDir: string): string | null {
+  const parsed = parse(url)
+  if (!parsed || parsed.protocol !== `${appScheme}:` || parsed.host !== appHost) return null
+  let path: string
+  try {
+    path = decodeURIComponent(parsed.pathname)
+  } catch {
+    return null
+  }
+  if (path.includes('\0')) return null
+  const root = resolve(rendererDir)
+  const file = resolve(root, `.${path === '/' ? '/index.html' : path}`)
+  return file.startsWith(root + sep) ? file : null
+}
+
+/**
+ * Whether a frame shows our own page: exactly the app:// origin, or in development the dev
+ * server's origin (never any file:// page, which any downloaded file could be).
+ */
+export function isAppPage(url: string, devServerUrl?: string): boolean {
+  const parsed = parse(url)
+  if (!parsed) return false
+  if (parsed.protocol === `${appScheme}:`) return parsed.host === appHost
+  const dev = devServerUrl ? parse(devServerUrl) : null
+  return dev !== null && parsed.origin === dev.origin
+}
+
+/**
+ * The protocol handler: answers a request with the renderer file it names, 404 otherwise.
+ * `fetchFile` reads a path (Electron: `net.fetch` of its file:// URL).
+ */
+export function appProtocolHandler(
+  rendererDir: string,
+  fetchFile: (path: string) => Promise<Response>,
+): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const file = resolveAppFile(request.url, rendererDir)
+    if (!file) return new Response('Not found', { status: 404 })
+    try {
+      return await fetchFile(file)
+    } catch {
+      return new Response('Not found', { status: 404 })
+    }
+  }
+}
