@@ -353,6 +353,32 @@ export function mapRuns<A, B>(doc: DocumentWith<A>, convert: (tokens: A) => B): 
 export const storedDocument = (doc: SessionDocument): StoredDocument =>
   mapRuns(doc, (tokens) => RunColumns.from(tokens))
 
+/**
+ * The UI's form of a stored document, made a slice of tokens at a time with `breathe()` between
+ * slices (it pauses when it has worked long enough): a long run is expanded without holding the
+ * event loop.
+ */
+export async function expandDocument(
+  doc: StoredDocument,
+  breathe: () => Promise<void>,
+): Promise<SessionDocument> {
+  const expanded = new Map<RunColumns, GeneratedToken[]>()
+  for (const run of [
+    ...doc.nodes.map((n) => n.run),
+    ...(doc.compare?.columns ?? []).map((c) => c.run),
+  ]) {
+    if (!run || expanded.has(run.tokens)) continue
+    const tokens: GeneratedToken[] = []
+    for (let i = 0; i < run.tokens.length; i += 256) {
+      for (const token of run.tokens.tokens(i, Math.min(run.tokens.length, i + 256)))
+        tokens.push(token)
+      await breathe()
+    }
+    expanded.set(run.tokens, tokens)
+  }
+  return mapRuns(doc, (columns) => expanded.get(columns) ?? columns.tokens()) as SessionDocument
+}
+
 /** The UI's form of a stored document: every token an object again. */
 export const expandedDocument = (doc: StoredDocument): SessionDocument =>
   mapRuns(doc, (columns) => columns.tokens()) as SessionDocument

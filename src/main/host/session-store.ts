@@ -16,7 +16,7 @@ import {
   type StorageProblem,
 } from '../../shared/sessions'
 import {
-  expandedDocument,
+  expandDocument,
   storedDocument,
   type RunColumns,
   type StoredDocument,
@@ -616,8 +616,8 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 
     async loadSession({ id }) {
       const entry = entryFor(id)
-      // The UI's form: every token an object again (made afresh, never kept here).
-      return enqueue(entry, async () => expandedDocument(await loaded(entry)))
+      // The UI's form: every token an object again (made afresh, a slice at a time, never kept).
+      return enqueue(entry, async () => expandDocument(await loaded(entry), breather(pause)))
     },
 
     async updateSession(input) {
