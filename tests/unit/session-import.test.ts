@@ -3,10 +3,7 @@ import { replyText } from '../../src/shared/conversation'
 import { applyIntents } from '../../src/shared/session-apply'
 import { maxIntentsPerUpdate, type SessionIntent } from '../../src/shared/session-intents'
 import type { SessionDocument } from '../../src/shared/sessions'
-import {
-  importTokensPerUpdate,
-  importUpdates,
-} from '../../src/renderer/src/sessions/import-intents'
+import { importTokensPerUpdate, importUpdates } from '../../src/shared/import-intents'
 import { emptyChat, fakeToken } from '../helpers/session-fixture'
 
 const at = '2026-11-22T10:00:00.000Z'

@@ -1,9 +1,5 @@
-import {
-  maxIntentsPerUpdate,
-  type RunTarget,
-  type SessionIntent,
-} from '../../../shared/session-intents'
-import type { SessionDocument, SessionNode } from '../../../shared/sessions'
+import { maxIntentsPerUpdate, type RunTarget, type SessionIntent } from './session-intents'
+import type { SessionDocument, SessionNode } from './sessions'
 
 type RunRecord = NonNullable<SessionNode['run']>
 
