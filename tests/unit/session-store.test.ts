@@ -239,6 +239,35 @@ describe('session store', () => {
     )
   })
 
+  it('sets aside a file holding null, one whose id is not its name, and one named like no session', async () => {
+    const directory = newDirectory()
+    const store = createSessionStore({ directory })
+    await store.updateSession(create(session('ok', 'Fine')))
+    writeFileSync(join(directory, 'empty.json'), 'null')
+    writeFileSync(join(directory, 'renamed.json'), JSON.stringify(session('other', 'Moved')))
+    writeFileSync(join(directory, 'my chat.json'), JSON.stringify(session('x', 'Spaced')))
+    expect((await store.listSessions()).map((s) => s.id)).toEqual(['ok'])
+    const messages = (await store.storageProblems()).map((p) => p.message).join('\n')
+    expect(messages).toMatch(/holds no session/)
+    expect(messages).toMatch(/names session "other", not "renamed"/)
+    expect(messages).toMatch(/not named like a session \(my chat\.json\)/)
+    expect(readdirSync(join(directory, 'corrupt'))).toHaveLength(3)
+    expect(readdirSync(directory).filter((n) => n.endsWith('.json'))).toEqual(['ok.json'])
+  })
+
+  it('removes temporary files that interrupted saves left, but not a save still being written', async () => {
+    const directory = newDirectory()
+    writeFileSync(join(directory, 'a.json.0123456789ab.tmp'), '{"half')
+    writeFileSync(join(directory, 'b.json.ba9876543210.tmp'), '{"being written')
+    const old = new Date(Date.now() - 5 * 60_000)
+    await fs.utimes(join(directory, 'a.json.0123456789ab.tmp'), old, old)
+    const store = createSessionStore({ directory })
+    await store.listSessions()
+    expect(readdirSync(directory).filter((n) => n.endsWith('.tmp'))).toEqual([
+      'b.json.ba9876543210.tmp',
+    ])
+  })
+
   it('moves a snapshot with a damaged run aside', async () => {
     const directory = newDirectory()
     const store = createSessionStore({ directory })

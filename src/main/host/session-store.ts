@@ -161,6 +161,8 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
   /** Summaries of sessions not in memory, valid while their files keep these stamps. */
   const summaries = new Map<string, { summary: SessionSummary; stamps: string }>()
   let closed = false
+  /** Whether this launch removed the temporary files that interrupted saves left. */
+  let sweptLeftovers = false
 
   function entryFor(id: string): Entry {
     checkId(id)
@@ -252,6 +254,18 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     })
   }
 
+  /** A file whose name is no session id: nothing can open it, so it is moved aside and named. */
+  async function setAsideName(name: string): Promise<void> {
+    await fs.mkdir(corrupt, { recursive: true })
+    const moved = join(corrupt, `${Date.now()}-${name.replace(/[^\w.-]/g, '_')}`)
+    await fs.rename(join(directory, name), moved).catch(() => undefined)
+    remember({
+      file: name,
+      kind: 'corrupt',
+      message: `A file in the sessions folder is not named like a session (${name.slice(0, 80)}). It was moved to ${moved}.`,
+    })
+  }
+
   async function setAside(id: string, reason: string): Promise<AppFailure> {
     await fs.mkdir(corrupt, { recursive: true })
     const name = `${Date.now()}-${id}.json`
@@ -287,6 +301,8 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
         throw await setAside(id, 'it is not valid JSON')
       }
     }
+    if (first === null || typeof first !== 'object' || Array.isArray(first))
+      throw await setAside(id, 'it holds no session')
     const version = typeof first.schemaVersion === 'number' ? first.schemaVersion : 0
     if (version > sessionFileVersion) throw newerVersion(id, version)
     let raw: Record<string, unknown> = first
@@ -309,6 +325,9 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     }
     const parsed = sessionDocumentSchema.safeParse(raw)
     if (!parsed.success) throw await setAside(id, describeIssues(parsed.error))
+    // Opened by its file name, saved under its id: the two must agree or it could not be opened.
+    if (parsed.data.id !== id)
+      throw await setAside(id, `it names session "${parsed.data.id}", not "${id}" as its file does`)
     let doc = storedDocument(parsed.data)
 
     // The journal: every intent after the snapshot. A line cut short by a crash is dropped.
@@ -601,7 +620,15 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
   return {
     async listSessions() {
       await fs.mkdir(directory, { recursive: true })
-      const ids = (await fs.readdir(directory))
+      const names = await fs.readdir(directory)
+      if (!sweptLeftovers) {
+        sweptLeftovers = true
+        await removeLeftovers(directory, names, log)
+      }
+      for (const name of names.filter((n) => n.endsWith('.json'))) {
+        if (!idPattern.test(name.slice(0, -'.json'.length))) await setAsideName(name)
+      }
+      const ids = names
         .filter((n) => n.endsWith('.json'))
         .map((n) => n.slice(0, -'.json'.length))
         .filter((id) => idPattern.test(id))
@@ -707,6 +734,21 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
       await this.flush()
       for (const entry of entries.values()) if (entry.timer) clearTimeout(entry.timer)
     },
+  }
+}
+
+/** Temporary files older than this were left by a save that never finished. */
+const leftoverAgeMs = 60_000
+
+/** Removes the `.tmp` files that interrupted saves left behind (never a save in progress). */
+async function removeLeftovers(directory: string, names: string[], log: (line: string) => void) {
+  const now = Date.now()
+  for (const name of names.filter((n) => n.endsWith('.tmp'))) {
+    const file = join(directory, name)
+    const stamp = await fs.stat(file).catch(() => null)
+    if (!stamp?.isFile() || now - stamp.mtimeMs < leftoverAgeMs) continue
+    await fs.rm(file, { force: true }).catch(() => undefined)
+    log(`removed ${name}, left by a save that did not finish`)
   }
 }
 
