@@ -66,9 +66,10 @@ function createWindow(): void {
     },
   })
   window.once('ready-to-show', () => window?.show())
-  // Links open in the user's browser, never inside the app.
+  // Links open in the user's browser, never inside the app; only https, since a reply's links
+  // are written by the model and another scheme could start any program.
   window.webContents.setWindowOpenHandler(({ url }) => {
-    void shell.openExternal(url)
+    if (isHttps(url)) void shell.openExternal(url)
     return { action: 'deny' }
   })
   window.webContents.on('will-navigate', (event) => event.preventDefault())
@@ -148,3 +149,11 @@ app.on('before-quit', (event) => {
       app.quit()
     })
 })
+
+function isHttps(url: string): boolean {
+  try {
+    return new URL(url).protocol === 'https:'
+  } catch {
+    return false
+  }
+}

@@ -1,13 +1,22 @@
-import { memo, useCallback, useMemo, useRef, useState, type RefObject } from 'react'
+import {
+  memo,
+  useCallback,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type RefObject,
+} from 'react'
 import type { GeneratedToken, TokenText } from '../../../shared/contract'
 import { useLineStarts } from '../hooks/useLineStarts'
 import { useStickToBottom } from '../hooks/useStickToBottom'
 import { useStore } from '../hooks/useStore'
 import { inspectorPrefsStore } from '../inspector/stores'
+import { chipTexts, copyRootAttribute, registerCopySource } from '../lib/copy-selection'
 import { formatCount } from '../lib/format'
 import type { ColorMode } from '../lib/probability-scale'
 import { focusRing, mutedText } from '../lib/ui'
-import { chunkSize, type Chunks } from '../stores/token-chunks'
+import { chunkedItemAt, chunkSize, type Chunks } from '../stores/token-chunks'
 import { PromptChip, TokenChip } from './TokenChip'
 import {
   allGenerated,
@@ -59,7 +68,7 @@ const PromptSlice = memo(function PromptSlice(props: SliceProps<TokenText>) {
   const { items, start, from, to } = props
   return items
     .slice(from, to)
-    .map((token, i) => <PromptChip key={start + from + i} token={token} />)
+    .map((token, i) => <PromptChip key={start + from + i} token={token} index={start + from + i} />)
 })
 
 /** The branch points inside one block; the shared empty map keeps other blocks memoized. */
@@ -189,6 +198,22 @@ export function TokenStream(props: TokenStreamProps) {
   const firstPromptChunk = allPrompt ? 0 : Math.max(0, prompt.length - promptChunksShown)
   const hiddenPrompt = Math.min(promptCount, firstPromptChunk * chunkSize)
   const { from: rangeFrom, to: rangeTo } = props.range ?? allGenerated
+  // Copying chips copies their tokens' texts, without the whitespace markers and switches.
+  const textsRef = useRef({ prompt, tokens })
+  useLayoutEffect(() => {
+    textsRef.current = { prompt, tokens }
+    const root = contentRef.current
+    if (!root) return
+    registerCopySource(
+      root,
+      chipTexts((chip) => {
+        const { prompt: p, tokens: g } = textsRef.current
+        if (chip.dataset.index !== undefined)
+          return chunkedItemAt(g, Number(chip.dataset.index))?.text
+        return chunkedItemAt(p, Number(chip.dataset.promptIndex))?.text
+      }),
+    )
+  }, [prompt, tokens])
   const blocks = useMemo(
     () =>
       streamBlocks(
@@ -250,7 +275,7 @@ export function TokenStream(props: TokenStreamProps) {
           ?.scrollIntoView({ block: 'nearest' })
       }}
     >
-      <div ref={contentRef}>
+      <div ref={contentRef} {...{ [copyRootAttribute]: 'chips' }}>
         {blocks.map((block, i) => (
           <TokenBlock
             key={block.key}
