@@ -48,13 +48,17 @@ export function sourceSpans(source: () => string): CopySource {
       const first = spans[0]
       const last = spans[spans.length - 1]
       if (!first || !last) return ''
-      const from =
-        Number(first.dataset.src) +
-        (offsetInside(first, range.startContainer, range.startOffset) ?? 0)
-      const end =
-        offsetInside(last, range.endContainer, range.endOffset) ?? last.textContent?.length ?? 0
-      const to = Number(last.dataset.src) + end
-      return source().slice(from, Math.max(from, to))
+      // A selection that starts before the view (or ends after it) takes the markup at its ends.
+      const text = source()
+      const startOffset = offsetInside(first, range.startContainer, range.startOffset)
+      const from = root.contains(range.startContainer)
+        ? Number(first.dataset.src) + (startOffset ?? 0)
+        : 0
+      const endOffset = offsetInside(last, range.endContainer, range.endOffset)
+      const to = root.contains(range.endContainer)
+        ? Number(last.dataset.src) + (endOffset ?? last.textContent?.length ?? 0)
+        : text.length
+      return text.slice(from, Math.max(from, to))
     },
   }
 }

@@ -10,11 +10,11 @@ import { MarkdownNode } from './MarkdownNodes'
 
 // The chips' five bins as backgrounds only, so headings, links and code keep their own colours.
 const tints = [
+  'bg-sky-200/60 dark:bg-sky-800/60',
   'bg-sky-100 dark:bg-sky-900/60',
-  'bg-sky-200/70 dark:bg-sky-800/70',
-  'bg-stone-200 dark:bg-stone-600/70',
-  'bg-orange-200 dark:bg-orange-800/80',
-  'bg-orange-300 dark:bg-orange-600/80',
+  'bg-stone-200/80 dark:bg-stone-600/60',
+  'bg-orange-200 dark:bg-orange-800/70',
+  'bg-orange-300 dark:bg-orange-600/70',
 ]
 
 interface BlockProps {

@@ -187,7 +187,11 @@ export const AssistantMessage = memo(function AssistantMessage(props: AssistantM
               data-testid="copy-message"
               title="Copy this reply as the model wrote it"
             />
-            <ReplyViewToggle view={view} onChange={setOwnView} />
+            <ReplyViewToggle
+              view={view}
+              // Back to the global choice, it follows that choice again.
+              onChange={(next) => setOwnView(next === globalView ? null : next)}
+            />
           </span>
         )}
         {state !== 'running' && (
