@@ -131,7 +131,7 @@ describe('Markdown replies and copying', () => {
   it('renders a live reply as Markdown while it streams; Ctrl+C gives the answer as generated', async () => {
     const { context, page } = await openApp(browser, serve.url)
     await withClipboard(context)
-    await openChat(page)
+    await openChat(page, 'markdown')
     await setSettings(page, { 'max-tokens': 40, seed: 3 })
     const before = watcher.events.length
     await send(page, 'What is a token?', 1)
