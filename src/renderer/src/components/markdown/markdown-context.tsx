@@ -1,4 +1,4 @@
-import { createContext, useContext } from 'react'
+import { createContext, memo, useContext } from 'react'
 import type { Nodes } from 'mdast'
 import { alignValue, tokenPieces, type Piece } from '../../lib/markdown-map'
 
@@ -40,16 +40,54 @@ export function piecesOf(ctx: MarkdownContext, value: string, from: number, to: 
 const tokenSpan =
   'cursor-pointer rounded-[3px] box-decoration-clone data-selected:outline-2 data-selected:outline-violet-600 dark:data-selected:outline-violet-300 hover:outline-1 hover:outline-slate-400'
 
-export function TokenSpans({ pieces }: { pieces: readonly Piece[] }) {
-  const ctx = useMarkdown()
-  return pieces.map((piece) => (
+interface Drawn {
+  text: string
+  index: number
+  src: number
+  className: string
+}
+
+/** Pieces per group: a long paragraph that grows redraws only its last group. */
+const groupSize = 64
+
+function sameGroup(a: { spans: readonly Drawn[] }, b: { spans: readonly Drawn[] }): boolean {
+  return (
+    a.spans.length === b.spans.length &&
+    a.spans.every((s, i) => {
+      const t = b.spans[i]
+      return (
+        t !== undefined &&
+        s.text === t.text &&
+        s.src === t.src &&
+        s.index === t.index &&
+        s.className === t.className
+      )
+    })
+  )
+}
+
+const SpanGroup = memo(function SpanGroup({ spans }: { spans: readonly Drawn[] }) {
+  return spans.map((span) => (
     <span
-      key={piece.src}
-      data-index={ctx.first + piece.token}
-      data-src={piece.src}
-      className={`${tokenSpan} ${ctx.tint(piece.token)} ${piece.className ?? ''}`}
+      key={span.src}
+      data-index={span.index}
+      data-src={span.src}
+      className={`${tokenSpan} ${span.className}`}
     >
-      {piece.text}
+      {span.text}
     </span>
   ))
+}, sameGroup)
+
+export function TokenSpans({ pieces }: { pieces: readonly Piece[] }) {
+  const ctx = useMarkdown()
+  const drawn = pieces.map((piece) => ({
+    text: piece.text,
+    index: ctx.first + piece.token,
+    src: piece.src,
+    className: `${ctx.tint(piece.token)} ${piece.className ?? ''}`,
+  }))
+  const groups: Drawn[][] = []
+  for (let i = 0; i < drawn.length; i += groupSize) groups.push(drawn.slice(i, i + groupSize))
+  return groups.map((spans, i) => <SpanGroup key={i} spans={spans} />)
 }

@@ -1,4 +1,4 @@
-import { memo, useMemo, useRef, useState } from 'react'
+import { memo, useDeferredValue, useMemo, useRef, useState } from 'react'
 import type { GeneratedToken } from '../../../../shared/contract'
 import type { SessionNode } from '../../../../shared/sessions'
 import { leadingThoughtCount } from '../../../../shared/thoughts'
@@ -69,6 +69,9 @@ export const AssistantMessage = memo(function AssistantMessage(props: AssistantM
   const [ownView, setOwnView] = useState<ReplyView | null>(null)
   const view = ownView ?? globalView
   const answer = useMemo(() => [...eachToken(tokens)].slice(thoughtCount), [tokens, thoughtCount])
+  // Markdown is drawn at the pace the page can take: a batch that arrives while the last one is
+  // still being drawn replaces it, and React yields to input between the two.
+  const shownAnswer = useDeferredValue(answer)
   const streamProps = {
     prompt: empty,
     promptCount: 0,
@@ -127,7 +130,7 @@ export const AssistantMessage = memo(function AssistantMessage(props: AssistantM
             {answerCount > 0 && view === 'markdown' ? (
               <MarkdownReply
                 cacheKey={node.id}
-                tokens={answer}
+                tokens={shownAnswer}
                 first={thoughtCount}
                 running={state === 'running'}
                 selected={selected}
