@@ -1,5 +1,11 @@
 import type { Nodes, RootContent } from 'mdast'
 import { describe, expect, it } from 'vitest'
+import {
+  defaultInspectorPrefs,
+  inspectorPrefsReducer,
+  parseInspectorPrefs,
+  serializeInspectorPrefs,
+} from '../../src/renderer/src/inspector/prefs'
 import { highlightSegments } from '../../src/renderer/src/lib/highlight'
 import {
   alignValue,
@@ -161,5 +167,17 @@ describe('incremental parse while a reply streams', () => {
     const other = parseIncremental(next, 'Something else')
     expect(other.blocks[0]).not.toBe(first.blocks[0])
     expect(other.whole).toBe(true)
+  })
+})
+
+describe('the reply view preference', () => {
+  it('is Markdown unless Tokens was chosen, and survives a save', () => {
+    expect(parseInspectorPrefs(null).replyView).toBe('markdown')
+    expect(parseInspectorPrefs('{"replyView":"chips"}').replyView).toBe('markdown')
+    const chosen = inspectorPrefsReducer(defaultInspectorPrefs, {
+      type: 'replyView',
+      view: 'tokens',
+    })
+    expect(parseInspectorPrefs(serializeInspectorPrefs(chosen)).replyView).toBe('tokens')
   })
 })

@@ -1,22 +1,15 @@
-import {
-  memo,
-  useCallback,
-  useLayoutEffect,
-  useMemo,
-  useRef,
-  useState,
-  type RefObject,
-} from 'react'
+import { memo, useCallback, useMemo, useRef, useState, type RefObject } from 'react'
 import type { GeneratedToken, TokenText } from '../../../shared/contract'
 import { useLineStarts } from '../hooks/useLineStarts'
 import { useStickToBottom } from '../hooks/useStickToBottom'
 import { useStore } from '../hooks/useStore'
 import { inspectorPrefsStore } from '../inspector/stores'
-import { chipTexts, copyRootAttribute, registerCopySource } from '../lib/copy-selection'
+import { useChipCopy } from '../hooks/useChipCopy'
+import { copyRootAttribute } from '../lib/copy-selection'
 import { formatCount } from '../lib/format'
 import type { ColorMode } from '../lib/probability-scale'
 import { focusRing, mutedText } from '../lib/ui'
-import { chunkedItemAt, chunkSize, type Chunks } from '../stores/token-chunks'
+import { chunkSize, type Chunks } from '../stores/token-chunks'
 import { PromptChip, TokenChip } from './TokenChip'
 import {
   allGenerated,
@@ -198,22 +191,7 @@ export function TokenStream(props: TokenStreamProps) {
   const firstPromptChunk = allPrompt ? 0 : Math.max(0, prompt.length - promptChunksShown)
   const hiddenPrompt = Math.min(promptCount, firstPromptChunk * chunkSize)
   const { from: rangeFrom, to: rangeTo } = props.range ?? allGenerated
-  // Copying chips copies their tokens' texts, without the whitespace markers and switches.
-  const textsRef = useRef({ prompt, tokens })
-  useLayoutEffect(() => {
-    textsRef.current = { prompt, tokens }
-    const root = contentRef.current
-    if (!root) return
-    registerCopySource(
-      root,
-      chipTexts((chip) => {
-        const { prompt: p, tokens: g } = textsRef.current
-        if (chip.dataset.index !== undefined)
-          return chunkedItemAt(g, Number(chip.dataset.index))?.text
-        return chunkedItemAt(p, Number(chip.dataset.promptIndex))?.text
-      }),
-    )
-  }, [prompt, tokens])
+  useChipCopy(contentRef, prompt, tokens)
   const blocks = useMemo(
     () =>
       streamBlocks(
