@@ -99,11 +99,11 @@ export function selectedModelText(selection: Selection | null): string | null {
   const roots = [...document.querySelectorAll(`[${copyRootAttribute}]`)].filter(
     (root) => sources.has(root) && range.intersectsNode(root) && root.checkVisibility(),
   )
-  if (roots.length === 0) return null
-  return roots
+  const texts = roots
     .map((root) => sources.get(root)?.textIn(range, root) ?? '')
     .filter((text) => text !== '')
-    .join('\n\n')
+  // Only labels or buttons selected: the browser copies what it shows.
+  return texts.length > 0 ? texts.join('\n\n') : null
 }
 
 /** Installs the one `copy` listener; returns its removal. */
