@@ -3,9 +3,17 @@ import type { GeneratedToken, RunEvent } from '../../src/shared/contract'
 
 /** The Chat view as the e2e tests drive it, and the engine's runs as a watcher saw them. */
 
-export async function openChat(page: Page): Promise<void> {
+/**
+ * Opens Chat with replies shown as chips (most tests check replies token by token) or as
+ * Markdown; the choice is remembered by the page like the user's own.
+ */
+export async function openChat(
+  page: Page,
+  replyView: 'tokens' | 'markdown' = 'tokens',
+): Promise<void> {
   await page.locator('[data-testid=nav-chat]').click()
   await page.locator('[data-testid=chat-input]').waitFor()
+  await page.locator(`[data-testid=reply-view-${replyView}]`).click()
 }
 
 export const replies = (page: Page) =>

@@ -3,9 +3,11 @@ import { createRoot } from 'react-dom/client'
 import { App } from './App'
 import { ErrorBoundary } from './components/ErrorBoundary'
 import { applyInitialTheme } from './hooks/useTheme'
+import { installCopyHandler } from './lib/copy-selection'
 import './styles.css'
 
 applyInitialTheme()
+installCopyHandler()
 const root = document.getElementById('root')
 if (!root) throw new Error('index.html has no #root element')
 createRoot(root).render(

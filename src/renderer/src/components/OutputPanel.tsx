@@ -13,7 +13,9 @@ import { formatCount } from '../lib/format'
 import { card, cardTitle, mutedText } from '../lib/ui'
 import { isActive } from '../stores/run-reducer'
 import { runStore } from '../stores/stores'
-import { chunkedItemAt, toChunks } from '../stores/token-chunks'
+import { chunkedItemAt, toChunks, type Chunks } from '../stores/token-chunks'
+import type { GeneratedToken } from '../../../shared/contract'
+import { CopyButton } from './CopyButton'
 import { EmptyState } from './EmptyState'
 import { Spinner } from './Icons'
 import { ProbabilityLegend } from './ProbabilityLegend'
@@ -30,6 +32,10 @@ function isTextEntry(target: EventTarget | null): boolean {
     target instanceof HTMLElement &&
     (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))
   )
+}
+
+function generatedText(tokens: Chunks<GeneratedToken>): string {
+  return tokens.map((chunk) => chunk.map((t) => t.text).join('')).join('')
 }
 
 /**
@@ -148,6 +154,13 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
           </span>
         )}
         <div className="ml-auto flex flex-wrap items-center gap-x-3 gap-y-1">
+          {count > 0 && (
+            <CopyButton
+              text={() => generatedText(view.tokens)}
+              data-testid="copy-output"
+              title="Copy the generated text as the model wrote it"
+            />
+          )}
           <ColorModeSwitch />
           <ProbabilityLegend mode={colorMode} />
         </div>

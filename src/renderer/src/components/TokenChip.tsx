@@ -58,7 +58,7 @@ function BranchSwitch({ index, at }: { index: number; at: { index: number; count
       data-position={index}
       data-branch-index={at.index}
       data-branch-count={at.count}
-      className="mx-0.5 inline-flex translate-y-[-1px] items-center rounded-md border-l-[3px] border-violet-500 bg-violet-100 pr-0.5 align-middle font-sans text-[11px] leading-[18px] font-medium text-violet-900 dark:border-violet-400 dark:bg-violet-950 dark:text-violet-100"
+      className="mx-0.5 inline-flex translate-y-[-1px] items-center rounded-md select-none border-l-[3px] border-violet-500 bg-violet-100 pr-0.5 align-middle font-sans text-[11px] leading-[18px] font-medium text-violet-900 dark:border-violet-400 dark:bg-violet-950 dark:text-violet-100"
     >
       <button
         type="button"
@@ -127,15 +127,17 @@ export const TokenChip = memo(function TokenChip({
 
 export interface PromptChipProps {
   token: TokenText
+  index: number
 }
 
 /** A prompt token: neutral, so the tinted generated tokens stand out after it. */
-export const PromptChip = memo(function PromptChip({ token }: PromptChipProps) {
+export const PromptChip = memo(function PromptChip({ token, index }: PromptChipProps) {
   const { lead, pieces } = chipText(token.text)
   return (
     <>
       <span
         data-testid="prompt-token-chip"
+        data-prompt-index={index}
         data-token-id={token.id}
         data-lead={lead}
         title={`Prompt token ${token.id}`}

@@ -4,6 +4,8 @@ import { useLineStarts } from '../hooks/useLineStarts'
 import { useStickToBottom } from '../hooks/useStickToBottom'
 import { useStore } from '../hooks/useStore'
 import { inspectorPrefsStore } from '../inspector/stores'
+import { useChipCopy } from '../hooks/useChipCopy'
+import { copyRootAttribute } from '../lib/copy-selection'
 import { formatCount } from '../lib/format'
 import type { ColorMode } from '../lib/probability-scale'
 import { focusRing, mutedText } from '../lib/ui'
@@ -59,7 +61,7 @@ const PromptSlice = memo(function PromptSlice(props: SliceProps<TokenText>) {
   const { items, start, from, to } = props
   return items
     .slice(from, to)
-    .map((token, i) => <PromptChip key={start + from + i} token={token} />)
+    .map((token, i) => <PromptChip key={start + from + i} token={token} index={start + from + i} />)
 })
 
 /** The branch points inside one block; the shared empty map keeps other blocks memoized. */
@@ -189,6 +191,7 @@ export function TokenStream(props: TokenStreamProps) {
   const firstPromptChunk = allPrompt ? 0 : Math.max(0, prompt.length - promptChunksShown)
   const hiddenPrompt = Math.min(promptCount, firstPromptChunk * chunkSize)
   const { from: rangeFrom, to: rangeTo } = props.range ?? allGenerated
+  useChipCopy(contentRef, prompt, tokens)
   const blocks = useMemo(
     () =>
       streamBlocks(
@@ -250,7 +253,7 @@ export function TokenStream(props: TokenStreamProps) {
           ?.scrollIntoView({ block: 'nearest' })
       }}
     >
-      <div ref={contentRef}>
+      <div ref={contentRef} {...{ [copyRootAttribute]: 'chips' }}>
         {blocks.map((block, i) => (
           <TokenBlock
             key={block.key}

@@ -9,6 +9,14 @@ export interface InspectorPrefs {
   /** Alternatives the next run reports for every token. */
   topN: number
   userPresets: SamplingPreset[]
+  /** How chat replies read: rendered Markdown (tokens as tinted spans) or token chips. */
+  replyView: ReplyView
+}
+
+export type ReplyView = 'markdown' | 'tokens'
+
+export function isReplyView(value: unknown): value is ReplyView {
+  return value === 'markdown' || value === 'tokens'
 }
 
 export const minTopN = 5
@@ -18,6 +26,7 @@ export const defaultInspectorPrefs: InspectorPrefs = {
   colorMode: 'probability',
   topN: defaultTopN,
   userPresets: [],
+  replyView: 'markdown',
 }
 
 export type InspectorPrefsAction =
@@ -25,6 +34,7 @@ export type InspectorPrefsAction =
   | { type: 'topN'; value: number }
   | { type: 'presetSaved'; name: string; settings: ChainSettings }
   | { type: 'presetRemoved'; name: string }
+  | { type: 'replyView'; view: ReplyView }
   | { type: 'loaded'; prefs: InspectorPrefs }
 
 export function clampTopN(value: number): number {
@@ -50,6 +60,8 @@ export function inspectorPrefsReducer(
       }
     case 'presetRemoved':
       return { ...state, userPresets: removeUserPreset(state.userPresets, action.name) }
+    case 'replyView':
+      return state.replyView === action.view ? state : { ...state, replyView: action.view }
     case 'loaded':
       return action.prefs
   }
@@ -64,6 +76,7 @@ export function parseInspectorPrefs(text: string | null): InspectorPrefs {
       colorMode: isColorMode(raw.colorMode) ? raw.colorMode : defaultInspectorPrefs.colorMode,
       topN: typeof raw.topN === 'number' ? clampTopN(raw.topN) : defaultTopN,
       userPresets: parseUserPresets(JSON.stringify(raw.userPresets ?? [])),
+      replyView: isReplyView(raw.replyView) ? raw.replyView : defaultInspectorPrefs.replyView,
     }
   } catch {
     return defaultInspectorPrefs
@@ -75,5 +88,6 @@ export function serializeInspectorPrefs(prefs: InspectorPrefs): string {
     colorMode: prefs.colorMode,
     topN: prefs.topN,
     userPresets: prefs.userPresets.map(({ name, settings }) => ({ name, settings })),
+    replyView: prefs.replyView,
   })
 }

@@ -1,9 +1,14 @@
-import { memo, useRef } from 'react'
+import { memo, useDeferredValue, useMemo, useRef, useState } from 'react'
 import type { GeneratedToken } from '../../../../shared/contract'
 import type { SessionNode } from '../../../../shared/sessions'
 import { leadingThoughtCount } from '../../../../shared/thoughts'
+import { CopyButton } from '../../components/CopyButton'
+import { MarkdownReply } from '../../components/markdown/MarkdownReply'
 import { TokenStream } from '../../components/TokenStream'
 import { Spinner } from '../../components/Icons'
+import { useStore } from '../../hooks/useStore'
+import type { ReplyView } from '../../inspector/prefs'
+import { inspectorPrefsStore } from '../../inspector/stores'
 import { formatCount, formatRate } from '../../lib/format'
 import { ghostButton, mutedText } from '../../lib/ui'
 import { RetryIcon } from '../../sessions/SessionIcons'
@@ -11,6 +16,7 @@ import { chunksOf } from '../../sessions/records'
 import { describeStopReason, type RunState } from '../../stores/run-reducer'
 import type { Chunks } from '../../stores/token-chunks'
 import { BranchSwitcher } from './BranchSwitcher'
+import { ReplyViewToggle } from './ReplyViewSwitch'
 import { ThoughtBlock } from './ThoughtBlock'
 
 export interface AssistantMessageProps {
@@ -58,6 +64,14 @@ export const AssistantMessage = memo(function AssistantMessage(props: AssistantM
   const waiting = state === 'running' && tokenCount === 0
   const thoughtCount = leadingThoughtCount(eachToken(tokens))
   const answerCount = tokenCount - thoughtCount
+  const globalView = useStore(inspectorPrefsStore, (s) => s.replyView)
+  const colorMode = useStore(inspectorPrefsStore, (s) => s.colorMode)
+  const [ownView, setOwnView] = useState<ReplyView | null>(null)
+  const view = ownView ?? globalView
+  const answer = useMemo(() => [...eachToken(tokens)].slice(thoughtCount), [tokens, thoughtCount])
+  // Markdown is drawn at the pace the page can take: a batch that arrives while the last one is
+  // still being drawn replaces it, and React yields to input between the two.
+  const shownAnswer = useDeferredValue(answer)
   const streamProps = {
     prompt: empty,
     promptCount: 0,
@@ -113,7 +127,18 @@ export const AssistantMessage = memo(function AssistantMessage(props: AssistantM
                 />
               </ThoughtBlock>
             )}
-            {answerCount > 0 ? (
+            {answerCount > 0 && view === 'markdown' ? (
+              <MarkdownReply
+                cacheKey={node.id}
+                tokens={shownAnswer}
+                first={thoughtCount}
+                running={state === 'running'}
+                selected={selected}
+                colorMode={colorMode}
+                onHover={streamProps.onHover}
+                onPick={streamProps.onPick}
+              />
+            ) : answerCount > 0 ? (
               <TokenStream
                 {...streamProps}
                 range={{ from: thoughtCount, to: Infinity }}
@@ -132,7 +157,9 @@ export const AssistantMessage = memo(function AssistantMessage(props: AssistantM
           </>
         )}
       </div>
-      <div className={`flex min-h-6 flex-wrap items-center gap-x-2 text-xs ${mutedText}`}>
+      <div
+        className={`flex min-h-6 flex-wrap items-center gap-x-2 text-xs select-none ${mutedText}`}
+      >
         <BranchSwitcher
           position={props.position}
           count={props.versions}
@@ -156,6 +183,20 @@ export const AssistantMessage = memo(function AssistantMessage(props: AssistantM
                 : 'interrupted'}
         </span>
         {state === 'ended' && speed ? <span>· {formatRate(speed)}</span> : null}
+        {answerCount > 0 && (
+          <span className="flex items-center opacity-70 group-focus-within:opacity-100 group-hover:opacity-100">
+            <CopyButton
+              text={() => answer.map((t) => t.text).join('')}
+              data-testid="copy-message"
+              title="Copy this reply as the model wrote it"
+            />
+            <ReplyViewToggle
+              view={view}
+              // Back to the global choice, it follows that choice again.
+              onChange={(next) => setOwnView(next === globalView ? null : next)}
+            />
+          </span>
+        )}
         {state !== 'running' && (
           <button
             type="button"

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react'
 import { SamplingPanel } from '../../components/SamplingPanel'
+import { ColorModeSwitch } from '../../inspector/ColorModeSwitch'
 import { useStore } from '../../hooks/useStore'
 import { mutedText } from '../../lib/ui'
 import { visibleMessages } from '../../sessions/conversation'
@@ -9,6 +10,7 @@ import { ChatComposer } from './ChatComposer'
 import { ChatEmpty } from './ChatEmpty'
 import { ChatGauge } from './ChatGauge'
 import { ChatTranscript } from './ChatTranscript'
+import { ReplyViewSwitch } from './ReplyViewSwitch'
 import { SystemPrompt } from './SystemPrompt'
 
 /** node-llama-cpp names its wrappers; "JinjaTemplate" means the model file's own Jinja template. */
@@ -48,6 +50,10 @@ export function ChatView() {
               {templateLabel(template)}
             </span>
           )}
+          <div className="ml-auto flex shrink-0 items-center gap-2">
+            <ColorModeSwitch />
+            <ReplyViewSwitch />
+          </div>
         </div>
         <SystemPrompt />
         {empty ? (

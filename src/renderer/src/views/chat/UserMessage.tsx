@@ -1,6 +1,8 @@
-import { useState } from 'react'
+import { useLayoutEffect, useRef, useState } from 'react'
 import type { SessionNode } from '../../../../shared/sessions'
 import { limits } from '../../../../shared/schemas'
+import { CopyButton } from '../../components/CopyButton'
+import { copyRootAttribute, plainText, registerCopySource } from '../../lib/copy-selection'
 import { ghostButton, primaryButton, secondaryButton } from '../../lib/ui'
 import { PencilIcon } from '../../sessions/SessionIcons'
 import { BranchSwitcher } from './BranchSwitcher'
@@ -26,6 +28,10 @@ export function UserMessage({
 }: UserMessageProps) {
   const [draft, setDraft] = useState<string | null>(null)
   const editing = draft !== null
+  const textRef = useRef<HTMLSpanElement>(null)
+  useLayoutEffect(() => {
+    if (textRef.current) registerCopySource(textRef.current, plainText)
+  }, [editing])
   const submit = () => {
     if (draft === null || draft.trim() === '') return
     setDraft(null)
@@ -86,12 +92,15 @@ export function UserMessage({
         </div>
       ) : (
         <div className="max-w-[85%] rounded-2xl rounded-br-md bg-violet-600 px-4 py-2 text-sm leading-6 whitespace-pre-wrap text-white shadow-sm dark:bg-violet-700">
-          <span data-testid="message-text">{node.text}</span>
+          <span ref={textRef} data-testid="message-text" {...{ [copyRootAttribute]: 'plain' }}>
+            {node.text}
+          </span>
         </div>
       )}
       {!editing && (
-        <div className="flex items-center gap-1 opacity-70 transition-opacity group-focus-within:opacity-100 group-hover:opacity-100">
+        <div className="flex items-center gap-1 opacity-70 transition-opacity select-none group-focus-within:opacity-100 group-hover:opacity-100">
           <BranchSwitcher position={position} count={versions} disabled={busy} onStep={onSwitch} />
+          <CopyButton text={() => node.text} data-testid="copy-message" title="Copy this message" />
           <button
             type="button"
             data-testid="edit-message"

@@ -1,0 +1,165 @@
+import { memo, useLayoutEffect, useMemo, useRef } from 'react'
+import type { GeneratedToken } from '../../../../shared/contract'
+import { copyRootAttribute, registerCopySource, sourceSpans } from '../../lib/copy-selection'
+import { tokenStarts } from '../../lib/markdown-map'
+import { parseFor, type MarkdownBlock } from '../../lib/markdown-parse'
+import { colorBinFor, type ColorMode } from '../../lib/probability-scale'
+import { focusRing } from '../../lib/ui'
+import { MarkdownCtx, type MarkdownContext } from './markdown-context'
+import { MarkdownNode } from './MarkdownNodes'
+
+// The chips' five bins as backgrounds only, so headings, links and code keep their own colours.
+const tints = [
+  'bg-sky-200/60 dark:bg-sky-800/60',
+  'bg-sky-100 dark:bg-sky-900/60',
+  'bg-stone-200/80 dark:bg-stone-600/60',
+  'bg-orange-200 dark:bg-orange-800/70',
+  'bg-orange-300 dark:bg-orange-600/70',
+]
+
+interface BlockProps {
+  block: MarkdownBlock
+  source: string
+  starts: readonly number[]
+  tokens: readonly GeneratedToken[]
+  first: number
+  colorMode: ColorMode
+  last: boolean
+}
+
+/**
+ * One top-level block. A block the incremental parse kept is the same object, and the text and
+ * tokens inside it never change, so it is not drawn again while later blocks stream in.
+ */
+const Block = memo(
+  function Block({ block, source, starts, tokens, first, colorMode, last }: BlockProps) {
+    const ctx: MarkdownContext = {
+      source,
+      starts,
+      first,
+      base: block.base,
+      tint: (i) => {
+        const token = tokens[i]
+        return token ? (tints[colorBinFor(token, colorMode)] ?? '') : ''
+      },
+    }
+    return (
+      <div className={`flow-root ${last ? '' : '[content-visibility:auto]'}`}>
+        <MarkdownCtx.Provider value={ctx}>
+          <MarkdownNode node={block.node} />
+        </MarkdownCtx.Provider>
+      </div>
+    )
+  },
+  (a, b) =>
+    a.block === b.block && a.colorMode === b.colorMode && a.first === b.first && a.last === b.last,
+)
+
+export interface MarkdownReplyProps {
+  /** Names the reply, so its next batch re-parses only what changed. */
+  cacheKey: string
+  /** The reply's tokens (its answer, without the reasoning). */
+  tokens: readonly GeneratedToken[]
+  /** Global index of `tokens[0]`. */
+  first: number
+  running: boolean
+  selected: number | null
+  colorMode: ColorMode
+  onHover: (index: number | null) => void
+  onPick: (index: number) => void
+}
+
+function indexOf(target: EventTarget): number | null {
+  const span = target instanceof Element ? target.closest<HTMLElement>('[data-index]') : null
+  const index = span ? Number(span.dataset.index) : NaN
+  return Number.isInteger(index) ? index : null
+}
+
+/** A reply rendered as Markdown while it streams; each token's text is a span the inspector reads. */
+export function MarkdownReply(props: MarkdownReplyProps) {
+  const { tokens, first, running, selected, onHover, onPick } = props
+  const rootRef = useRef<HTMLDivElement>(null)
+  const { source, starts } = useMemo(() => {
+    const texts = tokens.map((t) => t.text)
+    return { source: texts.join(''), starts: tokenStarts(texts) }
+  }, [tokens])
+  const parsed = parseFor(props.cacheKey, source, running)
+
+  const sourceRef = useRef(source)
+  useLayoutEffect(() => {
+    sourceRef.current = source
+    const root = rootRef.current
+    if (root)
+      registerCopySource(
+        root,
+        sourceSpans(() => sourceRef.current),
+      )
+  }, [source])
+
+  // Marking the selected token's spans directly keeps a pick from drawing any block again.
+  useLayoutEffect(() => {
+    const root = rootRef.current
+    if (!root || selected === null) return
+    const spans = root.querySelectorAll(`[data-index="${selected}"]`)
+    spans.forEach((span) => span.setAttribute('data-selected', ''))
+    return () => spans.forEach((span) => span.removeAttribute('data-selected'))
+  }, [selected, parsed])
+
+  const move = (key: string): number | null => {
+    const last = first + tokens.length - 1
+    const at = selected !== null && selected >= first && selected <= last ? selected : null
+    if (key === 'ArrowRight') return at === null ? first : Math.min(last, at + 1)
+    if (key === 'ArrowLeft') return at === null ? last : Math.max(first, at - 1)
+    if (key === 'Home') return first
+    if (key === 'End') return last
+    return null
+  }
+
+  return (
+    <div
+      ref={rootRef}
+      {...{ [copyRootAttribute]: 'markdown' }}
+      data-testid="markdown-reply"
+      tabIndex={0}
+      role="group"
+      aria-label="Reply. Use the arrow keys to inspect its tokens."
+      className={`px-4 py-2 text-sm leading-6 break-words ${focusRing} focus-visible:outline-offset-[-2px]`}
+      onMouseOver={(event) => onHover(indexOf(event.target))}
+      onMouseLeave={() => onHover(null)}
+      onClick={(event) => {
+        if (event.target instanceof Element && event.target.closest('a, button')) return
+        if (!window.getSelection()?.isCollapsed) return
+        const index = indexOf(event.target)
+        if (index !== null) onPick(index)
+      }}
+      onKeyDown={(event) => {
+        const next = move(event.key)
+        if (next === null || tokens.length === 0) return
+        event.preventDefault()
+        onPick(next)
+        rootRef.current
+          ?.querySelector(`[data-index="${next}"]`)
+          ?.scrollIntoView({ block: 'nearest' })
+      }}
+    >
+      {parsed.blocks.map((block, i) => (
+        <Block
+          key={block.key}
+          block={block}
+          source={source}
+          starts={starts}
+          tokens={tokens}
+          first={first}
+          colorMode={props.colorMode}
+          last={i === parsed.blocks.length - 1}
+        />
+      ))}
+      {running && (
+        <span
+          aria-hidden="true"
+          className="ml-0.5 inline-block h-4 w-[3px] translate-y-[3px] animate-pulse rounded-sm bg-violet-500 select-none"
+        />
+      )}
+    </div>
+  )
+}
