@@ -1,6 +1,7 @@
 import { AppHeader } from './components/AppHeader'
 import { Banners } from './components/Banners'
 import { CompletionView } from './components/CompletionView'
+import { NoModelBanner } from './components/NoModelBanner'
 import { StatusBar } from './components/StatusBar'
 import { useEngineSync } from './hooks/useEngineSync'
 import { useFileDropGuard } from './hooks/useFileDropGuard'
@@ -25,10 +26,13 @@ export function App() {
       <Banners />
       <div className="flex min-h-0 flex-1">
         <SessionsSidebar />
-        {view === 'completion' && <CompletionView />}
-        {view === 'chat' && <ChatView />}
-        {view === 'compare' && <CompareView />}
-        {view === 'models' && <ModelsView />}
+        <div className="flex min-h-0 min-w-0 flex-1 flex-col">
+          {view !== 'models' && <NoModelBanner view={view} />}
+          {view === 'completion' && <CompletionView />}
+          {view === 'chat' && <ChatView />}
+          {view === 'compare' && <CompareView />}
+          {view === 'models' && <ModelsView />}
+        </div>
       </div>
       <StatusBar />
     </div>

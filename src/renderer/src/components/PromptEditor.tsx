@@ -2,7 +2,7 @@ import { useStore } from '../hooks/useStore'
 import { startRun, stopRun } from '../services/actions'
 import { formatCount } from '../lib/format'
 import { focusRing, mutedText, primaryButton, secondaryButton } from '../lib/ui'
-import { busyReason, canGenerate } from '../stores/engine-reducer'
+import { busyReason, notReadyReason } from '../stores/engine-reducer'
 import { isActive } from '../stores/run-reducer'
 import { engineStore, runStore } from '../stores/stores'
 import { limits } from '../../../shared/schemas'
@@ -20,12 +20,13 @@ const shortcut = isMac ? '⌘ Enter' : 'Ctrl Enter'
 export function PromptEditor({ prompt, onPromptChange }: PromptEditorProps) {
   const running = useStore(runStore, isActive)
   const stopping = useStore(runStore, (s) => s.stopping)
-  const ready = useStore(engineStore, canGenerate)
+  const notReady = useStore(engineStore, notReadyReason)
+  const ready = notReady === null
   // Another tab's run (Compare, Chat) or another window's: the engine does one at a time.
   const busy = useStore(engineStore, (s) => busyReason(s, 'completion'))
   const canStart = ready && busy === null && !running && prompt.trim() !== ''
   const whyNot = !ready
-    ? 'Waiting for the model to load'
+    ? notReady
     : (busy ?? (prompt.trim() === '' ? 'Type a prompt first' : undefined))
   const busyNote = ready && !running ? busy : null
 

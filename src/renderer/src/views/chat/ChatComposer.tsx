@@ -4,7 +4,7 @@ import { StopIcon } from '../../components/Icons'
 import { useStore } from '../../hooks/useStore'
 import { focusRing, mutedText, primaryButton, secondaryButton } from '../../lib/ui'
 import { SendIcon } from '../../sessions/SessionIcons'
-import { busyReason, canGenerate } from '../../stores/engine-reducer'
+import { busyReason, notReadyReason } from '../../stores/engine-reducer'
 import { isActive } from '../../stores/run-reducer'
 import { engineStore } from '../../stores/stores'
 import { sendMessage, stopReply } from './chat-actions'
@@ -20,7 +20,8 @@ const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigat
 
 /** The message box: Enter sends, Shift+Enter starts a new line, Esc stops the reply. */
 export function ChatComposer({ draft, onDraftChange, inputRef }: ChatComposerProps) {
-  const ready = useStore(engineStore, canGenerate)
+  const notReady = useStore(engineStore, notReadyReason)
+  const ready = notReady === null
   // Another tab's run (Completion, Compare) or another window's: the engine does one at a time.
   const elsewhere = useStore(engineStore, (s) => busyReason(s, 'chat'))
   const busy = useStore(chatStore, (s) => s.live !== null)
@@ -33,7 +34,7 @@ export function ChatComposer({ draft, onDraftChange, inputRef }: ChatComposerPro
     onDraftChange('')
   }
   const whyNot = !ready
-    ? 'Waiting for the model to load'
+    ? notReady
     : busy
       ? 'Wait for the reply, or stop it'
       : elsewhere !== null
