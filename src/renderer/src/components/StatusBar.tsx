@@ -4,7 +4,13 @@ import { focusRing } from '../lib/ui'
 import { AlertIcon } from './Icons'
 import { formatBytes, formatCount, formatDuration, formatRate } from '../lib/format'
 import { backendLabel, engineStateLabel, type EngineViewState } from '../stores/engine-reducer'
+import { liveStats } from '../stores/live-stats'
 import { engineStore, runStore } from '../stores/stores'
+import { viewStore } from '../stores/view'
+import { chatRunStore } from '../views/chat/chat-store'
+import { compareStore } from '../views/compare/compare-actions'
+
+const ownerLabel = { completion: 'Completion', chat: 'Chat', compare: 'Compare' }
 
 const linkText = { open: 'Connected', connecting: 'Connecting…', closed: 'Reconnecting…' }
 
@@ -25,7 +31,11 @@ function Item({ label, children, title }: { label: string; children: ReactNode; 
 
 export function StatusBar() {
   const engine = useStore(engineStore, (s) => s)
-  const stats = useStore(runStore, (s) => s.stats)
+  const completion = useStore(runStore, (s) => s)
+  const chat = useStore(chatRunStore, (s) => s)
+  const columns = useStore(compareStore, (s) => s.columns)
+  const view = useStore(viewStore, (v) => v)
+  const stats = liveStats({ view, completion, chat, compare: columns.map((c) => c.run) })
   const model = engine.status?.model ?? null
   const devices = engine.status?.devices ?? []
   return (
@@ -78,12 +88,31 @@ export function StatusBar() {
           </a>
         )}
       </Item>
-      <span className="ml-auto flex items-center gap-5">
+      <span
+        className="ml-auto flex items-center gap-5"
+        data-testid="live-stats"
+        data-owner={stats?.owner}
+        data-active={stats?.active ? true : undefined}
+        data-generated={stats?.generatedTokens ?? 0}
+      >
+        {stats && (
+          <span
+            className={`flex items-center gap-1.5 font-medium ${stats.active ? 'text-violet-700 dark:text-violet-300' : 'text-slate-500 dark:text-slate-400'}`}
+            title={stats.active ? 'The run generating now' : 'The last run of this view'}
+          >
+            {stats.active && (
+              <span aria-hidden="true" className="size-1.5 animate-pulse rounded-full bg-current" />
+            )}
+            {ownerLabel[stats.owner]}
+          </span>
+        )}
         <Item label="First token">{formatDuration(stats?.timeToFirstTokenMs)}</Item>
         <Item label="Speed">
           <span data-testid="tokens-per-second">{formatRate(stats?.tokensPerSecond)}</span>
         </Item>
-        <Item label="Generated">{formatCount(stats?.generatedTokens ?? 0)}</Item>
+        <Item label="Generated">
+          <span data-testid="generated-count">{formatCount(stats?.generatedTokens ?? 0)}</span>
+        </Item>
       </span>
     </footer>
   )
