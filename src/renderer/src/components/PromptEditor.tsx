@@ -8,6 +8,8 @@ import { engineStore, runStore } from '../stores/stores'
 import { limits } from '../../../shared/schemas'
 import { PlayIcon, StopIcon } from './Icons'
 import { RunStateBadge } from './RunStateBadge'
+import { TokenCountText } from './TokenCountText'
+import { tooLongReason, useTokenCount } from '../hooks/useTokenCount'
 
 export interface PromptEditorProps {
   prompt: string
@@ -24,10 +26,13 @@ export function PromptEditor({ prompt, onPromptChange }: PromptEditorProps) {
   const ready = notReady === null
   // Another tab's run (Compare, Chat) or another window's: the engine does one at a time.
   const busy = useStore(engineStore, (s) => busyReason(s, 'completion'))
-  const canStart = ready && busy === null && !running && prompt.trim() !== ''
+  const size = useStore(engineStore, (s) => s.status?.model?.contextSize ?? null)
+  const tokens = useTokenCount([prompt])
+  const tooLong = tokens.current ? tooLongReason(tokens.count, size, 'The prompt') : null
+  const canStart = ready && busy === null && !running && prompt.trim() !== '' && tooLong === null
   const whyNot = !ready
     ? notReady
-    : (busy ?? (prompt.trim() === '' ? 'Type a prompt first' : undefined))
+    : (busy ?? (prompt.trim() === '' ? 'Type a prompt first' : (tooLong ?? undefined)))
   const busyNote = ready && !running ? busy : null
 
   return (
@@ -87,7 +92,18 @@ export function PromptEditor({ prompt, onPromptChange }: PromptEditorProps) {
             {busyNote}
           </span>
         )}
+        {tooLong && !running && (
+          <span
+            role="alert"
+            data-testid="prompt-too-long"
+            className="min-w-0 text-xs text-red-700 dark:text-red-300"
+          >
+            {tooLong}
+          </span>
+        )}
         <span className={`ml-auto text-xs whitespace-nowrap tabular-nums ${mutedText}`}>
+          <TokenCountText tokens={tokens} testId="prompt-token-count" />
+          {tokens.count !== null && ' · '}
           {formatCount(prompt.length)} chars
         </span>
       </div>
