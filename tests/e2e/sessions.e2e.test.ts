@@ -25,7 +25,8 @@ const row = (page: Page, id: string) =>
 
 async function chatOnce(page: Page, text: string): Promise<void> {
   await page.locator('[data-testid=nav-chat]').click()
-  await page.keyboard.press('Control+n')
+  await page.locator('[data-testid=chat-input]').waitFor()
+  await page.keyboard.press('Alt+n')
   await setSettings(page, { 'max-tokens': 8 })
   await page.fill('[data-testid=chat-input]', text)
   await page.locator('[data-testid=send-button]:enabled').click()

@@ -9,6 +9,8 @@ import { useSettingsPersistence } from './hooks/useSettingsPersistence'
 import { useStore } from './hooks/useStore'
 import { useViewFromHash } from './hooks/useViewFromHash'
 import { SessionsSidebar } from './sessions/SessionsSidebar'
+import { ShortcutsSheet } from './shortcuts/ShortcutsSheet'
+import { useShortcuts } from './shortcuts/useShortcuts'
 import { viewStore } from './stores/view'
 import { ChatView } from './views/chat/ChatView'
 import { CompareView } from './views/compare/CompareView'
@@ -20,6 +22,7 @@ export function App() {
   useViewFromHash()
   useFileDropGuard()
   const view = useStore(viewStore, (current) => current)
+  const [shortcuts, setShortcuts] = useShortcuts()
   return (
     <div className="flex h-screen flex-col bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
       <AppHeader />
@@ -34,7 +37,8 @@ export function App() {
           {view === 'models' && <ModelsView />}
         </div>
       </div>
-      <StatusBar />
+      <StatusBar onShortcuts={() => setShortcuts(true)} />
+      {shortcuts && <ShortcutsSheet onClose={() => setShortcuts(false)} />}
     </div>
   )
 }

@@ -29,7 +29,7 @@ function Item({ label, children, title }: { label: string; children: ReactNode; 
   )
 }
 
-export function StatusBar() {
+export function StatusBar({ onShortcuts }: { onShortcuts: () => void }) {
   const engine = useStore(engineStore, (s) => s)
   const completion = useStore(runStore, (s) => s)
   const chat = useStore(chatRunStore, (s) => s)
@@ -113,6 +113,16 @@ export function StatusBar() {
         <Item label="Generated">
           <span data-testid="generated-count">{formatCount(stats?.generatedTokens ?? 0)}</span>
         </Item>
+        <button
+          type="button"
+          data-testid="shortcuts-button"
+          onClick={onShortcuts}
+          title="Keyboard shortcuts (?)"
+          aria-label="Keyboard shortcuts"
+          className={`-mr-2 rounded px-1.5 py-0.5 text-slate-500 hover:bg-slate-100 hover:text-slate-800 dark:text-slate-400 dark:hover:bg-slate-800 dark:hover:text-slate-100 ${focusRing}`}
+        >
+          <kbd className="font-sans">?</kbd>
+        </button>
       </span>
     </footer>
   )

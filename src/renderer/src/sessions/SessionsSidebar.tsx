@@ -10,8 +10,9 @@ import {
   importSessionFile,
   openSession,
   renameSession,
-  startNewChat,
 } from './session-actions'
+import { newKindFor, newLabels, startNew } from './new-session'
+import { alt } from '../shortcuts/keys'
 import { filterSessions, type SaveState } from './session-list'
 import { PlusIcon, SearchIcon, DownloadIcon, UploadIcon } from './SessionIcons'
 import { SessionNotices, UndoToast } from './SessionNotices'
@@ -35,6 +36,7 @@ export function SessionsSidebar() {
   const completionDoc = useStore(completionSessionStore, (s) => s.doc)
   const compareDoc = useStore(compareSessionStore, (s) => s.doc)
   const fileRef = useRef<HTMLInputElement>(null)
+  const newKind = newKindFor(view)
   const shown = filterSessions(list.sessions, list.query)
   const openId =
     view === 'chat'
@@ -61,12 +63,13 @@ export function SessionsSidebar() {
       <div className="flex items-center gap-2 px-3 pt-3 pb-2">
         <button
           type="button"
-          data-testid="new-chat"
+          data-testid="new-session"
+          data-kind={newKind}
           className={`${secondaryButton} h-8 flex-1`}
-          onClick={startNewChat}
-          title="New chat (Ctrl/⌘ N)"
+          onClick={() => startNew(newKind)}
+          title={`${newLabels[newKind]} (${alt} N)`}
         >
-          <PlusIcon /> New chat
+          <PlusIcon /> {newLabels[newKind]}
         </button>
       </div>
       <div className="relative mx-3 mb-2">

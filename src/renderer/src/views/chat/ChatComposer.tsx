@@ -10,6 +10,7 @@ import { engineStore } from '../../stores/stores'
 import { sendMessage, stopReply } from './chat-actions'
 import { chatRunStore, chatStore } from './chat-store'
 import { TokenCountText } from '../../components/TokenCountText'
+import { alt } from '../../shortcuts/keys'
 import { tooLongReason, useTokenCount } from '../../hooks/useTokenCount'
 
 export interface ChatComposerProps {
@@ -17,8 +18,6 @@ export interface ChatComposerProps {
   onDraftChange: (draft: string) => void
   inputRef: RefObject<HTMLTextAreaElement | null>
 }
-
-const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform)
 
 /** The message box: Enter sends, Shift+Enter starts a new line, Esc stops the reply. */
 export function ChatComposer({ draft, onDraftChange, inputRef }: ChatComposerProps) {
@@ -94,8 +93,8 @@ export function ChatComposer({ draft, onDraftChange, inputRef }: ChatComposerPro
             <span className={`text-xs ${mutedText}`}>
               <kbd className="font-sans">Enter</kbd> to send ·{' '}
               <kbd className="font-sans">Shift Enter</kbd> for a new line ·{' '}
-              <kbd className="font-sans">Esc</kbd> stops ·{' '}
-              <kbd className="font-sans">{isMac ? '⌘' : 'Ctrl'} N</kbd> new chat
+              <kbd className="font-sans">Esc</kbd> stops · <kbd className="font-sans">{alt} N</kbd>{' '}
+              new chat · <kbd className="font-sans">?</kbd> all keys
             </span>
           )}
           <span className={`ml-auto text-xs whitespace-nowrap tabular-nums ${mutedText}`}>
