@@ -18,6 +18,7 @@ import { PlusIcon, SearchIcon, DownloadIcon, UploadIcon } from './SessionIcons'
 import { SessionNotices, UndoToast } from './SessionNotices'
 import { SessionRow } from './SessionRow'
 import { compareSessionStore, completionSessionStore, sessionListStore } from './stores'
+import { useSessionSearch } from './useSessionSearch'
 import { useSessionsSync } from './useSessionsSync'
 
 const saveText: Record<SaveState, string> = {
@@ -37,7 +38,10 @@ export function SessionsSidebar() {
   const compareDoc = useStore(compareSessionStore, (s) => s.doc)
   const fileRef = useRef<HTMLInputElement>(null)
   const newKind = newKindFor(view)
-  const shown = filterSessions(list.sessions, list.query)
+  const hits = useSessionSearch(list.query, list.sessions)
+  const shown = hits
+    ? list.sessions.filter((s) => hits.has(s.id))
+    : filterSessions(list.sessions, list.query)
   const openId =
     view === 'chat'
       ? chatDoc.id
@@ -79,8 +83,8 @@ export function SessionsSidebar() {
         <input
           type="search"
           data-testid="session-search"
-          aria-label="Search sessions by title"
-          placeholder="Search by title"
+          aria-label="Search sessions: titles, messages and outputs"
+          placeholder="Search sessions (/)"
           value={list.query}
           onChange={(event) =>
             sessionListStore.dispatch({ type: 'queryChanged', query: event.target.value })
@@ -100,7 +104,9 @@ export function SessionsSidebar() {
           </p>
         ) : list.loaded && shown.length === 0 ? (
           <p className={`px-2 py-6 text-center text-xs ${mutedText}`}>
-            No session title contains “{list.query}”.
+            {hits
+              ? `No session contains “${list.query.trim()}”.`
+              : `Searching for “${list.query.trim()}”…`}
           </p>
         ) : (
           <ul className="flex flex-col gap-0.5" aria-label="Saved sessions">
@@ -108,6 +114,8 @@ export function SessionsSidebar() {
               <SessionRow
                 key={session.id}
                 session={session}
+                query={list.query}
+                hit={hits?.get(session.id)}
                 open={session.id === openId}
                 onOpen={(id) => void openSession(id)}
                 onRename={(id, title) => void renameSession(id, title)}
