@@ -106,9 +106,13 @@ describe('sessions sidebar in a real browser', () => {
       mimeType: 'application/json',
       buffer: Buffer.from('{"hello": 1}'),
     })
-    expect(await page.locator('[data-testid=session-error]').textContent()).toContain(
-      'notes.json: This is not a Tokenscope session',
+    // One sentence naming the file; the schema's complaints folded away under Details.
+    expect(await page.locator('[data-testid=session-error-message]').textContent()).toMatch(
+      /^“notes\.json” is not a Tokenscope session: \d+ of its fields do not match\.$/,
     )
+    const details = page.locator('[data-testid=session-error-details]')
+    expect(await details.getAttribute('open')).toBeNull()
+    expect(await details.locator('pre').textContent()).toContain('schemaVersion')
     await context.close()
   })
 
@@ -122,9 +126,7 @@ describe('sessions sidebar in a real browser', () => {
     await row(page, id).locator('[data-testid=session-rename]').click()
     await page.fill('[data-testid=rename-input]', 'Sampling quiz')
     await page.press('[data-testid=rename-input]', 'Enter')
-    await row(page, id)
-      .locator('[data-testid=session-title]:text-is("Sampling quiz")')
-      .waitFor()
+    await row(page, id).locator('[data-testid=session-title]:text-is("Sampling quiz")').waitFor()
     await page.locator('[data-testid=save-state][data-state=saved]').waitFor()
     expect((await watcher.bridge.loadSession({ id })).title).toBe('Sampling quiz')
     expect(await page.locator('[data-testid=chat-title]').textContent()).toBe('Sampling quiz')
