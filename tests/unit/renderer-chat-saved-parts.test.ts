@@ -76,6 +76,24 @@ describe('a reopened chat splits its saved prompts as the engine did', () => {
     })
   })
 
+  it('counts a role name of several tokens with its turn', () => {
+    const systemTurn = [
+      '<|im_start|>',
+      's',
+      'y',
+      'stem',
+      '\n',
+      'Be',
+      ' brief',
+      '.',
+      '<|im_end|>',
+      '\n',
+    ]
+    const prompt = [...systemTurn, ...turn('user', 'Hi'), '<|im_start|>', 'assistant', '\n']
+    const doc = chat('Be brief.', ['Hi'], prompt)
+    expect(partsFromSavedRun(doc, reply(doc))?.system).toBe(systemTurn.length)
+  })
+
   it('leaves a BOS token out of the system part, as an empty chat has it too', () => {
     const systemTurn = turn('system', 'Be', ' brief', '.')
     const prompt = ['<s>', ...systemTurn, ...turn('user', 'Hi'), '<|im_start|>', 'assistant', '\n']

@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import { useStore } from '../hooks/useStore'
 import { startRun } from '../services/actions'
+import { drafts } from '../stores/drafts'
 import { completionSessionStore } from '../sessions/stores'
 import { ContextGauge } from './ContextGauge'
 import { OutputPanel } from './OutputPanel'
@@ -9,13 +10,21 @@ import { SamplingPanel } from './SamplingPanel'
 
 /** Raw completion: a prompt, the model's continuation token by token, and the knobs. */
 export function CompletionView() {
-  const [prompt, setPrompt] = useState(() => completionSessionStore.getState().promptText)
-  // A session opened from the sidebar brings its prompt back.
+  // A session opened from the sidebar brings its prompt back; else what was typed stays.
   const restored = useStore(completionSessionStore, (s) => s.restored)
+  const [prompt, setPromptState] = useState(() =>
+    drafts.completion?.restored === restored
+      ? drafts.completion.text
+      : completionSessionStore.getState().promptText,
+  )
+  const setPrompt = (text: string) => {
+    drafts.completion = { text, restored: completionSessionStore.getState().restored }
+    setPromptState(text)
+  }
   const [shownRestore, setShownRestore] = useState(restored)
   if (shownRestore !== restored) {
     setShownRestore(restored)
-    setPrompt(completionSessionStore.getState().promptText)
+    setPromptState(completionSessionStore.getState().promptText)
   }
   return (
     <main

@@ -3,6 +3,7 @@ import { SamplingPanel } from '../../components/SamplingPanel'
 import { useStore } from '../../hooks/useStore'
 import { mutedText } from '../../lib/ui'
 import { visibleMessages } from '../../sessions/conversation'
+import { drafts } from '../../stores/drafts'
 import { sendMessage } from './chat-actions'
 import { chatStore } from './chat-store'
 import { ChatComposer } from './ChatComposer'
@@ -18,7 +19,11 @@ function templateLabel(wrapperName: string): string {
 
 /** Multi-turn chat with the model's own template. */
 export function ChatView() {
-  const [draft, setDraft] = useState('')
+  const [draft, setDraftState] = useState(() => drafts.chat)
+  const setDraft = (text: string) => {
+    drafts.chat = text
+    setDraftState(text)
+  }
   const inputRef = useRef<HTMLTextAreaElement>(null)
   const docId = useStore(chatStore, (s) => s.doc.id)
   const title = useStore(chatStore, (s) => s.doc.title)

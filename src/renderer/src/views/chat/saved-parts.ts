@@ -48,17 +48,23 @@ export function partsFromSavedRun(doc: SessionDocument, reply: SessionNode): Pro
   const systemAt = systemText ? text.indexOf(systemText) : -1
   if (systemAt >= 0) {
     afterSystem = systemAt + systemText.length
-    let last = tokenAt(ends, afterSystem - 1)
-    // The template's end-of-turn marker (and the line break after it) closes the system turn.
-    while (last + 1 < prompt.length && closing(prompt[last + 1]?.text ?? 'x')) last++
     const opened = tokenAt(ends, systemAt)
-    const firstKept = messages.find((m) => m !== '')
-    const nextAt = firstKept ? text.indexOf(firstKept, afterSystem) : -1
-    // Tokens before the system turn's header are the BOS, which an empty chat has too: as many
-    // as the system header is longer than the header of the turn after it.
-    const header = opened
-    const nextHeader = nextAt >= 0 ? tokenAt(ends, nextAt) - (last + 1) : header
-    system = last + 1 - Math.max(0, header - nextHeader)
+    let last = tokenAt(ends, afterSystem - 1)
+    // The template's end-of-turn marker (and the line break after it) closes the system turn; a
+    // marker the system header used too (`<|im_start|>`) opens the next turn instead.
+    const headerMarks = new Set(
+      prompt
+        .slice(0, opened)
+        .map((t) => t.text)
+        .filter((t) => endMarker.test(t.trim())),
+    )
+    const closes = (t: TokenText | undefined) => !!t && closing(t.text) && !headerMarks.has(t.text)
+    while (closes(prompt[last + 1])) last++
+    // Tokens before the system turn's header are the BOS, which an empty chat has too: the
+    // header starts with the token that starts the turn after it (`<|im_start|>`, say).
+    const opener = prompt[last + 1]?.text
+    const headerAt = opener === undefined ? 0 : prompt.findIndex((t) => t.text === opener)
+    system = last + 1 - (headerAt >= 0 && headerAt < opened ? headerAt : 0)
   }
 
   // The engine leaves out the oldest messages when the conversation does not fit.
