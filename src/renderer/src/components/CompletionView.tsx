@@ -2,6 +2,7 @@ import { useState } from 'react'
 import { useStore } from '../hooks/useStore'
 import { startRun } from '../services/actions'
 import { drafts } from '../stores/drafts'
+import { useTokenCount } from '../hooks/useTokenCount'
 import { completionSessionStore } from '../sessions/stores'
 import { ContextGauge } from './ContextGauge'
 import { OutputPanel } from './OutputPanel'
@@ -21,6 +22,7 @@ export function CompletionView() {
     drafts.completion = { text, restored: completionSessionStore.getState().restored }
     setPromptState(text)
   }
+  const tokens = useTokenCount([prompt])
   const [shownRestore, setShownRestore] = useState(restored)
   if (shownRestore !== restored) {
     setShownRestore(restored)
@@ -32,7 +34,7 @@ export function CompletionView() {
       className="grid min-h-0 flex-1 grid-cols-1 gap-4 overflow-y-auto p-4 lg:grid-cols-[minmax(0,1fr)_20rem] lg:overflow-hidden"
     >
       <div className="flex min-h-[28rem] flex-col gap-4 lg:min-h-0">
-        <PromptEditor prompt={prompt} onPromptChange={setPrompt} />
+        <PromptEditor prompt={prompt} onPromptChange={setPrompt} tokens={tokens} />
         <OutputPanel
           onExample={(example) => {
             setPrompt(example)
@@ -44,7 +46,7 @@ export function CompletionView() {
         aria-label="Run settings"
         className="flex flex-col gap-4 lg:min-h-0 lg:overflow-y-auto"
       >
-        <ContextGauge />
+        <ContextGauge draft={tokens} />
         <SamplingPanel />
       </aside>
     </main>

@@ -3,6 +3,7 @@ import { formatCount } from '../lib/format'
 import { card, cardTitle, mutedText } from '../lib/ui'
 import { contextUsage } from '../stores/run-reducer'
 import { engineStore, runStore } from '../stores/stores'
+import type { TokenCount } from '../hooks/useTokenCount'
 
 /** Warn once the context is this full: the run will soon stop with "context full". */
 const nearlyFull = 0.9
@@ -11,15 +12,21 @@ function percent(part: number, whole: number): string {
   return whole > 0 ? `${Math.min(100, (part / whole) * 100)}%` : '0%'
 }
 
-export function ContextGauge() {
+/** Before the first run, the prompt being typed (`draft`) is what the context will hold. */
+export function ContextGauge({ draft }: { draft: TokenCount }) {
   const modelSize = useStore(engineStore, (s) => s.status?.model?.contextSize ?? null)
   const run = useStore(runStore, (s) => s)
-  const { used, size, prompt, generated } = contextUsage(run, modelSize)
+  const usage = contextUsage(run, modelSize)
+  const typed = run.phase === 'idle' && draft.count !== null
+  const { used, size, prompt, generated } = typed
+    ? { ...usage, used: draft.count ?? 0, prompt: draft.count ?? 0, generated: 0 }
+    : usage
   const full = size > 0 && used / size >= nearlyFull
   return (
     <section
       data-testid="context-gauge"
       data-used={used}
+      data-typed={typed ? true : undefined}
       data-size={size}
       aria-labelledby="context-gauge-title"
       className={`${card} p-4`}
@@ -67,7 +74,7 @@ export function ContextGauge() {
           <dd className="font-medium">{size > 0 ? formatCount(Math.max(0, size - used)) : '—'}</dd>
         </div>
       </dl>
-      {full && (
+      {full && !(typed && used + 2 > size) && (
         <p className="mt-2 text-xs text-orange-700 dark:text-orange-300">
           Almost full: the run stops when the context runs out.
         </p>

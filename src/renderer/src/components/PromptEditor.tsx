@@ -9,17 +9,19 @@ import { limits } from '../../../shared/schemas'
 import { PlayIcon, StopIcon } from './Icons'
 import { RunStateBadge } from './RunStateBadge'
 import { TokenCountText } from './TokenCountText'
-import { tooLongReason, useTokenCount } from '../hooks/useTokenCount'
+import { tooLongReason, type TokenCount } from '../hooks/useTokenCount'
 
 export interface PromptEditorProps {
   prompt: string
   onPromptChange: (prompt: string) => void
+  /** The prompt's tokens, counted as it is typed. */
+  tokens: TokenCount
 }
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform)
 const shortcut = isMac ? '⌘ Enter' : 'Ctrl Enter'
 
-export function PromptEditor({ prompt, onPromptChange }: PromptEditorProps) {
+export function PromptEditor({ prompt, onPromptChange, tokens }: PromptEditorProps) {
   const running = useStore(runStore, isActive)
   const stopping = useStore(runStore, (s) => s.stopping)
   const notReady = useStore(engineStore, notReadyReason)
@@ -27,7 +29,6 @@ export function PromptEditor({ prompt, onPromptChange }: PromptEditorProps) {
   // Another tab's run (Compare, Chat) or another window's: the engine does one at a time.
   const busy = useStore(engineStore, (s) => busyReason(s, 'completion'))
   const size = useStore(engineStore, (s) => s.status?.model?.contextSize ?? null)
-  const tokens = useTokenCount([prompt])
   const tooLong = tokens.current ? tooLongReason(tokens.count, size, 'The prompt') : null
   const canStart = ready && busy === null && !running && prompt.trim() !== '' && tooLong === null
   const whyNot = !ready

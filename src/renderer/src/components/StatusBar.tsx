@@ -119,9 +119,12 @@ export function StatusBar({ onShortcuts }: { onShortcuts: () => void }) {
           onClick={onShortcuts}
           title="Keyboard shortcuts (?)"
           aria-label="Keyboard shortcuts"
-          className={`-mr-2 rounded px-1.5 py-0.5 text-slate-500 hover:bg-slate-100 hover:text-slate-800 dark:text-slate-400 dark:hover:bg-slate-800 dark:hover:text-slate-100 ${focusRing}`}
+          className={`-mr-2 flex items-center gap-1 rounded px-1.5 py-0.5 text-slate-500 hover:bg-slate-100 hover:text-slate-800 dark:text-slate-400 dark:hover:bg-slate-800 dark:hover:text-slate-100 ${focusRing}`}
         >
-          <kbd className="font-sans">?</kbd>
+          Keys
+          <kbd className="rounded border border-slate-300 px-1 font-sans text-[10px] leading-4 dark:border-slate-600">
+            ?
+          </kbd>
         </button>
       </span>
     </footer>

@@ -37,7 +37,7 @@ function Marked({ text, query }: { text: string; query: string }) {
       <mark
         key={i}
         data-testid="search-hit"
-        className="rounded-sm bg-amber-200 px-px text-inherit dark:bg-amber-500/40"
+        className="rounded-sm bg-amber-200 px-px text-slate-900 dark:bg-amber-400/30 dark:text-amber-50"
       >
         {part.text}
       </mark>
