@@ -22,6 +22,7 @@ export function ContextGauge({ draft }: { draft: TokenCount }) {
     ? { ...usage, used: draft.count ?? 0, prompt: draft.count ?? 0, generated: 0 }
     : usage
   const full = size > 0 && used / size >= nearlyFull
+  const over = typed && size > 0 && used + 2 > size
   return (
     <section
       data-testid="context-gauge"
@@ -36,7 +37,9 @@ export function ContextGauge({ draft }: { draft: TokenCount }) {
           Context
         </h2>
         <p className="text-sm tabular-nums">
-          <span className="font-semibold">{formatCount(used)}</span>
+          <span className={`font-semibold ${over ? 'text-red-600 dark:text-red-400' : ''}`}>
+            {formatCount(used)}
+          </span>
           <span className={mutedText}> / {size > 0 ? formatCount(size) : '—'} tokens</span>
         </p>
       </div>
@@ -50,7 +53,7 @@ export function ContextGauge({ draft }: { draft: TokenCount }) {
         className="mt-3 flex h-2.5 overflow-hidden rounded-full bg-slate-100 dark:bg-slate-800"
       >
         <div
-          className="h-full bg-slate-400 transition-[width] duration-150 dark:bg-slate-500"
+          className={`h-full transition-[width] duration-150 ${over ? 'bg-red-500' : 'bg-slate-400 dark:bg-slate-500'}`}
           style={{ width: percent(prompt, size) }}
         />
         <div
@@ -74,7 +77,7 @@ export function ContextGauge({ draft }: { draft: TokenCount }) {
           <dd className="font-medium">{size > 0 ? formatCount(Math.max(0, size - used)) : '—'}</dd>
         </div>
       </dl>
-      {full && !(typed && used + 2 > size) && (
+      {full && !over && (
         <p className="mt-2 text-xs text-orange-700 dark:text-orange-300">
           Almost full: the run stops when the context runs out.
         </p>
