@@ -22,7 +22,7 @@ function linkDot(state: EngineViewState): string {
 
 function Item({ label, children, title }: { label: string; children: ReactNode; title?: string }) {
   return (
-    <span className="flex min-w-0 items-center gap-1.5" title={title}>
+    <span className="flex min-w-0 items-center gap-1.5 whitespace-nowrap" title={title}>
       <span className="text-slate-400 dark:text-slate-500">{label}</span>
       <span className="truncate text-slate-700 dark:text-slate-200">{children}</span>
     </span>
@@ -41,7 +41,7 @@ export function StatusBar({ onShortcuts }: { onShortcuts: () => void }) {
   return (
     <footer
       data-testid="status-bar"
-      className="flex h-8 shrink-0 items-center gap-5 overflow-hidden border-t border-slate-200 bg-white px-4 text-xs tabular-nums dark:border-slate-800 dark:bg-slate-900"
+      className="flex h-8 shrink-0 items-center gap-3 overflow-hidden lg:gap-5 border-t border-slate-200 bg-white px-4 text-xs tabular-nums dark:border-slate-800 dark:bg-slate-900"
     >
       <span
         className="flex items-center gap-1.5"
@@ -51,7 +51,7 @@ export function StatusBar({ onShortcuts }: { onShortcuts: () => void }) {
         <span aria-hidden="true" className={`size-2 rounded-full ${linkDot(engine)}`} />
         <span className="text-slate-700 dark:text-slate-200">{linkText[engine.link]}</span>
       </span>
-      <span role="status" aria-live="polite" className="flex items-center gap-1.5">
+      <span role="status" aria-live="polite" className="hidden items-center gap-1.5 lg:flex">
         <span className="text-slate-400 dark:text-slate-500">Engine</span>
         <span data-testid="engine-state" className="text-slate-700 dark:text-slate-200">
           {engineStateLabel(engine)}
@@ -89,7 +89,7 @@ export function StatusBar({ onShortcuts }: { onShortcuts: () => void }) {
         )}
       </Item>
       <span
-        className="ml-auto flex items-center gap-5"
+        className="ml-auto flex shrink-0 items-center gap-3 lg:gap-5"
         data-testid="live-stats"
         data-owner={stats?.owner}
         data-active={stats?.active ? true : undefined}
@@ -121,7 +121,7 @@ export function StatusBar({ onShortcuts }: { onShortcuts: () => void }) {
           aria-label="Keyboard shortcuts"
           className={`-mr-2 flex items-center gap-1 rounded px-1.5 py-0.5 text-slate-500 hover:bg-slate-100 hover:text-slate-800 dark:text-slate-400 dark:hover:bg-slate-800 dark:hover:text-slate-100 ${focusRing}`}
         >
-          Keys
+          <span className="hidden lg:inline">Keys</span>
           <kbd className="rounded border border-slate-300 px-1 font-sans text-[10px] leading-4 dark:border-slate-600">
             ?
           </kbd>
