@@ -28,6 +28,7 @@ const sessions = {
   deleteSession: true,
   restoreSession: true,
   storageProblems: true,
+  searchSessions: true,
 } as const satisfies Record<keyof SessionService, true>
 
 const modelFiles = {

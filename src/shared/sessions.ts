@@ -105,6 +105,18 @@ export interface SessionSummary {
   updatedAt: string
 }
 
+/** A session whose text holds every word of a search, and where the first word was found. */
+export interface SessionSearchHit {
+  id: string
+  /** Where the excerpt comes from; `title` when the title holds the first word. */
+  field: 'title' | 'system' | 'message' | 'output'
+  /** A short piece of text around the word (empty for a title hit: the row shows the title). */
+  excerpt: string
+  /** Where the word is in `excerpt`. */
+  start: number
+  length: number
+}
+
 /** A file the store could not use, and what it did about it. */
 export interface StorageProblem {
   file: string
@@ -127,4 +139,9 @@ export interface SessionService {
   restoreSession(request: { id: string }): Promise<void>
   /** Files that were moved aside or refused since the app started. */
   storageProblems(): Promise<StorageProblem[]>
+  /**
+   * Sessions whose title or text (messages, outputs, prompts, system prompt) holds every word of
+   * `query`, ignoring case, newest first.
+   */
+  searchSessions(request: { query: string }): Promise<SessionSearchHit[]>
 }

@@ -98,7 +98,7 @@ describe('Chat in a real browser against `serve`', () => {
     withLongContext(watcher, async () => {
       const { context, page } = await openApp(browser, serve.url)
       await openChat(page)
-      await page.keyboard.press('Control+n')
+      await page.keyboard.press('Alt+n')
       await setSettings(page, { temperature: 0, 'max-tokens': 8192 })
       await page.fill('[data-testid=chat-input]', 'How does the model pick the next word?')
       await page.press('[data-testid=chat-input]', 'Enter')
@@ -118,7 +118,7 @@ describe('Chat in a real browser against `serve`', () => {
     withLongContext(watcher, async () => {
       const { context, page } = await openApp(browser, serve.url)
       await openChat(page)
-      await page.keyboard.press('Control+n')
+      await page.keyboard.press('Alt+n')
       await setSettings(page, { temperature: 0, 'max-tokens': 8192 })
       await page.fill('[data-testid=chat-input]', 'What is a token?')
       await page.press('[data-testid=chat-input]', 'Enter')
@@ -137,7 +137,7 @@ describe('Chat in a real browser against `serve`', () => {
   it('regenerates a reply and edits a message; every earlier version stays reachable', async () => {
     const { context, page } = await openApp(browser, serve.url)
     await openChat(page)
-    await page.keyboard.press('Control+n')
+    await page.keyboard.press('Alt+n')
     await setSettings(page, { 'max-tokens': 10, temperature: 1, seed: 1 })
     await send(page, 'What is a token?', 1)
     const first = await chipIds(replies(page).first())
@@ -196,7 +196,7 @@ describe('Chat in a real browser against `serve`', () => {
   it('says so when the oldest turns no longer fit, and keeps the system prompt', async () => {
     const { context, page } = await openApp(browser, serve.url)
     await openChat(page)
-    await page.keyboard.press('Control+n')
+    await page.keyboard.press('Alt+n')
     await page.click('[data-testid=system-toggle]')
     await page.fill('[data-testid=system-input]', 'You explain how language models work.')
     // Greedy, the demo model thinks for 6 tokens; the reply needs an answer to count as a turn.

@@ -25,7 +25,8 @@ const row = (page: Page, id: string) =>
 
 async function chatOnce(page: Page, text: string): Promise<void> {
   await page.locator('[data-testid=nav-chat]').click()
-  await page.keyboard.press('Control+n')
+  await page.locator('[data-testid=chat-input]').waitFor()
+  await page.keyboard.press('Alt+n')
   await setSettings(page, { 'max-tokens': 8 })
   await page.fill('[data-testid=chat-input]', text)
   await page.locator('[data-testid=send-button]:enabled').click()
@@ -105,9 +106,13 @@ describe('sessions sidebar in a real browser', () => {
       mimeType: 'application/json',
       buffer: Buffer.from('{"hello": 1}'),
     })
-    expect(await page.locator('[data-testid=session-error]').textContent()).toContain(
-      'notes.json: This is not a Tokenscope session',
+    // One sentence naming the file; the schema's complaints folded away under Details.
+    expect(await page.locator('[data-testid=session-error-message]').textContent()).toMatch(
+      /^“notes\.json” is not a Tokenscope session: \d+ of its fields do not match\.$/,
     )
+    const details = page.locator('[data-testid=session-error-details]')
+    expect(await details.getAttribute('open')).toBeNull()
+    expect(await details.locator('pre').textContent()).toContain('schemaVersion')
     await context.close()
   })
 
@@ -119,16 +124,14 @@ describe('sessions sidebar in a real browser', () => {
       .evaluate((el) => el.closest('[data-session-id]')?.getAttribute('data-session-id') ?? '')
     await row(page, id).hover()
     await row(page, id).locator('[data-testid=session-rename]').click()
-    await page.fill('[data-testid=rename-input]', 'Sampling questions')
+    await page.fill('[data-testid=rename-input]', 'Sampling quiz')
     await page.press('[data-testid=rename-input]', 'Enter')
-    await row(page, id)
-      .locator('[data-testid=session-title]:text-is("Sampling questions")')
-      .waitFor()
+    await row(page, id).locator('[data-testid=session-title]:text-is("Sampling quiz")').waitFor()
     await page.locator('[data-testid=save-state][data-state=saved]').waitFor()
-    expect((await watcher.bridge.loadSession({ id })).title).toBe('Sampling questions')
-    expect(await page.locator('[data-testid=chat-title]').textContent()).toBe('Sampling questions')
+    expect((await watcher.bridge.loadSession({ id })).title).toBe('Sampling quiz')
+    expect(await page.locator('[data-testid=chat-title]').textContent()).toBe('Sampling quiz')
 
-    await page.fill('[data-testid=session-search]', 'sampling')
+    await page.fill('[data-testid=session-search]', 'quiz')
     expect(await rows(page).count()).toBe(1)
     await page.fill('[data-testid=session-search]', 'no such title')
     expect(await rows(page).count()).toBe(0)

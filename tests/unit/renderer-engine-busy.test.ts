@@ -99,5 +99,7 @@ describe('runs in flight on this page', () => {
   it('asks to wait for the model before anything else', () => {
     const loading = reduce([{ type: 'status', status: status({ state: 'loading' }) }], comparing)
     expect(whyCannotStart(loading, 'chat')).toBe('Waiting for the model to load')
+    const empty = reduce([{ type: 'status', status: status({ model: null }) }], comparing)
+    expect(whyCannotStart(empty, 'chat')).toBe('No model is loaded: load one in Models')
   })
 })

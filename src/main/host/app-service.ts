@@ -2,6 +2,7 @@ import type { AppService } from '../../shared/contract'
 import type { EngineSupervisor } from './engine-supervisor'
 import type { createModelFiles } from './model-files'
 import { createRunRecorder } from './run-recorder'
+import { createSessionSearch } from './session-search'
 import type { SessionStore } from './session-store'
 
 /**
@@ -21,6 +22,7 @@ export function composeAppService(
   return recorder.wrap({
     ...supervisor.service,
     ...sessionService,
+    searchSessions: createSessionSearch(sessions),
     ...modelFiles.service,
     loadModel: async (request) => {
       const info = await supervisor.service.loadModel(request)

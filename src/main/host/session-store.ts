@@ -58,7 +58,7 @@ export interface SessionStoreOptions {
 }
 
 /** The session service, plus what the host's run recorder needs. */
-export interface SessionStore extends SessionService {
+export interface SessionStore extends Omit<SessionService, 'searchSessions'> {
   /**
    * Applies intents the host itself produced (a run's tokens) to session `id`, after every
    * intent enqueued before; appended to the journal within `flushMs`, at once for a `runEnded`.

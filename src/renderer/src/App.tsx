@@ -1,6 +1,7 @@
 import { AppHeader } from './components/AppHeader'
 import { Banners } from './components/Banners'
 import { CompletionView } from './components/CompletionView'
+import { NoModelBanner } from './components/NoModelBanner'
 import { StatusBar } from './components/StatusBar'
 import { useEngineSync } from './hooks/useEngineSync'
 import { useFileDropGuard } from './hooks/useFileDropGuard'
@@ -8,6 +9,8 @@ import { useSettingsPersistence } from './hooks/useSettingsPersistence'
 import { useStore } from './hooks/useStore'
 import { useViewFromHash } from './hooks/useViewFromHash'
 import { SessionsSidebar } from './sessions/SessionsSidebar'
+import { ShortcutsSheet } from './shortcuts/ShortcutsSheet'
+import { useShortcuts } from './shortcuts/useShortcuts'
 import { viewStore } from './stores/view'
 import { ChatView } from './views/chat/ChatView'
 import { CompareView } from './views/compare/CompareView'
@@ -19,18 +22,23 @@ export function App() {
   useViewFromHash()
   useFileDropGuard()
   const view = useStore(viewStore, (current) => current)
+  const [shortcuts, setShortcuts] = useShortcuts()
   return (
     <div className="flex h-screen flex-col bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
       <AppHeader />
       <Banners />
       <div className="flex min-h-0 flex-1">
         <SessionsSidebar />
-        {view === 'completion' && <CompletionView />}
-        {view === 'chat' && <ChatView />}
-        {view === 'compare' && <CompareView />}
-        {view === 'models' && <ModelsView />}
+        <div className="flex min-h-0 min-w-0 flex-1 flex-col">
+          {view !== 'models' && <NoModelBanner view={view} />}
+          {view === 'completion' && <CompletionView />}
+          {view === 'chat' && <ChatView />}
+          {view === 'compare' && <CompareView />}
+          {view === 'models' && <ModelsView />}
+        </div>
       </div>
-      <StatusBar />
+      <StatusBar onShortcuts={() => setShortcuts(true)} />
+      {shortcuts && <ShortcutsSheet onClose={() => setShortcuts(false)} />}
     </div>
   )
 }

@@ -1,6 +1,8 @@
 import { useState } from 'react'
 import { useStore } from '../hooks/useStore'
 import { startRun } from '../services/actions'
+import { drafts } from '../stores/drafts'
+import { useTokenCount } from '../hooks/useTokenCount'
 import { completionSessionStore } from '../sessions/stores'
 import { ContextGauge } from './ContextGauge'
 import { OutputPanel } from './OutputPanel'
@@ -9,13 +11,22 @@ import { SamplingPanel } from './SamplingPanel'
 
 /** Raw completion: a prompt, the model's continuation token by token, and the knobs. */
 export function CompletionView() {
-  const [prompt, setPrompt] = useState(() => completionSessionStore.getState().promptText)
-  // A session opened from the sidebar brings its prompt back.
+  // A session opened from the sidebar brings its prompt back; else what was typed stays.
   const restored = useStore(completionSessionStore, (s) => s.restored)
+  const [prompt, setPromptState] = useState(() =>
+    drafts.completion?.restored === restored
+      ? drafts.completion.text
+      : completionSessionStore.getState().promptText,
+  )
+  const setPrompt = (text: string) => {
+    drafts.completion = { text, restored: completionSessionStore.getState().restored }
+    setPromptState(text)
+  }
+  const tokens = useTokenCount([prompt])
   const [shownRestore, setShownRestore] = useState(restored)
   if (shownRestore !== restored) {
     setShownRestore(restored)
-    setPrompt(completionSessionStore.getState().promptText)
+    setPromptState(completionSessionStore.getState().promptText)
   }
   return (
     <main
@@ -23,7 +34,7 @@ export function CompletionView() {
       className="grid min-h-0 flex-1 grid-cols-1 gap-4 overflow-y-auto p-4 lg:grid-cols-[minmax(0,1fr)_20rem] lg:overflow-hidden"
     >
       <div className="flex min-h-[28rem] flex-col gap-4 lg:min-h-0">
-        <PromptEditor prompt={prompt} onPromptChange={setPrompt} />
+        <PromptEditor prompt={prompt} onPromptChange={setPrompt} tokens={tokens} />
         <OutputPanel
           onExample={(example) => {
             setPrompt(example)
@@ -35,7 +46,7 @@ export function CompletionView() {
         aria-label="Run settings"
         className="flex flex-col gap-4 lg:min-h-0 lg:overflow-y-auto"
       >
-        <ContextGauge />
+        <ContextGauge draft={tokens} />
         <SamplingPanel />
       </aside>
     </main>

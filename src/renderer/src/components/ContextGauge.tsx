@@ -3,6 +3,7 @@ import { formatCount } from '../lib/format'
 import { card, cardTitle, mutedText } from '../lib/ui'
 import { contextUsage } from '../stores/run-reducer'
 import { engineStore, runStore } from '../stores/stores'
+import type { TokenCount } from '../hooks/useTokenCount'
 
 /** Warn once the context is this full: the run will soon stop with "context full". */
 const nearlyFull = 0.9
@@ -11,15 +12,22 @@ function percent(part: number, whole: number): string {
   return whole > 0 ? `${Math.min(100, (part / whole) * 100)}%` : '0%'
 }
 
-export function ContextGauge() {
+/** Before the first run, the prompt being typed (`draft`) is what the context will hold. */
+export function ContextGauge({ draft }: { draft: TokenCount }) {
   const modelSize = useStore(engineStore, (s) => s.status?.model?.contextSize ?? null)
   const run = useStore(runStore, (s) => s)
-  const { used, size, prompt, generated } = contextUsage(run, modelSize)
+  const usage = contextUsage(run, modelSize)
+  const typed = run.phase === 'idle' && draft.count !== null
+  const { used, size, prompt, generated } = typed
+    ? { ...usage, used: draft.count ?? 0, prompt: draft.count ?? 0, generated: 0 }
+    : usage
   const full = size > 0 && used / size >= nearlyFull
+  const over = typed && size > 0 && used + 2 > size
   return (
     <section
       data-testid="context-gauge"
       data-used={used}
+      data-typed={typed ? true : undefined}
       data-size={size}
       aria-labelledby="context-gauge-title"
       className={`${card} p-4`}
@@ -29,7 +37,9 @@ export function ContextGauge() {
           Context
         </h2>
         <p className="text-sm tabular-nums">
-          <span className="font-semibold">{formatCount(used)}</span>
+          <span className={`font-semibold ${over ? 'text-red-600 dark:text-red-400' : ''}`}>
+            {formatCount(used)}
+          </span>
           <span className={mutedText}> / {size > 0 ? formatCount(size) : '—'} tokens</span>
         </p>
       </div>
@@ -43,7 +53,7 @@ export function ContextGauge() {
         className="mt-3 flex h-2.5 overflow-hidden rounded-full bg-slate-100 dark:bg-slate-800"
       >
         <div
-          className="h-full bg-slate-400 transition-[width] duration-150 dark:bg-slate-500"
+          className={`h-full transition-[width] duration-150 ${over ? 'bg-red-500' : 'bg-slate-400 dark:bg-slate-500'}`}
           style={{ width: percent(prompt, size) }}
         />
         <div
@@ -67,7 +77,7 @@ export function ContextGauge() {
           <dd className="font-medium">{size > 0 ? formatCount(Math.max(0, size - used)) : '—'}</dd>
         </div>
       </dl>
-      {full && (
+      {full && !over && (
         <p className="mt-2 text-xs text-orange-700 dark:text-orange-300">
           Almost full: the run stops when the context runs out.
         </p>

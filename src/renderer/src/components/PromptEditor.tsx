@@ -2,31 +2,38 @@ import { useStore } from '../hooks/useStore'
 import { startRun, stopRun } from '../services/actions'
 import { formatCount } from '../lib/format'
 import { focusRing, mutedText, primaryButton, secondaryButton } from '../lib/ui'
-import { busyReason, canGenerate } from '../stores/engine-reducer'
+import { busyReason, notReadyReason } from '../stores/engine-reducer'
 import { isActive } from '../stores/run-reducer'
 import { engineStore, runStore } from '../stores/stores'
 import { limits } from '../../../shared/schemas'
 import { PlayIcon, StopIcon } from './Icons'
 import { RunStateBadge } from './RunStateBadge'
+import { TokenCountText } from './TokenCountText'
+import { tooLongReason, type TokenCount } from '../hooks/useTokenCount'
 
 export interface PromptEditorProps {
   prompt: string
   onPromptChange: (prompt: string) => void
+  /** The prompt's tokens, counted as it is typed. */
+  tokens: TokenCount
 }
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform)
 const shortcut = isMac ? '⌘ Enter' : 'Ctrl Enter'
 
-export function PromptEditor({ prompt, onPromptChange }: PromptEditorProps) {
+export function PromptEditor({ prompt, onPromptChange, tokens }: PromptEditorProps) {
   const running = useStore(runStore, isActive)
   const stopping = useStore(runStore, (s) => s.stopping)
-  const ready = useStore(engineStore, canGenerate)
+  const notReady = useStore(engineStore, notReadyReason)
+  const ready = notReady === null
   // Another tab's run (Compare, Chat) or another window's: the engine does one at a time.
   const busy = useStore(engineStore, (s) => busyReason(s, 'completion'))
-  const canStart = ready && busy === null && !running && prompt.trim() !== ''
+  const size = useStore(engineStore, (s) => s.status?.model?.contextSize ?? null)
+  const tooLong = tokens.current ? tooLongReason(tokens.count, size, 'The prompt') : null
+  const canStart = ready && busy === null && !running && prompt.trim() !== '' && tooLong === null
   const whyNot = !ready
-    ? 'Waiting for the model to load'
-    : (busy ?? (prompt.trim() === '' ? 'Type a prompt first' : undefined))
+    ? notReady
+    : (busy ?? (prompt.trim() === '' ? 'Type a prompt first' : (tooLong ?? undefined)))
   const busyNote = ready && !running ? busy : null
 
   return (
@@ -86,7 +93,18 @@ export function PromptEditor({ prompt, onPromptChange }: PromptEditorProps) {
             {busyNote}
           </span>
         )}
+        {tooLong && !running && (
+          <span
+            role="alert"
+            data-testid="prompt-too-long"
+            className="min-w-0 text-xs text-red-700 dark:text-red-300"
+          >
+            {tooLong}
+          </span>
+        )}
         <span className={`ml-auto text-xs whitespace-nowrap tabular-nums ${mutedText}`}>
+          <TokenCountText tokens={tokens} testId="prompt-token-count" />
+          {tokens.count !== null && ' · '}
           {formatCount(prompt.length)} chars
         </span>
       </div>

@@ -4,7 +4,13 @@ import { focusRing } from '../lib/ui'
 import { AlertIcon } from './Icons'
 import { formatBytes, formatCount, formatDuration, formatRate } from '../lib/format'
 import { backendLabel, engineStateLabel, type EngineViewState } from '../stores/engine-reducer'
+import { liveStats } from '../stores/live-stats'
 import { engineStore, runStore } from '../stores/stores'
+import { viewStore } from '../stores/view'
+import { chatRunStore } from '../views/chat/chat-store'
+import { compareStore } from '../views/compare/compare-actions'
+
+const ownerLabel = { completion: 'Completion', chat: 'Chat', compare: 'Compare' }
 
 const linkText = { open: 'Connected', connecting: 'Connecting…', closed: 'Reconnecting…' }
 
@@ -16,22 +22,26 @@ function linkDot(state: EngineViewState): string {
 
 function Item({ label, children, title }: { label: string; children: ReactNode; title?: string }) {
   return (
-    <span className="flex min-w-0 items-center gap-1.5" title={title}>
+    <span className="flex min-w-0 items-center gap-1.5 whitespace-nowrap" title={title}>
       <span className="text-slate-400 dark:text-slate-500">{label}</span>
       <span className="truncate text-slate-700 dark:text-slate-200">{children}</span>
     </span>
   )
 }
 
-export function StatusBar() {
+export function StatusBar({ onShortcuts }: { onShortcuts: () => void }) {
   const engine = useStore(engineStore, (s) => s)
-  const stats = useStore(runStore, (s) => s.stats)
+  const completion = useStore(runStore, (s) => s)
+  const chat = useStore(chatRunStore, (s) => s)
+  const columns = useStore(compareStore, (s) => s.columns)
+  const view = useStore(viewStore, (v) => v)
+  const stats = liveStats({ view, completion, chat, compare: columns.map((c) => c.run) })
   const model = engine.status?.model ?? null
   const devices = engine.status?.devices ?? []
   return (
     <footer
       data-testid="status-bar"
-      className="flex h-8 shrink-0 items-center gap-5 overflow-hidden border-t border-slate-200 bg-white px-4 text-xs tabular-nums dark:border-slate-800 dark:bg-slate-900"
+      className="flex h-8 shrink-0 items-center gap-3 overflow-hidden lg:gap-5 border-t border-slate-200 bg-white px-4 text-xs tabular-nums dark:border-slate-800 dark:bg-slate-900"
     >
       <span
         className="flex items-center gap-1.5"
@@ -41,7 +51,7 @@ export function StatusBar() {
         <span aria-hidden="true" className={`size-2 rounded-full ${linkDot(engine)}`} />
         <span className="text-slate-700 dark:text-slate-200">{linkText[engine.link]}</span>
       </span>
-      <span role="status" aria-live="polite" className="flex items-center gap-1.5">
+      <span role="status" aria-live="polite" className="hidden items-center gap-1.5 lg:flex">
         <span className="text-slate-400 dark:text-slate-500">Engine</span>
         <span data-testid="engine-state" className="text-slate-700 dark:text-slate-200">
           {engineStateLabel(engine)}
@@ -78,12 +88,44 @@ export function StatusBar() {
           </a>
         )}
       </Item>
-      <span className="ml-auto flex items-center gap-5">
+      <span
+        className="ml-auto flex shrink-0 items-center gap-3 lg:gap-5"
+        data-testid="live-stats"
+        data-owner={stats?.owner}
+        data-active={stats?.active ? true : undefined}
+        data-generated={stats?.generatedTokens ?? 0}
+      >
+        {stats && (
+          <span
+            className={`flex items-center gap-1.5 font-medium ${stats.active ? 'text-violet-700 dark:text-violet-300' : 'text-slate-500 dark:text-slate-400'}`}
+            title={stats.active ? 'The run generating now' : 'The last run of this view'}
+          >
+            {stats.active && (
+              <span aria-hidden="true" className="size-1.5 animate-pulse rounded-full bg-current" />
+            )}
+            {ownerLabel[stats.owner]}
+          </span>
+        )}
         <Item label="First token">{formatDuration(stats?.timeToFirstTokenMs)}</Item>
         <Item label="Speed">
           <span data-testid="tokens-per-second">{formatRate(stats?.tokensPerSecond)}</span>
         </Item>
-        <Item label="Generated">{formatCount(stats?.generatedTokens ?? 0)}</Item>
+        <Item label="Generated">
+          <span data-testid="generated-count">{formatCount(stats?.generatedTokens ?? 0)}</span>
+        </Item>
+        <button
+          type="button"
+          data-testid="shortcuts-button"
+          onClick={onShortcuts}
+          title="Keyboard shortcuts (?)"
+          aria-label="Keyboard shortcuts"
+          className={`-mr-2 flex items-center gap-1 rounded px-1.5 py-0.5 text-slate-500 hover:bg-slate-100 hover:text-slate-800 dark:text-slate-400 dark:hover:bg-slate-800 dark:hover:text-slate-100 ${focusRing}`}
+        >
+          <span className="hidden lg:inline">Keys</span>
+          <kbd className="rounded border border-slate-300 px-1 font-sans text-[10px] leading-4 dark:border-slate-600">
+            ?
+          </kbd>
+        </button>
       </span>
     </footer>
   )

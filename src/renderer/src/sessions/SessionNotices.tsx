@@ -12,6 +12,7 @@ const close = `${ghostButton} -my-1 -mr-1 h-6 w-6 shrink-0 px-0`
 export function SessionNotices() {
   const problems = useStore(sessionListStore, (s) => (s.problemsDismissed ? null : s.problems))
   const error = useStore(sessionListStore, (s) => s.error)
+  const details = useStore(sessionListStore, (s) => s.errorDetails)
   return (
     <>
       {problems && problems.length > 0 && (
@@ -43,7 +44,19 @@ export function SessionNotices() {
           className={`${notice} mx-3 mb-2 border-red-200 bg-red-50 text-red-950 dark:border-red-900 dark:bg-red-950/60 dark:text-red-100`}
         >
           <AlertIcon className="mt-px size-3.5 shrink-0 text-red-600 dark:text-red-400" />
-          <p className="min-w-0 flex-1 [overflow-wrap:anywhere]">{error}</p>
+          <div className="min-w-0 flex-1 [overflow-wrap:anywhere]">
+            <p data-testid="session-error-message">{error}</p>
+            {details && (
+              <details data-testid="session-error-details" className="mt-1">
+                <summary className="cursor-pointer text-red-800 select-none dark:text-red-200/80">
+                  Details
+                </summary>
+                <pre className="mt-1 max-h-40 overflow-auto font-mono text-[10px] leading-snug whitespace-pre-wrap">
+                  {details}
+                </pre>
+              </details>
+            )}
+          </div>
           <button
             type="button"
             className={close}

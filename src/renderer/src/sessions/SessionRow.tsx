@@ -1,11 +1,15 @@
 import { useState } from 'react'
-import type { SessionSummary } from '../../../shared/sessions'
+import type { SessionSearchHit, SessionSummary } from '../../../shared/sessions'
 import { focusRing, ghostButton } from '../lib/ui'
 import { ChatIcon, ColumnsIcon, PencilIcon, TextIcon, TrashIcon } from './SessionIcons'
 import { untitled } from './session-list'
+import { highlightParts } from './useSessionSearch'
 
 export interface SessionRowProps {
   session: SessionSummary
+  /** The search on screen, whose words are marked in the title and excerpt. */
+  query: string
+  hit: SessionSearchHit | undefined
   open: boolean
   onOpen: (id: string) => void
   onRename: (id: string, title: string) => void
@@ -27,8 +31,25 @@ function when(iso: string): string {
     : date.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })
 }
 
+function Marked({ text, query }: { text: string; query: string }) {
+  return highlightParts(text, query).map((part, i) =>
+    part.hit ? (
+      <mark
+        key={i}
+        data-testid="search-hit"
+        className="rounded-sm bg-amber-200 px-px text-slate-900 dark:bg-amber-400/30 dark:text-amber-50"
+      >
+        {part.text}
+      </mark>
+    ) : (
+      part.text
+    ),
+  )
+}
+
 /** One saved session: opens on click; rename inline; delete (with Undo). */
-export function SessionRow({ session, open, onOpen, onRename, onDelete }: SessionRowProps) {
+export function SessionRow(props: SessionRowProps) {
+  const { session, open, onOpen, onRename, onDelete, query, hit } = props
   const [draft, setDraft] = useState<string | null>(null)
   const title = session.title || untitled(session.kind)
   const Kind = kindIcons[session.kind]
@@ -79,11 +100,20 @@ export function SessionRow({ session, open, onOpen, onRename, onDelete }: Sessio
             <Kind className="size-3.5 shrink-0 opacity-60" />
             <span className="min-w-0 flex-1">
               <span data-testid="session-title" className="block truncate text-sm">
-                {title}
+                <Marked text={title} query={query} />
               </span>
-              <span className="block text-[11px] text-slate-500 dark:text-slate-400">
-                {kindLabels[session.kind]} · {when(session.updatedAt)}
-              </span>
+              {hit?.excerpt ? (
+                <span
+                  data-testid="session-excerpt"
+                  className="line-clamp-2 text-[11px] leading-snug text-slate-500 dark:text-slate-400"
+                >
+                  <Marked text={hit.excerpt} query={query} />
+                </span>
+              ) : (
+                <span className="block text-[11px] text-slate-500 dark:text-slate-400">
+                  {kindLabels[session.kind]} · {when(session.updatedAt)}
+                </span>
+              )}
             </span>
           </button>
           <span className="absolute right-1 hidden items-center gap-0.5 rounded-md bg-inherit group-focus-within:flex group-hover:flex">

@@ -10,13 +10,15 @@ import {
   importSessionFile,
   openSession,
   renameSession,
-  startNewChat,
 } from './session-actions'
+import { newKindFor, newLabels, startNew } from './new-session'
+import { alt } from '../shortcuts/keys'
 import { filterSessions, type SaveState } from './session-list'
 import { PlusIcon, SearchIcon, DownloadIcon, UploadIcon } from './SessionIcons'
 import { SessionNotices, UndoToast } from './SessionNotices'
 import { SessionRow } from './SessionRow'
 import { compareSessionStore, completionSessionStore, sessionListStore } from './stores'
+import { useSessionSearch } from './useSessionSearch'
 import { useSessionsSync } from './useSessionsSync'
 
 const saveText: Record<SaveState, string> = {
@@ -35,7 +37,11 @@ export function SessionsSidebar() {
   const completionDoc = useStore(completionSessionStore, (s) => s.doc)
   const compareDoc = useStore(compareSessionStore, (s) => s.doc)
   const fileRef = useRef<HTMLInputElement>(null)
-  const shown = filterSessions(list.sessions, list.query)
+  const newKind = newKindFor(view)
+  const hits = useSessionSearch(list.query, list.sessions)
+  const shown = hits
+    ? list.sessions.filter((s) => hits.has(s.id))
+    : filterSessions(list.sessions, list.query)
   const openId =
     view === 'chat'
       ? chatDoc.id
@@ -61,12 +67,13 @@ export function SessionsSidebar() {
       <div className="flex items-center gap-2 px-3 pt-3 pb-2">
         <button
           type="button"
-          data-testid="new-chat"
+          data-testid="new-session"
+          data-kind={newKind}
           className={`${secondaryButton} h-8 flex-1`}
-          onClick={startNewChat}
-          title="New chat (Ctrl/⌘ N)"
+          onClick={() => startNew(newKind)}
+          title={`${newLabels[newKind]} (${alt} N)`}
         >
-          <PlusIcon /> New chat
+          <PlusIcon /> {newLabels[newKind]}
         </button>
       </div>
       <div className="relative mx-3 mb-2">
@@ -76,8 +83,8 @@ export function SessionsSidebar() {
         <input
           type="search"
           data-testid="session-search"
-          aria-label="Search sessions by title"
-          placeholder="Search by title"
+          aria-label="Search sessions: titles, messages and outputs"
+          placeholder="Search sessions (/)"
           value={list.query}
           onChange={(event) =>
             sessionListStore.dispatch({ type: 'queryChanged', query: event.target.value })
@@ -97,7 +104,9 @@ export function SessionsSidebar() {
           </p>
         ) : list.loaded && shown.length === 0 ? (
           <p className={`px-2 py-6 text-center text-xs ${mutedText}`}>
-            No session title contains “{list.query}”.
+            {hits
+              ? `No session contains “${list.query.trim()}”.`
+              : `Searching for “${list.query.trim()}”…`}
           </p>
         ) : (
           <ul className="flex flex-col gap-0.5" aria-label="Saved sessions">
@@ -105,6 +114,8 @@ export function SessionsSidebar() {
               <SessionRow
                 key={session.id}
                 session={session}
+                query={list.query}
+                hit={hits?.get(session.id)}
                 open={session.id === openId}
                 onOpen={(id) => void openSession(id)}
                 onRename={(id, title) => void renameSession(id, title)}

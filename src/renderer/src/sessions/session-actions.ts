@@ -14,6 +14,7 @@ import { compareStateFrom } from './compare-records'
 import { hasContent } from './conversation'
 import { errorText, loadFromHost, sendIntents, summaryOf, updateSession } from './host-sessions'
 import { importUpdates } from '../../../shared/import-intents'
+import { importProblem } from './import-errors'
 import { readOpen, rememberOpen } from './open-sessions'
 import { freeId } from './session-list'
 import { compareSessionStore, completionSessionStore, sessionListStore } from './stores'
@@ -171,9 +172,11 @@ export function renameSession(id: string, title: string): void {
 
 /** Reads an exported JSON file and saves it as a new session (fresh id when it is taken). */
 export async function importSessionFile(file: File): Promise<void> {
-  const read = sessionFromJson(await file.text())
+  const text = await file.text()
+  const read = sessionFromJson(text)
   if (!read.ok) {
-    sessionListStore.dispatch({ type: 'failed', error: `${file.name}: ${read.message}` })
+    const problem = importProblem(file.name, text, read.message)
+    sessionListStore.dispatch({ type: 'failed', error: problem.message, details: problem.details })
     return
   }
   try {

@@ -18,6 +18,8 @@ export interface SessionListState {
   save: SaveState
   /** Why the last save, delete, import or load failed; null when all is well. */
   error: string | null
+  /** The fine print of `error` (an import's schema problems), shown folded. */
+  errorDetails: string | null
 }
 
 export type SessionListAction =
@@ -31,7 +33,7 @@ export type SessionListAction =
   | { type: 'opened'; kind: SessionSummary['kind']; id: string | null }
   | { type: 'problems'; problems: StorageProblem[] }
   | { type: 'problemsDismissed' }
-  | { type: 'failed'; error: string }
+  | { type: 'failed'; error: string; details?: string | null }
   | { type: 'errorDismissed' }
 
 export const initialSessionListState: SessionListState = {
@@ -46,6 +48,7 @@ export const initialSessionListState: SessionListState = {
   problemsDismissed: false,
   save: 'saved',
   error: null,
+  errorDetails: null,
 }
 
 function newestFirst(list: SessionSummary[]): SessionSummary[] {
@@ -70,6 +73,7 @@ export function sessionListReducer(
         ...state,
         save: action.save,
         error: action.save === 'failed' ? (action.error ?? 'Saving failed.') : state.error,
+        errorDetails: action.save === 'failed' ? null : state.errorDetails,
       }
     case 'deleted': {
       const removed = state.sessions.find((s) => s.id === action.id)
@@ -102,9 +106,9 @@ export function sessionListReducer(
     case 'problemsDismissed':
       return { ...state, problemsDismissed: true }
     case 'failed':
-      return { ...state, error: action.error }
+      return { ...state, error: action.error, errorDetails: action.details ?? null }
     case 'errorDismissed':
-      return { ...state, error: null }
+      return { ...state, error: null, errorDetails: null }
   }
 }
 

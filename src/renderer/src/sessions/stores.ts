@@ -18,6 +18,8 @@ export type CompletionSessionAction =
   | { type: 'saved'; doc: SessionDocument }
   | { type: 'restored'; doc: SessionDocument; promptText: string }
   | { type: 'closed' }
+  /** A new, empty Completion: nothing open, an empty prompt box. */
+  | { type: 'started' }
 
 export const completionSessionStore = createStore<CompletionSessionState, CompletionSessionAction>(
   (state, action) => {
@@ -30,6 +32,8 @@ export const completionSessionStore = createStore<CompletionSessionState, Comple
         return { doc: action.doc, restored: state.restored + 1, promptText: action.promptText }
       case 'closed':
         return state.doc ? { ...state, doc: null } : state
+      case 'started':
+        return { doc: null, restored: state.restored + 1, promptText: '' }
     }
   },
   { doc: null, restored: 0, promptText: '' },

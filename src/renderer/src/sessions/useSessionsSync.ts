@@ -1,7 +1,7 @@
 import { useEffect } from 'react'
 import { getConnection } from '../services/session'
 import { flushSystemPrompt, replyConnectionLost } from '../views/chat/chat-actions'
-import { refreshSessions, reopenLast, startNewChat } from './session-actions'
+import { refreshSessions, reopenLast } from './session-actions'
 import { sessionListStore } from './stores'
 import { followCompletionBranches } from './view-sessions'
 
@@ -27,20 +27,12 @@ export function useSessionsSync(): void {
         )
     })
     const offBranches = followCompletionBranches()
-    const onKey = (event: KeyboardEvent) => {
-      if ((event.ctrlKey || event.metaKey) && !event.shiftKey && event.key.toLowerCase() === 'n') {
-        event.preventDefault()
-        startNewChat()
-      }
-    }
     // Runs this page started are stopped by the host when the page goes; their tokens are saved.
     const onHide = () => flushSystemPrompt()
-    document.addEventListener('keydown', onKey)
     window.addEventListener('pagehide', onHide)
     return () => {
       offLink()
       offBranches()
-      document.removeEventListener('keydown', onKey)
       window.removeEventListener('pagehide', onHide)
     }
   }, [])

@@ -183,10 +183,31 @@ export function busyReason(state: EngineViewState, owner: RunOwner): string | nu
   return null
 }
 
+/** Whether no model is loaded and none is loading: the user has to pick one in Models. */
+export function needsModel(state: EngineViewState): boolean {
+  return (
+    state.link === 'open' &&
+    state.status?.state === 'ready' &&
+    state.status.model === null &&
+    !isLoadingModel(state)
+  )
+}
+
+/** Why nothing can be generated now, in words ("loading" only while a load runs); null if it can. */
+export function notReadyReason(state: EngineViewState): string | null {
+  if (canGenerate(state)) return null
+  if (state.link !== 'open') return 'Not connected to Tokenscope'
+  if (isLoadingModel(state)) return 'Waiting for the model to load'
+  const engine = state.status?.state
+  if (engine === 'crashed') return 'The engine is restarting'
+  if (engine === 'starting' || !state.status) return 'The engine is starting'
+  if (engine === 'error') return 'The engine failed; see the error above'
+  return 'No model is loaded: load one in Models'
+}
+
 /** Why `owner` cannot start a run now, in words; null when it can (its own run aside). */
 export function whyCannotStart(state: EngineViewState, owner: RunOwner): string | null {
-  if (!canGenerate(state)) return 'Waiting for the model to load'
-  return busyReason(state, owner)
+  return notReadyReason(state) ?? busyReason(state, owner)
 }
 
 /** `canGenerate`, and no other view's run (nor another window's) keeps the engine busy. */

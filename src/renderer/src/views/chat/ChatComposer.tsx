@@ -4,11 +4,14 @@ import { StopIcon } from '../../components/Icons'
 import { useStore } from '../../hooks/useStore'
 import { focusRing, mutedText, primaryButton, secondaryButton } from '../../lib/ui'
 import { SendIcon } from '../../sessions/SessionIcons'
-import { busyReason, canGenerate } from '../../stores/engine-reducer'
+import { busyReason, notReadyReason } from '../../stores/engine-reducer'
 import { isActive } from '../../stores/run-reducer'
 import { engineStore } from '../../stores/stores'
 import { sendMessage, stopReply } from './chat-actions'
 import { chatRunStore, chatStore } from './chat-store'
+import { TokenCountText } from '../../components/TokenCountText'
+import { alt } from '../../shortcuts/keys'
+import { tooLongReason, useTokenCount } from '../../hooks/useTokenCount'
 
 export interface ChatComposerProps {
   draft: string
@@ -16,31 +19,36 @@ export interface ChatComposerProps {
   inputRef: RefObject<HTMLTextAreaElement | null>
 }
 
-const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform)
-
 /** The message box: Enter sends, Shift+Enter starts a new line, Esc stops the reply. */
 export function ChatComposer({ draft, onDraftChange, inputRef }: ChatComposerProps) {
-  const ready = useStore(engineStore, canGenerate)
+  const notReady = useStore(engineStore, notReadyReason)
+  const ready = notReady === null
   // Another tab's run (Completion, Compare) or another window's: the engine does one at a time.
   const elsewhere = useStore(engineStore, (s) => busyReason(s, 'chat'))
   const busy = useStore(chatStore, (s) => s.live !== null)
   const running = useStore(chatRunStore, isActive)
   const stopping = useStore(chatRunStore, (s) => s.stopping)
-  const canSend = ready && !busy && elsewhere === null && draft.trim() !== ''
+  const system = useStore(chatStore, (s) => s.doc.system)
+  const size = useStore(engineStore, (s) => s.status?.model?.contextSize ?? null)
+  const tokens = useTokenCount([system, draft])
+  const tooLong = tokens.current
+    ? tooLongReason(tokens.count, size, 'This message with the system prompt')
+    : null
+  const canSend = ready && !busy && elsewhere === null && draft.trim() !== '' && tooLong === null
   const send = () => {
     if (!canSend) return
     sendMessage(draft)
     onDraftChange('')
   }
   const whyNot = !ready
-    ? 'Waiting for the model to load'
+    ? notReady
     : busy
       ? 'Wait for the reply, or stop it'
       : elsewhere !== null
         ? elsewhere
         : draft.trim() === ''
           ? 'Type a message first'
-          : undefined
+          : (tooLong ?? undefined)
   return (
     <div className="border-t border-slate-200 bg-slate-50/80 px-4 py-3 dark:border-slate-800 dark:bg-slate-950/80">
       <div className="mx-auto max-w-3xl rounded-xl border border-slate-200 bg-white shadow-sm focus-within:border-violet-400 dark:border-slate-800 dark:bg-slate-900 dark:focus-within:border-violet-500">
@@ -65,7 +73,15 @@ export function ChatComposer({ draft, onDraftChange, inputRef }: ChatComposerPro
           className="block max-h-[30vh] w-full resize-none rounded-t-xl bg-transparent px-4 pt-3 pb-1 text-sm leading-6 text-slate-900 placeholder:text-slate-400 focus:outline-none dark:text-slate-100 dark:placeholder:text-slate-500"
         />
         <div className="flex items-center gap-3 px-3 pb-2">
-          {ready && !running && elsewhere ? (
+          {tooLong && !running ? (
+            <span
+              role="alert"
+              data-testid="chat-too-long"
+              className="text-xs text-red-700 dark:text-red-300"
+            >
+              {tooLong}
+            </span>
+          ) : ready && !running && elsewhere ? (
             <span
               role="status"
               data-testid="send-busy"
@@ -77,11 +93,13 @@ export function ChatComposer({ draft, onDraftChange, inputRef }: ChatComposerPro
             <span className={`text-xs ${mutedText}`}>
               <kbd className="font-sans">Enter</kbd> to send ·{' '}
               <kbd className="font-sans">Shift Enter</kbd> for a new line ·{' '}
-              <kbd className="font-sans">Esc</kbd> stops ·{' '}
-              <kbd className="font-sans">{isMac ? '⌘' : 'Ctrl'} N</kbd> new chat
+              <kbd className="font-sans">Esc</kbd> stops · <kbd className="font-sans">{alt} N</kbd>{' '}
+              new chat · <kbd className="font-sans">?</kbd> all keys
             </span>
           )}
-          <span className="ml-auto" />
+          <span className={`ml-auto text-xs whitespace-nowrap tabular-nums ${mutedText}`}>
+            {draft !== '' && <TokenCountText tokens={tokens} testId="chat-token-count" />}
+          </span>
           {running ? (
             <button
               type="button"

@@ -4,6 +4,7 @@ import { ColorModeSwitch } from '../../inspector/ColorModeSwitch'
 import { useStore } from '../../hooks/useStore'
 import { mutedText } from '../../lib/ui'
 import { visibleMessages } from '../../sessions/conversation'
+import { drafts } from '../../stores/drafts'
 import { sendMessage } from './chat-actions'
 import { chatStore } from './chat-store'
 import { ChatComposer } from './ChatComposer'
@@ -20,7 +21,11 @@ function templateLabel(wrapperName: string): string {
 
 /** Multi-turn chat with the model's own template. */
 export function ChatView() {
-  const [draft, setDraft] = useState('')
+  const [draft, setDraftState] = useState(() => drafts.chat)
+  const setDraft = (text: string) => {
+    drafts.chat = text
+    setDraftState(text)
+  }
   const inputRef = useRef<HTMLTextAreaElement>(null)
   const docId = useStore(chatStore, (s) => s.doc.id)
   const title = useStore(chatStore, (s) => s.doc.title)

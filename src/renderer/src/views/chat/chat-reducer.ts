@@ -5,13 +5,14 @@ import {
   type ConversationAction,
   type RunRecord,
 } from '../../sessions/conversation'
+import { savedParts } from './saved-parts'
 
 /** The conversation on screen, and the reply being streamed into it. */
 export interface ChatState {
   doc: SessionDocument
   /** The reply the engine is writing now. */
   live: { nodeId: string; runId: string; docId: string } | null
-  /** How the engine split each reply's prompt (kept for this page's lifetime, not in the file). */
+  /** How the engine split each reply's prompt; worked out again from a reopened session's runs. */
   parts: Readonly<Record<string, PromptParts>>
   /** The context size the last reply ran with. */
   contextSize: number | null
@@ -51,7 +52,12 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
   switch (action.type) {
     case 'opened':
       // A reply still streaming for the previous conversation finishes there (see chat-actions).
-      return { ...initialChatState(action.doc), live: state.live, contextSize: state.contextSize }
+      return {
+        ...initialChatState(action.doc),
+        parts: savedParts(action.doc),
+        live: state.live,
+        contextSize: state.contextSize,
+      }
     case 'conversation': {
       const replyId = replyIdOf(action.action)
       if (replyId && state.live) return state

@@ -2,7 +2,7 @@ import { toAppError } from '../../../../shared/errors'
 import { routeRunEvents, unrouteRuns } from '../../services/run-events'
 import { rerunInComparison, startComparison } from '../../sessions/view-sessions'
 import { getConnection, makeRunId } from '../../services/session'
-import { busyReason, canGenerate } from '../../stores/engine-reducer'
+import { busyReason, notReadyReason } from '../../stores/engine-reducer'
 import { isActive } from '../../stores/run-reducer'
 import { createStore } from '../../stores/store'
 import { engineStore, settingsStore } from '../../stores/stores'
@@ -23,7 +23,8 @@ export const alternativesPerToken = 10
 /** Why Generate cannot start now, in words; null when it can. */
 export function whyCannotGenerate(prompt: string): string | null {
   const engine = engineStore.getState()
-  if (!canGenerate(engine)) return 'Waiting for the model to load'
+  const notReady = notReadyReason(engine)
+  if (notReady) return notReady
   if (prompt.trim() === '') return 'Type a prompt first'
   // The Completion or Chat tab's run, or another window's: the engine does one at a time.
   return busyReason(engine, 'compare')
