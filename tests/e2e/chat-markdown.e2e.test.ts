@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { openChat, replies, runs, send, userMessages } from './chat-page'
@@ -179,29 +177,5 @@ describe('Markdown replies and copying', () => {
       })
     expect(await copySelection(page)).toBe(generated.join(''))
     await context.close()
-  })
-
-  // Screenshots for people to look at: SCREENSHOT_DIR=... npx vitest run tests/e2e/chat-markdown...
-  it.runIf(process.env.SCREENSHOT_DIR)('screenshots of a Markdown reply', async () => {
-    const dir = process.env.SCREENSHOT_DIR ?? ''
-    mkdirSync(dir, { recursive: true })
-    for (const colorScheme of ['light', 'dark'] as const) {
-      const { context, page } = await openApp(browser, serve.url, { colorScheme })
-      await importMarkdownChat(page)
-      for (const [width, height] of [
-        [1280, 800],
-        [1920, 1080],
-        [900, 700],
-      ] as const) {
-        await page.setViewportSize({ width, height })
-        // One size shows the details of a hovered token; the others the reply alone.
-        if (width === 1280)
-          await page.locator('[data-testid=code-block] [data-index]').nth(5).hover()
-        else await page.mouse.move(1, height - 1)
-        await page.waitForTimeout(200)
-        await page.screenshot({ path: join(dir, `markdown-${width}x${height}-${colorScheme}.png`) })
-      }
-      await context.close()
-    }
   })
 })
