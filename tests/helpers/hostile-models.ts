@@ -136,7 +136,11 @@ export function writeHostileModels(): { folder: string; cases: HostileCase[] } {
       new Uint8Array(64),
     ),
   )
-  add('bad-alignment.gguf', demoWith({ 'general.alignment': gguf.u32(48) }).subarray(0, 70_000))
+  // general.alignment is the demo's first entry: its u32 value follows the 24-byte header, the
+  // key (8 + 17 bytes) and the type (4 bytes).
+  const badAlignment = Buffer.from(demo)
+  badAlignment.writeUInt32LE(48, 24 + 8 + 17 + 4)
+  add('bad-alignment.gguf', badAlignment)
   add('truncated-header.gguf', demo.subarray(0, 20))
   add('truncated-metadata.gguf', demo.subarray(0, 4096))
   add('truncated-tensors.gguf', demo.subarray(0, Math.floor(demo.length * 0.6)))
