@@ -106,6 +106,19 @@ export function shapeProblem(file: GgufFile, arch: string): string | null {
   const kvHeads = scalar('attention.head_count_kv')
   if (heads !== null && heads > 0 && kvHeads !== null && kvHeads > 0 && heads % kvHeads !== 0)
     return `attention.head_count ${heads} is not a multiple of attention.head_count_kv ${kvHeads}`
+  // llama.cpp asserts that every token of the vocabulary is distinct, reading each as a C string
+  // (up to its first NUL byte).
+  const tokens = file.metadata.get('tokenizer.ggml.tokens')
+  if (tokens?.type === 'array' && tokens.itemType === 'string') {
+    const seen = new Set<string>()
+    for (const [id, whole] of tokens.value.entries()) {
+      const nul = whole.indexOf('\0')
+      const token = nul < 0 ? whole : whole.slice(0, nul)
+      if (seen.has(token))
+        return `tokenizer.ggml.tokens lists "${shown(token, 40)}" twice (again as token ${id})`
+      seen.add(token)
+    }
+  }
   const contextLength = scalar('context_length')
   if (contextLength !== null && contextLength < 1) return `context_length is ${contextLength}`
   return null

@@ -229,11 +229,14 @@ export class EngineSupervisor {
   }
 
   private handleExit(description: string): void {
-    this.client?.$close(new AppFailure(crashError))
+    const client = this.client
     this.client = null
     this.process = null
     this.stopHeartbeat()
-    if (this.stopped) return
+    if (this.stopped) {
+      client?.$close(new AppFailure(crashError))
+      return
+    }
     const killReason = this.killReason
     this.killReason = null
     // A model that ended the engine while loading is not loaded again automatically.
@@ -253,6 +256,8 @@ export class EngineSupervisor {
             hint: 'Your model is reloaded. If this happens again with one model or chat template, use another model.',
           }
         : crashError
+    // Calls waiting on the dead engine (the load that killed it, say) fail with the reason.
+    client?.$close(new AppFailure(reason))
     for (const runId of this.openRuns) {
       this.emitRunEvent({ kind: 'failed', runId, error: reason })
     }
