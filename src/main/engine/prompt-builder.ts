@@ -50,6 +50,16 @@ export async function buildPrompt(
 /** Lets Stop and getStatus in between long synchronous steps. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
 
+/** `work`, or a stop error as soon as `signal` aborts (the work itself runs on, unread). */
+function untilStopped<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
+  if (signal.aborted) return Promise.reject(stoppedWhileFitting())
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(stoppedWhileFitting())
+    signal.addEventListener('abort', onAbort, { once: true })
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
+}
+
 function stoppedWhileFitting(): AppFailure {
   return new AppFailure({
     code: 'invalid-request',
@@ -92,10 +102,14 @@ async function buildChatPrompt(
   const messages = chat.messages
   if (wrapper instanceof JinjaTemplateChatWrapper) {
     // Every render below is of this conversation or a part of it: bounded by what this measured.
-    await checkChatTemplate(templateOf(session) ?? '', [
-      ...(chat.system ? [{ role: 'system' as const, content: chat.system }] : []),
-      ...messages.map((m) => ({ role: m.role, content: m.content })),
-    ])
+    await untilStopped(
+      signal,
+      checkChatTemplate(templateOf(session) ?? '', [
+        ...(chat.system ? [{ role: 'system' as const, content: chat.system }] : []),
+        ...messages.map((m) => ({ role: m.role, content: m.content })),
+      ]),
+    )
+    if (signal.aborted) throw stoppedWhileFitting()
   }
   const render = (items: ChatHistoryItem[]) => wrapper.generateContextState({ chatHistory: items })
   const renderFrom = (start: number) => {
@@ -228,7 +242,7 @@ async function messageTokenCounts(
       sinceYield += message.content.length
     }
     counts.push(count)
-    if (sinceYield > 200_000) {
+    if (sinceYield > 20_000) {
       sinceYield = 0
       await yieldToEventLoop()
       if (signal.aborted) throw stoppedWhileFitting()
