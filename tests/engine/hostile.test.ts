@@ -90,6 +90,8 @@ describe('the hostile corpus', () => {
           expect(loaded.error?.code).toMatch(/model-invalid|model-not-found/)
         } else {
           expect(loaded.error?.code).toBe('model-load-failed')
+          // llama.cpp's own reason, not only node-llama-cpp's "Failed to load model".
+          expect(loaded.error?.message).toMatch(/unknown model architecture|wrong shape/)
         }
       }
       rows.push(row)

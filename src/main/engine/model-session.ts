@@ -51,6 +51,10 @@ export async function openModelSession(
       onLoadProgress: options.onProgress,
     })
   } catch (error) {
+    // llama.cpp's log lines reach JavaScript asynchronously, sometimes after the rejection.
+    for (let wait = 0; wait < 10 && logSince(mark).length === 0; wait++)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    await new Promise((resolve) => setTimeout(resolve, 20))
     throw new AppFailure({
       code: 'model-load-failed',
       message: `llama.cpp could not load ${basename(path)}: ${llamaReason(error, logSince(mark))}`,
