@@ -8,7 +8,7 @@ import { seededRandom, writeMutation } from '../helpers/hostile-models'
 
 // Bounded in count and in time: whichever ends first.
 const mutations = Number(process.env.TOKENSCOPE_FUZZ_COUNT ?? 200)
-const timeBudgetMs = Number(process.env.TOKENSCOPE_FUZZ_MS ?? 240_000)
+const timeBudgetMs = Number(process.env.TOKENSCOPE_FUZZ_MS ?? 150_000)
 const seed = Number(process.env.TOKENSCOPE_FUZZ_SEED ?? 13)
 
 let harness: EngineHarness

@@ -274,7 +274,7 @@ export class EngineSupervisor {
         error: {
           code: 'engine-crashed',
           message: `The engine stopped ${this.recentCrashes.length} times within a minute (last: ${description}), so Tokenscope is not restarting it any more.`,
-          hint: 'Load a model to start the engine again; if a model file caused this, choose another one.',
+          hint: 'Press Restart the engine (it loads the demo model) or load a model to start it again; if a model file caused this, choose another one.',
         },
       })
       return
