@@ -43,7 +43,8 @@ function logger(level: LlamaLogLevel, message: string): void {
       recentLog.push({ seq: ++logSeq, text: text.slice(0, 500) })
       if (recentLog.length > maxLogLines) recentLog.shift()
     }
-    nodeConsole.error(`[llama.cpp] ${text}`)
+    // Warnings are kept for explaining a failure but not printed (as before: errors only).
+    if (level === LlamaLogLevel.error) nodeConsole.error(`[llama.cpp] ${text}`)
   }
 }
 
