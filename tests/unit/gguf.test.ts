@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { getF32Tensor, parseGguf, readGgufFileInfo } from '../../src/main/gguf/reader'
+import { getF32Tensor, parseGguf, parseWithin, readGgufFileInfo } from '../../src/main/gguf/reader'
 import { ByteWriter } from '../../tools/gguf/byte-writer'
 import {
   concatBytes,
@@ -151,9 +151,10 @@ describe('GGUF reader on corrupt input', () => {
 
   it('rejects absurd counts before allocating anything', () => {
     expect(rejection(header(2n ** 40n))).toMatch(
-      /Metadata count is 1099511627776, but only 0 bytes remain/,
+      /Metadata count is 1099511627776; the limit is 65536/,
     )
     expect(rejection(header(0, 10_000_000))).toMatch(/Tensor count is 10000000/)
+    expect(rejection(header(1000))).toMatch(/Metadata count is 1000, but only 0 bytes remain/)
     expect(rejection(header(2n ** 63n))).toMatch(/metadata count is absurd/)
   })
 
@@ -170,6 +171,34 @@ describe('GGUF reader on corrupt input', () => {
       .toBytes()
     expect(rejection(concatBytes(header(1), hugeArray))).toMatch(
       /Length of array tokens is 1099511627776/,
+    )
+    // Bounded in absolute terms too: a sparse or huge file has room for anything.
+    const roomy = (bytes: Uint8Array, room: number): string => {
+      const startedAt = performance.now()
+      try {
+        parseWithin(bytes, room)
+      } catch (error) {
+        expect(error).toBeInstanceOf(GgufFormatError)
+        expect(performance.now() - startedAt).toBeLessThan(200)
+        return (error as Error).message
+      }
+      throw new Error('accepted')
+    }
+    const u8Array = new ByteWriter()
+      .string('bytes')
+      .u32(9)
+      .u32(0)
+      .u64(2n ** 34n)
+      .toBytes()
+    expect(roomy(concatBytes(header(1), u8Array), 2 ** 40)).toMatch(
+      /Length of array bytes is 17179869184; the limit is 4194304/,
+    )
+    const longString = new ByteWriter().string('general.name').u32(8).u64(95_000_000).toBytes()
+    expect(roomy(concatBytes(header(1), longString), 2 ** 40)).toMatch(
+      /general.name is 95000000 bytes long; the limit is 67108864/,
+    )
+    expect(roomy(header(0, 100_000_000), 2 ** 32)).toMatch(
+      /Tensor count is 100000000; the limit is 65536/,
     )
     const hugeValue = new ByteWriter().string('name').u32(8).u64(1_000_000).toBytes()
     expect(rejection(concatBytes(header(1), hugeValue))).toMatch(/truncated/)
@@ -206,5 +235,14 @@ describe('GGUF reader on corrupt input', () => {
     expect(rejection(withPadding(header(0, 2), info([4]), info([4], 32)))).toMatch(
       /Duplicate tensor name t/,
     )
+    const unknownType = encodeGgufTensorInfo({ name: 't', dims: [4], ggmlType: 9999, offset: 0 })
+    expect(rejection(withPadding(header(0, 1), unknownType))).toMatch(/unknown ggml type 9999/)
+    expect(rejection(withPadding(header(0, 1), info([4], 0, 'x'.repeat(300))))).toMatch(
+      /name of tensor 0 is 300 bytes long; the limit is 256/,
+    )
+    const controlKey = encodeGgufKv({ key: `k\u0000${'y'.repeat(500)}`, value: gguf.bool(true) })
+    const message = rejection(concatBytes(header(2), controlKey, controlKey))
+    expect(message).toMatch(/Duplicate metadata key k\?y+…$/)
+    expect(message.length).toBeLessThan(120)
   })
 })

@@ -22,7 +22,12 @@ import {
 } from '../../shared/schemas'
 import { runGeneration } from './generation'
 import { startLlamaRuntime, type LlamaRuntime } from './llama-runtime'
-import { openModelSession, type ModelSession, type ParallelBatch } from './model-session'
+import {
+  openModelSession,
+  type ModelSession,
+  type OpenOptions,
+  type ParallelBatch,
+} from './model-session'
 import { EngineLock, type JobContext } from './engine-lock'
 import { hashFile } from '../util/hash-file'
 import { estimateFit, planMemory, readHardware, type MemoryPlan } from './model-fit'
@@ -40,6 +45,8 @@ export interface EngineServiceOptions {
 export function createEngineService(options: EngineServiceOptions): EngineService {
   let runtime: Promise<LlamaRuntime> | null = null
   let session: ModelSession | null = null
+  /** How the current model was opened, to open it again when a load that replaces it fails. */
+  let currentLoad: { path: string; options: OpenOptions } | null = null
   const lock = new EngineLock()
   const status: EngineStatus = { ...startingStatus }
   const publish = (change: Partial<EngineStatus>) => {
@@ -91,28 +98,29 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     }
     return lock.switchModel('load', check, async () => {
       if (!r) throw new Error('the runtime check did not run')
+      const runtime: LlamaRuntime = r
+      let shown = 0
+      const onProgress = (progress: number) => {
+        if (progress - shown < 0.01 && progress < 1) return
+        shown = progress
+        publish({ loadProgress: progress })
+      }
+      const previous = currentLoad
       try {
         await dropSession()
-        let shown = 0
-        const onProgress = (progress: number) => {
-          if (progress - shown < 0.01 && progress < 1) return
-          shown = progress
-          publish({ loadProgress: progress })
-        }
-        const opened = await openModelSession(r, path, { ...request, isDemo, onProgress })
-        session = opened
-        publish({ state: 'ready', model: opened.info, loadProgress: null })
-        // Exports name the exact model file; hashing gigabytes must not delay the first run.
-        void hashFile(path).then(
-          (sha256) => {
-            if (session !== opened) return
-            opened.info.sha256 = sha256
-            publish({ model: { ...opened.info } })
-          },
-          () => undefined,
-        )
+        const opened = await openAndPublish(runtime, path, { ...request, isDemo, onProgress })
+        currentLoad = { path, options: { ...request, isDemo, onProgress: () => undefined } }
         return opened.info
       } catch (error) {
+        // A refused load keeps the model that worked: it is opened again as it was.
+        currentLoad = null
+        if (previous && !session) {
+          publish({ loadProgress: null })
+          await openAndPublish(runtime, previous.path, previous.options).then(
+            () => (currentLoad = previous),
+            () => undefined,
+          )
+        }
         publish({
           state: 'ready',
           model: session?.info ?? null,
@@ -122,6 +130,26 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
         throw error
       }
     })
+  }
+
+  async function openAndPublish(
+    runtime: LlamaRuntime,
+    path: string,
+    options: OpenOptions,
+  ): Promise<ModelSession> {
+    const opened = await openModelSession(runtime, path, options)
+    session = opened
+    publish({ state: 'ready', model: opened.info, loadProgress: null })
+    // Exports name the exact model file; hashing gigabytes must not delay the first run.
+    void hashFile(path).then(
+      (sha256) => {
+        if (session !== opened) return
+        opened.info.sha256 = sha256
+        publish({ model: { ...opened.info } })
+      },
+      () => undefined,
+    )
+    return opened
   }
 
   async function dropSession() {
@@ -173,6 +201,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
         async () => undefined,
         async () => {
           await dropSession()
+          currentLoad = null
           publish({ model: null })
         },
       )

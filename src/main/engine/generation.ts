@@ -27,7 +27,7 @@ export async function runGeneration(
   // node-llama-cpp keeps one cell of the context free, so this is what a run can fill.
   const capacity = contextSize - 1
   const forced = checkForcedTokens(session, request.forcedTokens)
-  const built = buildPrompt(session, request, capacity)
+  const built = await buildPrompt(session, request, capacity, signal)
   const promptTokens = [...built.tokens, ...forced]
   if (promptTokens.length > capacity) {
     throw new AppFailure({

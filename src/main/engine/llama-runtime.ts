@@ -21,6 +21,33 @@ export interface LlamaRuntime {
   fallbackReason: string | null
 }
 
+/** llama.cpp's recent log lines (errors and warnings), to explain a refused load. */
+const recentLog: Array<{ seq: number; text: string }> = []
+let logSeq = 0
+const maxLogLines = 40
+
+/** Where the log is now: pass it to {@link logSince} to get what llama.cpp said after it. */
+export function logMark(): number {
+  return logSeq
+}
+
+/** llama.cpp's error and warning lines since `mark`, most telling (errors) last. */
+export function logSince(mark: number): string[] {
+  return recentLog.filter((line) => line.seq > mark).map((line) => line.text)
+}
+
+function logger(level: LlamaLogLevel, message: string): void {
+  const text = message.trim()
+  if (level === LlamaLogLevel.error || level === LlamaLogLevel.warn) {
+    if (text) {
+      recentLog.push({ seq: ++logSeq, text: text.slice(0, 500) })
+      if (recentLog.length > maxLogLines) recentLog.shift()
+    }
+    // Warnings are kept for explaining a failure but not printed (as before: errors only).
+    if (level === LlamaLogLevel.error) nodeConsole.error(`[llama.cpp] ${text}`)
+  }
+}
+
 export interface LlamaRuntimeOptions {
   /** The backend to use; by default `TOKENSCOPE_GPU`, else `auto`. */
   preferred?: GpuPreference
@@ -51,7 +78,7 @@ export async function startLlamaRuntime(options: LlamaRuntimeOptions = {}): Prom
       break
     }
   }
-  llama ??= await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error })
+  llama ??= await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.warn, logger })
   const { fallbackReason } = gpuOutcome(parsed, machine, attempts)
   const backend: ComputeBackend = llama.gpu === false ? 'cpu' : llama.gpu
   const devices = backend === 'cpu' ? [] : await llama.getGpuDeviceNames().catch(() => [])
@@ -80,7 +107,7 @@ async function tryGpu(gpu: GpuType, detected: boolean): Promise<GpuTry> {
   const lines: string[] = []
   const stopCapture = captureConsole(lines)
   try {
-    const llama = await getLlama({ gpu, build: 'never', logLevel: LlamaLogLevel.error })
+    const llama = await getLlama({ gpu, build: 'never', logLevel: LlamaLogLevel.warn, logger })
     if (llama.gpu === gpu) return { llama, error: null }
     await llama.dispose().catch(() => undefined)
     return { llama: null, error: attemptError(gpu, `it started as ${String(llama.gpu)}`, [], true) }

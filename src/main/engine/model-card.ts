@@ -1,7 +1,8 @@
 import { basename } from 'node:path'
 import type { ModelCard, ParameterBreakdown } from '../../shared/models'
 import type { GgufFile } from '../gguf/reader'
-import type { ModelFileFacts } from './model-preflight'
+import { shown } from '../gguf/format'
+import { maxShownChars, type ModelFileFacts } from './model-preflight'
 
 // llama.cpp's LLAMA_FTYPE numbers, as written in `general.file_type`.
 const fileTypes: Record<number, string> = {
@@ -74,12 +75,12 @@ export function modelCardFromHeader(
     embeddingSize: number(`${arch}.embedding_length`),
     feedForwardSize: number(`${arch}.feed_forward_length`),
     vocabSize: facts.vocabSize,
-    tokenizer: tokenizer?.type === 'string' ? tokenizer.value : null,
+    tokenizer: tokenizer?.type === 'string' ? shown(tokenizer.value, maxShownChars) : null,
     trainedContextSize: number(`${arch}.context_length`),
     rope: {
       dimensions: number(`${arch}.rope.dimension_count`),
       freqBase: number(`${arch}.rope.freq_base`),
-      scaling: scaling?.type === 'string' ? scaling.value : null,
+      scaling: scaling?.type === 'string' ? shown(scaling.value, maxShownChars) : null,
     },
     hasChatTemplate: template?.type === 'string' && template.value.length > 0,
     breakdown: breakdownOf(header),

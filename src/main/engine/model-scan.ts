@@ -64,33 +64,51 @@ export async function scanFolder(folder: string): Promise<ScannedModel[]> {
       return !match || Number(match[2]) === 1
     })
     .sort((a, b) => a.localeCompare(b))
-  return Promise.all(
-    models.map(async (name): Promise<ScannedModel> => {
-      const path = join(folder, name)
-      const size = await stat(path).then(
-        (s) => s.size,
-        () => 0,
-      )
-      try {
-        const card = await readModelCard(path)
-        return {
-          path,
-          fileName: name,
-          sizeBytes: card.sizeBytes,
-          parts: card.parts,
-          card,
-          error: null,
-        }
-      } catch (error) {
-        return {
-          path,
-          fileName: name,
-          sizeBytes: size,
-          parts: splitPartCount(name),
-          card: null,
-          error: toAppError(error),
-        }
+  return mapLimited(models, scanConcurrency, async (name): Promise<ScannedModel> => {
+    const path = join(folder, name)
+    const size = await stat(path).then(
+      (s) => s.size,
+      () => 0,
+    )
+    try {
+      const card = await readModelCard(path)
+      return {
+        path,
+        fileName: name,
+        sizeBytes: card.sizeBytes,
+        parts: card.parts,
+        card,
+        error: null,
       }
-    }),
-  )
+    } catch (error) {
+      return {
+        path,
+        fileName: name,
+        sizeBytes: size,
+        parts: splitPartCount(name),
+        card: null,
+        error: toAppError(error),
+      }
+    }
+  })
+}
+
+/** Headers read at once by a scan: each may hold up to the header limit in memory. */
+const scanConcurrency = 2
+
+async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length)
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++
+      results[index] = await fn(items[index] as T)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+  return results
 }

@@ -3,7 +3,7 @@ import type { LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-
 import type { ModelInfo } from '../../shared/contract'
 import { AppFailure } from '../../shared/errors'
 import type { LoadOptions } from '../../shared/schemas'
-import type { LlamaRuntime } from './llama-runtime'
+import { logMark, logSince, type LlamaRuntime } from './llama-runtime'
 import { preflightModelFile } from './model-preflight'
 
 const defaultContextCap = 4096
@@ -43,6 +43,7 @@ export async function openModelSession(
 ): Promise<ModelSession> {
   const file = await preflightModelFile(path)
   let model: LlamaModel
+  const mark = logMark()
   try {
     model = await runtime.llama.loadModel({
       modelPath: path,
@@ -50,9 +51,13 @@ export async function openModelSession(
       onLoadProgress: options.onProgress,
     })
   } catch (error) {
+    // llama.cpp's log lines reach JavaScript asynchronously, sometimes after the rejection.
+    for (let wait = 0; wait < 10 && logSince(mark).length === 0; wait++)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    await new Promise((resolve) => setTimeout(resolve, 20))
     throw new AppFailure({
       code: 'model-load-failed',
-      message: `llama.cpp could not load ${basename(path)}: ${error instanceof Error ? error.message : String(error)}`,
+      message: `llama.cpp could not load ${basename(path)}: ${llamaReason(error, logSince(mark))}`,
       hint: 'The file may be damaged or use an architecture this llama.cpp build does not support.',
     })
   }
@@ -113,4 +118,19 @@ export async function openModelSession(
       hint: 'Try a smaller context size; the machine may not have enough memory.',
     })
   }
+}
+
+/**
+ * node-llama-cpp's error says only "Failed to load model"; llama.cpp says why in its log (an
+ * unknown architecture, a tensor of the wrong shape): the error lines of this load are the reason.
+ */
+export function llamaReason(error: unknown, log: string[]): string {
+  const thrown = error instanceof Error ? error.message : String(error)
+  const said = log
+    .filter((line) => /error|fail|wrong|missing|unknown|invalid|exceed/i.test(line))
+    .filter((line) => !/falling back/i.test(line))
+    .map((line) => line.replace(/^[a-z_]+:\s*/i, ''))
+  const unique = [...new Set(said)].slice(-3)
+  const reason = unique.length > 0 ? unique.join('; ') : thrown
+  return reason.length > 400 ? `${reason.slice(0, 400)}…` : reason
 }

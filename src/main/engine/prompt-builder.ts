@@ -1,4 +1,5 @@
 import {
+  JinjaTemplateChatWrapper,
   resolveChatWrapper,
   type ChatHistoryItem,
   type ChatWrapper,
@@ -8,6 +9,7 @@ import type { PromptParts } from '../../shared/contract'
 import { AppFailure } from '../../shared/errors'
 import type { ValidGenerateRequest } from '../../shared/schemas'
 import type { ModelSession } from './model-session'
+import { checkChatTemplate } from './template-guard'
 import { thoughtMarkersOf, type ThoughtMarkers } from './thought-segments'
 
 type ValidChat = NonNullable<ValidGenerateRequest['chat']>
@@ -28,12 +30,14 @@ const wrappers = new WeakMap<ModelSession, ChatWrapper>()
  * does not fit, the oldest turns are dropped (never the system prompt or the newest message) until
  * the prompt leaves `reserve` tokens for the reply, and the caller is told how many were dropped.
  */
-export function buildPrompt(
+export async function buildPrompt(
   session: ModelSession,
   request: ValidGenerateRequest,
   capacity: number,
-): BuiltPrompt {
-  if (request.chat) return buildChatPrompt(session, request.chat, capacity, request.maxTokens)
+  signal: AbortSignal = new AbortController().signal,
+): Promise<BuiltPrompt> {
+  if (request.chat)
+    return buildChatPrompt(session, request.chat, capacity, request.maxTokens, signal)
   const tokens = tokenizeText(session, request.prompt ?? '')
   return {
     tokens,
@@ -43,36 +47,150 @@ export function buildPrompt(
   }
 }
 
-function buildChatPrompt(
+/** Lets Stop and getStatus in between long synchronous steps. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+/** `work`, or a stop error as soon as `signal` aborts (the work itself runs on, unread). */
+function untilStopped<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
+  if (signal.aborted) return Promise.reject(stoppedWhileFitting())
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(stoppedWhileFitting())
+    signal.addEventListener('abort', onAbort, { once: true })
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
+}
+
+function stoppedWhileFitting(): AppFailure {
+  return new AppFailure({
+    code: 'invalid-request',
+    message: 'Stopped while the conversation was being fitted into the context.',
+  })
+}
+
+/**
+ * The first message of each history the trimming may try: the whole chat, then one whole
+ * exchange (user + reply) or one message less at a time, down to the newest message alone.
+ */
+export function trimStarts(roles: readonly string[]): number[] {
+  const starts = [0]
+  let start = 0
+  while (roles.length - start > 1) {
+    const count =
+      roles[start] === 'user' && roles[start + 1] === 'assistant' && roles.length - start > 2
+        ? 2
+        : 1
+    start += count
+    starts.push(start)
+  }
+  return starts
+}
+
+async function buildChatPrompt(
   session: ModelSession,
   chat: ValidChat,
   capacity: number,
   maxTokens: number,
-): BuiltPrompt {
-  const wrapper = chatWrapperOf(session)
+  signal: AbortSignal,
+): Promise<BuiltPrompt> {
+  const wrapper = await chatWrapperOf(session)
   const { model } = session
   const markers = thoughtMarkersOf(wrapper, model)
   const opening = markers?.openingTokens ?? []
   // Room for the reply: what was asked for, but never more than half the context.
   const budget = capacity - Math.min(maxTokens, Math.floor(capacity / 2))
   const system: ChatHistoryItem[] = chat.system ? [{ type: 'system', text: chat.system }] : []
-  const render = (items: ChatHistoryItem[]) => wrapper.generateContextState({ chatHistory: items })
-
-  let messages = chat.messages
-  let dropped = 0
-  let state = render([...system, ...messages.map(toHistoryItem), { type: 'model', response: [] }])
-  let tokens = [...state.contextText.tokenize(model.tokenizer), ...opening]
-  while (tokens.length > budget && messages.length > 1) {
-    // Drop a whole exchange where possible so the history does not start with a reply.
-    const count =
-      messages[0]?.role === 'user' && messages[1]?.role === 'assistant' && messages.length > 2
-        ? 2
-        : 1
-    messages = messages.slice(count)
-    dropped += count
-    state = render([...system, ...messages.map(toHistoryItem), { type: 'model', response: [] }])
-    tokens = [...state.contextText.tokenize(model.tokenizer), ...opening]
+  const messages = chat.messages
+  if (wrapper instanceof JinjaTemplateChatWrapper) {
+    // Every render below is of this conversation or a part of it: bounded by what this measured.
+    await untilStopped(
+      signal,
+      checkChatTemplate(templateOf(session) ?? '', [
+        ...(chat.system ? [{ role: 'system' as const, content: chat.system }] : []),
+        ...messages.map((m) => ({ role: m.role, content: m.content })),
+      ]),
+    )
+    if (signal.aborted) throw stoppedWhileFitting()
   }
+  const render = (items: ChatHistoryItem[]) => wrapper.generateContextState({ chatHistory: items })
+  const renderFrom = (start: number) => {
+    const state = render([
+      ...system,
+      ...messages.slice(start).map(toHistoryItem),
+      { type: 'model', response: [] },
+    ])
+    return { state, tokens: [...state.contextText.tokenize(model.tokenizer), ...opening] }
+  }
+
+  // Which turns to drop. Re-rendering the whole chat per dropped turn is quadratic (a 1,000-message
+  // chat took minutes), so: each message is tokenized once (cached per model), which estimates
+  // how long every suffix of the chat renders to; only suffixes near the budget are rendered,
+  // exponential then binary search around the estimate, assuming (as templates do) that a
+  // shorter history never renders to more tokens. Stop and status are answered in between.
+  const starts = trimStarts(messages.map((m) => m.role))
+  const counts = await messageTokenCounts(session, messages, signal)
+  const suffix = new Array<number>(messages.length + 1).fill(0)
+  for (let i = messages.length - 1; i >= 0; i--) suffix[i] = (suffix[i + 1] ?? 0) + (counts[i] ?? 0)
+  const rendered = new Map<number, ReturnType<typeof renderFrom>>()
+  const probe = async (index: number) => {
+    const start = starts[index] ?? 0
+    let result = rendered.get(start)
+    if (!result) {
+      if (signal.aborted) throw stoppedWhileFitting()
+      result = renderFrom(start)
+      rendered.set(start, result)
+      await yieldToEventLoop()
+      if (signal.aborted) throw stoppedWhileFitting()
+    }
+    return result.tokens.length <= budget
+  }
+  // Template tokens per message, measured on the newest (cheap) suffix.
+  const last = starts.length - 1
+  const lastStart = starts[last] ?? 0
+  const lastRender = renderFrom(lastStart)
+  rendered.set(lastStart, lastRender)
+  const lastMessages = messages.length - lastStart
+  const overhead = Math.max(
+    0,
+    (lastRender.tokens.length - (suffix[lastStart] ?? 0)) / Math.max(1, lastMessages),
+  )
+  const estimate = (index: number) => {
+    const start = starts[index] ?? 0
+    return (suffix[start] ?? 0) + overhead * (messages.length - start)
+  }
+  let guess = starts.findIndex((_, index) => estimate(index) <= budget)
+  if (guess < 0) guess = last
+  // Bracket the first fitting index: `bad` does not fit (or is -1), `good` fits (or is `last`).
+  let bad = -1
+  let good = last
+  if (await probe(guess)) {
+    good = guess
+    for (let step = 1; good > 0; step *= 2) {
+      const next = Math.max(0, good - step)
+      if (await probe(next)) good = next
+      else {
+        bad = next
+        break
+      }
+    }
+  } else {
+    bad = guess
+    for (let step = 1; bad < last; step *= 2) {
+      const next = Math.min(last, bad + step)
+      if (await probe(next)) {
+        good = next
+        break
+      }
+      bad = next
+    }
+  }
+  while (good - bad > 1) {
+    const middle = Math.floor((good + bad) / 2)
+    if (await probe(middle)) good = middle
+    else bad = middle
+  }
+  const chosenStart = starts[good] ?? 0
+  const { state, tokens } = rendered.get(chosenStart) ?? renderFrom(chosenStart)
+  const dropped = chosenStart
   if (tokens.length > capacity) {
     throw new AppFailure({
       code: 'prompt-too-long',
@@ -100,15 +218,67 @@ function buildChatPrompt(
   }
 }
 
+const tokenCountCache = new WeakMap<ModelSession, Map<string, number>>()
+
+/** Tokens of each message's text, each text tokenized once per model (later turns reuse them). */
+async function messageTokenCounts(
+  session: ModelSession,
+  messages: ValidChat['messages'],
+  signal: AbortSignal,
+): Promise<number[]> {
+  let cache = tokenCountCache.get(session)
+  if (!cache) {
+    cache = new Map()
+    tokenCountCache.set(session, cache)
+  }
+  const counts: number[] = []
+  let sinceYield = 0
+  for (const message of messages) {
+    let count = cache.get(message.content)
+    if (count === undefined) {
+      count = session.model.tokenize(message.content, false).length
+      if (cache.size > 20_000) cache.clear()
+      cache.set(message.content, count)
+      sinceYield += message.content.length
+    }
+    counts.push(count)
+    if (sinceYield > 20_000) {
+      sinceYield = 0
+      await yieldToEventLoop()
+      if (signal.aborted) throw stoppedWhileFitting()
+    }
+  }
+  return counts
+}
+
 function toHistoryItem(message: ValidChat['messages'][number]): ChatHistoryItem {
   return message.role === 'user'
     ? { type: 'user', text: message.content }
     : { type: 'model', response: [message.content] }
 }
 
-function chatWrapperOf(session: ModelSession): ChatWrapper {
+function templateOf(session: ModelSession): string | null {
+  const template = session.model.fileInfo.metadata.tokenizer?.chat_template
+  return typeof template === 'string' && template.length > 0 ? template : null
+}
+
+/**
+ * The model's chat wrapper. Resolving it renders the model's Jinja template several times
+ * (node-llama-cpp compares it with its built-in wrappers), so the template is first rendered in
+ * the bounded worker with a small sample chat.
+ */
+async function chatWrapperOf(session: ModelSession): Promise<ChatWrapper> {
   let wrapper = wrappers.get(session)
   if (!wrapper) {
+    const template = templateOf(session)
+    if (template !== null) {
+      await checkChatTemplate(template, [
+        { role: 'system', content: 'You are helpful.' },
+        { role: 'user', content: 'Hello' },
+        { role: 'assistant', content: 'Hi' },
+        { role: 'user', content: 'Bye' },
+      ])
+    }
     wrapper = resolveChatWrapper(session.model)
     wrappers.set(session, wrapper)
   }

@@ -2,7 +2,7 @@
  * Reading a GGUF file's bytes with every length checked against what can still follow, so a
  * hostile or truncated file fails with a readable message before anything large is allocated.
  */
-import { GgufFormatError, type GgufScalarType, type GgufValue } from './format'
+import { GGUF_LIMITS, GgufFormatError, type GgufScalarType, type GgufValue } from './format'
 
 type FixedSizeType = Exclude<GgufScalarType, 'string'>
 type Decoder = (view: DataView, at: number) => number | bigint | boolean
@@ -20,6 +20,8 @@ export const FIXED_SIZE: Record<FixedSizeType, readonly [bytes: number, decode: 
   i64: [8, (view, at) => view.getBigInt64(at, true)],
   f64: [8, (view, at) => view.getFloat64(at, true)],
 }
+
+const utf8 = new TextDecoder('utf-8', { fatal: false })
 
 /** Thrown internally when the parse needs bytes that exist in the file but were not read yet. */
 export class NeedMoreBytes extends Error {}
@@ -41,6 +43,13 @@ export class Cursor {
   }
 
   private take(size: number, what: string): number {
+    // The header's total size is bounded in absolute terms: a sparse or huge file satisfies any
+    // check against its own size.
+    if (this.position + size > GGUF_LIMITS.metadataBytes) {
+      throw new GgufFormatError(
+        `The header is larger than ${GGUF_LIMITS.metadataBytes} bytes (${what} would end at ${this.position + size})`,
+      )
+    }
     if (size > this.remainingInFile) {
       throw new GgufFormatError(
         `File is truncated: ${what} needs ${size} bytes at offset ${this.position}, but the file ends at ${this.fileSize}`,
@@ -62,22 +71,26 @@ export class Cursor {
       throw new GgufFormatError(`${what} is absurd (${value})`)
     return Number(value)
   }
-  string(what: string, maxBytes = Infinity): string {
+  string(what: string, maxBytes: number = GGUF_LIMITS.stringBytes): string {
     const length = this.count(`length of ${what}`)
     if (length > maxBytes)
       throw new GgufFormatError(`${what} is ${length} bytes long; the limit is ${maxBytes}`)
     const start = this.take(length, what)
-    return new TextDecoder('utf-8', { fatal: false }).decode(
-      this.bytes.subarray(start, start + length),
-    )
+    return utf8.decode(this.bytes.subarray(start, start + length))
   }
   scalar(type: GgufScalarType, what: string): GgufValue['value'] {
     if (type === 'string') return this.string(what)
     const [bytes, decode] = FIXED_SIZE[type]
     return decode(this.view, this.take(bytes, what))
   }
-  /** Rejects a count of items that cannot fit in the rest of the file. */
-  checkCount(count: number, minItemBytes: number, what: string): void {
+  /** Rejects a count above `max`, or of items that cannot fit in the rest of the file or header. */
+  checkCount(count: number, minItemBytes: number, what: string, max: number): void {
+    if (count > max) throw new GgufFormatError(`${what} is ${count}; the limit is ${max}`)
+    if (this.position + count * minItemBytes > GGUF_LIMITS.metadataBytes) {
+      throw new GgufFormatError(
+        `${what} is ${count}, more than a header of at most ${GGUF_LIMITS.metadataBytes} bytes can hold`,
+      )
+    }
     if (count * minItemBytes > this.remainingInFile) {
       throw new GgufFormatError(
         `${what} is ${count}, but only ${this.remainingInFile} bytes remain in the file`,

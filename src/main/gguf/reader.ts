@@ -8,9 +8,11 @@ import { Cursor, FIXED_SIZE, NeedMoreBytes } from './cursor'
 import {
   GGML_TYPE_F32,
   GGUF_DEFAULT_ALIGNMENT,
+  GGUF_LIMITS,
   GGUF_MAGIC,
   GGUF_VALUE_TYPE,
   GgufFormatError,
+  shown,
   type GgufScalarType,
   type GgufValue,
 } from './format'
@@ -36,7 +38,7 @@ export interface GgufFile {
 }
 
 const MAX_DIMS = 4
-const MAX_KEY_BYTES = 65_536
+const MAX_GGML_TYPE = 256
 const MIN_KV_BYTES = 8 + 4 + 1
 const MIN_TENSOR_INFO_BYTES = 8 + 4 + 4 + 8
 /** The least a value can occupy; a string is at least its u64 length prefix. */
@@ -68,7 +70,7 @@ const GGML_BLOCKS = new Map<number, readonly [number, number]>([
 
 function valueType(code: number, what: string): GgufScalarType | 'array' {
   const name = TYPE_BY_CODE.get(code)
-  if (name === undefined) throw new GgufFormatError(`${what} has unknown value type ${code}`)
+  if (name === undefined) throw new GgufFormatError(`${shown(what)} has unknown value type ${code}`)
   return name
 }
 
@@ -76,9 +78,15 @@ function readValue(cursor: Cursor, key: string): GgufValue {
   const type = valueType(cursor.u32(`type of ${key}`), key)
   if (type !== 'array') return { type, value: cursor.scalar(type, key) } as GgufValue
   const itemType = valueType(cursor.u32(`item type of ${key}`), key)
-  if (itemType === 'array') throw new GgufFormatError(`${key}: nested arrays are not supported`)
-  const length = cursor.count(`length of array ${key}`)
-  cursor.checkCount(length, minimumBytes(itemType), `Length of array ${key}`)
+  if (itemType === 'array')
+    throw new GgufFormatError(`${shown(key)}: nested arrays are not supported`)
+  const length = cursor.count(`length of array ${shown(key)}`)
+  cursor.checkCount(
+    length,
+    minimumBytes(itemType),
+    `Length of array ${shown(key)}`,
+    GGUF_LIMITS.arrayItems,
+  )
   const items: Array<GgufValue['value']> = []
   for (let i = 0; i < length; i++) items.push(cursor.scalar(itemType, key))
   return { type: 'array', itemType, value: items } as GgufValue
@@ -88,7 +96,8 @@ function readTensorInfo(
   cursor: Cursor,
   index: number,
 ): Omit<GgufTensorInfo, 'byteSize'> & { elements: bigint } {
-  const name = cursor.string(`name of tensor ${index}`, MAX_KEY_BYTES)
+  const rawName = cursor.string(`name of tensor ${index}`, GGUF_LIMITS.tensorNameBytes)
+  const name = shown(rawName)
   const dimCount = cursor.u32(`dimension count of ${name}`)
   if (dimCount > MAX_DIMS)
     throw new GgufFormatError(
@@ -104,8 +113,11 @@ function readTensorInfo(
   if (elements > BigInt(Number.MAX_SAFE_INTEGER))
     throw new GgufFormatError(`Tensor ${name} has an absurd element count (${elements})`)
   const ggmlType = cursor.u32(`type of ${name}`)
+  // ggml has about 40 types; a code far beyond them is corruption, not a newer file.
+  if (ggmlType >= MAX_GGML_TYPE)
+    throw new GgufFormatError(`Tensor ${name} has unknown ggml type ${ggmlType}`)
   const offset = cursor.count(`data offset of ${name}`)
-  return { name, dims, ggmlType, offset, elements }
+  return { name: rawName, dims, ggmlType, offset, elements }
 }
 
 function tensorByteSize(ggmlType: number, elements: bigint, name: string): number | undefined {
@@ -120,7 +132,8 @@ function tensorByteSize(ggmlType: number, elements: bigint, name: string): numbe
   return Number((elements / BigInt(blockElements)) * BigInt(blockBytes))
 }
 
-function parseWithin(bytes: Uint8Array, fileSize: number): GgufFile {
+/** Parses the head of a file of `fileSize` bytes (exported for tests of sparse/huge files). */
+export function parseWithin(bytes: Uint8Array, fileSize: number): GgufFile {
   const cursor = new Cursor(bytes, fileSize)
   if (fileSize < 4 + 4 + 8 + 8)
     throw new GgufFormatError(`File is too small to be GGUF (${fileSize} bytes)`)
@@ -135,13 +148,13 @@ function parseWithin(bytes: Uint8Array, fileSize: number): GgufFile {
     throw new GgufFormatError(`Unsupported GGUF version ${version} (expected 2 or 3)`)
   const tensorCount = cursor.count('tensor count')
   const kvCount = cursor.count('metadata count')
-  cursor.checkCount(kvCount, MIN_KV_BYTES, 'Metadata count')
-  cursor.checkCount(tensorCount, MIN_TENSOR_INFO_BYTES, 'Tensor count')
+  cursor.checkCount(kvCount, MIN_KV_BYTES, 'Metadata count', GGUF_LIMITS.metadataEntries)
+  cursor.checkCount(tensorCount, MIN_TENSOR_INFO_BYTES, 'Tensor count', GGUF_LIMITS.tensors)
 
   const metadata = new Map<string, GgufValue>()
   for (let i = 0; i < kvCount; i++) {
-    const key = cursor.string(`key of metadata entry ${i}`, MAX_KEY_BYTES)
-    if (metadata.has(key)) throw new GgufFormatError(`Duplicate metadata key ${key}`)
+    const key = cursor.string(`key of metadata entry ${i}`, GGUF_LIMITS.keyBytes)
+    if (metadata.has(key)) throw new GgufFormatError(`Duplicate metadata key ${shown(key)}`)
     metadata.set(key, readValue(cursor, key))
   }
   const alignment = readAlignment(metadata)
@@ -151,16 +164,21 @@ function parseWithin(bytes: Uint8Array, fileSize: number): GgufFile {
   const dataBytes = fileSize - dataOffset
   const names = new Set<string>()
   const tensors = infos.map(({ elements, ...info }): GgufTensorInfo => {
-    if (names.has(info.name)) throw new GgufFormatError(`Duplicate tensor name ${info.name}`)
+    const name = shown(info.name)
+    if (names.has(info.name)) throw new GgufFormatError(`Duplicate tensor name ${name}`)
     names.add(info.name)
     if (info.offset % alignment !== 0)
       throw new GgufFormatError(
-        `Tensor ${info.name} offset ${info.offset} is not aligned to ${alignment}`,
+        `Tensor ${name} offset ${info.offset} is not aligned to ${alignment}`,
       )
-    const byteSize = tensorByteSize(info.ggmlType, elements, info.name)
+    const byteSize = tensorByteSize(info.ggmlType, elements, name)
+    if ((byteSize ?? 0) > GGUF_LIMITS.tensorBytes)
+      throw new GgufFormatError(
+        `Tensor ${name} claims ${byteSize} bytes; the limit is ${GGUF_LIMITS.tensorBytes}`,
+      )
     if (info.offset + (byteSize ?? 0) > dataBytes) {
       throw new GgufFormatError(
-        `Tensor ${info.name} data (${byteSize ?? '?'} bytes at ${info.offset}) lies past the end of the file`,
+        `Tensor ${name} data (${byteSize ?? '?'} bytes at ${info.offset}) lies past the end of the file`,
       )
     }
     return { ...info, byteSize }
@@ -188,7 +206,7 @@ export function parseGguf(bytes: Uint8Array): GgufFile {
  */
 export async function readGgufFileInfo(
   path: string,
-  maxHeaderBytes = 512 * 1024 * 1024,
+  maxHeaderBytes: number = GGUF_LIMITS.metadataBytes,
 ): Promise<GgufFile> {
   const handle = await open(path, 'r')
   try {

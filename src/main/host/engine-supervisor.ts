@@ -25,6 +25,13 @@ const crashError: AppError = {
 }
 const maxRestartsPerMinute = 5
 
+export interface SupervisorOptions {
+  /** How often the engine is pinged (a getStatus call). */
+  heartbeatMs?: number
+  /** An engine that has not answered a ping for this long is hung: it is killed and restarted. */
+  hangMs?: number
+}
+
 /**
  * Keeps one engine process alive for the host. When it dies it tells clients (status
  * `crashed`, a `failed` event for each open run), starts a new one and reloads the last model
@@ -40,11 +47,26 @@ export class EngineSupervisor {
   private stopped = false
   private status: EngineStatus = { ...startingStatus }
   private readonly runObservers = new Set<(event: RunEvent) => void>()
+  /** The load in flight, if any: an engine that dies during it died of that model. */
+  private loading: LoadModelRequest | null = null
+  /** Loads that ended the engine: never repeated automatically. */
+  private readonly crashingLoads = new Set<string>()
+  private gaveUp = false
+  private heartbeat: ReturnType<typeof setInterval> | null = null
+  private pingInFlight = false
+  /** Why the host ended the engine itself (a hang), told to the UI instead of "it crashed". */
+  private killReason: string | null = null
+  private readonly heartbeatMs: number
+  private readonly hangMs: number
 
   constructor(
     private readonly launch: EngineLauncher,
     private readonly listeners: EngineEvents,
-  ) {}
+    options: SupervisorOptions = {},
+  ) {
+    this.heartbeatMs = options.heartbeatMs ?? 2_000
+    this.hangMs = options.hangMs ?? 10_000
+  }
 
   /** The service clients call; survives engine restarts. */
   readonly service: EngineService = {
@@ -54,9 +76,15 @@ export class EngineSupervisor {
       return { ...status, restarts: this.restarts }
     },
     loadModel: async (request) => {
-      const info = await this.call((c) => c.loadModel(request))
-      this.lastGoodLoad = request
-      return info
+      this.loading = request
+      try {
+        const info = await this.call((c) => c.loadModel(request))
+        this.lastGoodLoad = request
+        this.crashingLoads.delete(loadKey(request))
+        return info
+      } finally {
+        if (this.loading === request) this.loading = null
+      }
     },
     unloadModel: async () => {
       await this.call((c) => c.unloadModel())
@@ -77,6 +105,7 @@ export class EngineSupervisor {
 
   start(): void {
     this.stopped = false
+    this.gaveUp = false
     const child = this.launch()
     this.process = child
     this.client = connectEngine(child.channel, {
@@ -92,10 +121,56 @@ export class EngineSupervisor {
       if (this.process !== child) return
       this.handleExit(description)
     })
+    this.startHeartbeat(child)
+  }
+
+  /**
+   * Pings the engine every few seconds. The engine is one event loop: one that does not answer
+   * a cheap getStatus for `hangMs` is stuck in synchronous work (a runaway template, a parser
+   * loop) and would never answer Stop either, so it is killed; the exit handler restarts it.
+   */
+  private startHeartbeat(child: EngineProcess): void {
+    this.stopHeartbeat()
+    this.pingInFlight = false
+    let ticksWaiting = 0
+    let sentAt = 0
+    const timer = setInterval(() => {
+      if (this.process !== child || !this.client) return this.stopHeartbeat()
+      if (this.pingInFlight) {
+        // Counted in ticks as well as time: when the host itself stalls (a long synchronous
+        // task), no ticks pass and the engine is not blamed for answers the host did not read.
+        ticksWaiting++
+        if (ticksWaiting * this.heartbeatMs >= this.hangMs && Date.now() - sentAt >= this.hangMs) {
+          this.killReason = `The engine stopped answering for ${Math.round(this.hangMs / 1000)} s, so Tokenscope ended it and started a new one.`
+          this.stopHeartbeat()
+          child.kill()
+        }
+        return
+      }
+      this.pingInFlight = true
+      ticksWaiting = 0
+      sentAt = Date.now()
+      this.client.getStatus().then(
+        () => {
+          this.pingInFlight = false
+        },
+        () => {
+          this.pingInFlight = false
+        },
+      )
+    }, this.heartbeatMs)
+    timer.unref?.()
+    this.heartbeat = timer
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat)
+    this.heartbeat = null
   }
 
   stop(): void {
     this.stopped = true
+    this.stopHeartbeat()
     this.client?.$close(
       new AppFailure({ code: 'engine-unavailable', message: 'Tokenscope is shutting down.' }),
     )
@@ -133,6 +208,11 @@ export class EngineSupervisor {
   }
 
   private async call<T>(fn: (client: EngineClient) => Promise<T>): Promise<T> {
+    // After giving up, the user's next action (such as loading a model) starts a fresh engine.
+    if (!this.client && this.gaveUp && !this.stopped) {
+      this.recentCrashes = []
+      this.start()
+    }
     if (!this.client) {
       throw new AppFailure({
         code: 'engine-unavailable',
@@ -149,24 +229,52 @@ export class EngineSupervisor {
   }
 
   private handleExit(description: string): void {
-    this.client?.$close(new AppFailure(crashError))
+    const client = this.client
     this.client = null
     this.process = null
-    if (this.stopped) return
+    this.stopHeartbeat()
+    if (this.stopped) {
+      client?.$close(new AppFailure(crashError))
+      return
+    }
+    const killReason = this.killReason
+    this.killReason = null
+    // A model that ended the engine while loading is not loaded again automatically.
+    const crashedLoad = this.loading
+    this.loading = null
+    if (crashedLoad) this.crashingLoads.add(loadKey(crashedLoad))
+    const reason: AppError = crashedLoad
+      ? {
+          code: 'engine-crashed',
+          message: `The engine stopped while loading ${describeLoad(crashedLoad)}; Tokenscope restarted it and will not load that file again by itself.`,
+          hint: 'The file may be damaged or unsupported by this llama.cpp build. Pick another model.',
+        }
+      : killReason
+        ? {
+            code: 'engine-crashed',
+            message: killReason,
+            hint: 'Your model is reloaded. If this happens again with one model or chat template, use another model.',
+          }
+        : crashError
+    // Calls waiting on the dead engine (the load that killed it, say) fail with the reason.
+    client?.$close(new AppFailure(reason))
     for (const runId of this.openRuns) {
-      this.emitRunEvent({ kind: 'failed', runId, error: crashError })
+      this.emitRunEvent({ kind: 'failed', runId, error: reason })
     }
     this.openRuns.clear()
     const now = Date.now()
     this.recentCrashes = [...this.recentCrashes.filter((t) => now - t < 60_000), now]
     if (this.recentCrashes.length > maxRestartsPerMinute) {
+      this.gaveUp = true
       this.publish({
         ...this.status,
         state: 'error',
+        model: null,
+        loadProgress: null,
         error: {
           code: 'engine-crashed',
-          message: `The engine keeps stopping (${description}); Tokenscope gave up restarting it.`,
-          hint: 'Restart Tokenscope. If a model file caused this, avoid loading it again.',
+          message: `The engine stopped ${this.recentCrashes.length} times within a minute (last: ${description}), so Tokenscope is not restarting it any more.`,
+          hint: 'Press Restart the engine (it loads the demo model) or load a model to start it again; if a model file caused this, choose another one.',
         },
       })
       return
@@ -176,15 +284,27 @@ export class EngineSupervisor {
       ...this.status,
       state: 'crashed',
       model: null,
-      error: crashError,
+      error: reason,
       restarts: this.restarts,
     })
     this.start()
     const reload = this.lastGoodLoad
-    if (reload) {
+    if (reload && !this.crashingLoads.has(loadKey(reload))) {
       void this.service.loadModel(reload).catch(() => {
         // The engine reports the failure in its status; nothing more to do here.
       })
     }
   }
+}
+
+function loadKey(request: LoadModelRequest): string {
+  const source = (request as { source?: { kind?: string; path?: string } }).source
+  return source?.kind === 'file' ? `file:${source.path ?? ''}` : `demo`
+}
+
+function describeLoad(request: LoadModelRequest): string {
+  const source = (request as { source?: { kind?: string; path?: string } }).source
+  if (source?.kind !== 'file') return 'the demo model'
+  const name = (source.path ?? '').split(/[\\/]/).pop() ?? ''
+  return name.length > 80 ? `${name.slice(0, 80)}…` : name
 }

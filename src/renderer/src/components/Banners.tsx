@@ -1,5 +1,5 @@
 import { useStore } from '../hooks/useStore'
-import { dismissError, stopOtherRun } from '../services/actions'
+import { dismissError, loadDemoModel, stopOtherRun } from '../services/actions'
 import { linkNotice } from '../stores/engine-reducer'
 import { engineStore } from '../stores/stores'
 import { ghostButton, secondaryButton } from '../lib/ui'
@@ -13,6 +13,8 @@ export function Banners() {
   const notice = useStore(engineStore, linkNotice)
   const error = useStore(engineStore, (s) => s.banner)
   const otherRun = useStore(engineStore, (s) => s.otherRunId)
+  // The host stopped restarting an engine that kept dying; a load starts a fresh one.
+  const gaveUp = useStore(engineStore, (s) => s.status?.state === 'error')
   return (
     <div aria-live="polite">
       {crashNotice && (
@@ -67,6 +69,15 @@ export function Banners() {
             <p className="font-medium">{error.message}</p>
             {error.hint && <p className="text-red-800 dark:text-red-200/80">{error.hint}</p>}
           </div>
+          {error.code === 'engine-crashed' && gaveUp && (
+            <button
+              type="button"
+              className={`${secondaryButton} -my-1 h-7 text-xs`}
+              onClick={loadDemoModel}
+            >
+              Restart the engine
+            </button>
+          )}
           {error.code === 'run-busy' && otherRun && (
             <button
               type="button"
