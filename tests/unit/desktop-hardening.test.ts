@@ -3,6 +3,8 @@
  * the real objects (an app that creates pages, a page whose events can be cancelled, a session
  * that answers permission requests through its handlers).
  */
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { readFile } from 'node:fs/promises'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -17,6 +19,7 @@ import {
 } from '../../src/main/desktop/contents-guard'
 import { ipcMessageReceiver } from '../../src/main/desktop/ipc-receiver'
 import { denyAllPermissions, type PermissionSession } from '../../src/main/desktop/permissions'
+import { sendStaticFile } from '../../src/main/host/static-files'
 import { contentSecurityPolicy } from '../../src/main/util/content-security'
 import { appMethodNames } from '../../src/shared/methods'
 
@@ -80,6 +83,29 @@ describe('Content-Security-Policy', () => {
     const missing = await handle(new Request('app://tokenscope/missing.js'))
     expect(missing.status).toBe(404)
     expect(missing.headers.get('content-security-policy')).toBe(policy)
+  })
+})
+
+describe('Content-Security-Policy in serve mode', () => {
+  it('a file of the page is sent with the policy header', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'tokenscope-serve-csp-'))
+    afterAll(() => rmSync(root, { recursive: true, force: true }))
+    writeFileSync(join(root, 'index.html'), '<!doctype html>served')
+    const policy = contentSecurityPolicy({ kind: 'serve', origin: 'http://127.0.0.1:5199' })
+    const server = createServer((request, response) => {
+      void sendStaticFile(root, request.url ?? '/', response, { 'Content-Security-Policy': policy })
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const { port } = server.address() as AddressInfo
+      const response = await fetch(`http://127.0.0.1:${port}/`)
+      expect(response.status).toBe(200)
+      expect(await response.text()).toBe('<!doctype html>served')
+      expect(response.headers.get('content-security-policy')).toBe(policy)
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff')
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+    }
   })
 })
 
