@@ -9,6 +9,7 @@ import {
   net,
   protocol,
   screen,
+  session,
   shell,
   type IpcMainEvent,
 } from 'electron'
@@ -24,18 +25,20 @@ import {
   isAppPage,
 } from './desktop/app-protocol'
 import { chooseDataFolder, moveLegacyDataFolder } from './desktop/data-folder'
-import { applyLinkPolicy } from './desktop/link-policy'
+import { guardAllContents } from './desktop/contents-guard'
+import { ipcMessageReceiver } from './desktop/ipc-receiver'
+import { denyAllPermissions } from './desktop/permissions'
 import { cancelRunsWithPage } from './desktop/run-cancelling'
 import { holdSingleInstance } from './desktop/single-instance'
 import { loadWindowState, minimumSize, saveWindowState } from './desktop/window-state'
 import { electronEngineLauncher } from './electron-engine-launcher'
 import { EngineSupervisor } from './host/engine-supervisor'
 import { composeAppService } from './host/app-service'
-import { isClientRpcMessage } from './host/client-messages'
 import { trackClientRuns } from './host/client-runs'
 import { defaultDataDirectory } from './host/data-directory'
 import { createModelFiles } from './host/model-files'
 import { createSessionStore } from './host/session-store'
+import { contentSecurityPolicy } from './util/content-security'
 import { resourcesDirectory } from './util/resource-paths'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -108,6 +111,7 @@ function startApp(): void {
         contextIsolation: true,
         sandbox: true,
         nodeIntegration: false,
+        webviewTag: false,
       },
     })
     window = current
@@ -125,7 +129,6 @@ function startApp(): void {
     })
 
     const target = current.webContents
-    applyLinkPolicy(target, openExternal)
     const owned = trackClientRuns({
       ...appService,
       pickModelFile: async () => {
@@ -138,17 +141,11 @@ function startApp(): void {
     })
     cancelRunsWithPage(target, owned)
     const listeners = new Set<(message: unknown) => void>()
-    // birpc throws on a message that is not one of its own (asynchronously, out of reach of any
-    // caller), so one malformed message is dropped here instead.
-    const onMessage = (event: IpcMainEvent, message: unknown) => {
-      try {
-        if (!isTrustedSender(event)) return
-        if (isClientRpcMessage(message)) listeners.forEach((l) => l(message))
-        else console.warn('[tokenscope] ignored a malformed message from the window')
-      } catch (error) {
-        console.error('[tokenscope] failed to handle a message from the window:', error)
-      }
-    }
+    const onMessage = ipcMessageReceiver({
+      isTrustedSender,
+      deliver: (message) => listeners.forEach((l) => l(message)),
+      warn: (line) => console.warn(`[tokenscope] ${line}`),
+    })
     ipcMain.on(rpcChannel, onMessage)
     server = serveEngine(
       {
@@ -170,10 +167,16 @@ function startApp(): void {
     void current.loadURL(devUrl ?? appPageUrl)
   }
 
+  // Every page, the window's and any created later: no pop-ups, no navigation away, no <webview>.
+  guardAllContents(app, { isAppPage: (url) => isAppPage(url, devUrl), openExternal })
+
   void app.whenReady().then(() => {
+    denyAllPermissions(session.defaultSession)
     protocol.handle(
       appScheme,
-      appProtocolHandler(rendererDir, (path) => net.fetch(pathToFileURL(path).toString())),
+      appProtocolHandler(rendererDir, (path) => net.fetch(pathToFileURL(path).toString()), {
+        'Content-Security-Policy': contentSecurityPolicy({ kind: 'desktop' }),
+      }),
     )
     Menu.setApplicationMenu(
       Menu.buildFromTemplate(

@@ -56,6 +56,10 @@ describe('serve mode access control', () => {
     const page = await get('/', { Cookie: cookie.split(';')[0] ?? '' })
     expect(page.status).toBe(200)
     expect(page.body).toContain('<div id="root">')
+    // The page may open its one WebSocket back to this host, and no other connection.
+    expect(String(page.headers['content-security-policy'])).toContain(
+      `connect-src 'self' ws://127.0.0.1:${serve.port};`,
+    )
     expect(await openSocket('', { Cookie: cookie.split(';')[0] ?? '' })).toBe('open')
   })
 

@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest'
 import type { AppService } from '../../src/shared/contract'
 import { trackClientRuns } from '../../src/main/host/client-runs'
 import { applicationMenu, readmeUrl } from '../../src/main/desktop/app-menu'
-import { applyLinkPolicy, mayOpenExternally } from '../../src/main/desktop/link-policy'
+import { isAppPage } from '../../src/main/desktop/app-protocol'
+import { guardContents, type GuardedContents } from '../../src/main/desktop/contents-guard'
+import { mayOpenExternally } from '../../src/main/desktop/link-policy'
 import { cancelRunsWithPage } from '../../src/main/desktop/run-cancelling'
 import { holdSingleInstance, type FocusableWindow } from '../../src/main/desktop/single-instance'
 
@@ -92,18 +94,22 @@ describe('single instance', () => {
   })
 })
 
-/** A page whose links and navigations go through the policy. */
+/** A page whose links and navigations go through the policy (the web-contents guard's). */
 function pageWithPolicy() {
   const opened: string[] = []
   let openHandler: (details: { url: string }) => { action: 'deny' } = () => ({ action: 'deny' })
   const navigateListeners: ((event: { preventDefault(): void; url: string }) => void)[] = []
-  applyLinkPolicy(
-    {
-      setWindowOpenHandler: (handler) => void (openHandler = handler),
-      on: (_event, listener) => navigateListeners.push(listener),
+  const contents: GuardedContents = {
+    setWindowOpenHandler: (handler) => void (openHandler = handler),
+    on: (event: string, listener: (event: never) => void) => {
+      if (event === 'will-navigate')
+        navigateListeners.push(listener as (typeof navigateListeners)[number])
     },
-    (url) => opened.push(url),
-  )
+  }
+  guardContents(contents, {
+    isAppPage: (url) => isAppPage(url),
+    openExternal: (url) => opened.push(url),
+  })
   return {
     opened,
     openWindow: (url: string) => openHandler({ url }).action,

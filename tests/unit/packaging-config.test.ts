@@ -75,6 +75,42 @@ describe('electron-builder.json', () => {
     )
   })
 
+  it('flips the hardening fuses of the packaged Electron binary', async () => {
+    expect(config.electronFuses).toEqual({
+      // The binary never runs as plain Node (ELECTRON_RUN_AS_NODE); the engine is a utilityProcess.
+      runAsNode: false,
+      // Neither NODE_OPTIONS nor --inspect can inject code into the installed app.
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableCookieEncryption: true,
+      // Only the (integrity-checked, on macOS and Windows) app.asar is loaded, never a loose app/ folder.
+      onlyLoadAppFromAsar: true,
+      enableEmbeddedAsarIntegrityValidation: true,
+      // The page is app://, never file://.
+      grantFileProtocolExtraPrivileges: false,
+    })
+    // onlyLoadAppFromAsar needs an asar archive.
+    expect(config.asar).not.toBe(false)
+    // The names are electron-builder's: a misspelt fuse is refused by its schema.
+    await expect(
+      validateConfiguration(
+        { ...config, electronFuses: { ...config.electronFuses, runAsNod: false } },
+        quietLogger,
+      ),
+    ).rejects.toThrow(/electronFuses/)
+  })
+
+  it('the fuse names map onto @electron/fuses options that exist', async () => {
+    const fromAppBuilder = createRequire(fromBuilder.resolve('app-builder-lib/package.json'))
+    const { FuseV1Options } = fromAppBuilder('@electron/fuses') as {
+      FuseV1Options: Record<string, number | string>
+    }
+    const capitalized = Object.keys(config.electronFuses).map(
+      (name) => name[0]!.toUpperCase() + name.slice(1),
+    )
+    for (const name of capitalized) expect(FuseV1Options).toHaveProperty(name)
+  })
+
   it('points at icons that exist', () => {
     for (const icon of [config.mac.icon, config.win.icon, `${config.linux.icon}/512x512.png`]) {
       expect(() => readFileSync(join(root, icon))).not.toThrow()

@@ -57,19 +57,30 @@ export function isAppPage(url: string, devServerUrl?: string): boolean {
 
 /**
  * The protocol handler: answers a request with the renderer file it names, 404 otherwise.
- * `fetchFile` reads a path (Electron: `net.fetch` of its file:// URL).
+ * `fetchFile` reads a path (Electron: `net.fetch` of its file:// URL); `headers` are added to
+ * every answer (the desktop Content-Security-Policy).
  */
 export function appProtocolHandler(
   rendererDir: string,
   fetchFile: (path: string) => Promise<Response>,
+  headers: Record<string, string> = {},
 ): (request: Request) => Promise<Response> {
+  const answer = (response: Response) => {
+    const merged = new Headers(response.headers)
+    for (const [name, value] of Object.entries(headers)) merged.set(name, value)
+    return new Response(response.body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: merged,
+    })
+  }
   return async (request) => {
     const file = resolveAppFile(request.url, rendererDir)
-    if (!file) return new Response('Not found', { status: 404 })
+    if (!file) return answer(new Response('Not found', { status: 404 }))
     try {
-      return await fetchFile(file)
+      return answer(await fetchFile(file))
     } catch {
-      return new Response('Not found', { status: 404 })
+      return answer(new Response('Not found', { status: 404 }))
     }
   }
 }

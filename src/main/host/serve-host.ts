@@ -13,6 +13,7 @@ import { decodeClientFrame } from './client-messages'
 import { checkRequest, sessionCookieName, type BrowserSessions } from './request-guard'
 import { createSessionStore } from './session-store'
 import { sendStaticFile } from './static-files'
+import { contentSecurityPolicy } from '../util/content-security'
 
 export interface ServeHostOptions {
   launcher: EngineLauncher
@@ -91,7 +92,11 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
       response.end()
       return
     }
-    sendStaticFile(options.rendererDir, verdict.target.pathname, response).catch((error) => {
+    // The Host header is one of the loopback names checkRequest allows, so it is the page's origin.
+    const csp = contentSecurityPolicy({ kind: 'serve', origin: `http://${request.headers.host}` })
+    sendStaticFile(options.rendererDir, verdict.target.pathname, response, {
+      'Content-Security-Policy': csp,
+    }).catch((error) => {
       options.log(`failed to serve ${verdict.target.pathname}: ${String(error)}`)
       if (!response.headersSent) response.writeHead(500)
       response.end()

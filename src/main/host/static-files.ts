@@ -13,8 +13,16 @@ const contentTypes: Record<string, string> = {
   '.ico': 'image/x-icon',
 }
 
-/** Serves a file of the built renderer; never anything outside `root`. */
-export async function sendStaticFile(root: string, pathname: string, response: ServerResponse) {
+/**
+ * Serves a file of the built renderer; never anything outside `root`. `headers` go with every
+ * file served (the Content-Security-Policy).
+ */
+export async function sendStaticFile(
+  root: string,
+  pathname: string,
+  response: ServerResponse,
+  headers: Record<string, string> = {},
+) {
   const decoded = decodePath(pathname === '/' ? '/index.html' : pathname)
   const file = decoded === null ? null : join(root, normalize(decoded))
   if (file === null || !file.startsWith(root + sep)) {
@@ -27,6 +35,7 @@ export async function sendStaticFile(root: string, pathname: string, response: S
       'Content-Type': contentTypes[extname(file)] ?? 'application/octet-stream',
       'Cache-Control': 'no-cache',
       'X-Content-Type-Options': 'nosniff',
+      ...headers,
     })
     response.end(body)
   } catch {
