@@ -19,10 +19,10 @@ export function canSend(): boolean {
   return canStartRun(engineStore.getState(), 'chat') && !chatStore.getState().live
 }
 
-/** Applies a conversation change that starts a reply, then asks the engine for that reply. */
 /** The intents that start a reply: a message sent, a reply regenerated, a message edited. */
 type ReplyIntent = Extract<SessionIntent, { replyId: string }>
 
+/** Applies a conversation change that starts a reply, then asks the engine for that reply. */
 function startReply(action: ReplyIntent, freshSeed = false): void {
   if (!canSend()) return
   flushSystemPrompt()
