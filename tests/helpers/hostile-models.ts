@@ -23,6 +23,7 @@ import {
   gguf,
 } from '../../tools/gguf/writer'
 import { demoModelPath } from './engine-harness'
+import { seededRandom as seededSignedRandom } from '../../tools/demo-model/weights'
 
 /**
  * What a hostile case is expected to do:
@@ -282,16 +283,10 @@ export function writeLongNameFolder(count: number, nameBytes: number): string {
   return folder
 }
 
-/** A seeded generator (mulberry32): the same seed gives the same mutations. */
+/** A seeded generator in [0, 1): the same seed gives the same mutations. */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const signed = seededSignedRandom(seed)
+  return () => (signed() + 1) / 2
 }
 
 /**

@@ -18,6 +18,7 @@ import {
   type GeneratedRange,
   type StreamBlock,
 } from './token-blocks'
+import { tokenAfterKey } from '../lib/token-keys'
 
 /** Long prompts show only their end until asked; thousands of prompt chips help nobody. */
 const promptChunksShown = 8
@@ -204,17 +205,8 @@ export function TokenStream(props: TokenStreamProps) {
     [prompt, firstPromptChunk, tokens, rangeFrom, rangeTo, lineStarts],
   )
 
-  const move = (key: string): number | null => {
-    const first = rangeFrom
-    const last = Math.min(tokenCount, rangeTo) - 1
-    if (last < first) return null
-    const at = selected !== null && selected >= first && selected <= last ? selected : null
-    if (key === 'ArrowRight') return at === null ? first : Math.min(last, at + 1)
-    if (key === 'ArrowLeft') return at === null ? last : Math.max(first, at - 1)
-    if (key === 'Home') return first
-    if (key === 'End') return last
-    return null
-  }
+  const move = (key: string) =>
+    tokenAfterKey(key, selected, rangeFrom, Math.min(tokenCount, rangeTo) - 1)
 
   return (
     <div

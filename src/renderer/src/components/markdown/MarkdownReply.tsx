@@ -7,6 +7,7 @@ import { colorBinFor, type ColorMode } from '../../lib/probability-scale'
 import { focusRing } from '../../lib/ui'
 import { MarkdownCtx, type MarkdownContext } from './markdown-context'
 import { MarkdownNode } from './MarkdownNodes'
+import { tokenAfterKey } from '../../lib/token-keys'
 
 // The chips' five bins as backgrounds only, so headings, links and code keep their own colours.
 const tints = [
@@ -105,15 +106,7 @@ export function MarkdownReply(props: MarkdownReplyProps) {
     return () => spans.forEach((span) => span.removeAttribute('data-selected'))
   }, [selected, parsed])
 
-  const move = (key: string): number | null => {
-    const last = first + tokens.length - 1
-    const at = selected !== null && selected >= first && selected <= last ? selected : null
-    if (key === 'ArrowRight') return at === null ? first : Math.min(last, at + 1)
-    if (key === 'ArrowLeft') return at === null ? last : Math.max(first, at - 1)
-    if (key === 'Home') return first
-    if (key === 'End') return last
-    return null
-  }
+  const move = (key: string) => tokenAfterKey(key, selected, first, first + tokens.length - 1)
 
   return (
     <div
