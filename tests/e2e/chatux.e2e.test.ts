@@ -31,7 +31,9 @@ describe('where you are: status bar, live counts, no-model banner', () => {
       const { context, page } = await openApp(browser, serve.url)
       await openChat(page)
       await page.keyboard.press('Alt+n')
-      await setSettings(page, { temperature: 1, 'max-tokens': 8192 })
+      // Greedy: the demo model's reply then runs until it is stopped (at temperature 1 it could
+      // end by itself before the count was checked).
+      await setSettings(page, { temperature: 0, 'max-tokens': 8192 })
       await page.fill('[data-testid=chat-input]', 'How does the model pick the next word?')
       await page.press('[data-testid=chat-input]', 'Enter')
       const live = page.locator('[data-testid=live-stats][data-owner=chat][data-active]')
