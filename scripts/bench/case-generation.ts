@@ -37,14 +37,18 @@ export async function generationCase(
   const plain = async () =>
     (await runPlainEvaluate(session, shortPrompt, defaultSampling, count)).tokensPerSecond
 
-  const { generateNext } = nextTokenRequest(defaultSampling, topN)
   const variants = {
     ours,
     plain,
-    // The same requests without any JavaScript of ours, with and without the top-N logits.
-    bare: () => runControlledLoop(session, shortPrompt, generateNext, count),
+    // The same requests without any JavaScript of ours, with and without the probabilities.
+    bare: () => runControlledLoop(session, shortPrompt, nextTokenRequest, count),
     bareWithoutTop: () =>
-      runControlledLoop(session, shortPrompt, { ...generateNext, logits: undefined }, count),
+      runControlledLoop(
+        session,
+        shortPrompt,
+        { ...nextTokenRequest, probabilities: undefined },
+        count,
+      ),
   }
   options.log(`case 1: ${runs} rounds × ${count} tokens, ours vs sequence.evaluate`)
   const results = options.diagnose
@@ -113,13 +117,12 @@ export async function wholeVocabularyCase(
     topN,
     forcedTokens: [],
   }
-  const { generateNext } = nextTokenRequest(sampling, topN)
   options.log(`case 1, top-k off: ${runs} rounds × ${count} tokens`)
   const results = await roundRobin(
     runs,
     {
       ours: async () => (await runOurLoop(session, request)).tokensPerSecond ?? NaN,
-      bare: () => runControlledLoop(session, shortPrompt, generateNext, count),
+      bare: () => runControlledLoop(session, shortPrompt, nextTokenRequest, count),
       plain: async () =>
         (await runPlainEvaluate(session, shortPrompt, sampling, count)).tokensPerSecond,
     },

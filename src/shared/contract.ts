@@ -71,7 +71,11 @@ export interface TokenText {
 }
 
 export interface TokenCandidate extends TokenText {
-  /** Raw logit from the model. */
+  /**
+   * The model's logit up to one constant per step: ln of its probability, which is the raw logit
+   * minus the log of the softmax's sum. Softmax, temperature and the sampler chain are the same
+   * on either.
+   */
   logit: number
   /** Softmax of the raw logits over the whole vocabulary. */
   modelProb: number

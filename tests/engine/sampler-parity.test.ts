@@ -1,5 +1,6 @@
 import { getLlama, type LlamaContextSequence, type LlamaModel, type Token } from 'node-llama-cpp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { nextTokenRequest } from '../../src/main/engine/step-reader'
 import { applySamplerChain, type ScoredToken } from '../../src/shared/sampling'
 import { demoModelPath } from '../helpers/engine-harness'
 
@@ -46,9 +47,10 @@ describe('sampler chain parity with llama.cpp', () => {
   it.each(['A token is', 'The model predicts the', 'Sampling', 'Loss measures'])(
     'matches node-llama-cpp after "%s"',
     async (prompt) => {
-      const raw = await nextStep(prompt, { token: true, options: { temperature: 0 }, logits: true })
-      const candidates: ScoredToken[] = [...(raw.logits ?? new Map<Token, number>())]
-        .map(([id, logit]) => ({ id, logit }))
+      // What the engine reads at every step: the greedy step's probabilities, ln p as the logit.
+      const raw = await nextStep(prompt, nextTokenRequest)
+      const candidates: ScoredToken[] = [...(raw.probabilities ?? new Map<Token, number>())]
+        .map(([id, p]) => ({ id, logit: Math.log(p) }))
         .sort((a, b) => b.logit - a.logit)
       for (const settings of grid) {
         const theirs = await nextStep(prompt, {

@@ -27,17 +27,32 @@ function randomLogits(size: number, spread: number, seed: number): ScoredToken[]
 
 const byLogit = (tokens: readonly ScoredToken[]) => [...tokens].sort((a, b) => b.logit - a.logit)
 
+/**
+ * What node-llama-cpp 3.21.1 hands over for these logits: the softmax in float32, in the given
+ * order, and the same tokens with ln p as their logit (what the step reader runs the chain on).
+ */
+function asProbabilities(tokens: readonly ScoredToken[]) {
+  const max = Math.max(...tokens.map((t) => t.logit))
+  const weights = tokens.map((t) => Math.fround(Math.exp(t.logit - max)))
+  const sum = Math.fround(weights.reduce((a, b) => Math.fround(a + b), 0))
+  const probabilities = tokens.map((t, i) => Math.fround((weights[i] ?? 0) / sum))
+  const map = new Map(tokens.map((t, i) => [t.id as Token, probabilities[i] ?? 0]))
+  const logProbs = tokens.map((t, i) => ({ id: t.id, logit: Math.log(probabilities[i] ?? 0) }))
+  const top = Math.max(...logProbs.map((t) => t.logit))
+  const weight = logProbs.reduce((total, t) => total + Math.exp(t.logit - top), 0)
+  return { map, logProbs, weight }
+}
+
 /** What the step reader reported before it ran on typed arrays: objects all the way. */
 function reference(
   tokens: ScoredToken[],
   weight: number,
   sampling: SamplingSettings,
   step: number,
-  wholeVocabulary: boolean,
 ) {
   const candidates = byLogit(tokens)
   const max = candidates[0]?.logit ?? 0
-  const chain = applySamplerChain(candidates, sampling, wholeVocabulary ? undefined : weight)
+  const chain = applySamplerChain(candidates, sampling)
   if (!chain.complete) throw new Error('incomplete')
   const chosen = pickCandidate(chain.kept, seededUniform(sampling.seed, step))
   const probs = new Map(chain.kept.map((c) => [c.id, c.prob]))
@@ -71,23 +86,16 @@ describe('sampleStep over the whole vocabulary', () => {
       [40, 3],
     ] as const) {
       const tokens = randomLogits(5000, spread, seed)
-      const max = Math.max(...tokens.map((t) => t.logit))
-      // llama.cpp sums in float32; any weight near the true one will do here.
-      const weight = Math.fround(tokens.reduce((sum, t) => sum + Math.exp(t.logit - max), 0))
-      // The addon hands the logits over sorted; a shuffled map takes the fallback sort.
+      // The addon hands the probabilities over sorted; a shuffled map takes the fallback sort.
       for (const order of [byLogit(tokens), tokens]) {
-        const logits = new Map(order.map((t) => [t.id as Token, t.logit]))
+        const { map, logProbs } = asProbabilities(order)
+        // The reference sums the weights in sorted order, as the step reader does.
+        const sortedLogProbs = byLogit(logProbs)
+        const top = sortedLogProbs[0]?.logit ?? 0
+        const weight = sortedLogProbs.reduce((total, t) => total + Math.exp(t.logit - top), 0)
         for (let step = 0; step < 4; step++) {
-          const expected = reference(order, weight, sampling, step, true)
-          const token = sampleStep(
-            model,
-            { logits, totalLogitWeight: weight },
-            sampling,
-            20,
-            7,
-            step,
-            true,
-          )
+          const expected = reference(logProbs, weight, sampling, step)
+          const token = sampleStep(model, { probabilities: map }, sampling, 20, 7, step)
           const { id, logit, modelProb, samplingProb } = token
           expect({ id, logit, modelProb, samplingProb }).toEqual(expected.chosen)
           expect(token.rank).toBe(expected.rank)
@@ -95,7 +103,7 @@ describe('sampleStep over the whole vocabulary', () => {
           expect(token.alternatives.map(({ text: _, ...rest }) => rest)).toEqual(
             expected.alternatives,
           )
-          expect(token.entropyBits).toBeCloseTo(expected.entropyBits, 12)
+          expect(token.entropyBits).toBeCloseTo(expected.entropyBits, 10)
         }
       }
     }
@@ -107,17 +115,10 @@ describe('sampleStep over the whole vocabulary', () => {
     const weights = tokens.map((t) => Math.exp(t.logit - max))
     const weight = weights.reduce((a, b) => a + b, 0)
     const exact = -weights.reduce((h, w) => h + (w / weight) * Math.log2(w / weight), 0)
-    const logits = new Map(byLogit(tokens).map((t) => [t.id as Token, t.logit]))
-    const token = sampleStep(
-      model,
-      { logits, totalLogitWeight: weight },
-      settings[0]!,
-      5,
-      0,
-      0,
-      true,
-    )
-    expect(token.entropyBits).toBeCloseTo(exact, 9)
+    const { map } = asProbabilities(byLogit(tokens))
+    const token = sampleStep(model, { probabilities: map }, settings[0]!, 5, 0, 0)
+    // float32 probabilities: exact to far better than the 1e-3 bits the inspector promises.
+    expect(Math.abs(token.entropyBits - exact)).toBeLessThan(1e-5)
     expect(token.entropyBits).toBeGreaterThan(0)
   })
 })

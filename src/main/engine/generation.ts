@@ -66,7 +66,6 @@ export async function runGeneration(
   const batcher = new TokenBatcher((tokens) =>
     emit({ kind: 'tokens', runId, tokens, contextUsed: contextUsed(), stats: { ...stats } }),
   )
-  const { generateNext, wholeVocabulary } = nextTokenRequest(sampling, topN)
   const thoughts = new ThoughtTracker(built.thought.markers, built.thought.startsInside)
   // Forced tokens were generated before (a branch point): they decide where the reply stands.
   for (const id of forced) thoughts.next(tokenText(model, id))
@@ -87,7 +86,7 @@ export async function runGeneration(
       if (signal.aborted) return 'cancelled'
       if (sequence.nextTokenIndex + input.length > capacity) return 'context-full'
       const items = input.map((token, i) =>
-        i === input.length - 1 ? ([token, { generateNext }] as const) : token,
+        i === input.length - 1 ? ([token, { generateNext: nextTokenRequest }] as const) : token,
       )
       const results = await sequence.controlledEvaluate(items as never, {
         contextShift: { strategy: () => failOnShift() },
@@ -96,7 +95,7 @@ export async function runGeneration(
       const next = results[results.length - 1]?.next
       if (!next) throw new Error('llama.cpp returned no result for the last token')
       const position = sequence.nextTokenIndex
-      const token = sampleStep(model, next, sampling, topN, position, step, wholeVocabulary)
+      const token = sampleStep(model, next, sampling, topN, position, step)
       if (thoughts.next(token.text)) token.segment = 'thought'
 
       const now = performance.now()

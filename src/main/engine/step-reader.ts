@@ -5,24 +5,19 @@ import type { SamplingSettings } from '../../shared/schemas'
 
 /**
  * What to ask llama.cpp for at each step. The greedy sampler leaves the candidate list as the raw
- * distribution, so the logits are the model's own and `totalLogitWeight` covers the whole
- * vocabulary. The sampler chain then runs here, on exactly those numbers (see step below).
- * Top-k bounds what the chain can keep, so the top max(k, N) logits suffice; with top-k off the
- * chain may keep any token, so we need every logit.
+ * distribution, so the probabilities node-llama-cpp returns are the model's own softmax over the
+ * whole vocabulary. The sampler chain then runs here, on exactly those numbers (see step below).
+ *
+ * node-llama-cpp 3.21.1 (the newest release with binaries for every platform on our registry)
+ * returns probabilities, not logits: ln p is the logit minus one constant, and every stage of the
+ * chain is unchanged by a constant shift, so sampling is the same. A token whose probability is
+ * below float32's smallest (about 1e-45) reads as probability 0.
  */
-export function nextTokenRequest(sampling: SamplingSettings, topN: number) {
-  const wholeVocabulary = sampling.temperature > 0 && sampling.topK === 0
-  const includeTop = Math.max(topN, sampling.temperature > 0 ? sampling.topK : 1)
-  return {
-    wholeVocabulary,
-    generateNext: {
-      token: true,
-      options: { temperature: 0 },
-      totalLogitWeight: true,
-      logits: wholeVocabulary ? (true as const) : { filter: { tokens: [], includeTop } },
-    },
-  }
-}
+export const nextTokenRequest = {
+  token: true,
+  options: { temperature: 0 },
+  probabilities: true,
+} as const
 
 /** Token texts by model: a token's text never changes, and asking llama.cpp costs a native call. */
 const tokenTexts = new WeakMap<LlamaModel, Map<number, string>>()
@@ -36,13 +31,12 @@ export function tokenText(model: LlamaModel, id: number): string {
 }
 
 export interface StepOutput {
-  logits?: Map<Token, number>
-  totalLogitWeight?: number
+  probabilities?: Map<Token, number>
 }
 
 /**
- * Turns one evaluation's raw logits into the chosen token and everything we show about it.
- * Sampling happens here with our own seeded generator so that a seed reproduces a run and the
+ * Turns one evaluation's model probabilities into the chosen token and everything we show about
+ * it. Sampling happens here with our own seeded generator so that a seed reproduces a run and the
  * reported sampling probability is exactly the one the token was drawn with.
  */
 export function sampleStep(
@@ -52,24 +46,17 @@ export function sampleStep(
   topN: number,
   position: number,
   step: number,
-  wholeVocabulary: boolean,
 ): GeneratedToken {
-  const { logits, totalLogitWeight } = output
-  if (!logits || totalLogitWeight === undefined || logits.size === 0) {
-    throw new Error('llama.cpp returned no logits for this step')
+  const { probabilities } = output
+  if (!probabilities || probabilities.size === 0) {
+    throw new Error('llama.cpp returned no probabilities for this step')
   }
-  const sorted = sortByLogit(logits)
-  const size = logits.size
+  const sorted = sortByProbability(probabilities)
+  const size = probabilities.size
+  const { entropy, totalWeight } = weighAll(sorted, size)
   const maxLogit = sorted.logits[0] ?? 0
-  const entropy = entropyOfHead(sorted, size, totalLogitWeight)
-  const chain = chainOverSorted(
-    sorted.logits,
-    size,
-    sampling,
-    wholeVocabulary ? undefined : totalLogitWeight,
-    sorted.weights,
-  )
-  if (!chain) throw new Error('the sampler chain needs logits that were not requested')
+  const chain = chainOverSorted(sorted.logits, size, sampling, undefined, sorted.weights)
+  if (!chain) throw new Error('the sampler chain needs logits that were not read')
 
   const chosen = pickIndex(sorted.logits, chain, seededUniform(sampling.seed, step))
   const describe = (index: number): TokenCandidate => {
@@ -79,7 +66,7 @@ export function sampleStep(
       id,
       text: tokenText(model, id),
       logit,
-      modelProb: Math.exp(logit - maxLogit) / totalLogitWeight,
+      modelProb: Math.exp(logit - maxLogit) / totalWeight,
       samplingProb: index < chain.kept ? keptProbability(chain, logit) : 0,
     }
   }
@@ -95,28 +82,28 @@ export function sampleStep(
 }
 
 /**
- * Entropy in bits of the model's distribution, from the logits given (all of them with top-k
- * off). The unseen tail counts as one outcome, so with only the head this is a lower bound.
- * Fills `sorted.weights` with exp(logit − max) on the way, for the sampler chain.
+ * The exact entropy in bits of the model's distribution over the whole vocabulary, and
+ * W = Σ exp(logit − max), which renormalises what float32 rounding left off 1. Fills
+ * `sorted.weights` with exp(logit − max) on the way, for the sampler chain.
  */
-function entropyOfHead(sorted: SortedLogits, size: number, totalWeight: number) {
+function weighAll(sorted: SortedLogits, size: number) {
   const { logits, weights } = sorted
   const max = logits[0] ?? 0
-  // log2 p = (logit − max)·log2 e − log2 W: one logarithm per step instead of one per token,
-  // which was a third of the step's cost with a whole vocabulary.
+  let totalWeight = 0
+  for (let i = 0; i < size; i++) {
+    const weight = Math.exp((logits[i] ?? 0) - max)
+    weights[i] = weight
+    totalWeight += weight
+  }
+  // log2 p = (logit − max)·log2 e − log2 W: one logarithm per step instead of one per token.
   const log2Weight = Math.log2(totalWeight)
-  let mass = 0
   let bits = 0
   for (let i = 0; i < size; i++) {
-    const shifted = (logits[i] ?? 0) - max
-    const weight = Math.exp(shifted)
-    weights[i] = weight
-    const p = weight / totalWeight
-    mass += p
-    if (p > 0) bits -= p * (shifted * Math.LOG2E - log2Weight)
+    const weight = weights[i] ?? 0
+    if (weight > 0)
+      bits -= (weight / totalWeight) * (((logits[i] ?? 0) - max) * Math.LOG2E - log2Weight)
   }
-  const tail = Math.max(0, 1 - mass)
-  return tail > 0 ? bits - tail * Math.log2(tail) : bits
+  return { entropy: bits, totalWeight }
 }
 
 // Reused from step to step (a step reads them synchronously), so a 150k-token vocabulary
@@ -132,11 +119,11 @@ interface SortedLogits {
 }
 
 /**
- * The logits in typed arrays, highest first; equal logits keep llama.cpp's order. The addon
- * already returns them sorted, so usually this is one copy and no sort.
+ * ln p of every token in typed arrays, highest first; equal values keep llama.cpp's order. The
+ * addon already returns them sorted, so usually this is one copy and no sort.
  */
-function sortByLogit(logits: Map<Token, number>): SortedLogits {
-  const size = logits.size
+function sortByProbability(probabilities: Map<Token, number>): SortedLogits {
+  const size = probabilities.size
   if (scratchIds.length < size) {
     scratchIds = new Int32Array(size)
     scratchLogits = new Float64Array(size)
@@ -148,7 +135,8 @@ function sortByLogit(logits: Map<Token, number>): SortedLogits {
   let inOrder = true
   let previous = Infinity
   // forEach, not for…of: no entry array per token.
-  logits.forEach((logit, id) => {
+  probabilities.forEach((probability, id) => {
+    const logit = Math.log(probability)
     ids[i] = id
     values[i++] = logit
     if (logit > previous) inOrder = false
