@@ -22,10 +22,15 @@ export class RunWatcher {
 
   readonly onRunEvent = (event: RunEvent) => this.waiting.get(event.runId)?.(event)
 
-  /** Resolves when the run ends; `onTokens` sees each batch as it arrives. */
-  watch(runId: string, onTokens: (count: number, at: number) => void = () => undefined) {
+  /** Resolves when the run ends; `onTokens` sees each batch as it arrives, `onStarted` the start. */
+  watch(
+    runId: string,
+    onTokens: (count: number, at: number) => void = () => undefined,
+    onStarted: (at: number) => void = () => undefined,
+  ) {
     return new Promise<{ reason: StopReason; generated: number }>((resolve, reject) => {
       this.waiting.set(runId, (event) => {
+        if (event.kind === 'started') onStarted(performance.now())
         if (event.kind === 'tokens') onTokens(event.tokens.length, performance.now())
         if (event.kind === 'failed') reject(new Error(`${runId} failed: ${event.error.message}`))
         if (event.kind === 'ended')

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util'
 import { startLlamaRuntime } from '../../src/main/engine/llama-runtime'
 import { defaultBenchModelPath, ensureBenchModel } from './bench-model'
 import { promptCase, generationCase, wholeVocabularyCase } from './case-generation'
+import { longChatCase } from './case-long-chat'
 import { parallelCase } from './case-parallel'
 import { recordingCase } from './case-recording'
 import { defaultThreadsCase, memoryCase, stackCase } from './case-stack'
@@ -129,6 +130,13 @@ try {
     endpoints.push(inspected)
     await inspected.service.loadModel(loadOptions)
     rows.push(...(await memoryCase(inspected, { cycles: plan.cycles, log })))
+  }
+  if (selected('8a', '8b')) {
+    // Trimming is about the chat template and tokenizer, not the weights: the demo model's.
+    const demo = startEngineAlone()
+    endpoints.push(demo)
+    await demo.service.loadModel({ source: { kind: 'demo' } })
+    rows.push(...(await longChatCase(demo, { runs: quick ? 1 : 3, beforeEach, log })))
   }
 } finally {
   await Promise.all(endpoints.map((endpoint) => endpoint.close()))

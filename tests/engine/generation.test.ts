@@ -37,6 +37,9 @@ function expectOracleAgreement(
       )
     }
     expect(Math.abs(token.modelProb - (probs[token.id] ?? NaN))).toBeLessThanOrEqual(1e-3)
+    // The entropy shown is exact whatever the sampler settings: greedy, k = 40 and k = 0 alike.
+    const exactBits = -Array.from(probs).reduce((h, p) => (p > 0 ? h + p * Math.log2(p) : h), 0)
+    expect(Math.abs(token.entropyBits - exactBits)).toBeLessThanOrEqual(1e-3)
     const chain = applySamplerChain(oracleCandidates(previous), sampling)
     if (!chain.complete) throw new Error('the oracle holds the whole vocabulary')
     const expected = chain.kept.find((c) => c.id === token.id)?.prob ?? 0
