@@ -150,7 +150,7 @@ export function TokenFacts({ token, sampling }: TokenFactsProps) {
             </span>
             <span className={mutedText}>{token.rank === 1 ? ' (the top choice)' : ''}</span>
           </span>
-          <span title="Entropy of the model's distribution at this step: how unsure it was">
+          <span title="Entropy of the model's distribution at this step, over every token of its vocabulary (exact, from the same evaluation that chose this token): how unsure the model was">
             <span className={mutedText}>Uncertainty </span>
             <span
               data-testid="detail-entropy"
