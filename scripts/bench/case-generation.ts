@@ -32,6 +32,7 @@ export async function generationCase(
     maxTokens: count,
     topN,
     forcedTokens: [],
+    stop: [],
   }
   const ours = async () => (await runOurLoop(session, request)).tokensPerSecond ?? NaN
   const plain = async () =>
@@ -116,6 +117,7 @@ export async function wholeVocabularyCase(
     maxTokens: count,
     topN,
     forcedTokens: [],
+    stop: [],
   }
   options.log(`case 1, top-k off: ${runs} rounds × ${count} tokens`)
   const results = await roundRobin(
@@ -174,6 +176,7 @@ export async function promptCase(
     maxTokens: 1,
     topN: 20,
     forcedTokens: [],
+    stop: [],
   }
   // Both time from before tokenizing to the first generated token.
   const ours = async () =>

@@ -122,7 +122,8 @@ export interface PromptParts {
   template: string | null
 }
 
-export type StopReason = 'end-of-generation' | 'max-tokens' | 'cancelled' | 'context-full'
+export type StopReason =
+  'end-of-generation' | 'max-tokens' | 'cancelled' | 'context-full' | 'stop-string'
 
 export interface RunEventBase {
   runId: string

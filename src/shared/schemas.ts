@@ -11,6 +11,10 @@ export const limits = {
   promptChars: 400_000,
   pathChars: 4096,
   runIdChars: 64,
+  penalty: 2,
+  penaltyWindow: 4096,
+  stopStrings: 8,
+  stopStringChars: 200,
   chatMessages: 2000,
   parallelRuns: 4,
 } as const
@@ -27,6 +31,12 @@ export const samplingSettingsSchema = z.object({
   /** 0 disables min-p. */
   minP: probability,
   seed: z.int().min(0).max(limits.seed),
+  /** Taken off the logit of every token already in the window (OpenAI's presence_penalty). */
+  presencePenalty: z.number().min(-limits.penalty).max(limits.penalty).optional(),
+  /** Taken off a token's logit once per time it occurs in the window (frequency_penalty). */
+  frequencyPenalty: z.number().min(-limits.penalty).max(limits.penalty).optional(),
+  /** How many of the context's last tokens the penalties look at; 64 when not given. */
+  penaltyWindow: z.int().min(0).max(limits.penaltyWindow).optional(),
 })
 export type SamplingSettings = z.infer<typeof samplingSettingsSchema>
 
@@ -70,6 +80,11 @@ const inputShape = {
    * run plus an alternative the user picked: generation branches from there.
    */
   forcedTokens: z.array(z.int().min(0)).max(limits.maxTokens).default([]),
+  /** Texts that end the run as soon as the generated text contains one (kept in the output). */
+  stop: z
+    .array(z.string().min(1, 'a stop string is empty').max(limits.stopStringChars))
+    .max(limits.stopStrings)
+    .default([]),
 }
 const oneInput = {
   check: (request: { prompt?: string; chat?: unknown }) =>

@@ -34,6 +34,7 @@ const stopReasonSchema = z.enum([
   'max-tokens',
   'cancelled',
   'context-full',
+  'stop-string',
   'failed',
 ])
 

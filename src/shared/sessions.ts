@@ -33,7 +33,14 @@ export const generatedTokenSchema = candidateSchema.extend({
 export const runRecordSchema = z.object({
   prompt: z.array(tokenTextSchema),
   tokens: z.array(generatedTokenSchema),
-  stopReason: z.enum(['end-of-generation', 'max-tokens', 'cancelled', 'context-full', 'failed']),
+  stopReason: z.enum([
+    'end-of-generation',
+    'max-tokens',
+    'cancelled',
+    'context-full',
+    'stop-string',
+    'failed',
+  ]),
   sampling: samplingSettingsSchema,
   tokensPerSecond: z.number().nullable(),
   timeToFirstTokenMs: z.number().nullable(),

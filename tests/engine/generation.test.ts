@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { penalizedLogit, windowCounts } from '../../src/shared/penalties'
 import { applySamplerChain, type ScoredToken } from '../../src/shared/sampling'
 import type { GeneratedToken } from '../../src/shared/contract'
 import type { SamplingSettings } from '../../src/shared/schemas'
@@ -168,5 +169,58 @@ describe('generation on the demo model', () => {
         false,
       )
     }
+  })
+
+  it('applies frequency and presence penalties over the window, as the oracle predicts', async () => {
+    const penalties = { frequencyPenalty: 0.6, presencePenalty: 0.9, penaltyWindow: 8 }
+    for (const temperature of [0, 1]) {
+      const sampling = { temperature, topK: 0, topP: 0.95, minP: 0, seed: 7, ...penalties }
+      const run = await harness.generate({ prompt: 'the the model', sampling, maxTokens: 24 })
+      const context = (run.started?.prompt ?? []).map((t) => t.id)
+      for (const token of run.tokens) {
+        const counts = windowCounts(context, sampling)
+        const candidates = oracleCandidates(context.at(-1) ?? 0)
+          .map((c) => ({
+            id: c.id,
+            logit: penalizedLogit(c.logit, counts.get(c.id) ?? 0, sampling),
+          }))
+          .sort((a, b) => b.logit - a.logit)
+        const chain = applySamplerChain(candidates, sampling)
+        if (!chain.complete) throw new Error('the oracle holds the whole vocabulary')
+        const expected = chain.kept.find((c) => c.id === token.id)?.prob ?? 0
+        expect(expected).toBeGreaterThan(0)
+        expect(Math.abs(token.samplingProb - expected)).toBeLessThanOrEqual(1e-4)
+        // What the model thinks is reported unpenalised.
+        const probs = oracle.probs(context.at(-1) ?? 0)
+        expect(Math.abs(token.modelProb - (probs[token.id] ?? NaN))).toBeLessThanOrEqual(1e-3)
+        context.push(token.id)
+      }
+    }
+    const greedy = { temperature: 0, topK: 0, topP: 1, minP: 0, seed: 1 }
+    const plain = await harness.generate({
+      prompt: 'the the model',
+      sampling: greedy,
+      maxTokens: 24,
+    })
+    const penalised = await harness.generate({
+      prompt: 'the the model',
+      sampling: { ...greedy, ...penalties },
+      maxTokens: 24,
+    })
+    expect(penalised.text).not.toBe(plain.text)
+  })
+
+  it('ends the run where a stop string appears, keeping the text up to it', async () => {
+    const greedy = { temperature: 0, topK: 0, topP: 1, minP: 0, seed: 1 }
+    const free = await harness.generate({ sampling: greedy, maxTokens: 40 })
+    // A stop string that spans two tokens from the middle of the greedy text.
+    const stop = free.tokens[6]!.text + free.tokens[7]!.text
+    const stopped = await harness.generate({ sampling: greedy, maxTokens: 40, stop: [stop] })
+    expect(stopped.ended?.reason).toBe('stop-string')
+    expect(stopped.text.endsWith(stop) || stopped.text.includes(stop)).toBe(true)
+    expect(free.text.startsWith(stopped.text)).toBe(true)
+    expect(stopped.text.slice(0, -1).includes(stop)).toBe(false)
+    const never = await harness.generate({ sampling: greedy, maxTokens: 10, stop: ['§§§'] })
+    expect(never.ended?.reason).toBe('max-tokens')
   })
 })

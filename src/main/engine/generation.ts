@@ -71,6 +71,9 @@ export async function runGeneration(
   for (const id of forced) thoughts.next(tokenText(model, id))
 
   const generated: Token[] = []
+  // What the penalties look back over: the whole context, prompt included, as llama.cpp's.
+  const context: Token[] = [...promptTokens]
+  const stops = stopStringWatch(model, forced, request.stop)
   let input: Token[] = promptTokens.slice(reused)
   let reason: StopReason
   try {
@@ -95,7 +98,7 @@ export async function runGeneration(
       const next = results[results.length - 1]?.next
       if (!next) throw new Error('llama.cpp returned no result for the last token')
       const position = sequence.nextTokenIndex
-      const token = sampleStep(model, next, sampling, topN, position, step)
+      const token = sampleStep(model, next, sampling, topN, position, step, context)
       if (thoughts.next(token.text)) token.segment = 'thought'
 
       const now = performance.now()
@@ -109,9 +112,11 @@ export async function runGeneration(
       }
       batcher.push(token)
       generated.push(token.id as Token)
+      context.push(token.id as Token)
       if (model.isEogToken(token.id as Token) || endsWithAny(generated, built.stopSequences)) {
         return 'end-of-generation'
       }
+      if (stops.reached(token.id as Token)) return 'stop-string'
       input = [token.id as Token]
     }
     return 'max-tokens'
@@ -149,6 +154,29 @@ async function reusePrefix(sequence: LlamaContextSequence, prompt: Token[]): Pro
 function failOnShift(): never {
   // We stop at a full context ourselves; a silent shift would corrupt what we show.
   throw new AppFailure({ code: 'internal', message: 'The context overflowed unexpectedly.' })
+}
+
+/**
+ * Watches the reply (forced tokens included) for the run's stop strings. A stop string may span
+ * tokens and even split a character, so the newest tokens are detokenized together; a match
+ * counts only if it ends in the newest token.
+ */
+function stopStringWatch(model: ModelSession['model'], forced: Token[], stops: string[]) {
+  const reply = [...forced]
+  // A string of n characters spans at most n tokens, plus one for a character split in two.
+  const span = Math.max(0, ...stops.map((stop) => stop.length)) + 1
+  return {
+    reached(token: Token): boolean {
+      reply.push(token)
+      if (stops.length === 0) return false
+      const before = model.detokenize(reply.slice(-span - 1, -1))
+      const after = model.detokenize(reply.slice(-span - 1))
+      return stops.some((stop) => {
+        const at = after.lastIndexOf(stop)
+        return at >= 0 && at + stop.length > before.length
+      })
+    },
+  }
 }
 
 function endsWithAny(tokens: Token[], sequences: Token[][]): boolean {

@@ -1,6 +1,8 @@
 import type { LlamaModel, Token } from 'node-llama-cpp'
 import type { GeneratedToken, TokenCandidate } from '../../shared/contract'
+import { penaltiesActive, windowCounts } from '../../shared/penalties'
 import { chainOverSorted, keptProbability, pickIndex, seededUniform } from '../../shared/sampling'
+import { penalise } from './penalised-order'
 import type { SamplingSettings } from '../../shared/schemas'
 
 /**
@@ -46,6 +48,7 @@ export function sampleStep(
   topN: number,
   position: number,
   step: number,
+  context: readonly number[] = [],
 ): GeneratedToken {
   const { probabilities } = output
   if (!probabilities || probabilities.size === 0) {
@@ -55,10 +58,26 @@ export function sampleStep(
   const size = probabilities.size
   const { entropy, totalWeight } = weighAll(sorted, size)
   const maxLogit = sorted.logits[0] ?? 0
-  const chain = chainOverSorted(sorted.logits, size, sampling, undefined, sorted.weights)
+  // The chain runs on the penalised logits; what we report of the model stays the model's own.
+  const penalised = penaltiesActive(sampling)
+    ? penalise(sorted, size, windowCounts(context, sampling), sampling)
+    : null
+  const order = penalised?.order ?? sorted
+  const chain = chainOverSorted(
+    order.logits,
+    size,
+    sampling,
+    undefined,
+    penalised ? undefined : sorted.weights,
+  )
   if (!chain) throw new Error('the sampler chain needs logits that were not read')
 
-  const chosen = pickIndex(sorted.logits, chain, seededUniform(sampling.seed, step))
+  const picked = pickIndex(order.logits, chain, seededUniform(sampling.seed, step))
+  const chosen = penalised ? sorted.ids.indexOf(order.ids[picked] ?? -1) : picked
+  const samplingProbAt = penalised
+    ? penalised.keptProbability(chain)
+    : (index: number) =>
+        index < chain.kept ? keptProbability(chain, sorted.logits[index] ?? 0) : 0
   const describe = (index: number): TokenCandidate => {
     const id = sorted.ids[index] ?? 0
     const logit = sorted.logits[index] ?? 0
@@ -67,7 +86,7 @@ export function sampleStep(
       text: tokenText(model, id),
       logit,
       modelProb: Math.exp(logit - maxLogit) / totalWeight,
-      samplingProb: index < chain.kept ? keptProbability(chain, logit) : 0,
+      samplingProb: samplingProbAt(index),
     }
   }
   const alternatives = Array.from({ length: Math.min(topN, size) }, (_, i) => describe(i))
@@ -112,7 +131,7 @@ let scratchIds = new Int32Array(0)
 let scratchLogits = new Float64Array(0)
 let scratchWeights = new Float64Array(0)
 
-interface SortedLogits {
+export interface SortedLogits {
   ids: Int32Array
   logits: Float64Array
   weights: Float64Array

@@ -222,6 +222,7 @@ const stopReasonText: Record<StopReason, string> = {
   'max-tokens': 'reached the token limit',
   cancelled: 'stopped by you',
   'context-full': 'the context is full',
+  'stop-string': 'a stop string appeared',
 }
 
 export function describeStopReason(reason: StopReason): string {

@@ -11,7 +11,9 @@ export interface GenerationSettings {
   maxTokens: number
 }
 
-export type SettingKey = keyof SamplingSettings | 'maxTokens'
+export type SettingKey =
+  | Exclude<keyof SamplingSettings, 'presencePenalty' | 'frequencyPenalty' | 'penaltyWindow'>
+  | 'maxTokens'
 
 export const defaultGenerationSettings: GenerationSettings = {
   sampling: defaultSampling,

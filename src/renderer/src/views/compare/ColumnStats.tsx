@@ -13,6 +13,7 @@ const stopLabel: Record<StopReason, string> = {
   'max-tokens': 'token limit',
   cancelled: 'stopped by you',
   'context-full': 'context full',
+  'stop-string': 'stop string',
 }
 
 interface Stat {

@@ -1,0 +1,40 @@
+import type { SamplingSettings } from './schemas'
+
+/** How far back the penalties look when a run does not say: llama.cpp's `penalty_last_n`. */
+export const defaultPenaltyWindow = 64
+
+export type PenaltySettings = Pick<
+  SamplingSettings,
+  'presencePenalty' | 'frequencyPenalty' | 'penaltyWindow'
+>
+
+export function penaltiesActive(settings: PenaltySettings): boolean {
+  return (
+    (settings.penaltyWindow ?? defaultPenaltyWindow) > 0 &&
+    ((settings.presencePenalty ?? 0) !== 0 || (settings.frequencyPenalty ?? 0) !== 0)
+  )
+}
+
+/**
+ * How often each token occurs among the last `penaltyWindow` tokens of the context (prompt and
+ * generated alike, as llama.cpp's sampler sees them).
+ */
+export function windowCounts(context: readonly number[], settings: PenaltySettings) {
+  const window = settings.penaltyWindow ?? defaultPenaltyWindow
+  const counts = new Map<number, number>()
+  for (let i = Math.max(0, context.length - window); i < context.length; i++) {
+    const id = context[i] ?? 0
+    counts.set(id, (counts.get(id) ?? 0) + 1)
+  }
+  return counts
+}
+
+/**
+ * llama.cpp's frequency and presence penalties: count × frequency + presence, taken off the
+ * logit of every token that occurs `count` > 0 times in the window. Both are subtractions, so
+ * they act the same on a logit known only up to a constant (ln p).
+ */
+export function penalizedLogit(logit: number, count: number, settings: PenaltySettings): number {
+  if (count === 0) return logit
+  return logit - count * (settings.frequencyPenalty ?? 0) - (settings.presencePenalty ?? 0)
+}
