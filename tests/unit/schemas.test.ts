@@ -16,7 +16,18 @@ const valid = {
 
 describe('request schemas', () => {
   it('accepts a well-formed generate request', () => {
-    expect(generateRequestSchema.parse(valid)).toEqual({ ...valid, forcedTokens: [] })
+    expect(generateRequestSchema.parse(valid)).toEqual({ ...valid, forcedTokens: [], stop: [] })
+  })
+
+  it('bounds the stop strings and the penalties', () => {
+    const parse = (change: object) => generateRequestSchema.safeParse({ ...valid, ...change })
+    expect(parse({ stop: ['\n\n', 'User:'] }).success).toBe(true)
+    expect(parse({ stop: [''] }).success).toBe(false)
+    expect(parse({ stop: Array.from({ length: 9 }, (_, i) => `s${i}`) }).success).toBe(false)
+    const sampling = (extra: object) => ({ sampling: { ...valid.sampling, ...extra } })
+    expect(parse(sampling({ presencePenalty: 1.5, frequencyPenalty: -2 })).success).toBe(true)
+    expect(parse(sampling({ presencePenalty: 2.5 })).success).toBe(false)
+    expect(parse(sampling({ penaltyWindow: -1 })).success).toBe(false)
   })
 
   it('takes either a prompt or a chat', () => {
