@@ -68,6 +68,11 @@ export interface TokenText {
   id: number
   /** The token's text; may be part of a multi-byte character. */
   text: string
+  /**
+   * The token's own bytes, only where its text cannot show them: a token that holds part of a
+   * multi-byte character has U+FFFD as its text.
+   */
+  bytes?: number[]
 }
 
 export interface TokenCandidate extends TokenText {

@@ -15,7 +15,11 @@ export const sessionSchemaVersion = 1
  */
 export const sessionFileVersion = 2
 
-export const tokenTextSchema = z.object({ id: z.int().min(0), text: z.string() })
+export const tokenTextSchema = z.object({
+  id: z.int().min(0),
+  text: z.string(),
+  bytes: z.array(z.int().min(0).max(255)).max(64).optional(),
+})
 const candidateSchema = tokenTextSchema.extend({
   logit: z.number(),
   modelProb: z.number().min(0).max(1),

@@ -47,7 +47,7 @@ describe('sampleStep with frequency and presence penalties', () => {
         const token = sampleStep(model, { probabilities }, sampling, 10, 9, step, context)
         expect(token.id).toBe(expected.id)
         expect(token.samplingProb).toBeCloseTo(expected.prob, 12)
-        expect(token.rank).toBe(ids.indexOf(token.id) + 1)
+        expect(token.rank).toBe(ids.indexOf(token.id as Token) + 1)
         expect(token.modelProb).toBeCloseTo(probabilities.get(token.id as Token) ?? NaN, 6)
         for (const alternative of token.alternatives) {
           const kept = chain.kept.find((c) => c.id === alternative.id)

@@ -33,6 +33,8 @@ import { hashFile } from '../util/hash-file'
 import { estimateFit, planMemory, readHardware, type MemoryPlan } from './model-fit'
 import { readModelCard, scanFolder } from './model-scan'
 import { refuseBatchIfTooLarge, refuseIfTooLarge } from './model-guard'
+import { tokenBytesFor } from './token-bytes'
+import { withHiddenBytes } from './step-reader'
 import { validate } from './validate'
 
 export interface EngineServiceOptions {
@@ -228,9 +230,11 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
       const request = validate(tokenizeRequestSchema, raw)
       return lock.afterSwitches(() => {
         const { model } = requireSession()
-        return model
-          .tokenize(request.text, request.specialTokens)
-          .map((id) => ({ id, text: model.detokenize([id], true) }))
+        const bytesOf = tokenBytesFor(model)
+        return model.tokenize(request.text, request.specialTokens).map((id) => {
+          const text = model.detokenize([id], true)
+          return { id, text, ...withHiddenBytes(text, id, bytesOf) }
+        })
       })
     },
     async generate(raw) {

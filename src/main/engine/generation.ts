@@ -4,7 +4,8 @@ import { AppFailure } from '../../shared/errors'
 import type { ValidGenerateRequest } from '../../shared/schemas'
 import type { ModelSession } from './model-session'
 import { buildPrompt } from './prompt-builder'
-import { nextTokenRequest, sampleStep, tokenText } from './step-reader'
+import { nextTokenRequest, sampleStep, tokenText, withHiddenBytes } from './step-reader'
+import { tokenBytesFor } from './token-bytes'
 import { ThoughtTracker } from './thought-segments'
 import { TokenBatcher } from './token-batcher'
 
@@ -42,7 +43,11 @@ export async function runGeneration(
   const evaluatedSoFar = () =>
     sequence.tokenMeter.usedInputTokens + sequence.tokenMeter.usedOutputTokens
   const meterAtStart = evaluatedSoFar()
-  const describe = (id: Token) => ({ id, text: tokenText(model, id) })
+  const bytesOf = tokenBytesFor(model)
+  const describe = (id: Token) => {
+    const text = tokenText(model, id)
+    return { id, text, ...withHiddenBytes(text, id, bytesOf) }
+  }
   emit({
     kind: 'started',
     runId,

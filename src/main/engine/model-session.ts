@@ -5,6 +5,7 @@ import { AppFailure } from '../../shared/errors'
 import type { LoadOptions } from '../../shared/schemas'
 import { logMark, logSince, type LlamaRuntime } from './llama-runtime'
 import { preflightModelFile } from './model-preflight'
+import { registerTokenBytes, tokenBytesOf } from './token-bytes'
 
 const defaultContextCap = 4096
 // Below this size a second thread costs more in synchronisation than it gains in arithmetic, and
@@ -88,6 +89,7 @@ export async function openModelSession(
       isDemo: options.isDemo,
       sha256: null,
     }
+    registerTokenBytes(model, tokenBytesOf(file.header))
     return {
       info,
       model,

@@ -3,6 +3,7 @@ import type { GeneratedToken, TokenCandidate } from '../../shared/contract'
 import { penaltiesActive, windowCounts } from '../../shared/penalties'
 import { chainOverSorted, keptProbability, pickIndex, seededUniform } from '../../shared/sampling'
 import { penalise } from './penalised-order'
+import { hiddenBytes, tokenBytesFor, type TokenBytes } from './token-bytes'
 import type { SamplingSettings } from '../../shared/schemas'
 
 /**
@@ -32,6 +33,12 @@ export function tokenText(model: LlamaModel, id: number): string {
   return text
 }
 
+/** `{ bytes }` for a token whose text cannot show its bytes (part of a character), else `{}`. */
+export function withHiddenBytes(text: string, id: number, bytesOf: TokenBytes) {
+  const bytes = hiddenBytes(text, id, bytesOf)
+  return bytes ? { bytes } : {}
+}
+
 export interface StepOutput {
   probabilities?: Map<Token, number>
 }
@@ -58,6 +65,7 @@ export function sampleStep(
   const size = probabilities.size
   const { entropy, totalWeight } = weighAll(sorted, size)
   const maxLogit = sorted.logits[0] ?? 0
+  const bytesOf = tokenBytesFor(model)
   // The chain runs on the penalised logits; what we report of the model stays the model's own.
   const penalised = penaltiesActive(sampling)
     ? penalise(sorted, size, windowCounts(context, sampling), sampling)
@@ -81,9 +89,11 @@ export function sampleStep(
   const describe = (index: number): TokenCandidate => {
     const id = sorted.ids[index] ?? 0
     const logit = sorted.logits[index] ?? 0
+    const text = tokenText(model, id)
     return {
       id,
-      text: tokenText(model, id),
+      text,
+      ...withHiddenBytes(text, id, bytesOf),
       logit,
       modelProb: Math.exp(logit - maxLogit) / totalWeight,
       samplingProb: samplingProbAt(index),

@@ -169,9 +169,13 @@ export function TokenFacts({ token, sampling }: TokenFactsProps) {
   )
 }
 
-/** The UTF-8 bytes of a token's text, in hex: shows what whitespace markers and partial characters hide. */
-export function tokenBytes(text: string): string {
-  return Array.from(new TextEncoder().encode(text), (b) => b.toString(16).padStart(2, '0')).join(
-    ' ',
-  )
+/**
+ * A token's bytes in hex: its own where the engine sent them (a token holding part of a
+ * character), else the UTF-8 of its text. Null when the text hides them and none were recorded.
+ */
+export function tokenBytes(token: { text: string; bytes?: number[] }): string | null {
+  const bytes =
+    token.bytes ??
+    (token.text.includes('\ufffd') ? null : Array.from(new TextEncoder().encode(token.text)))
+  return bytes && bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ')
 }

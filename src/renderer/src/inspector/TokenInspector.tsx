@@ -155,6 +155,7 @@ export function TokenInspector(props: TokenInspectorProps) {
 /** ID, position, and the text with its whitespace and bytes made visible. */
 function TokenIdentity({ token }: { token: GeneratedToken }) {
   const item = 'flex items-baseline gap-1.5'
+  const bytes = tokenBytes(token)
   return (
     <dl className="flex flex-wrap gap-x-4 gap-y-0.5 text-xs">
       <div className={item}>
@@ -173,12 +174,15 @@ function TokenIdentity({ token }: { token: GeneratedToken }) {
           {JSON.stringify(token.text)}
         </dd>
       </div>
-      <div className={item} title="The token's text as UTF-8 bytes, in hex">
+      <div className={item} title="The bytes this token holds, in hex (UTF-8)">
         <dt className={mutedText}>Bytes</dt>
         <dd data-testid="detail-bytes" className="font-mono break-all">
-          {tokenBytes(token.text) || '(none)'}
+          {bytes === null ? 'not recorded' : bytes || '(none)'}
           {token.text.includes('\ufffd') && (
-            <span className={`ml-1 font-sans ${mutedText}`}>(part of a character)</span>
+            <span data-testid="detail-partial" className={`block font-sans ${mutedText}`}>
+              Part of a character that spans tokens: its bytes only make a character together with
+              the next token's.
+            </span>
           )}
         </dd>
       </div>
