@@ -134,18 +134,19 @@ export async function download(job: DownloadJob): Promise<void> {
       total = whole ?? total
     }
     if (!response.body) throw downloadFailure(`${host} sent an empty answer.`)
+    // Disk space first: a server announcing more than any disk holds gets the plainer message.
+    if (total !== null) {
+      await ensureSpace(job.path, total - resumed).catch(async (error: unknown) => {
+        await response.body?.cancel().catch(() => undefined)
+        throw error
+      })
+    }
     if (total !== null && total > maxBytes) {
       await response.body.cancel().catch(() => undefined)
       throw downloadFailure(
         `The file is ${gb(total)}, more than the ${gb(maxBytes)} allowed for one download.`,
         'Choose a smaller quantization of the model.',
       )
-    }
-    if (total !== null) {
-      await ensureSpace(job.path, total - resumed).catch(async (error: unknown) => {
-        await response.body?.cancel().catch(() => undefined)
-        throw error
-      })
     }
     const sidecar: PartialMeta = {
       input: job.input,
