@@ -109,7 +109,7 @@ describe('model downloads', () => {
       (await client.startDownload(local(server.serve('liar.gguf', 'lie-about-size')))).id,
     )
     expect(liar.state).toBe('failed')
-    expect(liar.error?.message).toMatch(/was lost after 2\.8 MB of 5\.6 MB/)
+    expect(liar.error?.message).toMatch(/was lost after 2\.7 MB of 5\.4 MB/)
     const page = await finished(
       (await client.startDownload(local(server.serve('page.gguf', 'html')))).id,
     )

@@ -14,7 +14,17 @@ function systemCode(error: unknown): string | undefined {
   return undefined
 }
 
-const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`
+/** Sizes as the Models tab shows them (1024-based, one decimal). */
+export function formatSize(bytes: number): string {
+  const units = ['KB', 'MB', 'GB', 'TB']
+  let value = bytes / 1024
+  let unit = 0
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024
+    unit++
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`
+}
 
 /** A failed connection in words: why, how far it got, and that Retry resumes. */
 export function networkFailure(
@@ -46,7 +56,7 @@ export function networkFailure(
     )
   }
   const where = progress
-    ? ` after ${mb(progress.received)}${progress.total !== null ? ` of ${mb(progress.total)}` : ''}`
+    ? ` after ${formatSize(progress.received)}${progress.total !== null ? ` of ${formatSize(progress.total)}` : ''}`
     : ''
   return downloadFailure(`The connection to ${host} was lost${where}.`, retryHint)
 }

@@ -12,7 +12,7 @@ export class LocalHostRefused extends AppFailure {
   ) {
     super({
       code: 'download-failed',
-      message: `${host} is on this computer or its local network (${address}), not the internet.`,
+      message: `${host}${address === host ? '' : ` (${address})`} is on this computer or its local network, not the internet.`,
       hint: 'Download anyway only if you trust this address.',
     })
   }

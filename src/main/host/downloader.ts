@@ -9,7 +9,7 @@ import type { DownloadProgress } from '../../shared/downloads'
 import { AppFailure } from '../../shared/errors'
 import { readGgufFileInfo } from '../gguf/reader'
 import { hashFile } from '../util/hash-file'
-import { downloadFailure, networkFailure } from './download-errors'
+import { downloadFailure, formatSize, networkFailure } from './download-errors'
 import { defaultMaxDownloadBytes, type Resolve } from './download-policy'
 import { openDownload } from './download-request'
 
@@ -65,11 +65,8 @@ const sizeOf = (path: string) =>
     (s) => s.size,
     () => 0,
   )
-const gb = (bytes: number) =>
-  bytes >= 1e9
-    ? `${(bytes / 1e9).toFixed(bytes < 1e10 ? 1 : 0)} GB`
-    : `${(bytes / 1e6).toFixed(1)} MB`
 const reportEveryMs = 250
+const speedWindowMs = 3000
 
 /**
  * Downloads `job.url` into a partial file, resuming one an earlier attempt left (only if the
@@ -86,6 +83,7 @@ export async function download(job: DownloadJob): Promise<void> {
   const stall = new AbortController()
   const signal = AbortSignal.any([job.signal, stall.signal])
   let stallTimer: NodeJS.Timeout | undefined
+  let ticker: NodeJS.Timeout | undefined
   const armStall = () => {
     clearTimeout(stallTimer)
     stallTimer = setTimeout(() => stall.abort(), job.stallMs ?? 60_000)
@@ -144,7 +142,7 @@ export async function download(job: DownloadJob): Promise<void> {
     if (total !== null && total > maxBytes) {
       await response.body.cancel().catch(() => undefined)
       throw downloadFailure(
-        `The file is ${gb(total)}, more than the ${gb(maxBytes)} allowed for one download.`,
+        `The file is ${formatSize(total)}, more than the ${formatSize(maxBytes)} allowed for one download.`,
         'Choose a smaller quantization of the model.',
       )
     }
@@ -160,10 +158,18 @@ export async function download(job: DownloadJob): Promise<void> {
     await writeFile(metaPath, JSON.stringify(sidecar))
 
     let received = resumed
-    let lastReport = 0
-    let lastBytes = resumed
-    let speed: number | null = null
     job.report({ totalBytes: total, receivedBytes: received, resumedFromBytes: resumed })
+    // Reported on a clock rather than per chunk, so a stalled transfer shows its speed falling.
+    const samples: [time: number, bytes: number][] = [[Date.now(), received]]
+    ticker = setInterval(() => {
+      const now = Date.now()
+      samples.push([now, received])
+      while (samples.length > 2 && now - (samples[0]?.[0] ?? now) > speedWindowMs) samples.shift()
+      const [since, bytes] = samples[0] ?? [now, received]
+      const speed = ((received - bytes) * 1000) / Math.max(1, now - since)
+      const eta = total !== null && speed >= 1 ? (total - received) / speed : null
+      job.report({ receivedBytes: received, bytesPerSecond: speed, etaSeconds: eta })
+    }, reportEveryMs)
     const meter = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         armStall()
@@ -172,21 +178,12 @@ export async function download(job: DownloadJob): Promise<void> {
           done(
             total === null
               ? downloadFailure(
-                  `The file is larger than the ${gb(maxBytes)} allowed for one download.`,
+                  `The file is larger than the ${formatSize(maxBytes)} allowed for one download.`,
                   'Choose a smaller quantization of the model.',
                 )
               : downloadFailure(`${host} sent more bytes than it announced.`, 'Press Retry.'),
           )
           return
-        }
-        const now = Date.now()
-        if (now - lastReport >= reportEveryMs) {
-          const instant = ((received - lastBytes) * 1000) / Math.max(1, now - lastReport)
-          speed = speed === null || lastReport === 0 ? instant : speed * 0.7 + instant * 0.3
-          lastReport = now
-          lastBytes = received
-          const eta = total !== null && speed > 0 ? (total - received) / speed : null
-          job.report({ receivedBytes: received, bytesPerSecond: speed, etaSeconds: eta })
         }
         done(null, chunk)
       },
@@ -225,6 +222,7 @@ export async function download(job: DownloadJob): Promise<void> {
     throw networkFailure(error, host)
   } finally {
     clearTimeout(stallTimer)
+    clearInterval(ticker)
   }
 }
 

@@ -88,8 +88,8 @@ export function DownloadRow({ download }: { download: DownloadProgress }) {
       data-percent={percent ?? undefined}
       className="flex flex-col gap-1.5 rounded-lg border border-slate-200 px-2.5 py-2 dark:border-slate-800"
     >
-      <div className="flex items-center gap-2 text-sm">
-        <span className="min-w-0 truncate font-medium" title={download.url}>
+      <div className="flex flex-wrap items-center gap-x-2 gap-y-1 text-sm">
+        <span className="min-w-0 font-medium break-all" title={download.url}>
           {download.fileName}
         </span>
         <Badge tone={badge.tone}>{badge.text}</Badge>
@@ -117,7 +117,11 @@ export function DownloadRow({ download }: { download: DownloadProgress }) {
       {running && (
         <p className={`flex gap-3 text-xs tabular-nums ${mutedText}`}>
           <span data-testid="download-bytes">{formatTransferred(download)}</span>
-          <span data-testid="download-speed">{formatSpeed(download.bytesPerSecond)}</span>
+          <span data-testid="download-speed">
+            {download.bytesPerSecond !== null && download.bytesPerSecond < 1
+              ? 'waiting for the server…'
+              : formatSpeed(download.bytesPerSecond)}
+          </span>
           {formatEta(download.etaSeconds) !== '—' && (
             <span className="ml-auto" data-testid="download-eta">
               {formatEta(download.etaSeconds)} left
