@@ -5,6 +5,8 @@ import { limits } from './schemas'
 export const downloadRequestSchema = z.object({
   /** An http(s) URL of a .gguf file, or `hf:owner/repo/file.gguf` (Hugging Face). */
   url: z.string().min(1).max(limits.pathChars),
+  /** The user confirmed a download from this computer or its local network. */
+  allowLocalHost: z.boolean().optional(),
 })
 export type DownloadRequest = z.input<typeof downloadRequestSchema>
 
@@ -27,6 +29,10 @@ export interface DownloadProgress {
   error: AppError | null
   /** SHA-256 of the finished file. */
   sha256: string | null
+  /** Set when the download stopped because it leads to a local address the user has not confirmed. */
+  localHost: string | null
+  /** The user confirmed a local address; Retry keeps the confirmation. */
+  allowLocalHost: boolean
 }
 
 /** A small model worth trying first; a download, so marked as one in the UI. */
@@ -47,8 +53,10 @@ export interface RecentModel {
 export interface ModelFilesService {
   /** Starts (or resumes) a download into the models folder; progress arrives as `onDownload`. */
   startDownload(request: DownloadRequest): Promise<DownloadProgress>
-  /** Stops a download and deletes its partial file. */
+  /** Stops a download and keeps its partial file, so that starting it again resumes. */
   cancelDownload(request: { id: string }): Promise<void>
+  /** Forgets a download: a finished file stays, an unfinished one's partial file is deleted. */
+  removeDownload(request: { id: string }): Promise<void>
   listDownloads(): Promise<DownloadProgress[]>
   suggestedModels(): Promise<SuggestedModel[]>
   /** The folder downloads go to, which the models list scans by default. */

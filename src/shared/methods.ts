@@ -34,6 +34,7 @@ const sessions = {
 const modelFiles = {
   startDownload: true,
   cancelDownload: true,
+  removeDownload: true,
   listDownloads: true,
   suggestedModels: true,
   modelsFolder: true,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunEvent } from '../../src/shared/contract'
 import type { DownloadProgress } from '../../src/shared/downloads'
@@ -12,10 +13,14 @@ let server: Awaited<ReturnType<typeof startModelServer>>
 let client: Awaited<ReturnType<typeof connectBridge>>
 const updates: DownloadProgress[] = []
 
-beforeAll(async () => {
-  ;[serve, server] = await Promise.all([startServe(), startModelServer()])
+async function connect(): Promise<void> {
   client = await connectBridge(serve)
   client.subscribe({ onDownload: (progress) => updates.push(progress) })
+}
+
+beforeAll(async () => {
+  ;[serve, server] = await Promise.all([startServe(), startModelServer()])
+  await connect()
 })
 afterAll(async () => {
   client.disconnect()
@@ -23,6 +28,10 @@ afterAll(async () => {
 })
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex')
+/** The test server is on 127.0.0.1, so each download confirms the local address, as a user would. */
+const local = (url: string) => ({ url, allowLocalHost: true })
+const leftovers = (path: string, name: string) =>
+  readdirSync(dirname(path)).filter((file) => file.startsWith(`${name}.`))
 
 async function finished(id: string): Promise<DownloadProgress> {
   await expect
@@ -35,12 +44,12 @@ async function finished(id: string): Promise<DownloadProgress> {
 
 describe('model downloads', () => {
   it('download a model with progress, and the file loads and matches', async () => {
-    const started = await client.startDownload({ url: server.serve('full.gguf', 'normal') })
+    const started = await client.startDownload(local(server.serve('full.gguf', 'normal')))
     const done = await finished(started.id)
     expect(done.state).toBe('done')
     expect(done.receivedBytes).toBe(server.body.length)
     expect(done.sha256).toBe(sha256(server.body))
-    expect(existsSync(`${done.path}.part`)).toBe(false)
+    expect(leftovers(done.path, 'full.gguf')).toEqual([])
     await client.loadModel({ source: { kind: 'file', path: done.path } })
     const events: RunEvent[] = []
     client.subscribe({ onRunEvent: (event) => events.push(event) })
@@ -61,67 +70,125 @@ describe('model downloads', () => {
     expect(listed.map((m) => m.fileName)).toContain('full.gguf')
   })
 
+  it('ask before downloading from this computer, and keep the answer for Retry', async () => {
+    const url = server.serve('asked.gguf', 'normal')
+    const refused = await finished((await client.startDownload({ url })).id)
+    expect(refused.state).toBe('failed')
+    expect(refused.localHost).toBe('127.0.0.1')
+    expect(refused.error?.message).toMatch(/on this computer or its local network/)
+    expect(server.hits.get('asked.gguf')).toBeUndefined()
+    const confirmed = await finished((await client.startDownload(local(url))).id)
+    expect(confirmed.state).toBe('done')
+    expect(confirmed.allowLocalHost).toBe(true)
+  })
+
   it('resume after the connection drops halfway, and the partial file is never listed', async () => {
     const url = server.serve('flaky.gguf', 'drop-halfway-once')
-    const first = await finished((await client.startDownload({ url })).id)
+    const first = await finished((await client.startDownload(local(url))).id)
     expect(first.state).toBe('failed')
-    expect(first.error?.message).toMatch(/connection failed/)
-    expect(first.error?.hint).toMatch(/resumes/)
-    expect(existsSync(`${first.path}.part`)).toBe(true)
+    expect(first.error?.message).toMatch(/^The connection to 127\.0\.0\.1 was lost after/)
+    expect(first.error?.hint).toMatch(/Retry/)
+    expect(leftovers(first.path, 'flaky.gguf')).toHaveLength(2)
     const listed = await client.scanModels({ folder: await client.modelsFolder() })
     expect(listed.map((m) => m.fileName)).not.toContain('flaky.gguf')
 
-    const second = await finished((await client.startDownload({ url })).id)
+    const second = await finished((await client.startDownload(local(url))).id)
     expect(second.state).toBe('done')
     expect(second.resumedFromBytes).toBeGreaterThan(0)
     expect(server.ranges.at(-1)).toBe(`bytes=${second.resumedFromBytes}-`)
     expect(second.sha256).toBe(sha256(server.body))
   })
 
-  it('explain a missing file and a server that lies about the size', async () => {
+  it('explain a missing file, a server that lies about the size, and a web page', async () => {
     const missing = await finished(
-      (await client.startDownload({ url: server.serve('x', 'normal').replace(/x$/, 'nope.gguf') }))
+      (await client.startDownload(local(server.serve('x', 'normal').replace(/x$/, 'nope.gguf'))))
         .id,
     )
-    expect(missing.error?.message).toMatch(/404/)
+    expect(missing.error?.message).toMatch(/^There is no file at http/)
     const liar = await finished(
-      (await client.startDownload({ url: server.serve('liar.gguf', 'lie-about-size') })).id,
+      (await client.startDownload(local(server.serve('liar.gguf', 'lie-about-size')))).id,
     )
     expect(liar.state).toBe('failed')
-    expect(liar.error?.message).toBeTruthy()
+    expect(liar.error?.message).toMatch(/was lost after 2\.7 MB of 5\.4 MB/)
+    const page = await finished(
+      (await client.startDownload(local(server.serve('page.gguf', 'html')))).id,
+    )
+    expect(page.error?.message).toMatch(/not a usable GGUF model/)
     const listed = await client.scanModels({ folder: await client.modelsFolder() })
     expect(listed.map((m) => m.fileName)).not.toContain('liar.gguf')
+    expect(listed.map((m) => m.fileName)).not.toContain('page.gguf')
   })
 
   it('check the disk space still needed before writing anything', async () => {
     const huge = await finished(
-      (await client.startDownload({ url: server.serve('petabyte.gguf', 'enormous') })).id,
+      (await client.startDownload(local(server.serve('petabyte.gguf', 'enormous')))).id,
     )
     expect(huge.state).toBe('failed')
     expect(huge.error?.message).toMatch(/Not enough disk space/)
     expect(huge.error?.hint).toMatch(/Free some space/)
-    expect(existsSync(`${huge.path}.part`)).toBe(false)
+    expect(leftovers(huge.path, 'petabyte.gguf')).toEqual([])
   })
 
-  it('cancel a download and remove its partial file', async () => {
-    const started = await client.startDownload({ url: server.serve('slow.gguf', 'slow') })
+  it('cancel keeps the partial file, starting again resumes, Remove deletes it', async () => {
+    const url = server.serve('slow.gguf', 'slow')
+    const started = await client.startDownload(local(url))
     await expect
       .poll(() => updates.some((u) => u.id === started.id && u.receivedBytes > 0))
       .toBe(true)
     await client.cancelDownload({ id: started.id })
-    const last = await finished(started.id)
-    expect(last.state).toBe('cancelled')
-    expect(existsSync(`${last.path}.part`)).toBe(false)
-    expect(existsSync(last.path)).toBe(false)
+    const cancelled = await finished(started.id)
+    expect(cancelled.state).toBe('cancelled')
+    expect(leftovers(cancelled.path, 'slow.gguf')).toHaveLength(2)
+    expect(existsSync(cancelled.path)).toBe(false)
+
+    const again = await client.startDownload(local(url))
+    await expect
+      .poll(() => updates.filter((u) => u.id === again.id).at(-1)?.resumedFromBytes)
+      .toBeGreaterThan(0)
+    await client.removeDownload({ id: again.id })
+    expect(leftovers(cancelled.path, 'slow.gguf')).toEqual([])
+    expect(existsSync(cancelled.path)).toBe(false)
+    expect((await client.listDownloads()).some((d) => d.id === again.id)).toBe(false)
   })
 
-  it('refuse addresses that are not model files', async () => {
+  it('offer an interrupted download again after the host restarts, and resume it', async () => {
+    const url = server.serve('restart.gguf', 'stall-halfway')
+    const started = await client.startDownload(local(url))
+    await expect
+      .poll(() => updates.some((u) => u.id === started.id && u.receivedBytes > 0))
+      .toBe(true)
+    client.disconnect()
+    await serve.kill()
+    serve = await startServe({ dataDirectory: serve.dataDirectory })
+    await connect()
+    const stopped = (await client.listDownloads()).find((d) => d.fileName === 'restart.gguf')
+    expect(stopped).toMatchObject({ state: 'cancelled', url, allowLocalHost: true })
+    expect(stopped?.receivedBytes).toBeGreaterThan(0)
+    server.serve('restart.gguf', 'normal')
+    const resumed = await finished((await client.startDownload(local(url))).id)
+    expect(resumed.state).toBe('done')
+    expect(resumed.resumedFromBytes).toBe(stopped?.receivedBytes)
+    expect(resumed.sha256).toBe(sha256(server.body))
+  })
+
+  it('refuse addresses that are not model files, and explain malformed hf: ones', async () => {
     await expect(client.startDownload({ url: 'ftp://example.com/a.gguf' })).rejects.toThrow(
-      /http and https/,
+      /Only http and https downloads are supported, not ftp/,
     )
     await expect(client.startDownload({ url: 'https://example.com/readme.txt' })).rejects.toThrow(
       /\.gguf/,
     )
+    await expect(client.startDownload({ url: 'hf:Qwen/Qwen2.5-GGUF:Q4_K_M' })).rejects.toThrow(
+      /names a quantization, not a file/,
+    )
+  })
+
+  it('say plainly when the server cannot be found', async () => {
+    const offline = await finished(
+      (await client.startDownload({ url: 'https://no-such-host.invalid/m.gguf' })).id,
+    )
+    expect(offline.error?.message).toBe('Could not find the server no-such-host.invalid.')
+    expect(offline.error?.hint).toMatch(/online/)
   })
 
   it('point browser users to the path field instead of a file dialog', async () => {

@@ -5,7 +5,6 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { demoModelPath } from '../helpers/engine-harness'
 import { writeHugeModel } from '../helpers/huge-model'
-import { startModelServer } from '../helpers/model-server'
 import {
   generate,
   launchBrowser,
@@ -21,10 +20,9 @@ import {
 let serve: ServeProcess
 let browser: Browser
 let watcher: Awaited<ReturnType<typeof watchEngine>>
-let server: Awaited<ReturnType<typeof startModelServer>>
 
 beforeAll(async () => {
-  ;[serve, server] = await Promise.all([startServe(), startModelServer()])
+  serve = await startServe()
   browser = await launchBrowser()
   watcher = await watchEngine(serve)
 })
@@ -32,7 +30,7 @@ beforeAll(async () => {
 afterAll(async () => {
   watcher?.close()
   await browser?.close()
-  await Promise.all([serve?.stop(), server?.close()])
+  await serve?.stop()
 })
 
 const text = (page: Page, testId: string) => page.locator(`[data-testid=${testId}]`).textContent()
@@ -207,28 +205,6 @@ describe('Models tab in a real browser against `serve`', () => {
     expect((await watcher.bridge.getStatus()).model).toEqual(before)
     await page.click('[data-testid=load-refusal-dismiss]')
     await refusal.waitFor({ state: 'detached' })
-    await context.close()
-  })
-
-  it('downloads a model from a local server with visible progress, then loads the copy', async () => {
-    const url = server.serve('downloaded-demo.gguf', 'slow')
-    const { context, page } = await openApp(browser, serve.url)
-    await openModels(page)
-    await page.fill('[data-testid=download-url-input]', url)
-    await page.click('[data-testid=download-button]')
-    const row = page.locator('[data-testid=download-row]', { hasText: 'downloaded-demo.gguf' })
-    await row.locator('[data-testid=download-progress]').waitFor()
-    // Bytes of the announced total while it runs (the server trickles the file out).
-    await row.locator('[data-testid=download-bytes]', { hasText: / of 2\.\d MB$/ }).waitFor()
-    await page
-      .locator('[data-testid=download-row][data-state=done][data-percent="100"]', {
-        hasText: 'downloaded-demo.gguf',
-      })
-      .waitFor({ timeout: 60_000 })
-    // The finished file joins the folder list.
-    await page.locator('[data-testid=scanned-model][data-file="downloaded-demo.gguf"]').waitFor()
-    await row.locator('[data-testid=download-load]').click()
-    await waitForFileModel('downloaded-demo.gguf')
     await context.close()
   })
 

@@ -1,32 +1,68 @@
 import { readFileSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
+import { createServer, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { demoModelPath } from './engine-harness'
 
-export type Behaviour = 'normal' | 'drop-halfway-once' | 'lie-about-size' | 'slow' | 'enormous'
+export type Behaviour =
+  | 'normal'
+  /** Sends half, then drops the connection; later requests are answered normally. */
+  | 'drop-halfway-once'
+  /** Sends half, then sends nothing more and keeps the connection open. */
+  | 'stall-halfway'
+  /** Announces twice the bytes it sends. */
+  | 'lie-about-size'
+  | 'slow'
+  /** Announces a petabyte. */
+  | 'enormous'
+  /** No Content-Length: the body is chunked. */
+  | 'no-length'
+  /** Answers a Range request with the whole file (200). */
+  | 'ignore-range'
+  /** Answers a Range request with 206 and a Content-Range that starts elsewhere. */
+  | 'wrong-range'
+  /** An HTML page under a .gguf name. */
+  | 'html'
 
 /**
- * A model server on 127.0.0.1 that serves the demo model with Range support and can misbehave:
- * drop the connection halfway (once), announce more bytes than it sends, or trickle slowly.
+ * A model server on 127.0.0.1 that serves the demo model with Range support and can misbehave
+ * (see `Behaviour`) or redirect. `ranges` records each request's Range header, `hits` the
+ * requests per name.
  */
 export async function startModelServer() {
   const body = readFileSync(demoModelPath)
   const behaviours = new Map<string, Behaviour>()
+  const redirects = new Map<string, string>()
   const dropped = new Set<string>()
+  const stalled = new Set<ServerResponse>()
   const ranges: (string | undefined)[] = []
-  const server: Server = createServer((request, response) => {
+  const hits = new Map<string, number>()
+  const server = createServer((request, response) => {
     const name = (request.url ?? '').slice(1)
+    hits.set(name, (hits.get(name) ?? 0) + 1)
+    const location = redirects.get(name)
+    if (location) {
+      response.writeHead(302, { Location: location }).end()
+      return
+    }
     const behaviour = behaviours.get(name)
     if (!behaviour) {
       response.writeHead(404).end('no such file')
       return
     }
     ranges.push(request.headers.range)
-    const start = Number(/bytes=(\d+)-/.exec(request.headers.range ?? '')?.[1] ?? 0)
+    const headers = {
+      'Content-Type': 'application/octet-stream',
+      'Accept-Ranges': 'bytes',
+      ETag: '"demo-1"',
+    }
+    if (behaviour === 'html') {
+      response.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><p>Not here')
+      return
+    }
+    const asked = /bytes=(\d+)-/.exec(request.headers.range ?? '')?.[1]
+    const start = behaviour === 'ignore-range' || asked === undefined ? 0 : Number(asked)
     const slice = body.subarray(start)
-    const headers = { 'Content-Type': 'application/octet-stream', 'Accept-Ranges': 'bytes' }
     if (behaviour === 'enormous') {
-      // Announces a petabyte; the client must refuse before writing anything.
       response.writeHead(200, { ...headers, 'Content-Length': 2 ** 50 })
       response.write(body.subarray(0, 1024))
       return
@@ -36,16 +72,27 @@ export async function startModelServer() {
       response.end(body)
       return
     }
+    if (behaviour === 'no-length') {
+      response.writeHead(200, headers)
+      response.end(body)
+      return
+    }
+    const from = behaviour === 'wrong-range' ? 0 : start
     response.writeHead(start > 0 ? 206 : 200, {
       ...headers,
       'Content-Length': slice.length,
-      ...(start > 0 ? { 'Content-Range': `bytes ${start}-${body.length - 1}/${body.length}` } : {}),
+      ...(start > 0 ? { 'Content-Range': `bytes ${from}-${body.length - 1}/${body.length}` } : {}),
     })
     if (behaviour === 'drop-halfway-once' && !dropped.has(name)) {
       dropped.add(name)
       response.write(slice.subarray(0, Math.floor(slice.length / 2)), () =>
         response.socket?.destroy(),
       )
+      return
+    }
+    if (behaviour === 'stall-halfway') {
+      stalled.add(response)
+      response.write(slice.subarray(0, Math.floor(slice.length / 2)))
       return
     }
     if (behaviour === 'slow') {
@@ -65,13 +112,26 @@ export async function startModelServer() {
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const port = (server.address() as AddressInfo).port
+  const base = `http://127.0.0.1:${port}`
   return {
     body,
     ranges,
+    hits,
+    port,
     serve: (name: string, behaviour: Behaviour) => {
       behaviours.set(name, behaviour)
-      return `http://127.0.0.1:${port}/${name}`
+      return `${base}/${name}`
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    /** `name` answers 302 to `location`. */
+    redirect: (name: string, location: string) => {
+      redirects.set(name, location)
+      return `${base}/${name}`
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const response of stalled) response.destroy()
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
   }
 }

@@ -34,6 +34,8 @@ const progress = (change: Partial<DownloadProgress>): DownloadProgress => ({
   etaSeconds: null,
   error: null,
   sha256: null,
+  localHost: null,
+  allowLocalHost: false,
   ...change,
 })
 

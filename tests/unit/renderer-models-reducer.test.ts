@@ -38,6 +38,8 @@ const download = (id: string, change: Partial<DownloadProgress> = {}): DownloadP
   etaSeconds: null,
   error: null,
   sha256: null,
+  localHost: null,
+  allowLocalHost: false,
   ...change,
 })
 
@@ -127,6 +129,8 @@ describe('models view reducer', () => {
       progress: { ...download('a2'), path: '/models/a.gguf' },
     })
     expect(retry.downloads.map((d) => d.id)).toEqual(['a2', 'b'])
+    const removed = modelsReducer(retry, { type: 'downloadRemoved', id: 'b' })
+    expect(removed.downloads.map((d) => d.id)).toEqual(['a2'])
   })
 
   it('merges the listed downloads with newer events', () => {

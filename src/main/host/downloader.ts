@@ -1,143 +1,255 @@
+import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { rename, rm, stat, statfs } from 'node:fs/promises'
+import { readFile, rename, rm, stat, statfs, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import { Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import type { DownloadProgress } from '../../shared/downloads'
 import { AppFailure } from '../../shared/errors'
+import { readGgufFileInfo } from '../gguf/reader'
 import { hashFile } from '../util/hash-file'
+import { downloadFailure, formatSize, networkFailure } from './download-errors'
+import { defaultMaxDownloadBytes, type Resolve } from './download-policy'
+import { openDownload } from './download-request'
 
 export interface DownloadJob {
-  url: string
-  /** Where the finished file goes; the partial file is this plus `.part`. */
+  /** What the user typed (an address or hf: shorthand), kept for Retry after a restart. */
+  input: string
+  url: URL
+  viaHf: boolean
+  /** Where the finished file goes. */
   path: string
+  allowLocal: boolean
   signal: AbortSignal
+  maxBytes?: number
+  /** Fail when the server sends nothing for this long. */
+  stallMs?: number
+  resolve?: Resolve
   report(progress: Partial<DownloadProgress>): void
 }
 
-const reportEveryMs = 250
+/** What an interrupted download leaves beside its partial file, so it can resume safely. */
+export interface PartialMeta {
+  input: string
+  url: string
+  fileName: string
+  totalBytes: number | null
+  etag: string | null
+  lastModified: string | null
+  allowLocal: boolean
+}
+
+export const partialSuffix = '.part'
 
 /**
- * Downloads `url` to `path`, resuming from a `.part` file an earlier attempt left. The finished
- * file appears under its real name only once every announced byte has arrived, so a partial
- * download is never mistaken for a model.
+ * The partial file of `url` downloading to `path`: one per source address, so two downloads
+ * that end in the same file name never write into each other's bytes.
  */
-export async function download(job: DownloadJob): Promise<void> {
-  const partial = `${job.path}.part`
-  const already = await stat(partial).then(
+export function partialPathFor(path: string, url: URL): string {
+  const id = createHash('sha256').update(url.toString()).digest('hex').slice(0, 12)
+  return `${path}.${id}${partialSuffix}`
+}
+
+export async function readPartialMeta(metaPath: string): Promise<PartialMeta | null> {
+  try {
+    const meta = JSON.parse(await readFile(metaPath, 'utf8')) as PartialMeta
+    return typeof meta?.url === 'string' && typeof meta.input === 'string' ? meta : null
+  } catch {
+    return null
+  }
+}
+
+const sizeOf = (path: string) =>
+  stat(path).then(
     (s) => s.size,
     () => 0,
   )
-  const response = await fetch(job.url, {
-    headers: already > 0 ? { Range: `bytes=${already}-` } : {},
-    signal: job.signal,
-    redirect: 'follow',
-  }).catch((error: unknown) => {
-    throw networkFailure(error)
-  })
-  if (response.status === 404) {
-    throw new AppFailure({
-      code: 'download-failed',
-      message: `The server has no file at ${job.url} (404).`,
-      hint: 'Check the address; for hf: addresses, the owner, repository and file name.',
-    })
-  }
-  if (response.status === 416 && already > 0) {
-    // The partial file is complete or longer than the file: start over.
-    await rm(partial, { force: true })
-    return download(job)
-  }
-  if (!response.ok || !response.body) {
-    throw new AppFailure({
-      code: 'download-failed',
-      message: `The server answered ${response.status} ${response.statusText} for ${job.url}.`,
-      hint: 'Try again later, or check the address.',
-    })
-  }
-  const resumed = response.status === 206 ? already : 0
-  if (resumed === 0 && already > 0) await rm(partial, { force: true })
-  const announced = Number(response.headers.get('content-length') ?? NaN)
-  const total = Number.isFinite(announced) ? resumed + announced : null
-  if (total !== null) {
-    await ensureSpace(job.path, total - resumed).catch(async (error: unknown) => {
-      await response.body?.cancel().catch(() => undefined)
-      throw error
-    })
-  }
+const reportEveryMs = 250
+const speedWindowMs = 3000
 
-  let received = resumed
-  let lastReport = 0
-  let lastBytes = resumed
-  let speed: number | null = null
-  job.report({ totalBytes: total, receivedBytes: received, resumedFromBytes: resumed })
-  const meter = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      received += chunk.length
-      const now = Date.now()
-      if (now - lastReport >= reportEveryMs) {
-        const instant = ((received - lastBytes) * 1000) / Math.max(1, now - lastReport)
-        speed = speed === null || lastReport === 0 ? instant : speed * 0.7 + instant * 0.3
-        lastReport = now
-        lastBytes = received
-        const eta = total !== null && speed > 0 ? (total - received) / speed : null
-        job.report({ receivedBytes: received, bytesPerSecond: speed, etaSeconds: eta })
-      }
-      done(null, chunk)
-    },
-  })
+/**
+ * Downloads `job.url` into a partial file, resuming one an earlier attempt left (only if the
+ * server confirms it is the same file), and renames it to `job.path` once every announced byte
+ * has arrived and it reads as a GGUF model.
+ */
+export async function download(job: DownloadJob): Promise<void> {
+  const partial = partialPathFor(job.path, job.url)
+  const metaPath = `${partial}.json`
+  const meta = await readPartialMeta(metaPath)
+  const already = meta ? await sizeOf(partial) : 0
+  const validator = meta?.etag && !meta.etag.startsWith('W/') ? meta.etag : meta?.lastModified
+  const maxBytes = job.maxBytes ?? defaultMaxDownloadBytes
+  const stall = new AbortController()
+  const signal = AbortSignal.any([job.signal, stall.signal])
+  let stallTimer: NodeJS.Timeout | undefined
+  let ticker: NodeJS.Timeout | undefined
+  const armStall = () => {
+    clearTimeout(stallTimer)
+    stallTimer = setTimeout(() => stall.abort(), job.stallMs ?? 60_000)
+  }
+  const host = job.url.hostname
+  armStall()
   try {
-    await pipeline(
-      Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
-      meter,
-      createWriteStream(partial, { flags: resumed > 0 ? 'a' : 'w' }),
-    )
+    const { response } = await openDownload({
+      url: job.url,
+      viaHf: job.viaHf,
+      allowLocal: job.allowLocal,
+      signal,
+      resolve: job.resolve,
+      headers:
+        already > 0
+          ? { Range: `bytes=${already}-`, ...(validator ? { 'If-Range': validator } : {}) }
+          : {},
+    })
+    if (response.status === 416) {
+      // What is on disk is no prefix of the file any more: start over.
+      await response.body?.cancel().catch(() => undefined)
+      await rm(partial, { force: true })
+      if (already === 0) throw downloadFailure(`${host} refused to send the file.`)
+      return await download(job)
+    }
+    const resumed = response.status === 206 ? already : 0
+    const announced = response.headers.get('content-length')
+    let total = announced !== null && /^\d+$/.test(announced) ? resumed + Number(announced) : null
+    if (response.status === 206) {
+      const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(
+        response.headers.get('content-range') ?? '',
+      )
+      const whole = range?.[3] === '*' ? null : Number(range?.[3])
+      if (
+        !range ||
+        Number(range[1]) !== already ||
+        (meta?.totalBytes && whole !== meta.totalBytes)
+      ) {
+        await response.body?.cancel().catch(() => undefined)
+        await rm(partial, { force: true })
+        throw downloadFailure(
+          `${host} sent a different part of the file than was asked for.`,
+          'Press Retry to download it again from the start.',
+        )
+      }
+      total = whole ?? total
+    }
+    if (!response.body) throw downloadFailure(`${host} sent an empty answer.`)
+    // Disk space first: a server announcing more than any disk holds gets the plainer message.
+    if (total !== null) {
+      await ensureSpace(job.path, total - resumed).catch(async (error: unknown) => {
+        await response.body?.cancel().catch(() => undefined)
+        throw error
+      })
+    }
+    if (total !== null && total > maxBytes) {
+      await response.body.cancel().catch(() => undefined)
+      throw downloadFailure(
+        `The file is ${formatSize(total)}, more than the ${formatSize(maxBytes)} allowed for one download.`,
+        'Choose a smaller quantization of the model.',
+      )
+    }
+    const sidecar: PartialMeta = {
+      input: job.input,
+      url: job.url.toString(),
+      fileName: job.path.slice(dirname(job.path).length + 1),
+      totalBytes: total,
+      etag: response.headers.get('etag'),
+      lastModified: response.headers.get('last-modified'),
+      allowLocal: job.allowLocal,
+    }
+    await writeFile(metaPath, JSON.stringify(sidecar))
+
+    let received = resumed
+    job.report({ totalBytes: total, receivedBytes: received, resumedFromBytes: resumed })
+    // Reported on a clock rather than per chunk, so a stalled transfer shows its speed falling.
+    const samples: [time: number, bytes: number][] = [[Date.now(), received]]
+    ticker = setInterval(() => {
+      const now = Date.now()
+      samples.push([now, received])
+      while (samples.length > 2 && now - (samples[0]?.[0] ?? now) > speedWindowMs) samples.shift()
+      const [since, bytes] = samples[0] ?? [now, received]
+      const speed = ((received - bytes) * 1000) / Math.max(1, now - since)
+      const eta = total !== null && speed >= 1 ? (total - received) / speed : null
+      job.report({ receivedBytes: received, bytesPerSecond: speed, etaSeconds: eta })
+    }, reportEveryMs)
+    const meter = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        armStall()
+        received += chunk.length
+        if (received > (total ?? maxBytes)) {
+          done(
+            total === null
+              ? downloadFailure(
+                  `The file is larger than the ${formatSize(maxBytes)} allowed for one download.`,
+                  'Choose a smaller quantization of the model.',
+                )
+              : downloadFailure(`${host} sent more bytes than it announced.`, 'Press Retry.'),
+          )
+          return
+        }
+        done(null, chunk)
+      },
+    })
+    try {
+      await pipeline(
+        Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
+        meter,
+        createWriteStream(partial, { flags: resumed > 0 ? 'a' : 'w' }),
+      )
+    } catch (error) {
+      if (job.signal.aborted) throw error
+      if (stall.signal.aborted) {
+        throw downloadFailure(
+          `${host} stopped sending data.`,
+          'Press Retry: the download continues from what is already on disk.',
+        )
+      }
+      throw networkFailure(error, host, { received, total })
+    }
+    if (total !== null && received !== total) {
+      throw networkFailure(new Error('short body'), host, { received, total })
+    }
+    await verifyGguf(partial, metaPath)
+    await rename(partial, job.path)
+    await rm(metaPath, { force: true })
+    job.report({
+      receivedBytes: received,
+      totalBytes: received,
+      etaSeconds: 0,
+      sha256: await hashFile(job.path),
+    })
   } catch (error) {
     if (job.signal.aborted) throw error
-    throw networkFailure(error, received, total)
+    if (error instanceof AppFailure) throw error
+    throw networkFailure(error, host)
+  } finally {
+    clearTimeout(stallTimer)
+    clearInterval(ticker)
   }
-  if (total !== null && received !== total) {
-    throw new AppFailure({
-      code: 'download-failed',
-      message: `The server announced ${total} bytes but sent ${received}.`,
-      hint: 'Start the download again; if it keeps happening the server is misbehaving.',
-    })
+}
+
+/** A complete download that is no GGUF (an HTML page, say) is deleted: resuming cannot fix it. */
+async function verifyGguf(partial: string, metaPath: string): Promise<void> {
+  try {
+    await readGgufFileInfo(partial)
+  } catch (error) {
+    await rm(partial, { force: true })
+    await rm(metaPath, { force: true })
+    const reason = error instanceof Error ? error.message : String(error)
+    throw downloadFailure(
+      `The downloaded file is not a usable GGUF model (${reason}), so it was deleted.`,
+      'Check that the address points at the .gguf file itself, not a page about it.',
+    )
   }
-  await rename(partial, job.path)
-  job.report({
-    receivedBytes: received,
-    totalBytes: received,
-    etaSeconds: 0,
-    sha256: await hashFile(job.path),
-  })
 }
 
 async function ensureSpace(path: string, needed: number): Promise<void> {
-  const folder = path.slice(0, Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')))
-  const fs = await statfs(folder).catch(() => null)
+  const fs = await statfs(dirname(path)).catch(() => null)
   if (!fs) return
   const free = fs.bavail * fs.bsize
   if (free < needed) {
     const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(2)} GiB`
-    throw new AppFailure({
-      code: 'download-failed',
-      message: `Not enough disk space: ${gib(needed)} still to download, ${gib(free)} free.`,
-      hint: 'Free some space or choose a smaller model.',
-    })
+    throw downloadFailure(
+      `Not enough disk space: ${gib(needed)} still to download, ${gib(free)} free.`,
+      'Free some space or choose a smaller model.',
+    )
   }
-}
-
-function networkFailure(error: unknown, received?: number, total?: number | null): AppFailure {
-  const reason =
-    error instanceof Error
-      ? error.cause instanceof Error
-        ? error.cause.message
-        : error.message
-      : String(error)
-  const where =
-    received !== undefined ? ` after ${received}${total ? ` of ${total}` : ''} bytes` : ''
-  return new AppFailure({
-    code: 'download-failed',
-    message: `The connection failed${where}: ${reason}.`,
-    hint: 'Start the download again: it resumes where it stopped.',
-  })
 }

@@ -1,16 +1,11 @@
 import { useState } from 'react'
-import type { DownloadProgress, SuggestedModel } from '../../../../shared/downloads'
+import type { SuggestedModel } from '../../../../shared/downloads'
 import { useStore } from '../../hooks/useStore'
-import { ghostButton, mutedText, secondaryButton } from '../../lib/ui'
-import { cancelDownload, loadSource, modelsStore, startDownload } from './models-actions'
-import {
-  downloadFraction,
-  formatEta,
-  formatSize,
-  formatSpeed,
-  formatTransferred,
-} from './models-format'
-import { Badge, ErrorNote, Panel, ProgressBar } from './models-ui'
+import { mutedText, secondaryButton } from '../../lib/ui'
+import { DownloadRow } from './DownloadRow'
+import { modelsStore, startDownload } from './models-actions'
+import { formatSize } from './models-format'
+import { Badge, ErrorNote, Panel } from './models-ui'
 import { SubmitField } from './SubmitField'
 
 /** Downloads by URL or hf: URI, their progress, and a few small models to start with. */
@@ -85,93 +80,6 @@ function SuggestedRow({ model }: { model: SuggestedModel }) {
       >
         Download
       </button>
-    </li>
-  )
-}
-
-const stateBadge = {
-  downloading: { tone: 'violet', text: 'downloading' },
-  done: { tone: 'emerald', text: 'done' },
-  failed: { tone: 'red', text: 'failed' },
-  cancelled: { tone: 'slate', text: 'cancelled' },
-} as const
-
-function DownloadRow({ download }: { download: DownloadProgress }) {
-  const fraction = downloadFraction(download)
-  const badge = stateBadge[download.state]
-  const percent = fraction === null ? null : Math.round(fraction * 100)
-  return (
-    <li
-      data-testid="download-row"
-      data-state={download.state}
-      data-percent={percent ?? undefined}
-      className="flex flex-col gap-1.5 rounded-lg border border-slate-200 px-2.5 py-2 dark:border-slate-800"
-    >
-      <div className="flex items-center gap-2 text-sm">
-        <span className="min-w-0 truncate font-medium" title={download.url}>
-          {download.fileName}
-        </span>
-        <Badge tone={badge.tone}>{badge.text}</Badge>
-        {download.state === 'downloading' && (
-          <button
-            type="button"
-            data-testid="download-cancel"
-            className={`${ghostButton} ml-auto`}
-            onClick={() => cancelDownload(download.id)}
-          >
-            Cancel
-          </button>
-        )}
-        {download.state === 'done' && (
-          <button
-            type="button"
-            data-testid="download-load"
-            className={`${secondaryButton} ml-auto h-7`}
-            onClick={() => loadSource({ kind: 'file', path: download.path })}
-          >
-            Load
-          </button>
-        )}
-        {download.state === 'failed' && (
-          <button
-            type="button"
-            data-testid="download-retry"
-            className={`${ghostButton} ml-auto`}
-            onClick={() => startDownload(download.url)}
-          >
-            Retry
-          </button>
-        )}
-      </div>
-      {download.state === 'downloading' && (
-        <ProgressBar
-          value={fraction}
-          label={`Download of ${download.fileName}`}
-          testId="download-progress"
-        />
-      )}
-      {download.state === 'downloading' && (
-        <p className={`flex gap-3 text-xs tabular-nums ${mutedText}`}>
-          <span data-testid="download-bytes">{formatTransferred(download)}</span>
-          <span>{formatSpeed(download.bytesPerSecond)}</span>
-          {formatEta(download.etaSeconds) !== '—' && (
-            <span className="ml-auto">{formatEta(download.etaSeconds)} left</span>
-          )}
-        </p>
-      )}
-      {download.state === 'done' && (
-        <p className={`truncate text-xs tabular-nums ${mutedText}`} title={download.path}>
-          {formatSize(download.receivedBytes)} · {download.path}
-        </p>
-      )}
-      {download.resumedFromBytes > 0 && download.state === 'downloading' && (
-        <p className={`text-xs ${mutedText}`}>
-          Resumed after {formatSize(download.resumedFromBytes)} already on disk.
-        </p>
-      )}
-      {download.state === 'failed' && download.error && (
-        <ErrorNote error={download.error} testId="download-error" compact />
-      )}
     </li>
   )
 }

@@ -158,12 +158,13 @@ export function unloadModel(): void {
     .catch((error: unknown) => dispatch({ type: 'unloadFailed', error: toAppError(error) }))
 }
 
-export function startDownload(url: string): void {
+/** `allowLocalHost`: the user confirmed a download from this computer or its network. */
+export function startDownload(url: string, allowLocalHost = false): void {
   const trimmed = url.trim()
   if (trimmed === '') return
   dispatch({ type: 'downloadRequested' })
   bridge()
-    .startDownload({ url: trimmed })
+    .startDownload({ url: trimmed, ...(allowLocalHost ? { allowLocalHost } : {}) })
     .then((progress) => dispatch({ type: 'download', progress }))
     .catch((error: unknown) =>
       dispatch({ type: 'downloadRequestFailed', error: toAppError(error) }),
@@ -173,6 +174,16 @@ export function startDownload(url: string): void {
 export function cancelDownload(id: string): void {
   bridge()
     .cancelDownload({ id })
+    .catch((error: unknown) =>
+      dispatch({ type: 'downloadRequestFailed', error: toAppError(error) }),
+    )
+}
+
+/** Forgets a download; an unfinished one's partial file is deleted. */
+export function removeDownload(id: string): void {
+  bridge()
+    .removeDownload({ id })
+    .then(() => dispatch({ type: 'downloadRemoved', id }))
     .catch((error: unknown) =>
       dispatch({ type: 'downloadRequestFailed', error: toAppError(error) }),
     )

@@ -97,6 +97,7 @@ export type ModelsAction =
   | { type: 'downloads'; downloads: DownloadProgress[] }
   | { type: 'download'; progress: DownloadProgress }
   | { type: 'downloadRequested' }
+  | { type: 'downloadRemoved'; id: string }
   | { type: 'downloadRequestFailed'; error: AppError }
   | { type: 'suggested'; models: SuggestedModel[] }
   | { type: 'loadStarted'; source: ModelSource }
@@ -203,6 +204,8 @@ export function modelsReducer(state: ModelsState, action: ModelsAction): ModelsS
       return { ...state, downloads: mergeDownloads(action.downloads, state.downloads) }
     case 'download':
       return { ...state, downloads: upsertDownload(state.downloads, action.progress) }
+    case 'downloadRemoved':
+      return { ...state, downloads: state.downloads.filter((d) => d.id !== action.id) }
     case 'downloadRequested':
       return state.downloadError ? { ...state, downloadError: null } : state
     case 'downloadRequestFailed':
