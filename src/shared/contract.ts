@@ -73,6 +73,8 @@ export interface TokenText {
    * multi-byte character has U+FFFD as its text.
    */
   bytes?: number[]
+  /** A control token of the vocabulary (`<|im_start|>`, end of text), reported by tokenize. */
+  special?: boolean
 }
 
 export interface TokenCandidate extends TokenText {

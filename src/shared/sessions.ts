@@ -19,6 +19,7 @@ export const tokenTextSchema = z.object({
   id: z.int().min(0),
   text: z.string(),
   bytes: z.array(z.int().min(0).max(255)).max(64).optional(),
+  special: z.boolean().optional(),
 })
 const candidateSchema = tokenTextSchema.extend({
   logit: z.number(),

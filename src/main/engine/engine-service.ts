@@ -233,7 +233,8 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
         const bytesOf = tokenBytesFor(model)
         return model.tokenize(request.text, request.specialTokens).map((id) => {
           const text = model.detokenize([id], true)
-          return { id, text, ...withHiddenBytes(text, id, bytesOf) }
+          const special = model.getTokenAttributes(id).control ? { special: true } : {}
+          return { id, text, ...withHiddenBytes(text, id, bytesOf), ...special }
         })
       })
     },

@@ -14,6 +14,7 @@ import { useShortcuts } from './shortcuts/useShortcuts'
 import { viewStore } from './stores/view'
 import { ChatView } from './views/chat/ChatView'
 import { CompareView } from './views/compare/CompareView'
+import { TokenizerView } from './views/learn/TokenizerView'
 import { ModelsView } from './views/models/ModelsView'
 
 export function App() {
@@ -34,6 +35,7 @@ export function App() {
           {view === 'completion' && <CompletionView />}
           {view === 'chat' && <ChatView />}
           {view === 'compare' && <CompareView />}
+          {view === 'tokenizer' && <TokenizerView />}
           {view === 'models' && <ModelsView />}
         </div>
       </div>

@@ -8,6 +8,7 @@ const what = {
   completion: 'Generate',
   chat: 'Send',
   compare: 'Generate',
+  tokenizer: 'see its tokens',
 } as const
 
 /** Shown in a view that needs a model while none is loaded (and none is loading). */

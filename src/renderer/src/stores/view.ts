@@ -4,6 +4,7 @@ export const appViews = [
   { id: 'completion', label: 'Completion' },
   { id: 'chat', label: 'Chat' },
   { id: 'compare', label: 'Compare' },
+  { id: 'tokenizer', label: 'Tokenizer' },
   { id: 'models', label: 'Models' },
 ] as const
 
