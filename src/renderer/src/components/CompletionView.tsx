@@ -1,5 +1,8 @@
-import { useState } from 'react'
+import { useCallback, useMemo, useState } from 'react'
 import { useStore } from '../hooks/useStore'
+import { InspectorDockContext, type InspectorDock } from '../inspector/InspectorDock'
+import { SidePanel, type SideTab } from '../inspector/SidePanel'
+import { useWideWindow } from '../layout/useWideWindow'
 import { startRun } from '../services/actions'
 import { drafts } from '../stores/drafts'
 import { useTokenCount } from '../hooks/useTokenCount'
@@ -28,27 +31,71 @@ export function CompletionView() {
     setShownRestore(restored)
     setPromptState(completionSessionStore.getState().promptText)
   }
+  const dock = useInspectorDock()
   return (
-    <main
-      id="completion"
-      className="grid min-h-0 flex-1 grid-cols-1 gap-4 overflow-y-auto p-4 lg:grid-cols-[minmax(0,1fr)_20rem] lg:overflow-hidden"
-    >
-      <div className="flex min-h-[28rem] flex-col gap-4 lg:min-h-0">
-        <PromptEditor prompt={prompt} onPromptChange={setPrompt} tokens={tokens} />
-        <OutputPanel
-          onExample={(example) => {
-            setPrompt(example)
-            startRun(example)
-          }}
-        />
+    <InspectorDockContext.Provider value={dock.context}>
+      <div className="flex min-h-0 flex-1 flex-col">
+        <main
+          id="completion"
+          className="grid min-h-0 flex-1 grid-cols-1 gap-4 overflow-y-auto p-4 wide:grid-cols-[minmax(0,1fr)_22rem] wide:overflow-hidden"
+        >
+          <div className="flex min-h-[28rem] flex-col gap-4 wide:min-h-0">
+            <PromptEditor prompt={prompt} onPromptChange={setPrompt} tokens={tokens} />
+            <OutputPanel
+              onExample={(example) => {
+                setPrompt(example)
+                startRun(example)
+              }}
+            />
+          </div>
+          <SidePanel
+            tab={dock.tab}
+            onTab={dock.setTab}
+            inspecting={dock.inspecting}
+            inspectorRef={dock.setSideSlot}
+          >
+            <ContextGauge draft={tokens} />
+            <SamplingPanel />
+          </SidePanel>
+        </main>
+        {!dock.wide && (
+          <div
+            ref={dock.setSheetSlot}
+            data-testid="inspector-sheet"
+            className={
+              dock.inspecting
+                ? 'flex h-[45vh] max-h-[28rem] min-h-60 shrink-0 flex-col border-t border-slate-200 bg-white shadow-[0_-8px_24px_-16px_rgb(15_23_42/0.35)] dark:border-slate-700 dark:bg-slate-900'
+                : 'hidden'
+            }
+          />
+        )}
       </div>
-      <aside
-        aria-label="Run settings"
-        className="flex flex-col gap-4 lg:min-h-0 lg:overflow-y-auto"
-      >
-        <ContextGauge draft={tokens} />
-        <SamplingPanel />
-      </aside>
-    </main>
+    </InspectorDockContext.Provider>
   )
+}
+
+/**
+ * Where the inspector goes: the side column (in place of the settings) on wide windows, a sheet
+ * under the view on narrow ones, which shortens the view instead of covering it.
+ */
+function useInspectorDock() {
+  const wide = useWideWindow()
+  const [tab, setTab] = useState<SideTab>('settings')
+  const [inspecting, setInspecting] = useState(false)
+  const [sideSlot, setSideSlot] = useState<HTMLDivElement | null>(null)
+  const [sheetSlot, setSheetSlot] = useState<HTMLDivElement | null>(null)
+  const onOpen = useCallback(() => {
+    setInspecting(true)
+    setTab('inspector')
+  }, [])
+  const onClose = useCallback(() => {
+    setInspecting(false)
+    setTab('settings')
+  }, [])
+  const target = wide ? sideSlot : sheetSlot
+  const context = useMemo<InspectorDock>(
+    () => ({ target, onOpen, onClose }),
+    [target, onOpen, onClose],
+  )
+  return { context, wide, tab, setTab, inspecting, setSideSlot, setSheetSlot }
 }
