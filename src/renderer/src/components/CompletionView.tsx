@@ -39,7 +39,8 @@ export function CompletionView() {
           id="completion"
           className="grid min-h-0 flex-1 grid-cols-1 gap-4 overflow-y-auto p-4 wide:grid-cols-[minmax(0,1fr)_22rem] wide:overflow-hidden"
         >
-          <div className="flex min-h-[28rem] flex-col gap-4 wide:min-h-0">
+          {/* Stacked on a narrow window: the prompt and the tokens fill it, the settings follow. */}
+          <div className="flex min-h-[max(28rem,calc(100dvh_-_7rem))] flex-col gap-4 wide:min-h-0">
             <PromptEditor prompt={prompt} onPromptChange={setPrompt} tokens={tokens} />
             <OutputPanel
               onExample={(example) => {
