@@ -1,7 +1,8 @@
-import { useCallback, useMemo, useState } from 'react'
+import { useMemo, useState, type Ref } from 'react'
 import { useStore } from '../hooks/useStore'
 import { InspectorDockContext, type InspectorDock } from '../inspector/InspectorDock'
-import { SidePanel, type SideTab } from '../inspector/SidePanel'
+import { createDockStore, type DockStore } from '../inspector/dock-store'
+import { SidePanel } from '../inspector/SidePanel'
 import { useWideWindow } from '../layout/useWideWindow'
 import { startRun } from '../services/actions'
 import { drafts } from '../stores/drafts'
@@ -49,27 +50,12 @@ export function CompletionView() {
               }}
             />
           </div>
-          <SidePanel
-            tab={dock.tab}
-            onTab={dock.setTab}
-            inspecting={dock.inspecting}
-            inspectorRef={dock.setSideSlot}
-          >
+          <SidePanel store={dock.store} inspectorRef={dock.setSideSlot}>
             <ContextGauge draft={tokens} />
             <SamplingPanel />
           </SidePanel>
         </main>
-        {!dock.wide && (
-          <div
-            ref={dock.setSheetSlot}
-            data-testid="inspector-sheet"
-            className={
-              dock.inspecting
-                ? 'flex h-[45vh] max-h-[28rem] min-h-60 shrink-0 flex-col border-t border-slate-200 bg-white shadow-[0_-8px_24px_-16px_rgb(15_23_42/0.35)] dark:border-slate-700 dark:bg-slate-900'
-                : 'hidden'
-            }
-          />
-        )}
+        {!dock.wide && <InspectorSheet store={dock.store} slotRef={dock.setSheetSlot} />}
       </div>
     </InspectorDockContext.Provider>
   )
@@ -81,22 +67,25 @@ export function CompletionView() {
  */
 function useInspectorDock() {
   const wide = useWideWindow()
-  const [tab, setTab] = useState<SideTab>('settings')
-  const [inspecting, setInspecting] = useState(false)
+  const [store] = useState(createDockStore)
   const [sideSlot, setSideSlot] = useState<HTMLDivElement | null>(null)
   const [sheetSlot, setSheetSlot] = useState<HTMLDivElement | null>(null)
-  const onOpen = useCallback(() => {
-    setInspecting(true)
-    setTab('inspector')
-  }, [])
-  const onClose = useCallback(() => {
-    setInspecting(false)
-    setTab('settings')
-  }, [])
   const target = wide ? sideSlot : sheetSlot
-  const context = useMemo<InspectorDock>(
-    () => ({ target, onOpen, onClose }),
-    [target, onOpen, onClose],
+  const context = useMemo<InspectorDock>(() => ({ target, store }), [target, store])
+  return { context, wide, store, setSideSlot, setSheetSlot }
+}
+
+function InspectorSheet({ store, slotRef }: { store: DockStore; slotRef: Ref<HTMLDivElement> }) {
+  const open = useStore(store, (s) => s.inspecting)
+  return (
+    <div
+      ref={slotRef}
+      data-testid="inspector-sheet"
+      className={
+        open
+          ? 'flex h-[45vh] max-h-[28rem] min-h-60 shrink-0 flex-col border-t border-slate-200 bg-white shadow-[0_-8px_24px_-16px_rgb(15_23_42/0.35)] dark:border-slate-700 dark:bg-slate-900'
+          : 'hidden'
+      }
+    />
   )
-  return { context, wide, tab, setTab, inspecting, setSideSlot, setSheetSlot }
 }

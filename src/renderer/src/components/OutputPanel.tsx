@@ -1,11 +1,12 @@
-import { useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { ChainSettings } from '../../../shared/lab'
 import { defaultSampling } from '../../../shared/schemas'
 import { useStore } from '../hooks/useStore'
 import { BranchBar } from '../inspector/BranchBar'
 import { ColorModeSwitch } from '../inspector/ColorModeSwitch'
 import { branchStore, inspectorPrefsStore } from '../inspector/stores'
-import { DockedInspector, InspectorDockContext } from '../inspector/InspectorDock'
+import { DockedInspector } from '../inspector/InspectorDock'
+import { useWideWindow } from '../layout/useWideWindow'
 import { TokenInspector } from '../inspector/TokenInspector'
 import { branchedIdsAt, useBranchView } from '../inspector/useBranchView'
 import { startBranch, stopRun, switchBranch } from '../services/actions'
@@ -126,18 +127,19 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
     return () => document.removeEventListener('keydown', onKey)
   }, [])
 
-  // Opening the inspector may shorten the view (the sheet of a narrow window), and so may a
-  // window narrowing under it: once that is laid out, the picked token is brought into sight.
-  const dockTarget = useContext(InspectorDockContext)?.target
+  // On a narrow window the inspector's sheet shortens the view, and a window narrowing under a
+  // picked token does too: once that is laid out, the token is brought back into sight. (A wide
+  // window keeps the tokens where they are, and the pick stays cheap.)
+  const wide = useWideWindow()
   useEffect(() => {
-    if (selected === null) return
+    if (selected === null || wide) return
     const frame = requestAnimationFrame(() =>
       scrollRef.current
         ?.querySelector(`[data-index="${selected}"]`)
         ?.scrollIntoView({ block: 'nearest' }),
     )
     return () => cancelAnimationFrame(frame)
-  }, [selected, dockTarget])
+  }, [selected, wide])
 
   const findAnchor = useCallback(
     () =>

@@ -1,14 +1,12 @@
 import { createContext, useContext, useLayoutEffect, type ReactNode } from 'react'
 import { createPortal } from 'react-dom'
+import type { DockStore } from './dock-store'
 
-/** Where a view docks its token inspector, and how it makes room for it. */
+/** Where a view docks its token inspector, and the store that makes room for it. */
 export interface InspectorDock {
   /** The element the inspector is drawn into; null until the view has drawn it. */
   target: HTMLElement | null
-  /** A token was picked (or another one): the view shows the inspector. */
-  onOpen: () => void
-  /** Nothing is picked any more. Both must keep their identity across renders. */
-  onClose: () => void
+  store: DockStore
 }
 
 export const InspectorDockContext = createContext<InspectorDock | null>(null)
@@ -26,13 +24,12 @@ export interface DockedInspectorProps {
 export function DockedInspector({ index, children }: DockedInspectorProps) {
   const dock = useContext(InspectorDockContext)
   const open = index !== null
-  const onOpen = dock?.onOpen
-  const onClose = dock?.onClose
-  // Before paint, so the room is made in the same frame the inspector appears in.
+  const store = dock?.store
+  // Before paint, so the room is made in the same frame the inspector appears in. Another pick
+  // brings the inspector back if the reader had turned to the settings.
   useLayoutEffect(() => {
-    if (open) onOpen?.()
-    else onClose?.()
-  }, [open, index, onOpen, onClose])
+    store?.dispatch({ type: open ? 'opened' : 'closed' })
+  }, [open, index, store])
   if (!open) return null
   if (!dock) return children
   return dock.target ? createPortal(children, dock.target) : null

@@ -1,14 +1,11 @@
 import type { ReactNode, Ref } from 'react'
+import { useStore } from '../hooks/useStore'
 import { card, focusRing } from '../lib/ui'
+import type { DockStore } from './dock-store'
 import { InspectorPlaceholder } from './InspectorPlaceholder'
 
-export type SideTab = 'settings' | 'inspector'
-
 export interface SidePanelProps {
-  tab: SideTab
-  onTab: (tab: SideTab) => void
-  /** A token is picked: the inspector has something to show. */
-  inspecting: boolean
+  store: DockStore
   /** The element the inspector is drawn into on wide windows. */
   inspectorRef: Ref<HTMLDivElement>
   /** The run settings. */
@@ -28,12 +25,13 @@ const tabClass = (active: boolean) =>
  * re-wrapping) and gives them most of the window. Narrow windows stack the settings under the
  * view and dock the inspector in a sheet instead.
  */
-export function SidePanel({ tab, onTab, inspecting, inspectorRef, children }: SidePanelProps) {
-  const inspector = tab === 'inspector'
+export function SidePanel({ store, inspectorRef, children }: SidePanelProps) {
+  const inspector = useStore(store, (s) => s.tab === 'inspector')
+  const inspecting = useStore(store, (s) => s.inspecting)
   return (
     <aside
       aria-label="Run settings and token inspector"
-      className="flex flex-col gap-3 wide:min-h-0"
+      className="flex flex-col gap-3 wide:min-h-0 wide:[contain:strict]"
     >
       <div
         role="tablist"
@@ -46,7 +44,7 @@ export function SidePanel({ tab, onTab, inspecting, inspectorRef, children }: Si
           data-testid="side-tab-settings"
           aria-selected={!inspector}
           className={tabClass(!inspector)}
-          onClick={() => onTab('settings')}
+          onClick={() => store.dispatch({ type: 'tab', tab: 'settings' })}
         >
           Settings
         </button>
@@ -57,7 +55,7 @@ export function SidePanel({ tab, onTab, inspecting, inspectorRef, children }: Si
           aria-selected={inspector}
           title={inspecting ? 'The picked token' : 'Click a token to inspect it'}
           className={tabClass(inspector)}
-          onClick={() => onTab('inspector')}
+          onClick={() => store.dispatch({ type: 'tab', tab: 'inspector' })}
         >
           Inspector
           {inspecting && !inspector && (
