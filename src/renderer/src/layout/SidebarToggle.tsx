@@ -15,7 +15,7 @@ export function SidebarToggle({ mode }: { mode: SidebarMode }) {
       aria-expanded={open}
       aria-label={what}
       title={`${what} (${mod} B)`}
-      className={`${ghostButton} h-8 w-8 px-0 ${open ? '' : 'text-violet-700 dark:text-violet-300'}`}
+      className={`${ghostButton} h-8 w-8 px-0`}
       onClick={toggleSidebar}
     >
       <SidebarIcon />
