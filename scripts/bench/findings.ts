@@ -167,8 +167,8 @@ export function findingsFor(rows: readonly BenchRow[]): string[] {
       'each run (~12 of the ~22 MB the page allocates per 2,000-token run, by heap sampling).',
       'The inspector click, traced before its last fix: Paint ≈ 21 ms, Layout ≈ 12, PrePaint ≈ 9,',
       "`content-visibility`'s intersection pass ≈ 7–10, JavaScript ≤ 10: all from the stream",
-      'column narrowing when the docked inspector appeared. The column now stays (empty until a',
-      'token is picked, hidden only on request), so a pick lays out the panel alone.',
+      'column narrowing when the docked inspector appeared. The inspector now takes the run',
+      "settings' place in the side column (laid out on its own), so a pick lays out that column alone.",
       '',
     )
   }

@@ -202,6 +202,7 @@ describe('Compare view in a real browser against `serve`', () => {
     await page.fill('[data-testid=compare-system-input]', 'You are terse.')
     await page.fill('[data-testid=compare-prompt-input]', 'What is a token?')
     await page.click('[data-testid=add-column]')
+    await page.click('[data-testid=sweep-toggle]')
     await page.selectOption('[data-testid=sweep-param]', 'temperature')
     await page.fill('[data-testid=sweep-from]', '0.1')
     await page.fill('[data-testid=sweep-to]', '0.9')

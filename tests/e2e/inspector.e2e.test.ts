@@ -45,10 +45,9 @@ describe('Inspect and steer in a real browser against `serve`', () => {
     await waitForRunState(page, 'ended')
     const run = lastRun(watcher.events)
 
-    // The docked column is there before a token is picked, so picking one does not narrow (and
-    // re-wrap) the transcript.
+    // The inspector takes the settings' place in the side column, so picking a token does not
+    // narrow (and re-wrap) the transcript.
     const stream = page.locator('[role=group][aria-label^="Tokens."]')
-    await page.locator('[data-testid=inspector-placeholder]').waitFor()
     const widthBefore = (await stream.boundingBox())?.width ?? 0
     expect(widthBefore).toBeGreaterThan(0)
     await chips(page).nth(3).click()
@@ -73,10 +72,10 @@ describe('Inspect and steer in a real browser against `serve`', () => {
     await page.keyboard.press('ArrowLeft')
     await page.locator('[data-testid=token-details][data-token-index="3"]').waitFor()
 
-    // Hidden, the column gives its room back; the next pick brings it again.
-    await chips(page).nth(3).click()
-    await page.locator('[data-testid=inspector-hide]').click()
-    await expect.poll(async () => (await stream.boundingBox())?.width).toBeGreaterThan(widthBefore)
+    // Closed, the settings come back in its place; the next pick brings it again.
+    await inspector.locator('[aria-label="Close the inspector (Esc)"]').click()
+    await page.locator('[data-testid=temperature-input]').waitFor()
+    expect((await stream.boundingBox())?.width).toBe(widthBefore)
     await chips(page).nth(5).click()
     await page.locator('[data-testid=token-details][data-token-index="5"]').waitFor()
     await context.close()

@@ -8,6 +8,7 @@ import { useFileDropGuard } from './hooks/useFileDropGuard'
 import { useSettingsPersistence } from './hooks/useSettingsPersistence'
 import { useStore } from './hooks/useStore'
 import { useViewFromHash } from './hooks/useViewFromHash'
+import { closeSidebarDrawer, useSidebarMode } from './layout/sidebar'
 import { SessionsSidebar } from './sessions/SessionsSidebar'
 import { ShortcutsSheet } from './shortcuts/ShortcutsSheet'
 import { useShortcuts } from './shortcuts/useShortcuts'
@@ -24,12 +25,22 @@ export function App() {
   useFileDropGuard()
   const view = useStore(viewStore, (current) => current)
   const [shortcuts, setShortcuts] = useShortcuts()
+  const sidebar = useSidebarMode()
   return (
     <div className="flex h-screen flex-col bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
-      <AppHeader />
+      <AppHeader sidebar={sidebar} />
       <Banners />
-      <div className="flex min-h-0 flex-1">
-        <SessionsSidebar />
+      <div className="relative flex min-h-0 flex-1">
+        <SessionsSidebar mode={sidebar} />
+        {sidebar === 'drawer' && (
+          // Over a narrow view the drawer is modal-ish: a click beside it puts it away.
+          <div
+            aria-hidden="true"
+            data-testid="sidebar-backdrop"
+            className="absolute inset-0 z-30 bg-slate-900/20 dark:bg-black/40"
+            onMouseDown={closeSidebarDrawer}
+          />
+        )}
         <div className="flex min-h-0 min-w-0 flex-1 flex-col">
           {view !== 'models' && <NoModelBanner view={view} />}
           {view === 'completion' && <CompletionView />}

@@ -1,14 +1,17 @@
 import { useStore } from '../hooks/useStore'
+import type { SidebarMode } from '../layout/sidebar'
+import { SidebarToggle } from '../layout/SidebarToggle'
 import { focusRing } from '../lib/ui'
 import { appViews, viewStore } from '../stores/view'
 import { LogoMark } from './Icons'
 import { ThemeToggle } from './ThemeToggle'
 
-export function AppHeader() {
+export function AppHeader({ sidebar }: { sidebar: SidebarMode }) {
   const current = useStore(viewStore, (view) => view)
   return (
-    <header className="flex h-12 shrink-0 items-center gap-6 border-b border-slate-200 bg-white px-4 dark:border-slate-800 dark:bg-slate-900">
+    <header className="flex h-12 shrink-0 items-center gap-6 border-b border-slate-200 bg-white pr-4 pl-2 dark:border-slate-800 dark:bg-slate-900">
       <div className="flex items-center gap-2">
+        <SidebarToggle mode={sidebar} />
         <LogoMark />
         <span className="text-[15px] font-semibold tracking-tight">Tokenscope</span>
       </div>

@@ -1,5 +1,9 @@
-import { useState } from 'react'
+import { useMemo, useState, type Ref } from 'react'
 import { useStore } from '../hooks/useStore'
+import { InspectorDockContext, type InspectorDock } from '../inspector/InspectorDock'
+import { createDockStore, type DockStore } from '../inspector/dock-store'
+import { SidePanel } from '../inspector/SidePanel'
+import { useWideWindow } from '../layout/useWideWindow'
 import { startRun } from '../services/actions'
 import { drafts } from '../stores/drafts'
 import { useTokenCount } from '../hooks/useTokenCount'
@@ -28,27 +32,60 @@ export function CompletionView() {
     setShownRestore(restored)
     setPromptState(completionSessionStore.getState().promptText)
   }
+  const dock = useInspectorDock()
   return (
-    <main
-      id="completion"
-      className="grid min-h-0 flex-1 grid-cols-1 gap-4 overflow-y-auto p-4 lg:grid-cols-[minmax(0,1fr)_20rem] lg:overflow-hidden"
-    >
-      <div className="flex min-h-[28rem] flex-col gap-4 lg:min-h-0">
-        <PromptEditor prompt={prompt} onPromptChange={setPrompt} tokens={tokens} />
-        <OutputPanel
-          onExample={(example) => {
-            setPrompt(example)
-            startRun(example)
-          }}
-        />
+    <InspectorDockContext.Provider value={dock.context}>
+      <div className="flex min-h-0 flex-1 flex-col">
+        <main
+          id="completion"
+          className="grid min-h-0 flex-1 grid-cols-1 gap-4 overflow-y-auto p-4 wide:grid-cols-[minmax(0,1fr)_22rem] wide:overflow-hidden"
+        >
+          {/* Stacked on a narrow window: the prompt and the tokens fill it, the settings follow. */}
+          <div className="flex min-h-[max(28rem,calc(100dvh_-_7rem))] flex-col gap-4 wide:min-h-0">
+            <PromptEditor prompt={prompt} onPromptChange={setPrompt} tokens={tokens} />
+            <OutputPanel
+              onExample={(example) => {
+                setPrompt(example)
+                startRun(example)
+              }}
+            />
+          </div>
+          <SidePanel store={dock.store} inspectorRef={dock.setSideSlot}>
+            <ContextGauge draft={tokens} />
+            <SamplingPanel />
+          </SidePanel>
+        </main>
+        {!dock.wide && <InspectorSheet store={dock.store} slotRef={dock.setSheetSlot} />}
       </div>
-      <aside
-        aria-label="Run settings"
-        className="flex flex-col gap-4 lg:min-h-0 lg:overflow-y-auto"
-      >
-        <ContextGauge draft={tokens} />
-        <SamplingPanel />
-      </aside>
-    </main>
+    </InspectorDockContext.Provider>
+  )
+}
+
+/**
+ * Where the inspector goes: the side column (in place of the settings) on wide windows, a sheet
+ * under the view on narrow ones, which shortens the view instead of covering it.
+ */
+function useInspectorDock() {
+  const wide = useWideWindow()
+  const [store] = useState(createDockStore)
+  const [sideSlot, setSideSlot] = useState<HTMLDivElement | null>(null)
+  const [sheetSlot, setSheetSlot] = useState<HTMLDivElement | null>(null)
+  const target = wide ? sideSlot : sheetSlot
+  const context = useMemo<InspectorDock>(() => ({ target, store }), [target, store])
+  return { context, wide, store, setSideSlot, setSheetSlot }
+}
+
+function InspectorSheet({ store, slotRef }: { store: DockStore; slotRef: Ref<HTMLDivElement> }) {
+  const open = useStore(store, (s) => s.inspecting)
+  return (
+    <div
+      ref={slotRef}
+      data-testid="inspector-sheet"
+      className={
+        open
+          ? 'flex h-[45vh] max-h-[28rem] min-h-60 shrink-0 flex-col border-t border-slate-200 bg-white shadow-[0_-8px_24px_-16px_rgb(15_23_42/0.35)] dark:border-slate-700 dark:bg-slate-900'
+          : 'hidden'
+      }
+    />
   )
 }

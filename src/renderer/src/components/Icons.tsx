@@ -127,3 +127,12 @@ export function CheckIcon(props: IconProps) {
     </Icon>
   )
 }
+
+export function SidebarIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <rect x="3" y="4" width="18" height="16" rx="2" />
+      <path d="M9 4v16" />
+    </Icon>
+  )
+}

@@ -5,7 +5,8 @@ import { useStore } from '../hooks/useStore'
 import { BranchBar } from '../inspector/BranchBar'
 import { ColorModeSwitch } from '../inspector/ColorModeSwitch'
 import { branchStore, inspectorPrefsStore } from '../inspector/stores'
-import { InspectorPlaceholder } from '../inspector/InspectorPlaceholder'
+import { DockedInspector } from '../inspector/InspectorDock'
+import { useWideWindow } from '../layout/useWideWindow'
 import { TokenInspector } from '../inspector/TokenInspector'
 import { branchedIdsAt, useBranchView } from '../inspector/useBranchView'
 import { startBranch, stopRun, switchBranch } from '../services/actions'
@@ -40,7 +41,7 @@ function generatedText(tokens: Chunks<GeneratedToken>): string {
 
 /**
  * The token stream of the current run (the shown branch of it), the details of the token under
- * the pointer, and the docked inspector of the selected token.
+ * the pointer, and the inspector of the selected token, drawn where the view docks it.
  */
 export function OutputPanel({ onExample }: OutputPanelProps) {
   const run = useStore(runStore, (s) => s)
@@ -49,8 +50,6 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
   const running = isActive(run)
   const [hovered, setHovered] = useState<number | null>(null)
   const [pinned, setPinned] = useState<number | null>(null)
-  // The docked column stays (empty until a token is picked) unless the reader hides it.
-  const [docked, setDocked] = useState(true)
   const [selectionRoot, setSelectionRoot] = useState(view.rootId)
   const [labSettings, setLabSettings] = useState<ChainSettings | null>(null)
   const scrollRef = useRef<HTMLDivElement>(null)
@@ -128,6 +127,20 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
     return () => document.removeEventListener('keydown', onKey)
   }, [])
 
+  // On a narrow window the inspector's sheet shortens the view, and a window narrowing under a
+  // picked token does too: once that is laid out, the token is brought back into sight. (A wide
+  // window keeps the tokens where they are, and the pick stays cheap.)
+  const wide = useWideWindow()
+  useEffect(() => {
+    if (selected === null || wide) return
+    const frame = requestAnimationFrame(() =>
+      scrollRef.current
+        ?.querySelector(`[data-index="${selected}"]`)
+        ?.scrollIntoView({ block: 'nearest' }),
+    )
+    return () => cancelAnimationFrame(frame)
+  }, [selected, wide])
+
   const findAnchor = useCallback(
     () =>
       shown === null ? null : (scrollRef.current?.querySelector(`[data-index="${shown}"]`) ?? null),
@@ -175,63 +188,49 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
           }}
         />
       )}
-      <div className="flex min-h-0 flex-1 flex-col lg:flex-row">
-        <div className="min-h-0 flex-1">
-          {empty ? (
-            <EmptyState onExample={onExample} />
-          ) : run.phase === 'starting' && nothingYet ? (
-            <p role="status" className={`flex items-center gap-2 px-4 py-4 text-sm ${mutedText}`}>
-              <Spinner /> Reading the prompt…
-            </p>
-          ) : (
-            <TokenStream
-              prompt={prompt ?? run.prompt}
-              promptCount={promptCount}
-              tokens={view.tokens}
-              tokenCount={count}
-              running={running}
-              selected={shown}
-              onHover={hover}
-              onPick={(index) => {
-                setDocked(true)
-                setPinned((current) => (current === index ? null : index))
-              }}
-              scrollRef={scrollRef}
-              colorMode={colorMode}
-              branchPoints={view.branchPoints}
-              onSwitchBranch={switchBranch}
-            />
-          )}
-        </div>
-        {!empty && docked && (token === undefined || selected === null) && (
-          <div className="hidden min-h-0 flex-col lg:flex lg:w-[23rem]">
-            <InspectorPlaceholder onClose={() => setDocked(false)} />
-          </div>
-        )}
-        {token && selected !== null && (
-          // Docked beside the tokens on wide windows; a sheet over the bottom on narrow ones.
-          <div className="flex min-h-0 flex-col max-lg:fixed max-lg:inset-x-3 max-lg:bottom-12 max-lg:z-40 max-lg:h-[55vh] max-lg:rounded-xl max-lg:border max-lg:border-slate-200 max-lg:bg-white max-lg:shadow-2xl lg:w-[23rem] dark:max-lg:border-slate-700 dark:max-lg:bg-slate-900">
-            <TokenInspector
-              token={token}
-              index={selected}
-              count={count}
-              sampling={run.sampling}
-              onMove={move}
-              onClose={() => {
-                setPinned(null)
-                setDocked(false)
-              }}
-              onPick={view.active ? (candidate) => startBranch(selected, candidate) : undefined}
-              pickDisabledReason={
-                running ? 'Wait for the run to finish (or stop it) before branching.' : null
-              }
-              branchedIds={view.active ? branchedIdsAt(view.tree, selected) : undefined}
-              labSettings={lab}
-              onLabChange={setLabSettings}
-            />
-          </div>
+      <div className="min-h-0 flex-1">
+        {empty ? (
+          <EmptyState onExample={onExample} />
+        ) : run.phase === 'starting' && nothingYet ? (
+          <p role="status" className={`flex items-center gap-2 px-4 py-4 text-sm ${mutedText}`}>
+            <Spinner /> Reading the prompt…
+          </p>
+        ) : (
+          <TokenStream
+            prompt={prompt ?? run.prompt}
+            promptCount={promptCount}
+            tokens={view.tokens}
+            tokenCount={count}
+            running={running}
+            selected={shown}
+            onHover={hover}
+            onPick={(index) => setPinned((current) => (current === index ? null : index))}
+            scrollRef={scrollRef}
+            colorMode={colorMode}
+            branchPoints={view.branchPoints}
+            onSwitchBranch={switchBranch}
+          />
         )}
       </div>
+      <DockedInspector index={token !== undefined && selected !== null ? selected : null}>
+        {token && selected !== null && (
+          <TokenInspector
+            token={token}
+            index={selected}
+            count={count}
+            sampling={run.sampling}
+            onMove={move}
+            onClose={() => setPinned(null)}
+            onPick={view.active ? (candidate) => startBranch(selected, candidate) : undefined}
+            pickDisabledReason={
+              running ? 'Wait for the run to finish (or stop it) before branching.' : null
+            }
+            branchedIds={view.active ? branchedIdsAt(view.tree, selected) : undefined}
+            labSettings={lab}
+            onLabChange={setLabSettings}
+          />
+        )}
+      </DockedInspector>
       {token && shown !== null && selected === null && (
         <TokenDetails
           token={token}

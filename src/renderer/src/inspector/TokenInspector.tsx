@@ -51,7 +51,7 @@ export function TokenInspector(props: TokenInspectorProps) {
       data-token-index={index}
       data-pinned="true"
       aria-label={`Token inspector: ${showWhitespace(token.text)}`}
-      className="flex min-h-0 flex-col border-t border-slate-100 lg:border-t-0 lg:border-l dark:border-slate-800"
+      className="flex min-h-0 flex-1 flex-col"
     >
       <div className="flex items-center gap-2 border-b border-slate-100 px-3 py-2 dark:border-slate-800">
         <span

@@ -1,5 +1,6 @@
-import { useRef } from 'react'
+import { useEffect, useRef } from 'react'
 import { useStore } from '../hooks/useStore'
+import { closeSidebarDrawer, type SidebarMode } from '../layout/sidebar'
 import { focusRing, ghostButton, mutedText, secondaryButton } from '../lib/ui'
 import { viewStore } from '../stores/view'
 import { chatStore } from '../views/chat/chat-store'
@@ -12,7 +13,7 @@ import {
   renameSession,
 } from './session-actions'
 import { newKindFor, newLabels, startNew } from './new-session'
-import { alt } from '../shortcuts/keys'
+import { alt, isTextEntry } from '../shortcuts/keys'
 import { filterSessions, type SaveState } from './session-list'
 import { PlusIcon, SearchIcon, DownloadIcon, UploadIcon } from './SessionIcons'
 import { SessionNotices, UndoToast } from './SessionNotices'
@@ -28,9 +29,19 @@ const saveText: Record<SaveState, string> = {
   failed: 'Not saved',
 }
 
-/** Conversations and completion runs: open, rename, delete, search, export and import. */
-export function SessionsSidebar() {
+const modeClass: Record<SidebarMode, string> = {
+  inline: 'flex w-64 shrink-0',
+  drawer: 'absolute inset-y-0 left-0 z-40 flex w-72 shadow-2xl',
+  closed: 'hidden',
+}
+
+/**
+ * Conversations and completion runs: open, rename, delete, search, export and import. Mounted
+ * even when folded away: it keeps the session list in step with the host.
+ */
+export function SessionsSidebar({ mode }: { mode: SidebarMode }) {
   useSessionsSync()
+  useDrawerEscape(mode === 'drawer')
   const list = useStore(sessionListStore, (s) => s)
   const view = useStore(viewStore, (v) => v)
   const chatDoc = useStore(chatStore, (s) => s.doc)
@@ -60,9 +71,11 @@ export function SessionsSidebar() {
           : null
   return (
     <nav
+      id="sessions-sidebar"
       aria-label="Sessions"
       data-testid="sessions-sidebar"
-      className="hidden w-64 shrink-0 flex-col border-r border-slate-200 bg-white md:flex dark:border-slate-800 dark:bg-slate-900"
+      data-mode={mode}
+      className={`${modeClass[mode]} flex-col border-r border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900`}
     >
       <div className="flex items-center gap-2 px-3 pt-3 pb-2">
         <button
@@ -70,7 +83,10 @@ export function SessionsSidebar() {
           data-testid="new-session"
           data-kind={newKind}
           className={`${secondaryButton} h-8 flex-1`}
-          onClick={() => startNew(newKind)}
+          onClick={() => {
+            closeSidebarDrawer()
+            startNew(newKind)
+          }}
           title={`${newLabels[newKind]} (${alt} N)`}
         >
           <PlusIcon /> {newLabels[newKind]}
@@ -117,7 +133,10 @@ export function SessionsSidebar() {
                 query={list.query}
                 hit={hits?.get(session.id)}
                 open={session.id === openId}
-                onOpen={(id) => void openSession(id)}
+                onOpen={(id) => {
+                  closeSidebarDrawer()
+                  void openSession(id)
+                }}
                 onRename={(id, title) => void renameSession(id, title)}
                 onDelete={(id) => void deleteSession(id)}
               />
@@ -185,4 +204,19 @@ export function SessionsSidebar() {
       </div>
     </nav>
   )
+}
+
+/** Esc puts the drawer away, and only that: the run going on in the view keeps going. */
+function useDrawerEscape(active: boolean): void {
+  useEffect(() => {
+    if (!active) return
+    const onKey = (event: KeyboardEvent) => {
+      // In a field (search, rename) Esc belongs to the field.
+      if (event.key !== 'Escape' || isTextEntry(event.target)) return
+      event.stopPropagation()
+      closeSidebarDrawer()
+    }
+    window.addEventListener('keydown', onKey, true)
+    return () => window.removeEventListener('keydown', onKey, true)
+  }, [active])
 }

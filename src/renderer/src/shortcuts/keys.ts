@@ -31,6 +31,15 @@ export function isNewShortcut(event: KeyboardEvent): boolean {
   )
 }
 
+/**
+ * The sessions sidebar: Ctrl+B (⌘B on a Mac), as in code editors. No browser keeps it for itself
+ * (Firefox's bookmarks sidebar gives way to the page), and in a text field it types nothing.
+ */
+export function isSidebarShortcut(event: KeyboardEvent): boolean {
+  const command = isMac ? event.metaKey && !event.ctrlKey : event.ctrlKey && !event.metaKey
+  return command && !event.shiftKey && !event.altKey && event.key.toLowerCase() === 'b'
+}
+
 export interface ShortcutRow {
   keys: string[]
   what: string
@@ -44,6 +53,7 @@ export const shortcutGroups: { title: string; rows: ShortcutRow[] }[] = [
         keys: isDesktop ? [`${alt} N`, `${mod} N`] : [`${alt} N`],
         what: 'New session of this tab’s kind',
       },
+      { keys: [`${mod} B`], what: 'Show or hide the sessions sidebar' },
       { keys: ['/'], what: 'Search sessions' },
       { keys: ['?'], what: 'Show this list' },
       { keys: ['Esc'], what: 'Stop the run; close a popup' },

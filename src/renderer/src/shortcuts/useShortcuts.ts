@@ -1,9 +1,13 @@
 import { useEffect, useState } from 'react'
 import { newKindFor, startNew } from '../sessions/new-session'
 import { viewStore } from '../stores/view'
-import { isNewShortcut, isTextEntry } from './keys'
+import { isSidebarOpen, setSidebarOpen, toggleSidebar } from '../layout/sidebar'
+import { isNewShortcut, isSidebarShortcut, isTextEntry } from './keys'
 
-/** The app-wide keys: New, `/` to search, `?` for the list. Returns the list's open state. */
+/**
+ * The app-wide keys: New, the sidebar, `/` to search, `?` for the list. Returns the list's open
+ * state.
+ */
 export function useShortcuts(): [boolean, (open: boolean) => void] {
   const [sheet, setSheet] = useState(false)
   useEffect(() => {
@@ -14,17 +18,23 @@ export function useShortcuts(): [boolean, (open: boolean) => void] {
         startNew(newKindFor(viewStore.getState()))
         return
       }
+      if (isSidebarShortcut(event)) {
+        event.preventDefault()
+        toggleSidebar()
+        return
+      }
       // `?` and `/` are characters while typing in a field.
       if (isTextEntry(event.target) || event.ctrlKey || event.metaKey || event.altKey) return
       if (event.key === '?') {
         event.preventDefault()
         setSheet(true)
       } else if (event.key === '/') {
-        const search = document.querySelector<HTMLInputElement>('[data-testid=session-search]')
-        if (search && search.offsetParent !== null) {
-          event.preventDefault()
-          search.focus()
-        }
+        event.preventDefault()
+        // A folded sidebar opens for the search; focus waits until it is drawn.
+        if (!isSidebarOpen()) setSidebarOpen(true)
+        requestAnimationFrame(() =>
+          document.querySelector<HTMLInputElement>('[data-testid=session-search]')?.focus(),
+        )
       }
     }
     document.addEventListener('keydown', onKey)

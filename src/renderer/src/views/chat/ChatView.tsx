@@ -42,7 +42,11 @@ export function ChatView() {
       id="chat"
       className="grid min-h-0 flex-1 grid-cols-1 overflow-y-auto lg:grid-cols-[minmax(0,1fr)_20rem] lg:overflow-hidden"
     >
-      <section aria-label="Conversation" className="flex min-h-[32rem] flex-col lg:min-h-0">
+      {/* Stacked on a narrow window: the conversation fills it, the settings follow. */}
+      <section
+        aria-label="Conversation"
+        className="flex min-h-[max(24rem,calc(100dvh_-_5rem))] flex-col lg:min-h-0"
+      >
         <div className="flex h-10 shrink-0 items-center gap-3 border-b border-slate-200 bg-white px-4 dark:border-slate-800 dark:bg-slate-900">
           <h1 data-testid="chat-title" className="min-w-0 truncate text-sm font-semibold">
             {title || 'New chat'}

@@ -8,7 +8,7 @@ export interface ColumnStatsProps {
 }
 
 /** Short enough for a stat cell; the Markdown export names the reason in full. */
-const stopLabel: Record<StopReason, string> = {
+export const stopLabel: Record<StopReason, string> = {
   'end-of-generation': 'model ended',
   'max-tokens': 'token limit',
   cancelled: 'stopped by you',
@@ -70,7 +70,7 @@ function stats(s: ColumnSummary): Stat[] {
   ]
 }
 
-/** A column's statistics, live while it runs and final once it ends. */
+/** A column's statistics, live while it runs and final once it ends (why it stopped: the fold's line). */
 export function ColumnStats({ summary }: ColumnStatsProps) {
   return (
     <dl className="grid grid-cols-2 gap-x-3 gap-y-2 px-4 pb-1 @sm:grid-cols-4">
@@ -82,16 +82,6 @@ export function ColumnStats({ summary }: ColumnStatsProps) {
           </dd>
         </div>
       ))}
-      <div className="min-w-0" title="Why the column stopped">
-        <dt className={`truncate text-[11px] ${mutedText}`}>Stopped</dt>
-        <dd
-          data-testid="stat-stop-reason"
-          data-reason={summary.stopReason ?? undefined}
-          className="text-sm leading-tight font-semibold"
-        >
-          {summary.stopReason ? stopLabel[summary.stopReason] : '—'}
-        </dd>
-      </div>
     </dl>
   )
 }

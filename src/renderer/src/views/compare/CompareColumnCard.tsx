@@ -1,11 +1,10 @@
 import { memo, useMemo } from 'react'
 import { CloseIcon, PlayIcon, StopIcon } from '../../components/Icons'
-import { card, ghostButton, mutedText, secondaryButton } from '../../lib/ui'
+import { card, ghostButton } from '../../lib/ui'
 import { isActive, runStateLabel, type RunStateLabel } from '../../stores/run-reducer'
 import { ColumnSettings } from './ColumnSettings'
-import { ColumnStats } from './ColumnStats'
+import { ColumnStatsFold } from './ColumnStatsFold'
 import { ColumnTokens } from './ColumnTokens'
-import { ProbabilityChart } from './ProbabilityChart'
 import { compareStore, copyColumnSettings, rerunColumn, stopColumn } from './compare-actions'
 import { columnTokens, summarizeColumn } from './compare-export'
 import type { CompareColumn } from './compare-reducer'
@@ -32,7 +31,7 @@ const badgeClass: Record<RunStateLabel, string> = {
   failed: 'bg-red-100 text-red-800 dark:bg-red-900/50 dark:text-red-200',
 }
 
-/** One compared setting: its knobs, its statistics, its chart and its tokens. */
+/** One compared setting: its knobs, its statistics, its chart and, in most of it, its tokens. */
 export const CompareColumnCard = memo(function CompareColumnCard(props: CompareColumnCardProps) {
   const { column, index, busy, blocked } = props
   const { run } = column
@@ -45,7 +44,7 @@ export const CompareColumnCard = memo(function CompareColumnCard(props: CompareC
     <section
       data-testid={`compare-column-${index}`}
       aria-label={`Column ${index + 1}`}
-      className={`${card} @container flex min-w-0 flex-col`}
+      className={`${card} @container flex min-h-0 min-w-0 flex-col overflow-hidden`}
     >
       <header className="flex items-center gap-2 border-b border-slate-100 px-4 py-2 dark:border-slate-800">
         <h3 className="text-sm font-semibold">Column {index + 1}</h3>
@@ -59,6 +58,17 @@ export const CompareColumnCard = memo(function CompareColumnCard(props: CompareC
           {run.stopping ? 'stopping' : label}
         </span>
         <div className="ml-auto flex items-center gap-0.5">
+          <button
+            type="button"
+            data-testid="use-settings"
+            className={`${ghostButton} text-xs`}
+            onClick={() => {
+              if (copyColumnSettings(column.key)) props.onCopied(index)
+            }}
+            title="Make this column's settings the Completion tab's sampling settings"
+          >
+            Use in Completion
+          </button>
           {running ? (
             <button
               type="button"
@@ -98,10 +108,12 @@ export const CompareColumnCard = memo(function CompareColumnCard(props: CompareC
       </header>
       <ColumnSettings column={column} index={index} disabled={busy} sameSeed={props.sameSeed} />
       {run.phase !== 'idle' && (
-        <div className="pt-3">
-          <ColumnStats summary={summary} />
-          <ProbabilityChart probs={probs} bucketSize={props.bucketSize} slots={props.slots} />
-        </div>
+        <ColumnStatsFold
+          summary={summary}
+          probs={probs}
+          bucketSize={props.bucketSize}
+          slots={props.slots}
+        />
       )}
       {run.phase === 'failed' && run.error && (
         <p
@@ -113,23 +125,12 @@ export const CompareColumnCard = memo(function CompareColumnCard(props: CompareC
           {run.error.hint && <span className="block opacity-80">{run.error.hint}</span>}
         </p>
       )}
-      <div className="h-72 border-t border-slate-100 dark:border-slate-800">
-        <ColumnTokens run={run} />
+      {/* Sized by the card, not by the text: a long text scrolls inside. */}
+      <div className="relative min-h-48 flex-1">
+        <div className="absolute inset-0">
+          <ColumnTokens run={run} />
+        </div>
       </div>
-      <footer className="flex items-center gap-2 border-t border-slate-100 px-4 py-2 dark:border-slate-800">
-        <button
-          type="button"
-          data-testid="use-settings"
-          className={`${secondaryButton} h-8 text-xs`}
-          onClick={() => {
-            if (copyColumnSettings(column.key)) props.onCopied(index)
-          }}
-          title="Copy this column's settings to the main view's sampling settings"
-        >
-          Use these settings
-        </button>
-        <span className={`truncate text-[11px] ${mutedText}`}>for the Completion tab</span>
-      </footer>
     </section>
   )
 })

@@ -1,7 +1,9 @@
+import { useState } from 'react'
 import { PlayIcon, StopIcon } from '../../components/Icons'
 import { formatCount } from '../../lib/format'
 import { focusRing, ghostButton, mutedText, primaryButton, secondaryButton } from '../../lib/ui'
 import { limits } from '../../../../shared/schemas'
+import { DownloadIcon } from '../../sessions/SessionIcons'
 import { SweepControl } from './SweepControl'
 import { compareStore, generateAll, stopAll } from './compare-actions'
 import { maxColumns, type CompareInput } from './compare-reducer'
@@ -34,36 +36,19 @@ const segmented = 'inline-flex rounded-lg bg-slate-100 p-0.5 dark:bg-slate-800'
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform)
 const shortcut = isMac ? '⌘ Enter' : 'Ctrl Enter'
 
-/** The shared prompt, and what acts on all columns: generate, stop, columns, seed, sweep, export. */
+/**
+ * The shared prompt, and what acts on all columns: generate, stop, columns, seed, sweep, export.
+ * Kept to the prompt and one row (the sweep unfolds on request) so the columns get the height.
+ */
 export function CompareToolbar(props: CompareToolbarProps) {
   const { prompt, columns, running, blocked } = props
   const canStart = !running && blocked === null
   const chat = props.input === 'chat'
+  const [sweep, setSweep] = useState(false)
   return (
     <div className="rounded-xl border border-slate-200 bg-white shadow-sm focus-within:border-violet-400 dark:border-slate-800 dark:bg-slate-900 dark:focus-within:border-violet-500">
-      <div className="flex flex-wrap items-center gap-2 border-b border-slate-100 px-3 py-2 dark:border-slate-800">
-        <div role="radiogroup" aria-label="What the columns continue" className={segmented}>
-          {inputs.map((option) => (
-            <button
-              key={option.id}
-              type="button"
-              role="radio"
-              aria-checked={props.input === option.id}
-              data-testid={`compare-input-${option.id}`}
-              disabled={running}
-              title={option.hint}
-              className={`rounded-md px-2.5 py-1 text-xs font-medium ${focusRing} ${
-                props.input === option.id
-                  ? 'bg-white text-slate-900 shadow-sm dark:bg-slate-700 dark:text-white'
-                  : 'text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white'
-              }`}
-              onClick={() => compareStore.dispatch({ type: 'inputChanged', input: option.id })}
-            >
-              {option.label}
-            </button>
-          ))}
-        </div>
-        {chat && (
+      {chat && (
+        <div className="flex items-center gap-2 border-b border-slate-100 px-3 py-2 dark:border-slate-800">
           <label className="flex min-w-0 flex-1 items-center gap-2 text-xs">
             <span className={mutedText}>System prompt</span>
             <input
@@ -77,8 +62,8 @@ export function CompareToolbar(props: CompareToolbarProps) {
               className={`h-7 min-w-0 flex-1 rounded-md border border-slate-300 bg-white px-2 text-sm text-slate-900 dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100 ${focusRing}`}
             />
           </label>
-        )}
-      </div>
+        </div>
+      )}
       <label htmlFor="compare-prompt" className="sr-only">
         {chat ? 'User message for all columns' : 'Prompt for all columns'}
       </label>
@@ -96,14 +81,14 @@ export function CompareToolbar(props: CompareToolbarProps) {
             if (canStart) generateAll()
           }
         }}
-        rows={3}
+        rows={2}
         placeholder={
           chat
             ? 'Write a message; every column answers it with its own settings…'
             : 'Write the beginning of a text; every column continues it with its own settings…'
         }
         spellCheck={false}
-        className="block max-h-[30vh] min-h-20 w-full resize-y rounded-t-xl bg-transparent px-4 pt-3 pb-2 font-mono text-sm leading-6 text-slate-900 placeholder:text-slate-400 focus:outline-none dark:text-slate-100 dark:placeholder:text-slate-500"
+        className="block max-h-[30vh] min-h-16 w-full resize-y rounded-t-xl bg-transparent px-4 pt-3 pb-2 font-mono text-sm leading-6 text-slate-900 placeholder:text-slate-400 focus:outline-none dark:text-slate-100 dark:placeholder:text-slate-500"
       />
       <div className="flex flex-wrap items-center gap-x-3 gap-y-2 border-t border-slate-100 px-3 py-2 dark:border-slate-800">
         <button
@@ -144,7 +129,10 @@ export function CompareToolbar(props: CompareToolbarProps) {
         >
           + Column
         </button>
-        <label className="flex items-center gap-1.5 text-sm">
+        <label
+          className="flex items-center gap-1.5 text-sm"
+          title="Every column samples with the same seed"
+        >
           <input
             type="checkbox"
             data-testid="same-seed"
@@ -155,9 +143,41 @@ export function CompareToolbar(props: CompareToolbarProps) {
               compareStore.dispatch({ type: 'sameSeedChanged', sameSeed: event.target.checked })
             }
           />
-          Same seed for all
+          Same seed
         </label>
-        <span className={`ml-auto text-xs tabular-nums ${mutedText}`}>
+        <button
+          type="button"
+          data-testid="sweep-toggle"
+          aria-expanded={sweep}
+          className={`${ghostButton} h-8`}
+          onClick={() => setSweep(!sweep)}
+          title="Spread one setting evenly across the columns"
+        >
+          Sweep {sweep ? '▴' : '▾'}
+        </button>
+        <span className="ml-auto" />
+        <div role="radiogroup" aria-label="What the columns continue" className={segmented}>
+          {inputs.map((option) => (
+            <button
+              key={option.id}
+              type="button"
+              role="radio"
+              aria-checked={props.input === option.id}
+              data-testid={`compare-input-${option.id}`}
+              disabled={running}
+              title={option.hint}
+              className={`rounded-md px-2.5 py-1 text-xs font-medium ${focusRing} ${
+                props.input === option.id
+                  ? 'bg-white text-slate-900 shadow-sm dark:bg-slate-700 dark:text-white'
+                  : 'text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white'
+              }`}
+              onClick={() => compareStore.dispatch({ type: 'inputChanged', input: option.id })}
+            >
+              {option.label}
+            </button>
+          ))}
+        </div>
+        <span className={`hidden text-xs tabular-nums 2xl:inline ${mutedText}`}>
           {formatCount(prompt.length)} chars
         </span>
         <button
@@ -166,9 +186,9 @@ export function CompareToolbar(props: CompareToolbarProps) {
           className={`${ghostButton} h-8`}
           disabled={!props.hasOutput}
           onClick={() => props.onExport('json')}
-          title="Settings, statistics and tokens of every column, as JSON"
+          title="Export the settings, statistics and tokens of every column, as JSON"
         >
-          Export JSON
+          <DownloadIcon className="size-3.5" /> JSON
         </button>
         <button
           type="button"
@@ -176,14 +196,16 @@ export function CompareToolbar(props: CompareToolbarProps) {
           className={`${ghostButton} h-8`}
           disabled={!props.hasOutput}
           onClick={() => props.onExport('markdown')}
-          title="The statistics of every column, as a Markdown table"
+          title="Export the statistics of every column, as a Markdown table"
         >
-          Export table
+          <DownloadIcon className="size-3.5" /> Table
         </button>
       </div>
-      <div className="border-t border-slate-100 px-3 py-2 dark:border-slate-800">
-        <SweepControl columns={columns} disabled={running} />
-      </div>
+      {sweep && (
+        <div className="border-t border-slate-100 px-3 py-2 dark:border-slate-800">
+          <SweepControl columns={columns} disabled={running} />
+        </div>
+      )}
     </div>
   )
 }

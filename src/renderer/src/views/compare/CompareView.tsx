@@ -20,6 +20,9 @@ const gridColumns: Record<number, string> = {
   4: 'md:grid-cols-2 2xl:grid-cols-4',
 }
 
+/** The columns fill the window's height; a row never gets so short that its text is a slit. */
+const gridRows = 'auto-rows-[minmax(22rem,1fr)]'
+
 /** One prompt, several sampling settings, generated side by side. */
 export function CompareView() {
   const state = useStore(compareStore, (s) => s)
@@ -65,8 +68,8 @@ export function CompareView() {
   }
 
   return (
-    <main id="compare" className="min-h-0 flex-1 overflow-y-auto p-4">
-      <div className="mx-auto flex max-w-[120rem] flex-col gap-4">
+    <main id="compare" className="flex min-h-0 flex-1 flex-col overflow-y-auto p-4">
+      <div className="mx-auto flex w-full max-w-[120rem] flex-1 flex-col gap-3">
         <CompareToolbar
           input={state.input}
           prompt={state.prompt}
@@ -79,8 +82,8 @@ export function CompareView() {
           hasOutput={hasOutput}
           onExport={exportAs}
         />
-        <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
-          <p data-testid="compare-intro" className={`text-sm ${mutedText}`}>
+        <div className="flex flex-wrap items-center gap-x-4 gap-y-1">
+          <p data-testid="compare-intro" className={`text-xs ${mutedText}`}>
             {hasOutput
               ? 'Hover or click a token to see the alternatives the model weighed.'
               : 'Compare continues one prompt with different sampling settings at once, and shows how likely the model found each text and how varied or repetitive it is.'}
@@ -89,7 +92,9 @@ export function CompareView() {
             <ProbabilityLegend />
           </div>
         </div>
-        <div className={`grid grid-cols-1 gap-4 ${gridColumns[state.columns.length] ?? ''}`}>
+        <div
+          className={`grid flex-1 grid-cols-1 gap-4 ${gridRows} ${gridColumns[state.columns.length] ?? ''}`}
+        >
           {state.columns.map((column, index) => (
             <CompareColumnCard
               key={column.key}

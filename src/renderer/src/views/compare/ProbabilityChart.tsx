@@ -10,6 +10,8 @@ export interface ProbabilityChartProps {
   bucketSize: number
   /** Bars the widest column needs: the shared horizontal scale. */
   slots: number
+  /** A sparkline for a folded column: the bars alone, a line high. */
+  compact?: boolean
 }
 
 const height = 48
@@ -27,10 +29,57 @@ const barFill = [
  * The model probability of each token along the text, on the scale all columns share: 0–100%
  * upwards, and the same tokens per bar, so a shorter text draws a shorter chart.
  */
-export function ProbabilityChart({ probs, bucketSize, slots }: ProbabilityChartProps) {
+export function ProbabilityChart({ probs, bucketSize, slots, compact }: ProbabilityChartProps) {
   const buckets = probabilityBuckets(probs, bucketSize)
   const width = Math.max(1, slots)
   const perBar = bucketSize === 1 ? 'token' : `${bucketSize} tokens (mean)`
+  const bars = (
+    <svg
+      data-testid="probability-chart"
+      data-bars={buckets.length}
+      role="img"
+      aria-label={
+        buckets.length === 0
+          ? 'No tokens yet'
+          : `Model probability of ${probs.length} tokens, ${buckets.length} bars`
+      }
+      viewBox={`0 0 ${width} ${height}`}
+      preserveAspectRatio="none"
+      className={`w-full rounded bg-slate-50 dark:bg-slate-800/60 ${compact ? 'h-5' : 'h-12'}`}
+    >
+      {!compact && (
+        <line
+          x1={0}
+          x2={width}
+          y1={height / 2}
+          y2={height / 2}
+          className="stroke-slate-200 dark:stroke-slate-700"
+          strokeWidth={0.5}
+          vectorEffect="non-scaling-stroke"
+        />
+      )}
+      {buckets.map((bucket, i) => {
+        const h = Math.max(1, bucket.mean * height)
+        return (
+          <rect
+            key={i}
+            x={i + 0.1}
+            width={0.8}
+            y={height - h}
+            height={h}
+            className={barFill[probabilityBin(bucket.mean)]}
+          >
+            <title>
+              {bucket.end - bucket.start === 1
+                ? `Token ${bucket.start + 1}: ${formatPercent(bucket.mean)}`
+                : `Tokens ${bucket.start + 1}–${bucket.end}: mean ${formatPercent(bucket.mean)}, lowest ${formatPercent(bucket.min)}`}
+            </title>
+          </rect>
+        )
+      })}
+    </svg>
+  )
+  if (compact) return bars
   return (
     <figure className="px-4 pt-1 pb-3">
       <figcaption className={`mb-1 flex justify-between text-[11px] ${mutedText}`}>
@@ -45,48 +94,7 @@ export function ProbabilityChart({ probs, bucketSize, slots }: ProbabilityChartP
           <span>100%</span>
           <span>0%</span>
         </div>
-        <svg
-          data-testid="probability-chart"
-          data-bars={buckets.length}
-          role="img"
-          aria-label={
-            buckets.length === 0
-              ? 'No tokens yet'
-              : `Model probability of ${probs.length} tokens, ${buckets.length} bars`
-          }
-          viewBox={`0 0 ${width} ${height}`}
-          preserveAspectRatio="none"
-          className="h-12 w-full rounded bg-slate-50 dark:bg-slate-800/60"
-        >
-          <line
-            x1={0}
-            x2={width}
-            y1={height / 2}
-            y2={height / 2}
-            className="stroke-slate-200 dark:stroke-slate-700"
-            strokeWidth={0.5}
-            vectorEffect="non-scaling-stroke"
-          />
-          {buckets.map((bucket, i) => {
-            const h = Math.max(1, bucket.mean * height)
-            return (
-              <rect
-                key={i}
-                x={i + 0.1}
-                width={0.8}
-                y={height - h}
-                height={h}
-                className={barFill[probabilityBin(bucket.mean)]}
-              >
-                <title>
-                  {bucket.end - bucket.start === 1
-                    ? `Token ${bucket.start + 1}: ${formatPercent(bucket.mean)}`
-                    : `Tokens ${bucket.start + 1}–${bucket.end}: mean ${formatPercent(bucket.mean)}, lowest ${formatPercent(bucket.min)}`}
-                </title>
-              </rect>
-            )
-          })}
-        </svg>
+        {bars}
       </div>
     </figure>
   )
