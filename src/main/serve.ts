@@ -4,8 +4,13 @@ import { parseArgs } from 'node:util'
 import { defaultDataDirectory } from './host/data-directory'
 import { nodeEngineLauncher } from './host/node-engine-launcher'
 import { startServeHost } from './host/serve-host'
+import { toAppError } from '../shared/errors'
+import { loadOrCreateApiKey } from './api/api-key'
+import { startApiServer, type ApiServer } from './api/api-server'
 
-// `npm run serve`: the same UI as the desktop app, in any browser on this machine.
+// `npm run serve`: the same UI as the desktop app, in any browser on this machine; with --api,
+// also an OpenAI-compatible API for scripts and other apps.
+const defaultApiPort = 8480
 const here = dirname(fileURLToPath(import.meta.url))
 const { values } = (() => {
   try {
@@ -13,20 +18,32 @@ const { values } = (() => {
       options: {
         port: { type: 'string', default: '0' },
         'data-dir': { type: 'string', default: defaultDataDirectory() },
+        /** Also serve the OpenAI-compatible API. */
+        api: { type: 'boolean', default: false },
+        'api-port': { type: 'string', default: String(defaultApiPort) },
+        /** Replace the API key with a new one (shown once). */
+        'new-api-key': { type: 'boolean', default: false },
+        /** A model to load at start: a .gguf path, or "demo". */
+        model: { type: 'string' },
       },
     })
   } catch (error) {
     console.error(
-      `${error instanceof Error ? error.message : error}\nOptions: --port N, --data-dir DIR`,
+      `${error instanceof Error ? error.message : error}\nOptions: --port N, --data-dir DIR, --api, --api-port N, --new-api-key, --model PATH|demo`,
     )
     process.exit(2)
   }
 })()
-const port = Number(values.port)
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`--port must be a number from 0 to 65535, got "${values.port}"`)
-  process.exit(2)
+const portOf = (flag: string, text: string) => {
+  const value = Number(text)
+  if (text.trim() === '' || !Number.isInteger(value) || value < 0 || value > 65535) {
+    console.error(`${flag} must be a number from 0 to 65535, got "${text}"`)
+    process.exit(2)
+  }
+  return value
 }
+const port = portOf('--port', values.port)
+const apiPort = portOf('--api-port', values['api-port'])
 const log = (line: string) => console.log(`[tokenscope] ${line}`)
 const host = await startServeHost({
   launcher: nodeEngineLauncher(join(here, 'engine.js'), log),
@@ -46,11 +63,43 @@ process.on('unhandledRejection', (reason) =>
   log(`unexpected rejection, still serving: ${reason instanceof Error ? reason.stack : reason}`),
 )
 log(`sessions are saved in ${values['data-dir']}`)
+let api: ApiServer | null = null
+if (values.api) {
+  const key = await loadOrCreateApiKey(values['data-dir'], values['new-api-key'])
+  api = await startApiServer({
+    port: apiPort,
+    keyHash: key.hash,
+    service: host.service,
+    observe: (observer) => host.supervisor.observeRunEvents(observer),
+    log,
+  }).catch((error: unknown) => {
+    console.error(
+      `The API could not start on port ${apiPort}: ${error instanceof Error ? error.message : error}`,
+    )
+    process.exit(1)
+  })
+  console.log(`OpenAI-compatible API: ${api.url}`)
+  console.log(
+    key.newKey
+      ? `API key (shown only now; only its hash is kept, in ${key.file}):\n\n  ${key.newKey}\n`
+      : `API key: the one shown when it was made (--new-api-key makes a new one).`,
+  )
+}
+if (values.model) {
+  const source =
+    values.model === 'demo'
+      ? { kind: 'demo' as const }
+      : { kind: 'file' as const, path: values.model }
+  await host.service.loadModel({ source }).then(
+    (info) => log(`loaded ${info.fileName}`),
+    (error: unknown) => log(`could not load ${values.model}: ${toAppError(error).message}`),
+  )
+}
 console.log(`Tokenscope is running. Open this address in your browser:\n\n  ${host.url}\n`)
 console.log(
   'The address holds a per-launch access key; it works only on this computer. Ctrl+C stops.',
 )
 
-const shutdown = () => void host.close().then(() => process.exit(0))
+const shutdown = () => void Promise.all([api?.close(), host.close()]).then(() => process.exit(0))
 process.on('SIGINT', shutdown)
 process.on('SIGTERM', shutdown)

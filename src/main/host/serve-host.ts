@@ -29,6 +29,8 @@ export interface ServeHost {
   url: string
   port: number
   supervisor: EngineSupervisor
+  /** What the UI's clients call; the OpenAI-compatible API calls it too. */
+  service: AppService
   close(): Promise<void>
 }
 
@@ -162,6 +164,7 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
     supervisor,
+    service,
     async close() {
       supervisor.stop()
       sockets.clients.forEach((ws) => ws.terminate())
