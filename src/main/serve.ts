@@ -21,6 +21,8 @@ const { values } = (() => {
         /** Also serve the OpenAI-compatible API. */
         api: { type: 'boolean', default: false },
         'api-port': { type: 'string', default: String(defaultApiPort) },
+        /** Do not save API requests as sessions. */
+        'api-no-sessions': { type: 'boolean', default: false },
         /** Replace the API key with a new one (shown once). */
         'new-api-key': { type: 'boolean', default: false },
         /** A model to load at start: a .gguf path, or "demo". */
@@ -29,7 +31,7 @@ const { values } = (() => {
     })
   } catch (error) {
     console.error(
-      `${error instanceof Error ? error.message : error}\nOptions: --port N, --data-dir DIR, --api, --api-port N, --new-api-key, --model PATH|demo`,
+      `${error instanceof Error ? error.message : error}\nOptions: --port N, --data-dir DIR, --api, --api-port N, --api-no-sessions, --new-api-key, --model PATH|demo`,
     )
     process.exit(2)
   }
@@ -71,6 +73,7 @@ if (values.api) {
     keyHash: key.hash,
     service: host.service,
     observe: (observer) => host.supervisor.observeRunEvents(observer),
+    record: !values['api-no-sessions'],
     log,
   }).catch((error: unknown) => {
     console.error(

@@ -257,6 +257,48 @@ describe('the OpenAI-compatible API, through the official openai client', () => 
     expect(chats.choices.map((c) => c.index)).toEqual([0, 1, 2])
   })
 
+  it('records each request as a session the app opens like its own', async () => {
+    const content = 'Record this chat, please.'
+    const chat = await client.chat.completions.create({
+      model: 'm',
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content },
+      ],
+      max_tokens: 12,
+      n: 2,
+      ...sampling,
+    })
+    await expect
+      .poll(async () => (await bridge.listSessions()).find((s) => s.title === `API: ${content}`))
+      .toBeDefined()
+    const found = (await bridge.listSessions()).find((s) => s.title === `API: ${content}`)
+    expect(found?.kind).toBe('chat')
+    const saved = await bridge.loadSession({ id: found?.id ?? '' })
+    expect(saved.system).toBe('Be brief.')
+    const [user, ...replies] = saved.nodes
+    expect(user).toMatchObject({ role: 'user', text: content, parentId: null })
+    expect(replies.map((r) => [r.role, r.parentId])).toEqual([
+      ['assistant', user?.id],
+      ['assistant', user?.id],
+    ])
+    // Recorded by the host as the tokens passed: complete once the run has ended.
+    await expect
+      .poll(async () => {
+        const doc = await bridge.loadSession({ id: found?.id ?? '' })
+        return doc.nodes.slice(1).map((n) => n.run?.tokens.length ?? 0)
+      })
+      .toEqual([12, 12])
+    const doc = await bridge.loadSession({ id: found?.id ?? '' })
+    doc.nodes.slice(1).forEach((node, i) => {
+      expect(node.run?.stopReason).toBe('max-tokens')
+      expect(node.run?.sampling.seed).toBe(sampling.seed + i)
+      const message = chat.choices[i]?.message as { content: string; reasoning_content?: string }
+      const text = node.run?.tokens.filter((t) => t.segment !== 'thought').map((t) => t.text)
+      expect(text?.join('')).toBe(message.content)
+    })
+  })
+
   it('ends the text before a stop sequence', async () => {
     const request = { model: 'm', prompt: 'A token is', max_tokens: 24, ...sampling }
     const free = await client.completions.create(request)

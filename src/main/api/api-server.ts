@@ -4,7 +4,8 @@ import type { AppService } from '../../shared/contract'
 import { parseRequestTarget } from '../host/request-guard'
 import { ApiError, invalidRequest } from './api-errors'
 import { keyMatches } from './api-key'
-import { handleGeneration, sendJson, type GenerationSummary } from './generation-endpoint'
+import { handleGeneration, type GenerationSummary } from './generation-endpoint'
+import { sendJson } from './http-output'
 import type { ObserveRunEvents } from './run-driver'
 
 export interface ApiServerOptions {
@@ -14,6 +15,8 @@ export interface ApiServerOptions {
   keyHash: string
   service: AppService
   observe: ObserveRunEvents
+  /** Save each generation as a session (on unless the user turned it off). */
+  record: boolean
   log: (line: string) => void
 }
 
@@ -151,6 +154,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         service: options.service,
         observe: options.observe,
         response,
+        record: options.record,
+        log: options.log,
         onClientGone: (listener) => (gone ? listener() : listeners.push(listener)),
       }),
     )

@@ -4,9 +4,11 @@ import type { AppService, GeneratedToken } from '../../shared/contract'
 import { limits } from '../../shared/schemas'
 import { ApiError, apiErrorOf } from './api-errors'
 import { ChoiceText, type ChoiceDelta } from './choice-text'
+import { recordPlan } from './api-recording'
 import { planChat, planCompletion, type ApiPlan, type PlanContext } from './request-mapping'
+import { ChunkWriter, sendJson } from './http-output'
 import {
-  chatLogprobs,
+  chatChoiceLogprobs,
   completionLogprobs,
   finishReasonOf,
   usageOf,
@@ -18,6 +20,9 @@ export interface GenerationContext {
   service: AppService
   observe: ObserveRunEvents
   response: ServerResponse
+  /** Whether the request is saved as a session. */
+  record: boolean
+  log: (line: string) => void
   /** Tells whether the client went away; called once the response has started. */
   onClientGone(listener: () => void): void
 }
@@ -52,7 +57,7 @@ export async function handleGeneration(
   body: unknown,
   context: GenerationContext,
 ): Promise<GenerationSummary> {
-  const plan =
+  const asked =
     kind === 'completion' ? planCompletion(body, planContext) : planChat(body, planContext)
   const model = (await context.service.getStatus()).model
   if (!model) {
@@ -63,6 +68,9 @@ export async function handleGeneration(
       'model_not_loaded',
     )
   }
+  const { plan, sessionId } = context.record
+    ? await recordPlan(context.service, asked, model, context.log)
+    : { plan: asked, sessionId: null }
   const id = `${kind === 'chat' ? 'chatcmpl' : 'cmpl'}-${randomBytes(12).toString('base64url')}`
   const created = Math.floor(Date.now() / 1000)
   const head = { id, object: objectName(kind, plan.stream), created, model: model.fileName }
@@ -111,6 +119,10 @@ export async function handleGeneration(
       return choice.text.stopped
     },
     onEnd: end,
+  }).catch((error: unknown) => {
+    // A request that never ran leaves no session behind (it goes to the trash).
+    if (sessionId) void context.service.deleteSession({ id: sessionId }).catch(() => undefined)
+    throw error
   })
   context.onClientGone(() => runs.cancel())
   stream?.open()
@@ -161,119 +173,7 @@ function chatChoice(choice: Choice, index: number, plan: ApiPlan) {
       content: choice.content,
       ...(thought ? { reasoning_content: choice.reasoning } : {}),
     },
-    logprobs: plan.logprobs === null ? null : chatLogprobsOf(choice, plan.logprobs),
+    logprobs: plan.logprobs === null ? null : chatChoiceLogprobs(choice, plan.logprobs),
     finish_reason: choice.finish,
-  }
-}
-
-/** OpenAI's `content`, and (Tokenscope's addition) the reasoning tokens' own. */
-function chatLogprobsOf(
-  delta: Pick<ChoiceDelta, 'contentTokens' | 'reasoningTokens'>,
-  count: number,
-) {
-  return {
-    content: chatLogprobs(delta.contentTokens, count),
-    refusal: null,
-    ...(delta.reasoningTokens.length > 0
-      ? { reasoning_content: chatLogprobs(delta.reasoningTokens, count) }
-      : {}),
-  }
-}
-
-export function sendJson(
-  response: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-) {
-  if (response.headersSent) return void response.end()
-  response.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Cache-Control': 'no-store',
-    ...headers,
-  })
-  response.end(JSON.stringify(body))
-}
-
-/** Server-sent events in OpenAI's chunk format, ending with `data: [DONE]`. */
-class ChunkWriter {
-  private opened = false
-  private readonly pending: string[] = []
-
-  constructor(
-    private readonly response: ServerResponse,
-    private readonly head: Record<string, unknown>,
-    private readonly kind: 'completion' | 'chat',
-    private readonly plan: ApiPlan,
-  ) {}
-
-  /** Writes the headers and whatever arrived before; events go out as they come from now on. */
-  open() {
-    this.response.writeHead(200, {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-store',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
-    })
-    this.opened = true
-    if (this.kind === 'chat') {
-      this.plan.runs.forEach((_, index) =>
-        this.send({
-          index,
-          delta: { role: 'assistant', content: '' },
-          logprobs: null,
-          finish_reason: null,
-        }),
-      )
-    }
-    this.pending.splice(0).forEach((data) => this.response.write(data))
-  }
-
-  delta(index: number, delta: ChoiceDelta, offset: number) {
-    const tokens = delta.contentTokens.length + delta.reasoningTokens.length
-    if (tokens === 0 && delta.content === '' && delta.reasoning === '') return
-    const count = this.plan.logprobs
-    if (this.kind === 'completion') {
-      this.send({
-        index,
-        text: delta.content,
-        logprobs: count === null ? null : completionLogprobs(delta.contentTokens, count, offset),
-        finish_reason: null,
-      })
-      return
-    }
-    this.send({
-      index,
-      delta: {
-        ...(delta.content !== '' ? { content: delta.content } : {}),
-        ...(delta.reasoning !== '' ? { reasoning_content: delta.reasoning } : {}),
-      },
-      logprobs: count === null ? null : chatLogprobsOf(delta, count),
-      finish_reason: null,
-    })
-  }
-
-  finish(index: number, reason: FinishReason) {
-    this.send(
-      this.kind === 'completion'
-        ? { index, text: '', logprobs: null, finish_reason: reason }
-        : { index, delta: {}, logprobs: null, finish_reason: reason },
-    )
-  }
-
-  close(failure: ApiError | null, usage: ReturnType<typeof usageOf> | null) {
-    if (failure) this.write(failure.body)
-    else if (usage) this.write({ ...this.head, choices: [], usage })
-    this.response.end('data: [DONE]\n\n')
-  }
-
-  private send(choice: Record<string, unknown>) {
-    this.write({ ...this.head, choices: [choice] })
-  }
-
-  private write(data: unknown) {
-    const text = `data: ${JSON.stringify(data)}\n\n`
-    if (!this.opened) this.pending.push(text)
-    else if (!this.response.writableEnded && !this.response.destroyed) this.response.write(text)
   }
 }

@@ -8,6 +8,7 @@ import {
   type GenerateRequest,
   type SamplingSettings,
 } from '../../shared/schemas'
+import type { RunRecording } from '../../shared/session-intents'
 import { invalidRequest } from './api-errors'
 import {
   chatRequestSchema,
@@ -21,6 +22,8 @@ import {
 export interface ApiRun {
   runId: string
   sampling: SamplingSettings
+  /** The session the host records this run into, when API requests are recorded. */
+  record?: RunRecording
 }
 
 /** An API request turned into what the engine runs and how the answer is shaped. */

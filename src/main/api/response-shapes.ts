@@ -98,3 +98,17 @@ export const usageOf = (promptTokens: number, completionTokens: number): Usage =
   completion_tokens: completionTokens,
   total_tokens: promptTokens + completionTokens,
 })
+
+/** OpenAI's chat `logprobs`, and (Tokenscope's addition) the reasoning tokens' own. */
+export function chatChoiceLogprobs(
+  tokens: { contentTokens: readonly GeneratedToken[]; reasoningTokens: readonly GeneratedToken[] },
+  count: number,
+) {
+  return {
+    content: chatLogprobs(tokens.contentTokens, count),
+    refusal: null,
+    ...(tokens.reasoningTokens.length > 0
+      ? { reasoning_content: chatLogprobs(tokens.reasoningTokens, count) }
+      : {}),
+  }
+}
