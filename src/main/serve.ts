@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -6,7 +7,6 @@ import { nodeEngineLauncher } from './host/node-engine-launcher'
 import { startServeHost } from './host/serve-host'
 import { toAppError } from '../shared/errors'
 import { loadOrCreateApiKey } from './api/api-key'
-import { startApiServer, type ApiServer } from './api/api-server'
 
 // `npm run serve`: the same UI as the desktop app, in any browser on this machine; with --api,
 // also an OpenAI-compatible API for scripts and other apps.
@@ -47,14 +47,27 @@ const portOf = (flag: string, text: string) => {
 const port = portOf('--port', values.port)
 const apiPort = portOf('--api-port', values['api-port'])
 const log = (line: string) => console.log(`[tokenscope] ${line}`)
+const apiKey = values.api
+  ? await loadOrCreateApiKey(values['data-dir'], values['new-api-key']).catch((error: unknown) => {
+      console.error(
+        `The API key could not be read: ${error instanceof Error ? error.message : error}`,
+      )
+      process.exit(1)
+    })
+  : null
 const host = await startServeHost({
   launcher: nodeEngineLauncher(join(here, 'engine.js'), log),
   rendererDir: join(here, '../renderer'),
   port,
   dataDirectory: values['data-dir'],
   log,
-}).catch((error: unknown) => {
+  api: apiKey
+    ? { port: apiPort, keyHash: apiKey.hash, record: !values['api-no-sessions'] }
+    : undefined,
+}).catch(async (error: unknown) => {
   console.error(`Tokenscope could not start: ${error instanceof Error ? error.message : error}`)
+  // A key made for this launch was never shown: it must not stay as the one to use.
+  if (apiKey?.newKey) await rm(apiKey.file, { force: true })
   process.exit(1)
 })
 // Once serving, an error that escaped one request's handler is logged and the host carries on:
@@ -65,26 +78,11 @@ process.on('unhandledRejection', (reason) =>
   log(`unexpected rejection, still serving: ${reason instanceof Error ? reason.stack : reason}`),
 )
 log(`sessions are saved in ${values['data-dir']}`)
-let api: ApiServer | null = null
-if (values.api) {
-  const key = await loadOrCreateApiKey(values['data-dir'], values['new-api-key'])
-  api = await startApiServer({
-    port: apiPort,
-    keyHash: key.hash,
-    service: host.service,
-    observe: (observer) => host.supervisor.observeRunEvents(observer),
-    record: !values['api-no-sessions'],
-    log,
-  }).catch((error: unknown) => {
-    console.error(
-      `The API could not start on port ${apiPort}: ${error instanceof Error ? error.message : error}`,
-    )
-    process.exit(1)
-  })
-  console.log(`OpenAI-compatible API: ${api.url}`)
+if (host.api) {
+  console.log(`OpenAI-compatible API: ${host.api.url}`)
   console.log(
-    key.newKey
-      ? `API key (shown only now; only its hash is kept, in ${key.file}):\n\n  ${key.newKey}\n`
+    apiKey?.newKey
+      ? `API key (shown only now; only its hash is kept, in ${apiKey.file}):\n\n  ${apiKey.newKey}\n`
       : `API key: the one shown when it was made (--new-api-key makes a new one).`,
   )
 }
@@ -103,6 +101,6 @@ console.log(
   'The address holds a per-launch access key; it works only on this computer. Ctrl+C stops.',
 )
 
-const shutdown = () => void Promise.all([api?.close(), host.close()]).then(() => process.exit(0))
+const shutdown = () => void host.close().then(() => process.exit(0))
 process.on('SIGINT', shutdown)
 process.on('SIGTERM', shutdown)

@@ -299,6 +299,24 @@ describe('the OpenAI-compatible API, through the official openai client', () => 
     })
   })
 
+  it('tells the UI (the Server panel) its address and request log, with tokens and speed', async () => {
+    await client.completions.create({ model: 'm', prompt: 'A token is', max_tokens: 5, seed: 3 })
+    // The log line is written once the answer is out.
+    await expect
+      .poll(async () => (await bridge.getApiServer()).requests[0]?.completionTokens)
+      .toBe(5)
+    const status = await bridge.getApiServer()
+    expect(status).toMatchObject({ state: 'listening', url: serve.api?.url, recording: true })
+    expect(status.requests[0]).toMatchObject({
+      method: 'POST',
+      path: '/v1/completions',
+      status: 200,
+      completionTokens: 5,
+    })
+    expect(status.requests[0]?.promptTokens).toBeGreaterThan(0)
+    expect(status.requests[0]?.tokensPerSecond).toBeGreaterThan(0)
+  })
+
   it('ends the text before a stop sequence', async () => {
     const request = { model: 'm', prompt: 'A token is', max_tokens: 24, ...sampling }
     const free = await client.completions.create(request)

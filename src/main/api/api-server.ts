@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { ApiRequestRecord } from '../../shared/api-server'
 import type { AppService } from '../../shared/contract'
 import { parseRequestTarget } from '../host/request-guard'
 import { ApiError, invalidRequest } from './api-errors'
@@ -20,23 +21,13 @@ export interface ApiServerOptions {
   log: (line: string) => void
 }
 
-/** One line of the request log. */
-export interface ApiRequestRecord {
-  at: string
-  method: string
-  path: string
-  status: number
-  durationMs: number
-  promptTokens: number | null
-  completionTokens: number | null
-  tokensPerSecond: number | null
-}
-
 export interface ApiServer {
   /** The base URL clients use, ending in /v1. */
   url: string
   port: number
-  /** The latest requests, oldest first. */
+  /** Whether requests are saved as sessions. */
+  recording: boolean
+  /** The latest requests, newest first. */
   requests(): ApiRequestRecord[]
   close(): Promise<void>
 }
@@ -172,7 +163,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   return {
     url: `http://127.0.0.1:${port}/v1`,
     port,
-    requests: () => [...log],
+    recording: options.record,
+    requests: () => log.slice().reverse(),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve())
