@@ -89,12 +89,14 @@ function RequestLog({ requests }: { requests: ApiServerStatus['requests'] }) {
       <tbody>
         {requests.map((r, i) => (
           <tr key={`${r.at}-${i}`} data-testid="server-request">
-            <td className="pr-2 whitespace-nowrap">{new Date(r.at).toLocaleTimeString()}</td>
-            <td className="max-w-0 truncate pr-2" title={`${r.method} ${r.path}`}>
+            <td className="pr-2 whitespace-nowrap">
+              {new Date(r.at).toLocaleTimeString([], { hour12: false })}
+            </td>
+            <td className="pr-2 whitespace-nowrap" title={`${r.method} ${r.path}`}>
               <span className={r.status >= 400 ? 'text-red-600 dark:text-red-400' : ''}>
                 {r.status}
               </span>{' '}
-              {r.path.replace(/^\/v1\//, '')}
+              {endpointLabel(r.path)}
             </td>
             <td className="text-right whitespace-nowrap">
               {r.promptTokens === null ? '–' : `${r.promptTokens} + ${r.completionTokens}`}
@@ -107,4 +109,14 @@ function RequestLog({ requests }: { requests: ApiServerStatus['requests'] }) {
       </tbody>
     </table>
   )
+}
+
+/** A short name for an endpoint, for the narrow log. */
+function endpointLabel(path: string): string {
+  const names: Record<string, string> = {
+    '/v1/completions': 'completion',
+    '/v1/chat/completions': 'chat',
+    '/v1/models': 'models',
+  }
+  return names[path.replace(/\/+$/, '')] ?? path
 }
