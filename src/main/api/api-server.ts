@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net'
 import type { ApiRequestRecord } from '../../shared/api-server'
 import type { AppService } from '../../shared/contract'
 import { parseRequestTarget } from '../host/request-guard'
-import { ApiError, invalidRequest } from './api-errors'
+import { toAppError } from '../../shared/errors'
+import { ApiError, apiErrorOf, invalidRequest } from './api-errors'
 import { keyMatches } from './api-key'
 import { handleGeneration, type GenerationSummary } from './generation-endpoint'
 import { sendJson } from './http-output'
@@ -51,11 +52,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     let summary: GenerationSummary | null = null
     handle(request, response, (s) => (summary = s))
       .catch((error: unknown) => {
-        const failure =
-          error instanceof ApiError
-            ? error
-            : new ApiError(500, `Internal error: ${error instanceof Error ? error.message : error}`)
-        if (!(error instanceof ApiError)) options.log(`api: ${String(error)}`)
+        // An engine or host failure (the engine restarting, say) keeps its meaning.
+        const failure = error instanceof ApiError ? error : apiErrorOf(toAppError(error))
+        if (failure.status >= 500) options.log(`api: ${failure.message}`)
         if (response.headersSent) response.end()
         else sendJson(response, failure.status, failure.body, failure.headers)
       })
