@@ -1,3 +1,4 @@
+import type { ApiServerService } from './api-server'
 import type { AppError } from './errors'
 import type { DownloadProgress, ModelFilesService } from './downloads'
 import type { HardwareInfo, ModelInspection, ScannedModel } from './models'
@@ -191,5 +192,8 @@ export interface EngineEvents {
   onDownload(progress: DownloadProgress): void
 }
 
-/** Everything the UI can ask of its host: the engine's work, saved sessions, model files. */
-export type AppService = EngineService & SessionService & ModelFilesService
+/**
+ * Everything the UI can ask of its host: the engine's work, saved sessions, model files, and the
+ * OpenAI-compatible API's state.
+ */
+export type AppService = EngineService & SessionService & ModelFilesService & ApiServerService

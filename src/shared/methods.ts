@@ -1,3 +1,4 @@
+import type { ApiServerService } from './api-server'
 import type { EngineEvents, EngineService } from './contract'
 import type { ModelFilesService } from './downloads'
 import type { SessionService } from './sessions'
@@ -42,17 +43,23 @@ const modelFiles = {
   pickModelFile: true,
 } as const satisfies Record<keyof ModelFilesService, true>
 
+const apiServer = {
+  getApiServer: true,
+} as const satisfies Record<keyof ApiServerService, true>
+
 const names = <S>(methods: Record<keyof S, true>) => Object.keys(methods) as (keyof S & string)[]
 
 export const engineMethodNames = names<EngineService>(engine)
 export const sessionMethodNames = names<SessionService>(sessions)
 export const modelFilesMethodNames = names<ModelFilesService>(modelFiles)
+export const apiServerMethodNames = names<ApiServerService>(apiServer)
 
 /** Everything the UI can call on its host (`AppService`). */
 export const appMethodNames = [
   ...engineMethodNames,
   ...sessionMethodNames,
   ...modelFilesMethodNames,
+  ...apiServerMethodNames,
 ]
 
 const events = {

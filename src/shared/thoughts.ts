@@ -3,6 +3,9 @@ import type { GeneratedToken } from './contract'
 /** Marker tokens such as `<think>`, `</think>` or `[/THINK]`: shown as chips, not as prose. */
 const markerToken = /^(<\/?[\w|]+>|\[\/?\w+\])$/
 
+/** Whether a thought token is one of its markers rather than part of its prose. */
+export const isThoughtMarker = (text: string) => markerToken.test(text.trim())
+
 /**
  * A chat reply split into its reasoning ("thinking") and its answer. Reasoning models think
  * first, so the thought is the run of thought tokens the reply opens with.
@@ -27,7 +30,7 @@ export function leadingThoughtCount(tokens: Iterable<Pick<GeneratedToken, 'segme
 /** The reasoning as prose: its tokens without the markers that open and close it. */
 export function thoughtProse(thought: readonly Pick<GeneratedToken, 'text'>[]): string {
   return thought
-    .filter((token) => !markerToken.test(token.text.trim()))
+    .filter((token) => !isThoughtMarker(token.text))
     .map((token) => token.text)
     .join('')
     .trim()

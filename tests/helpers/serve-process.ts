@@ -11,6 +11,8 @@ export interface ServeProcess {
   origin: string
   port: number
   token: string
+  /** The OpenAI-compatible API, when started with `--api`: its base URL and the key it printed. */
+  api: { url: string; port: number; key: string } | null
   /** PIDs of engine processes in start order, read from the host's log. */
   enginePids: number[]
   output: () => string
@@ -20,9 +22,18 @@ export interface ServeProcess {
 }
 
 /** Runs the real `serve` host (as `npm run serve` does after building) and waits for its URL. */
-export async function startServe(options: { dataDirectory?: string } = {}): Promise<ServeProcess> {
+export async function startServe(
+  options: { dataDirectory?: string; args?: string[] } = {},
+): Promise<ServeProcess> {
   const dataDirectory = options.dataDirectory ?? mkdtempSync(join(tmpdir(), 'tokenscope-data-'))
-  const args = [join(repoRoot, 'out/main/serve.js'), '--port', '0', '--data-dir', dataDirectory]
+  const args = [
+    join(repoRoot, 'out/main/serve.js'),
+    '--port',
+    '0',
+    '--data-dir',
+    dataDirectory,
+    ...(options.args ?? []),
+  ]
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -48,6 +59,9 @@ export async function startServe(options: { dataDirectory?: string } = {}): Prom
     child.on('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)))
   })
   const parsed = new URL(url)
+  // serve prints the API's address and key before the UI's address.
+  const apiUrl = /OpenAI-compatible API: (http:\/\/127\.0\.0\.1:(\d+)\/v1)/.exec(output)
+  const apiKey = /^\s+(ts-[\w-]+)$/m.exec(output)
   const end = (signal: NodeJS.Signals) =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve()
@@ -60,6 +74,7 @@ export async function startServe(options: { dataDirectory?: string } = {}): Prom
     origin: parsed.origin,
     port: Number(parsed.port),
     token: parsed.searchParams.get('token') ?? '',
+    api: apiUrl?.[1] ? { url: apiUrl[1], port: Number(apiUrl[2]), key: apiKey?.[1] ?? '' } : null,
     enginePids,
     output: () => output,
     stop: () => end('SIGTERM'),

@@ -1,3 +1,4 @@
+import { apiServerOff, type ApiServerStatus } from '../../shared/api-server'
 import type { AppService } from '../../shared/contract'
 import type { EngineSupervisor } from './engine-supervisor'
 import type { createModelFiles } from './model-files'
@@ -15,6 +16,8 @@ export function composeAppService(
   sessions: SessionStore,
   modelFiles: ReturnType<typeof createModelFiles>,
   log: (line: string) => void = () => undefined,
+  /** The OpenAI-compatible API's state (serve with --api); off where there is none. */
+  apiServer: () => ApiServerStatus = () => apiServerOff,
 ): AppService {
   const recorder = createRunRecorder(sessions, log)
   supervisor.observeRunEvents(recorder.onRunEvent)
@@ -24,6 +27,7 @@ export function composeAppService(
     ...sessionService,
     searchSessions: createSessionSearch(sessions),
     ...modelFiles.service,
+    getApiServer: async () => apiServer(),
     loadModel: async (request) => {
       const info = await supervisor.service.loadModel(request)
       const source = (request as { source?: { kind?: unknown; path?: unknown } }).source

@@ -14,6 +14,8 @@ import { checkRequest, sessionCookieName, type BrowserSessions } from './request
 import { createSessionStore } from './session-store'
 import { sendStaticFile } from './static-files'
 import { contentSecurityPolicy } from '../util/content-security'
+import { apiServerOff } from '../../shared/api-server'
+import { startApiServer, type ApiServer } from '../api/api-server'
 
 export interface ServeHostOptions {
   launcher: EngineLauncher
@@ -23,12 +25,17 @@ export interface ServeHostOptions {
   /** Where sessions are saved. */
   dataDirectory: string
   log: (line: string) => void
+  /** Also serve the OpenAI-compatible API (`--api`), on its own port. */
+  api?: { port: number; keyHash: string; record: boolean }
 }
 
 export interface ServeHost {
   url: string
   port: number
   supervisor: EngineSupervisor
+  /** What the UI's clients call; the OpenAI-compatible API calls it too. */
+  service: AppService
+  api: ApiServer | null
   close(): Promise<void>
 }
 
@@ -64,7 +71,12 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     log: options.log,
   })
   const modelFiles = createModelFiles(options.dataDirectory, broadcast.onDownload)
-  const service = composeAppService(supervisor, sessions, modelFiles, options.log)
+  let api: ApiServer | null = null
+  const service = composeAppService(supervisor, sessions, modelFiles, options.log, () =>
+    api
+      ? { state: 'listening', url: api.url, recording: api.recording, requests: api.requests() }
+      : apiServerOff,
+  )
 
   let port = options.port
   const sockets = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes })
@@ -158,11 +170,28 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     })
   })
   port = (server.address() as AddressInfo).port
+  if (options.api) {
+    api = await startApiServer({
+      ...options.api,
+      service,
+      observe: (observer) => supervisor.observeRunEvents(observer),
+      log: options.log,
+    }).catch(async (error: unknown) => {
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      supervisor.stop()
+      throw new Error(
+        `the API could not listen on port ${options.api?.port}: ${error instanceof Error ? error.message : error}`,
+      )
+    })
+  }
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
     supervisor,
+    service,
+    api,
     async close() {
+      await api?.close()
       supervisor.stop()
       sockets.clients.forEach((ws) => ws.terminate())
       await new Promise<void>((resolve) => server.close(() => resolve()))

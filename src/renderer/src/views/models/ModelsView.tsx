@@ -6,6 +6,7 @@ import { LoadPanel } from './LoadPanel'
 import { ModelCardPanel } from './ModelCardPanel'
 import { ModelDropZone } from './ModelDropZone'
 import { OpenModelPanel } from './OpenModelPanel'
+import { ServerPanel } from './ServerPanel'
 import { startModelsView } from './models-actions'
 
 const column = 'flex min-w-0 flex-col gap-4'
@@ -28,6 +29,7 @@ export function ModelsView() {
             <OpenModelPanel />
             <FolderPanel />
             <DownloadsPanel />
+            <ServerPanel />
           </div>
           <div className={column}>
             <ModelCardPanel />
