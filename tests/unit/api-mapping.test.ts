@@ -121,7 +121,7 @@ describe('OpenAI completion requests as engine runs', () => {
       [{ max_tokens: 0 }, /max_tokens: Too small/],
       [{ seed: 1.5 }, /seed: Invalid input: expected int/],
       [{ stop: ['a', 'b', 'c', 'd', 'e'] }, /stop/],
-      [{ presence_penalty: 1 }, /presence_penalty is not supported/],
+      [{ presence_penalty: 3 }, /presence_penalty: Too big/],
       [{ logit_bias: { '1': 5 } }, /logit_bias is not supported/],
       [{ echo: true }, /echo is not supported/],
       [{ prompt: ['a', 'b'] }, /give one prompt/],
@@ -134,6 +134,14 @@ describe('OpenAI completion requests as engine runs', () => {
       expect(error.message).toMatch(message)
     }
     expect(refusal(() => planCompletion('text', context)).message).toMatch(/must be a JSON object/)
+    const penalised = planCompletion(
+      { model: 'm', prompt: 'Hi', presence_penalty: 0.5, frequency_penalty: -0.25 },
+      context,
+    )
+    expect(penalised.runs[0]?.sampling).toMatchObject({
+      presencePenalty: 0.5,
+      frequencyPenalty: -0.25,
+    })
     expect(refusal(() => planCompletion({ prompt: 'Hi' }, context)).body.error.param).toBe('model')
   })
 })

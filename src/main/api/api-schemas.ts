@@ -4,21 +4,13 @@ import { limits } from '../../shared/schemas'
 /**
  * The request bodies of the OpenAI-compatible endpoints, as OpenAI documents them, plus
  * llama-server's `top_k`, `min_p` and `n_probs`. Fields the engine cannot honour are refused with
- * a reason when they ask for something (a penalty other than 0, a logit bias, tools), so a client
+ * a reason when they ask for something (a logit bias, tools), so a client
  * never gets a reply that silently ignored part of its request. Other unknown fields are ignored,
  * as OpenAI's own clients send some (`user`, `metadata`).
  */
 
 /** OpenAI's cap on `top_logprobs`; `n_probs` goes up to the engine's own. */
 export const openAiTopLogprobs = 20
-
-const unsupportedUnlessZero = (name: string) =>
-  z
-    .number()
-    .nullish()
-    .refine((value) => value === null || value === undefined || value === 0, {
-      message: `${name} is not supported by Tokenscope's engine; leave it out or send 0`,
-    })
 
 const samplingShape = {
   model: z.string().max(1024),
@@ -50,8 +42,9 @@ const samplingShape = {
   stream_options: z.object({ include_usage: z.boolean().nullish() }).nullish(),
   /** llama-server's extension: alternatives per token beyond OpenAI's 20, up to the engine's cap. */
   n_probs: z.int().min(0).max(limits.topN).nullish(),
-  presence_penalty: unsupportedUnlessZero('presence_penalty'),
-  frequency_penalty: unsupportedUnlessZero('frequency_penalty'),
+  /** Applied in the engine's own sampler chain over its last 64 tokens, as llama-server does. */
+  presence_penalty: z.number().min(-limits.penalty).max(limits.penalty).nullish(),
+  frequency_penalty: z.number().min(-limits.penalty).max(limits.penalty).nullish(),
   logit_bias: z
     .record(z.string(), z.number())
     .nullish()

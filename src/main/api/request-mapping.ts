@@ -104,6 +104,8 @@ function common(request: CompletionRequest | ChatRequest, context: PlanContext):
     topP: request.top_p ?? defaultSampling.topP,
     minP: request.min_p ?? defaultSampling.minP,
     seed,
+    ...(request.presence_penalty ? { presencePenalty: request.presence_penalty } : {}),
+    ...(request.frequency_penalty ? { frequencyPenalty: request.frequency_penalty } : {}),
   }
   const runs = Array.from({ length: request.n ?? 1 }, (_, i) => ({
     runId: context.runId(),
