@@ -219,7 +219,22 @@ export function applyIntentWith<T>(
       const old = existingNode(doc, intent.nodeId)
       if (old.role !== 'assistant') refuse(`Node ${old.id} is not a reply.`)
       checkNewIds(doc, intent.replyId)
-      return conversation(doc, intent)
+      const { prefix, ...regenerated } = intent
+      const next = conversation(doc, regenerated)
+      if (!prefix) return next
+      // A branch of the reply: its run holds the kept tokens and the pick before it continues.
+      const source = old.run ?? refuse(`Node ${old.id} has no run to branch from.`)
+      const length = store.length(source.tokens)
+      if (prefix.count > length) refuse(`Node ${old.id}'s run has only ${length} tokens.`)
+      const run: RunWith<T> = {
+        prompt: source.prompt,
+        tokens: store.prefix(source.tokens, prefix.count, prefix.first),
+        stopReason: 'cancelled',
+        sampling: source.sampling,
+        tokensPerSecond: null,
+        timeToFirstTokenMs: null,
+      }
+      return withNode(next, { ...existingNode(next, intent.replyId), run })
     }
     case 'edited': {
       const old = existingNode(doc, intent.nodeId)

@@ -41,7 +41,21 @@ const stopReasonSchema = z.enum([
 export const sessionIntentSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('created'), document: sessionDocumentSchema }),
   z.object({ type: z.literal('sent'), userId: idSchema, replyId: idSchema, text, now }),
-  z.object({ type: z.literal('regenerated'), nodeId: idSchema, replyId: idSchema, now }),
+  z.object({
+    type: z.literal('regenerated'),
+    nodeId: idSchema,
+    replyId: idSchema,
+    now,
+    prefix: z
+      .object({
+        count: z
+          .int()
+          .min(0)
+          .max(limits.maxTokens * 64),
+        first: generatedTokenSchema,
+      })
+      .optional(),
+  }),
   z.object({
     type: z.literal('edited'),
     nodeId: idSchema,

@@ -32,8 +32,18 @@ export type SessionIntent =
   | { type: 'created'; document: SessionDocument }
   /** Chat: a new user message under the branch on screen, and an empty reply to stream into. */
   | { type: 'sent'; userId: string; replyId: string; text: string; now: string }
-  /** Chat: a new reply beside `nodeId` (an assistant message), under the same user message. */
-  | { type: 'regenerated'; nodeId: string; replyId: string; now: string }
+  /**
+   * Chat: a new reply beside `nodeId` (an assistant message), under the same user message. With
+   * `prefix` it is a branch: its run starts with the first `count` tokens of `nodeId`'s, then
+   * `first` (the alternative the user picked), and generation continues from there.
+   */
+  | {
+      type: 'regenerated'
+      nodeId: string
+      replyId: string
+      now: string
+      prefix?: { count: number; first: GeneratedToken }
+    }
   /** Chat: an edited copy of user message `nodeId` beside it, and a new reply under the copy. */
   | { type: 'edited'; nodeId: string; userId: string; replyId: string; text: string; now: string }
   /** Chat: shows the previous (-1) or next (+1) sibling of `nodeId`, and the newest branch below. */

@@ -40,6 +40,8 @@ export type RunAction =
       promptText: string
       sampling: SamplingSettings
       maxTokens: number
+      /** Tokens the run starts with (a chat reply's branch: the kept part and the pick). */
+      prefix?: readonly GeneratedToken[]
     }
   | { type: 'event'; event: RunEvent }
   /** Several events at once: what arrived during one animation frame. */
@@ -105,6 +107,8 @@ export function runReducer(state: RunState, action: RunAction): RunState {
         promptText: action.promptText,
         sampling: action.sampling,
         maxTokens: action.maxTokens,
+        tokens: toChunks(action.prefix ?? []),
+        tokenCount: action.prefix?.length ?? 0,
       }
     case 'event':
       return applyRunEvent(state, action.event)

@@ -1,3 +1,4 @@
+import type { GeneratedToken, TokenCandidate } from '../../../../shared/contract'
 import { toAppError } from '../../../../shared/errors'
 import { limits } from '../../../../shared/schemas'
 import type { SessionIntent } from '../../../../shared/session-intents'
@@ -8,6 +9,7 @@ import { chatMessagesBefore } from '../../sessions/conversation'
 import { ensureOnHost, isOnHost, sendIntents } from '../../sessions/host-sessions'
 import { rememberOpen } from '../../sessions/open-sessions'
 import { modelRef, replyText, runRecordFrom } from '../../sessions/records'
+import { forcedToken } from '../../stores/branch-tree'
 import { canStartRun } from '../../stores/engine-reducer'
 import { isActive } from '../../stores/run-reducer'
 import { engineStore, settingsStore } from '../../stores/stores'
@@ -23,7 +25,7 @@ export function canSend(): boolean {
 type ReplyIntent = Extract<SessionIntent, { replyId: string }>
 
 /** Applies a conversation change that starts a reply, then asks the engine for that reply. */
-function startReply(action: ReplyIntent, freshSeed = false): void {
+function startReply(action: ReplyIntent, freshSeed = false, prefix: GeneratedToken[] = []): void {
   if (!canSend()) return
   flushSystemPrompt()
   const settings = settingsStore.getState()
@@ -46,7 +48,7 @@ function startReply(action: ReplyIntent, freshSeed = false): void {
     { type: 'settingsChanged', settings: docSettings, model },
     action,
   ])
-  chatRunStore.dispatch({ type: 'requested', runId, promptText: '', sampling, maxTokens })
+  chatRunStore.dispatch({ type: 'requested', runId, promptText: '', sampling, maxTokens, prefix })
   routeRunEvents(runId, 'chat', (events) => {
     for (const event of events) {
       if (event.kind === 'started')
@@ -69,6 +71,7 @@ function startReply(action: ReplyIntent, freshSeed = false): void {
       sampling,
       maxTokens,
       topN: chatTopN,
+      forcedTokens: prefix.map((t) => t.id),
       record: { sessionId: docId, target: { nodeId: replyId } },
     })
     .catch((error: unknown) => {
@@ -104,6 +107,20 @@ function randomSeed(): number {
 
 export function regenerateReply(nodeId: string): void {
   startReply({ type: 'regenerated', nodeId, replyId: makeRunId(), now: now() }, true)
+}
+
+/**
+ * Branching in Chat: a new version of reply `nodeId` that keeps its first `index` tokens, takes
+ * `alternative` at `index` and continues from there (the engine reuses the cached prefix).
+ */
+export function branchReply(nodeId: string, index: number, alternative: TokenCandidate): void {
+  const tokens = chatStore.getState().doc.nodes.find((n) => n.id === nodeId)?.run?.tokens
+  const step = tokens?.[index]
+  if (!tokens || !step || step.id === alternative.id) return
+  const first = forcedToken(step, alternative)
+  const prefix = [...tokens.slice(0, index), first]
+  const action = { type: 'regenerated' as const, nodeId, replyId: makeRunId(), now: now() }
+  startReply({ ...action, prefix: { count: index, first } }, false, prefix)
 }
 
 export function editAndResend(nodeId: string, text: string): void {
