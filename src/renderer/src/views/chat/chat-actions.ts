@@ -1,5 +1,4 @@
 import { toAppError } from '../../../../shared/errors'
-import { limits } from '../../../../shared/schemas'
 import type { SessionIntent } from '../../../../shared/session-intents'
 import type { SessionDocument } from '../../../../shared/sessions'
 import { routeRunEvents, unrouteRuns } from '../../services/run-events'
@@ -10,6 +9,7 @@ import { rememberOpen } from '../../sessions/open-sessions'
 import { modelRef, replyText, runRecordFrom } from '../../sessions/records'
 import { canStartRun } from '../../stores/engine-reducer'
 import { isActive } from '../../stores/run-reducer'
+import { samplingForRun } from '../../stores/seed'
 import { engineStore, settingsStore } from '../../stores/stores'
 import { blankChat, chatRunStore, chatStore, chatTopN } from './chat-store'
 
@@ -23,13 +23,11 @@ export function canSend(): boolean {
 type ReplyIntent = Extract<SessionIntent, { replyId: string }>
 
 /** Applies a conversation change that starts a reply, then asks the engine for that reply. */
-function startReply(action: ReplyIntent, freshSeed = false): void {
+function startReply(action: ReplyIntent): void {
   if (!canSend()) return
   flushSystemPrompt()
-  const settings = settingsStore.getState()
-  const { maxTokens } = settings
-  // The same seed would write the same reply again; a regeneration draws a new one (it is saved).
-  const sampling = freshSeed ? { ...settings.sampling, seed: randomSeed() } : settings.sampling
+  const { maxTokens } = settingsStore.getState()
+  const sampling = samplingForRun()
   const runId = makeRunId()
   const before = chatStore.getState().doc
   const docSettings = { sampling, maxTokens, topN: chatTopN }
@@ -97,13 +95,8 @@ export function sendMessage(text: string): void {
   startReply({ type: 'sent', userId: makeRunId(), replyId: makeRunId(), text, now: now() })
 }
 
-function randomSeed(): number {
-  const [value = 0] = crypto.getRandomValues(new Uint32Array(1))
-  return value % (limits.seed + 1)
-}
-
 export function regenerateReply(nodeId: string): void {
-  startReply({ type: 'regenerated', nodeId, replyId: makeRunId(), now: now() }, true)
+  startReply({ type: 'regenerated', nodeId, replyId: makeRunId(), now: now() })
 }
 
 export function editAndResend(nodeId: string, text: string): void {
