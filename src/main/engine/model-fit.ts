@@ -2,6 +2,12 @@ import { freemem, totalmem } from 'node:os'
 import { GgufInsights, readGgufFileInfo } from 'node-llama-cpp'
 import type { HardwareInfo, MemoryFit } from '../../shared/models'
 import { limits, type LoadOptions } from '../../shared/schemas'
+import {
+  contextWarning,
+  readTrainedContext,
+  type ArchitectureMetadata,
+  type TrainedContext,
+} from './context-fit'
 import type { LlamaRuntime } from './llama-runtime'
 
 const defaultContextCap = 4096
@@ -20,6 +26,7 @@ interface Need {
  */
 export interface MemoryPlan {
   contextSize: number
+  trained: TrainedContext
   gpuLayers: number
   hardware: HardwareInfo
   load: Need
@@ -54,6 +61,7 @@ export async function planMemory(
   const hardware = await readHardware(runtime)
   return {
     contextSize,
+    trained: readTrainedContext(fileInfo.architectureMetadata as ArchitectureMetadata),
     gpuLayers,
     hardware,
     load: { ram: model.cpuRam + main.ram, vram: model.gpuVram + main.vram },
@@ -99,6 +107,8 @@ export async function estimateFit(
     fits: ramOk && vramOk,
     compare: { columns, ramNeeded: batch.ram, vramNeeded: batch.vram, fits: compareFits },
     explanation,
+    trainedContextSize: plan.trained.size,
+    contextWarning: contextWarning(contextSize, plan.trained),
   }
 }
 
