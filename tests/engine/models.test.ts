@@ -60,6 +60,7 @@ describe('model cards', () => {
     expect(fit.trainedContextSize).toBe(2048)
     // The demo declares no RoPE scaling: nothing stretches its 2,048 positions.
     expect(fit.contextWarning).toMatch(/trained on 2,048 tokens.*1,000,000.*no RoPE scaling/)
+    expect(fit.explanation).toMatch(/^Fits in memory/)
   })
 
   it('list a folder with error badges, split files once, and no partial downloads', async () => {

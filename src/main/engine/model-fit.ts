@@ -90,11 +90,14 @@ export async function estimateFit(
   const batch = plan.batch(columns)
   const withBatch = plan.fits({ ram: ramNeeded + batch.ram, vram: vramNeeded + batch.vram })
   const compareFits = withBatch.ramOk && withBatch.vramOk
+  const warning = contextWarning(contextSize, plan.trained)
+  // Memory is only half the answer when the model was not trained for that many positions.
+  const beyondTraining = warning !== null
   const explanation = !ramOk
     ? `Needs about ${gib(ramNeeded)} of RAM with a ${contextSize}-token context, but this machine has ${gib(hardware.ramTotal)}. Choose a smaller context or a more quantized file.`
     : !vramOk
       ? `Needs about ${gib(vramNeeded)} of GPU memory for ${gpuLayers} layers, but the GPU has ${gib(hardware.vramTotal)}. Offload fewer layers.`
-      : `Fits: about ${gib(ramNeeded)} of RAM${vramNeeded > 0 ? ` and ${gib(vramNeeded)} of GPU memory` : ''} for a ${contextSize}-token context.${compareFits ? '' : ` Comparing ${columns} columns would need about ${gib(batch.ram + batch.vram)} more, which does not fit: compare fewer columns or choose a smaller context.`}`
+      : `Fits${beyondTraining ? ' in memory' : ''}: about ${gib(ramNeeded)} of RAM${vramNeeded > 0 ? ` and ${gib(vramNeeded)} of GPU memory` : ''} for a ${contextSize}-token context.${compareFits ? '' : ` Comparing ${columns} columns would need about ${gib(batch.ram + batch.vram)} more, which does not fit: compare fewer columns or choose a smaller context.`}`
   return {
     gpuLayers,
     contextSize,
@@ -108,7 +111,7 @@ export async function estimateFit(
     compare: { columns, ramNeeded: batch.ram, vramNeeded: batch.vram, fits: compareFits },
     explanation,
     trainedContextSize: plan.trained.size,
-    contextWarning: contextWarning(contextSize, plan.trained),
+    contextWarning: warning,
   }
 }
 
