@@ -17,10 +17,10 @@ import {
   lineage,
   pathTokens,
   switchTarget,
-  treeCounts,
   type BranchAction,
   type BranchTree,
 } from '../../src/renderer/src/stores/branch-tree'
+import { treeCounts } from '../../src/renderer/src/stores/tree-counts'
 import {
   completionSessionFromTree,
   holdsTree,

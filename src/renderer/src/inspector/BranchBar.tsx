@@ -1,13 +1,8 @@
 import { formatCount } from '../lib/format'
 import { ghostButton, mutedText } from '../lib/ui'
 import { contextPositionLabel, tokenOfLabel } from '../lib/numbering'
-import {
-  numberAmong,
-  pathLength,
-  treeCounts,
-  type BranchNode,
-  type BranchTree,
-} from '../stores/branch-tree'
+import type { BranchNode, BranchTree } from '../stores/branch-tree'
+import { numberAmong, pathLength, treeCounts } from '../stores/tree-counts'
 import { Spinner } from '../components/Icons'
 
 export interface BranchBarProps {

@@ -5,7 +5,6 @@ import { useStore } from '../hooks/useStore'
 import {
   divergences,
   lineage,
-  pathLength,
   pathTokens,
   siblingsAt,
   type BranchNode,
@@ -13,6 +12,7 @@ import {
 } from '../stores/branch-tree'
 import type { TokenCounts } from '../lib/numbering'
 import { runCounts, type RunState } from '../stores/run-reducer'
+import { pathLength } from '../stores/tree-counts'
 import { chunkSize, countChunked, type Chunks } from '../stores/token-chunks'
 import { branchStore } from './stores'
 

@@ -209,16 +209,6 @@ export function pathTokens(tree: BranchTree, id: string | null): GeneratedToken[
   return path
 }
 
-/** How many generated tokens the path to `id` holds, without building it. */
-export function pathLength(tree: BranchTree, id: string | null): number {
-  let length = 0
-  for (const node of lineage(tree, id)) {
-    length = Math.min(length, node.forkAt)
-    for (const chunk of node.tokens) length += chunk.length
-  }
-  return length
-}
-
 /**
  * Where a new branch at `position` of the active path hangs: the deepest node of the active
  * lineage that leaves its parent before `position` (or the root). All branches that share the
@@ -321,19 +311,6 @@ export function forcedToken(step: GeneratedToken, alternative: TokenCandidate): 
     samplingProb: alternative.samplingProb,
     rank: index >= 0 ? index + 1 : step.rank,
   }
-}
-
-/** How many runs of the prompt (Generate presses) and how many forced branches the tree holds. */
-export function treeCounts(tree: BranchTree): { runs: number; branches: number } {
-  const nodes = tree.order.map((id) => tree.nodes[id])
-  const runs = nodes.filter((node) => node?.origin === 'run').length
-  return { runs, branches: nodes.length - runs }
-}
-
-/** The 1-based number of a node among the nodes of its origin, in the order they were made. */
-export function numberAmong(tree: BranchTree, node: BranchNode): number {
-  const same = tree.order.filter((id) => tree.nodes[id]?.origin === node.origin)
-  return same.indexOf(node.id) + 1
 }
 
 export function isBranchRunning(tree: BranchTree): boolean {
