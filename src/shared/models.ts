@@ -54,6 +54,13 @@ export interface MemoryFit {
   compare: { columns: number; ramNeeded: number; vramNeeded: number; fits: boolean }
   /** One or two sentences: what fits, or what does not and what to change. */
   explanation: string
+  /** The context the model was trained on (`<arch>.context_length`); null when it does not say. */
+  trainedContextSize: number | null
+  /**
+   * Set when `contextSize` is larger than the trained context: what to expect, with the model's
+   * RoPE scaling explained if it declares any. Memory may fit while the text would not hold up.
+   */
+  contextWarning: string | null
 }
 
 export interface ModelInspection {

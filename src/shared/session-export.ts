@@ -112,6 +112,8 @@ export function sessionToMarkdown(document: SessionDocument): string {
       )
     }
     lines.push(node.text, '')
+    // Each run draws its own seed: the one that reproduces this text.
+    if (node.run) lines.push(`_Seed ${node.run.sampling.seed}_`, '')
     if (node.run && node.run.tokens.length > 0) {
       lines.push(
         '| # | Token | ID | Model p | Sampling p | Rank |',

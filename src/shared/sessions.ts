@@ -60,6 +60,14 @@ export const sessionNodeSchema = z.object({
   /** What the engine reported while producing this text, token by token. */
   run: runRecordSchema.nullable(),
   createdAt: z.iso.datetime(),
+  /**
+   * A Completion node's origin: `run` was sampled from the prompt alone (a first run, or
+   * Generate again), `branch` forced an alternative. Older files lack it: their later nodes are
+   * branches.
+   */
+  origin: z.enum(['run', 'branch']).optional(),
+  /** A branch's parent in the branch tree: the node whose text it leaves at its forced token. */
+  branchOf: z.string().min(1).max(64).optional(),
 })
 
 /** One column of a saved comparison: its settings and what its run produced (null: never run). */

@@ -223,4 +223,32 @@ describe('Compare view in a real browser against `serve`', () => {
     for (const s of started) expect(s.parts.template).not.toBeNull()
     await context.close()
   })
+  it('offers one preset list, the user’s own included, and names a column by its values', async () => {
+    const { context, page } = await openApp(browser, serve.url)
+    // A preset saved in the Completion tab's sampling panel.
+    await page.click('[data-testid=nav-completion]')
+    await page.fill('[data-testid=temperature-input]', '0.6')
+    await page.fill('[data-testid=top-k-input]', '9')
+    await page.click('[data-testid=preset-new]')
+    await page.fill('[data-testid=preset-name-input]', 'Nine')
+    await page.click('[data-testid=preset-save]')
+
+    await openCompare(page)
+    const label = (i: number) => page.locator(`[data-testid=compare-preset-label-${i}]`)
+    const select = (i: number) => page.locator(`[data-testid=compare-preset-${i}]`)
+    expect(await label(0).textContent()).toBe('Greedy')
+    await setColumn(page, 0, { temperature: 0.5 })
+    expect(await label(0).textContent()).toBe('Custom')
+    // Typed value by value, the column holds exactly the Balanced settings: it says so.
+    await setColumn(page, 0, { temperature: 0.8, 'top-k': 40, 'top-p': 0.95, 'min-p': 0.05 })
+    expect(await label(0).textContent()).toBe('Balanced')
+    expect(await select(0).inputValue()).toBe('Balanced')
+
+    const names = await select(1).locator('option').allTextContents()
+    expect(names).toEqual(['Custom', 'Greedy', 'Precise', 'Balanced', 'Creative', 'Wild', 'Nine'])
+    await select(1).selectOption('Nine')
+    expect(await label(1).textContent()).toBe('Nine')
+    expect(await page.inputValue('[data-testid=compare-top-k-input-1]')).toBe('9')
+    await context.close()
+  })
 })

@@ -206,7 +206,7 @@ describe('Inspect and steer in a real browser against `serve`', () => {
     await page.click('[data-testid=color-mode-surprise]')
     expect(await page.getAttribute('[data-testid=color-legend]', 'data-mode')).toBe('surprise')
 
-    await page.click('[data-testid=preset][data-preset="Precise / code"]')
+    await page.click('[data-testid=preset][data-preset="Precise"]')
     expect(await page.inputValue('[data-testid=temperature-input]')).toBe('0.2')
     await page.fill('[data-testid=top-p-input]', '0.8')
     await page.click('[data-testid=preset-new]')
@@ -228,7 +228,7 @@ describe('Inspect and steer in a real browser against `serve`', () => {
       'true',
     )
     expect(await page.getAttribute('[data-testid=color-legend]', 'data-mode')).toBe('surprise')
-    await page.click('[data-testid=preset][data-preset="Balanced / chat"]')
+    await page.click('[data-testid=preset][data-preset="Balanced"]')
     await page.click('[data-testid=preset][data-preset="My focus"]')
     expect(await page.inputValue('[data-testid=top-p-input]')).toBe('0.8')
 

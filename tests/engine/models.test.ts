@@ -47,6 +47,20 @@ describe('model cards', () => {
     // Compare's batch context is counted apart: four columns, each as large as the main context.
     expect(fit.compare).toMatchObject({ columns: 4, fits: true })
     expect(fit.compare.ramNeeded + fit.compare.vramNeeded).toBeGreaterThan(0)
+    expect(fit.trainedContextSize).toBe(2048)
+    expect(fit.contextWarning).toBeNull()
+  })
+
+  it('flag a context larger than the model was trained on, even when the memory fits', async () => {
+    const { fit } = await harness.engine.inspectModel({
+      source: { kind: 'demo' },
+      contextSize: 1_000_000,
+    })
+    expect(fit.contextSize).toBe(1_000_000)
+    expect(fit.trainedContextSize).toBe(2048)
+    // The demo declares no RoPE scaling: nothing stretches its 2,048 positions.
+    expect(fit.contextWarning).toMatch(/trained on 2,048 tokens.*1,000,000.*no RoPE scaling/)
+    expect(fit.explanation).toMatch(/^Fits in memory/)
   })
 
   it('list a folder with error badges, split files once, and no partial downloads', async () => {

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest'
+import { defaultSampling } from '../../src/shared/schemas'
+import { builtInPresets, presetLabel } from '../../src/renderer/src/inspector/presets'
+import type { SettingKey } from '../../src/renderer/src/stores/settings'
 import type { GeneratedToken, RunEvent, RunStats } from '../../src/shared/contract'
 import {
   compareReducer,
   initialCompareState,
   isAnyActive,
   maxColumns,
-  presets,
   requestInput,
   settingsOf,
   sweepValues,
@@ -103,19 +105,42 @@ describe('compare columns', () => {
   })
 
   it('applies a preset and keeps the column’s seed and token limit', () => {
+    const wild = builtInPresets.find((p) => p.id === 'wild')
+    if (!wild) throw new Error('no Wild preset')
     const key = keys(initialCompareState)[1] ?? ''
     const state = reduce(
       initialCompareState,
       { type: 'settingChanged', key, setting: 'maxTokens', value: 77 },
-      { type: 'presetApplied', key, preset: 'wild' },
+      { type: 'presetApplied', key, settings: wild.settings },
     )
-    const wild = presets.find((p) => p.id === 'wild')
     expect(state.columns[1]?.settings.sampling).toEqual({
-      ...wild?.sampling,
+      ...wild.settings,
       seed: defaultGenerationSettings.sampling.seed,
     })
     expect(state.columns[1]?.settings.maxTokens).toBe(77)
     expect(state.columns[1]?.preset).toBe('wild')
+  })
+
+  it('names a column by the preset its values equal, the user’s own included', () => {
+    const [first, second] = initialCompareState.columns
+    expect(first?.preset).toBe('greedy')
+    expect(second?.preset).toBe('balanced')
+    expect(presetLabel(second?.settings.sampling ?? defaultSampling, [])).toBe('Balanced')
+    const mine = { temperature: 0.5, topK: 7, topP: 0.9, minP: 0 }
+    const key = second?.key ?? ''
+    // Typed by hand, value by value: the column is Balanced again once all four match.
+    let state = reduce(initialCompareState, { type: 'presetApplied', key, settings: mine })
+    expect(state.columns[1]?.preset).toBeNull()
+    const user = [{ name: 'Mine', settings: mine, description: '' }]
+    expect(presetLabel(state.columns[1]?.settings.sampling ?? defaultSampling, user)).toBe('Mine')
+    expect(presetLabel(state.columns[1]?.settings.sampling ?? defaultSampling, [])).toBe('Custom')
+    const balanced = { temperature: 0.8, topK: 40, topP: 0.95, minP: 0.05 }
+    for (const [setting, value] of Object.entries(balanced))
+      state = reduce(state, { type: 'settingChanged', key, setting: setting as SettingKey, value })
+    expect(state.columns[1]?.preset).toBe('balanced')
+    expect(presetLabel(state.columns[1]?.settings.sampling ?? defaultSampling, user)).toBe(
+      'Balanced',
+    )
   })
 
   it('shares one seed while "same seed" is on, and lets each differ when off', () => {

@@ -12,19 +12,21 @@ import {
 const mine = { temperature: 0.5, topK: 12, topP: 0.9, minP: 0.1 }
 
 describe('sampling presets', () => {
-  it('offers precise, balanced and creative presets the engine accepts', () => {
+  it('offers one list, from greedy to wild, with settings the engine accepts', () => {
     expect(builtInPresets.map((p) => p.name)).toEqual([
-      'Precise / code',
-      'Balanced / chat',
+      'Greedy',
+      'Precise',
+      'Balanced',
       'Creative',
+      'Wild',
     ])
-    const [precise, , creative] = builtInPresets
+    const [, precise, , creative] = builtInPresets
     expect(precise!.settings.temperature).toBeLessThan(creative!.settings.temperature)
   })
 
   it('recognises the preset the settings match', () => {
-    expect(matchingPreset({ ...builtInPresets[1]!.settings }, builtInPresets)?.name).toBe(
-      'Balanced / chat',
+    expect(matchingPreset({ ...builtInPresets[2]!.settings }, builtInPresets)?.name).toBe(
+      'Balanced',
     )
     expect(matchingPreset(mine, builtInPresets)).toBeUndefined()
   })

@@ -51,6 +51,8 @@ const fit = (change: Partial<MemoryFit>): MemoryFit => ({
   fits: true,
   compare: { columns: 4, ramNeeded: 0, vramNeeded: 0, fits: true },
   explanation: '',
+  trainedContextSize: 2048,
+  contextWarning: null,
   ...change,
 })
 

@@ -1,8 +1,9 @@
+import { contextUsage } from '../../src/renderer/src/lib/numbering'
 import { describe, expect, it } from 'vitest'
 import type { GeneratedToken, RunEvent, RunStats } from '../../src/shared/contract'
 import { defaultSampling } from '../../src/shared/schemas'
 import {
-  contextUsage,
+  runCounts,
   describeStopReason,
   generatedTokenAt,
   initialRunState,
@@ -169,25 +170,31 @@ describe('run reducer', () => {
     expect(reduce([{ type: 'cleared' }], running)).toBe(running)
   })
 
-  it('reports context use split into prompt and generated tokens', () => {
-    expect(contextUsage(initialRunState, 2048)).toEqual({
+  it('counts every generated token in the context, also the one the engine has not read yet', () => {
+    expect(contextUsage(runCounts(initialRunState), 2048)).toEqual({
       used: 0,
       size: 2048,
       prompt: 0,
       generated: 0,
     })
+    // The engine reports 5 used after 3 tokens: the third is only read with the next step.
     const state = reduce([requested, { type: 'event', event: started }, tokens([10, 11, 12], 5)])
-    expect(contextUsage(state, 2048)).toEqual({ used: 5, size: 512, prompt: 3, generated: 2 })
+    expect(contextUsage(runCounts(state), 512)).toEqual({
+      used: 6,
+      size: 512,
+      prompt: 3,
+      generated: 3,
+    })
   })
 
-  it('shows forced tokens after the prompt, as given context', () => {
+  it('counts a branch’s forced tokens as generated, not as prompt', () => {
     const state = reduce([
       requested,
       { type: 'event', event: { ...started, forced: [{ id: 40, text: ' branch' }] } },
+      tokens([10], 5),
     ])
-    expect(state.promptCount).toBe(4)
-    expect(state.contextUsed).toBe(4)
-    expect(state.prompt[0]?.[3]?.id).toBe(40)
+    expect(state.promptCount).toBe(3)
+    expect(runCounts(state)).toEqual({ prompt: 3, generated: 2 })
   })
 
   it('applies a frame of events at once, appending its token batches together', () => {

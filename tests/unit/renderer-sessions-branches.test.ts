@@ -20,6 +20,7 @@ import {
   type BranchAction,
   type BranchTree,
 } from '../../src/renderer/src/stores/branch-tree'
+import { treeCounts } from '../../src/renderer/src/stores/tree-counts'
 import {
   completionSessionFromTree,
   holdsTree,
@@ -292,6 +293,37 @@ describe('Completion branches in a session', () => {
     expect(back?.activeId).toBe('c')
     expect(pathTokens(back ?? emptyBranchTree, 'c').map((t) => t.id)).toEqual([10, 11])
     expect(treeFromSession({ ...doc, nodes: doc.nodes.slice(0, 1) })).toBeNull()
+  })
+
+  it('keeps runs of the same prompt beside the first run, also when they start alike', () => {
+    const seeded = (seed: number) => ({ ...defaultSampling, seed })
+    let tree = reduce(
+      emptyBranchTree,
+      { type: 'rootRequested', runId: 'root', promptText: 'Once', sampling: seeded(1) },
+      { type: 'events', events: run('root', [10, 11, 12], 0, seeded(1)) },
+      { type: 'runRequested', runId: 'again', sampling: seeded(2) },
+      { type: 'events', events: run('again', [10, 11, 20], 0, seeded(2)) },
+    )
+    tree = branch(tree, 'b1', 1, 1, [30])
+    tree = reduce(
+      tree,
+      { type: 'runRequested', runId: 'third', sampling: seeded(3) },
+      { type: 'events', events: run('third', [40], 0, seeded(3)) },
+    )
+    expect(treeCounts(tree)).toEqual({ runs: 3, branches: 1 })
+    // Runs part at the first token, whatever they share: ‹ 3/3 › sits on token 1.
+    expect(divergences(tree)).toEqual([{ position: 0, index: 2, count: 3 }])
+    expect(tree.nodes.b1?.parentId).toBe('again')
+
+    const doc = save(tree)
+    const origins = doc.nodes.filter((n) => n.role === 'completion').map((n) => n.origin)
+    expect(origins).toEqual(['run', 'run', 'branch', 'run'])
+    expect(doc.nodes.find((n) => n.id === 'again')?.run?.sampling.seed).toBe(2)
+    const back = treeFromSession(doc)
+    if (!back) throw new Error('no tree')
+    expect(structure(back)).toEqual(structure(tree))
+    expect(back.nodes.again?.origin).toBe('run')
+    expect(divergences(back)).toEqual(divergences(tree))
   })
 })
 

@@ -2,6 +2,12 @@ import { freemem, totalmem } from 'node:os'
 import { GgufInsights, readGgufFileInfo } from 'node-llama-cpp'
 import type { HardwareInfo, MemoryFit } from '../../shared/models'
 import { limits, type LoadOptions } from '../../shared/schemas'
+import {
+  contextWarning,
+  readTrainedContext,
+  type ArchitectureMetadata,
+  type TrainedContext,
+} from './context-fit'
 import type { LlamaRuntime } from './llama-runtime'
 
 const defaultContextCap = 4096
@@ -20,6 +26,7 @@ interface Need {
  */
 export interface MemoryPlan {
   contextSize: number
+  trained: TrainedContext
   gpuLayers: number
   hardware: HardwareInfo
   load: Need
@@ -54,6 +61,7 @@ export async function planMemory(
   const hardware = await readHardware(runtime)
   return {
     contextSize,
+    trained: readTrainedContext(fileInfo.architectureMetadata as ArchitectureMetadata),
     gpuLayers,
     hardware,
     load: { ram: model.cpuRam + main.ram, vram: model.gpuVram + main.vram },
@@ -82,11 +90,14 @@ export async function estimateFit(
   const batch = plan.batch(columns)
   const withBatch = plan.fits({ ram: ramNeeded + batch.ram, vram: vramNeeded + batch.vram })
   const compareFits = withBatch.ramOk && withBatch.vramOk
+  const warning = contextWarning(contextSize, plan.trained)
+  // Memory is only half the answer when the model was not trained for that many positions.
+  const beyondTraining = warning !== null
   const explanation = !ramOk
     ? `Needs about ${gib(ramNeeded)} of RAM with a ${contextSize}-token context, but this machine has ${gib(hardware.ramTotal)}. Choose a smaller context or a more quantized file.`
     : !vramOk
       ? `Needs about ${gib(vramNeeded)} of GPU memory for ${gpuLayers} layers, but the GPU has ${gib(hardware.vramTotal)}. Offload fewer layers.`
-      : `Fits: about ${gib(ramNeeded)} of RAM${vramNeeded > 0 ? ` and ${gib(vramNeeded)} of GPU memory` : ''} for a ${contextSize}-token context.${compareFits ? '' : ` Comparing ${columns} columns would need about ${gib(batch.ram + batch.vram)} more, which does not fit: compare fewer columns or choose a smaller context.`}`
+      : `Fits${beyondTraining ? ' in memory' : ''}: about ${gib(ramNeeded)} of RAM${vramNeeded > 0 ? ` and ${gib(vramNeeded)} of GPU memory` : ''} for a ${contextSize}-token context.${compareFits ? '' : ` Comparing ${columns} columns would need about ${gib(batch.ram + batch.vram)} more, which does not fit: compare fewer columns or choose a smaller context.`}`
   return {
     gpuLayers,
     contextSize,
@@ -99,6 +110,8 @@ export async function estimateFit(
     fits: ramOk && vramOk,
     compare: { columns, ramNeeded: batch.ram, vramNeeded: batch.vram, fits: compareFits },
     explanation,
+    trainedContextSize: plan.trained.size,
+    contextWarning: warning,
   }
 }
 

@@ -1,7 +1,9 @@
 import { useStore } from '../hooks/useStore'
 import { formatCount } from '../lib/format'
 import { card, cardTitle, mutedText } from '../lib/ui'
-import { contextUsage } from '../stores/run-reducer'
+import { branchStore } from '../inspector/stores'
+import { shownCounts } from '../inspector/useBranchView'
+import { contextUsage } from '../lib/numbering'
 import { engineStore, runStore } from '../stores/stores'
 import type { TokenCount } from '../hooks/useTokenCount'
 
@@ -16,7 +18,8 @@ function percent(part: number, whole: number): string {
 export function ContextGauge({ draft }: { draft: TokenCount }) {
   const modelSize = useStore(engineStore, (s) => s.status?.model?.contextSize ?? null)
   const run = useStore(runStore, (s) => s)
-  const usage = contextUsage(run, modelSize)
+  const tree = useStore(branchStore, (s) => s)
+  const usage = contextUsage(shownCounts(run, tree), run.contextSize ?? modelSize ?? 0)
   const typed = run.phase === 'idle' && draft.count !== null
   const { used, size, prompt, generated } = typed
     ? { ...usage, used: draft.count ?? 0, prompt: draft.count ?? 0, generated: 0 }

@@ -63,13 +63,12 @@ export function CloseIcon(props: IconProps) {
   )
 }
 
-export function DiceIcon(props: IconProps) {
+/** A padlock, shut when `open` is false. */
+export function LockIcon({ open = false, ...props }: IconProps & { open?: boolean }) {
   return (
     <Icon {...props}>
-      <rect x="3.5" y="3.5" width="17" height="17" rx="3" />
-      <circle cx="8.5" cy="8.5" r="1" fill="currentColor" />
-      <circle cx="15.5" cy="15.5" r="1" fill="currentColor" />
-      <circle cx="12" cy="12" r="1" fill="currentColor" />
+      <rect x="5" y="11" width="14" height="9.5" rx="2" />
+      <path d={open ? 'M8 11V7a4 4 0 0 1 7.6-1.8' : 'M8 11V7a4 4 0 0 1 8 0v4'} />
     </Icon>
   )
 }

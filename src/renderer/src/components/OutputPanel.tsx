@@ -10,8 +10,9 @@ import { useWideWindow } from '../layout/useWideWindow'
 import { TokenInspector } from '../inspector/TokenInspector'
 import { branchedIdsAt, useBranchView } from '../inspector/useBranchView'
 import { startBranch, stopRun, switchBranch } from '../services/actions'
-import { formatCount } from '../lib/format'
+import { countsLabel } from '../lib/numbering'
 import { card, cardTitle, mutedText } from '../lib/ui'
+import { treeCounts } from '../stores/tree-counts'
 import { isActive } from '../stores/run-reducer'
 import { runStore } from '../stores/stores'
 import { chunkedItemAt, toChunks, type Chunks } from '../stores/token-chunks'
@@ -152,6 +153,9 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
   const nothingYet = promptCount === 0 && count === 0
   const empty = run.phase === 'idle' || (run.phase === 'failed' && nothingYet)
   const lab = labSettings ?? run.sampling ?? defaultSampling
+  const { runs, branches } = view.active ? treeCounts(view.tree) : { runs: 1, branches: 0 }
+  const shownNode = view.active ? view.tree.nodes[view.tree.activeId ?? ''] : undefined
+  const seed = (shownNode ? shownNode.sampling : run.sampling)?.seed
 
   return (
     <section aria-labelledby="output-title" className={`${card} flex min-h-0 flex-1 flex-col`}>
@@ -160,10 +164,16 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
           Tokens
         </h2>
         {!empty && (
-          <span className={`text-xs tabular-nums ${mutedText}`}>
-            {formatCount(promptCount)} prompt · {formatCount(count)} generated
-            {view.tree.order.length === 2 && ' · 1 branch'}
-            {view.tree.order.length > 2 && ` · ${view.tree.order.length - 1} branches`}
+          <span data-testid="output-counts" className={`text-xs tabular-nums ${mutedText}`}>
+            {countsLabel({ prompt: promptCount, generated: count })}
+            {runs > 1 && ` · ${runs} runs`}
+            {branches > 0 && ` · ${branches} ${branches === 1 ? 'branch' : 'branches'}`}
+            {seed !== undefined && (
+              <span data-testid="run-seed" data-seed={seed} title="The seed this run drew with">
+                {' '}
+                · seed {seed}
+              </span>
+            )}
           </span>
         )}
         <div className="ml-auto flex flex-wrap items-center gap-x-3 gap-y-1">
@@ -235,6 +245,7 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
         <TokenDetails
           token={token}
           index={shown}
+          count={count}
           sampling={run.sampling}
           pinned={false}
           findAnchor={findAnchor}

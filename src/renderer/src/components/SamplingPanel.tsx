@@ -1,12 +1,12 @@
 import { useStore } from '../hooks/useStore'
-import { card, cardTitle, ghostButton, mutedText, secondaryButton } from '../lib/ui'
+import { card, cardTitle, ghostButton, mutedText } from '../lib/ui'
 import { isActive } from '../stores/run-reducer'
-import { fieldFor, readSetting, settingFields, type SettingKey } from '../stores/settings'
+import { seedLockStore } from '../stores/seed'
+import { readSetting, settingFields, type SettingKey } from '../stores/settings'
 import { runStore, settingsStore } from '../stores/stores'
-import { limits } from '../../../shared/schemas'
 import { PresetBar } from '../inspector/PresetBar'
 import { controlTooltips } from '../inspector/presets'
-import { DiceIcon } from './Icons'
+import { SeedControl } from './SeedControl'
 import { SettingControl } from './SettingControl'
 
 const testIds: Record<SettingKey, string> = {
@@ -22,16 +22,10 @@ const testIds: Record<SettingKey, string> = {
 const tooltips: Partial<Record<SettingKey, string>> = {
   ...controlTooltips,
   maxTokens: 'Stops the run after this many new tokens; it does not change any probability.',
-  seed: 'Fixes the random draws: the same seed, prompt and settings give the same text.',
 }
 
 const set = (key: SettingKey) => (value: number) =>
   settingsStore.dispatch({ type: 'set', key, value })
-
-function randomSeed(): number {
-  const [value = 0] = crypto.getRandomValues(new Uint32Array(1))
-  return value % (limits.seed + 1)
-}
 
 export function SamplingPanel() {
   const settings = useStore(settingsStore, (s) => s)
@@ -45,7 +39,10 @@ export function SamplingPanel() {
         <button
           type="button"
           className={`${ghostButton} -mr-2 text-xs`}
-          onClick={() => settingsStore.dispatch({ type: 'reset' })}
+          onClick={() => {
+            settingsStore.dispatch({ type: 'reset' })
+            seedLockStore.dispatch({ type: 'locked', locked: false })
+          }}
         >
           Reset
         </button>
@@ -69,26 +66,7 @@ export function SamplingPanel() {
               />
             </div>
           ))}
-        <div title={tooltips.seed}>
-          <SettingControl
-            field={fieldFor('seed')}
-            value={settings.sampling.seed}
-            onChange={set('seed')}
-            testId={testIds.seed}
-            slider={false}
-            extra={
-              <button
-                type="button"
-                data-testid="random-seed"
-                className={`${secondaryButton} h-7 px-2 text-xs`}
-                onClick={() => set('seed')(randomSeed())}
-                title="Pick a random seed"
-              >
-                <DiceIcon /> Random
-              </button>
-            }
-          />
-        </div>
+        <SeedControl />
       </div>
     </section>
   )

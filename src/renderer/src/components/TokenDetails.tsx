@@ -8,6 +8,7 @@ import { useStore } from '../hooks/useStore'
 import { inspectorPrefsStore } from '../inspector/stores'
 import { chipClassForMode } from '../lib/probability-scale'
 import { ghostButton, mutedText } from '../lib/ui'
+import { contextPositionLabel, tokenOfLabel } from '../lib/numbering'
 import { showWhitespace } from '../lib/whitespace'
 import { AlternativesList } from './AlternativesList'
 import { CloseIcon, PinIcon } from './Icons'
@@ -15,6 +16,8 @@ import { CloseIcon, PinIcon } from './Icons'
 export interface TokenDetailsProps {
   token: GeneratedToken
   index: number
+  /** How many tokens the text has, for "token k of N". */
+  count?: number
   sampling: SamplingSettings | null
   pinned: boolean
   findAnchor: () => Element | null
@@ -49,6 +52,7 @@ function Fact(props: {
 export function TokenDetails({
   token,
   index,
+  count,
   sampling,
   pinned,
   findAnchor,
@@ -91,7 +95,9 @@ export function TokenDetails({
               {token.id}
             </span>
           </p>
-          <p className={mutedText}>position {token.position} in the context</p>
+          <p className={mutedText}>
+            {tokenOfLabel(index, count)}, {contextPositionLabel(token)}
+          </p>
         </div>
         {pinned ? (
           <button

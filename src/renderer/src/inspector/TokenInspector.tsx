@@ -6,6 +6,7 @@ import { AlternativesList } from '../components/AlternativesList'
 import { CloseIcon } from '../components/Icons'
 import { TokenFacts, tokenBytes } from '../components/TokenDetails'
 import { useStore } from '../hooks/useStore'
+import { contextPosition, tokenOfLabel } from '../lib/numbering'
 import { chipClassForMode } from '../lib/probability-scale'
 import { focusRing, ghostButton, mutedText } from '../lib/ui'
 import { showWhitespace } from '../lib/whitespace'
@@ -59,8 +60,12 @@ export function TokenInspector(props: TokenInspectorProps) {
         >
           {showWhitespace(token.text)}
         </span>
-        <span className={`text-xs tabular-nums ${mutedText}`}>
-          {index + 1} / {count}
+        <span
+          data-testid="inspector-number"
+          className={`text-xs tabular-nums ${mutedText}`}
+          title={`Its place in the context: ${contextPosition(token)} (after the prompt)`}
+        >
+          {tokenOfLabel(index, count)}
         </span>
         <div className="ml-auto flex items-center">
           <button
@@ -152,7 +157,7 @@ export function TokenInspector(props: TokenInspectorProps) {
   )
 }
 
-/** ID, position, and the text with its whitespace and bytes made visible. */
+/** ID, context position, and the text with its whitespace and bytes made visible. */
 function TokenIdentity({ token }: { token: GeneratedToken }) {
   const item = 'flex items-baseline gap-1.5'
   const bytes = tokenBytes(token)
@@ -165,8 +170,10 @@ function TokenIdentity({ token }: { token: GeneratedToken }) {
         </dd>
       </div>
       <div className={item}>
-        <dt className={mutedText}>Position</dt>
-        <dd className="tabular-nums">{token.position}</dd>
+        <dt className={mutedText}>Context position</dt>
+        <dd data-testid="detail-context-position" className="tabular-nums">
+          {contextPosition(token)}
+        </dd>
       </div>
       <div className={item}>
         <dt className={mutedText}>Text</dt>

@@ -1,29 +1,53 @@
 import type { ChainSettings } from '../../../shared/lab'
 import { limits } from '../../../shared/schemas'
 
+/** The built-in presets' ids, as a saved comparison column records which one it holds. */
+export type PresetId = 'greedy' | 'precise' | 'balanced' | 'creative' | 'wild'
+
 /** A named set of the four sampler-chain settings. */
 export interface SamplingPreset {
   name: string
   settings: ChainSettings
   /** One line on when to use it. */
   description: string
+  /** Built-in presets only. */
+  id?: PresetId
 }
 
+/**
+ * The one built-in list: the sampling panel, the Sampling Lab and Compare all offer these, then
+ * the user's own presets.
+ */
 export const builtInPresets: readonly SamplingPreset[] = [
   {
-    name: 'Precise / code',
+    id: 'greedy',
+    name: 'Greedy',
+    settings: { temperature: 0, topK: 40, topP: 0.95, minP: 0.05 },
+    description: 'Always the top token: the same prompt always gives the same text.',
+  },
+  {
+    id: 'precise',
+    name: 'Precise',
     settings: { temperature: 0.2, topK: 20, topP: 0.9, minP: 0.1 },
     description: 'Sticks to the likeliest tokens: for code, facts and answers you can check.',
   },
   {
-    name: 'Balanced / chat',
+    id: 'balanced',
+    name: 'Balanced',
     settings: { temperature: 0.8, topK: 40, topP: 0.95, minP: 0.05 },
     description: 'Some variety, little nonsense: a good default for conversation.',
   },
   {
+    id: 'creative',
     name: 'Creative',
     settings: { temperature: 1.2, topK: 0, topP: 0.98, minP: 0.02 },
     description: 'Flatter odds and a long tail: for stories and brainstorming.',
+  },
+  {
+    id: 'wild',
+    name: 'Wild',
+    settings: { temperature: 2, topK: 0, topP: 1, minP: 0 },
+    description: 'Every token in play at twice the temperature: to see the tail, not to read.',
   },
 ]
 
@@ -56,6 +80,19 @@ export function matchingPreset(
   presets: readonly SamplingPreset[],
 ): SamplingPreset | undefined {
   return presets.find((preset) => sameSettings(preset.settings, settings))
+}
+
+/** What a set of settings is called: the name of the preset it equals, else "Custom". */
+export function presetLabel(
+  settings: ChainSettings,
+  userPresets: readonly SamplingPreset[],
+): string {
+  return matchingPreset(settings, [...builtInPresets, ...userPresets])?.name ?? 'Custom'
+}
+
+/** The id of the built-in preset these settings equal, null if none. */
+export function builtInPresetId(settings: ChainSettings): PresetId | null {
+  return matchingPreset(settings, builtInPresets)?.id ?? null
 }
 
 const maxNameLength = 40

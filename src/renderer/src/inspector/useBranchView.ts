@@ -10,7 +10,9 @@ import {
   type BranchNode,
   type BranchTree,
 } from '../stores/branch-tree'
-import type { RunState } from '../stores/run-reducer'
+import type { TokenCounts } from '../lib/numbering'
+import { runCounts, type RunState } from '../stores/run-reducer'
+import { pathLength } from '../stores/tree-counts'
 import { chunkSize, countChunked, type Chunks } from '../stores/token-chunks'
 import { branchStore } from './stores'
 
@@ -77,6 +79,15 @@ export function useBranchView(run: RunState): BranchView {
     branchPoints,
     branch: shown && shown.parentId !== null ? shown : null,
     rootId: active ? (tree.order[0] ?? null) : run.runId,
+  }
+}
+
+/** The shown text's counts (lib/numbering.ts): the tree's path when it holds the run. */
+export function shownCounts(run: RunState, tree: BranchTree): TokenCounts {
+  if (run.runId === null || !tree.nodes[run.runId]) return runCounts(run)
+  return {
+    prompt: tree.prompt.length > 0 ? tree.prompt.length : run.promptCount,
+    generated: pathLength(tree, tree.activeId),
   }
 }
 

@@ -11,19 +11,31 @@ import {
 } from '../stores/branch-tree'
 import { canStartRun, isLoadingModel } from '../stores/engine-reducer'
 import { isActive } from '../stores/run-reducer'
+import { samplingForRun } from '../stores/seed'
 import { engineStore, runStore, settingsStore } from '../stores/stores'
-import { addCompletionBranch, startCompletionSession } from '../sessions/view-sessions'
+import {
+  addCompletionBranch,
+  addCompletionRun,
+  startCompletionSession,
+} from '../sessions/view-sessions'
 import { routeRunEvents, unrouteRuns } from './run-events'
 import { getConnection, makeRunId } from './session'
 
 /** What components call: each updates the stores and talks to the engine. */
+/**
+ * Generate: the prompt of the session on screen runs again into that session, beside its earlier
+ * runs; a new prompt starts a new session.
+ */
 export function startRun(promptText: string): void {
   if (promptText.trim() === '' || isActive(runStore.getState())) return
   if (!canStartRun(engineStore.getState(), 'completion')) return
-  const { sampling, maxTokens } = settingsStore.getState()
+  const sampling = samplingForRun()
+  const { maxTokens } = settingsStore.getState()
   const runId = makeRunId()
+  const again = addCompletionRun(runId, promptText)
   runStore.dispatch({ type: 'requested', runId, promptText, sampling, maxTokens })
-  branchStore.dispatch({ type: 'rootRequested', runId, promptText, sampling })
+  if (again) branchStore.dispatch({ type: 'runRequested', runId, sampling })
+  else branchStore.dispatch({ type: 'rootRequested', runId, promptText, sampling })
   const prompt = promptText.slice(0, limits.promptChars)
   generateAndRoute({
     runId,
@@ -31,7 +43,7 @@ export function startRun(promptText: string): void {
     sampling,
     maxTokens,
     topN: inspectorPrefsStore.getState().topN,
-    record: startCompletionSession({ runId, promptText, sampling, maxTokens }),
+    record: again ?? startCompletionSession({ runId, promptText, sampling, maxTokens }),
   })
 }
 
@@ -73,13 +85,20 @@ export function startBranch(index: number, alternative: TokenCandidate): void {
   }
   const parent = branchParent(tree, index)
   if (!parent || !canStartRun(engineStore.getState(), 'completion')) return
-  const { sampling, maxTokens } = settingsStore.getState()
+  const sampling = samplingForRun()
+  const { maxTokens } = settingsStore.getState()
   const forcedTokens = forcedTokensFor(tree, index, alternative.id)
   const runId = makeRunId()
   const promptText = tree.promptText
   const first = forcedToken(step, alternative)
   const record = tree.activeId
-    ? addCompletionBranch({ runId, fromNodeId: tree.activeId, count: index, first })
+    ? addCompletionBranch({
+        runId,
+        parentId: parent.id,
+        fromNodeId: tree.activeId,
+        count: index,
+        first,
+      })
     : undefined
   runStore.dispatch({ type: 'requested', runId, promptText, sampling, maxTokens })
   branchStore.dispatch({

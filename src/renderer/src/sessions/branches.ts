@@ -8,11 +8,12 @@ import { newSession, titleFrom, type RunRecord } from './conversation'
 import { storableToken } from './records'
 
 /**
- * A Completion session keeps every branch of its run as one `completion` node under the single
- * `prompt` node, in the order the branches were made. Each node's run record holds the branch's
+ * A Completion session keeps every run of its prompt and every branch as one `completion` node
+ * under the single `prompt` node, in the order they were made. Each node's run record holds the branch's
  * whole path (the kept prefix, the forced alternative, then what followed), so the file reads on
- * its own and the Markdown export of the shown branch needs nothing else. Where each branch hangs
- * in the tree is not stored: it follows from the token ids (see `treeFromSession`).
+ * its own and the Markdown export of the shown branch needs nothing else. A node's `origin` says
+ * whether it is a run of the prompt (those sit beside the first run, at position 0) or a branch;
+ * where a branch hangs is not stored: it follows from the token ids (see `treeFromSession`).
  */
 
 const defaultSampling: SamplingSettings = {
@@ -81,6 +82,8 @@ export function completionSessionFromTree(init: TreeSessionInit): SessionDocumen
         text: run.tokens.map((t) => t.text).join(''),
         run,
         createdAt: createdAt.get(id) ?? now,
+        origin: node.origin,
+        ...(node.origin === 'branch' && node.parentId ? { branchOf: node.parentId } : {}),
       },
     ]
   })
@@ -125,9 +128,10 @@ const restoredFailure: AppError = {
 }
 
 /**
- * The branch tree of a saved Completion session. A branch hangs under the earlier branch whose
- * path it shares longest, at the first position where they differ: exactly where `startBranch`
- * put it (the parent there is the one node that leaves its own parent before that position).
+ * The branch tree of a saved Completion session. A run of the prompt sits beside the first run at
+ * position 0; a branch hangs under the node it names (`branchOf`), where their texts part. In
+ * older files a branch hangs under the earlier node whose path it shares longest, at the first
+ * position where they differ: where `startBranch` put it when the tree held no later runs.
  * Returns null when the session holds no run.
  */
 export function treeFromSession(doc: SessionDocument): BranchTree | null {
@@ -144,7 +148,15 @@ export function treeFromSession(doc: SessionDocument): BranchTree | null {
     const path = entry.run.tokens
     let parent: BranchNode | null = null
     let forkAt = 0
-    if (order.length > 0) {
+    const origin = order.length === 0 || entry.origin === 'run' ? 'run' : 'branch'
+    const named = entry.branchOf === undefined ? -1 : order.indexOf(entry.branchOf)
+    if (order.length > 0 && origin === 'run') {
+      parent = nodes[order[0] ?? ''] ?? null
+    } else if (named >= 0) {
+      // It leaves its parent where their texts first differ: at the token it forced.
+      parent = nodes[order[named] ?? ''] ?? null
+      forkAt = sharedPrefix(paths[named] ?? [], path)
+    } else if (order.length > 0) {
       const shared = paths.map((p) => sharedPrefix(p, path))
       const longest = Math.max(...shared)
       const index = order.findIndex((id, i) => {
@@ -161,6 +173,7 @@ export function treeFromSession(doc: SessionDocument): BranchTree | null {
       id: entry.id,
       parentId: parent?.id ?? null,
       forkAt,
+      origin,
       tokens: toChunks(path.slice(forkAt)),
       status: failed ? 'failed' : 'ended',
       stopReason: entry.run.stopReason === 'failed' ? null : entry.run.stopReason,

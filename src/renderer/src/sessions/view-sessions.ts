@@ -1,6 +1,6 @@
 import type { GeneratedToken } from '../../../shared/contract'
 import type { SamplingSettings } from '../../../shared/schemas'
-import type { RunRecording } from '../../../shared/session-intents'
+import type { RunRecording, SessionIntent } from '../../../shared/session-intents'
 import type { SessionDocument, SessionNode } from '../../../shared/sessions'
 import { branchStore, inspectorPrefsStore } from '../inspector/stores'
 import { makeRunId } from '../services/session'
@@ -17,16 +17,23 @@ import { rememberOpen } from './open-sessions'
 import { compareSessionStore, completionSessionStore } from './stores'
 
 /**
- * Where Completion and Compare runs are recorded. A first Completion run and a comparison's
- * Generate each make a new session on the host; a branch or a column run again goes into the
- * session on screen. The host writes the tokens; the page keeps only the session's outline.
+ * Where Completion and Compare runs are recorded. A Completion run of a new prompt and a
+ * comparison's Generate each make a new session on the host; the same prompt generated again, a
+ * branch or a column run again goes into the session on screen. The host writes the tokens; the
+ * page keeps only the session's outline.
  */
 
 const now = () => new Date().toISOString()
 const currentModel = () => modelRef(engineStore.getState().status?.model)
 
-function completionNode(id: string, parentId: string): Omit<SessionNode, 'run'> {
-  return { id, parentId, role: 'completion', text: '', createdAt: now() }
+function completionNode(
+  id: string,
+  parentId: string,
+  origin: SessionNode['origin'],
+  branchOf?: string,
+): Omit<SessionNode, 'run'> {
+  const node = { id, parentId, role: 'completion' as const, text: '', createdAt: now(), origin }
+  return branchOf ? { ...node, branchOf } : node
 }
 
 /** A new Completion session for a first run; returns where the host records the run. */
@@ -58,7 +65,7 @@ export function startCompletionSession(init: {
   const doc: SessionDocument = {
     ...base,
     title: titleFrom(init.promptText) || 'Completion',
-    nodes: [prompt, { ...completionNode(init.runId, prompt.id), run: null }],
+    nodes: [prompt, { ...completionNode(init.runId, prompt.id, 'run'), run: null }],
     currentLeafId: init.runId,
   }
   sendIntents(doc.id, ensureOnHost(doc))
@@ -67,35 +74,65 @@ export function startCompletionSession(init: {
   return { sessionId: doc.id, target: { nodeId: init.runId } }
 }
 
+/** The saved Completion session that holds the tree on screen, and its prompt node. */
+function shownCompletion() {
+  const doc = completionSessionStore.getState().doc
+  const tree = branchStore.getState()
+  const prompt = doc?.nodes.find((n) => n.role === 'prompt')
+  if (!doc || !prompt || !holdsTree(doc, tree.order[0]) || !isOnHost(doc.id)) return null
+  return { doc, prompt, tree }
+}
+
+/** Adds node `runId` to the session on screen and shows it; returns where its run is recorded. */
+function addCompletionNode(
+  shown: NonNullable<ReturnType<typeof shownCompletion>>,
+  runId: string,
+  origin: 'run' | 'branch',
+  branch?: { of: string; prefix: Extract<SessionIntent, { type: 'nodeAdded' }>['prefix'] },
+): RunRecording {
+  const { doc, prompt } = shown
+  const node = completionNode(runId, prompt.id, origin, branch?.of)
+  const prefix = branch?.prefix
+  sendIntents(doc.id, [
+    { type: 'nodeAdded', node, ...(prefix ? { prefix } : {}) },
+    { type: 'leafShown', nodeId: runId },
+  ])
+  completionSessionStore.dispatch({
+    type: 'saved',
+    doc: { ...doc, nodes: [...doc.nodes, { ...node, run: null }], currentLeafId: runId },
+  })
+  return { sessionId: doc.id, target: { nodeId: runId } }
+}
+
+/**
+ * Generate again with the prompt of the session on screen: the run joins that session's history,
+ * beside the earlier runs. Null when the prompt changed or no saved session holds the tree.
+ */
+export function addCompletionRun(runId: string, promptText: string): RunRecording | null {
+  const shown = shownCompletion()
+  if (!shown || shown.prompt.text !== promptText || shown.tree.promptText !== promptText)
+    return null
+  return addCompletionNode(shown, runId, 'run')
+}
+
 /**
  * A branch of the Completion session on screen: its run starts with the first `count` tokens of
- * branch `fromNodeId`, then `first`, the alternative picked. Null when no saved session holds
+ * branch `fromNodeId`, then `first`, the alternative picked. Undefined when no saved session holds
  * the tree (it was deleted): the branch then runs unrecorded, as it is shown.
  */
 export function addCompletionBranch(init: {
   runId: string
+  /** Its parent in the branch tree. */
+  parentId: string
   fromNodeId: string
   count: number
   first: GeneratedToken
 }): RunRecording | undefined {
-  const doc = completionSessionStore.getState().doc
-  const tree = branchStore.getState()
-  const prompt = doc?.nodes.find((n) => n.role === 'prompt')
-  if (!doc || !prompt || !holdsTree(doc, tree.order[0]) || !isOnHost(doc.id)) return undefined
-  const node = completionNode(init.runId, prompt.id)
-  sendIntents(doc.id, [
-    {
-      type: 'nodeAdded',
-      node,
-      prefix: { fromNodeId: init.fromNodeId, count: init.count, first: init.first },
-    },
-    { type: 'leafShown', nodeId: init.runId },
-  ])
-  completionSessionStore.dispatch({
-    type: 'saved',
-    doc: { ...doc, nodes: [...doc.nodes, { ...node, run: null }], currentLeafId: init.runId },
-  })
-  return { sessionId: doc.id, target: { nodeId: init.runId } }
+  const shown = shownCompletion()
+  if (!shown) return undefined
+  const { fromNodeId, count, first } = init
+  const prefix = { fromNodeId, count, first }
+  return addCompletionNode(shown, init.runId, 'branch', { of: init.parentId, prefix })
 }
 
 /** Switching branches (‹ ›) changes which one the session reopens on. */

@@ -12,7 +12,8 @@ import { appendToChunks, toChunks, type Chunks } from './token-chunks'
 
 /**
  * Every continuation of one Completion prompt, as a tree. The root is the first run; a branch is
- * a run that forced an alternative token at some position of the path it was started from.
+ * a run that forced an alternative token at some position of the path it was started from; a
+ * later run of the same prompt (Generate again) is a sibling of the root at position 0.
  *
  * A node stores only its own tokens, from the position where it leaves its parent: its full text
  * is the parent's path up to `forkAt`, then `tokens`. The state is plain, serialisable data (no
@@ -24,6 +25,8 @@ export interface BranchNode {
   parentId: string | null
   /** Index in the generated tokens where this node's tokens start; 0 for the root. */
   forkAt: number
+  /** `run`: sampled from the prompt alone (the root, Generate again); `branch`: forced a token. */
+  origin: 'run' | 'branch'
   /**
    * This node's tokens; for a branch the first is the alternative the user picked. In chunks, so
    * that a batch appends in O(batch) instead of copying every token before it.
@@ -57,6 +60,8 @@ export const emptyBranchTree: BranchTree = {
 
 export type BranchAction =
   | { type: 'rootRequested'; runId: string; promptText: string; sampling: SamplingSettings }
+  /** The same prompt generated again: a new run beside the first. */
+  | { type: 'runRequested'; runId: string; sampling: SamplingSettings }
   | {
       type: 'branchRequested'
       runId: string
@@ -73,11 +78,17 @@ export type BranchAction =
   | { type: 'loaded'; tree: BranchTree }
   | { type: 'cleared' }
 
-function newNode(id: string, parentId: string | null, forkAt: number): BranchNode {
+function newNode(
+  id: string,
+  parentId: string | null,
+  forkAt: number,
+  origin: BranchNode['origin'],
+): BranchNode {
   return {
     id,
     parentId,
     forkAt,
+    origin,
     tokens: [],
     status: 'running',
     stopReason: null,
@@ -100,7 +111,7 @@ export function branchTreeReducer(tree: BranchTree, action: BranchAction): Branc
         promptText: action.promptText,
         prompt: [],
         nodes: {
-          [action.runId]: { ...newNode(action.runId, null, 0), sampling: action.sampling },
+          [action.runId]: { ...newNode(action.runId, null, 0, 'run'), sampling: action.sampling },
         },
         order: [action.runId],
         activeId: action.runId,
@@ -109,10 +120,21 @@ export function branchTreeReducer(tree: BranchTree, action: BranchAction): Branc
       const parent = tree.nodes[action.parentId]
       if (!parent || tree.nodes[action.runId]) return tree
       const node: BranchNode = {
-        ...newNode(action.runId, action.parentId, action.forkAt),
+        ...newNode(action.runId, action.parentId, action.forkAt, 'branch'),
         tokens: toChunks([action.first]),
         sampling: action.sampling,
       }
+      return {
+        ...tree,
+        nodes: { ...tree.nodes, [action.runId]: node },
+        order: [...tree.order, action.runId],
+        activeId: action.runId,
+      }
+    }
+    case 'runRequested': {
+      const rootId = tree.order[0]
+      if (rootId === undefined || tree.nodes[action.runId]) return tree
+      const node = { ...newNode(action.runId, rootId, 0, 'run'), sampling: action.sampling }
       return {
         ...tree,
         nodes: { ...tree.nodes, [action.runId]: node },

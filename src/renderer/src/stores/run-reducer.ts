@@ -7,6 +7,7 @@ import type {
 } from '../../../shared/contract'
 import type { AppError } from '../../../shared/errors'
 import type { SamplingSettings } from '../../../shared/schemas'
+import type { TokenCounts } from '../lib/numbering'
 import { appendToChunks, chunkedItemAt, toChunks, type Chunks } from './token-chunks'
 
 /** `starting`: asked for, no `started` event yet. */
@@ -24,6 +25,8 @@ export interface RunState {
   sampling: SamplingSettings | null
   prompt: Chunks<TokenText>
   promptCount: number
+  /** Tokens a branch was handed after the prompt (generated earlier): see lib/numbering.ts. */
+  forcedCount: number
   tokens: Chunks<GeneratedToken>
   tokenCount: number
   contextSize: number | null
@@ -77,6 +80,7 @@ export const initialRunState: RunState = {
   sampling: null,
   prompt: [],
   promptCount: 0,
+  forcedCount: 0,
   tokens: [],
   tokenCount: 0,
   contextSize: null,
@@ -161,15 +165,15 @@ export function applyRunEvent(state: RunState, event: RunEvent): RunState {
   if (event.runId !== state.runId || !isActive(state)) return state
   switch (event.kind) {
     case 'started': {
-      // Forced tokens (a branch's kept part) sit in the context like the prompt does.
-      const given = event.forced.length > 0 ? [...event.prompt, ...event.forced] : event.prompt
+      const given = event.prompt.length + event.forced.length
       return {
         ...state,
         phase: 'running',
-        prompt: toChunks(given),
-        promptCount: given.length,
+        prompt: toChunks(event.prompt),
+        promptCount: event.prompt.length,
+        forcedCount: event.forced.length,
         contextSize: event.contextSize,
-        contextUsed: given.length,
+        contextUsed: given,
         sampling: event.sampling,
       }
     }
@@ -233,17 +237,7 @@ export function describeStopReason(reason: StopReason): string {
   return stopReasonText[reason]
 }
 
-export interface ContextUsage {
-  used: number
-  size: number
-  prompt: number
-  generated: number
-}
-
-/** Context use for the gauge: from the run when there is one, else empty at the model's size. */
-export function contextUsage(state: RunState, modelContextSize: number | null): ContextUsage {
-  const size = state.contextSize ?? modelContextSize ?? 0
-  const used = Math.min(state.contextUsed, size || state.contextUsed)
-  const prompt = Math.min(state.promptCount, used)
-  return { used, size, prompt, generated: used - prompt }
+/** The run's own prompt and generated counts, a branch's forced tokens counted as generated. */
+export function runCounts(state: RunState): TokenCounts {
+  return { prompt: state.promptCount, generated: state.forcedCount + state.tokenCount }
 }

@@ -1,6 +1,5 @@
 import type { GeneratedToken, TokenCandidate } from '../../../../shared/contract'
 import { toAppError } from '../../../../shared/errors'
-import { limits } from '../../../../shared/schemas'
 import type { SessionIntent } from '../../../../shared/session-intents'
 import type { SessionDocument } from '../../../../shared/sessions'
 import { routeRunEvents, unrouteRuns } from '../../services/run-events'
@@ -12,6 +11,7 @@ import { modelRef, replyText, runRecordFrom } from '../../sessions/records'
 import { forcedToken } from '../../stores/branch-tree'
 import { canStartRun } from '../../stores/engine-reducer'
 import { isActive } from '../../stores/run-reducer'
+import { samplingForRun } from '../../stores/seed'
 import { engineStore, settingsStore } from '../../stores/stores'
 import { blankChat, chatRunStore, chatStore, chatTopN } from './chat-store'
 
@@ -25,13 +25,11 @@ export function canSend(): boolean {
 type ReplyIntent = Extract<SessionIntent, { replyId: string }>
 
 /** Applies a conversation change that starts a reply, then asks the engine for that reply. */
-function startReply(action: ReplyIntent, freshSeed = false, prefix: GeneratedToken[] = []): void {
+function startReply(action: ReplyIntent, prefix: GeneratedToken[] = []): void {
   if (!canSend()) return
   flushSystemPrompt()
-  const settings = settingsStore.getState()
-  const { maxTokens } = settings
-  // The same seed would write the same reply again; a regeneration draws a new one (it is saved).
-  const sampling = freshSeed ? { ...settings.sampling, seed: randomSeed() } : settings.sampling
+  const { maxTokens } = settingsStore.getState()
+  const sampling = samplingForRun()
   const runId = makeRunId()
   const before = chatStore.getState().doc
   const docSettings = { sampling, maxTokens, topN: chatTopN }
@@ -100,13 +98,8 @@ export function sendMessage(text: string): void {
   startReply({ type: 'sent', userId: makeRunId(), replyId: makeRunId(), text, now: now() })
 }
 
-function randomSeed(): number {
-  const [value = 0] = crypto.getRandomValues(new Uint32Array(1))
-  return value % (limits.seed + 1)
-}
-
 export function regenerateReply(nodeId: string): void {
-  startReply({ type: 'regenerated', nodeId, replyId: makeRunId(), now: now() }, true)
+  startReply({ type: 'regenerated', nodeId, replyId: makeRunId(), now: now() })
 }
 
 /**
@@ -120,7 +113,7 @@ export function branchReply(nodeId: string, index: number, alternative: TokenCan
   const first = forcedToken(step, alternative)
   const prefix = [...tokens.slice(0, index), first]
   const action = { type: 'regenerated' as const, nodeId, replyId: makeRunId(), now: now() }
-  startReply({ ...action, prefix: { count: index, first } }, false, prefix)
+  startReply({ ...action, prefix: { count: index, first } }, prefix)
 }
 
 export function editAndResend(nodeId: string, text: string): void {

@@ -7,8 +7,10 @@ import {
   settingFields,
   type SettingKey,
 } from '../../stores/settings'
-import type { CompareColumn, PresetId } from './compare-reducer'
-import { presets } from './compare-reducer'
+import { useStore } from '../../hooks/useStore'
+import { builtInPresets, presetLabel } from '../../inspector/presets'
+import { inspectorPrefsStore } from '../../inspector/stores'
+import type { CompareColumn } from './compare-reducer'
 import { compareStore } from './compare-actions'
 
 const inputIds: Record<SettingKey, string> = {
@@ -32,6 +34,9 @@ const select = `h-7 rounded-md border border-slate-300 bg-white px-1.5 text-sm t
 /** A column's preset and sampler settings; folded into one line when a run starts. */
 export function ColumnSettings({ column, index, disabled, sameSeed }: ColumnSettingsProps) {
   const { settings } = column
+  const userPresets = useStore(inspectorPrefsStore, (s) => s.userPresets)
+  const all = [...builtInPresets, ...userPresets]
+  const label = presetLabel(settings.sampling, userPresets)
   const [open, setOpen] = useState(true)
   const [runSeen, setRunSeen] = useState(column.run.runId)
   // A new run folds the knobs away so its output shows (adjusting state during render).
@@ -55,6 +60,9 @@ export function ColumnSettings({ column, index, disabled, sameSeed }: ColumnSett
           ▸
         </span>
         <span className="font-medium">Settings</span>
+        <span data-testid={`compare-preset-label-${index}`} className="font-medium">
+          {label}
+        </span>
         <span className={`truncate ${mutedText}`}>
           {describeSampling(settings.sampling)} · {settings.maxTokens} max
         </span>
@@ -65,17 +73,22 @@ export function ColumnSettings({ column, index, disabled, sameSeed }: ColumnSett
           <span className="mr-auto">Preset</span>
           <select
             data-testid={`compare-preset-${index}`}
-            className={select}
-            value={column.preset ?? ''}
+            className={`${select} max-w-[11rem]`}
+            value={label === 'Custom' ? '' : label}
             onChange={(event) => {
-              const preset = event.target.value as PresetId | ''
-              if (preset) compareStore.dispatch({ type: 'presetApplied', key: column.key, preset })
+              const preset = all.find((p) => p.name === event.target.value)
+              if (preset)
+                compareStore.dispatch({
+                  type: 'presetApplied',
+                  key: column.key,
+                  settings: preset.settings,
+                })
             }}
           >
             <option value="">Custom</option>
-            {presets.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.label}
+            {all.map((p) => (
+              <option key={p.name} value={p.name} title={p.description || undefined}>
+                {p.name}
               </option>
             ))}
           </select>

@@ -100,6 +100,7 @@ export function ColumnTokens({ run }: ColumnTokensProps) {
         <TokenDetails
           token={token}
           index={shown}
+          count={run.tokenCount}
           sampling={run.sampling}
           pinned={pinned !== null}
           findAnchor={findAnchor}

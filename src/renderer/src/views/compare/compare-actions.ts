@@ -5,6 +5,7 @@ import { getConnection, makeRunId } from '../../services/session'
 import { busyReason, notReadyReason } from '../../stores/engine-reducer'
 import { isActive } from '../../stores/run-reducer'
 import { createStore } from '../../stores/store'
+import { seedLockStore } from '../../stores/seed'
 import { engineStore, settingsStore } from '../../stores/stores'
 import {
   compareReducer,
@@ -131,5 +132,7 @@ export function copyColumnSettings(key: string): boolean {
   const settings = settingsOf(compareStore.getState(), key)
   if (!settings) return false
   settingsStore.dispatch({ type: 'loaded', settings })
+  // The column's seed comes along locked, so Completion can reproduce the column's text.
+  seedLockStore.dispatch({ type: 'locked', locked: true })
   return true
 }

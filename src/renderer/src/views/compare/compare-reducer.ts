@@ -1,6 +1,8 @@
 import type { RunEvent } from '../../../../shared/contract'
 import type { AppError } from '../../../../shared/errors'
-import { limits, type ChatInput, type SamplingSettings } from '../../../../shared/schemas'
+import type { ChainSettings } from '../../../../shared/lab'
+import { limits, type ChatInput } from '../../../../shared/schemas'
+import { builtInPresetId, type PresetId } from '../../inspector/presets'
 import {
   initialRunState,
   isActive,
@@ -24,7 +26,7 @@ export interface CompareColumn {
   /** Stable across add/remove, for React keys and test ids of what the column shows. */
   key: string
   settings: GenerationSettings
-  /** The preset the settings came from, until one of them is changed by hand. */
+  /** The built-in preset the sampler settings equal, if any (what a saved column records). */
   preset: PresetId | null
   run: RunState
 }
@@ -47,35 +49,6 @@ export interface CompareState {
 export const minColumns = 2
 export const maxColumns = limits.parallelRuns
 
-export type PresetId = 'greedy' | 'precise' | 'balanced' | 'creative' | 'wild'
-
-export interface Preset {
-  id: PresetId
-  label: string
-  /** The sampler chain; the column keeps its own seed. */
-  sampling: Omit<SamplingSettings, 'seed'>
-}
-
-export const presets: readonly Preset[] = [
-  { id: 'greedy', label: 'Greedy', sampling: { temperature: 0, topK: 40, topP: 0.95, minP: 0.05 } },
-  {
-    id: 'precise',
-    label: 'Precise',
-    sampling: { temperature: 0.3, topK: 40, topP: 0.9, minP: 0.1 },
-  },
-  {
-    id: 'balanced',
-    label: 'Balanced',
-    sampling: { temperature: 0.8, topK: 40, topP: 0.95, minP: 0.05 },
-  },
-  {
-    id: 'creative',
-    label: 'Creative',
-    sampling: { temperature: 1.2, topK: 0, topP: 1, minP: 0.05 },
-  },
-  { id: 'wild', label: 'Wild', sampling: { temperature: 2, topK: 0, topP: 1, minP: 0 } },
-]
-
 /** Parameters a sweep can spread across the columns. */
 export type SweepParam = 'temperature' | 'topK' | 'topP' | 'minP'
 
@@ -92,7 +65,8 @@ export type CompareAction =
   | { type: 'columnAdded' }
   | { type: 'columnRemoved'; key: string }
   | { type: 'settingChanged'; key: string; setting: SettingKey; value: number }
-  | { type: 'presetApplied'; key: string; preset: PresetId }
+  /** A preset from the shared list (built-in or the user's): its four sampler settings. */
+  | { type: 'presetApplied'; key: string; settings: ChainSettings }
   | { type: 'sameSeedChanged'; sameSeed: boolean }
   | { type: 'sweepApplied'; sweep: Sweep }
   /** The columns' runs were asked for (all at once, or one column's re-run). */
@@ -104,8 +78,13 @@ export type CompareAction =
   | { type: 'cleared' }
   | { type: 'loaded'; state: CompareState }
 
-function column(key: number, settings: GenerationSettings, preset: PresetId | null): CompareColumn {
-  return { key: `c${key}`, settings, preset, run: initialRunState }
+function column(key: number, settings: GenerationSettings): CompareColumn {
+  return {
+    key: `c${key}`,
+    settings,
+    preset: builtInPresetId(settings.sampling),
+    run: initialRunState,
+  }
 }
 
 /** Two columns to start with: greedy against the usual defaults shows the difference at once. */
@@ -115,19 +94,13 @@ export const initialCompareState: CompareState = {
   system: '',
   sameSeed: true,
   columns: [
-    column(
-      1,
-      { ...defaultGenerationSettings, sampling: withPreset(defaultGenerationSettings, 'greedy') },
-      'greedy',
-    ),
-    column(2, defaultGenerationSettings, null),
+    column(1, {
+      ...defaultGenerationSettings,
+      sampling: { ...defaultGenerationSettings.sampling, temperature: 0 },
+    }),
+    column(2, defaultGenerationSettings),
   ],
   nextKey: 3,
-}
-
-function withPreset(settings: GenerationSettings, id: PresetId): SamplingSettings {
-  const preset = presets.find((p) => p.id === id)
-  return preset ? { ...preset.sampling, seed: settings.sampling.seed } : settings.sampling
 }
 
 export function isAnyActive(state: CompareState): boolean {
@@ -216,7 +189,7 @@ export function compareReducer(state: CompareState, action: CompareAction): Comp
       const settings = last?.settings ?? defaultGenerationSettings
       return {
         ...state,
-        columns: [...state.columns, column(state.nextKey, settings, last?.preset ?? null)],
+        columns: [...state.columns, column(state.nextKey, settings)],
         nextKey: state.nextKey + 1,
       }
     }
@@ -241,20 +214,17 @@ export function compareReducer(state: CompareState, action: CompareAction): Comp
         if (!all && c.key !== action.key) return c
         const settings = setSetting(c.settings, action.setting, action.value)
         if (settings === c.settings) return c
-        const keepsPreset = action.setting === 'seed' || action.setting === 'maxTokens'
-        return { ...c, settings, preset: keepsPreset ? c.preset : null }
+        return { ...c, settings, preset: builtInPresetId(settings.sampling) }
       })
     }
     case 'presetApplied':
-      return mapColumns(state, (c) =>
-        c.key === action.key
-          ? {
-              ...c,
-              settings: { ...c.settings, sampling: withPreset(c.settings, action.preset) },
-              preset: action.preset,
-            }
-          : c,
-      )
+      return mapColumns(state, (c) => {
+        if (c.key !== action.key) return c
+        // The column keeps its own seed.
+        const sampling = { ...action.settings, seed: c.settings.sampling.seed }
+        const settings = { ...c.settings, sampling }
+        return { ...c, settings, preset: builtInPresetId(sampling) }
+      })
     case 'sameSeedChanged': {
       if (action.sameSeed === state.sameSeed) return state
       const seed = state.columns[0]?.settings.sampling.seed
@@ -271,7 +241,9 @@ export function compareReducer(state: CompareState, action: CompareAction): Comp
         const value = values[i]
         if (value === undefined) return c
         const settings = setSetting(c.settings, action.sweep.param, value)
-        return settings === c.settings ? c : { ...c, settings, preset: null }
+        return settings === c.settings
+          ? c
+          : { ...c, settings, preset: builtInPresetId(settings.sampling) }
       })
     }
     case 'runsRequested':

@@ -7,6 +7,7 @@ import { engineStore } from '../../stores/stores'
 import { dismissLoadError, loadSelected, modelsStore, unloadModel } from './models-actions'
 import { fitLabels, overallFit } from './models-format'
 import { isLoadedSource } from './models-reducer'
+import { ContextFitNote } from './ContextFitNote'
 import { FitMeter } from './FitMeter'
 import { Badge, ErrorNote, Panel, ProgressBar } from './models-ui'
 
@@ -155,6 +156,7 @@ function FitSummary({ fit, stale, explain }: { fit: MemoryFit; stale: boolean; e
           {fit.explanation}
         </p>
       )}
+      <ContextFitNote fit={fit} />
     </div>
   )
 }
