@@ -1,9 +1,8 @@
-import { useMemo, useState, type Ref } from 'react'
+import { useState } from 'react'
 import { useStore } from '../hooks/useStore'
-import { InspectorDockContext, type InspectorDock } from '../inspector/InspectorDock'
-import { createDockStore, type DockStore } from '../inspector/dock-store'
+import { InspectorDockContext } from '../inspector/InspectorDock'
+import { InspectorSheet, useInspectorDock } from '../inspector/useInspectorDock'
 import { SidePanel } from '../inspector/SidePanel'
-import { useWideWindow } from '../layout/useWideWindow'
 import { startRun } from '../services/actions'
 import { drafts } from '../stores/drafts'
 import { useTokenCount } from '../hooks/useTokenCount'
@@ -58,34 +57,5 @@ export function CompletionView() {
         {!dock.wide && <InspectorSheet store={dock.store} slotRef={dock.setSheetSlot} />}
       </div>
     </InspectorDockContext.Provider>
-  )
-}
-
-/**
- * Where the inspector goes: the side column (in place of the settings) on wide windows, a sheet
- * under the view on narrow ones, which shortens the view instead of covering it.
- */
-function useInspectorDock() {
-  const wide = useWideWindow()
-  const [store] = useState(createDockStore)
-  const [sideSlot, setSideSlot] = useState<HTMLDivElement | null>(null)
-  const [sheetSlot, setSheetSlot] = useState<HTMLDivElement | null>(null)
-  const target = wide ? sideSlot : sheetSlot
-  const context = useMemo<InspectorDock>(() => ({ target, store }), [target, store])
-  return { context, wide, store, setSideSlot, setSheetSlot }
-}
-
-function InspectorSheet({ store, slotRef }: { store: DockStore; slotRef: Ref<HTMLDivElement> }) {
-  const open = useStore(store, (s) => s.inspecting)
-  return (
-    <div
-      ref={slotRef}
-      data-testid="inspector-sheet"
-      className={
-        open
-          ? 'flex h-[45vh] max-h-[28rem] min-h-60 shrink-0 flex-col border-t border-slate-200 bg-white shadow-[0_-8px_24px_-16px_rgb(15_23_42/0.35)] dark:border-slate-700 dark:bg-slate-900'
-          : 'hidden'
-      }
-    />
   )
 }

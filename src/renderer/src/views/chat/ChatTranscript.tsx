@@ -1,11 +1,21 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { GeneratedToken } from '../../../../shared/contract'
+import type { ChainSettings } from '../../../../shared/lab'
+import { defaultSampling } from '../../../../shared/schemas'
 import { TokenDetails } from '../../components/TokenDetails'
+import { DockedInspector } from '../../inspector/InspectorDock'
+import { TokenInspector } from '../../inspector/TokenInspector'
 import { useStickToBottom } from '../../hooks/useStickToBottom'
 import { useStore } from '../../hooks/useStore'
 import { chatNodesBefore, siblingsOf, visibleMessages } from '../../sessions/conversation'
 import { generatedTokenAt } from '../../stores/run-reducer'
-import { editAndResend, regenerateReply, stopReply, switchBranch } from './chat-actions'
+import {
+  branchReply,
+  editAndResend,
+  regenerateReply,
+  stopReply,
+  switchBranch,
+} from './chat-actions'
 import { droppedNotice } from './chat-gauge'
 import { isLive } from './chat-reducer'
 import { chatRunStore, chatStore } from './chat-store'
@@ -49,6 +59,7 @@ export function ChatTranscript() {
     setPinned(null)
     switchBranch(nodeId, step)
   }, [])
+  const [labSettings, setLabSettings] = useState<ChainSettings | null>(null)
   const onRegenerate = useCallback(
     (nodeId: string) => {
       setPinned(null)
@@ -59,22 +70,31 @@ export function ChatTranscript() {
   )
 
   const pinnedRef = useRef(pinned)
+  const moveRef = useRef<(to: (index: number, count: number) => number) => void>(() => undefined)
   useEffect(() => {
     pinnedRef.current = pinned
   }, [pinned])
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.key !== 'Escape') return
-      if (pinnedRef.current) {
-        setPinned(null)
-        setHovered(null)
-      } else {
-        stopReply()
+      if (event.key === 'Escape') {
+        if (pinnedRef.current) {
+          setPinned(null)
+          setHovered(null)
+        } else {
+          stopReply()
+        }
+        return
       }
+      // ←/→, Home and End step through the picked reply's tokens while the inspector is open.
+      const step = keySteps[event.key]
+      if (!step || pinnedRef.current === null || event.defaultPrevented) return
+      if (isTextEntry(event.target) || event.altKey || event.ctrlKey || event.metaKey) return
+      event.preventDefault()
+      moveRef.current(step)
     }
     const onPointerDown = (event: PointerEvent) => {
       if (!pinnedRef.current || !(event.target instanceof Element)) return
-      if (event.target.closest('[data-testid="token-details"], [data-index]')) return
+      if (event.target.closest(keepsThePick)) return
       setPinned(null)
     }
     document.addEventListener('keydown', onKey)
@@ -103,6 +123,21 @@ export function ChatTranscript() {
   let token: GeneratedToken | undefined
   if (shown && shownNode)
     token = shownLive ? generatedTokenAt(run, shown.index) : shownNode.run?.tokens[shown.index]
+  const shownCount = shownLive ? run.tokenCount : (shownNode?.run?.tokens.length ?? 0)
+  const shownSampling = (shownLive ? run.sampling : shownNode?.run?.sampling) ?? null
+  const move = (to: (index: number, count: number) => number) =>
+    setPinned((current) =>
+      current
+        ? {
+            ...current,
+            index: Math.max(0, Math.min(shownCount - 1, to(current.index, shownCount))),
+          }
+        : current,
+    )
+  // The key handler (set up once) steps with the count of the reply on screen now.
+  useEffect(() => {
+    moveRef.current = move
+  })
   const findAnchor = useCallback(
     () =>
       shown
@@ -167,16 +202,60 @@ export function ChatTranscript() {
           )
         })}
       </ol>
-      {token && shown && (
+      <DockedInspector index={token && pinned ? pinned.index : null}>
+        {token && pinned && shownNode && (
+          <TokenInspector
+            token={token}
+            index={pinned.index}
+            count={shownCount}
+            sampling={shownSampling}
+            onMove={(delta) => move((index) => index + delta)}
+            onClose={() => setPinned(null)}
+            onPick={
+              shownNode.run
+                ? (candidate) => {
+                    setPinned(null)
+                    follow()
+                    branchReply(pinned.nodeId, pinned.index, candidate)
+                  }
+                : undefined
+            }
+            pickDisabledReason={
+              busy ? 'Wait for the reply to finish (or stop it) before branching.' : null
+            }
+            labSettings={labSettings ?? shownSampling ?? defaultSampling}
+            onLabChange={setLabSettings}
+          />
+        )}
+      </DockedInspector>
+      {token && shown && !pinned && (
         <TokenDetails
           token={token}
           index={shown.index}
-          sampling={(shownLive ? run.sampling : shownNode?.run?.sampling) ?? null}
-          pinned={pinned !== null}
+          sampling={shownSampling}
+          pinned={false}
           findAnchor={findAnchor}
           onClose={() => setPinned(null)}
         />
       )}
     </div>
+  )
+}
+
+const keySteps: Record<string, (index: number, count: number) => number> = {
+  ArrowLeft: (index) => index - 1,
+  ArrowRight: (index) => index + 1,
+  Home: () => 0,
+  End: (_index, count) => count - 1,
+}
+
+/** Clicks there keep the picked token: the tokens, the inspector and its docking controls. */
+const keepsThePick =
+  '[data-testid="token-details"], [data-index], [data-testid="inspector-sheet"], [role="tablist"]'
+
+function isTextEntry(target: EventTarget | null): boolean {
+  return (
+    target instanceof HTMLElement &&
+    (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))
   )
 }

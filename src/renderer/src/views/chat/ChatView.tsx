@@ -1,6 +1,9 @@
 import { useEffect, useRef, useState } from 'react'
 import { SamplingPanel } from '../../components/SamplingPanel'
 import { ColorModeSwitch } from '../../inspector/ColorModeSwitch'
+import { InspectorDockContext } from '../../inspector/InspectorDock'
+import { SidePanel } from '../../inspector/SidePanel'
+import { InspectorSheet, useInspectorDock } from '../../inspector/useInspectorDock'
 import { useStore } from '../../hooks/useStore'
 import { mutedText } from '../../lib/ui'
 import { visibleMessages } from '../../sessions/conversation'
@@ -37,50 +40,55 @@ export function ChatView() {
     inputRef.current?.focus()
   }, [docId])
 
+  const dock = useInspectorDock()
   return (
-    <main
-      id="chat"
-      className="grid min-h-0 flex-1 grid-cols-1 overflow-y-auto lg:grid-cols-[minmax(0,1fr)_20rem] lg:overflow-hidden"
-    >
-      {/* Stacked on a narrow window: the conversation fills it, the settings follow. */}
-      <section
-        aria-label="Conversation"
-        className="flex min-h-[max(24rem,calc(100dvh_-_5rem))] flex-col lg:min-h-0"
-      >
-        <div className="flex h-10 shrink-0 items-center gap-3 border-b border-slate-200 bg-white px-4 dark:border-slate-800 dark:bg-slate-900">
-          <h1 data-testid="chat-title" className="min-w-0 truncate text-sm font-semibold">
-            {title || 'New chat'}
-          </h1>
-          {template && (
-            <span
-              className={`shrink-0 rounded bg-slate-100 px-1.5 py-0.5 text-[11px] dark:bg-slate-800 ${mutedText}`}
-              title="The chat template that turned the conversation into the model's prompt"
-            >
-              {templateLabel(template)}
-            </span>
-          )}
-          <div className="ml-auto flex shrink-0 items-center gap-2">
-            <ColorModeSwitch />
-            <ReplyViewSwitch />
+    <InspectorDockContext.Provider value={dock.context}>
+      <div className="flex min-h-0 flex-1 flex-col">
+        <main
+          id="chat"
+          className="grid min-h-0 flex-1 grid-cols-1 overflow-y-auto wide:grid-cols-[minmax(0,1fr)_22rem] wide:overflow-hidden"
+        >
+          {/* Stacked on a narrow window: the conversation fills it, the settings follow. */}
+          <section
+            aria-label="Conversation"
+            className="flex min-h-[max(24rem,calc(100dvh_-_5rem))] flex-col wide:min-h-0"
+          >
+            <div className="flex h-10 shrink-0 items-center gap-3 border-b border-slate-200 bg-white px-4 dark:border-slate-800 dark:bg-slate-900">
+              <h1 data-testid="chat-title" className="min-w-0 truncate text-sm font-semibold">
+                {title || 'New chat'}
+              </h1>
+              {template && (
+                <span
+                  className={`shrink-0 rounded bg-slate-100 px-1.5 py-0.5 text-[11px] dark:bg-slate-800 ${mutedText}`}
+                  title="The chat template that turned the conversation into the model's prompt"
+                >
+                  {templateLabel(template)}
+                </span>
+              )}
+              <div className="ml-auto flex shrink-0 items-center gap-2">
+                <ColorModeSwitch />
+                <ReplyViewSwitch />
+              </div>
+            </div>
+            <SystemPrompt />
+            {empty ? (
+              <div className="min-h-0 flex-1 overflow-y-auto">
+                <ChatEmpty onExample={(question) => sendMessage(question)} />
+              </div>
+            ) : (
+              <ChatTranscript />
+            )}
+            <ChatComposer draft={draft} onDraftChange={setDraft} inputRef={inputRef} />
+          </section>
+          <div className="border-slate-200 p-4 wide:grid wide:min-h-0 wide:grid-rows-[minmax(0,1fr)] wide:border-l dark:border-slate-800">
+            <SidePanel store={dock.store} inspectorRef={dock.setSideSlot}>
+              <ChatGauge />
+              <SamplingPanel />
+            </SidePanel>
           </div>
-        </div>
-        <SystemPrompt />
-        {empty ? (
-          <div className="min-h-0 flex-1 overflow-y-auto">
-            <ChatEmpty onExample={(question) => sendMessage(question)} />
-          </div>
-        ) : (
-          <ChatTranscript />
-        )}
-        <ChatComposer draft={draft} onDraftChange={setDraft} inputRef={inputRef} />
-      </section>
-      <aside
-        aria-label="Reply settings"
-        className="flex flex-col gap-4 border-slate-200 p-4 lg:min-h-0 lg:overflow-y-auto lg:border-l dark:border-slate-800"
-      >
-        <ChatGauge />
-        <SamplingPanel />
-      </aside>
-    </main>
+        </main>
+        {!dock.wide && <InspectorSheet store={dock.store} slotRef={dock.setSheetSlot} />}
+      </div>
+    </InspectorDockContext.Provider>
   )
 }

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest'
+import type { Browser } from 'playwright-core'
+import { chipIds, openChat, replies, runs, send, waitForReplies } from './chat-page'
+import {
+  openApp,
+  setSettings,
+  type EngineWatcher,
+  type ServeProcess,
+  useAppUnderTest,
+} from './helpers'
+
+let serve: ServeProcess
+let browser: Browser
+let watcher: EngineWatcher
+useAppUnderTest((app) => ({ serve, browser, watcher } = app))
+
+describe("Chat's docked inspector", () => {
+  it('inspects a reply token by token and branches a new version from an alternative', async () => {
+    const { context, page } = await openApp(browser, serve.url)
+    await openChat(page)
+    await setSettings(page, { 'max-tokens': 40 })
+    await send(page, 'What is a token?', 1)
+    const reply = replies(page).first()
+    const ids = await chipIds(reply)
+    expect(ids.length).toBeGreaterThan(4)
+
+    // A click docks the same inspector as Completion's, in place of the settings.
+    // (The demo model thinks first; a folded thought hides its chips, so pick a shown one.)
+    const chip = reply.locator('[data-testid=token-chip]:visible').nth(2)
+    const index = Number(await chip.getAttribute('data-index'))
+    await chip.click()
+    const inspector = page.locator('[data-testid=token-details][data-pinned=true]')
+    await inspector.waitFor()
+    expect(await inspector.getAttribute('data-token-index')).toBe(String(index))
+    expect(await inspector.locator('[data-testid=detail-token-id]').textContent()).toBe(ids[index])
+    expect(
+      await page.locator('[data-testid=side-tab-inspector]').getAttribute('aria-selected'),
+    ).toBe('true')
+    // With the focus outside the reply's stream, the keys walk the whole reply.
+    await inspector.locator('[data-testid=detail-token-id]').click()
+    await page.keyboard.press('ArrowRight')
+    await page.locator(`[data-testid=token-details][data-token-index="${index + 1}"]`).waitFor()
+    await page.keyboard.press('End')
+    await page
+      .locator(`[data-testid=token-details][data-token-index="${ids.length - 1}"]`)
+      .waitFor()
+    await page.keyboard.press('Home')
+    await page.locator('[data-testid=token-details][data-token-index="0"]').waitFor()
+    await page.keyboard.press('ArrowRight')
+    await page.locator('[data-testid=token-details][data-token-index="1"]').waitFor()
+
+    // The Sampling Lab is there too.
+    await inspector.locator('[data-testid=inspector-tab-lab]').click()
+    await inspector.locator('[data-testid=sampling-lab]').waitFor()
+    await inspector.locator('[data-testid=inspector-tab-token]').click()
+
+    // Branching from an alternative at token 1: a second version of the reply that keeps
+    // token 0, takes the pick, and continues from it.
+    const pick = inspector.locator('[data-testid=branch-from-alternative]:enabled').first()
+    const picked = await pick.locator('xpath=..').getAttribute('data-token-id')
+    const before = runs(watcher.events).length
+    await pick.click()
+    await waitForReplies(page, 1)
+    await expect.poll(() => runs(watcher.events).length).toBe(before + 1)
+    const branch = runs(watcher.events).at(-1)!
+    expect(branch.started?.forced.map((t) => String(t.id))).toEqual([ids[0], picked])
+    expect(await page.locator('[data-testid=branch-position]').last().textContent()).toBe('2/2')
+    const branchIds = await chipIds(replies(page).first())
+    expect(branchIds.slice(0, 2)).toEqual([ids[0], picked])
+    expect(branchIds.slice(2)).toEqual(branch.tokens.map((t) => String(t.id)))
+
+    // The host saved the branch with its kept tokens: a reload shows the same version.
+    await page.reload()
+    await openChat(page)
+    await replies(page).first().waitFor()
+    expect(await chipIds(replies(page).first())).toEqual(branchIds)
+    await context.close()
+  })
+})
