@@ -1,8 +1,9 @@
+import { defaultPenaltyWindow } from '../../../shared/penalties'
 import { useStore } from '../hooks/useStore'
 import { card, cardTitle, ghostButton, mutedText } from '../lib/ui'
 import { isActive } from '../stores/run-reducer'
 import { seedLockStore } from '../stores/seed'
-import { readSetting, settingFields, type SettingKey } from '../stores/settings'
+import { penaltyKeys, readSetting, settingFields, type SettingKey } from '../stores/settings'
 import { runStore, settingsStore } from '../stores/stores'
 import { PresetBar } from '../inspector/PresetBar'
 import { controlTooltips } from '../inspector/presets'
@@ -16,7 +17,12 @@ const testIds: Record<SettingKey, string> = {
   minP: 'min-p-input',
   seed: 'seed-input',
   maxTokens: 'max-tokens-input',
+  presencePenalty: 'presence-penalty-input',
+  frequencyPenalty: 'frequency-penalty-input',
+  penaltyWindow: 'penalty-window-input',
 }
+
+const isPenalty = (key: SettingKey) => (penaltyKeys as readonly SettingKey[]).includes(key)
 
 /** What each sampler setting does to the distribution, shown when hovering its control. */
 const tooltips: Partial<Record<SettingKey, string>> = {
@@ -50,12 +56,12 @@ export function SamplingPanel() {
       <p className={`mt-1 text-xs ${running ? 'text-violet-700 dark:text-violet-300' : mutedText}`}>
         {running
           ? 'Changes apply to the next run.'
-          : 'Applied to the next run, in this order: top-k → top-p → min-p → temperature.'}
+          : 'Applied to the next run, in this order: penalties → top-k → top-p → min-p → temperature.'}
       </p>
       <PresetBar />
       <div className="mt-1 divide-y divide-slate-100 dark:divide-slate-800">
         {settingFields
-          .filter((field) => field.key !== 'seed')
+          .filter((field) => field.key !== 'seed' && !isPenalty(field.key))
           .map((field) => (
             <div key={field.key} title={tooltips[field.key]}>
               <SettingControl
@@ -67,7 +73,39 @@ export function SamplingPanel() {
             </div>
           ))}
         <SeedControl />
+        <details data-testid="penalties" className="group py-1">
+          <summary className="cursor-pointer py-1 text-sm font-medium select-none">
+            Penalties
+            <span className={`ml-2 text-xs font-normal ${mutedText}`}>
+              {penaltySummary(settings.sampling)}
+            </span>
+          </summary>
+          {settingFields
+            .filter((field) => isPenalty(field.key))
+            .map((field) => (
+              <div key={field.key} title={field.help}>
+                <SettingControl
+                  field={field}
+                  value={readSetting(settings, field.key)}
+                  onChange={set(field.key)}
+                  testId={testIds[field.key]}
+                />
+              </div>
+            ))}
+        </details>
       </div>
     </section>
   )
+}
+
+/** "off", or what the penalties take off a repeated token's logit. */
+function penaltySummary(sampling: {
+  presencePenalty?: number
+  frequencyPenalty?: number
+  penaltyWindow?: number
+}): string {
+  const presence = sampling.presencePenalty ?? 0
+  const frequency = sampling.frequencyPenalty ?? 0
+  if ((presence === 0 && frequency === 0) || sampling.penaltyWindow === 0) return 'off'
+  return `presence ${presence} · frequency ${frequency} · last ${sampling.penaltyWindow ?? defaultPenaltyWindow}`
 }

@@ -4,6 +4,7 @@ import {
   samplingSettingsSchema,
   type SamplingSettings,
 } from '../../../shared/schemas'
+import { defaultPenaltyWindow } from '../../../shared/penalties'
 
 /** What the next run uses: the sampler chain plus how long it may go on. */
 export interface GenerationSettings {
@@ -11,9 +12,10 @@ export interface GenerationSettings {
   maxTokens: number
 }
 
-export type SettingKey =
-  | Exclude<keyof SamplingSettings, 'presencePenalty' | 'frequencyPenalty' | 'penaltyWindow'>
-  | 'maxTokens'
+export type SettingKey = keyof SamplingSettings | 'maxTokens'
+
+/** The penalties' settings: optional in a run's sampling, shown in their own fold. */
+export const penaltyKeys = ['presencePenalty', 'frequencyPenalty', 'penaltyWindow'] as const
 
 export const defaultGenerationSettings: GenerationSettings = {
   sampling: defaultSampling,
@@ -91,6 +93,39 @@ export const settingFields: readonly SettingField[] = [
     help: 'The run stops after this many new tokens.',
   },
   {
+    key: 'presencePenalty',
+    label: 'Presence penalty',
+    min: -limits.penalty,
+    max: limits.penalty,
+    sliderMax: limits.penalty,
+    step: 0.05,
+    integer: false,
+    help: 'Lowers the logit of every token already in the window by this much. 0 is off.',
+    describe: (v) => (v === 0 ? 'off' : null),
+  },
+  {
+    key: 'frequencyPenalty',
+    label: 'Frequency penalty',
+    min: -limits.penalty,
+    max: limits.penalty,
+    sliderMax: limits.penalty,
+    step: 0.05,
+    integer: false,
+    help: 'Lowers a token’s logit by this much for each time it occurs in the window. 0 is off.',
+    describe: (v) => (v === 0 ? 'off' : null),
+  },
+  {
+    key: 'penaltyWindow',
+    label: 'Penalty window',
+    min: 0,
+    max: limits.penaltyWindow,
+    sliderMax: 512,
+    step: 1,
+    integer: true,
+    help: 'How many of the last tokens (prompt included) the penalties look at.',
+    describe: (v) => (v === 0 ? 'penalties off' : null),
+  },
+  {
     key: 'seed',
     label: 'Seed',
     min: 0,
@@ -128,7 +163,8 @@ export function parseSettingInput(key: SettingKey, text: string): number | null 
 }
 
 export function readSetting(settings: GenerationSettings, key: SettingKey): number {
-  return key === 'maxTokens' ? settings.maxTokens : settings.sampling[key]
+  if (key === 'maxTokens') return settings.maxTokens
+  return settings.sampling[key] ?? (key === 'penaltyWindow' ? defaultPenaltyWindow : 0)
 }
 
 export type SettingsAction =

@@ -20,6 +20,9 @@ const inputIds: Record<SettingKey, string> = {
   minP: 'min-p',
   seed: 'seed',
   maxTokens: 'max-tokens',
+  presencePenalty: 'presence-penalty',
+  frequencyPenalty: 'frequency-penalty',
+  penaltyWindow: 'penalty-window',
 }
 
 export interface ColumnSettingsProps {

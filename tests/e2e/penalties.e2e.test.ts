@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest'
+import type { Browser } from 'playwright-core'
+import { runs } from './chat-page'
+import {
+  generate,
+  openApp,
+  setSettings,
+  waitForRunState,
+  type EngineWatcher,
+  type ServeProcess,
+  useAppUnderTest,
+} from './helpers'
+
+let serve: ServeProcess
+let browser: Browser
+let watcher: EngineWatcher
+useAppUnderTest((app) => ({ serve, browser, watcher } = app))
+
+describe('penalties in the sampling panel', () => {
+  it('reach the engine and change what a greedy run writes', async () => {
+    const { context, page } = await openApp(browser, serve.url)
+    await setSettings(page, { temperature: 0, 'max-tokens': 30 })
+    await generate(page, 'the the model')
+    await waitForRunState(page, 'ended')
+    const plain = runs(watcher.events).at(-1)!
+
+    await page.locator('[data-testid=penalties] summary').click()
+    await page.fill('[data-testid=presence-penalty-input]', '1.5')
+    await page.fill('[data-testid=frequency-penalty-input]', '0.5')
+    await page.fill('[data-testid=penalty-window-input]', '16')
+    await expect
+      .poll(() => page.locator('[data-testid=penalties] summary').textContent())
+      .toContain('presence 1.5 · frequency 0.5 · last 16')
+    await page.locator('[data-testid=generate-button]:enabled').click()
+    await expect
+      .poll(() => runs(watcher.events).length)
+      .toBe(runs(watcher.events).indexOf(plain) + 2)
+    await waitForRunState(page, 'ended')
+    const penalised = runs(watcher.events).at(-1)!
+    expect(penalised.started?.sampling).toMatchObject({
+      temperature: 0,
+      presencePenalty: 1.5,
+      frequencyPenalty: 0.5,
+      penaltyWindow: 16,
+    })
+    const text = (run: typeof plain) => run.tokens.map((t) => t.text).join('')
+    expect(text(penalised)).not.toBe(text(plain))
+    // What the model thinks is still reported unpenalised: the first step is the same.
+    const modelView = (run: typeof plain) =>
+      run.tokens[0]?.alternatives.map(({ id, modelProb }) => ({ id, modelProb }))
+    expect(modelView(penalised)).toEqual(modelView(plain))
+    await context.close()
+  })
+})
