@@ -81,7 +81,7 @@ export async function generationCase(
       {
         id: '1.d2',
         measure:
-          'Diagnosis: bare loop with top-N logits vs without (the addon sorts the vocabulary)',
+          'Diagnosis: bare loop reading every probability vs without (the addon sorts and copies them)',
         unit: 'tok/s',
       },
       pairsOf(diagnosis, 'bare', 'bareWithoutTop'),
@@ -89,7 +89,7 @@ export async function generationCase(
     ratioRow(
       {
         id: '1.d3',
-        measure: 'Diagnosis: bare loop without top-N vs sequence.evaluate',
+        measure: 'Diagnosis: bare loop without probabilities vs sequence.evaluate',
         unit: 'tok/s',
       },
       pairsOf(diagnosis, 'bareWithoutTop', 'plain'),
@@ -134,7 +134,7 @@ export async function wholeVocabularyCase(
     ratioRow(
       {
         id: '1.k0',
-        measure: 'Generation with top-k off (every logit) vs sequence.evaluate',
+        measure: 'Generation with top-k off (the chain over every token) vs sequence.evaluate',
         unit: 'tok/s',
       },
       pairsOf(results, 'ours', 'plain'),
@@ -142,7 +142,7 @@ export async function wholeVocabularyCase(
     ratioRow(
       {
         id: '1.k0d',
-        measure: 'Diagnosis: top-k off, our loop vs a bare loop asking for every logit',
+        measure: 'Diagnosis: top-k off, our loop vs a bare loop making the same request',
         unit: 'tok/s',
       },
       pairsOf(results, 'ours', 'bare'),

@@ -13,29 +13,25 @@ const ratio = (row: BenchRow | undefined) => (row?.ratio ?? NaN).toFixed(2)
 function generationNotes(rows: (id: string) => BenchRow | undefined): string[] {
   const generation = rows('1')
   const ourCode = rows('1.d1')
-  const sort = rows('1.d2')
+  const transfer = rows('1.d2')
   const rest = rows('1.d3')
-  if (!generation || !sort || !ourCode) return []
-  const sortMs = msPerToken(sort.ours) - msPerToken(sort.baseline)
+  if (!generation || !transfer || !ourCode) return []
+  const transferMs = msPerToken(transfer.ours) - msPerToken(transfer.baseline)
   const ourMs = msPerToken(ourCode.ours) - msPerToken(ourCode.baseline)
   return [
-    `**Generation (1): ${generation.met ? 'met' : 'missed, and the cause is not in our code'}.** Asking`,
-    "llama.cpp for the top-N logits (`logits.filter.includeTop`) makes node-llama-cpp's addon",
-    '`std::sort` the whole candidate array on every step (`AddonContext.cpp`,',
-    '`AddonContextSampleTokenWorker::SampleToken`), although only the first N are read. Here that',
-    `costs ${ms(sortMs)} per token (row 1.d2, ratio ${ratio(sort)}); all of our own JavaScript per`,
-    `step costs ${ms(ourMs)} (row 1.d1, ratio ${ratio(ourCode)}); the same request without top-N`,
-    `runs at ${ratio(rest)} of \`sequence.evaluate\` (row 1.d3). The public API offers no way`,
-    'around it: the chain must stay greedy for the logits and `totalLogitWeight` to be the raw',
-    'distribution (a real top-k chain truncates the candidates before the weight is summed), and',
-    'every request that returns ranked candidates (`includeTop`, `logits: true`, `probabilities`,',
-    '`confidence`) goes through the same full sort. The fix belongs upstream: when only',
-    '`includeTop` needs ordering, `std::partial_sort(data, data + includeTop, data + size)` does',
-    'the job; for 151,936 candidates on this CPU that is 0.15 ms instead of 12.7 ms (measured in',
-    'C++). With the sort gone the loop would run at about 1.d1 × 1.d3 =',
-    `${((ourCode.ratio ?? NaN) * (rest?.ratio ?? NaN)).toFixed(2)} of \`sequence.evaluate\`: what remains is one pass of \`expf\` over the vocabulary`,
-    'for the weight and a sampler object per step. The cost scales with the vocabulary: 32k-token',
-    'models pay about a fifth, the 2k-token demo model little that shows next to its fixed costs.',
+    `**Generation (1): ${generation.met ? 'met' : 'missed, and the cause is not in our code'}.** The`,
+    'engine runs on node-llama-cpp 3.21.1, the newest release whose macOS and Windows binaries this',
+    "registry serves. It returns the model's distribution only as `probabilities` of the whole",
+    "vocabulary (a greedy step's softmax), which its addon sorts (`std::sort` in",
+    '`AddonContext.cpp`), copies into a JavaScript array of every (token, probability) pair and',
+    `turns into a \`Map\`. Here that costs ${ms(transferMs)} per token (row 1.d2, ratio ${ratio(transfer)});`,
+    `all of our own JavaScript per step costs ${ms(ourMs)} (row 1.d1, ratio ${ratio(ourCode)}); the same`,
+    `request without probabilities runs at ${ratio(rest)} of \`sequence.evaluate\` (row 1.d3). In return`,
+    'every token has its exact entropy and the Lab every logit. 3.22 can return the top-N logits',
+    'alone (`logits.filter.includeTop`), which still sorts but copies only N; the fix that removes',
+    'the cost is an addon that orders only the top N (`std::partial_sort`, 0.15 ms instead of',
+    '12.7 ms for 151,936 candidates, measured in C++) and sums the rest in C++. The cost scales',
+    'with the vocabulary: 32k-token models pay about a fifth, the 2k-token demo model little.',
     '',
   ]
 }
@@ -45,18 +41,14 @@ function wholeVocabularyNotes(rows: (id: string) => BenchRow | undefined): strin
   const ours = rows('1.k0d')
   if (!row || !ours) return []
   const ourMs = msPerToken(ours.ours) - msPerToken(ours.baseline)
-  const libraryMs = msPerToken(ours.baseline) - msPerToken(row.baseline)
   return [
-    `**Top-k off (1.k0, ratio ${ratio(row)}).** With top-k disabled the chain may keep any token, so`,
-    'the engine asks for every logit. Before issue 7 this row stood at 0.16: the step reader and',
-    'the sampler chain walked an object per token. Now the step reader copies the `Map` into',
-    'typed arrays (the addon has sorted it already; a fallback sort keeps the order of equal',
-    'logits), one pass of `exp` serves the exact entropy, the weight and top-p, only the kept head',
-    'is reshaped by temperature, and objects are made for the top-N and the chosen token alone.',
-    `That costs ${ms(ourMs)} per token (row 1.k0d, ratio ${ratio(ours)}); the other ${ms(libraryMs)}`,
-    "per token are node-llama-cpp's: the addon's full sort, a JavaScript array of every (token,",
-    "logit) pair and the `Map` made from it. This model's random logits are nearly flat, so top-p",
-    '0.95 keeps ~95% of the vocabulary: the worst case for the chain.',
+    `**Top-k off (1.k0, ratio ${ratio(row)}).** Every step reads the whole vocabulary whatever the`,
+    'settings, so top-k off asks llama.cpp for nothing more; what it adds is the chain over a',
+    `vocabulary-sized candidate list: ${ms(ourMs)} per token of our code (row 1.k0d, ratio`,
+    `${ratio(ours)}). The step reader copies the \`Map\` into typed arrays, one pass of \`exp\``,
+    'serves the entropy, the weight and top-p, and objects are made for the top-N and the chosen',
+    "token alone. This model's random logits are nearly flat, so top-p 0.95 keeps ~95% of the",
+    'vocabulary: the worst case for the chain.',
     '',
   ]
 }
@@ -81,7 +73,7 @@ function parallelNotes(rows: (id: string) => BenchRow | undefined): string[] {
     `column (${row.ours?.toFixed(1)} vs ${row.baseline?.toFixed(1)} tok/s): a step of four columns takes`,
     `${ms(stepMs)} against ${ms(singleMs)} for one, so each column runs at ${(row.ratio / 4).toFixed(2)} of a lone`,
     "column's speed. A batch reads the weights once for all its tokens, but the work after it is",
-    'per column: the addon sorts the whole vocabulary for each column’s top-N',
+    'per column: the addon sorts and copies the whole vocabulary for each column',
     ...(Number.isFinite(sortMs) ? [`(${ms(sortMs)} per token, row 1.d2)`] : []),
     'and our step reader runs once per column, on the same two cores.',
     '',

@@ -163,6 +163,76 @@ describe('applying session intents', () => {
     expect(doc.nodes.find((n) => n.id === 'c1')!.run!.tokens).toHaveLength(4)
   })
 
+  it('branches a chat reply: the new version starts with the kept tokens and the pick', () => {
+    const target = { nodeId: 'r1' }
+    const chat = applyIntents(
+      emptyChat('c'),
+      [
+        { type: 'sent', userId: 'u1', replyId: 'r1', text: 'Hi', now: at(1) },
+        { type: 'runStarted', target, prompt: [{ id: 9, text: 'Hi' }], sampling: defaultSampling },
+        { type: 'tokensAdded', target, tokens: [0, 1, 2, 3].map((i) => fakeToken(i)) },
+        {
+          type: 'runEnded',
+          target,
+          stopReason: 'max-tokens',
+          tokensPerSecond: 5,
+          timeToFirstTokenMs: 1,
+        },
+      ],
+      hostNow,
+    )
+    const pick = fakeToken(40)
+    const branchTarget = { nodeId: 'r2' }
+    const doc = applyIntents(
+      chat,
+      [
+        {
+          type: 'regenerated',
+          nodeId: 'r1',
+          replyId: 'r2',
+          now: at(2),
+          prefix: { count: 2, first: pick },
+        },
+        {
+          type: 'runStarted',
+          target: branchTarget,
+          prompt: [{ id: 9, text: 'Hi' }],
+          sampling: defaultSampling,
+        },
+        { type: 'tokensAdded', target: branchTarget, tokens: [fakeToken(41)] },
+        {
+          type: 'runEnded',
+          target: branchTarget,
+          stopReason: 'max-tokens',
+          tokensPerSecond: 5,
+          timeToFirstTokenMs: 1,
+        },
+      ],
+      hostNow,
+    )
+    const branch = doc.nodes.find((n) => n.id === 'r2')!
+    expect(branch.parentId).toBe('u1')
+    expect(branch.run!.tokens).toEqual([fakeToken(0), fakeToken(1), pick, fakeToken(41)])
+    expect(doc.currentLeafId).toBe('r2')
+    expect(doc.nodes.find((n) => n.id === 'r1')!.run!.tokens).toHaveLength(4)
+    const tooLong = refusal(() =>
+      applyIntents(
+        chat,
+        [
+          {
+            type: 'regenerated',
+            nodeId: 'r1',
+            replyId: 'r3',
+            now: at(3),
+            prefix: { count: 9, first: pick },
+          },
+        ],
+        hostNow,
+      ),
+    )
+    expect(tooLong?.message).toMatch(/has only 4 tokens/)
+  })
+
   it('refuses intents that name what is not there, and changes nothing', () => {
     const doc = applyIntents(
       emptyChat('c'),
