@@ -16,7 +16,7 @@ let browser: Browser
 let watcher: EngineWatcher
 useAppUnderTest((app) => ({ serve, browser, watcher } = app))
 
-describe('penalties in the sampling panel', () => {
+describe('penalties and stop strings in the sampling panel', () => {
   it('reach the engine and change what a greedy run writes', async () => {
     const { context, page } = await openApp(browser, serve.url)
     await setSettings(page, { temperature: 0, 'max-tokens': 30 })
@@ -48,6 +48,33 @@ describe('penalties in the sampling panel', () => {
     const modelView = (run: typeof plain) =>
       run.tokens[0]?.alternatives.map(({ id, modelProb }) => ({ id, modelProb }))
     expect(modelView(penalised)).toEqual(modelView(plain))
+    await context.close()
+  })
+  it('end a run where a stop string appears, and keep it for the next run', async () => {
+    const { context, page } = await openApp(browser, serve.url)
+    await setSettings(page, { temperature: 0, 'max-tokens': 40 })
+    await generate(page, 'A token is')
+    await waitForRunState(page, 'ended')
+    const free = runs(watcher.events).at(-1)!
+    const stop = free.tokens[5]!.text + free.tokens[6]!.text
+    await page.fill('[data-testid=stop-strings-input]', stop.replace(/\n/g, '\\n'))
+    const before = runs(watcher.events).length
+    await page.locator('[data-testid=generate-button]:enabled').click()
+    await expect.poll(() => runs(watcher.events).length).toBe(before + 1)
+    await page.locator('[data-testid=run-state][data-stop-reason=stop-string]').waitFor()
+    const stopped = runs(watcher.events).at(-1)!
+    const text = stopped.tokens.map((t) => t.text).join('')
+    expect(text.includes(stop)).toBe(true)
+    expect(
+      free.tokens
+        .map((t) => t.text)
+        .join('')
+        .startsWith(text),
+    ).toBe(true)
+    await page.reload()
+    expect(await page.locator('[data-testid=stop-strings-input]').inputValue()).toBe(
+      stop.replace(/\n/g, '\\n'),
+    )
     await context.close()
   })
 })

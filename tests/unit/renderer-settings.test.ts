@@ -5,9 +5,11 @@ import {
   defaultGenerationSettings,
   describeSampling,
   parseSettingInput,
+  parseStopLines,
   parseStoredSettings,
   settingFields,
   settingsReducer,
+  stopLinesOf,
 } from '../../src/renderer/src/stores/settings'
 
 describe('settings', () => {
@@ -74,5 +76,22 @@ describe('settings', () => {
     expect(describeSampling({ ...defaultSampling, topK: 0, topP: 1, minP: 0 })).toBe(
       'temperature 0.8',
     )
+  })
+})
+
+describe('stop strings', () => {
+  it('are one per line, with \\n, \\t and \\\\ written as escapes, and round-trip', () => {
+    const stop = parseStopLines('User:\n\\n\\n\n\n  \na\\tb\\\\n')
+    expect(stop).toEqual(['User:', '\n\n', '  ', 'a\tb\\n'])
+    expect(parseStopLines(stopLinesOf(stop))).toEqual(stop)
+  })
+
+  it('are bounded like the engine bounds them, and kept with the settings', () => {
+    const many = Array.from({ length: 20 }, (_, i) => `s${i}`).join('\n')
+    expect(parseStopLines(many)).toHaveLength(limits.stopStrings)
+    expect(parseStopLines('x'.repeat(500))[0]).toHaveLength(limits.stopStringChars)
+    const state = settingsReducer(defaultGenerationSettings, { type: 'stopSet', stop: ['END'] })
+    expect(parseStoredSettings(JSON.stringify(state)).stop).toEqual(['END'])
+    expect(parseStoredSettings(JSON.stringify({ ...state, stop: [3, ''] })).stop).toBeUndefined()
   })
 })

@@ -9,6 +9,7 @@ import { PresetBar } from '../inspector/PresetBar'
 import { controlTooltips } from '../inspector/presets'
 import { SeedControl } from './SeedControl'
 import { SettingControl } from './SettingControl'
+import { StopStringsControl } from './StopStringsControl'
 
 const testIds: Record<SettingKey, string> = {
   temperature: 'temperature-input',
@@ -73,6 +74,7 @@ export function SamplingPanel() {
             </div>
           ))}
         <SeedControl />
+        <StopStringsControl />
         <details data-testid="penalties" className="group py-1">
           <summary className="cursor-pointer py-1 text-sm font-medium select-none">
             Penalties

@@ -30,7 +30,7 @@ export function startRun(promptText: string): void {
   if (promptText.trim() === '' || isActive(runStore.getState())) return
   if (!canStartRun(engineStore.getState(), 'completion')) return
   const sampling = samplingForRun()
-  const { maxTokens } = settingsStore.getState()
+  const { maxTokens, stop = [] } = settingsStore.getState()
   const runId = makeRunId()
   const again = addCompletionRun(runId, promptText)
   runStore.dispatch({ type: 'requested', runId, promptText, sampling, maxTokens })
@@ -42,6 +42,7 @@ export function startRun(promptText: string): void {
     prompt,
     sampling,
     maxTokens,
+    stop,
     topN: inspectorPrefsStore.getState().topN,
     record: again ?? startCompletionSession({ runId, promptText, sampling, maxTokens }),
   })
@@ -86,7 +87,7 @@ export function startBranch(index: number, alternative: TokenCandidate): void {
   const parent = branchParent(tree, index)
   if (!parent || !canStartRun(engineStore.getState(), 'completion')) return
   const sampling = samplingForRun()
-  const { maxTokens } = settingsStore.getState()
+  const { maxTokens, stop = [] } = settingsStore.getState()
   const forcedTokens = forcedTokensFor(tree, index, alternative.id)
   const runId = makeRunId()
   const promptText = tree.promptText
@@ -114,6 +115,7 @@ export function startBranch(index: number, alternative: TokenCandidate): void {
     prompt: promptText.slice(0, limits.promptChars),
     sampling,
     maxTokens,
+    stop,
     topN: inspectorPrefsStore.getState().topN,
     forcedTokens,
     record,

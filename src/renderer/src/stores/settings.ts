@@ -10,6 +10,8 @@ import { defaultPenaltyWindow } from '../../../shared/penalties'
 export interface GenerationSettings {
   sampling: SamplingSettings
   maxTokens: number
+  /** Texts that end a run where they appear (Completion and Chat). */
+  stop?: string[]
 }
 
 export type SettingKey = keyof SamplingSettings | 'maxTokens'
@@ -169,6 +171,7 @@ export function readSetting(settings: GenerationSettings, key: SettingKey): numb
 
 export type SettingsAction =
   | { type: 'set'; key: SettingKey; value: number }
+  | { type: 'stopSet'; stop: string[] }
   | { type: 'reset' }
   | { type: 'loaded'; settings: GenerationSettings }
 
@@ -183,6 +186,8 @@ export function settingsReducer(
       if (action.key === 'maxTokens') return { ...state, maxTokens: value }
       return { ...state, sampling: { ...state.sampling, [action.key]: value } }
     }
+    case 'stopSet':
+      return { ...state, stop: stopStringsFrom(action.stop) }
     case 'reset':
       return defaultGenerationSettings
     case 'loaded':
@@ -198,9 +203,13 @@ export function parseStoredSettings(text: string | null): GenerationSettings {
     const sampling = samplingSettingsSchema.safeParse(raw.sampling)
     const maxTokens =
       typeof raw.maxTokens === 'number' ? clampSetting('maxTokens', raw.maxTokens) : undefined
+    const stop = Array.isArray((raw as { stop?: unknown }).stop)
+      ? stopStringsFrom((raw as { stop: unknown[] }).stop)
+      : []
     return {
       sampling: sampling.success ? sampling.data : defaultGenerationSettings.sampling,
       maxTokens: maxTokens ?? defaultGenerationSettings.maxTokens,
+      ...(stop.length > 0 && { stop }),
     }
   } catch {
     return defaultGenerationSettings
@@ -215,4 +224,29 @@ export function describeSampling(sampling: SamplingSettings): string {
   if (sampling.topP < 1) parts.push(`top-p ${sampling.topP}`)
   if (sampling.minP > 0) parts.push(`min-p ${sampling.minP}`)
   return parts.join(', ')
+}
+
+/** Stop strings the engine accepts: non-empty texts, at most its count and length. */
+export function stopStringsFrom(values: readonly unknown[]): string[] {
+  return values
+    .filter((v): v is string => typeof v === 'string' && v !== '')
+    .map((v) => v.slice(0, limits.stopStringChars))
+    .slice(0, limits.stopStrings)
+}
+
+/** One stop string per line, `\n` and `\t` written as escapes (a newline cannot be a line). */
+export function parseStopLines(text: string): string[] {
+  return stopStringsFrom(
+    text
+      .split('\n')
+      .map((line) =>
+        line.replace(/\\(n|t|\\)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : '\\')),
+      ),
+  )
+}
+
+export function stopLinesOf(stop: readonly string[]): string {
+  return stop
+    .map((s) => s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\t/g, '\\t'))
+    .join('\n')
 }

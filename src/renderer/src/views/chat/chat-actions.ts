@@ -28,7 +28,7 @@ type ReplyIntent = Extract<SessionIntent, { replyId: string }>
 function startReply(action: ReplyIntent, prefix: GeneratedToken[] = []): void {
   if (!canSend()) return
   flushSystemPrompt()
-  const { maxTokens } = settingsStore.getState()
+  const { maxTokens, stop = [] } = settingsStore.getState()
   const sampling = samplingForRun()
   const runId = makeRunId()
   const before = chatStore.getState().doc
@@ -68,6 +68,7 @@ function startReply(action: ReplyIntent, prefix: GeneratedToken[] = []): void {
       chat: { system: doc.system, messages: chatMessagesBefore(doc, replyId) },
       sampling,
       maxTokens,
+      stop,
       topN: chatTopN,
       forcedTokens: prefix.map((t) => t.id),
       record: { sessionId: docId, target: { nodeId: replyId } },

@@ -1,0 +1,46 @@
+import { useState } from 'react'
+import { useStore } from '../hooks/useStore'
+import { mutedText } from '../lib/ui'
+import { parseStopLines, stopLinesOf } from '../stores/settings'
+import { settingsStore } from '../stores/stores'
+import { limits } from '../../../shared/schemas'
+
+/** One empty list, so the store's snapshot stays the same while there are none. */
+const noStop: readonly string[] = []
+
+/**
+ * Texts that end a run where they appear, one per line (`\n` for a newline). What is typed stays
+ * as typed; the parsed strings go to the settings on every change.
+ */
+export function StopStringsControl() {
+  const stop = useStore(settingsStore, (s) => s.stop ?? noStop)
+  const [draft, setDraft] = useState<string | null>(null)
+  const text = draft ?? stopLinesOf(stop)
+  return (
+    <label
+      className="block py-2 text-sm"
+      title="The run ends as soon as its text contains one of these."
+    >
+      <span className="font-medium">Stop at</span>
+      <span className={`ml-2 text-xs ${mutedText}`}>
+        {stop.length === 0 ? 'none' : `${stop.length} of ${limits.stopStrings}`}
+      </span>
+      <textarea
+        data-testid="stop-strings-input"
+        value={text}
+        rows={2}
+        spellCheck={false}
+        placeholder={'One per line, e.g. User:  or  \\n\\n'}
+        onChange={(event) => {
+          setDraft(event.target.value)
+          settingsStore.dispatch({ type: 'stopSet', stop: parseStopLines(event.target.value) })
+        }}
+        onBlur={() => setDraft(null)}
+        className="mt-1 block w-full resize-y rounded-md border border-slate-300 bg-white px-2 py-1 font-mono text-xs dark:border-slate-700 dark:bg-slate-950"
+      />
+      <span className={`mt-0.5 block text-xs ${mutedText}`}>
+        The run ends where one appears; the text up to it is kept.
+      </span>
+    </label>
+  )
+}
