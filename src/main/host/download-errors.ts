@@ -1,3 +1,4 @@
+import { formatBytes } from '../../shared/bytes'
 import { AppFailure } from '../../shared/errors'
 
 const retryHint = 'Press Retry: the download continues from what is already on disk.'
@@ -14,17 +15,8 @@ function systemCode(error: unknown): string | undefined {
   return undefined
 }
 
-/** Sizes as the Models tab shows them (1024-based, one decimal). */
-export function formatSize(bytes: number): string {
-  const units = ['KB', 'MB', 'GB', 'TB']
-  let value = bytes / 1024
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024
-    unit++
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`
-}
+/** Sizes as the Models tab shows them. */
+export const formatSize = formatBytes
 
 /** A failed connection in words: why, how far it got, and that Retry resumes. */
 export function networkFailure(
