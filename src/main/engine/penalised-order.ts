@@ -57,8 +57,8 @@ export function penalise(
     order,
     /** The sampling probability of the token at `index` of the model's order. */
     keptProbability(chain: SortedChain) {
-      const highestId = sorted.ids.subarray(0, size).reduce((a, b) => Math.max(a, b), 0)
-      if (keptStamp.length <= highestId) keptStamp = new Int32Array(highestId + 1)
+      // The whole vocabulary is given, so its ids are 0 … size − 1.
+      if (keptStamp.length < size) keptStamp = new Int32Array(size)
       stamp++
       for (let i = 0; i < chain.kept; i++) keptStamp[orderIds[i] ?? 0] = stamp
       return (index: number) => {

@@ -22,18 +22,11 @@ import { EmptyState } from './EmptyState'
 import { Spinner } from './Icons'
 import { ProbabilityLegend } from './ProbabilityLegend'
 import { TokenDetails } from './TokenDetails'
+import { isTextEntry } from '../shortcuts/keys'
 import { TokenStream } from './TokenStream'
 
 export interface OutputPanelProps {
   onExample: (prompt: string) => void
-}
-
-/** Typing in a field must not move the token selection. */
-function isTextEntry(target: EventTarget | null): boolean {
-  return (
-    target instanceof HTMLElement &&
-    (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))
-  )
 }
 
 function generatedText(tokens: Chunks<GeneratedToken>): string {

@@ -3,6 +3,8 @@ import type { GeneratedToken } from '../../../../shared/contract'
 import type { ChainSettings } from '../../../../shared/lab'
 import { defaultSampling } from '../../../../shared/schemas'
 import { TokenDetails } from '../../components/TokenDetails'
+import { tokenAfterKey } from '../../lib/token-keys'
+import { isTextEntry } from '../../shortcuts/keys'
 import { DockedInspector } from '../../inspector/InspectorDock'
 import { TokenInspector } from '../../inspector/TokenInspector'
 import { useStickToBottom } from '../../hooks/useStickToBottom'
@@ -86,11 +88,11 @@ export function ChatTranscript() {
         return
       }
       // ←/→, Home and End step through the picked reply's tokens while the inspector is open.
-      const step = keySteps[event.key]
-      if (!step || pinnedRef.current === null || event.defaultPrevented) return
+      const key = event.key
+      if (!steppingKeys.has(key) || pinnedRef.current === null || event.defaultPrevented) return
       if (isTextEntry(event.target) || event.altKey || event.ctrlKey || event.metaKey) return
       event.preventDefault()
-      moveRef.current(step)
+      moveRef.current((index, count) => tokenAfterKey(key, index, 0, count - 1) ?? index)
     }
     const onPointerDown = (event: PointerEvent) => {
       if (!pinnedRef.current || !(event.target instanceof Element)) return
@@ -242,20 +244,8 @@ export function ChatTranscript() {
   )
 }
 
-const keySteps: Record<string, (index: number, count: number) => number> = {
-  ArrowLeft: (index) => index - 1,
-  ArrowRight: (index) => index + 1,
-  Home: () => 0,
-  End: (_index, count) => count - 1,
-}
+const steppingKeys = new Set(['ArrowLeft', 'ArrowRight', 'Home', 'End'])
 
 /** Clicks there keep the picked token: the tokens, the inspector and its docking controls. */
 const keepsThePick =
   '[data-testid="token-details"], [data-index], [data-testid="inspector-sheet"], [role="tablist"]'
-
-function isTextEntry(target: EventTarget | null): boolean {
-  return (
-    target instanceof HTMLElement &&
-    (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))
-  )
-}
