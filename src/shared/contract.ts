@@ -102,6 +102,12 @@ export interface GeneratedToken extends TokenCandidate {
   alternatives: TokenCandidate[]
   /** Model probability mass outside the reported alternatives. */
   tailMass: number
+  /**
+   * The candidates after the alternatives, down to the last one the run's top-k (or, with top-k
+   * off, its whole chain) could keep, at most `limits.labCandidates` in all: what the Sampling
+   * Lab needs to replay the chain at this step. Absent when the alternatives already hold them.
+   */
+  moreCandidates?: TokenCandidate[]
   /** Set on a chat reply's reasoning ("thinking") tokens, markers included. */
   segment?: 'thought'
 }

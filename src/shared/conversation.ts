@@ -194,7 +194,8 @@ export function storableToken(token: GeneratedToken): GeneratedToken {
     storableCandidate(token) &&
     token.entropyBits >= 0 &&
     inUnit(token.tailMass) &&
-    token.alternatives.every(storableCandidate)
+    token.alternatives.every(storableCandidate) &&
+    (token.moreCandidates?.every(storableCandidate) ?? true)
   )
     return token
   return {
@@ -202,5 +203,6 @@ export function storableToken(token: GeneratedToken): GeneratedToken {
     entropyBits: Math.max(0, token.entropyBits),
     tailMass: unit(token.tailMass),
     alternatives: token.alternatives.map(candidate),
+    ...(token.moreCandidates && { moreCandidates: token.moreCandidates.map(candidate) }),
   }
 }

@@ -1,3 +1,4 @@
+import type { GeneratedToken, TokenCandidate } from './contract'
 import { applySamplerChain, type ChainSettings, type ScoredToken } from './sampling'
 
 /**
@@ -147,6 +148,23 @@ export function labStep(
       ? kept.reduce((sum, c) => sum + Math.exp(c.logit - (top?.logit ?? 0)) / fullWeight, 0)
       : null,
     tailMass: Math.max(0, tailMass),
+  }
+}
+
+/**
+ * Every candidate a token keeps for the Lab (its alternatives, then `moreCandidates`) and the
+ * model probability of all the others.
+ */
+export function labCandidates(token: GeneratedToken): {
+  candidates: TokenCandidate[]
+  tailMass: number
+} {
+  const more = token.moreCandidates ?? []
+  if (more.length === 0) return { candidates: token.alternatives, tailMass: token.tailMass }
+  const moreMass = more.reduce((sum, c) => sum + c.modelProb, 0)
+  return {
+    candidates: [...token.alternatives, ...more],
+    tailMass: Math.max(0, token.tailMass - moreMass),
   }
 }
 

@@ -6,6 +6,8 @@ export const limits = {
   maxTokens: 8192,
   topN: 50,
   topK: 1000,
+  /** Candidates a token keeps for the Sampling Lab, alternatives included (see `moreCandidates`). */
+  labCandidates: 1000,
   temperature: 5,
   seed: 0xffffffff,
   promptChars: 400_000,

@@ -31,6 +31,7 @@ export const generatedTokenSchema = candidateSchema.extend({
   rank: z.int().min(1),
   entropyBits: z.number().min(0),
   alternatives: z.array(candidateSchema).max(limits.topN),
+  moreCandidates: z.array(candidateSchema).max(limits.labCandidates).optional(),
   tailMass: z.number().min(0).max(1),
   segment: z.literal('thought').optional(),
 })

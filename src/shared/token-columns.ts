@@ -1,4 +1,4 @@
-import type { GeneratedToken, TokenCandidate } from './contract'
+import type { GeneratedToken, TokenCandidate, TokenText } from './contract'
 import { endMarker, type RunRecord } from './conversation'
 import type { CompareRecord, SessionDocument, SessionNode } from './sessions'
 
@@ -92,6 +92,11 @@ export class RunColumns {
   readonly thought = new Column((n) => new Uint8Array(n))
   /** Where token i's alternatives end in the `alt…` columns (they start where i - 1's end). */
   readonly altEnd = uint32()
+  /**
+   * How many of token i's entries in the `alt…` columns are its alternatives; the rest, up to
+   * `altEnd`, are its `moreCandidates`.
+   */
+  readonly altShown = uint32()
   /** Token i's text: `slotTexts[slot.get(i)]`. */
   readonly slot = uint32()
   readonly altId = float64()
@@ -103,6 +108,8 @@ export class RunColumns {
   private readonly slots = new Map<number, number>()
   readonly slotIds: number[] = []
   readonly slotTexts: string[] = []
+  /** The bytes of the ids whose text cannot show them (`TokenText.bytes`). */
+  readonly bytesById = new Map<number, number[]>()
   /** Texts that differ from their id's slot (rare: imported or hand-made tokens), by index. */
   tokenTexts: Map<number, string> | null = null
   altTexts: Map<number, string> | null = null
@@ -119,7 +126,12 @@ export class RunColumns {
   }
 
   /** The slot of the id; the text kept apart if the slot's text is another. */
-  private slotOf(id: number, text: string, odd: 'tokenTexts' | 'altTexts', at: number): number {
+  private slotOf(
+    { id, text, bytes }: TokenText,
+    odd: 'tokenTexts' | 'altTexts',
+    at: number,
+  ): number {
+    if (bytes) this.bytesById.set(id, bytes)
     let slot = this.slots.get(id)
     if (slot === undefined) {
       slot = this.slotIds.length
@@ -133,20 +145,21 @@ export class RunColumns {
   /** Appends tokens; O(tokens and their alternatives). */
   push(tokens: readonly GeneratedToken[]): void {
     let alternatives = this.altLength
-    for (const t of tokens) alternatives += t.alternatives.length
+    for (const t of tokens) alternatives += t.alternatives.length + (t.moreCandidates?.length ?? 0)
     const length = this.length + tokens.length
     for (const c of [this.id, this.logit, this.modelProb, this.samplingProb, this.position])
       c.reserve(length)
     for (const c of [this.rank, this.entropyBits, this.tailMass, this.thought, this.altEnd])
       c.reserve(length)
     this.slot.reserve(length)
+    this.altShown.reserve(length)
     for (const c of [this.altId, this.altLogit, this.altModelProb, this.altSamplingProb])
       c.reserve(alternatives)
     this.altSlot.reserve(alternatives)
     let i = this.length
     let a = this.altLength
     for (const t of tokens) {
-      this.slot.set(i, this.slotOf(t.id, t.text, 'tokenTexts', i))
+      this.slot.set(i, this.slotOf(t, 'tokenTexts', i))
       this.id.set(i, t.id)
       this.logit.set(i, t.logit)
       this.modelProb.set(i, t.modelProb)
@@ -156,14 +169,17 @@ export class RunColumns {
       this.entropyBits.set(i, t.entropyBits)
       this.tailMass.set(i, t.tailMass)
       this.thought.set(i, t.segment === 'thought' ? 1 : 0)
-      for (const alt of t.alternatives) {
-        this.altSlot.set(a, this.slotOf(alt.id, alt.text, 'altTexts', a))
-        this.altId.set(a, alt.id)
-        this.altLogit.set(a, alt.logit)
-        this.altModelProb.set(a, alt.modelProb)
-        this.altSamplingProb.set(a, alt.samplingProb)
-        a++
+      for (const list of [t.alternatives, t.moreCandidates ?? []]) {
+        for (const alt of list) {
+          this.altSlot.set(a, this.slotOf(alt, 'altTexts', a))
+          this.altId.set(a, alt.id)
+          this.altLogit.set(a, alt.logit)
+          this.altModelProb.set(a, alt.modelProb)
+          this.altSamplingProb.set(a, alt.samplingProb)
+          a++
+        }
       }
+      this.altShown.set(i, t.alternatives.length)
       this.altEnd.set(i, a)
       i++
     }
@@ -194,6 +210,7 @@ export class RunColumns {
     const alternatives = this.altStart(n)
     for (const key of floatColumns) copy[key].copyFrom(this[key], n)
     copy.altEnd.copyFrom(this.altEnd, n)
+    copy.altShown.copyFrom(this.altShown, n)
     copy.slot.copyFrom(this.slot, n)
     copy.thought.copyFrom(this.thought, n)
     for (const key of altFloatColumns) copy[key].copyFrom(this[key], alternatives)
@@ -203,6 +220,7 @@ export class RunColumns {
     for (const [id, slot] of this.slots) copy.slots.set(id, slot)
     for (const id of this.slotIds) copy.slotIds.push(id)
     for (const text of this.slotTexts) copy.slotTexts.push(text)
+    for (const [id, bytes] of this.bytesById) copy.bytesById.set(id, bytes)
     for (const [at, text] of this.tokenTexts ?? [])
       if (at < n) (copy.tokenTexts ??= new Map()).set(at, text)
     for (const [at, text] of this.altTexts ?? [])
@@ -228,32 +246,48 @@ export class RunColumns {
     return this.thought.get(i) === 1
   }
 
-  /** Token i as the UI holds it. */
-  token(i: number): GeneratedToken {
-    const start = this.altStart(i)
-    const end = this.altEnd.get(i)
-    const alternatives = new Array<TokenCandidate>(end - start)
-    for (let a = start; a < end; a++) {
-      alternatives[a - start] = {
-        id: this.altId.get(a),
+  /** `{ bytes }` when the id's text cannot show its bytes, else `{}`. */
+  private bytesField(id: number): { bytes?: number[] } {
+    const bytes = this.bytesById.get(id)
+    return bytes ? { bytes } : {}
+  }
+
+  private candidates(from: number, to: number): TokenCandidate[] {
+    const list = new Array<TokenCandidate>(Math.max(0, to - from))
+    for (let a = from; a < to; a++) {
+      const id = this.altId.get(a)
+      list[a - from] = {
+        id,
         text: this.altText(a),
+        ...this.bytesField(id),
         logit: this.altLogit.get(a),
         modelProb: this.altModelProb.get(a),
         samplingProb: this.altSamplingProb.get(a),
       }
     }
+    return list
+  }
+
+  /** Token i as the UI holds it. */
+  token(i: number): GeneratedToken {
+    const start = this.altStart(i)
+    const end = this.altEnd.get(i)
+    const shownEnd = start + this.altShown.get(i)
+    const id = this.id.get(i)
     const token: GeneratedToken = {
-      id: this.id.get(i),
+      id,
       text: this.text(i),
+      ...this.bytesField(id),
       logit: this.logit.get(i),
       modelProb: this.modelProb.get(i),
       samplingProb: this.samplingProb.get(i),
       position: this.position.get(i),
       rank: this.rank.get(i),
       entropyBits: this.entropyBits.get(i),
-      alternatives,
+      alternatives: this.candidates(start, shownEnd),
       tailMass: this.tailMass.get(i),
     }
+    if (shownEnd < end) token.moreCandidates = this.candidates(shownEnd, end)
     if (this.isThought(i)) token.segment = 'thought'
     return token
   }

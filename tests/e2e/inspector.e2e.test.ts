@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import type { RunEvent } from '../../src/shared/contract'
-import { labStep } from '../../src/shared/lab'
+import { labCandidates, labStep } from '../../src/shared/lab'
+import { defaultSampling } from '../../src/shared/schemas'
 import {
   generate,
   lastRun,
@@ -122,10 +123,11 @@ describe('Inspect and steer in a real browser against `serve`', () => {
     expect(hot[0]).toBeLessThan(cool[0] ?? 0)
     expect(hot[4]).toBeGreaterThan(cool[4] ?? 0)
 
+    const stored = labCandidates(step)
     const expected = labStep(
-      step.alternatives,
+      stored.candidates,
       { temperature: 1.8, topK: 5, topP: 1, minP: 0 },
-      step.tailMass,
+      stored.tailMass,
     )
     expected.bars.forEach((bar, i) => expect(hot[i]).toBeCloseTo(bar.afterProb ?? NaN, 12))
     expect(
@@ -135,10 +137,46 @@ describe('Inspect and steer in a real browser against `serve`', () => {
 
     // Greedy puts everything on the top token; "Apply" hands the settings to the generator.
     await page.check('[data-testid=lab-greedy]')
-    expect(await read()).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+    expect(await read()).toEqual(stored.candidates.map((_, i) => (i === 0 ? 1 : 0)))
     await page.click('[data-testid=lab-apply]')
     expect(await page.inputValue('[data-testid=temperature-input]')).toBe('0')
     expect(await page.inputValue('[data-testid=top-k-input]')).toBe('5')
+    await context.close()
+  })
+
+  it('opens the Lab complete on the default settings: tokens kept, probability kept, bars after', async () => {
+    const { context, page } = await openApp(browser, serve.url)
+    await setSettings(page, { 'max-tokens': 6, seed: 8 })
+    const before = endsSoFar()
+    await generate(page, 'The cat sat on')
+    await waitForEnds(before + 1)
+    await waitForRunState(page, 'ended')
+    const run = lastRun(watcher.events)
+    const step = run.tokens[1]
+    if (!step) throw new Error('the run generated too few tokens')
+    // Top-k 40 reaches past the 10 alternatives: the token kept the other 30 for the Lab.
+    expect(step.alternatives).toHaveLength(10)
+    expect(step.moreCandidates).toHaveLength(defaultSampling.topK - 10)
+
+    await chips(page).nth(1).click()
+    await page.click('[data-testid=inspector-tab-lab]')
+    const lab = page.locator('[data-testid=sampling-lab]')
+    await lab.waitFor()
+    expect(await lab.getAttribute('data-complete')).toBe('true')
+    expect(await page.locator('[data-testid=lab-incomplete]').count()).toBe(0)
+    const stored = labCandidates(step)
+    const expected = labStep(stored.candidates, defaultSampling, stored.tailMass)
+    expect(Number(await page.getAttribute('[data-testid=lab-kept-count]', 'data-value'))).toBe(
+      expected.keptCount,
+    )
+    expect(
+      Number(await page.getAttribute('[data-testid=lab-kept-mass]', 'data-value')),
+    ).toBeCloseTo(expected.keptMass ?? NaN, 12)
+    // After the chain, each kept token's share is the one the engine drew it with.
+    const after = await page
+      .locator('[data-testid=lab-bar-after]')
+      .evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-prob'))))
+    step.alternatives.forEach((alt, i) => expect(after[i]).toBeCloseTo(alt.samplingProb, 6))
     await context.close()
   })
 

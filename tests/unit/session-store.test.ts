@@ -547,6 +547,57 @@ describe('session store', () => {
     expect(await createSessionStore({ directory }).loadSession({ id: 'o' })).toEqual(expected)
   })
 
+  it("keeps each token's Lab candidates and a split character's bytes, from the journal and from a snapshot", async () => {
+    const directory = newDirectory()
+    const store = createSessionStore({ directory, flushMs: 5 })
+    await store.updateSession(create(emptyChat('m')))
+    const prompt = [
+      { id: 7, text: '\uFFFD', bytes: [0xe6] },
+      { id: 8, text: 'x' },
+    ]
+    await store.updateSession({ id: 'm', intents: [sent, { ...started, prompt }] })
+    const tokens = Array.from({ length: 30 }, (_, i) => {
+      const token = fakeToken(i, 3)
+      if (i % 3 !== 0) return token
+      // Every third token kept 5 more candidates for the Lab, one a piece of a character.
+      const more = Array.from({ length: 5 }, (_, k) => ({
+        id: 400 + k,
+        text: k === 0 ? '\uFFFD' : `m${k}`,
+        ...(k === 0 && { bytes: [0x9f] }),
+        logit: -1 - k,
+        modelProb: 0.01 / (k + 1),
+        samplingProb: 0.005 / (k + 1),
+      }))
+      return { ...token, moreCandidates: more }
+    })
+    tokens[4] = { ...tokens[4]!, id: 7, text: '\uFFFD', bytes: [0xe6] }
+    await store.record('m', [{ type: 'tokensAdded', target: reply, tokens }])
+    await store.record('m', [
+      {
+        type: 'runEnded',
+        target: reply,
+        stopReason: 'max-tokens',
+        tokensPerSecond: 1,
+        timeToFirstTokenMs: 2,
+      },
+    ])
+    await store.flush()
+    const loaded = await store.loadSession({ id: 'm' })
+    expect(loaded.nodes[1]!.run!.tokens).toEqual(tokens)
+    expect(loaded.nodes[1]!.run!.prompt).toEqual(prompt)
+    expect(await createSessionStore({ directory }).loadSession({ id: 'm' })).toEqual(loaded)
+    const compacting = createSessionStore({ directory, compactBytes: 0, compactRatio: 0 })
+    await compacting.loadSession({ id: 'm' })
+    await compacting.flush()
+    await until(() => !existsSync(join(directory, 'm.journal')))
+    expect(existsSync(join(directory, 'm.journal'))).toBe(false)
+    const reopened = await createSessionStore({ directory }).loadSession({ id: 'm' })
+    expect(reopened.nodes[1]!.run!.tokens[3]!.moreCandidates).toHaveLength(5)
+    expect(reopened.nodes[1]!.run!.tokens[3]!.moreCandidates![0]!.bytes).toEqual([0x9f])
+    expect(reopened.nodes[1]!.run!.tokens[4]!.bytes).toEqual([0xe6])
+    expect(reopened).toEqual(loaded)
+  })
+
   it('journals the time an imported run carries, as it applied it', async () => {
     const directory = newDirectory()
     const store = createSessionStore({ directory })

@@ -4,7 +4,7 @@ import { penaltiesActive, windowCounts } from '../../shared/penalties'
 import { chainOverSorted, keptProbability, pickIndex, seededUniform } from '../../shared/sampling'
 import { penalise } from './penalised-order'
 import { hiddenBytes, tokenBytesFor, type TokenBytes } from './token-bytes'
-import type { SamplingSettings } from '../../shared/schemas'
+import { limits, type SamplingSettings } from '../../shared/schemas'
 
 /**
  * What to ask llama.cpp for at each step. The greedy sampler leaves the candidate list as the raw
@@ -99,8 +99,10 @@ export function sampleStep(
       samplingProb: samplingProbAt(index),
     }
   }
-  const alternatives = Array.from({ length: Math.min(topN, size) }, (_, i) => describe(i))
-  return {
+  const shown = Math.min(topN, size)
+  const alternatives = Array.from({ length: shown }, (_, i) => describe(i))
+  const labSize = labCandidateCount(sampling, chain.kept, shown, size)
+  const token: GeneratedToken = {
     ...describe(chosen),
     position,
     rank: chosen + 1,
@@ -108,6 +110,24 @@ export function sampleStep(
     alternatives,
     tailMass: Math.max(0, 1 - alternatives.reduce((sum, a) => sum + a.modelProb, 0)),
   }
+  if (labSize > shown)
+    token.moreCandidates = Array.from({ length: labSize - shown }, (_, k) => describe(shown + k))
+  return token
+}
+
+/**
+ * How many candidates the Sampling Lab needs to replay this step's chain: down to top-k's cut, or
+ * with top-k off what the whole chain kept, never fewer than the alternatives and at most
+ * `limits.labCandidates`.
+ */
+export function labCandidateCount(
+  sampling: SamplingSettings,
+  chainKept: number,
+  alternatives: number,
+  vocabulary: number,
+): number {
+  const reach = sampling.topK > 0 ? sampling.topK : chainKept
+  return Math.min(vocabulary, limits.labCandidates, Math.max(alternatives, reach))
 }
 
 /**

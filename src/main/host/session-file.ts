@@ -38,10 +38,11 @@ export interface SnapshotHeader {
   updatedAt: string
 }
 
-/** Token texts by id: `ids[i]` reads as `texts[i]`. */
+/** Token texts by id: `ids[i]` reads as `texts[i]`; `bytes` by id where the text cannot show them. */
 interface Vocabulary {
   ids: number[]
   texts: string[]
+  bytes?: Record<string, number[]>
 }
 
 export interface TokenColumns {
@@ -57,6 +58,11 @@ export interface TokenColumns {
   thought: number[]
   /** How many alternatives each token has; theirs follow in the `alt…` arrays. */
   altCount: number[]
+  /**
+   * How many of each token's `altCount` are alternatives; the rest are its `moreCandidates`.
+   * Absent in files written before it: all are alternatives.
+   */
+  altShown?: number[]
   altId: number[]
   altLogit: number[]
   altModelProb: number[]
@@ -86,6 +92,7 @@ const emptyColumns = (): TokenColumns => ({
   tailMass: [],
   thought: [],
   altCount: [],
+  altShown: [],
   altId: [],
   altLogit: [],
   altModelProb: [],
@@ -95,6 +102,7 @@ const emptyColumns = (): TokenColumns => ({
 /** Builds columns a slice at a time (so a long run can be encoded between other work). */
 export class TokenEncoder {
   private readonly texts = new Map<number, string>()
+  private readonly bytes: Record<string, number[]> = {}
   private readonly columns = emptyColumns()
   private readonly prompt: number[] = []
   private conflict = false
@@ -105,12 +113,13 @@ export class TokenEncoder {
     private readonly tokens: readonly GeneratedToken[],
   ) {
     for (const t of promptTokens) {
-      this.word(t.id, t.text)
+      this.word(t)
       this.prompt.push(t.id)
     }
   }
 
-  private word(id: number, text: string) {
+  private word({ id, text, bytes }: TokenText) {
+    if (bytes) this.bytes[id] = bytes
     const known = this.texts.get(id)
     if (known === undefined) this.texts.set(id, text)
     else if (known !== text) this.conflict = true
@@ -122,7 +131,7 @@ export class TokenEncoder {
     const end = Math.min(this.tokens.length, this.count + n)
     for (let i = this.count; i < end; i++) {
       const t = this.tokens[i]!
-      this.word(t.id, t.text)
+      this.word(t)
       c.id.push(t.id)
       c.logit.push(t.logit)
       c.modelProb.push(t.modelProb)
@@ -132,9 +141,11 @@ export class TokenEncoder {
       c.entropyBits.push(t.entropyBits)
       c.tailMass.push(t.tailMass)
       if (t.segment === 'thought') c.thought.push(i)
-      c.altCount.push(t.alternatives.length)
-      for (const a of t.alternatives) {
-        this.word(a.id, a.text)
+      const more = t.moreCandidates ?? []
+      c.altCount.push(t.alternatives.length + more.length)
+      c.altShown?.push(t.alternatives.length)
+      for (const a of [...t.alternatives, ...more]) {
+        this.word(a)
         c.altId.push(a.id)
         c.altLogit.push(a.logit)
         c.altModelProb.push(a.modelProb)
@@ -149,8 +160,9 @@ export class TokenEncoder {
     while (this.step(4096));
     if (this.conflict)
       return { plain: { prompt: [...this.promptTokens], tokens: [...this.tokens] } }
+    const bytes = Object.keys(this.bytes).length > 0 ? { bytes: this.bytes } : {}
     return {
-      vocabulary: { ids: [...this.texts.keys()], texts: [...this.texts.values()] },
+      vocabulary: { ids: [...this.texts.keys()], texts: [...this.texts.values()], ...bytes },
       prompt: this.prompt,
       tokens: this.columns,
     }
@@ -171,28 +183,34 @@ export function decodeTokens(encoded: EncodedTokens): {
   if ('plain' in encoded) return { prompt: encoded.plain.prompt, tokens: encoded.plain.tokens }
   const texts = new Map<number, string>()
   encoded.vocabulary.ids.forEach((id, i) => texts.set(id, encoded.vocabulary.texts[i] ?? ''))
-  const text = (id: number) => texts.get(id) ?? ''
+  const byteTable = encoded.vocabulary.bytes ?? {}
+  const word = (id: number): TokenText => {
+    const bytes = byteTable[id]
+    return bytes ? { id, text: texts.get(id) ?? '', bytes } : { id, text: texts.get(id) ?? '' }
+  }
   const c = encoded.tokens
   const thought = new Set(c.thought)
   const tokens: GeneratedToken[] = new Array<GeneratedToken>(c.id.length)
   let a = 0
-  for (let i = 0; i < c.id.length; i++) {
-    const count = c.altCount[i] ?? 0
-    const alternatives = new Array<GeneratedToken['alternatives'][number]>(count)
+  const candidates = (count: number) => {
+    const list = new Array<GeneratedToken['alternatives'][number]>(count)
     for (let k = 0; k < count; k++, a++) {
-      const id = c.altId[a]!
-      alternatives[k] = {
-        id,
-        text: text(id),
+      list[k] = {
+        ...word(c.altId[a]!),
         logit: c.altLogit[a]!,
         modelProb: c.altModelProb[a]!,
         samplingProb: c.altSamplingProb[a]!,
       }
     }
-    const id = c.id[i]!
+    return list
+  }
+  for (let i = 0; i < c.id.length; i++) {
+    const count = c.altCount[i] ?? 0
+    const shown = Math.min(count, c.altShown?.[i] ?? count)
+    const alternatives = candidates(shown)
+    const more = shown < count ? candidates(count - shown) : null
     const token: GeneratedToken = {
-      id,
-      text: text(id),
+      ...word(c.id[i]!),
       logit: c.logit[i]!,
       modelProb: c.modelProb[i]!,
       samplingProb: c.samplingProb[i]!,
@@ -202,10 +220,11 @@ export function decodeTokens(encoded: EncodedTokens): {
       alternatives,
       tailMass: c.tailMass[i]!,
     }
+    if (more) token.moreCandidates = more
     if (thought.has(i)) token.segment = 'thought'
     tokens[i] = token
   }
-  return { prompt: encoded.prompt.map((id) => ({ id, text: text(id) })), tokens }
+  return { prompt: encoded.prompt.map(word), tokens }
 }
 
 export function decodeRun(encoded: EncodedRun): RunRecord {
@@ -441,6 +460,7 @@ export async function writeEncodedTokens(
   )
   const altCount = made(to - from, (k) => c.altEnd.get(from + k) - c.altStart(from + k))
   await column('altCount', altCount, 0, to - from)
+  await column('altShown', c.altShown, from, to)
   await column('altId', c.altId, altFrom, altTo)
   await column('altLogit', c.altLogit, altFrom, altTo)
   await column('altModelProb', c.altModelProb, altFrom, altTo)
@@ -454,13 +474,20 @@ function vocabularyOf(
   from: number,
   to: number,
   prompt: readonly TokenText[],
-): { ids: number[]; texts: string[] } | null {
+): Vocabulary | null {
   const altFrom = c.altStart(from)
   const altTo = c.altStart(to)
   const odd = (map: Map<number, string> | null, start: number, end: number) =>
     [...(map?.keys() ?? [])].some((at) => at >= start && at < end)
   if (odd(c.tokenTexts, from, to) || odd(c.altTexts, altFrom, altTo)) return null
-  const vocabulary = c.vocabulary(from, to)
+  const vocabulary: Vocabulary = c.vocabulary(from, to)
+  const bytes: Record<string, number[]> = {}
+  for (const id of vocabulary.ids) {
+    const known = c.bytesById.get(id)
+    if (known) bytes[id] = known
+  }
+  for (const t of prompt) if (t.bytes) bytes[t.id] = t.bytes
+  if (Object.keys(bytes).length > 0) vocabulary.bytes = bytes
   if (prompt.length === 0) return vocabulary
   // The prompt's ids too: those the vocabulary lacks are added, none may have two texts.
   const listed = from === 0 && to === c.length ? null : new Set(vocabulary.ids)

@@ -12,28 +12,27 @@ const plotHeight = 96
 const left = 30
 const right = 30
 const labelSpace = 40
+/** More bars than this would be thinner than a pixel: the rest are counted in the stats only. */
+const maxBars = 64
 
 /**
  * Before (model) and after (sampler chain) probabilities of the stored candidates as paired
  * bars, with the cumulative mass top-p walks along and every cut-off the chain makes.
  */
 export function LabChart({ lab }: LabChartProps) {
-  const n = lab.bars.length
+  const bars = lab.bars.slice(0, maxBars)
+  const n = bars.length
   const showLabels = n <= 24
   const height = plotTop + plotHeight + (showLabels ? labelSpace : 8)
   const plotWidth = width - left - right
   const slot = n > 0 ? plotWidth / n : plotWidth
   const barWidth = Math.max(1, slot * 0.38)
-  const top = Math.max(
-    1e-9,
-    ...lab.bars.map((b) => b.modelProb),
-    ...lab.bars.map((b) => b.afterProb ?? 0),
-  )
+  const top = Math.max(1e-9, ...bars.map((b) => b.modelProb), ...bars.map((b) => b.afterProb ?? 0))
   const y = (p: number) => plotTop + plotHeight * (1 - Math.min(1, p / top))
   const yMass = (m: number) => plotTop + plotHeight * (1 - Math.min(1, m))
   const x = (i: number) => left + i * slot
   const cut = (kept: number) => x(kept) - 0.5
-  const cumulative = lab.bars.map((b, i) => `${x(i) + slot / 2},${yMass(b.cumulative)}`).join(' ')
+  const cumulative = bars.map((b, i) => `${x(i) + slot / 2},${yMass(b.cumulative)}`).join(' ')
   return (
     <svg
       data-testid="lab-chart"
@@ -69,7 +68,7 @@ export function LabChart({ lab }: LabChartProps) {
           </text>
         </g>
       ))}
-      {lab.bars.map((bar, i) => {
+      {bars.map((bar, i) => {
         const cutAway = bar.cutBy !== null || (lab.greedy && i > 0)
         return (
           <g key={bar.id}>
@@ -117,10 +116,10 @@ export function LabChart({ lab }: LabChartProps) {
         className="stroke-amber-500"
         strokeWidth={1.2}
       />
-      {lab.topKKept !== null && (
+      {lab.topKKept !== null && lab.topKKept < n && (
         <CutLine x={cut(lab.topKKept)} label="top-k" testId="lab-topk-cut" />
       )}
-      {lab.topPKept !== null && (
+      {lab.topPKept !== null && lab.topPKept < n && (
         <CutLine x={cut(lab.topPKept)} label="top-p" testId="lab-topp-cut" offset={10} />
       )}
       {lab.minPThreshold !== null && lab.minPThreshold <= top && (

@@ -1,6 +1,6 @@
 import { useId, useMemo } from 'react'
 import type { GeneratedToken } from '../../../shared/contract'
-import { incompleteReason, labStep, type ChainSettings } from '../../../shared/lab'
+import { incompleteReason, labCandidates, labStep, type ChainSettings } from '../../../shared/lab'
 import { limits } from '../../../shared/schemas'
 import { formatPercent } from '../lib/format'
 import { focusRing, ghostButton, mutedText, secondaryButton } from '../lib/ui'
@@ -148,14 +148,15 @@ function Stat(props: {
  * from the stored raw logits of the top candidates, never by asking the model again.
  */
 export function SamplingLab({ token, settings, onChange, runSettings }: SamplingLabProps) {
+  const { candidates, tailMass } = useMemo(() => labCandidates(token), [token])
   const lab = useMemo(
-    () => labStep(token.alternatives, settings, token.tailMass),
-    [token.alternatives, token.tailMass, settings],
+    () => labStep(candidates, settings, tailMass),
+    [candidates, tailMass, settings],
   )
   const greedy = settings.temperature === 0
   const set = (key: keyof ChainSettings) => (value: number) =>
     onChange({ ...settings, [key]: value })
-  const stored = token.alternatives.length
+  const stored = candidates.length
   const greedyId = useId()
   return (
     <div data-testid="sampling-lab" data-complete={lab.complete} className="space-y-3">
