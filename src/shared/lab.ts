@@ -81,11 +81,21 @@ export function labStep(
   candidatesIn: readonly LabCandidate[],
   settings: ChainSettings,
   tailMass: number,
+  /**
+   * Σ exp(logit − top) over the vocabulary when the logits are not the model's own (penalised);
+   * null when it is unknown. By default it follows from the top candidate's model probability.
+   */
+  weight?: number | null,
 ): LabResult {
   const candidates = sortByLogit(candidatesIn)
-  const fullWeight = fullWeightOf(candidates)
+  const fullWeight = weight ?? fullWeightOf(candidates)
   const greedy = settings.temperature <= 0
-  const chain = applySamplerChain(candidates, settings, fullWeight)
+  const topKInside = settings.topK > 0 && settings.topK <= candidates.length
+  // An unknown normaliser leaves top-p unknown unless top-k cuts first.
+  const chain =
+    weight === null && settings.topP < 1 && !topKInside && !greedy
+      ? ({ complete: false } as const)
+      : applySamplerChain(candidates, settings, fullWeight)
   const after = chain.complete ? new Map(chain.kept.map((c) => [c.id, c.prob])) : null
   const top = candidates[0]
   const n = candidates.length
@@ -108,7 +118,8 @@ export function labStep(
     if (reach >= 0 && reach + 1 < afterTopK) topPKept = reach + 1
   }
   const afterTopP = topPKept ?? afterTopK
-  const minPThreshold = settings.minP > 0 && top ? settings.minP * top.modelProb : null
+  // min-p compares with the top token's probability as the chain sees it (1 / fullWeight).
+  const minPThreshold = settings.minP > 0 && top ? settings.minP / fullWeight : null
   let minPKept: number | null = null
   if (settings.minP > 0 && top) {
     const floor = top.logit + Math.log(settings.minP)
@@ -145,7 +156,7 @@ export function labStep(
     minPThreshold,
     keptCount: kept ? kept.length : null,
     keptMass: kept
-      ? kept.reduce((sum, c) => sum + Math.exp(c.logit - (top?.logit ?? 0)) / fullWeight, 0)
+      ? candidates.slice(0, kept.length).reduce((sum, c) => sum + c.modelProb, 0)
       : null,
     tailMass: Math.max(0, tailMass),
   }

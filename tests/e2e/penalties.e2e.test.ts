@@ -50,6 +50,51 @@ describe('penalties and stop strings in the sampling panel', () => {
     expect(modelView(penalised)).toEqual(modelView(plain))
     await context.close()
   })
+  it('replay in the Lab as the engine drew: the penalised candidates listed, the same shares after', async () => {
+    const { context, page } = await openApp(browser, serve.url)
+    await setSettings(page, { temperature: 1, 'max-tokens': 24, seed: 4 })
+    await page.locator('[data-testid=penalties] summary').click()
+    await page.fill('[data-testid=presence-penalty-input]', '1.5')
+    await page.fill('[data-testid=frequency-penalty-input]', '0.5')
+    await generate(page, 'the the the model the model')
+    await waitForRunState(page, 'ended')
+    const run = runs(watcher.events).at(-1)!
+    expect(run.started?.sampling.presencePenalty).toBe(1.5)
+    const context0 = [...run.started!.prompt, ...run.started!.forced].map((t) => t.id)
+    // The first step where one of the alternatives was penalised (it occurs in the window).
+    const window = run.started!.sampling.penaltyWindow ?? 64
+    const index = run.tokens.findIndex((token, i) => {
+      const seen = new Set([...context0, ...run.tokens.slice(0, i).map((t) => t.id)].slice(-window))
+      return token.alternatives.some((alt) => seen.has(alt.id))
+    })
+    expect(index).toBeGreaterThanOrEqual(0)
+    const step = run.tokens[index]!
+
+    await page.locator('[data-testid=token-chip]').nth(index).click()
+    await page.click('[data-testid=inspector-tab-lab]')
+    await page.locator('[data-testid=lab-penalties]').waitFor()
+    expect(await page.locator('[data-testid=lab-penalty]').count()).toBeGreaterThan(0)
+    const after = async () =>
+      new Map(
+        await page
+          .locator('[data-testid=lab-bar-after]')
+          .evaluateAll((els) =>
+            els.map((el) => [Number(el.dataset.tokenId), Number(el.dataset.prob)] as const),
+          ),
+      )
+    // Each candidate's share after the penalised chain is the one the engine drew it with.
+    const shares = await after()
+    for (const alt of step.alternatives)
+      if (shares.has(alt.id)) expect(shares.get(alt.id)).toBeCloseTo(alt.samplingProb, 6)
+    expect(shares.get(step.id)).toBeCloseTo(step.samplingProb, 6)
+    // Without the penalties the Lab shows another distribution.
+    await page.uncheck('[data-testid=lab-apply-penalties]')
+    await expect
+      .poll(async () => (await after()).get(step.id))
+      .not.toBeCloseTo(step.samplingProb, 6)
+    await context.close()
+  })
+
   it('end a run where a stop string appears, and keep it for the next run', async () => {
     const { context, page } = await openApp(browser, serve.url)
     await setSettings(page, { temperature: 0, 'max-tokens': 40 })

@@ -67,9 +67,8 @@ export function sampleStep(
   const maxLogit = sorted.logits[0] ?? 0
   const bytesOf = tokenBytesFor(model)
   // The chain runs on the penalised logits; what we report of the model stays the model's own.
-  const penalised = penaltiesActive(sampling)
-    ? penalise(sorted, size, windowCounts(context, sampling), sampling)
-    : null
+  const counts = penaltiesActive(sampling) ? windowCounts(context, sampling) : null
+  const penalised = counts ? penalise(sorted, size, counts, sampling) : null
   const order = penalised?.order ?? sorted
   const chain = chainOverSorted(
     order.logits,
@@ -101,7 +100,7 @@ export function sampleStep(
   }
   const shown = Math.min(topN, size)
   const alternatives = Array.from({ length: shown }, (_, i) => describe(i))
-  const labSize = labCandidateCount(sampling, chain.kept, shown, size)
+  const labSize = labCandidateCount(sampling, chain.kept, shown, size, counts?.size ?? 0)
   const token: GeneratedToken = {
     ...describe(chosen),
     position,
@@ -118,15 +117,17 @@ export function sampleStep(
 /**
  * How many candidates the Sampling Lab needs to replay this step's chain: down to top-k's cut, or
  * with top-k off what the whole chain kept, never fewer than the alternatives and at most
- * `limits.labCandidates`.
+ * `limits.labCandidates`. Penalties can push up to one candidate per penalised id below the cut,
+ * so as many more are kept: the unpenalised ones among them still reach it.
  */
 export function labCandidateCount(
   sampling: SamplingSettings,
   chainKept: number,
   alternatives: number,
   vocabulary: number,
+  penalisedIds = 0,
 ): number {
-  const reach = sampling.topK > 0 ? sampling.topK : chainKept
+  const reach = (sampling.topK > 0 ? sampling.topK : chainKept) + penalisedIds
   return Math.min(vocabulary, limits.labCandidates, Math.max(alternatives, reach))
 }
 

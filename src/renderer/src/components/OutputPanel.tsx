@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { contextIdsBefore } from '../lib/context-ids'
 import type { ChainSettings } from '../../../shared/lab'
 import { defaultSampling } from '../../../shared/schemas'
 import { useStore } from '../hooks/useStore'
@@ -231,6 +232,7 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
             branchedIds={view.active ? branchedIdsAt(view.tree, selected) : undefined}
             labSettings={lab}
             onLabChange={setLabSettings}
+            contextBefore={() => contextIdsBefore(prompt ?? run.prompt, view.tokens, selected)}
           />
         )}
       </DockedInspector>

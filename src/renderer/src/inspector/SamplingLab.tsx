@@ -1,11 +1,13 @@
-import { useId, useMemo } from 'react'
+import { useId, useMemo, useState } from 'react'
 import type { GeneratedToken } from '../../../shared/contract'
 import { incompleteReason, labCandidates, labStep, type ChainSettings } from '../../../shared/lab'
-import { limits } from '../../../shared/schemas'
+import { penaliseForLab } from '../../../shared/lab-penalties'
+import { limits, type SamplingSettings } from '../../../shared/schemas'
 import { formatPercent } from '../lib/format'
 import { focusRing, ghostButton, mutedText, secondaryButton } from '../lib/ui'
 import { settingsStore } from '../stores/stores'
 import { LabChart } from './LabChart'
+import { PenaltyNotes } from './PenaltyNotes'
 import { controlTooltips } from './presets'
 
 export interface SamplingLabProps {
@@ -13,7 +15,9 @@ export interface SamplingLabProps {
   settings: ChainSettings
   onChange: (settings: ChainSettings) => void
   /** The settings the run used, to go back to. */
-  runSettings: ChainSettings | null
+  runSettings: SamplingSettings | null
+  /** The context's token ids before this token, for the run's penalties. */
+  contextBefore?: () => readonly number[]
 }
 
 interface Knob {
@@ -147,11 +151,24 @@ function Stat(props: {
  * What the sampler chain makes of this step's distribution, for any settings, live: computed
  * from the stored raw logits of the top candidates, never by asking the model again.
  */
-export function SamplingLab({ token, settings, onChange, runSettings }: SamplingLabProps) {
+export function SamplingLab(props: SamplingLabProps) {
+  const { token, settings, onChange, runSettings, contextBefore } = props
   const { candidates, tailMass } = useMemo(() => labCandidates(token), [token])
+  const [withPenalties, setWithPenalties] = useState(true)
+  const penalised = useMemo(
+    () =>
+      runSettings && contextBefore
+        ? penaliseForLab(candidates, contextBefore(), runSettings)
+        : null,
+    [candidates, runSettings, contextBefore],
+  )
+  const applied = withPenalties ? penalised : null
   const lab = useMemo(
-    () => labStep(candidates, settings, tailMass),
-    [candidates, tailMass, settings],
+    () =>
+      applied
+        ? labStep(applied.candidates, settings, tailMass, applied.fullWeight)
+        : labStep(candidates, settings, tailMass),
+    [applied, candidates, tailMass, settings],
   )
   const greedy = settings.temperature === 0
   const set = (key: keyof ChainSettings) => (value: number) =>
@@ -224,6 +241,14 @@ export function SamplingLab({ token, settings, onChange, runSettings }: Sampling
           />
         ))}
       </div>
+      {penalised && (
+        <PenaltyNotes
+          penalised={penalised}
+          applied={withPenalties}
+          onApplied={setWithPenalties}
+          settings={runSettings}
+        />
+      )}
       {!lab.complete && (
         <p
           data-testid="lab-incomplete"

@@ -29,6 +29,8 @@ export interface TokenInspectorProps {
   /** The Lab's settings, kept by the caller so they stay while the selection moves. */
   labSettings: ChainSettings
   onLabChange: (settings: ChainSettings) => void
+  /** The context's token ids before this token, so the Lab can show the run's penalties. */
+  contextBefore?: () => readonly number[]
 }
 
 type Tab = 'token' | 'lab'
@@ -150,6 +152,7 @@ export function TokenInspector(props: TokenInspectorProps) {
             settings={props.labSettings}
             onChange={props.onLabChange}
             runSettings={sampling}
+            contextBefore={props.contextBefore}
           />
         )}
       </div>

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
+import { contextIdsBefore } from '../../lib/context-ids'
 import type { GeneratedToken } from '../../../../shared/contract'
 import type { ChainSettings } from '../../../../shared/lab'
 import { defaultSampling } from '../../../../shared/schemas'
@@ -227,6 +228,13 @@ export function ChatTranscript() {
             }
             labSettings={labSettings ?? shownSampling ?? defaultSampling}
             onLabChange={setLabSettings}
+            contextBefore={() =>
+              contextIdsBefore(
+                [shownNode.run?.prompt ?? []],
+                [shownNode.run?.tokens ?? []],
+                pinned.index,
+              )
+            }
           />
         )}
       </DockedInspector>

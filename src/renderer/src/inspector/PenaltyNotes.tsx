@@ -1,0 +1,82 @@
+import { useId } from 'react'
+import type { PenalisedCandidates } from '../../../shared/lab-penalties'
+import type { SamplingSettings } from '../../../shared/schemas'
+import { focusRing, mutedText } from '../lib/ui'
+import { showWhitespace } from '../lib/whitespace'
+
+const shown = 6
+
+/** What the run's frequency and presence penalties did at this step, and a switch to undo them. */
+export function PenaltyNotes(props: {
+  penalised: PenalisedCandidates
+  applied: boolean
+  onApplied: (applied: boolean) => void
+  settings: SamplingSettings | null
+}) {
+  const { penalised, applied, onApplied, settings } = props
+  const id = useId()
+  const changes = penalised.changes
+  return (
+    <div
+      data-testid="lab-penalties"
+      className="space-y-1.5 rounded-md border border-slate-200 px-2.5 py-2 text-xs dark:border-slate-700"
+    >
+      <div className="flex items-center gap-2">
+        <input
+          id={id}
+          type="checkbox"
+          data-testid="lab-apply-penalties"
+          checked={applied}
+          onChange={(event) => onApplied(event.target.checked)}
+          className={`size-3.5 accent-violet-600 ${focusRing}`}
+        />
+        <label htmlFor={id} className="font-medium">
+          Apply the run’s penalties
+        </label>
+        <span className={`ml-auto ${mutedText}`}>
+          frequency {settings?.frequencyPenalty ?? 0} · presence {settings?.presencePenalty ?? 0}
+        </span>
+      </div>
+      {changes.length === 0 ? (
+        <p className={mutedText}>
+          None of the stored candidates occurs in the penalty window here.
+        </p>
+      ) : (
+        <ul className="space-y-0.5" aria-label="Candidates the penalties lowered">
+          {changes.slice(0, shown).map((change) => (
+            <li
+              key={change.id}
+              data-testid="lab-penalty"
+              data-token-id={change.id}
+              data-before={change.before}
+              data-after={change.after}
+              className="flex items-baseline gap-2 tabular-nums"
+            >
+              <span className="max-w-[7rem] truncate rounded bg-slate-100 px-1 font-mono whitespace-pre dark:bg-slate-800">
+                {showWhitespace(change.text)}
+              </span>
+              <span className={mutedText}>seen {change.count}×</span>
+              <span className="ml-auto">
+                logit {(change.after - change.before).toFixed(2)}
+                {change.outOfReach && (
+                  <span
+                    className={`ml-1 ${mutedText}`}
+                    title="It fell below every token that was not stored"
+                  >
+                    (out of the stored list)
+                  </span>
+                )}
+              </span>
+            </li>
+          ))}
+          {changes.length > shown && (
+            <li className={mutedText}>and {changes.length - shown} more</li>
+          )}
+        </ul>
+      )}
+      <p className={`leading-snug ${mutedText}`}>
+        The chain ran on these lowered logits; the bars’ “before” stays the model’s own probability.
+      </p>
+    </div>
+  )
+}
