@@ -10,6 +10,7 @@ import {
   forcedToken,
   forcedTokensFor,
   isBranchRunning,
+  isContinuation,
   lineage,
   pathTokens,
   siblingsAt,
@@ -17,6 +18,7 @@ import {
   type BranchTree,
 } from '../../src/renderer/src/stores/branch-tree'
 import { stableChunks } from '../../src/renderer/src/inspector/useBranchView'
+import { continueBlocker } from '../../src/renderer/src/stores/continue-blocker'
 
 const stats: RunStats = {
   promptTokens: 3,
@@ -239,5 +241,47 @@ describe('chunks of the shown path', () => {
     const changed = stableChunks(grown, [token(999, 0), ...items.slice(1)])
     expect(changed[0]).not.toBe(grown[0])
     expect(changed[1]).toBe(grown[1])
+  })
+})
+
+describe('Continue', () => {
+  const continued = reduce(
+    root,
+    {
+      type: 'branchRequested',
+      runId: 'c',
+      parentId: 'r',
+      forkAt: 5,
+      first: null,
+      sampling: defaultSampling,
+    },
+    { type: 'events', events: run('c', [15, 16], 6) },
+  )
+
+  it('adds a child that starts at the end of the path, so the path grows', () => {
+    expect(pathTokens(continued, 'c').map((t) => t.id)).toEqual([10, 11, 12, 13, 14, 15, 16])
+    expect(isContinuation(continued, continued.nodes.c!)).toBe(true)
+    const forked = branch(root, 'b', 2, [40, 41])
+    expect(isContinuation(forked, forked.nodes.b!)).toBe(false)
+    expect(continueBlocker(continued)).toBeNull()
+  })
+
+  it('is refused while running, after the end-of-text token, on a full context, and with no text', () => {
+    expect(continueBlocker(emptyBranchTree)).toMatch(/Generate/)
+    const running = reduce(root, {
+      type: 'branchRequested',
+      runId: 'c',
+      parentId: 'r',
+      forkAt: 5,
+      first: null,
+      sampling: defaultSampling,
+    })
+    expect(continueBlocker(running)).toMatch(/Wait/)
+    const ended = (reason: 'end-of-generation' | 'context-full') => ({
+      ...root,
+      nodes: { ...root.nodes, r: { ...root.nodes.r!, stopReason: reason } },
+    })
+    expect(continueBlocker(ended('end-of-generation'))).toMatch(/end-of-text/)
+    expect(continueBlocker(ended('context-full'))).toMatch(/full/)
   })
 })

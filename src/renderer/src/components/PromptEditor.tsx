@@ -1,11 +1,12 @@
 import { useStore } from '../hooks/useStore'
-import { startRun, stopRun } from '../services/actions'
+import { continueRun, startRun, stopRun } from '../services/actions'
 import { formatCount } from '../lib/format'
 import { focusRing, mutedText, primaryButton, secondaryButton } from '../lib/ui'
 import { busyReason, notReadyReason } from '../stores/engine-reducer'
 import { isActive } from '../stores/run-reducer'
 import { engineStore, runStore } from '../stores/stores'
 import { limits } from '../../../shared/schemas'
+import { ContinueButton } from './ContinueButton'
 import { PlayIcon, StopIcon } from './Icons'
 import { RunStateBadge } from './RunStateBadge'
 import { TokenCountText } from './TokenCountText'
@@ -50,7 +51,8 @@ export function PromptEditor({ prompt, onPromptChange, tokens }: PromptEditorPro
         onKeyDown={(event) => {
           if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
             event.preventDefault()
-            if (canStart) startRun(prompt)
+            if (event.shiftKey) continueRun()
+            else if (canStart) startRun(prompt)
           }
         }}
         rows={4}
@@ -70,6 +72,7 @@ export function PromptEditor({ prompt, onPromptChange, tokens }: PromptEditorPro
           <PlayIcon /> Generate
           <kbd className="ml-1 rounded bg-white/20 px-1 text-[11px] font-normal">{shortcut}</kbd>
         </button>
+        {!running && <ContinueButton />}
         {running && (
           <button
             type="button"

@@ -1,7 +1,7 @@
 import { formatCount } from '../lib/format'
 import { ghostButton, mutedText } from '../lib/ui'
 import { contextPositionLabel, tokenOfLabel } from '../lib/numbering'
-import type { BranchNode, BranchTree } from '../stores/branch-tree'
+import { isContinuation, type BranchNode, type BranchTree } from '../stores/branch-tree'
 import { numberAmong, pathLength, treeCounts } from '../stores/tree-counts'
 import { Spinner } from '../components/Icons'
 
@@ -23,7 +23,13 @@ export function BranchBar({ tree, branch, onShowOriginal }: BranchBarProps) {
       data-origin={branch.origin}
       className="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-violet-100 bg-violet-50/70 px-4 py-1.5 text-xs text-violet-950 dark:border-violet-900/60 dark:bg-violet-950/40 dark:text-violet-100"
     >
-      {branch.origin === 'run' ? (
+      {isContinuation(tree, branch) ? (
+        <span data-testid="branch-continued">
+          <span className="font-semibold">Continued</span> from{' '}
+          {tokenOfLabel(branch.forkAt - 1, pathLength(tree, branch.id)).toLowerCase()}
+          {branch.sampling ? `, seed ${branch.sampling.seed}` : ''}
+        </span>
+      ) : branch.origin === 'run' ? (
         <span>
           <span className="font-semibold">
             Run {number} of {runs}

@@ -2,6 +2,7 @@ import type { TokenCandidate } from '../../../shared/contract'
 import { toAppError } from '../../../shared/errors'
 import { limits, type GenerateRequest } from '../../../shared/schemas'
 import { branchStore, inspectorPrefsStore } from '../inspector/stores'
+import { continueBlocker } from '../stores/continue-blocker'
 import {
   branchParent,
   existingBranch,
@@ -118,6 +119,48 @@ export function startBranch(index: number, alternative: TokenCandidate): void {
     stop,
     topN: inspectorPrefsStore.getState().topN,
     forcedTokens,
+    record,
+  })
+}
+
+/**
+ * Continue: the shown text goes on from its end with the current settings, as a child of the
+ * shown node that starts with its whole path (forced, so the engine reuses its cache).
+ */
+export function continueRun(): void {
+  const tree = branchStore.getState()
+  const leaf = tree.activeId ? tree.nodes[tree.activeId] : undefined
+  if (!leaf || continueBlocker(tree) !== null || isActive(runStore.getState())) return
+  if (!canStartRun(engineStore.getState(), 'completion')) return
+  const path = pathTokens(tree, leaf.id)
+  const sampling = samplingForRun()
+  const { maxTokens, stop = [] } = settingsStore.getState()
+  const runId = makeRunId()
+  const promptText = tree.promptText
+  const record = addCompletionBranch({
+    runId,
+    parentId: leaf.id,
+    fromNodeId: leaf.id,
+    count: path.length,
+    first: null,
+  })
+  runStore.dispatch({ type: 'requested', runId, promptText, sampling, maxTokens })
+  branchStore.dispatch({
+    type: 'branchRequested',
+    runId,
+    parentId: leaf.id,
+    forkAt: path.length,
+    first: null,
+    sampling,
+  })
+  generateAndRoute({
+    runId,
+    prompt: promptText.slice(0, limits.promptChars),
+    sampling,
+    maxTokens,
+    stop,
+    topN: inspectorPrefsStore.getState().topN,
+    forcedTokens: path.map((t) => t.id),
     record,
   })
 }

@@ -126,7 +126,7 @@ export function addCompletionBranch(init: {
   parentId: string
   fromNodeId: string
   count: number
-  first: GeneratedToken
+  first: GeneratedToken | null
 }): RunRecording | undefined {
   const shown = shownCompletion()
   if (!shown) return undefined

@@ -67,7 +67,8 @@ export type BranchAction =
       runId: string
       parentId: string
       forkAt: number
-      first: GeneratedToken
+      /** The alternative forced at `forkAt`; null continues the path from its end. */
+      first: GeneratedToken | null
       sampling: SamplingSettings
     }
   | { type: 'events'; events: readonly RunEvent[] }
@@ -121,7 +122,7 @@ export function branchTreeReducer(tree: BranchTree, action: BranchAction): Branc
       if (!parent || tree.nodes[action.runId]) return tree
       const node: BranchNode = {
         ...newNode(action.runId, action.parentId, action.forkAt, 'branch'),
-        tokens: toChunks([action.first]),
+        tokens: action.first ? toChunks([action.first]) : [],
         sampling: action.sampling,
       }
       return {
@@ -311,6 +312,13 @@ export function forcedToken(step: GeneratedToken, alternative: TokenCandidate): 
     samplingProb: alternative.samplingProb,
     rank: index >= 0 ? index + 1 : step.rank,
   }
+}
+
+/** Whether `node` continues its parent's whole path (Continue) instead of forcing a token in it. */
+export function isContinuation(tree: BranchTree, node: BranchNode): boolean {
+  if (node.parentId === null || node.origin !== 'branch') return false
+  const parent = pathTokens(tree, node.parentId)
+  return node.forkAt >= parent.length
 }
 
 export function isBranchRunning(tree: BranchTree): boolean {
