@@ -13,6 +13,9 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // A poll waits for a real process (a run to end, a page to render): on a loaded machine
+    // that takes seconds, not the default one.
+    expect: { poll: { timeout: 30_000 } },
     projects: [project('unit', 'threads'), project('contract'), project('engine'), project('e2e')],
   },
 })

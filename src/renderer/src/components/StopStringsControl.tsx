@@ -10,15 +10,21 @@ const noStop: readonly string[] = []
 
 /**
  * Texts that end a run where they appear, one per line (`\n` for a newline). What is typed stays
- * as typed; the parsed strings go to the settings on every change.
+ * as typed; the parsed strings go to `onStop` on every change.
  */
-export function StopStringsControl() {
-  const stop = useStore(settingsStore, (s) => s.stop ?? noStop)
+export function StopStringsField(props: {
+  stop: readonly string[]
+  onStop: (stop: string[]) => void
+  testId?: string
+  /** Without the explanation under the field (where space is short). */
+  compact?: boolean
+}) {
+  const { stop, onStop, compact = false } = props
   const [draft, setDraft] = useState<string | null>(null)
   const text = draft ?? stopLinesOf(stop)
   return (
     <label
-      className="block py-2 text-sm"
+      className={compact ? 'block text-sm' : 'block py-2 text-sm'}
       title="The run ends as soon as its text contains one of these."
     >
       <span className="font-medium">Stop at</span>
@@ -26,21 +32,34 @@ export function StopStringsControl() {
         {stop.length === 0 ? 'none' : `${stop.length} of ${limits.stopStrings}`}
       </span>
       <textarea
-        data-testid="stop-strings-input"
+        data-testid={props.testId ?? 'stop-strings-input'}
         value={text}
-        rows={2}
+        rows={compact ? 1 : 2}
         spellCheck={false}
         placeholder={'One per line, e.g. User:  or  \\n\\n'}
         onChange={(event) => {
           setDraft(event.target.value)
-          settingsStore.dispatch({ type: 'stopSet', stop: parseStopLines(event.target.value) })
+          onStop(parseStopLines(event.target.value))
         }}
         onBlur={() => setDraft(null)}
         className="mt-1 block w-full resize-y rounded-md border border-slate-300 bg-white px-2 py-1 font-mono text-xs dark:border-slate-700 dark:bg-slate-950"
       />
-      <span className={`mt-0.5 block text-xs ${mutedText}`}>
-        The run ends where one appears; the text up to it is kept.
-      </span>
+      {!compact && (
+        <span className={`mt-0.5 block text-xs ${mutedText}`}>
+          The run ends where one appears; the text up to it is kept.
+        </span>
+      )}
     </label>
+  )
+}
+
+/** The sampling panel's stop strings, used by Completion and Chat and remembered. */
+export function StopStringsControl() {
+  const stop = useStore(settingsStore, (s) => s.stop ?? noStop)
+  return (
+    <StopStringsField
+      stop={stop}
+      onStop={(next) => settingsStore.dispatch({ type: 'stopSet', stop: next })}
+    />
   )
 }

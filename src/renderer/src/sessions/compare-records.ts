@@ -12,6 +12,8 @@ export function compareRecordFrom(state: CompareState): CompareRecord {
     prompt: state.prompt,
     system: state.system,
     sameSeed: state.sameSeed,
+    ...(state.seedsLocked && { seedsLocked: true }),
+    ...(state.stop && state.stop.length > 0 && { stop: state.stop }),
     columns: state.columns.map((c) => ({
       key: c.key,
       settings: { sampling: c.settings.sampling, maxTokens: c.settings.maxTokens },
@@ -46,6 +48,8 @@ export function compareStateFrom(record: CompareRecord, runId: () => string): Co
     prompt: record.prompt,
     system: record.system,
     sameSeed: record.sameSeed,
+    ...(record.seedsLocked && { seedsLocked: true }),
+    ...(record.stop && { stop: record.stop }),
     columns,
     nextKey: Math.max(0, ...keys) + 1,
   }

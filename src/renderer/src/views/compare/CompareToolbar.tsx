@@ -4,6 +4,8 @@ import { formatCount } from '../../lib/format'
 import { focusRing, ghostButton, mutedText, primaryButton, secondaryButton } from '../../lib/ui'
 import { limits } from '../../../../shared/schemas'
 import { DownloadIcon } from '../../sessions/SessionIcons'
+import { StopStringsField } from '../../components/StopStringsControl'
+import { useStore } from '../../hooks/useStore'
 import { SweepControl } from './SweepControl'
 import { compareStore, generateAll, stopAll } from './compare-actions'
 import { maxColumns, type CompareInput } from './compare-reducer'
@@ -31,6 +33,9 @@ const inputs: { id: CompareInput; label: string; hint: string }[] = [
   },
 ]
 
+/** One empty list, so the store's snapshot stays the same while there are none. */
+const noStop: readonly string[] = []
+
 const segmented = 'inline-flex rounded-lg bg-slate-100 p-0.5 dark:bg-slate-800'
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform)
@@ -45,6 +50,9 @@ export function CompareToolbar(props: CompareToolbarProps) {
   const canStart = !running && blocked === null
   const chat = props.input === 'chat'
   const [sweep, setSweep] = useState(false)
+  const [stopOpen, setStopOpen] = useState(false)
+  const seedsLocked = useStore(compareStore, (s) => s.seedsLocked ?? false)
+  const stop = useStore(compareStore, (s) => s.stop ?? noStop)
   return (
     <div className="rounded-xl border border-slate-200 bg-white shadow-sm focus-within:border-violet-400 dark:border-slate-800 dark:bg-slate-900 dark:focus-within:border-violet-500">
       {chat && (
@@ -145,6 +153,22 @@ export function CompareToolbar(props: CompareToolbarProps) {
           />
           Same seed
         </label>
+        <label
+          className="flex items-center gap-1.5 text-sm"
+          title="On: the columns keep their seeds, so a run can be reproduced. Off: every Generate draws new seeds, shown in each column."
+        >
+          <input
+            type="checkbox"
+            data-testid="keep-seeds"
+            className={`size-4 accent-violet-600 ${focusRing}`}
+            checked={seedsLocked}
+            disabled={running}
+            onChange={(event) =>
+              compareStore.dispatch({ type: 'seedsLockChanged', locked: event.target.checked })
+            }
+          />
+          Keep seeds
+        </label>
         <button
           type="button"
           data-testid="sweep-toggle"
@@ -154,6 +178,16 @@ export function CompareToolbar(props: CompareToolbarProps) {
           title="Spread one setting evenly across the columns"
         >
           Sweep {sweep ? '▴' : '▾'}
+        </button>
+        <button
+          type="button"
+          data-testid="compare-stop-toggle"
+          aria-expanded={stopOpen}
+          className={`${ghostButton} h-8`}
+          onClick={() => setStopOpen(!stopOpen)}
+          title="Texts that end every column's run where they appear"
+        >
+          Stop at{stop.length > 0 ? ` (${stop.length})` : ''} {stopOpen ? '▴' : '▾'}
         </button>
         <span className="ml-auto" />
         <div role="radiogroup" aria-label="What the columns continue" className={segmented}>
@@ -201,6 +235,16 @@ export function CompareToolbar(props: CompareToolbarProps) {
           <DownloadIcon className="size-3.5" /> Table
         </button>
       </div>
+      {stopOpen && (
+        <div className="border-t border-slate-100 px-3 py-2 dark:border-slate-800">
+          <StopStringsField
+            compact
+            stop={stop}
+            testId="compare-stop-strings"
+            onStop={(next) => compareStore.dispatch({ type: 'stopChanged', stop: next })}
+          />
+        </div>
+      )}
       {sweep && (
         <div className="border-t border-slate-100 px-3 py-2 dark:border-slate-800">
           <SweepControl columns={columns} disabled={running} />

@@ -5,7 +5,7 @@ import { getConnection, makeRunId } from '../../services/session'
 import { busyReason, notReadyReason } from '../../stores/engine-reducer'
 import { isActive } from '../../stores/run-reducer'
 import { createStore } from '../../stores/store'
-import { seedLockStore } from '../../stores/seed'
+import { randomSeed, seedLockStore } from '../../stores/seed'
 import { engineStore, settingsStore } from '../../stores/stores'
 import {
   compareReducer,
@@ -13,6 +13,7 @@ import {
   isAnyActive,
   requestInput,
   settingsOf,
+  type CompareState,
 } from './compare-reducer'
 
 /** Kept while the user switches tabs; a plain object, so a session can save it as it is. */
@@ -53,10 +54,26 @@ function failed(runIds: string[], error: unknown): void {
   engineStore.dispatch({ type: 'errorShown', error: appError })
 }
 
+/**
+ * New seeds for the columns `keys` unless the seeds are locked: one for all with the same seed,
+ * else one each. Returns the state the run goes out with.
+ */
+function drawSeeds(keys: readonly string[]): CompareState {
+  const state = compareStore.getState()
+  if (state.seedsLocked || keys.length === 0) return state
+  const shared = randomSeed()
+  const seeds = Object.fromEntries(
+    keys.map((key) => [key, state.sameSeed ? shared : randomSeed()] as const),
+  )
+  compareStore.dispatch({ type: 'seedsDrawn', seeds })
+  return compareStore.getState()
+}
+
 /** Generates every column at once: one `generateMany`, one sequence per column. */
 export function generateAll(): void {
-  const state = compareStore.getState()
-  if (isAnyActive(state) || whyCannotGenerate(state.prompt) !== null) return
+  if (isAnyActive(compareStore.getState())) return
+  if (whyCannotGenerate(compareStore.getState().prompt) !== null) return
+  const state = drawSeeds(compareStore.getState().columns.map((c) => c.key))
   watchLink()
   const runs = state.columns.map((c) => ({ key: c.key, runId: makeRunId() }))
   compareStore.dispatch({ type: 'runsRequested', runs })
@@ -66,6 +83,7 @@ export function generateAll(): void {
   getConnection()
     .bridge.generateMany({
       ...requestInput(state),
+      stop: state.stop ?? [],
       topN: alternativesPerToken,
       runs: state.columns.map((c, i) => ({
         runId: runIds[i] ?? makeRunId(),
@@ -79,9 +97,12 @@ export function generateAll(): void {
 
 /** Generates one column again, alone, with its current settings. */
 export function rerunColumn(key: string): void {
-  const state = compareStore.getState()
+  const before = compareStore.getState()
+  if (isAnyActive(before) || whyCannotGenerate(before.prompt) !== null) return
+  // With the same seed for all, one column alone keeps it: the others' texts were drawn with it.
+  const state = before.sameSeed ? before : drawSeeds([key])
   const column = state.columns.find((c) => c.key === key)
-  if (!column || isAnyActive(state) || whyCannotGenerate(state.prompt) !== null) return
+  if (!column) return
   watchLink()
   const runId = makeRunId()
   compareStore.dispatch({ type: 'runsRequested', runs: [{ key, runId }] })
@@ -90,6 +111,7 @@ export function rerunColumn(key: string): void {
     .bridge.generate({
       runId,
       ...requestInput(state),
+      stop: state.stop ?? [],
       topN: alternativesPerToken,
       sampling: column.settings.sampling,
       maxTokens: column.settings.maxTokens,

@@ -42,6 +42,13 @@ export interface CompareState {
   system: string
   /** Every column uses the first column's seed. */
   sameSeed: boolean
+  /**
+   * The columns keep their seeds from run to run; otherwise each Generate draws new ones (one
+   * for all with the same seed). Absent in states saved before it: unlocked.
+   */
+  seedsLocked?: boolean
+  /** Texts that end every column's run where they appear; absent: none. */
+  stop?: string[]
   columns: CompareColumn[]
   nextKey: number
 }
@@ -68,6 +75,10 @@ export type CompareAction =
   /** A preset from the shared list (built-in or the user's): its four sampler settings. */
   | { type: 'presetApplied'; key: string; settings: ChainSettings }
   | { type: 'sameSeedChanged'; sameSeed: boolean }
+  | { type: 'seedsLockChanged'; locked: boolean }
+  /** New seeds for the next run, by column key (one for all with the same seed). */
+  | { type: 'seedsDrawn'; seeds: Record<string, number> }
+  | { type: 'stopChanged'; stop: string[] }
   | { type: 'sweepApplied'; sweep: Sweep }
   /** The columns' runs were asked for (all at once, or one column's re-run). */
   | { type: 'runsRequested'; runs: { key: string; runId: string }[] }
@@ -210,7 +221,9 @@ export function compareReducer(state: CompareState, action: CompareAction): Comp
     }
     case 'settingChanged': {
       const all = action.setting === 'seed' && state.sameSeed
-      return mapColumns(state, (c) => {
+      // A seed typed by hand is one the person wants to keep.
+      const base = action.setting === 'seed' ? { ...state, seedsLocked: true } : state
+      return mapColumns(base, (c) => {
         if (!all && c.key !== action.key) return c
         const settings = setSetting(c.settings, action.setting, action.value)
         if (settings === c.settings) return c
@@ -235,6 +248,17 @@ export function compareReducer(state: CompareState, action: CompareAction): Comp
         return settings === c.settings ? c : { ...c, settings }
       })
     }
+    case 'seedsLockChanged':
+      return { ...state, seedsLocked: action.locked }
+    case 'seedsDrawn':
+      return mapColumns(state, (c) => {
+        const seed = action.seeds[c.key]
+        if (seed === undefined) return c
+        const settings = setSetting(c.settings, 'seed', seed)
+        return settings === c.settings ? c : { ...c, settings }
+      })
+    case 'stopChanged':
+      return { ...state, stop: action.stop }
     case 'sweepApplied': {
       const values = sweepValues(action.sweep, state.columns.length)
       return mapColumns(state, (c, i) => {
