@@ -91,10 +91,7 @@ export const compareRecordSchema = z.object({
   /** The columns keep their seeds from run to run (absent: each Generate draws new ones). */
   seedsLocked: z.boolean().optional(),
   /** Texts that end every column's run. */
-  stop: z
-    .array(z.string().min(1).max(limits.stopStringChars))
-    .max(limits.stopStrings)
-    .optional(),
+  stop: z.array(z.string().min(1).max(limits.stopStringChars)).max(limits.stopStrings).optional(),
   columns: z.array(compareColumnSchema).min(1).max(limits.parallelRuns),
 })
 
