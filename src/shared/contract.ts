@@ -11,6 +11,7 @@ import type {
   GenerateRequest,
   LoadModelRequest,
   SamplingSettings,
+  ScoreRequest,
   TokenizeRequest,
 } from './schemas'
 
@@ -186,6 +187,11 @@ export interface EngineService {
    * decoding); each run's events carry its own run id.
    */
   generateMany(request: GenerateManyRequest): Promise<void>
+  /**
+   * Reads a text with the model, each token given the ones before it (teacher forcing): reported
+   * as a run whose first token is the prompt and whose "generated" tokens are the text's others.
+   */
+  score(request: ScoreRequest): Promise<void>
   /** Stops a run; its partial output is kept and it ends with reason `cancelled`. */
   cancel(request: CancelRequest): Promise<void>
 }

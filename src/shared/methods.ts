@@ -19,6 +19,7 @@ const engine = {
   tokenize: true,
   generate: true,
   generateMany: true,
+  score: true,
   cancel: true,
 } as const satisfies Record<keyof EngineService, true>
 

@@ -159,6 +159,15 @@ export const tokenizeRequestSchema = z.object({
 })
 export type TokenizeRequest = z.input<typeof tokenizeRequestSchema>
 
+/** A text to read with the model (teacher forcing): each token's probability given the ones before. */
+export const scoreRequestSchema = z.object({
+  runId: runIdSchema,
+  text: z.string().min(1, 'the text is empty').max(limits.promptChars),
+  topN: z.int().min(1).max(limits.topN),
+})
+export type ScoreRequest = z.input<typeof scoreRequestSchema>
+export type ValidScoreRequest = z.output<typeof scoreRequestSchema>
+
 export const cancelRequestSchema = z.object({ runId: runIdSchema })
 export type CancelRequest = z.infer<typeof cancelRequestSchema>
 

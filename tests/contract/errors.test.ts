@@ -28,6 +28,7 @@ const engine = {
   tokenize: never,
   generate: never,
   generateMany: never,
+  score: never,
   inspectModel: never,
   scanModels: never,
   getHardware: never,

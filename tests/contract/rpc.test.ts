@@ -66,6 +66,7 @@ function scriptedEngine(push: () => ReturnType<typeof serveEngine>) {
       })
     },
     generateMany: async () => undefined,
+    score: async () => undefined,
     unloadModel: unused,
     inspectModel: unused,
     scanModels: unused,

@@ -19,8 +19,10 @@ import {
   loadModelRequestSchema,
   type ValidGenerateRequest,
   tokenizeRequestSchema,
+  scoreRequestSchema,
 } from '../../shared/schemas'
 import { runGeneration } from './generation'
+import { runScoring } from './scoring'
 import { startLlamaRuntime, type LlamaRuntime } from './llama-runtime'
 import {
   openModelSession,
@@ -277,6 +279,17 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
       )
       // Resolves once the columns run; a batch that cannot be opened is this call's failure.
       await setup.batch
+    },
+    async score(raw) {
+      const request = validate(scoreRequestSchema, raw)
+      lock.ensureFree()
+      const current = requireSession()
+      lock.startJob('a text being scored', [request.runId], emitRun, (job) =>
+        runScoring(current, request, current.sequence, job.signal(request.runId), job.emit).catch(
+          (error: unknown) =>
+            job.emit({ kind: 'failed', runId: request.runId, error: toAppError(error) }),
+        ),
+      )
     },
     async cancel(raw) {
       const request = validate(cancelRequestSchema, raw)

@@ -18,6 +18,10 @@ export function trackClientRuns(service: AppService): { service: AppService; can
         remember([request?.runId])
         return service.generate(request)
       },
+      score: (request) => {
+        remember([request?.runId])
+        return service.score(request)
+      },
       generateMany: (request) => {
         remember(Array.isArray(request?.runs) ? request.runs.map((run) => run?.runId) : [])
         return service.generateMany(request)

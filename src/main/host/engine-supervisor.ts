@@ -100,6 +100,7 @@ export class EngineSupervisor {
         (Array.isArray(request.runs) ? request.runs : []).map((run) => run.runId),
         (c) => c.generateMany(request),
       ),
+    score: (request) => this.trackRuns([request.runId], (c) => c.score(request)),
     cancel: (request) => this.call((c) => c.cancel(request)),
   }
 
