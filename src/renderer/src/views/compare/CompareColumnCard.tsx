@@ -43,6 +43,7 @@ export const CompareColumnCard = memo(function CompareColumnCard(props: CompareC
   return (
     <section
       data-testid={`compare-column-${index}`}
+      data-column-key={column.key}
       aria-label={`Column ${index + 1}`}
       className={`${card} @container flex min-h-0 min-w-0 flex-col overflow-hidden`}
     >
@@ -128,7 +129,7 @@ export const CompareColumnCard = memo(function CompareColumnCard(props: CompareC
       {/* Sized by the card, not by the text: a long text scrolls inside. */}
       <div className="relative min-h-48 flex-1">
         <div className="absolute inset-0">
-          <ColumnTokens run={run} />
+          <ColumnTokens columnKey={column.key} run={run} />
         </div>
       </div>
     </section>
