@@ -22,8 +22,10 @@ import { EmptyState } from './EmptyState'
 import { Spinner } from './Icons'
 import { ProbabilityLegend } from './ProbabilityLegend'
 import { TokenDetails } from './TokenDetails'
-import { isTextEntry } from '../shortcuts/keys'
 import { TokenStream } from './TokenStream'
+import { CompletionMarkdown, OutputViewSwitch } from './CompletionMarkdown'
+import { usePickKeys } from '../inspector/usePickKeys'
+import { tokenAfterKey } from '../lib/token-keys'
 
 export interface OutputPanelProps {
   onExample: (prompt: string) => void
@@ -40,6 +42,7 @@ function generatedText(tokens: Chunks<GeneratedToken>): string {
 export function OutputPanel({ onExample }: OutputPanelProps) {
   const run = useStore(runStore, (s) => s)
   const colorMode = useStore(inspectorPrefsStore, (s) => s.colorMode)
+  const outputView = useStore(inspectorPrefsStore, (s) => s.outputView)
   const view = useBranchView(run)
   const running = isActive(run)
   const [hovered, setHovered] = useState<number | null>(null)
@@ -75,12 +78,16 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
     },
     [],
   )
+  const pick = useCallback(
+    (index: number) => setPinned((current) => (current === index ? null : index)),
+    [],
+  )
 
-  const move = useCallback(
-    (delta: number) => {
+  const moveTo = useCallback(
+    (to: (current: number) => number) => {
       setPinned((current) => {
         if (current === null) return current
-        const next = Math.min(count - 1, Math.max(0, current + delta))
+        const next = Math.min(count - 1, Math.max(0, to(current)))
         scrollRef.current
           ?.querySelector(`[data-index="${next}"]`)
           ?.scrollIntoView({ block: 'nearest' })
@@ -89,37 +96,15 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
     },
     [count],
   )
-
-  const pinnedRef = useRef(pinned)
-  const moveRef = useRef(move)
-  useEffect(() => {
-    pinnedRef.current = pinned
-    moveRef.current = move
-  }, [pinned, move])
-
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') {
-        if (pinnedRef.current !== null) {
-          setPinned(null)
-          setHovered(null)
-        } else if (isActive(runStore.getState())) {
-          stopRun()
-        } else {
-          setHovered(null)
-        }
-        return
-      }
-      // ←/→ step through the tokens while the inspector is open (the stream handles its own keys).
-      const delta = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0
-      if (delta === 0 || pinnedRef.current === null || event.defaultPrevented) return
-      if (isTextEntry(event.target) || event.altKey || event.ctrlKey || event.metaKey) return
-      event.preventDefault()
-      moveRef.current(delta)
-    }
-    document.addEventListener('keydown', onKey)
-    return () => document.removeEventListener('keydown', onKey)
-  }, [])
+  usePickKeys({
+    picked: pinned !== null,
+    step: (key) => moveTo((current) => tokenAfterKey(key, current, 0, count - 1) ?? current),
+    close: () => {
+      setPinned(null)
+      setHovered(null)
+    },
+    idleEscape: () => (isActive(runStore.getState()) ? stopRun() : setHovered(null)),
+  })
 
   // On a narrow window the inspector's sheet shortens the view, and a window narrowing under a
   // picked token does too: once that is laid out, the token is brought back into sight. (A wide
@@ -177,6 +162,7 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
               title="Copy the generated text as the model wrote it"
             />
           )}
+          <OutputViewSwitch />
           <ColorModeSwitch />
           <ProbabilityLegend mode={colorMode} />
         </div>
@@ -198,6 +184,18 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
           <p role="status" className={`flex items-center gap-2 px-4 py-4 text-sm ${mutedText}`}>
             <Spinner /> Reading the prompt…
           </p>
+        ) : outputView === 'markdown' ? (
+          <CompletionMarkdown
+            cacheKey={view.tree.activeId ?? run.runId ?? 'completion'}
+            promptText={view.active ? view.tree.promptText : run.promptText}
+            tokens={view.tokens}
+            running={running}
+            selected={shown}
+            colorMode={colorMode}
+            onHover={hover}
+            onPick={pick}
+            scrollRef={scrollRef}
+          />
         ) : (
           <TokenStream
             prompt={prompt ?? run.prompt}
@@ -207,7 +205,7 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
             running={running}
             selected={shown}
             onHover={hover}
-            onPick={(index) => setPinned((current) => (current === index ? null : index))}
+            onPick={pick}
             scrollRef={scrollRef}
             colorMode={colorMode}
             branchPoints={view.branchPoints}
@@ -222,7 +220,7 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
             index={selected}
             count={count}
             sampling={run.sampling}
-            onMove={move}
+            onMove={(delta) => moveTo((current) => current + delta)}
             onClose={() => setPinned(null)}
             onPick={view.active ? (candidate) => startBranch(selected, candidate) : undefined}
             pickDisabledReason={
