@@ -41,7 +41,7 @@ export function CompletionMarkdown(props: CompletionMarkdownProps) {
       className="h-full overflow-y-auto [contain:inline-size]"
       onScroll={stick.onScroll}
     >
-      <div ref={contentRef} className="py-1">
+      <div ref={contentRef} className="max-w-3xl py-1">
         <p
           data-testid="output-prompt"
           title="The prompt: the model continues it"

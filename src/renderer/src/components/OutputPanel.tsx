@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { ChainSettings } from '../../../shared/lab'
 import { defaultSampling } from '../../../shared/schemas'
 import { useStore } from '../hooks/useStore'
+import { useHoveredIndex } from '../hooks/useHoveredIndex'
 import { BranchBar } from '../inspector/BranchBar'
 import { ColorModeSwitch } from '../inspector/ColorModeSwitch'
 import { branchStore, inspectorPrefsStore } from '../inspector/stores'
@@ -15,8 +16,7 @@ import { card, cardTitle, mutedText } from '../lib/ui'
 import { treeCounts } from '../stores/tree-counts'
 import { isActive } from '../stores/run-reducer'
 import { runStore } from '../stores/stores'
-import { chunkedItemAt, toChunks, type Chunks } from '../stores/token-chunks'
-import type { GeneratedToken } from '../../../shared/contract'
+import { chunkedItemAt, toChunks } from '../stores/token-chunks'
 import { CopyButton } from './CopyButton'
 import { EmptyState } from './EmptyState'
 import { Spinner } from './Icons'
@@ -31,10 +31,6 @@ export interface OutputPanelProps {
   onExample: (prompt: string) => void
 }
 
-function generatedText(tokens: Chunks<GeneratedToken>): string {
-  return tokens.map((chunk) => chunk.map((t) => t.text).join('')).join('')
-}
-
 /**
  * The token stream of the current run (the shown branch of it), the details of the token under
  * the pointer, and the inspector of the selected token, drawn where the view docks it.
@@ -45,7 +41,7 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
   const outputView = useStore(inspectorPrefsStore, (s) => s.outputView)
   const view = useBranchView(run)
   const running = isActive(run)
-  const [hovered, setHovered] = useState<number | null>(null)
+  const { hovered, hover, setHovered } = useHoveredIndex()
   const [pinned, setPinned] = useState<number | null>(null)
   const [selectionRoot, setSelectionRoot] = useState(view.rootId)
   const [labSettings, setLabSettings] = useState<ChainSettings | null>(null)
@@ -64,20 +60,6 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
   const shown = selected ?? hovered
   const token = shown === null ? undefined : chunkedItemAt(view.tokens, shown)
 
-  // Crossing the gap between two chips must not blink the panel away and back.
-  const leaveTimer = useRef<ReturnType<typeof setTimeout> | null>(null)
-  const hover = useCallback((index: number | null) => {
-    if (leaveTimer.current) clearTimeout(leaveTimer.current)
-    leaveTimer.current = null
-    if (index !== null) setHovered(index)
-    else leaveTimer.current = setTimeout(() => setHovered(null), 120)
-  }, [])
-  useEffect(
-    () => () => {
-      if (leaveTimer.current) clearTimeout(leaveTimer.current)
-    },
-    [],
-  )
   const pick = useCallback(
     (index: number) => setPinned((current) => (current === index ? null : index)),
     [],
@@ -154,15 +136,23 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
             )}
           </span>
         )}
-        <div className="ml-auto flex flex-wrap items-center gap-x-3 gap-y-1">
+        {/* Two groups, so a narrow panel wraps the colour controls to a line of their own. */}
+        <div className="ml-auto flex items-center gap-x-3">
           {count > 0 && (
             <CopyButton
-              text={() => generatedText(view.tokens)}
+              text={() =>
+                view.tokens
+                  .flat()
+                  .map((t) => t.text)
+                  .join('')
+              }
               data-testid="copy-output"
               title="Copy the generated text as the model wrote it"
             />
           )}
           <OutputViewSwitch />
+        </div>
+        <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
           <ColorModeSwitch />
           <ProbabilityLegend mode={colorMode} />
         </div>

@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useCallback, useRef, useState } from 'react'
 import { Spinner } from '../../components/Icons'
 import { TokenDetails } from '../../components/TokenDetails'
 import { TokenStream } from '../../components/TokenStream'
 import { useStore } from '../../hooks/useStore'
+import { useHoveredIndex } from '../../hooks/useHoveredIndex'
 import { mutedText } from '../../lib/ui'
 import { generatedTokenAt, isActive, type RunState } from '../../stores/run-reducer'
 import { comparePickStore, pickedIn } from './compare-pick'
@@ -18,7 +19,7 @@ export interface ColumnTokensProps {
  * inspector on it (see CompareInspector).
  */
 export function ColumnTokens({ columnKey, run }: ColumnTokensProps) {
-  const [hovered, setHovered] = useState<number | null>(null)
+  const { hovered, hover, setHovered } = useHoveredIndex()
   const [hoveredRun, setHoveredRun] = useState(run.runId)
   const picked = useStore(comparePickStore, (s) => pickedIn(s, columnKey, run.runId))
   const scrollRef = useRef<HTMLDivElement>(null)
@@ -31,20 +32,6 @@ export function ColumnTokens({ columnKey, run }: ColumnTokensProps) {
   const shown = picked ?? hovered
   const token = hovered === null ? undefined : generatedTokenAt(run, hovered)
 
-  // Crossing the gap between two chips must not blink the panel away and back.
-  const leaveTimer = useRef<ReturnType<typeof setTimeout> | null>(null)
-  const hover = useCallback((index: number | null) => {
-    if (leaveTimer.current) clearTimeout(leaveTimer.current)
-    leaveTimer.current = null
-    if (index !== null) setHovered(index)
-    else leaveTimer.current = setTimeout(() => setHovered(null), 120)
-  }, [])
-  useEffect(
-    () => () => {
-      if (leaveTimer.current) clearTimeout(leaveTimer.current)
-    },
-    [],
-  )
   const runId = run.runId
   const pick = useCallback(
     (index: number) => {

@@ -62,14 +62,15 @@ export function CompareInspector() {
     return () => document.removeEventListener('pointerdown', onPointerDown)
   }, [picked])
 
-  // On a narrow window the sheet shortens the view: bring the picked token back into sight.
+  // On a narrow window the sheet shortens the view: bring the picked token back into sight, with
+  // its line's neighbours around it.
   const wide = useWideWindow()
   const key = current?.key
   const index = current?.index
   useEffect(() => {
     if (wide || key === undefined || index === undefined) return
     const frame = requestAnimationFrame(() =>
-      chipOf(key, index)?.scrollIntoView({ block: 'nearest' }),
+      chipOf(key, index)?.scrollIntoView({ block: 'center' }),
     )
     return () => cancelAnimationFrame(frame)
   }, [wide, key, index])

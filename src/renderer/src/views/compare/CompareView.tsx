@@ -95,7 +95,7 @@ export function CompareView() {
               <div className="flex flex-wrap items-center gap-x-4 gap-y-1">
                 <p data-testid="compare-intro" className={`text-xs ${mutedText}`}>
                   {hasOutput
-                    ? 'Hover a token to see the alternatives the model weighed; click it to inspect it, step with ←/→ or branch from an alternative.'
+                    ? 'Hover a token for the alternatives the model weighed; click it to inspect it.'
                     : 'Compare continues one prompt with different sampling settings at once, and shows how likely the model found each text and how varied or repetitive it is.'}
                 </p>
                 <div className="ml-auto flex flex-wrap items-center gap-x-3 gap-y-1">
