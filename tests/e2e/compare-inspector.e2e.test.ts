@@ -65,7 +65,6 @@ describe("Compare's docked inspector", () => {
 
     // Alternatives with the N of the next run, and the Sampling Lab.
     expect(await inspector(page).locator('[data-testid=alternative-row]').count()).toBe(10)
-    await inspector(page).locator('[data-testid=top-n-input]').fill('7')
     await inspector(page).locator('[data-testid=inspector-tab-lab]').click()
     await inspector(page).locator('[data-testid=sampling-lab]').waitFor()
     await inspector(page).locator('[data-testid=inspector-tab-token]').click()
@@ -78,7 +77,25 @@ describe("Compare's docked inspector", () => {
     await inspector(page).waitFor({ state: 'detached' })
     await side.waitFor({ state: 'hidden' })
 
-    // The next comparison asks for the N set in the inspector.
+    // On a narrow window the inspector is a sheet under the columns.
+    await page.setViewportSize({ width: 900, height: 700 })
+    await column(page, 0).locator('[data-testid=token-chip]').nth(2).click()
+    const sheet = page.locator('[data-testid=inspector-sheet]')
+    await sheet.locator('[data-testid=token-details][data-token-index="2"]').waitFor()
+    const box = await sheet.boundingBox()
+    expect(box?.width).toBe(900)
+    expect((box?.y ?? 0) + (box?.height ?? 0)).toBeLessThanOrEqual(700)
+    await context.close()
+  })
+
+  it('asks the next comparison for the inspector’s N, and tints by the colour mode picked', async () => {
+    const { context, page } = await openApp(browser, serve.url)
+    await compareTwoColumns(page, 'The model predicts', 12)
+    await column(page, 1).locator('[data-testid=token-chip]').nth(1).click()
+    await inspector(page).locator('[data-testid=top-n-input]').fill('7')
+    await page.keyboard.press('Escape')
+    await inspector(page).waitFor({ state: 'detached' })
+
     const before = watcher.events.length
     await page.locator('[data-testid=compare-generate]:enabled').click()
     await column(page, 1)
@@ -115,14 +132,6 @@ describe("Compare's docked inspector", () => {
     )
     expect(badgeTint).toBe(chipTint)
 
-    // On a narrow window the inspector is a sheet under the columns.
-    await page.setViewportSize({ width: 900, height: 700 })
-    await column(page, 0).locator('[data-testid=token-chip]').nth(2).click()
-    const sheet = page.locator('[data-testid=inspector-sheet]')
-    await sheet.locator('[data-testid=token-details][data-token-index="2"]').waitFor()
-    const box = await sheet.boundingBox()
-    expect(box?.width).toBe(900)
-    expect((box?.y ?? 0) + (box?.height ?? 0)).toBeLessThanOrEqual(700)
     await context.close()
   })
 
