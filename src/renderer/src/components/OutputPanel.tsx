@@ -154,7 +154,7 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
         </div>
         <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
           <ColorModeSwitch />
-          <ProbabilityLegend mode={colorMode} />
+          <ProbabilityLegend mode={colorMode} prompt={outputView === 'tokens'} />
         </div>
       </div>
       {view.branch && (
