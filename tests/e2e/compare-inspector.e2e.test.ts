@@ -85,6 +85,14 @@ describe("Compare's docked inspector", () => {
     const box = await sheet.boundingBox()
     expect(box?.width).toBe(900)
     expect((box?.y ?? 0) + (box?.height ?? 0)).toBeLessThanOrEqual(700)
+    // The picked token is brought into sight above the sheet, below the app's header.
+    const chip = column(page, 0).locator('[data-testid=token-chip]').nth(2)
+    await expect
+      .poll(async () => {
+        const at = await chip.boundingBox()
+        return at !== null && at.y > 48 && at.y + at.height <= (box?.y ?? 0)
+      })
+      .toBe(true)
     await context.close()
   })
 

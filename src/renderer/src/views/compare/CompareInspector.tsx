@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import type { ChainSettings } from '../../../../shared/lab'
 import { defaultSampling } from '../../../../shared/schemas'
 import { useStore } from '../../hooks/useStore'
@@ -63,15 +63,19 @@ export function CompareInspector() {
   }, [picked])
 
   // On a narrow window the sheet shortens the view: bring the picked token back into sight, with
-  // its line's neighbours around it.
+  // its neighbours around it when the sheet opens, and without jumps while stepping on.
   const wide = useWideWindow()
   const key = current?.key
   const index = current?.index
+  const sheetWasOpen = useRef(false)
   useEffect(() => {
-    if (wide || key === undefined || index === undefined) return
-    const frame = requestAnimationFrame(() =>
-      chipOf(key, index)?.scrollIntoView({ block: 'center' }),
-    )
+    if (wide || key === undefined || index === undefined) {
+      sheetWasOpen.current = false
+      return
+    }
+    const block = sheetWasOpen.current ? 'nearest' : 'center'
+    sheetWasOpen.current = true
+    const frame = requestAnimationFrame(() => chipOf(key, index)?.scrollIntoView({ block }))
     return () => cancelAnimationFrame(frame)
   }, [wide, key, index])
 
