@@ -76,4 +76,41 @@ describe("Chat's docked inspector", () => {
     expect(await chipIds(replies(page).first())).toEqual(branchIds)
     await context.close()
   })
+
+  it('shows the version an alternative already made instead of making it again', async () => {
+    const { context, page } = await openApp(browser, serve.url)
+    await openChat(page)
+    await setSettings(page, { 'max-tokens': 30 })
+    await send(page, 'Name a colour.', 1)
+    const inspector = page.locator('[data-testid=token-details][data-pinned=true]')
+    const pickAt = async (index: number) => {
+      await replies(page).first().locator(`[data-testid=token-chip][data-index="${index}"]`).click()
+      await page.locator(`[data-testid=token-details][data-token-index="${index}"]`).waitFor()
+    }
+    // A shown token (the demo model thinks first, and a folded thought hides its chips).
+    const shown = replies(page).first().locator('[data-testid=token-chip]:visible').nth(1)
+    const k = Number(await shown.getAttribute('data-index'))
+    await pickAt(k)
+    const pick = inspector.locator('[data-testid=branch-from-alternative]:enabled').first()
+    const picked = await pick.locator('xpath=..').getAttribute('data-token-id')
+    await pick.click()
+    await waitForReplies(page, 1)
+    const position = page.locator('[data-testid=branch-position]').last()
+    await expect.poll(() => position.textContent()).toBe('2/2')
+    const branchIds = await chipIds(replies(page).first())
+
+    // Back on the first version, the same alternative at the same token is marked, and a click
+    // on it shows the version it made: no new run, no third version.
+    await page.click('[data-testid=branch-prev]')
+    await expect.poll(() => position.textContent()).toBe('1/2')
+    await pickAt(k)
+    const again = inspector.locator(`[data-testid=alternative-row][data-token-id="${picked}"]`)
+    expect(await again.getAttribute('data-branched')).toBe('true')
+    const before = runs(watcher.events).length
+    await again.locator('[data-testid=branch-from-alternative]').click()
+    await expect.poll(() => position.textContent()).toBe('2/2')
+    expect(await chipIds(replies(page).first())).toEqual(branchIds)
+    expect(runs(watcher.events).length).toBe(before)
+    await context.close()
+  })
 })

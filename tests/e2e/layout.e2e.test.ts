@@ -79,6 +79,55 @@ describe('the sessions sidebar', () => {
     await sidebar(page).waitFor()
     await context.close()
   })
+  it('holds the focus while it is a drawer: Tab cycles inside, Esc gives it back to the button', async () => {
+    const { context, page } = await openApp(browser, serve.url)
+    await page.setViewportSize({ width: 900, height: 700 })
+    const toggle = page.locator('[data-testid=sidebar-toggle]')
+    await sidebar(page).waitFor({ state: 'hidden' })
+    await toggle.focus()
+    await page.keyboard.press('Enter')
+    await sidebar(page).waitFor()
+    expect(await sidebar(page).getAttribute('aria-modal')).toBe('true')
+    const focusInDrawer = () =>
+      sidebar(page).evaluate((el) => el.contains(el.ownerDocument.activeElement))
+    await expect.poll(focusInDrawer).toBe(true)
+    // Round the drawer and past its end, both ways: the focus never leaves it.
+    const seen = new Set<string>()
+    for (let i = 0; i < 14; i++) {
+      await page.keyboard.press('Tab')
+      expect(await focusInDrawer()).toBe(true)
+      seen.add(
+        await sidebar(page).evaluate(
+          (el) => el.ownerDocument.activeElement?.getAttribute('data-testid') ?? '',
+        ),
+      )
+    }
+    expect(seen.has('new-session')).toBe(true)
+    expect(seen.has('import-button')).toBe(true)
+    for (let i = 0; i < 6; i++) {
+      await page.keyboard.press('Shift+Tab')
+      expect(await focusInDrawer()).toBe(true)
+    }
+    await page.keyboard.press('Escape')
+    await sidebar(page).waitFor({ state: 'hidden' })
+    await expect
+      .poll(() => toggle.evaluate((el) => el === el.ownerDocument.activeElement))
+      .toBe(true)
+
+    // Esc in the empty search box closes it too; with text in it, Esc is the box's.
+    await page.keyboard.press('Enter')
+    await sidebar(page).waitFor()
+    await page.locator('[data-testid=session-search]').fill('x')
+    await page.keyboard.press('Escape')
+    expect(await sidebar(page).isVisible()).toBe(true)
+    await page.locator('[data-testid=session-search]').fill('')
+    await page.keyboard.press('Escape')
+    await sidebar(page).waitFor({ state: 'hidden' })
+    await expect
+      .poll(() => toggle.evaluate((el) => el === el.ownerDocument.activeElement))
+      .toBe(true)
+    await context.close()
+  })
 })
 
 describe('Completion at 1280×800 and 900×700', () => {

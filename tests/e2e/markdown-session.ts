@@ -101,6 +101,40 @@ export function markdownSession(question = 'Show me a TypeScript add function'):
   }
 }
 
+export const markdownPrompt = 'Answer in Markdown: how do I add two numbers in TypeScript?\n\n'
+
+/** The same Markdown text as a Completion run of a prompt, as a session file to import. */
+export function markdownCompletion(): SessionDocument {
+  const chat = markdownSession()
+  const run = chat.nodes[1]?.run ?? null
+  return {
+    ...chat,
+    id: 'markdown-completion',
+    title: 'Markdown completion',
+    kind: 'completion',
+    nodes: [
+      {
+        id: 'p1',
+        parentId: null,
+        role: 'prompt',
+        text: markdownPrompt,
+        run: null,
+        createdAt: chat.createdAt,
+      },
+      {
+        id: 'c1',
+        parentId: 'p1',
+        role: 'completion',
+        text: markdownReply,
+        run,
+        createdAt: chat.createdAt,
+        origin: 'run',
+      },
+    ],
+    currentLeafId: 'c1',
+  }
+}
+
 /** Imports the session through the sidebar and shows it in Chat. */
 export async function importMarkdownChat(page: Page): Promise<void> {
   await page.setInputFiles('[data-testid=import-input]', {

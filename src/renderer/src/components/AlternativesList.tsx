@@ -11,6 +11,8 @@ export interface AlternativesListProps {
   pickDisabledReason?: string | null
   /** Candidates that already have a branch at this position. */
   branchedIds?: ReadonlySet<number>
+  /** What a click on a candidate does, in a sentence; where the view branches elsewhere. */
+  pickHint?: string
 }
 
 const row = 'grid grid-cols-[1rem_minmax(0,6.5rem)_1fr_3rem_3rem] items-center gap-x-2'
@@ -127,6 +129,7 @@ export function AlternativesList({
   onPick,
   pickDisabledReason,
   branchedIds,
+  pickHint = 'Click a candidate to branch from it.',
 }: AlternativesListProps) {
   const chosenListed = token.alternatives.some((alt) => alt.id === token.id)
   const scale = Math.max(
@@ -183,7 +186,7 @@ export function AlternativesList({
         All other tokens together: {formatPercent(token.tailMass)} model probability.
         {token.alternatives.some((alt) => alt.samplingProb === 0) &&
           ' “cut”: removed by the sampler.'}
-        {onPick && ' Click a candidate to branch from it.'}
+        {onPick && ` ${pickHint}`}
       </p>
     </div>
   )

@@ -3,6 +3,7 @@ import { contextIdsBefore } from '../lib/context-ids'
 import type { ChainSettings } from '../../../shared/lab'
 import { defaultSampling } from '../../../shared/schemas'
 import { useStore } from '../hooks/useStore'
+import { useHoveredIndex } from '../hooks/useHoveredIndex'
 import { BranchBar } from '../inspector/BranchBar'
 import { ColorModeSwitch } from '../inspector/ColorModeSwitch'
 import { branchStore, inspectorPrefsStore } from '../inspector/stores'
@@ -16,22 +17,19 @@ import { card, cardTitle, mutedText } from '../lib/ui'
 import { treeCounts } from '../stores/tree-counts'
 import { isActive } from '../stores/run-reducer'
 import { runStore } from '../stores/stores'
-import { chunkedItemAt, toChunks, type Chunks } from '../stores/token-chunks'
-import type { GeneratedToken } from '../../../shared/contract'
+import { chunkedItemAt, toChunks } from '../stores/token-chunks'
 import { CopyButton } from './CopyButton'
 import { EmptyState } from './EmptyState'
 import { Spinner } from './Icons'
 import { ProbabilityLegend } from './ProbabilityLegend'
 import { TokenDetails } from './TokenDetails'
-import { isTextEntry } from '../shortcuts/keys'
 import { TokenStream } from './TokenStream'
+import { CompletionMarkdown, OutputViewSwitch } from './CompletionMarkdown'
+import { usePickKeys } from '../inspector/usePickKeys'
+import { tokenAfterKey } from '../lib/token-keys'
 
 export interface OutputPanelProps {
   onExample: (prompt: string) => void
-}
-
-function generatedText(tokens: Chunks<GeneratedToken>): string {
-  return tokens.map((chunk) => chunk.map((t) => t.text).join('')).join('')
 }
 
 /**
@@ -41,9 +39,10 @@ function generatedText(tokens: Chunks<GeneratedToken>): string {
 export function OutputPanel({ onExample }: OutputPanelProps) {
   const run = useStore(runStore, (s) => s)
   const colorMode = useStore(inspectorPrefsStore, (s) => s.colorMode)
+  const outputView = useStore(inspectorPrefsStore, (s) => s.outputView)
   const view = useBranchView(run)
   const running = isActive(run)
-  const [hovered, setHovered] = useState<number | null>(null)
+  const { hovered, hover, setHovered } = useHoveredIndex()
   const [pinned, setPinned] = useState<number | null>(null)
   const [selectionRoot, setSelectionRoot] = useState(view.rootId)
   const [labSettings, setLabSettings] = useState<ChainSettings | null>(null)
@@ -62,26 +61,16 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
   const shown = selected ?? hovered
   const token = shown === null ? undefined : chunkedItemAt(view.tokens, shown)
 
-  // Crossing the gap between two chips must not blink the panel away and back.
-  const leaveTimer = useRef<ReturnType<typeof setTimeout> | null>(null)
-  const hover = useCallback((index: number | null) => {
-    if (leaveTimer.current) clearTimeout(leaveTimer.current)
-    leaveTimer.current = null
-    if (index !== null) setHovered(index)
-    else leaveTimer.current = setTimeout(() => setHovered(null), 120)
-  }, [])
-  useEffect(
-    () => () => {
-      if (leaveTimer.current) clearTimeout(leaveTimer.current)
-    },
+  const pick = useCallback(
+    (index: number) => setPinned((current) => (current === index ? null : index)),
     [],
   )
 
-  const move = useCallback(
-    (delta: number) => {
+  const moveTo = useCallback(
+    (to: (current: number) => number) => {
       setPinned((current) => {
         if (current === null) return current
-        const next = Math.min(count - 1, Math.max(0, current + delta))
+        const next = Math.min(count - 1, Math.max(0, to(current)))
         scrollRef.current
           ?.querySelector(`[data-index="${next}"]`)
           ?.scrollIntoView({ block: 'nearest' })
@@ -90,37 +79,15 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
     },
     [count],
   )
-
-  const pinnedRef = useRef(pinned)
-  const moveRef = useRef(move)
-  useEffect(() => {
-    pinnedRef.current = pinned
-    moveRef.current = move
-  }, [pinned, move])
-
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') {
-        if (pinnedRef.current !== null) {
-          setPinned(null)
-          setHovered(null)
-        } else if (isActive(runStore.getState())) {
-          stopRun()
-        } else {
-          setHovered(null)
-        }
-        return
-      }
-      // ←/→ step through the tokens while the inspector is open (the stream handles its own keys).
-      const delta = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0
-      if (delta === 0 || pinnedRef.current === null || event.defaultPrevented) return
-      if (isTextEntry(event.target) || event.altKey || event.ctrlKey || event.metaKey) return
-      event.preventDefault()
-      moveRef.current(delta)
-    }
-    document.addEventListener('keydown', onKey)
-    return () => document.removeEventListener('keydown', onKey)
-  }, [])
+  usePickKeys({
+    picked: pinned !== null,
+    step: (key) => moveTo((current) => tokenAfterKey(key, current, 0, count - 1) ?? current),
+    close: () => {
+      setPinned(null)
+      setHovered(null)
+    },
+    idleEscape: () => (isActive(runStore.getState()) ? stopRun() : setHovered(null)),
+  })
 
   // On a narrow window the inspector's sheet shortens the view, and a window narrowing under a
   // picked token does too: once that is laid out, the token is brought back into sight. (A wide
@@ -170,16 +137,25 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
             )}
           </span>
         )}
-        <div className="ml-auto flex flex-wrap items-center gap-x-3 gap-y-1">
+        {/* Two groups, so a narrow panel wraps the colour controls to a line of their own. */}
+        <div className="ml-auto flex items-center gap-x-3">
           {count > 0 && (
             <CopyButton
-              text={() => generatedText(view.tokens)}
+              text={() =>
+                view.tokens
+                  .flat()
+                  .map((t) => t.text)
+                  .join('')
+              }
               data-testid="copy-output"
               title="Copy the generated text as the model wrote it"
             />
           )}
+          <OutputViewSwitch />
+        </div>
+        <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
           <ColorModeSwitch />
-          <ProbabilityLegend mode={colorMode} />
+          <ProbabilityLegend mode={colorMode} prompt={outputView === 'tokens'} />
         </div>
       </div>
       {view.branch && (
@@ -199,6 +175,18 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
           <p role="status" className={`flex items-center gap-2 px-4 py-4 text-sm ${mutedText}`}>
             <Spinner /> Reading the prompt…
           </p>
+        ) : outputView === 'markdown' ? (
+          <CompletionMarkdown
+            cacheKey={view.tree.activeId ?? run.runId ?? 'completion'}
+            promptText={view.active ? view.tree.promptText : run.promptText}
+            tokens={view.tokens}
+            running={running}
+            selected={shown}
+            colorMode={colorMode}
+            onHover={hover}
+            onPick={pick}
+            scrollRef={scrollRef}
+          />
         ) : (
           <TokenStream
             prompt={prompt ?? run.prompt}
@@ -208,7 +196,7 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
             running={running}
             selected={shown}
             onHover={hover}
-            onPick={(index) => setPinned((current) => (current === index ? null : index))}
+            onPick={pick}
             scrollRef={scrollRef}
             colorMode={colorMode}
             branchPoints={view.branchPoints}
@@ -223,7 +211,7 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
             index={selected}
             count={count}
             sampling={run.sampling}
-            onMove={move}
+            onMove={(delta) => moveTo((current) => current + delta)}
             onClose={() => setPinned(null)}
             onPick={view.active ? (candidate) => startBranch(selected, candidate) : undefined}
             pickDisabledReason={

@@ -4,10 +4,12 @@ import { mutedText } from '../lib/ui'
 export interface ProbabilityLegendProps {
   /** The colour mode to explain; model probability when left out. */
   mode?: ColorMode
+  /** Whether the prompt's untinted chips are on screen to explain. */
+  prompt?: boolean
 }
 
 /** Explains the chip colours; the same classes as the chips, so they cannot drift apart. */
-export function ProbabilityLegend({ mode = 'probability' }: ProbabilityLegendProps) {
+export function ProbabilityLegend({ mode = 'probability', prompt = true }: ProbabilityLegendProps) {
   const scale = colorScales[mode]
   return (
     <div
@@ -28,9 +30,11 @@ export function ProbabilityLegend({ mode = 'probability' }: ProbabilityLegendPro
           {bin.label}
         </span>
       ))}
-      <span className="ml-1 rounded border border-dashed border-slate-300 px-1.5 text-slate-600 dark:border-slate-600 dark:text-slate-300">
-        prompt
-      </span>
+      {prompt && (
+        <span className="ml-1 rounded border border-dashed border-slate-300 px-1.5 text-slate-600 dark:border-slate-600 dark:text-slate-300">
+          prompt
+        </span>
+      )}
     </div>
   )
 }

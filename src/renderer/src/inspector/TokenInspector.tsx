@@ -26,6 +26,7 @@ export interface TokenInspectorProps {
   onPick?: (candidate: TokenCandidate) => void
   pickDisabledReason?: string | null
   branchedIds?: ReadonlySet<number>
+  pickHint?: string
   /** The Lab's settings, kept by the caller so they stay while the selection moves. */
   labSettings: ChainSettings
   onLabChange: (settings: ChainSettings) => void
@@ -142,6 +143,7 @@ export function TokenInspector(props: TokenInspectorProps) {
                 onPick={props.onPick}
                 pickDisabledReason={props.pickDisabledReason}
                 branchedIds={props.branchedIds}
+                pickHint={props.pickHint}
               />
               <TopNControl stored={token.alternatives.length} />
             </div>

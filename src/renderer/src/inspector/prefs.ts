@@ -11,6 +11,11 @@ export interface InspectorPrefs {
   userPresets: SamplingPreset[]
   /** How chat replies read: rendered Markdown (tokens as tinted spans) or token chips. */
   replyView: ReplyView
+  /**
+   * How Completion's output reads. Its own choice, not Chat's: a raw continuation is as often
+   * code, a list of tokens or half a sentence as it is Markdown, so chips stay its default.
+   */
+  outputView: ReplyView
 }
 
 export type ReplyView = 'markdown' | 'tokens'
@@ -27,6 +32,7 @@ export const defaultInspectorPrefs: InspectorPrefs = {
   topN: defaultTopN,
   userPresets: [],
   replyView: 'markdown',
+  outputView: 'tokens',
 }
 
 export type InspectorPrefsAction =
@@ -35,6 +41,7 @@ export type InspectorPrefsAction =
   | { type: 'presetSaved'; name: string; settings: ChainSettings }
   | { type: 'presetRemoved'; name: string }
   | { type: 'replyView'; view: ReplyView }
+  | { type: 'outputView'; view: ReplyView }
   | { type: 'loaded'; prefs: InspectorPrefs }
 
 export function clampTopN(value: number): number {
@@ -62,6 +69,8 @@ export function inspectorPrefsReducer(
       return { ...state, userPresets: removeUserPreset(state.userPresets, action.name) }
     case 'replyView':
       return state.replyView === action.view ? state : { ...state, replyView: action.view }
+    case 'outputView':
+      return state.outputView === action.view ? state : { ...state, outputView: action.view }
     case 'loaded':
       return action.prefs
   }
@@ -77,6 +86,7 @@ export function parseInspectorPrefs(text: string | null): InspectorPrefs {
       topN: typeof raw.topN === 'number' ? clampTopN(raw.topN) : defaultTopN,
       userPresets: parseUserPresets(JSON.stringify(raw.userPresets ?? [])),
       replyView: isReplyView(raw.replyView) ? raw.replyView : defaultInspectorPrefs.replyView,
+      outputView: isReplyView(raw.outputView) ? raw.outputView : defaultInspectorPrefs.outputView,
     }
   } catch {
     return defaultInspectorPrefs
@@ -89,5 +99,6 @@ export function serializeInspectorPrefs(prefs: InspectorPrefs): string {
     topN: prefs.topN,
     userPresets: prefs.userPresets.map(({ name, settings }) => ({ name, settings })),
     replyView: prefs.replyView,
+    outputView: prefs.outputView,
   })
 }

@@ -1,5 +1,6 @@
 import { useMemo, useState, type Ref } from 'react'
 import { useStore } from '../hooks/useStore'
+import { card } from '../lib/ui'
 import { useWideWindow } from '../layout/useWideWindow'
 import type { InspectorDock } from './InspectorDock'
 import { createDockStore, type DockStore } from './dock-store'
@@ -36,5 +37,28 @@ export function InspectorSheet({
           : 'hidden'
       }
     />
+  )
+}
+
+/**
+ * The inspector's column beside a view that has no side column of its own (Compare): there only
+ * while a token is picked, on wide windows.
+ */
+export function InspectorColumn({
+  store,
+  slotRef,
+}: {
+  store: DockStore
+  slotRef: Ref<HTMLDivElement>
+}) {
+  const open = useStore(store, (s) => s.inspecting)
+  return (
+    <aside
+      aria-label="Token inspector"
+      data-testid="inspector-column"
+      className={open ? 'flex w-[22rem] shrink-0 flex-col p-4 pl-0' : 'hidden'}
+    >
+      <div ref={slotRef} className={`${card} flex min-h-0 flex-1 flex-col overflow-hidden`} />
+    </aside>
   )
 }

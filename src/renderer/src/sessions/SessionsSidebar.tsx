@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react'
+import { useRef } from 'react'
 import { useStore } from '../hooks/useStore'
 import { closeSidebarDrawer, type SidebarMode } from '../layout/sidebar'
 import { focusRing, ghostButton, mutedText, secondaryButton } from '../lib/ui'
@@ -13,13 +13,14 @@ import {
   renameSession,
 } from './session-actions'
 import { newKindFor, newLabels, startNew } from './new-session'
-import { alt, isTextEntry } from '../shortcuts/keys'
+import { alt } from '../shortcuts/keys'
 import { filterSessions, type SaveState } from './session-list'
 import { PlusIcon, SearchIcon, DownloadIcon, UploadIcon } from './SessionIcons'
 import { SessionNotices, UndoToast } from './SessionNotices'
 import { SessionRow } from './SessionRow'
 import { compareSessionStore, completionSessionStore, sessionListStore } from './stores'
 import { useSessionSearch } from './useSessionSearch'
+import { useDrawerFocus } from './useDrawerFocus'
 import { useSessionsSync } from './useSessionsSync'
 
 const saveText: Record<SaveState, string> = {
@@ -41,7 +42,8 @@ const modeClass: Record<SidebarMode, string> = {
  */
 export function SessionsSidebar({ mode }: { mode: SidebarMode }) {
   useSessionsSync()
-  useDrawerEscape(mode === 'drawer')
+  const navRef = useRef<HTMLElement>(null)
+  useDrawerFocus(navRef, mode === 'drawer')
   const list = useStore(sessionListStore, (s) => s)
   const view = useStore(viewStore, (v) => v)
   const chatDoc = useStore(chatStore, (s) => s.doc)
@@ -71,8 +73,12 @@ export function SessionsSidebar({ mode }: { mode: SidebarMode }) {
           : null
   return (
     <nav
+      ref={navRef}
       id="sessions-sidebar"
       aria-label="Sessions"
+      // Over a narrow window it is a dialog: the view behind it waits.
+      role={mode === 'drawer' ? 'dialog' : undefined}
+      aria-modal={mode === 'drawer' || undefined}
       data-testid="sessions-sidebar"
       data-mode={mode}
       className={`${modeClass[mode]} flex-col border-r border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900`}
@@ -204,19 +210,4 @@ export function SessionsSidebar({ mode }: { mode: SidebarMode }) {
       </div>
     </nav>
   )
-}
-
-/** Esc puts the drawer away, and only that: the run going on in the view keeps going. */
-function useDrawerEscape(active: boolean): void {
-  useEffect(() => {
-    if (!active) return
-    const onKey = (event: KeyboardEvent) => {
-      // In a field (search, rename) Esc belongs to the field.
-      if (event.key !== 'Escape' || isTextEntry(event.target)) return
-      event.stopPropagation()
-      closeSidebarDrawer()
-    }
-    window.addEventListener('keydown', onKey, true)
-    return () => window.removeEventListener('keydown', onKey, true)
-  }, [active])
 }

@@ -41,7 +41,7 @@ function busyFor(kind: SessionDocument['kind']): string | null {
 }
 
 /** Puts a Completion session on screen: every branch, the one it was saved on shown. */
-function showCompletion(doc: SessionDocument): void {
+export function showCompletion(doc: SessionDocument): void {
   const prompt = doc.nodes.find((n) => n.role === 'prompt')
   const tree = treeFromSession(doc)
   const record = tree ? shownRecord(doc, tree) : null

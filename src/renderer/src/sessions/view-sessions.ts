@@ -161,7 +161,7 @@ function comparisonOutline(state: CompareState, previous: SessionDocument | null
     previous,
     id: makeRunId(),
     model: currentModel(),
-    topN: alternativesPerToken,
+    topN: alternativesPerToken(),
     now: now(),
   })
   const compare = doc.compare && {

@@ -5,9 +5,9 @@ import type { ChainSettings } from '../../../../shared/lab'
 import { defaultSampling } from '../../../../shared/schemas'
 import { TokenDetails } from '../../components/TokenDetails'
 import { tokenAfterKey } from '../../lib/token-keys'
-import { isTextEntry } from '../../shortcuts/keys'
 import { DockedInspector } from '../../inspector/InspectorDock'
 import { TokenInspector } from '../../inspector/TokenInspector'
+import { usePickKeys } from '../../inspector/usePickKeys'
 import { useStickToBottom } from '../../hooks/useStickToBottom'
 import { useStore } from '../../hooks/useStore'
 import { chatNodesBefore, siblingsOf, visibleMessages } from '../../sessions/conversation'
@@ -20,6 +20,7 @@ import {
   switchBranch,
 } from './chat-actions'
 import { droppedNotice } from './chat-gauge'
+import { versionIdsAt } from './reply-versions'
 import { isLive } from './chat-reducer'
 import { chatRunStore, chatStore } from './chat-store'
 import { AssistantMessage } from './AssistantMessage'
@@ -72,42 +73,21 @@ export function ChatTranscript() {
     [follow],
   )
 
-  const pinnedRef = useRef(pinned)
-  const moveRef = useRef<(to: (index: number, count: number) => number) => void>(() => undefined)
+  const picked = pinned !== null
   useEffect(() => {
-    pinnedRef.current = pinned
-  }, [pinned])
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') {
-        if (pinnedRef.current) {
-          setPinned(null)
-          setHovered(null)
-        } else {
-          stopReply()
-        }
-        return
-      }
-      // ←/→, Home and End step through the picked reply's tokens while the inspector is open.
-      const key = event.key
-      if (!steppingKeys.has(key) || pinnedRef.current === null || event.defaultPrevented) return
-      if (isTextEntry(event.target) || event.altKey || event.ctrlKey || event.metaKey) return
-      event.preventDefault()
-      moveRef.current((index, count) => tokenAfterKey(key, index, 0, count - 1) ?? index)
-    }
+    if (!picked) return
     const onPointerDown = (event: PointerEvent) => {
-      if (!pinnedRef.current || !(event.target instanceof Element)) return
-      if (event.target.closest(keepsThePick)) return
-      setPinned(null)
+      if (event.target instanceof Element && !event.target.closest(keepsThePick)) setPinned(null)
     }
-    document.addEventListener('keydown', onKey)
     document.addEventListener('pointerdown', onPointerDown)
-    return () => {
-      document.removeEventListener('keydown', onKey)
-      document.removeEventListener('pointerdown', onPointerDown)
+    return () => document.removeEventListener('pointerdown', onPointerDown)
+  }, [picked])
+  useEffect(
+    () => () => {
       if (leaveTimer.current) clearTimeout(leaveTimer.current)
-    }
-  }, [])
+    },
+    [],
+  )
 
   // The oldest turns the engine left out of the latest reply: still here, but dimmed.
   const latest = [...messages].reverse().find((n) => n.role === 'assistant')
@@ -137,9 +117,14 @@ export function ChatTranscript() {
           }
         : current,
     )
-  // The key handler (set up once) steps with the count of the reply on screen now.
-  useEffect(() => {
-    moveRef.current = move
+  usePickKeys({
+    picked,
+    step: (key) => move((index, count) => tokenAfterKey(key, index, 0, count - 1) ?? index),
+    close: () => {
+      setPinned(null)
+      setHovered(null)
+    },
+    idleEscape: stopReply,
   })
   const findAnchor = useCallback(
     () =>
@@ -226,6 +211,9 @@ export function ChatTranscript() {
             pickDisabledReason={
               busy ? 'Wait for the reply to finish (or stop it) before branching.' : null
             }
+            branchedIds={
+              shownNode.run ? versionIdsAt(chat.doc, shownNode.id, pinned.index) : undefined
+            }
             labSettings={labSettings ?? shownSampling ?? defaultSampling}
             onLabChange={setLabSettings}
             contextBefore={() =>
@@ -251,8 +239,6 @@ export function ChatTranscript() {
     </div>
   )
 }
-
-const steppingKeys = new Set(['ArrowLeft', 'ArrowRight', 'Home', 'End'])
 
 /** Clicks there keep the picked token: the tokens, the inspector and its docking controls. */
 const keepsThePick =

@@ -4,7 +4,7 @@ import type { SessionIntent } from '../../../../shared/session-intents'
 import type { SessionDocument } from '../../../../shared/sessions'
 import { routeRunEvents, unrouteRuns } from '../../services/run-events'
 import { getConnection, makeRunId } from '../../services/session'
-import { chatMessagesBefore } from '../../sessions/conversation'
+import { chatMessagesBefore, siblingsOf } from '../../sessions/conversation'
 import { ensureOnHost, isOnHost, sendIntents } from '../../sessions/host-sessions'
 import { rememberOpen } from '../../sessions/open-sessions'
 import { modelRef, replyText, runRecordFrom } from '../../sessions/records'
@@ -14,6 +14,7 @@ import { isActive } from '../../stores/run-reducer'
 import { samplingForRun } from '../../stores/seed'
 import { engineStore, settingsStore } from '../../stores/stores'
 import { blankChat, chatRunStore, chatStore, chatTopN } from './chat-store'
+import { versionWith } from './reply-versions'
 
 const now = () => new Date().toISOString()
 
@@ -105,12 +106,19 @@ export function regenerateReply(nodeId: string): void {
 
 /**
  * Branching in Chat: a new version of reply `nodeId` that keeps its first `index` tokens, takes
- * `alternative` at `index` and continues from there (the engine reuses the cached prefix).
+ * `alternative` at `index` and continues from there (the engine reuses the cached prefix). A
+ * version that already goes on with that alternative there is shown instead of made again.
  */
 export function branchReply(nodeId: string, index: number, alternative: TokenCandidate): void {
-  const tokens = chatStore.getState().doc.nodes.find((n) => n.id === nodeId)?.run?.tokens
+  const { doc } = chatStore.getState()
+  const tokens = doc.nodes.find((n) => n.id === nodeId)?.run?.tokens
   const step = tokens?.[index]
   if (!tokens || !step || step.id === alternative.id) return
+  const existing = versionWith(doc, nodeId, index, alternative.id)
+  if (existing) {
+    showVersion(nodeId, existing.id)
+    return
+  }
   const first = forcedToken(step, alternative)
   const prefix = [...tokens.slice(0, index), first]
   const action = { type: 'regenerated' as const, nodeId, replyId: makeRunId(), now: now() }
@@ -138,6 +146,20 @@ function change(action: Extract<SessionIntent, { type: 'switched' | 'renamed' }>
 
 export function switchBranch(nodeId: string, step: -1 | 1): void {
   change({ type: 'switched', nodeId, step })
+}
+
+/** Shows version `targetId` of message `nodeId`, one ‹ › step at a time as the host keeps them. */
+function showVersion(nodeId: string, targetId: string): void {
+  if (chatStore.getState().live) return
+  const versions = siblingsOf(chatStore.getState().doc, nodeId)
+  const from = versions.findIndex((n) => n.id === nodeId)
+  const to = versions.findIndex((n) => n.id === targetId)
+  if (from < 0 || to < 0) return
+  const step = to > from ? 1 : -1
+  for (let at = from; at !== to; at += step) {
+    const id = versions[at]?.id
+    if (id) change({ type: 'switched', nodeId: id, step })
+  }
 }
 
 let systemTimer: ReturnType<typeof setTimeout> | null = null

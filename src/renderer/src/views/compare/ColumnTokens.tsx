@@ -1,78 +1,57 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useCallback, useRef, useState } from 'react'
 import { Spinner } from '../../components/Icons'
 import { TokenDetails } from '../../components/TokenDetails'
 import { TokenStream } from '../../components/TokenStream'
+import { useStore } from '../../hooks/useStore'
+import { useHoveredIndex } from '../../hooks/useHoveredIndex'
 import { mutedText } from '../../lib/ui'
 import { generatedTokenAt, isActive, type RunState } from '../../stores/run-reducer'
+import { comparePickStore, pickedIn } from './compare-pick'
 
 export interface ColumnTokensProps {
+  /** The column's key. */
+  columnKey: string
   run: RunState
 }
 
-/** One column's token chips; hover shows a token's details, a click pins them. */
-export function ColumnTokens({ run }: ColumnTokensProps) {
-  const [hovered, setHovered] = useState<number | null>(null)
-  const [pinned, setPinned] = useState<number | null>(null)
-  const [selectionRun, setSelectionRun] = useState(run.runId)
+/**
+ * One column's token chips: hover shows a token's details beside it, a click docks the view's
+ * inspector on it (see CompareInspector).
+ */
+export function ColumnTokens({ columnKey, run }: ColumnTokensProps) {
+  const { hovered, hover, setHovered } = useHoveredIndex()
+  const [hoveredRun, setHoveredRun] = useState(run.runId)
+  const picked = useStore(comparePickStore, (s) => pickedIn(s, columnKey, run.runId))
   const scrollRef = useRef<HTMLDivElement>(null)
-  const boxRef = useRef<HTMLDivElement>(null)
 
-  // A new run starts with nothing selected (adjusting state during render, not in an effect).
-  if (selectionRun !== run.runId) {
-    setSelectionRun(run.runId)
+  // A new run starts with nothing under the pointer (adjusting state during render).
+  if (hoveredRun !== run.runId) {
+    setHoveredRun(run.runId)
     setHovered(null)
-    setPinned(null)
   }
-  const shown = pinned ?? hovered
-  const token = shown === null ? undefined : generatedTokenAt(run, shown)
+  const shown = picked ?? hovered
+  const token = hovered === null ? undefined : generatedTokenAt(run, hovered)
 
-  // Crossing the gap between two chips must not blink the panel away and back.
-  const leaveTimer = useRef<ReturnType<typeof setTimeout> | null>(null)
-  const hover = useCallback((index: number | null) => {
-    if (leaveTimer.current) clearTimeout(leaveTimer.current)
-    leaveTimer.current = null
-    if (index !== null) setHovered(index)
-    else leaveTimer.current = setTimeout(() => setHovered(null), 120)
-  }, [])
-
-  const isPinned = pinned !== null
-  useEffect(() => {
-    if (!isPinned) return
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key !== 'Escape') return
-      setPinned(null)
-      setHovered(null)
-    }
-    const onPointerDown = (event: PointerEvent) => {
-      if (!(event.target instanceof Element)) return
-      if (event.target.closest('[data-testid="token-details"]')) return
-      // A click on a chip of this column is handled by the stream; elsewhere it unpins.
-      if (boxRef.current?.contains(event.target) && event.target.closest('[data-index]')) return
-      setPinned(null)
-    }
-    document.addEventListener('keydown', onKey)
-    document.addEventListener('pointerdown', onPointerDown)
-    return () => {
-      document.removeEventListener('keydown', onKey)
-      document.removeEventListener('pointerdown', onPointerDown)
-    }
-  }, [isPinned])
-  useEffect(
-    () => () => {
-      if (leaveTimer.current) clearTimeout(leaveTimer.current)
+  const runId = run.runId
+  const pick = useCallback(
+    (index: number) => {
+      if (runId)
+        comparePickStore.dispatch({ type: 'toggled', pick: { key: columnKey, runId, index } })
     },
-    [],
+    [columnKey, runId],
   )
 
   const findAnchor = useCallback(
     () =>
-      shown === null ? null : (scrollRef.current?.querySelector(`[data-index="${shown}"]`) ?? null),
-    [shown],
+      hovered === null
+        ? null
+        : (scrollRef.current?.querySelector(`[data-index="${hovered}"]`) ?? null),
+    [hovered],
   )
 
   const nothingYet = run.promptCount === 0 && run.tokenCount === 0
   return (
-    <div ref={boxRef} className="h-full">
+    <div className="h-full">
       {run.phase === 'idle' || (run.phase === 'failed' && nothingYet) ? (
         <p className={`px-4 py-4 text-sm ${mutedText}`}>
           {run.phase === 'idle'
@@ -92,19 +71,20 @@ export function ColumnTokens({ run }: ColumnTokensProps) {
           running={isActive(run)}
           selected={shown}
           onHover={hover}
-          onPick={(index) => setPinned((current) => (current === index ? null : index))}
+          onPick={pick}
           scrollRef={scrollRef}
         />
       )}
-      {token && shown !== null && (
+      {/* The docked inspector shows the picked token; the popover, the one under the pointer. */}
+      {token && hovered !== null && picked === null && (
         <TokenDetails
           token={token}
-          index={shown}
+          index={hovered}
           count={run.tokenCount}
           sampling={run.sampling}
-          pinned={pinned !== null}
+          pinned={false}
           findAnchor={findAnchor}
-          onClose={() => setPinned(null)}
+          onClose={() => setHovered(null)}
         />
       )}
     </div>

@@ -1,6 +1,7 @@
 import { memo, useMemo } from 'react'
 import { CloseIcon, PlayIcon, StopIcon } from '../../components/Icons'
 import { card, ghostButton } from '../../lib/ui'
+import { TextIcon } from '../../sessions/SessionIcons'
 import { isActive, runStateLabel, type RunStateLabel } from '../../stores/run-reducer'
 import { ColumnSettings } from './ColumnSettings'
 import { ColumnStatsFold } from './ColumnStatsFold'
@@ -43,11 +44,12 @@ export const CompareColumnCard = memo(function CompareColumnCard(props: CompareC
   return (
     <section
       data-testid={`compare-column-${index}`}
+      data-column-key={column.key}
       aria-label={`Column ${index + 1}`}
       className={`${card} @container flex min-h-0 min-w-0 flex-col overflow-hidden`}
     >
       <header className="flex items-center gap-2 border-b border-slate-100 px-4 py-2 dark:border-slate-800">
-        <h3 className="text-sm font-semibold">Column {index + 1}</h3>
+        <h3 className="text-sm font-semibold whitespace-nowrap">Column {index + 1}</h3>
         <span
           data-testid="column-state"
           className={`inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-medium ${badgeClass[label]}`}
@@ -67,7 +69,9 @@ export const CompareColumnCard = memo(function CompareColumnCard(props: CompareC
             }}
             title="Make this column's settings the Completion tab's sampling settings"
           >
-            Use in Completion
+            {/* A narrow column (the inspector open beside it) keeps the buttons to their icons. */}
+            <TextIcon aria-hidden="true" className="size-3.5 @sm:hidden" />
+            <span className="whitespace-nowrap @max-sm:sr-only">Use in Completion</span>
           </button>
           {running ? (
             <button
@@ -77,7 +81,8 @@ export const CompareColumnCard = memo(function CompareColumnCard(props: CompareC
               onClick={() => stopColumn(column.key)}
               title="Stop this column only"
             >
-              <StopIcon className="text-red-600 dark:text-red-400" /> Stop
+              <StopIcon className="text-red-600 dark:text-red-400" />{' '}
+              <span className="@max-sm:sr-only">Stop</span>
             </button>
           ) : (
             <button
@@ -88,7 +93,7 @@ export const CompareColumnCard = memo(function CompareColumnCard(props: CompareC
               title={blocked ?? 'Generate this column again, alone, with its current settings'}
               onClick={() => rerunColumn(column.key)}
             >
-              <PlayIcon /> Re-run
+              <PlayIcon /> <span className="@max-sm:sr-only">Re-run</span>
             </button>
           )}
           {props.canRemove && (
@@ -128,7 +133,7 @@ export const CompareColumnCard = memo(function CompareColumnCard(props: CompareC
       {/* Sized by the card, not by the text: a long text scrolls inside. */}
       <div className="relative min-h-48 flex-1">
         <div className="absolute inset-0">
-          <ColumnTokens run={run} />
+          <ColumnTokens columnKey={column.key} run={run} />
         </div>
       </div>
     </section>

@@ -2,9 +2,14 @@ import { useCallback, useEffect, useState } from 'react'
 import { bucketSize } from '../../../../shared/run-stats'
 import { ProbabilityLegend } from '../../components/ProbabilityLegend'
 import { useStore } from '../../hooks/useStore'
+import { ColorModeSwitch } from '../../inspector/ColorModeSwitch'
+import { InspectorDockContext } from '../../inspector/InspectorDock'
+import { inspectorPrefsStore } from '../../inspector/stores'
+import { InspectorColumn, InspectorSheet, useInspectorDock } from '../../inspector/useInspectorDock'
 import { mutedText } from '../../lib/ui'
 import { engineStore, runStore } from '../../stores/stores'
 import { CompareColumnCard } from './CompareColumnCard'
+import { CompareInspector } from './CompareInspector'
 import { CompareToolbar } from './CompareToolbar'
 import { compareStore, whyCannotGenerate } from './compare-actions'
 import { comparisonToJson, comparisonToMarkdown } from './compare-export'
@@ -36,6 +41,8 @@ export function CompareView() {
   const longest = Math.max(0, ...state.columns.map((c) => c.run.tokenCount))
   const size = bucketSize(longest, chartBars)
   const slots = Math.max(1, Math.ceil(longest / size))
+  const colorMode = useStore(inspectorPrefsStore, (s) => s.colorMode)
+  const dock = useInspectorDock()
 
   const [toast, setToast] = useState<string | null>(null)
   useEffect(() => {
@@ -68,58 +75,68 @@ export function CompareView() {
   }
 
   return (
-    <main id="compare" className="flex min-h-0 flex-1 flex-col overflow-y-auto p-4">
-      <div className="mx-auto flex w-full max-w-[120rem] flex-1 flex-col gap-3">
-        <CompareToolbar
-          input={state.input}
-          prompt={state.prompt}
-          system={state.system}
-          columns={state.columns.length}
-          sameSeed={state.sameSeed}
-          running={running}
-          stopping={stopping}
-          blocked={blocked}
-          hasOutput={hasOutput}
-          onExport={exportAs}
-        />
-        <div className="flex flex-wrap items-center gap-x-4 gap-y-1">
-          <p data-testid="compare-intro" className={`text-xs ${mutedText}`}>
-            {hasOutput
-              ? 'Hover or click a token to see the alternatives the model weighed.'
-              : 'Compare continues one prompt with different sampling settings at once, and shows how likely the model found each text and how varied or repetitive it is.'}
-          </p>
-          <div className="ml-auto">
-            <ProbabilityLegend />
-          </div>
+    <InspectorDockContext.Provider value={dock.context}>
+      <div className="flex min-h-0 flex-1 flex-col">
+        <div className="flex min-h-0 flex-1">
+          <main id="compare" className="flex min-h-0 min-w-0 flex-1 flex-col overflow-y-auto p-4">
+            <div className="mx-auto flex w-full max-w-[120rem] flex-1 flex-col gap-3">
+              <CompareToolbar
+                input={state.input}
+                prompt={state.prompt}
+                system={state.system}
+                columns={state.columns.length}
+                sameSeed={state.sameSeed}
+                running={running}
+                stopping={stopping}
+                blocked={blocked}
+                hasOutput={hasOutput}
+                onExport={exportAs}
+              />
+              <div className="flex flex-wrap items-center gap-x-4 gap-y-1">
+                <p data-testid="compare-intro" className={`text-xs ${mutedText}`}>
+                  {hasOutput
+                    ? 'Hover a token for the alternatives the model weighed; click it to inspect it.'
+                    : 'Compare continues one prompt with different sampling settings at once, and shows how likely the model found each text and how varied or repetitive it is.'}
+                </p>
+                <div className="ml-auto flex flex-wrap items-center gap-x-3 gap-y-1">
+                  <ColorModeSwitch />
+                  <ProbabilityLegend mode={colorMode} />
+                </div>
+              </div>
+              <div
+                className={`grid flex-1 grid-cols-1 gap-4 ${gridRows} ${gridColumns[state.columns.length] ?? ''}`}
+              >
+                {state.columns.map((column, index) => (
+                  <CompareColumnCard
+                    key={column.key}
+                    column={column}
+                    index={index}
+                    busy={running}
+                    canRemove={state.columns.length > minColumns}
+                    sameSeed={state.sameSeed}
+                    blocked={blocked}
+                    bucketSize={size}
+                    slots={slots}
+                    onCopied={onCopied}
+                  />
+                ))}
+              </div>
+            </div>
+            {toast && (
+              <div
+                role="status"
+                data-testid="compare-toast"
+                className="fixed right-4 bottom-12 z-50 max-w-sm rounded-lg bg-slate-900 px-4 py-2.5 text-sm text-white shadow-lg dark:bg-slate-100 dark:text-slate-900"
+              >
+                {toast}
+              </div>
+            )}
+          </main>
+          {dock.wide && <InspectorColumn store={dock.store} slotRef={dock.setSideSlot} />}
         </div>
-        <div
-          className={`grid flex-1 grid-cols-1 gap-4 ${gridRows} ${gridColumns[state.columns.length] ?? ''}`}
-        >
-          {state.columns.map((column, index) => (
-            <CompareColumnCard
-              key={column.key}
-              column={column}
-              index={index}
-              busy={running}
-              canRemove={state.columns.length > minColumns}
-              sameSeed={state.sameSeed}
-              blocked={blocked}
-              bucketSize={size}
-              slots={slots}
-              onCopied={onCopied}
-            />
-          ))}
-        </div>
+        {!dock.wide && <InspectorSheet store={dock.store} slotRef={dock.setSheetSlot} />}
+        <CompareInspector />
       </div>
-      {toast && (
-        <div
-          role="status"
-          data-testid="compare-toast"
-          className="fixed right-4 bottom-12 z-50 max-w-sm rounded-lg bg-slate-900 px-4 py-2.5 text-sm text-white shadow-lg dark:bg-slate-100 dark:text-slate-900"
-        >
-          {toast}
-        </div>
-      )}
-    </main>
+    </InspectorDockContext.Provider>
   )
 }

@@ -1,4 +1,5 @@
 import { toAppError } from '../../../../shared/errors'
+import { inspectorPrefsStore } from '../../inspector/stores'
 import { routeRunEvents, unrouteRuns } from '../../services/run-events'
 import { rerunInComparison, startComparison } from '../../sessions/view-sessions'
 import { getConnection, makeRunId } from '../../services/session'
@@ -19,8 +20,10 @@ import {
 /** Kept while the user switches tabs; a plain object, so a session can save it as it is. */
 export const compareStore = createStore(compareReducer, initialCompareState)
 
-/** Alternatives reported for every generated token, as in the Completion view. */
-export const alternativesPerToken = 10
+/** Alternatives reported for every generated token: the inspector's N, as in Completion. */
+export function alternativesPerToken(): number {
+  return inspectorPrefsStore.getState().topN
+}
 
 /** Why Generate cannot start now, in words; null when it can. */
 export function whyCannotGenerate(prompt: string): string | null {
@@ -84,7 +87,7 @@ export function generateAll(): void {
     .bridge.generateMany({
       ...requestInput(state),
       stop: state.stop ?? [],
-      topN: alternativesPerToken,
+      topN: alternativesPerToken(),
       runs: state.columns.map((c, i) => ({
         runId: runIds[i] ?? makeRunId(),
         sampling: c.settings.sampling,
@@ -112,7 +115,7 @@ export function rerunColumn(key: string): void {
       runId,
       ...requestInput(state),
       stop: state.stop ?? [],
-      topN: alternativesPerToken,
+      topN: alternativesPerToken(),
       sampling: column.settings.sampling,
       maxTokens: column.settings.maxTokens,
       record: rerunInComparison(compareStore.getState(), key),
