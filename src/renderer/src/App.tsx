@@ -15,6 +15,7 @@ import { useShortcuts } from './shortcuts/useShortcuts'
 import { viewStore } from './stores/view'
 import { ChatView } from './views/chat/ChatView'
 import { CompareView } from './views/compare/CompareView'
+import { ScoreView } from './views/learn/ScoreView'
 import { TokenizerView } from './views/learn/TokenizerView'
 import { ModelsView } from './views/models/ModelsView'
 
@@ -47,6 +48,7 @@ export function App() {
           {view === 'chat' && <ChatView />}
           {view === 'compare' && <CompareView />}
           {view === 'tokenizer' && <TokenizerView />}
+          {view === 'score' && <ScoreView />}
           {view === 'models' && <ModelsView />}
         </div>
       </div>

@@ -9,6 +9,7 @@ const what = {
   chat: 'Send',
   compare: 'Generate',
   tokenizer: 'see its tokens',
+  score: 'score a text',
 } as const
 
 /** Shown in a view that needs a model while none is loaded (and none is loading). */

@@ -10,7 +10,7 @@ import { viewStore } from '../stores/view'
 import { chatRunStore } from '../views/chat/chat-store'
 import { compareStore } from '../views/compare/compare-actions'
 
-const ownerLabel = { completion: 'Completion', chat: 'Chat', compare: 'Compare' }
+const ownerLabel = { completion: 'Completion', chat: 'Chat', compare: 'Compare', score: 'Score' }
 
 const linkText = { open: 'Connected', connecting: 'Connecting…', closed: 'Reconnecting…' }
 

@@ -5,6 +5,7 @@ export const appViews = [
   { id: 'chat', label: 'Chat' },
   { id: 'compare', label: 'Compare' },
   { id: 'tokenizer', label: 'Tokenizer' },
+  { id: 'score', label: 'Score text' },
   { id: 'models', label: 'Models' },
 ] as const
 
