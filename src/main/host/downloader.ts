@@ -2,9 +2,8 @@ import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { readFile, rename, rm, stat, statfs, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { Readable, Transform } from 'node:stream'
+import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import type { DownloadProgress } from '../../shared/downloads'
 import { AppFailure } from '../../shared/errors'
 import { readGgufFileInfo } from '../gguf/reader'
@@ -26,6 +25,8 @@ export interface DownloadJob {
   /** Fail when the server sends nothing for this long. */
   stallMs?: number
   resolve?: Resolve
+  /** Where the Hugging Face token may go. */
+  huggingFaceHost?: string
   report(progress: Partial<DownloadProgress>): void
 }
 
@@ -91,12 +92,13 @@ export async function download(job: DownloadJob): Promise<void> {
   const host = job.url.hostname
   armStall()
   try {
-    const { response } = await openDownload({
+    const response = await openDownload({
       url: job.url,
       viaHf: job.viaHf,
       allowLocal: job.allowLocal,
       signal,
       resolve: job.resolve,
+      huggingFaceHost: job.huggingFaceHost,
       headers:
         already > 0
           ? { Range: `bytes=${already}-`, ...(validator ? { 'If-Range': validator } : {}) }
@@ -104,25 +106,23 @@ export async function download(job: DownloadJob): Promise<void> {
     })
     if (response.status === 416) {
       // What is on disk is no prefix of the file any more: start over.
-      await response.body?.cancel().catch(() => undefined)
+      response.cancel()
       await rm(partial, { force: true })
       if (already === 0) throw downloadFailure(`${host} refused to send the file.`)
       return await download(job)
     }
     const resumed = response.status === 206 ? already : 0
-    const announced = response.headers.get('content-length')
+    const announced = response.header('content-length')
     let total = announced !== null && /^\d+$/.test(announced) ? resumed + Number(announced) : null
     if (response.status === 206) {
-      const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(
-        response.headers.get('content-range') ?? '',
-      )
+      const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(response.header('content-range') ?? '')
       const whole = range?.[3] === '*' ? null : Number(range?.[3])
       if (
         !range ||
         Number(range[1]) !== already ||
         (meta?.totalBytes && whole !== meta.totalBytes)
       ) {
-        await response.body?.cancel().catch(() => undefined)
+        response.cancel()
         await rm(partial, { force: true })
         throw downloadFailure(
           `${host} sent a different part of the file than was asked for.`,
@@ -131,16 +131,15 @@ export async function download(job: DownloadJob): Promise<void> {
       }
       total = whole ?? total
     }
-    if (!response.body) throw downloadFailure(`${host} sent an empty answer.`)
     // Disk space first: a server announcing more than any disk holds gets the plainer message.
     if (total !== null) {
-      await ensureSpace(job.path, total - resumed).catch(async (error: unknown) => {
-        await response.body?.cancel().catch(() => undefined)
+      await ensureSpace(job.path, total - resumed).catch((error: unknown) => {
+        response.cancel()
         throw error
       })
     }
     if (total !== null && total > maxBytes) {
-      await response.body.cancel().catch(() => undefined)
+      response.cancel()
       throw downloadFailure(
         `The file is ${formatSize(total)}, more than the ${formatSize(maxBytes)} allowed for one download.`,
         'Choose a smaller quantization of the model.',
@@ -151,8 +150,8 @@ export async function download(job: DownloadJob): Promise<void> {
       url: job.url.toString(),
       fileName: job.path.slice(dirname(job.path).length + 1),
       totalBytes: total,
-      etag: response.headers.get('etag'),
-      lastModified: response.headers.get('last-modified'),
+      etag: response.header('etag'),
+      lastModified: response.header('last-modified'),
       allowLocal: job.allowLocal,
     }
     await writeFile(metaPath, JSON.stringify(sidecar))
@@ -190,7 +189,7 @@ export async function download(job: DownloadJob): Promise<void> {
     })
     try {
       await pipeline(
-        Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
+        response.body,
         meter,
         createWriteStream(partial, { flags: resumed > 0 ? 'a' : 'w' }),
       )
