@@ -3,7 +3,10 @@ import type { AppError } from './errors'
 import { limits } from './schemas'
 
 export const downloadRequestSchema = z.object({
-  /** An http(s) URL of a .gguf file, or `hf:owner/repo/file.gguf` (Hugging Face). */
+  /**
+   * An http(s) URL of a .gguf file, `hf:owner/repo/file.gguf` or `hf:owner/repo:QUANT` (Hugging
+   * Face); any part of a split model downloads every part.
+   */
   url: z.string().min(1).max(limits.pathChars),
   /** The user confirmed a download from this computer or its local network. */
   allowLocalHost: z.boolean().optional(),
@@ -16,8 +19,10 @@ export interface DownloadProgress {
   id: string
   url: string
   fileName: string
-  /** Where the finished file is (or will be). */
+  /** Where the finished file is (or will be); a split model's first part. */
   path: string
+  /** How many files the model comes in (more than 1 for a split GGUF, all downloaded together). */
+  parts: number
   state: DownloadState
   receivedBytes: number
   /** Null while the server has not said. */

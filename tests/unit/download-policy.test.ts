@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { isLocalAddress, localTarget, resolveModelUrl } from '../../src/main/host/download-policy'
+import {
+  isLocalAddress,
+  localTarget,
+  parseModelAddress,
+  resolveModelUrl,
+} from '../../src/main/host/download-policy'
 import { partialPathFor } from '../../src/main/host/downloader'
 
 describe('download addresses', () => {
@@ -13,11 +18,22 @@ describe('download addresses', () => {
   })
 
   it('explain each malformed hf: address in its own words', () => {
-    expect(() => resolveModelUrl('hf:Qwen/Qwen2.5-GGUF')).toThrow(/does not name a file/)
-    expect(() => resolveModelUrl('hf:Qwen/Qwen2.5-GGUF:Q4_K_M')).toThrow(/names a quantization/)
+    expect(() => resolveModelUrl('hf:Qwen/Qwen2.5-GGUF')).toThrow(/names a repository/)
+    expect(() => parseModelAddress('hf:Qwen')).toThrow(/does not name a file/)
+    expect(() => parseModelAddress('hf:a b/c:Q4')).toThrow(/not a valid hf: address/)
+    expect(() => parseModelAddress('hf:a/b:')).toThrow(/does not name a Hugging Face repository/)
     expect(() => resolveModelUrl('hf:a/b/../c.gguf')).toThrow(/does not name a file/)
     expect(() => resolveModelUrl('hf:a/b/c.gguf#x#y')).toThrow(/not a valid hf: address/)
     expect(() => resolveModelUrl('hf:a/b/readme.md')).toThrow(/does not name a \.gguf file/)
+  })
+
+  it('read hf:owner/repo[:QUANT][#revision] as a quantization to look up', () => {
+    expect(parseModelAddress('hf:Qwen/Qwen2.5-GGUF:Q4_K_M')).toEqual({
+      quant: { owner: 'Qwen', repo: 'Qwen2.5-GGUF', quant: 'Q4_K_M', revision: 'main' },
+    })
+    expect(parseModelAddress('hf:a/b#v2')).toEqual({
+      quant: { owner: 'a', repo: 'b', quant: null, revision: 'v2' },
+    })
   })
 
   it('accept only http(s) addresses of .gguf files without credentials', () => {

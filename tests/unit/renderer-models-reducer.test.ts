@@ -40,6 +40,7 @@ const download = (id: string, change: Partial<DownloadProgress> = {}): DownloadP
   sha256: null,
   localHost: null,
   allowLocalHost: false,
+  parts: 1,
   ...change,
 })
 

@@ -9,9 +9,11 @@ import {
 } from '../../shared/downloads'
 import { AppFailure, toAppError } from '../../shared/errors'
 import { describeIssues } from '../../shared/schemas'
-import { resolveModelUrl } from './download-policy'
+import { downloadModel, fileNameOf, splitPartUrls } from './download-parts'
+import { parseModelAddress } from './download-policy'
 import { LocalHostRefused } from './download-request'
-import { download, partialPathFor, partialSuffix, readPartialMeta } from './downloader'
+import { partialPathFor, partialSuffix, readPartialMeta } from './downloader'
+import { resolveQuantFile } from './hf-resolve'
 
 type DownloadMethods = Pick<
   ModelFilesService,
@@ -20,7 +22,10 @@ type DownloadMethods = Pick<
 
 interface Entry {
   progress: DownloadProgress
-  partial: string
+  /** The partial file of each part. */
+  partials: string[]
+  /** A split model's other parts, deleted with its partial files when it is removed unfinished. */
+  pieces: string[]
   abort: AbortController
   running: Promise<void> | null
 }
@@ -44,10 +49,23 @@ export function createDownloadManager(
   const entries = new Map<string, Entry>()
   let foundLeftovers: Promise<void> | null = null
 
-  function newEntry(progress: Omit<DownloadProgress, 'id'>, partial: string): Entry {
+  /** Each part's file and partial file, the first part being the model's. */
+  function filesOf(parts: URL[]) {
+    const paths = parts.map((url) => join(folder, fileNameOf(url)))
+    return {
+      path: paths[0] ?? '',
+      partials: parts.map((url, i) => partialPathFor(paths[i] ?? '', url)),
+      pieces: paths.slice(1),
+    }
+  }
+
+  function newEntry(
+    progress: Omit<DownloadProgress, 'id'>,
+    files: { partials: string[]; pieces: string[] },
+  ): Entry {
     const entry: Entry = {
       progress: { id: randomBytes(8).toString('hex'), ...progress },
-      partial,
+      ...files,
       abort: new AbortController(),
       running: null,
     }
@@ -60,21 +78,25 @@ export function createDownloadManager(
     const names = await readdir(folder).catch(() => [] as string[])
     for (const name of names.filter((n) => n.endsWith(metaSuffix))) {
       const partial = join(folder, name.slice(0, -'.json'.length))
-      if ([...entries.values()].some((e) => e.partial === partial)) continue
+      if ([...entries.values()].some((e) => e.partials.includes(partial))) continue
       const meta = await readPartialMeta(join(folder, name))
       const size = await stat(partial).then(
         (s) => s.size,
         () => null,
       )
-      if (!meta || size === null) continue
+      if (!meta || size === null || !URL.canParse(meta.url)) continue
+      // One row per model: every part of a split model left a partial file of its own.
+      const parts = splitPartUrls(new URL(meta.url))
+      const files = filesOf(parts)
       newEntry(
         {
           url: meta.input,
-          fileName: basename(meta.fileName),
-          path: join(folder, basename(meta.fileName)),
+          fileName: basename(files.path),
+          path: files.path,
+          parts: parts.length,
           state: 'cancelled',
           receivedBytes: size,
-          totalBytes: meta.totalBytes,
+          totalBytes: parts.length > 1 ? null : meta.totalBytes,
           resumedFromBytes: 0,
           bytesPerSecond: null,
           etaSeconds: null,
@@ -83,7 +105,7 @@ export function createDownloadManager(
           localHost: null,
           allowLocalHost: meta.allowLocal,
         },
-        partial,
+        files,
       )
     }
   }
@@ -98,11 +120,20 @@ export function createDownloadManager(
         })
       }
       const input = parsed.data.url.trim()
-      const url = resolveModelUrl(input)
+      const address = parseModelAddress(input)
       const allowLocal = parsed.data.allowLocalHost === true
-      const fileName = decodeURIComponent(basename(url.pathname)).replace(/[^\w.+-]/g, '_')
-      const path = join(folder, fileName)
-      const partial = partialPathFor(path, url)
+      const viaHf = /^hf:/i.test(input)
+      const url =
+        'url' in address
+          ? address.url
+          : await resolveQuantFile(address.quant, {
+              allowLocal,
+              signal: AbortSignal.timeout(limits.stallMs ?? 60_000),
+            })
+      const parts = splitPartUrls(url)
+      const files = filesOf(parts)
+      const { path } = files
+      const fileName = basename(path)
       const same = [...entries.values()].filter((e) => e.progress.path === path)
       const running = same.find((e) => e.progress.state === 'downloading')
       if (running) return { ...running.progress }
@@ -114,6 +145,7 @@ export function createDownloadManager(
           url: input,
           fileName,
           path,
+          parts: parts.length,
           state: 'downloading',
           receivedBytes: 0,
           totalBytes: null,
@@ -125,14 +157,14 @@ export function createDownloadManager(
           localHost: null,
           allowLocalHost: allowLocal,
         },
-        partial,
+        files,
       )
       const { progress, abort } = entry
       const report = (change: Partial<DownloadProgress>) => {
         Object.assign(progress, change)
         onDownload({ ...progress })
       }
-      if (existsSync(path)) {
+      if ([path, ...files.pieces].every((file) => existsSync(file))) {
         report({
           state: 'failed',
           error: {
@@ -143,11 +175,11 @@ export function createDownloadManager(
         })
         return { ...progress }
       }
-      entry.running = download({
+      entry.running = downloadModel({
         input,
-        url,
-        viaHf: /^hf:/i.test(input),
-        path,
+        parts,
+        folder,
+        viaHf,
         allowLocal,
         signal: abort.signal,
         report,
@@ -181,8 +213,12 @@ export function createDownloadManager(
       await entry.running
       entries.delete(entry.progress.id)
       if (entry.progress.state !== 'done') {
-        await rm(entry.partial, { force: true })
-        await rm(`${entry.partial}.json`, { force: true })
+        // Parts of a split model that is complete on disk (an "already there" row) stay.
+        const pieces = existsSync(entry.progress.path) ? [] : entry.pieces
+        for (const file of [...entry.partials, ...pieces]) {
+          await rm(file, { force: true })
+          await rm(`${file}.json`, { force: true })
+        }
       }
     },
     async listDownloads() {

@@ -3,7 +3,7 @@ import { request as httpsRequest } from 'node:https'
 import { isIP, type LookupFunction } from 'node:net'
 import { AppFailure } from '../../shared/errors'
 import { downloadFailure, networkFailure, statusFailure } from './download-errors'
-import { isLocalAddress, resolveHost, type Resolve } from './download-policy'
+import { huggingFaceBase, isLocalAddress, resolveHost, type Resolve } from './download-policy'
 
 const maxRedirects = 10
 
@@ -30,8 +30,6 @@ export interface OpenRequest {
   signal: AbortSignal
   resolve?: Resolve
   method?: 'GET' | 'HEAD'
-  /** The host that gets the Hugging Face token (HF_ENDPOINT's, else huggingface.co). */
-  huggingFaceHost?: string
 }
 
 /** An answer whose body has not been read yet. */
@@ -44,10 +42,12 @@ export interface OpenedResponse {
   cancel(): void
 }
 
-function sendsToken(url: URL, huggingFaceHost: string): boolean {
+/** Hugging Face itself (or the HF_ENDPOINT mirror the user set), never a host it redirects to. */
+function sendsToken(url: URL): boolean {
+  const hf = huggingFaceBase()
   return (
-    url.protocol === 'https:' &&
-    (url.hostname === huggingFaceHost || url.hostname.endsWith(`.${huggingFaceHost}`))
+    url.origin === hf.origin ||
+    (url.protocol === 'https:' && url.hostname.endsWith(`.${hf.hostname}`))
   )
 }
 
@@ -96,9 +96,7 @@ function send(request: OpenRequest, url: URL): Promise<IncomingMessage> {
     ...request.headers,
     'Accept-Encoding': 'identity',
     'User-Agent': 'Tokenscope',
-    ...(token && sendsToken(url, request.huggingFaceHost ?? 'huggingface.co')
-      ? { Authorization: `Bearer ${token}` }
-      : {}),
+    ...(token && sendsToken(url) ? { Authorization: `Bearer ${token}` } : {}),
   }
   const open = url.protocol === 'https:' ? httpsRequest : httpRequest
   return new Promise((resolve, reject) => {

@@ -25,8 +25,6 @@ export interface DownloadJob {
   /** Fail when the server sends nothing for this long. */
   stallMs?: number
   resolve?: Resolve
-  /** Where the Hugging Face token may go. */
-  huggingFaceHost?: string
   report(progress: Partial<DownloadProgress>): void
 }
 
@@ -98,7 +96,6 @@ export async function download(job: DownloadJob): Promise<void> {
       allowLocal: job.allowLocal,
       signal,
       resolve: job.resolve,
-      huggingFaceHost: job.huggingFaceHost,
       headers:
         already > 0
           ? { Range: `bytes=${already}-`, ...(validator ? { 'If-Range': validator } : {}) }
