@@ -38,6 +38,8 @@ export interface DownloadProgress {
   localHost: string | null
   /** The user confirmed a local address; Retry keeps the confirmation. */
   allowLocalHost: boolean
+  /** Set on the last report of a download that was removed (Remove, Clear): every tab drops it. */
+  removed?: true
 }
 
 /** A small model worth trying first; a download, so marked as one in the UI. */

@@ -138,7 +138,11 @@ export function createDownloadManager(
       const running = same.find((e) => e.progress.state === 'downloading')
       if (running) return { ...running.progress }
       // A new attempt replaces the rows of earlier ones.
-      for (const e of same) if (e.progress.state !== 'done') entries.delete(e.progress.id)
+      for (const e of same) {
+        if (e.progress.state === 'done') continue
+        entries.delete(e.progress.id)
+        onDownload({ ...e.progress, removed: true })
+      }
       await mkdir(folder, { recursive: true })
       const entry = newEntry(
         {
@@ -164,6 +168,8 @@ export function createDownloadManager(
         Object.assign(progress, change)
         onDownload({ ...progress })
       }
+      // Every open tab shows the new row at once, not only the one that asked.
+      report({})
       if ([path, ...files.pieces].every((file) => existsSync(file))) {
         report({
           state: 'failed',
@@ -212,6 +218,7 @@ export function createDownloadManager(
       entry.abort.abort()
       await entry.running
       entries.delete(entry.progress.id)
+      onDownload({ ...entry.progress, removed: true })
       if (entry.progress.state !== 'done') {
         // Parts of a split model that is complete on disk (an "already there" row) stay.
         const pieces = existsSync(entry.progress.path) ? [] : entry.pieces
