@@ -1,5 +1,5 @@
 import type { ApiServerService } from './api-server'
-import type { EngineEvents, EngineService } from './contract'
+import type { EngineControlService, EngineEvents, EngineService } from './contract'
 import type { ModelFilesService } from './downloads'
 import type { SessionService } from './sessions'
 
@@ -21,6 +21,10 @@ const engine = {
   generateMany: true,
   cancel: true,
 } as const satisfies Record<keyof EngineService, true>
+
+const engineControl = {
+  restartEngine: true,
+} as const satisfies Record<keyof EngineControlService, true>
 
 const sessions = {
   listSessions: true,
@@ -50,6 +54,7 @@ const apiServer = {
 const names = <S>(methods: Record<keyof S, true>) => Object.keys(methods) as (keyof S & string)[]
 
 export const engineMethodNames = names<EngineService>(engine)
+export const engineControlMethodNames = names<EngineControlService>(engineControl)
 export const sessionMethodNames = names<SessionService>(sessions)
 export const modelFilesMethodNames = names<ModelFilesService>(modelFiles)
 export const apiServerMethodNames = names<ApiServerService>(apiServer)
@@ -57,6 +62,7 @@ export const apiServerMethodNames = names<ApiServerService>(apiServer)
 /** Everything the UI can call on its host (`AppService`). */
 export const appMethodNames = [
   ...engineMethodNames,
+  ...engineControlMethodNames,
   ...sessionMethodNames,
   ...modelFilesMethodNames,
   ...apiServerMethodNames,

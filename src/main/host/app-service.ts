@@ -28,6 +28,7 @@ export function composeAppService(
     searchSessions: createSessionSearch(sessions),
     ...modelFiles.service,
     getApiServer: async () => apiServer(),
+    restartEngine: () => supervisor.restart(),
     loadModel: async (request) => {
       const info = await supervisor.service.loadModel(request)
       const source = (request as { source?: { kind?: unknown; path?: unknown } }).source
