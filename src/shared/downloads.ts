@@ -13,6 +13,13 @@ export const downloadRequestSchema = z.object({
 })
 export type DownloadRequest = z.input<typeof downloadRequestSchema>
 
+/** A path the user typed, picked or dropped in the Models tab. */
+export const usePathRequestSchema = z.object({
+  path: z.string().min(1).max(limits.pathChars),
+  kind: z.enum(['file', 'folder']),
+})
+export type UsePathRequest = z.input<typeof usePathRequestSchema>
+
 export type DownloadState = 'downloading' | 'done' | 'failed' | 'cancelled'
 
 export interface DownloadProgress {
@@ -72,4 +79,9 @@ export interface ModelFilesService {
   recentModels(): Promise<RecentModel[]>
   /** Desktop only: asks for a .gguf with the system's file dialog; null when cancelled. */
   pickModelFile(): Promise<string | null>
+  /**
+   * The user typed, picked or dropped this path: inspect, load and scan may use it from now on
+   * (they refuse paths outside the models folder that nobody chose or listed).
+   */
+  usePath(request: UsePathRequest): Promise<void>
 }

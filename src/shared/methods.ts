@@ -45,6 +45,7 @@ const modelFiles = {
   modelsFolder: true,
   recentModels: true,
   pickModelFile: true,
+  usePath: true,
 } as const satisfies Record<keyof ModelFilesService, true>
 
 const apiServer = {
