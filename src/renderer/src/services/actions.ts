@@ -170,7 +170,11 @@ export function restartEngine(): void {
   engineStore.dispatch({ type: 'demoLoadStarted', restarts: engine.status?.restarts ?? 0 })
   getConnection()
     .bridge.restartEngine()
-    .then(() => engineStore.dispatch({ type: 'demoLoadFinished' }))
+    .then(() => {
+      engineStore.dispatch({ type: 'demoLoadFinished' })
+      // The banner said the engine was given up on; it is back now.
+      engineStore.dispatch({ type: 'errorDismissed' })
+    })
     .catch((error: unknown) =>
       engineStore.dispatch({ type: 'demoLoadFailed', error: toAppError(error) }),
     )
