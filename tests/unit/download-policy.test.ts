@@ -5,7 +5,7 @@ import {
   parseModelAddress,
   resolveModelUrl,
 } from '../../src/main/host/download-policy'
-import { partialPathFor } from '../../src/main/host/downloader'
+import { partialPathFor } from '../../src/main/host/partial-files'
 
 describe('download addresses', () => {
   it('turn hf: shorthand into a Hugging Face address, with an optional revision', () => {

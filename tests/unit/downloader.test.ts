@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DownloadProgress } from '../../src/shared/downloads'
 import { LocalHostRefused } from '../../src/main/host/download-request'
-import { download, partialPathFor, type DownloadJob } from '../../src/main/host/downloader'
+import { download, type DownloadJob } from '../../src/main/host/downloader'
+import { partialPathFor } from '../../src/main/host/partial-files'
 import { startModelServer } from '../helpers/model-server'
 
 let server: Awaited<ReturnType<typeof startModelServer>>

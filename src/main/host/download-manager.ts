@@ -12,7 +12,7 @@ import { describeIssues } from '../../shared/schemas'
 import { downloadModel, fileNameOf, splitPartUrls } from './download-parts'
 import { parseModelAddress } from './download-policy'
 import { LocalHostRefused } from './download-request'
-import { partialPathFor, partialSuffix, readPartialMeta } from './downloader'
+import { partialPathFor, partialSuffix, readPartialMeta } from './partial-files'
 import { resolveQuantFile } from './hf-resolve'
 
 type DownloadMethods = Pick<

@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs'
-import { stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import type { DownloadProgress } from '../../shared/downloads'
-import { download, type DownloadJob } from './downloader'
+import { download, sizeOf, type DownloadJob } from './downloader'
 import { openDownload } from './download-request'
 
 const splitPart = /-(\d{5})-of-(\d{5})\.gguf$/i
@@ -33,12 +32,6 @@ export interface ModelJob extends Omit<DownloadJob, 'url' | 'path'> {
   parts: URL[]
   folder: string
 }
-
-const sizeOf = (path: string) =>
-  stat(path).then(
-    (s) => s.size,
-    () => 0,
-  )
 
 /** Announced sizes of the parts still to fetch, so one row can show the whole model's progress. */
 async function probeSizes(job: ModelJob, paths: string[]): Promise<number | null> {

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { readFile, rename, rm, stat, statfs, writeFile } from 'node:fs/promises'
+import { rename, rm, stat, statfs, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -11,6 +10,7 @@ import { hashFile } from '../util/hash-file'
 import { downloadFailure, formatSize, networkFailure } from './download-errors'
 import { defaultMaxDownloadBytes, type Resolve } from './download-policy'
 import { openDownload } from './download-request'
+import { partialPathFor, readPartialMeta, type PartialMeta } from './partial-files'
 
 export interface DownloadJob {
   /** What the user typed (an address or hf: shorthand), kept for Retry after a restart. */
@@ -28,38 +28,7 @@ export interface DownloadJob {
   report(progress: Partial<DownloadProgress>): void
 }
 
-/** What an interrupted download leaves beside its partial file, so it can resume safely. */
-export interface PartialMeta {
-  input: string
-  url: string
-  fileName: string
-  totalBytes: number | null
-  etag: string | null
-  lastModified: string | null
-  allowLocal: boolean
-}
-
-export const partialSuffix = '.part'
-
-/**
- * The partial file of `url` downloading to `path`: one per source address, so two downloads
- * that end in the same file name never write into each other's bytes.
- */
-export function partialPathFor(path: string, url: URL): string {
-  const id = createHash('sha256').update(url.toString()).digest('hex').slice(0, 12)
-  return `${path}.${id}${partialSuffix}`
-}
-
-export async function readPartialMeta(metaPath: string): Promise<PartialMeta | null> {
-  try {
-    const meta = JSON.parse(await readFile(metaPath, 'utf8')) as PartialMeta
-    return typeof meta?.url === 'string' && typeof meta.input === 'string' ? meta : null
-  } catch {
-    return null
-  }
-}
-
-const sizeOf = (path: string) =>
+export const sizeOf = (path: string) =>
   stat(path).then(
     (s) => s.size,
     () => 0,
@@ -242,9 +211,8 @@ async function ensureSpace(path: string, needed: number): Promise<void> {
   if (!fs) return
   const free = fs.bavail * fs.bsize
   if (free < needed) {
-    const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(2)} GiB`
     throw downloadFailure(
-      `Not enough disk space: ${gib(needed)} still to download, ${gib(free)} free.`,
+      `Not enough disk space: ${formatSize(needed)} still to download, ${formatSize(free)} free.`,
       'Free some space or choose a smaller model.',
     )
   }
