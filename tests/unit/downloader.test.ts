@@ -78,6 +78,11 @@ describe('the downloader', () => {
     const done = await fetchTo(url, 'rebind.gguf', { resolve: rebinding })
     expect(answers).toBe(1)
     expect(done.totalBytes).toBe(server.body.length)
+    // A connection opened with the user's say-so is never reused for a request without it.
+    const local = async () => ['127.0.0.1']
+    await expect(
+      fetchTo(url, 'rebind-again.gguf', { allowLocal: false, resolve: local }),
+    ).rejects.toThrow(/is on this computer/)
   })
 
   it('refuses a redirect to another scheme', async () => {

@@ -104,6 +104,8 @@ function send(request: OpenRequest, url: URL): Promise<IncomingMessage> {
       method: request.method ?? 'GET',
       headers,
       signal: request.signal,
+      // A fresh connection each time: a pooled one would skip the lookup, and with it the check.
+      agent: false,
       lookup: checkedLookup(request, hostname),
     })
     outgoing.once('response', resolve)
