@@ -38,6 +38,7 @@ export async function startModelServer() {
   const hits = new Map<string, number>()
   const bodies = new Map<string, Buffer>()
   const listings = new Map<string, unknown>()
+  const nextPages = new Map<string, string>()
   const authorizations: (string | undefined)[] = []
   /** Answers that need `Authorization: Bearer <token>` (a gated model). */
   const gated = new Map<string, string>()
@@ -45,14 +46,21 @@ export async function startModelServer() {
     const name = (request.url ?? '').slice(1)
     hits.set(name, (hits.get(name) ?? 0) + 1)
     authorizations.push(request.headers.authorization)
-    const listing = listings.get(name.split('?')[0] ?? '')
+    const key = listings.has(name) ? name : (name.split('?')[0] ?? '')
+    const listing = listings.get(key)
+    const next = nextPages.get(key)
     const token = gated.get(name.split('?')[0] ?? '')
     if (token !== undefined && request.headers.authorization !== `Bearer ${token}`) {
       response.writeHead(401).end('gated')
       return
     }
     if (listing !== undefined) {
-      response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(listing))
+      response
+        .writeHead(200, {
+          'Content-Type': 'application/json',
+          ...(next ? { Link: `<${base}/${next}>; rel="next"` } : {}),
+        })
+        .end(JSON.stringify(listing))
       return
     }
     const location = redirects.get(name)
@@ -147,8 +155,14 @@ export async function startModelServer() {
       if (body) bodies.set(name, body)
       return `${base}/${name}`
     },
-    /** Answers `path` (query ignored) with `value` as JSON, like Hugging Face's file list. */
-    list: (path: string, value: unknown) => listings.set(path, value),
+    /**
+     * Answers `path` (with its query, else any query) with `value` as JSON, like Hugging Face's
+     * file list; `next` names the following page in a Link header.
+     */
+    list: (path: string, value: unknown, next?: string) => {
+      listings.set(path, value)
+      if (next) nextPages.set(path, next)
+    },
     /** `path` answers 401 unless the request carries this token. */
     gate: (path: string, token: string) => gated.set(path, token),
     /** `name` answers 302 to `location`. */

@@ -109,6 +109,16 @@ describe('hf:owner/repo:QUANT', () => {
     expect(readdirSync(folder)).toEqual(['tiny-Q4_K_M.gguf'])
   })
 
+  it('read every page of a long file list', async () => {
+    const paged = 'api/models/acme/paged-GGUF/tree/main'
+    server.list(paged, tree('a-Q8_0.gguf'), `${paged}?cursor=2`)
+    server.list(`${paged}?cursor=2`, tree('a-Q4_K_M.gguf'))
+    server.serve('acme/paged-GGUF/resolve/main/a-Q4_K_M.gguf', 'normal')
+    const { folder, run } = manager()
+    expect((await run('hf:acme/paged-GGUF')).state).toBe('done')
+    expect(readdirSync(folder)).toEqual(['a-Q4_K_M.gguf'])
+  })
+
   it('say plainly when no file or several match, or the repository is missing', async () => {
     server.list('api/models/acme/two-GGUF/tree/main', tree('a-Q4_K_M.gguf', 'b-Q4_K_M.gguf'))
     server.list(repo, tree('tiny-Q4_K_M.gguf', 'tiny-Q8_0.gguf'))

@@ -31,24 +31,22 @@ function namesQuant(path: string, quant: string): boolean {
 
 /** The model files of a listing: one entry per model (a split model by its first part). */
 function modelFiles(entries: TreeEntry[]): string[] {
-  return entries
+  const paths = entries
     .filter((e) => e.type === 'file' && typeof e.path === 'string')
     .map((e) => e.path as string)
     .filter((path) => path.toLowerCase().endsWith('.gguf') && !/mmproj/i.test(path))
     .filter((path) => Number(splitPart.exec(path)?.[1] ?? 1) === 1)
+  return [...new Set(paths)]
 }
 
 const quantOf = (path: string) =>
   /(?:^|[-._])((?:I?Q\d[\w]*|F16|BF16|F32))(?:-\d{5}-of-\d{5})?\.gguf$/i.exec(path)?.[1]
 
-async function fetchListing(address: QuantAddress, context: ResolveContext): Promise<TreeEntry[]> {
-  const base = huggingFaceBase()
-  const { owner, repo, revision } = address
-  const url = new URL(
-    `api/models/${owner}/${repo}/tree/${encodeURIComponent(revision)}?recursive=true`,
-    base,
-  )
-  const name = `${owner}/${repo}`
+/** Pages of the file list read at most (Hugging Face sends 1,000 entries a page). */
+const maxPages = 20
+
+/** One page of the repository's file list, and the address of the next page if there is one. */
+async function fetchPage(url: URL, name: string, context: ResolveContext) {
   const response = await openDownload({
     url,
     viaHf: true,
@@ -58,8 +56,8 @@ async function fetchListing(address: QuantAddress, context: ResolveContext): Pro
     // The listing's 404 (or the 401 Hugging Face sends for a repository it will not show).
     if (error instanceof AppFailure && /no such file|refused access/.test(error.message)) {
       refuse(
-        `Hugging Face has no repository ${name}${revision === 'main' ? '' : ` at ${revision}`}, or it is private.`,
-        'Check the owner and repository name (case-sensitive). Private or gated repositories need HF_TOKEN set when Tokenscope starts.',
+        `Hugging Face has no repository ${name}, or it is private.`,
+        'Check the owner, repository name (case-sensitive) and revision. Private repositories need HF_TOKEN set when Tokenscope starts.',
       )
     }
     throw error
@@ -74,13 +72,30 @@ async function fetchListing(address: QuantAddress, context: ResolveContext): Pro
     }
     chunks.push(chunk)
   }
+  const next = /<([^>]+)>;\s*rel="next"/.exec(response.header('link') ?? '')?.[1]
   try {
     const list = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown
     if (!Array.isArray(list)) throw new Error('not a list')
-    return list as TreeEntry[]
+    return { entries: list as TreeEntry[], next: next ? new URL(next, url) : null }
   } catch {
     throw downloadFailure(`Hugging Face sent an unreadable file list for ${name}.`, 'Press Retry.')
   }
+}
+
+async function fetchListing(address: QuantAddress, context: ResolveContext): Promise<TreeEntry[]> {
+  const { owner, repo, revision } = address
+  const name = `${owner}/${repo}${revision === 'main' ? '' : ` at ${revision}`}`
+  let url: URL | null = new URL(
+    `api/models/${owner}/${repo}/tree/${encodeURIComponent(revision)}?recursive=true`,
+    huggingFaceBase(),
+  )
+  const entries: TreeEntry[] = []
+  for (let page = 0; url && page < maxPages; page++) {
+    const answer = await fetchPage(url, name, context)
+    entries.push(...answer.entries)
+    url = answer.next
+  }
+  return entries
 }
 
 /**
