@@ -109,6 +109,19 @@ describe('hf:owner/repo:QUANT', () => {
     expect(readdirSync(folder)).toEqual(['tiny-Q4_K_M.gguf'])
   })
 
+  it('ask before looking up a file on a Hugging Face mirror on this computer', async () => {
+    server.list(repo, tree('tiny-Q4_K_M.gguf'))
+    server.serve('acme/tiny-GGUF/resolve/main/tiny-Q4_K_M.gguf', 'normal')
+    const { updates, downloads, run } = manager()
+    const asked = await downloads.startDownload({ url: 'hf:acme/tiny-GGUF:Q4_K_M' })
+    expect(asked).toMatchObject({ state: 'failed', localHost: '127.0.0.1', path: '' })
+    expect(asked.error?.message).toMatch(/on this computer or its local network/)
+    expect((await run('hf:acme/tiny-GGUF:Q4_K_M')).state).toBe('done')
+    // The confirmed attempt replaced the row that asked, in every tab.
+    expect(updates.some((u) => u.id === asked.id && u.removed)).toBe(true)
+    expect((await downloads.listDownloads()).map((d) => d.state)).toEqual(['done'])
+  })
+
   it('read every page of a long file list', async () => {
     const paged = 'api/models/acme/paged-GGUF/tree/main'
     server.list(paged, tree('a-Q8_0.gguf'), `${paged}?cursor=2`)

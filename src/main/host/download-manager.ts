@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdir, readdir, rm, stat } from 'node:fs/promises'
-import { basename, join } from 'node:path'
+import { mkdir, rm } from 'node:fs/promises'
+import { basename } from 'node:path'
 import {
   downloadRequestSchema,
   type DownloadProgress,
@@ -9,10 +9,10 @@ import {
 } from '../../shared/downloads'
 import { AppFailure, toAppError } from '../../shared/errors'
 import { describeIssues } from '../../shared/schemas'
-import { downloadModel, fileNameOf, splitPartUrls } from './download-parts'
+import { downloadModel, splitPartUrls } from './download-parts'
 import { parseModelAddress } from './download-policy'
 import { LocalHostRefused } from './download-request'
-import { partialPathFor, partialSuffix, readPartialMeta } from './partial-files'
+import { filesOf, findLeftovers, rowOf, type NewRow, type RowFiles } from './download-rows'
 import { resolveQuantFile } from './hf-resolve'
 
 type DownloadMethods = Pick<
@@ -20,17 +20,11 @@ type DownloadMethods = Pick<
   'startDownload' | 'cancelDownload' | 'removeDownload' | 'listDownloads'
 >
 
-interface Entry {
+interface Entry extends Omit<RowFiles, 'path'> {
   progress: DownloadProgress
-  /** The partial file of each part. */
-  partials: string[]
-  /** A split model's other parts, deleted with its partial files when it is removed unfinished. */
-  pieces: string[]
   abort: AbortController
   running: Promise<void> | null
 }
-
-const metaSuffix = `${partialSuffix}.json`
 
 function idOf(raw: unknown): string {
   const id = (raw as { id?: unknown } | null)?.id
@@ -49,20 +43,7 @@ export function createDownloadManager(
   const entries = new Map<string, Entry>()
   let foundLeftovers: Promise<void> | null = null
 
-  /** Each part's file and partial file, the first part being the model's. */
-  function filesOf(parts: URL[]) {
-    const paths = parts.map((url) => join(folder, fileNameOf(url)))
-    return {
-      path: paths[0] ?? '',
-      partials: parts.map((url, i) => partialPathFor(paths[i] ?? '', url)),
-      pieces: paths.slice(1),
-    }
-  }
-
-  function newEntry(
-    progress: Omit<DownloadProgress, 'id'>,
-    files: { partials: string[]; pieces: string[] },
-  ): Entry {
+  function newEntry(progress: NewRow, files: Omit<RowFiles, 'path'>): Entry {
     const entry: Entry = {
       progress: { id: randomBytes(8).toString('hex'), ...progress },
       ...files,
@@ -74,40 +55,29 @@ export function createDownloadManager(
   }
 
   /** Partial files an earlier run of the app left, listed as stopped so that they can resume. */
-  async function findLeftovers(): Promise<void> {
-    const names = await readdir(folder).catch(() => [] as string[])
-    for (const name of names.filter((n) => n.endsWith(metaSuffix))) {
-      const partial = join(folder, name.slice(0, -'.json'.length))
-      if ([...entries.values()].some((e) => e.partials.includes(partial))) continue
-      const meta = await readPartialMeta(join(folder, name))
-      const size = await stat(partial).then(
-        (s) => s.size,
-        () => null,
-      )
-      if (!meta || size === null || !URL.canParse(meta.url)) continue
-      // One row per model: every part of a split model left a partial file of its own.
-      const parts = splitPartUrls(new URL(meta.url))
-      const files = filesOf(parts)
-      newEntry(
-        {
-          url: meta.input,
-          fileName: basename(files.path),
-          path: files.path,
-          parts: parts.length,
-          state: 'cancelled',
-          receivedBytes: size,
-          totalBytes: parts.length > 1 ? null : meta.totalBytes,
-          resumedFromBytes: 0,
-          bytesPerSecond: null,
-          etaSeconds: null,
-          error: null,
-          sha256: null,
-          localHost: null,
-          allowLocalHost: meta.allowLocal,
-        },
-        files,
-      )
-    }
+  async function addLeftovers(): Promise<void> {
+    const known = (partial: string) =>
+      [...entries.values()].some((e) => e.partials.includes(partial))
+    for (const { row, files } of await findLeftovers(folder, known)) newEntry(row, files)
+  }
+
+  /** A row for an address whose file could not be looked up without the user's say-so. */
+  function unresolved(input: string, error: LocalHostRefused): DownloadProgress {
+    const entry = newEntry(
+      rowOf({
+        url: input,
+        fileName: input,
+        path: '',
+        parts: 1,
+        state: 'failed',
+        error: toAppError(error),
+        localHost: error.host,
+        allowLocalHost: false,
+      }),
+      { partials: [], pieces: [] },
+    )
+    onDownload({ ...entry.progress })
+    return { ...entry.progress }
   }
 
   return {
@@ -123,18 +93,27 @@ export function createDownloadManager(
       const address = parseModelAddress(input)
       const allowLocal = parsed.data.allowLocalHost === true
       const viaHf = /^hf:/i.test(input)
-      const url =
-        'url' in address
-          ? address.url
-          : await resolveQuantFile(address.quant, {
-              allowLocal,
-              signal: AbortSignal.timeout(limits.stallMs ?? 60_000),
-            })
+      let url: URL
+      try {
+        url =
+          'url' in address
+            ? address.url
+            : await resolveQuantFile(address.quant, {
+                allowLocal,
+                signal: AbortSignal.timeout(limits.stallMs ?? 60_000),
+              })
+      } catch (error) {
+        // A Hugging Face mirror (HF_ENDPOINT) on the local network: a row that asks first.
+        if (!(error instanceof LocalHostRefused)) throw error
+        return unresolved(input, error)
+      }
       const parts = splitPartUrls(url)
-      const files = filesOf(parts)
+      const files = filesOf(folder, parts)
       const { path } = files
       const fileName = basename(path)
-      const same = [...entries.values()].filter((e) => e.progress.path === path)
+      const same = [...entries.values()].filter(
+        (e) => e.progress.path === path || (e.progress.path === '' && e.progress.url === input),
+      )
       const running = same.find((e) => e.progress.state === 'downloading')
       if (running) return { ...running.progress }
       // A new attempt replaces the rows of earlier ones.
@@ -145,22 +124,14 @@ export function createDownloadManager(
       }
       await mkdir(folder, { recursive: true })
       const entry = newEntry(
-        {
+        rowOf({
           url: input,
           fileName,
           path,
           parts: parts.length,
           state: 'downloading',
-          receivedBytes: 0,
-          totalBytes: null,
-          resumedFromBytes: 0,
-          bytesPerSecond: null,
-          etaSeconds: null,
-          error: null,
-          sha256: null,
-          localHost: null,
           allowLocalHost: allowLocal,
-        },
+        }),
         files,
       )
       const { progress, abort } = entry
@@ -229,7 +200,7 @@ export function createDownloadManager(
       }
     },
     async listDownloads() {
-      foundLeftovers ??= findLeftovers()
+      foundLeftovers ??= addLeftovers()
       await foundLeftovers
       return [...entries.values()].map((e) => ({ ...e.progress }))
     },
