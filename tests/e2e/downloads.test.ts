@@ -114,7 +114,8 @@ describe('model downloads', () => {
       (await client.startDownload(local(server.serve('liar.gguf', 'lie-about-size')))).id,
     )
     expect(liar.state).toBe('failed')
-    expect(liar.error?.message).toMatch(/was lost after 2\.7 MB of 5\.4 MB/)
+    // Bytes still buffered when the server hangs up may be dropped: they are fetched again.
+    expect(liar.error?.message).toMatch(/was lost after 2\.\d MB of 5\.4 MB/)
     const page = await finished(
       (await client.startDownload(local(server.serve('page.gguf', 'html')))).id,
     )
