@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DownloadProgress } from '../../src/shared/downloads'
-import { LocalHostRefused } from '../../src/main/host/download-request'
+import { LocalHostRefused, openDownload } from '../../src/main/host/download-request'
 import { download, type DownloadJob } from '../../src/main/host/downloader'
 import { partialPathFor } from '../../src/main/host/partial-files'
 import { startModelServer } from '../helpers/model-server'
@@ -83,6 +83,23 @@ describe('the downloader', () => {
     await expect(
       fetchTo(url, 'rebind-again.gguf', { allowLocal: false, resolve: local }),
     ).rejects.toThrow(/is on this computer/)
+  })
+
+  it('checks every address a name resolves to, and IP literals as written', async () => {
+    const open = (url: string) =>
+      openDownload({
+        url: new URL(url),
+        viaHf: false,
+        headers: {},
+        allowLocal: false,
+        signal: new AbortController().signal,
+        resolve: async () => ['93.184.216.34', '10.0.0.5'],
+      })
+    await expect(open('https://mixed.test/a.gguf')).rejects.toThrow(
+      /^mixed\.test \(10\.0\.0\.5\) is on this computer/,
+    )
+    await expect(open('http://[::1]:8080/a.gguf')).rejects.toThrow(/^::1 is on this computer/)
+    await expect(open('http://[::ffff:127.0.0.1]/a.gguf')).rejects.toThrow(/is on this computer/)
   })
 
   it('refuses a redirect to another scheme', async () => {

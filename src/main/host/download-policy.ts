@@ -144,16 +144,3 @@ export type Resolve = (hostname: string) => Promise<string[]>
 
 export const resolveHost: Resolve = async (hostname) =>
   (await lookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address)
-
-/**
- * The local address `url` leads to, or null for a public host. Checked again at every redirect:
- * a public address must not be able to bounce the download onto this machine or its network.
- */
-export async function localTarget(
-  url: URL,
-  resolve: Resolve = resolveHost,
-): Promise<string | null> {
-  const hostname = url.hostname.replace(/^\[|\]$/g, '')
-  const addresses = isIP(hostname) ? [hostname] : await resolve(hostname)
-  return addresses.find(isLocalAddress) ?? null
-}
