@@ -136,7 +136,10 @@ function startApp(): void {
           filters: [{ name: 'GGUF models', extensions: ['gguf'] }],
           properties: ['openFile'],
         })
-        return picked.canceled ? null : (picked.filePaths[0] ?? null)
+        const path = picked.canceled ? null : (picked.filePaths[0] ?? null)
+        // Picked in the system's own dialog: the user chose it, whatever the page asks next.
+        if (path !== null) modelFiles.access.allow(path, 'file')
+        return path
       },
     })
     cancelRunsWithPage(target, owned)

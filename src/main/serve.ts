@@ -91,6 +91,7 @@ if (values.model) {
     values.model === 'demo'
       ? { kind: 'demo' as const }
       : { kind: 'file' as const, path: values.model }
+  if (source.kind === 'file') host.allowPath(source.path)
   await host.service.loadModel({ source }).then(
     (info) => log(`loaded ${info.fileName}`),
     (error: unknown) => log(`could not load ${values.model}: ${toAppError(error).message}`),

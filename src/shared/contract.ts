@@ -196,6 +196,15 @@ export interface EngineService {
   cancel(request: CancelRequest): Promise<void>
 }
 
+/** What the host does to the engine process itself. */
+export interface EngineControlService {
+  /**
+   * Starts the engine again after the host gave up on it, and reloads the last model that
+   * loaded (the demo model when there is none, or when that model ended the engine).
+   */
+  restartEngine(): Promise<ModelInfo>
+}
+
 /** What the engine tells its clients, unasked. */
 export interface EngineEvents {
   onRunEvent(event: RunEvent): void
@@ -208,4 +217,8 @@ export interface EngineEvents {
  * Everything the UI can ask of its host: the engine's work, saved sessions, model files, and the
  * OpenAI-compatible API's state.
  */
-export type AppService = EngineService & SessionService & ModelFilesService & ApiServerService
+export type AppService = EngineService &
+  EngineControlService &
+  SessionService &
+  ModelFilesService &
+  ApiServerService

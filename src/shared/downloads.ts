@@ -3,12 +3,22 @@ import type { AppError } from './errors'
 import { limits } from './schemas'
 
 export const downloadRequestSchema = z.object({
-  /** An http(s) URL of a .gguf file, or `hf:owner/repo/file.gguf` (Hugging Face). */
+  /**
+   * An http(s) URL of a .gguf file, `hf:owner/repo/file.gguf` or `hf:owner/repo:QUANT` (Hugging
+   * Face); any part of a split model downloads every part.
+   */
   url: z.string().min(1).max(limits.pathChars),
   /** The user confirmed a download from this computer or its local network. */
   allowLocalHost: z.boolean().optional(),
 })
 export type DownloadRequest = z.input<typeof downloadRequestSchema>
+
+/** A path the user typed, picked or dropped in the Models tab. */
+export const usePathRequestSchema = z.object({
+  path: z.string().min(1).max(limits.pathChars),
+  kind: z.enum(['file', 'folder']),
+})
+export type UsePathRequest = z.input<typeof usePathRequestSchema>
 
 export type DownloadState = 'downloading' | 'done' | 'failed' | 'cancelled'
 
@@ -16,8 +26,10 @@ export interface DownloadProgress {
   id: string
   url: string
   fileName: string
-  /** Where the finished file is (or will be). */
+  /** Where the finished file is (or will be); a split model's first part. */
   path: string
+  /** How many files the model comes in (more than 1 for a split GGUF, all downloaded together). */
+  parts: number
   state: DownloadState
   receivedBytes: number
   /** Null while the server has not said. */
@@ -33,6 +45,8 @@ export interface DownloadProgress {
   localHost: string | null
   /** The user confirmed a local address; Retry keeps the confirmation. */
   allowLocalHost: boolean
+  /** Set on the last report of a download that was removed (Remove, Clear): every tab drops it. */
+  removed?: true
 }
 
 /** A small model worth trying first; a download, so marked as one in the UI. */
@@ -65,4 +79,9 @@ export interface ModelFilesService {
   recentModels(): Promise<RecentModel[]>
   /** Desktop only: asks for a .gguf with the system's file dialog; null when cancelled. */
   pickModelFile(): Promise<string | null>
+  /**
+   * The user typed, picked or dropped this path: inspect, load and scan may use it from now on
+   * (they refuse paths outside the models folder that nobody chose or listed).
+   */
+  usePath(request: UsePathRequest): Promise<void>
 }

@@ -7,6 +7,7 @@ export const errorCodes = [
   'model-load-failed',
   'model-too-large',
   'download-failed',
+  'path-not-allowed',
   'prompt-too-long',
   'engine-crashed',
   'engine-unavailable',

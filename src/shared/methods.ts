@@ -1,5 +1,5 @@
 import type { ApiServerService } from './api-server'
-import type { EngineEvents, EngineService } from './contract'
+import type { EngineControlService, EngineEvents, EngineService } from './contract'
 import type { ModelFilesService } from './downloads'
 import type { SessionService } from './sessions'
 
@@ -23,6 +23,10 @@ const engine = {
   cancel: true,
 } as const satisfies Record<keyof EngineService, true>
 
+const engineControl = {
+  restartEngine: true,
+} as const satisfies Record<keyof EngineControlService, true>
+
 const sessions = {
   listSessions: true,
   loadSession: true,
@@ -42,6 +46,7 @@ const modelFiles = {
   modelsFolder: true,
   recentModels: true,
   pickModelFile: true,
+  usePath: true,
 } as const satisfies Record<keyof ModelFilesService, true>
 
 const apiServer = {
@@ -51,6 +56,7 @@ const apiServer = {
 const names = <S>(methods: Record<keyof S, true>) => Object.keys(methods) as (keyof S & string)[]
 
 export const engineMethodNames = names<EngineService>(engine)
+export const engineControlMethodNames = names<EngineControlService>(engineControl)
 export const sessionMethodNames = names<SessionService>(sessions)
 export const modelFilesMethodNames = names<ModelFilesService>(modelFiles)
 export const apiServerMethodNames = names<ApiServerService>(apiServer)
@@ -58,6 +64,7 @@ export const apiServerMethodNames = names<ApiServerService>(apiServer)
 /** Everything the UI can call on its host (`AppService`). */
 export const appMethodNames = [
   ...engineMethodNames,
+  ...engineControlMethodNames,
   ...sessionMethodNames,
   ...modelFilesMethodNames,
   ...apiServerMethodNames,

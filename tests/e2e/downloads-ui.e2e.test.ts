@@ -1,6 +1,8 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readFileSync } from 'node:fs'
 import { startModelServer } from '../helpers/model-server'
+import { writeSplitDemoModel } from '../helpers/split-model'
 import { launchBrowser, openApp, startServe, watchEngine, type ServeProcess } from './helpers'
 
 let serve: ServeProcess
@@ -102,5 +104,43 @@ describe('downloads in the Models tab', () => {
       .locator('[data-testid=download-row][data-state=done]', { hasText: 'slow-demo.gguf' })
       .waitFor({ timeout: 60_000 })
     await context.close()
+  })
+
+  it('a split model downloads as one row that every open tab follows, and Clear clears it everywhere', async () => {
+    const split = writeSplitDemoModel()
+    server.serve('tabs-00001-of-00002.gguf', 'slow', readFileSync(split.first))
+    const url = server.serve('tabs-00002-of-00002.gguf', 'slow', readFileSync(split.second))
+    const one = await openApp(browser, serve.url)
+    const two = await openApp(browser, serve.url)
+    await Promise.all([openModels(one.page), openModels(two.page)])
+    await downloadLocal(one.page, url, 'tabs-00001-of-00002.gguf')
+    const rowIn = (page: Page) =>
+      page.locator('[data-testid=download-row]', { hasText: 'tabs-00001-of-00002.gguf' })
+    // The other tab shows the same single row, with both parts' progress, without reloading.
+    await rowIn(two.page).locator('[data-testid=download-parts]', { hasText: '2 parts' }).waitFor()
+    await rowIn(two.page).locator('[data-testid=download-progress]').waitFor()
+    expect(await two.page.locator('[data-testid=download-row]', { hasText: 'tabs-' }).count()).toBe(
+      1,
+    )
+    const done = (page: Page) =>
+      page.locator('[data-testid=download-row][data-state=done][data-percent="100"]', {
+        hasText: 'tabs-00001-of-00002.gguf',
+      })
+    await done(two.page).waitFor({ timeout: 60_000 })
+    // Listed once, by its first part, in both tabs; it loads as one model.
+    for (const page of [one.page, two.page]) {
+      await page
+        .locator('[data-testid=scanned-model][data-file="tabs-00001-of-00002.gguf"]')
+        .waitFor()
+      expect(
+        await page.locator('[data-testid=scanned-model][data-file^="tabs-00002"]').count(),
+      ).toBe(0)
+    }
+    await done(two.page).locator('[data-testid=download-load]').click()
+    await waitForFileModel('tabs-00001-of-00002.gguf')
+    await done(one.page).locator('[data-testid=download-remove]').click()
+    await rowIn(two.page).waitFor({ state: 'detached' })
+    await rowIn(one.page).waitFor({ state: 'detached' })
+    await Promise.all([one.context.close(), two.context.close()])
   })
 })

@@ -29,16 +29,40 @@ export type Behaviour =
  * requests per name.
  */
 export async function startModelServer() {
-  const body = readFileSync(demoModelPath)
+  const demo = readFileSync(demoModelPath)
   const behaviours = new Map<string, Behaviour>()
   const redirects = new Map<string, string>()
   const dropped = new Set<string>()
   const stalled = new Set<ServerResponse>()
   const ranges: (string | undefined)[] = []
   const hits = new Map<string, number>()
+  const bodies = new Map<string, Buffer>()
+  const listings = new Map<string, unknown>()
+  const nextPages = new Map<string, string>()
+  const authorizations: (string | undefined)[] = []
+  /** Answers that need `Authorization: Bearer <token>` (a gated model). */
+  const gated = new Map<string, string>()
   const server = createServer((request, response) => {
     const name = (request.url ?? '').slice(1)
     hits.set(name, (hits.get(name) ?? 0) + 1)
+    authorizations.push(request.headers.authorization)
+    const key = listings.has(name) ? name : (name.split('?')[0] ?? '')
+    const listing = listings.get(key)
+    const next = nextPages.get(key)
+    const token = gated.get(name.split('?')[0] ?? '')
+    if (token !== undefined && request.headers.authorization !== `Bearer ${token}`) {
+      response.writeHead(401).end('gated')
+      return
+    }
+    if (listing !== undefined) {
+      response
+        .writeHead(200, {
+          'Content-Type': 'application/json',
+          ...(next ? { Link: `<${base}/${next}>; rel="next"` } : {}),
+        })
+        .end(JSON.stringify(listing))
+      return
+    }
     const location = redirects.get(name)
     if (location) {
       response.writeHead(302, { Location: location }).end()
@@ -57,6 +81,11 @@ export async function startModelServer() {
     }
     if (behaviour === 'html') {
       response.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><p>Not here')
+      return
+    }
+    const body = bodies.get(name) ?? demo
+    if (request.method === 'HEAD') {
+      response.writeHead(200, { ...headers, 'Content-Length': body.length }).end()
       return
     }
     const asked = /bytes=(\d+)-/.exec(request.headers.range ?? '')?.[1]
@@ -114,14 +143,28 @@ export async function startModelServer() {
   const port = (server.address() as AddressInfo).port
   const base = `http://127.0.0.1:${port}`
   return {
-    body,
+    body: demo,
     ranges,
     hits,
+    authorizations,
     port,
-    serve: (name: string, behaviour: Behaviour) => {
+    base,
+    /** Serves `name` (the demo model unless `body` is given) and returns its address. */
+    serve: (name: string, behaviour: Behaviour, body?: Buffer) => {
       behaviours.set(name, behaviour)
+      if (body) bodies.set(name, body)
       return `${base}/${name}`
     },
+    /**
+     * Answers `path` (with its query, else any query) with `value` as JSON, like Hugging Face's
+     * file list; `next` names the following page in a Link header.
+     */
+    list: (path: string, value: unknown, next?: string) => {
+      listings.set(path, value)
+      if (next) nextPages.set(path, next)
+    },
+    /** `path` answers 401 unless the request carries this token. */
+    gate: (path: string, token: string) => gated.set(path, token),
     /** `name` answers 302 to `location`. */
     redirect: (name: string, location: string) => {
       redirects.set(name, location)

@@ -23,7 +23,7 @@ export interface ServeProcess {
 
 /** Runs the real `serve` host (as `npm run serve` does after building) and waits for its URL. */
 export async function startServe(
-  options: { dataDirectory?: string; args?: string[] } = {},
+  options: { dataDirectory?: string; args?: string[]; env?: Record<string, string> } = {},
 ): Promise<ServeProcess> {
   const dataDirectory = options.dataDirectory ?? mkdtempSync(join(tmpdir(), 'tokenscope-data-'))
   const args = [
@@ -36,6 +36,7 @@ export async function startServe(
   ]
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: repoRoot,
+    env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { isLocalAddress, localTarget, resolveModelUrl } from '../../src/main/host/download-policy'
-import { partialPathFor } from '../../src/main/host/downloader'
+import {
+  isLocalAddress,
+  parseModelAddress,
+  resolveModelUrl,
+} from '../../src/main/host/download-policy'
+import { partialPathFor } from '../../src/main/host/partial-files'
 
 describe('download addresses', () => {
   it('turn hf: shorthand into a Hugging Face address, with an optional revision', () => {
@@ -13,11 +17,22 @@ describe('download addresses', () => {
   })
 
   it('explain each malformed hf: address in its own words', () => {
-    expect(() => resolveModelUrl('hf:Qwen/Qwen2.5-GGUF')).toThrow(/does not name a file/)
-    expect(() => resolveModelUrl('hf:Qwen/Qwen2.5-GGUF:Q4_K_M')).toThrow(/names a quantization/)
+    expect(() => resolveModelUrl('hf:Qwen/Qwen2.5-GGUF')).toThrow(/names a repository/)
+    expect(() => parseModelAddress('hf:Qwen')).toThrow(/does not name a file/)
+    expect(() => parseModelAddress('hf:a b/c:Q4')).toThrow(/not a valid hf: address/)
+    expect(() => parseModelAddress('hf:a/b:')).toThrow(/does not name a Hugging Face repository/)
     expect(() => resolveModelUrl('hf:a/b/../c.gguf')).toThrow(/does not name a file/)
     expect(() => resolveModelUrl('hf:a/b/c.gguf#x#y')).toThrow(/not a valid hf: address/)
     expect(() => resolveModelUrl('hf:a/b/readme.md')).toThrow(/does not name a \.gguf file/)
+  })
+
+  it('read hf:owner/repo[:QUANT][#revision] as a quantization to look up', () => {
+    expect(parseModelAddress('hf:Qwen/Qwen2.5-GGUF:Q4_K_M')).toEqual({
+      quant: { owner: 'Qwen', repo: 'Qwen2.5-GGUF', quant: 'Q4_K_M', revision: 'main' },
+    })
+    expect(parseModelAddress('hf:a/b#v2')).toEqual({
+      quant: { owner: 'a', repo: 'b', quant: null, revision: 'v2' },
+    })
   })
 
   it('accept only http(s) addresses of .gguf files without credentials', () => {
@@ -55,15 +70,6 @@ describe('local addresses', () => {
     for (const ip of ['8.8.8.8', '172.32.0.1', '1.1.1.1', '2606:4700::1111', '::ffff:8.8.8.8']) {
       expect(isLocalAddress(ip), ip).toBe(false)
     }
-  })
-
-  it('check every address a host name resolves to, and IP literals as written', async () => {
-    const resolve = async (host: string) =>
-      host === 'mixed.example' ? ['93.184.216.34', '10.0.0.5'] : ['93.184.216.34']
-    expect(await localTarget(new URL('https://public.example/a.gguf'), resolve)).toBeNull()
-    expect(await localTarget(new URL('https://mixed.example/a.gguf'), resolve)).toBe('10.0.0.5')
-    expect(await localTarget(new URL('http://[::1]:8080/a.gguf'), resolve)).toBe('::1')
-    expect(await localTarget(new URL('http://127.0.0.1/a.gguf'), resolve)).toBe('127.0.0.1')
   })
 })
 

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DownloadProgress } from '../../src/shared/downloads'
-import { LocalHostRefused } from '../../src/main/host/download-request'
-import { download, partialPathFor, type DownloadJob } from '../../src/main/host/downloader'
+import { LocalHostRefused, openDownload } from '../../src/main/host/download-request'
+import { download, type DownloadJob } from '../../src/main/host/downloader'
+import { partialPathFor } from '../../src/main/host/partial-files'
 import { startModelServer } from '../helpers/model-server'
 
 let server: Awaited<ReturnType<typeof startModelServer>>
@@ -49,20 +50,56 @@ describe('the downloader', () => {
     expect(server.hits.get('local.gguf')).toBeUndefined()
   })
 
-  it('re-checks the address at every redirect', async () => {
-    const target = server.serve('target.gguf', 'normal')
-    // The first hop looks public (the resolver says so); the redirect leads to 127.0.0.1.
-    const first = server.redirect('hop.gguf', target).replace('127.0.0.1', 'localhost')
-    const publicResolver = async () => ['93.184.216.34']
-    await expect(
-      fetchTo(first, 'target.gguf', { allowLocal: false, resolve: publicResolver }),
-    ).rejects.toThrow(/127\.0\.0\.1 is on this computer/)
-    expect(server.hits.get('hop.gguf')).toBe(1)
-    expect(server.hits.get('target.gguf')).toBeUndefined()
-    // Confirmed, the same chain completes.
-    const done = await fetchTo(server.redirect('hop2.gguf', target), 'hop.gguf')
+  it('re-checks the address at every redirect, through the lookup that connects', async () => {
+    const target = server.serve('target.gguf', 'normal').replace('127.0.0.1', 'next.test')
+    const first = server.redirect('hop.gguf', target)
+    const asked: string[] = []
+    const resolver = async (name: string) => (asked.push(name), ['127.0.0.1'])
+    // Confirmed, the chain completes: the redirect's name went through the checked lookup, and
+    // the system's DNS (which knows no next.test) was never asked.
+    const done = await fetchTo(first, 'hop.gguf', { resolve: resolver })
+    expect(asked).toEqual(['next.test'])
     expect(done.totalBytes).toBe(server.body.length)
     expect(readFileSync(join(folder, 'hop.gguf')).equals(server.body)).toBe(true)
+  })
+
+  it('connects to the very address it checked (no second lookup for DNS rebinding)', async () => {
+    const url = server.serve('rebind.gguf', 'normal').replace('127.0.0.1', 'rebind.test')
+    // A rebinding name: local at its first answer. Refused before any byte is sent to it.
+    let answers = 0
+    const rebinding = async () => (answers++ === 0 ? ['127.0.0.1'] : ['93.184.216.34'])
+    await expect(
+      fetchTo(url, 'rebind.gguf', { allowLocal: false, resolve: rebinding }),
+    ).rejects.toThrow(/^rebind\.test \(127\.0\.0\.1\) is on this computer/)
+    expect(answers).toBe(1)
+    expect(server.hits.get('rebind.gguf')).toBeUndefined()
+    // Confirmed, the connection goes to the one checked answer (the second would be unreachable).
+    answers = 0
+    const done = await fetchTo(url, 'rebind.gguf', { resolve: rebinding })
+    expect(answers).toBe(1)
+    expect(done.totalBytes).toBe(server.body.length)
+    // A connection opened with the user's say-so is never reused for a request without it.
+    const local = async () => ['127.0.0.1']
+    await expect(
+      fetchTo(url, 'rebind-again.gguf', { allowLocal: false, resolve: local }),
+    ).rejects.toThrow(/is on this computer/)
+  })
+
+  it('checks every address a name resolves to, and IP literals as written', async () => {
+    const open = (url: string) =>
+      openDownload({
+        url: new URL(url),
+        viaHf: false,
+        headers: {},
+        allowLocal: false,
+        signal: new AbortController().signal,
+        resolve: async () => ['93.184.216.34', '10.0.0.5'],
+      })
+    await expect(open('https://mixed.test/a.gguf')).rejects.toThrow(
+      /^mixed\.test \(10\.0\.0\.5\) is on this computer/,
+    )
+    await expect(open('http://[::1]:8080/a.gguf')).rejects.toThrow(/^::1 is on this computer/)
+    await expect(open('http://[::ffff:127.0.0.1]/a.gguf')).rejects.toThrow(/is on this computer/)
   })
 
   it('refuses a redirect to another scheme', async () => {

@@ -128,4 +128,46 @@ describe('the engine supervisor', () => {
     )
     supervisor.stop()
   })
+
+  it('restarts after giving up with the last model that loaded, not the demo model', async () => {
+    const statuses: EngineStatus[] = []
+    const loads: string[] = []
+    const exits: Array<() => void> = []
+    const launch = (): EngineProcess => {
+      const [hostSide, engineSide] = createMemoryChannelPair()
+      const listeners: Array<(description: string) => void> = []
+      const service = {
+        getStatus: async () => ({ ...startingStatus, state: 'ready' }),
+        loadModel: async (request: { source: { kind: string; path?: string } }) => {
+          loads.push(request.source.path ?? request.source.kind)
+          return { fileName: request.source.path }
+        },
+      } as unknown as EngineService
+      serveEngine(engineSide, service)
+      exits.push(() => {
+        listeners.forEach((listener) => listener('signal SIGSEGV'))
+        hostSide.close()
+      })
+      return { channel: hostSide, onExit: (l) => listeners.push(l), kill: () => undefined }
+    }
+    const supervisor = new EngineSupervisor(launch, {
+      onStatus: (status) => statuses.push(status),
+      onRunEvent: () => undefined,
+      onDownload: () => undefined,
+    })
+    supervisor.start()
+    await supervisor.service.loadModel({ source: { kind: 'file', path: 'mine.gguf' } })
+    // Six deaths in a minute (a model that crashes while generating, say): the host gives up.
+    for (let death = 0; death < 6; death++) {
+      exits.at(-1)?.()
+      await wait(10)
+    }
+    expect(statuses.at(-1)?.state).toBe('error')
+    const launched = exits.length
+    loads.length = 0
+    await supervisor.restart()
+    expect(exits.length).toBe(launched + 1)
+    expect(loads).toEqual(['mine.gguf'])
+    supervisor.stop()
+  })
 })

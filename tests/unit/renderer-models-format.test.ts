@@ -36,6 +36,7 @@ const progress = (change: Partial<DownloadProgress>): DownloadProgress => ({
   sha256: null,
   localHost: null,
   allowLocalHost: false,
+  parts: 1,
   ...change,
 })
 

@@ -40,6 +40,7 @@ const download = (id: string, change: Partial<DownloadProgress> = {}): DownloadP
   sha256: null,
   localHost: null,
   allowLocalHost: false,
+  parts: 1,
   ...change,
 })
 
@@ -131,6 +132,12 @@ describe('models view reducer', () => {
     expect(retry.downloads.map((d) => d.id)).toEqual(['a2', 'b'])
     const removed = modelsReducer(retry, { type: 'downloadRemoved', id: 'b' })
     expect(removed.downloads.map((d) => d.id)).toEqual(['a2'])
+    // Another tab removed it: the host's last report of it says so.
+    const elsewhere = modelsReducer(removed, {
+      type: 'download',
+      progress: { ...download('a2'), removed: true },
+    })
+    expect(elsewhere.downloads).toEqual([])
   })
 
   it('merges the listed downloads with newer events', () => {

@@ -20,6 +20,12 @@ export function composeAppService(
   apiServer: () => ApiServerStatus = () => apiServerOff,
 ): AppService {
   const recorder = createRunRecorder(sessions, log)
+  const { access } = modelFiles
+  /** File-path methods only reach the paths `access` allows (see path-access.ts). */
+  const checkSource = (request: unknown) => {
+    const source = (request as { source?: { kind?: unknown; path?: unknown } } | null)?.source
+    if (source?.kind === 'file' && typeof source.path === 'string') access.checkFile(source.path)
+  }
   supervisor.observeRunEvents(recorder.onRunEvent)
   const { record: _record, flush: _flush, close: _close, ...sessionService } = sessions
   return recorder.wrap({
@@ -28,7 +34,20 @@ export function composeAppService(
     searchSessions: createSessionSearch(sessions),
     ...modelFiles.service,
     getApiServer: async () => apiServer(),
+    restartEngine: () => supervisor.restart(),
+    inspectModel: async (request) => {
+      checkSource(request)
+      return supervisor.service.inspectModel(request)
+    },
+    scanModels: async (request) => {
+      const folder = (request as { folder?: unknown } | null)?.folder
+      if (typeof folder === 'string') access.checkFolder(folder)
+      const models = await supervisor.service.scanModels(request)
+      access.listed(models.map((model) => model.path))
+      return models
+    },
     loadModel: async (request) => {
+      checkSource(request)
       const info = await supervisor.service.loadModel(request)
       const source = (request as { source?: { kind?: unknown; path?: unknown } }).source
       if (source?.kind === 'file' && typeof source.path === 'string') {

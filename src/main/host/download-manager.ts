@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdir, readdir, rm, stat } from 'node:fs/promises'
-import { basename, join } from 'node:path'
+import { mkdir, rm } from 'node:fs/promises'
+import { basename } from 'node:path'
 import {
   downloadRequestSchema,
   type DownloadProgress,
@@ -9,23 +9,22 @@ import {
 } from '../../shared/downloads'
 import { AppFailure, toAppError } from '../../shared/errors'
 import { describeIssues } from '../../shared/schemas'
-import { resolveModelUrl } from './download-policy'
+import { downloadModel, splitPartUrls } from './download-parts'
+import { parseModelAddress } from './download-policy'
 import { LocalHostRefused } from './download-request'
-import { download, partialPathFor, partialSuffix, readPartialMeta } from './downloader'
+import { filesOf, findLeftovers, rowOf, type NewRow, type RowFiles } from './download-rows'
+import { resolveQuantFile } from './hf-resolve'
 
 type DownloadMethods = Pick<
   ModelFilesService,
   'startDownload' | 'cancelDownload' | 'removeDownload' | 'listDownloads'
 >
 
-interface Entry {
+interface Entry extends Omit<RowFiles, 'path'> {
   progress: DownloadProgress
-  partial: string
   abort: AbortController
   running: Promise<void> | null
 }
-
-const metaSuffix = `${partialSuffix}.json`
 
 function idOf(raw: unknown): string {
   const id = (raw as { id?: unknown } | null)?.id
@@ -44,10 +43,10 @@ export function createDownloadManager(
   const entries = new Map<string, Entry>()
   let foundLeftovers: Promise<void> | null = null
 
-  function newEntry(progress: Omit<DownloadProgress, 'id'>, partial: string): Entry {
+  function newEntry(progress: NewRow, files: Omit<RowFiles, 'path'>): Entry {
     const entry: Entry = {
       progress: { id: randomBytes(8).toString('hex'), ...progress },
-      partial,
+      ...files,
       abort: new AbortController(),
       running: null,
     }
@@ -56,36 +55,29 @@ export function createDownloadManager(
   }
 
   /** Partial files an earlier run of the app left, listed as stopped so that they can resume. */
-  async function findLeftovers(): Promise<void> {
-    const names = await readdir(folder).catch(() => [] as string[])
-    for (const name of names.filter((n) => n.endsWith(metaSuffix))) {
-      const partial = join(folder, name.slice(0, -'.json'.length))
-      if ([...entries.values()].some((e) => e.partial === partial)) continue
-      const meta = await readPartialMeta(join(folder, name))
-      const size = await stat(partial).then(
-        (s) => s.size,
-        () => null,
-      )
-      if (!meta || size === null) continue
-      newEntry(
-        {
-          url: meta.input,
-          fileName: basename(meta.fileName),
-          path: join(folder, basename(meta.fileName)),
-          state: 'cancelled',
-          receivedBytes: size,
-          totalBytes: meta.totalBytes,
-          resumedFromBytes: 0,
-          bytesPerSecond: null,
-          etaSeconds: null,
-          error: null,
-          sha256: null,
-          localHost: null,
-          allowLocalHost: meta.allowLocal,
-        },
-        partial,
-      )
-    }
+  async function addLeftovers(): Promise<void> {
+    const known = (partial: string) =>
+      [...entries.values()].some((e) => e.partials.includes(partial))
+    for (const { row, files } of await findLeftovers(folder, known)) newEntry(row, files)
+  }
+
+  /** A row for an address whose file could not be looked up without the user's say-so. */
+  function unresolved(input: string, error: LocalHostRefused): DownloadProgress {
+    const entry = newEntry(
+      rowOf({
+        url: input,
+        fileName: input,
+        path: '',
+        parts: 1,
+        state: 'failed',
+        error: toAppError(error),
+        localHost: error.host,
+        allowLocalHost: false,
+      }),
+      { partials: [], pieces: [] },
+    )
+    onDownload({ ...entry.progress })
+    return { ...entry.progress }
   }
 
   return {
@@ -98,41 +90,58 @@ export function createDownloadManager(
         })
       }
       const input = parsed.data.url.trim()
-      const url = resolveModelUrl(input)
+      const address = parseModelAddress(input)
       const allowLocal = parsed.data.allowLocalHost === true
-      const fileName = decodeURIComponent(basename(url.pathname)).replace(/[^\w.+-]/g, '_')
-      const path = join(folder, fileName)
-      const partial = partialPathFor(path, url)
-      const same = [...entries.values()].filter((e) => e.progress.path === path)
+      const viaHf = /^hf:/i.test(input)
+      let url: URL
+      try {
+        url =
+          'url' in address
+            ? address.url
+            : await resolveQuantFile(address.quant, {
+                allowLocal,
+                signal: AbortSignal.timeout(limits.stallMs ?? 60_000),
+              })
+      } catch (error) {
+        // A Hugging Face mirror (HF_ENDPOINT) on the local network: a row that asks first.
+        if (!(error instanceof LocalHostRefused)) throw error
+        return unresolved(input, error)
+      }
+      const parts = splitPartUrls(url)
+      const files = filesOf(folder, parts)
+      const { path } = files
+      const fileName = basename(path)
+      const same = [...entries.values()].filter(
+        (e) => e.progress.path === path || (e.progress.path === '' && e.progress.url === input),
+      )
       const running = same.find((e) => e.progress.state === 'downloading')
       if (running) return { ...running.progress }
       // A new attempt replaces the rows of earlier ones.
-      for (const e of same) if (e.progress.state !== 'done') entries.delete(e.progress.id)
+      for (const e of same) {
+        if (e.progress.state === 'done') continue
+        entries.delete(e.progress.id)
+        onDownload({ ...e.progress, removed: true })
+      }
       await mkdir(folder, { recursive: true })
       const entry = newEntry(
-        {
+        rowOf({
           url: input,
           fileName,
           path,
+          parts: parts.length,
           state: 'downloading',
-          receivedBytes: 0,
-          totalBytes: null,
-          resumedFromBytes: 0,
-          bytesPerSecond: null,
-          etaSeconds: null,
-          error: null,
-          sha256: null,
-          localHost: null,
           allowLocalHost: allowLocal,
-        },
-        partial,
+        }),
+        files,
       )
       const { progress, abort } = entry
       const report = (change: Partial<DownloadProgress>) => {
         Object.assign(progress, change)
         onDownload({ ...progress })
       }
-      if (existsSync(path)) {
+      // Every open tab shows the new row at once, not only the one that asked.
+      report({})
+      if ([path, ...files.pieces].every((file) => existsSync(file))) {
         report({
           state: 'failed',
           error: {
@@ -143,11 +152,11 @@ export function createDownloadManager(
         })
         return { ...progress }
       }
-      entry.running = download({
+      entry.running = downloadModel({
         input,
-        url,
-        viaHf: /^hf:/i.test(input),
-        path,
+        parts,
+        folder,
+        viaHf,
         allowLocal,
         signal: abort.signal,
         report,
@@ -180,13 +189,18 @@ export function createDownloadManager(
       entry.abort.abort()
       await entry.running
       entries.delete(entry.progress.id)
+      onDownload({ ...entry.progress, removed: true })
       if (entry.progress.state !== 'done') {
-        await rm(entry.partial, { force: true })
-        await rm(`${entry.partial}.json`, { force: true })
+        // Parts of a split model that is complete on disk (an "already there" row) stay.
+        const pieces = existsSync(entry.progress.path) ? [] : entry.pieces
+        for (const file of [...entry.partials, ...pieces]) {
+          await rm(file, { force: true })
+          await rm(`${file}.json`, { force: true })
+        }
       }
     },
     async listDownloads() {
-      foundLeftovers ??= findLeftovers()
+      foundLeftovers ??= addLeftovers()
       await foundLeftovers
       return [...entries.values()].map((e) => ({ ...e.progress }))
     },

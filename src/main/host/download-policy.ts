@@ -9,38 +9,73 @@ import { AppFailure } from '../../shared/errors'
 export const defaultMaxDownloadBytes = 128 * 1024 ** 3
 
 const hfHelp =
-  'Use hf:owner/repository/file.gguf, e.g. hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF/qwen2.5-0.5b-instruct-q4_k_m.gguf.'
+  'Use hf:owner/repository:QUANT or hf:owner/repository/file.gguf, e.g. hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF:Q4_K_M.'
 
 function refuse(message: string, hint?: string): never {
   throw new AppFailure({ code: 'invalid-request', message, ...(hint ? { hint } : {}) })
 }
 
-/** `hf:owner/repo/path/file.gguf[#revision]` → its address on Hugging Face, with plain refusals. */
-function resolveHuggingFace(input: string): string {
-  const rest = input.slice(3).replace(/^\/+/, '')
+/** Hugging Face, or the mirror that HF_ENDPOINT names (as huggingface_hub and llama.cpp read it). */
+export function huggingFaceBase(): URL {
+  const endpoint = process.env.HF_ENDPOINT?.trim()
+  try {
+    return new URL(endpoint ? endpoint.replace(/\/*$/, '/') : 'https://huggingface.co/')
+  } catch {
+    return new URL('https://huggingface.co/')
+  }
+}
+
+/** `hf:owner/repo:QUANT` (or no quant): a file that the repository's file list decides. */
+export interface QuantAddress {
+  owner: string
+  repo: string
+  quant: string | null
+  revision: string
+}
+
+export type ModelAddress = { url: URL; viaHf: boolean } | { quant: QuantAddress }
+
+const namePart = /^[\w.-]+$/
+
+/** `hf:owner/repo/path/file.gguf[#revision]` or `hf:owner/repo[:QUANT][#revision]`. */
+function parseHuggingFace(input: string): string | QuantAddress {
+  const rest = input.replace(/^hf:\/*/i, '')
   const [path = '', revision = 'main', ...extra] = rest.split('#')
   const parts = path.split('/')
   if (extra.length > 0 || revision === '' || /[\s?]/.test(rest)) {
     refuse(`"${input}" is not a valid hf: address.`, hfHelp)
   }
-  if (parts.length === 2 && /:/.test(parts[1] ?? '')) {
-    refuse(`"${input}" names a quantization, not a file.`, `Name the .gguf file itself: ${hfHelp}`)
+  if (parts.length === 2) {
+    const [owner = '', named = ''] = parts
+    const [repo = '', quant, ...more] = named.split(':')
+    if (!namePart.test(owner) || !namePart.test(repo) || more.length > 0 || quant === '') {
+      refuse(`"${input}" does not name a Hugging Face repository.`, hfHelp)
+    }
+    if (quant !== undefined && !namePart.test(quant)) {
+      refuse(`"${input}" names no valid quantization.`, hfHelp)
+    }
+    return { owner, repo, quant: quant ?? null, revision }
   }
   if (parts.length < 3 || parts.some((part) => part === '' || part === '.' || part === '..')) {
     refuse(`"${input}" does not name a file in a Hugging Face repository.`, hfHelp)
   }
   const [owner, repo, ...file] = parts
   const encoded = file.map(encodeURIComponent).join('/')
-  return `https://huggingface.co/${owner}/${repo}/resolve/${encodeURIComponent(revision)}/${encoded}`
+  return new URL(
+    `${owner}/${repo}/resolve/${encodeURIComponent(revision)}/${encoded}`,
+    huggingFaceBase(),
+  ).toString()
 }
 
-/** Checks the typed address and turns `hf:` shorthand into a URL; refuses with a plain reason. */
-export function resolveModelUrl(input: string): URL {
+/** Checks the typed address and turns `hf:` shorthand into a URL or a quantization to look up. */
+export function parseModelAddress(input: string): ModelAddress {
   const text = input.trim()
   const isHf = /^hf:/i.test(text)
   let url: URL
   try {
-    url = new URL(isHf ? resolveHuggingFace(text) : text)
+    const parsed = isHf ? parseHuggingFace(text) : text
+    if (typeof parsed !== 'string') return { quant: parsed }
+    url = new URL(parsed)
   } catch (error) {
     if (error instanceof AppFailure) throw error
     refuse(`"${text}" is not a web address or hf: address.`, `Use https://…/model.gguf. ${hfHelp}`)
@@ -60,7 +95,14 @@ export function resolveModelUrl(input: string): URL {
       'Link to the model file itself, e.g. …/model-Q4_K_M.gguf.',
     )
   }
-  return url
+  return { url, viaHf: isHf }
+}
+
+/** The URL of a typed file address; a quantization address is refused (it needs a look-up). */
+export function resolveModelUrl(input: string): URL {
+  const address = parseModelAddress(input)
+  if ('quant' in address) refuse(`"${input.trim()}" names a repository, not a file.`, hfHelp)
+  return address.url
 }
 
 // Addresses that are this machine or its local network rather than the public internet.
@@ -102,16 +144,3 @@ export type Resolve = (hostname: string) => Promise<string[]>
 
 export const resolveHost: Resolve = async (hostname) =>
   (await lookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address)
-
-/**
- * The local address `url` leads to, or null for a public host. Checked again at every redirect:
- * a public address must not be able to bounce the download onto this machine or its network.
- */
-export async function localTarget(
-  url: URL,
-  resolve: Resolve = resolveHost,
-): Promise<string | null> {
-  const hostname = url.hostname.replace(/^\[|\]$/g, '')
-  const addresses = isIP(hostname) ? [hostname] : await resolve(hostname)
-  return addresses.find(isLocalAddress) ?? null
-}

@@ -1,6 +1,9 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http'
+import { request as httpsRequest } from 'node:https'
+import { isIP, type LookupFunction } from 'node:net'
 import { AppFailure } from '../../shared/errors'
 import { downloadFailure, networkFailure, statusFailure } from './download-errors'
-import { localTarget, type Resolve } from './download-policy'
+import { huggingFaceBase, isLocalAddress, resolveHost, type Resolve } from './download-policy'
 
 const maxRedirects = 10
 
@@ -26,10 +29,92 @@ export interface OpenRequest {
   allowLocal: boolean
   signal: AbortSignal
   resolve?: Resolve
+  method?: 'GET' | 'HEAD'
 }
 
-function isHuggingFace(url: URL): boolean {
-  return url.hostname === 'huggingface.co' || url.hostname.endsWith('.huggingface.co')
+/** An answer whose body has not been read yet. */
+export interface OpenedResponse {
+  status: number
+  header(name: string): string | null
+  body: IncomingMessage
+  url: URL
+  /** Stops reading the body and closes the connection. */
+  cancel(): void
+}
+
+/** Hugging Face itself (or the HF_ENDPOINT mirror the user set), never a host it redirects to. */
+function sendsToken(url: URL): boolean {
+  const hf = huggingFaceBase()
+  return (
+    url.origin === hf.origin ||
+    (url.protocol === 'https:' && url.hostname.endsWith(`.${hf.hostname}`))
+  )
+}
+
+/**
+ * The address check runs inside the connection's own name lookup, so the address that passed it
+ * is the one connected to: a name that resolves differently a moment later (DNS rebinding)
+ * cannot slip a local address past the check.
+ */
+function checkedLookup(request: OpenRequest, hostname: string): LookupFunction {
+  return (_name, options, callback) => {
+    const answer = (error: Error | null, address = '') => {
+      const family = isIP(address) || 4
+      if (options.all) {
+        ;(
+          callback as unknown as (
+            e: Error | null,
+            all: { address: string; family: number }[],
+          ) => void
+        )(error, error ? [] : [{ address, family }])
+      } else callback(error, address, family)
+    }
+    ;(request.resolve ?? resolveHost)(hostname).then(
+      (addresses) => {
+        const local = addresses.find(isLocalAddress)
+        if (local !== undefined && !request.allowLocal) {
+          answer(new LocalHostRefused(hostname, local))
+          return
+        }
+        const address = addresses[0]
+        if (address === undefined) answer(networkFailure(new Error('no address'), hostname))
+        else answer(null, address)
+      },
+      (error: unknown) => answer(networkFailure(error, hostname)),
+    )
+  }
+}
+
+/** One request, no redirects followed. */
+function send(request: OpenRequest, url: URL): Promise<IncomingMessage> {
+  const hostname = url.hostname.replace(/^\[|\]$/g, '')
+  if (isIP(hostname) && isLocalAddress(hostname) && !request.allowLocal) {
+    return Promise.reject(new LocalHostRefused(hostname, hostname))
+  }
+  const token = process.env.HF_TOKEN
+  const headers = {
+    ...request.headers,
+    'Accept-Encoding': 'identity',
+    'User-Agent': 'Tokenscope',
+    ...(token && sendsToken(url) ? { Authorization: `Bearer ${token}` } : {}),
+  }
+  const open = url.protocol === 'https:' ? httpsRequest : httpRequest
+  return new Promise((resolve, reject) => {
+    const outgoing = open(url, {
+      method: request.method ?? 'GET',
+      headers,
+      signal: request.signal,
+      // A fresh connection each time: a pooled one would skip the lookup, and with it the check.
+      agent: false,
+      lookup: checkedLookup(request, hostname),
+    })
+    outgoing.once('response', resolve)
+    outgoing.once('error', (error) => {
+      if (request.signal.aborted) reject(error)
+      else reject(error instanceof AppFailure ? error : networkFailure(error, hostname))
+    })
+    outgoing.end()
+  })
 }
 
 /**
@@ -37,9 +122,7 @@ function isHuggingFace(url: URL): boolean {
  * http(s) only, and no local address without the user's say-so. A Hugging Face token goes to
  * Hugging Face only, never to the storage host it redirects to.
  */
-export async function openDownload(
-  request: OpenRequest,
-): Promise<{ response: Response; url: URL }> {
+export async function openDownload(request: OpenRequest): Promise<OpenedResponse> {
   let url = request.url
   for (let hop = 0; ; hop++) {
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
@@ -47,32 +130,21 @@ export async function openDownload(
         `The server redirected to a ${url.protocol} address, which is not allowed.`,
       )
     }
-    let address: string | null
-    try {
-      address = await localTarget(url, request.resolve)
-    } catch (error) {
-      throw networkFailure(error, url.hostname)
+    const body = await send(request, url)
+    const status = body.statusCode ?? 0
+    const response: OpenedResponse = {
+      status,
+      header: (name) => {
+        const value = body.headers[name.toLowerCase()]
+        return Array.isArray(value) ? (value[0] ?? null) : (value ?? null)
+      },
+      body,
+      url,
+      cancel: () => body.destroy(),
     }
-    if (address !== null && !request.allowLocal) throw new LocalHostRefused(url.hostname, address)
-    const token = process.env.HF_TOKEN
-    const headers = {
-      ...request.headers,
-      'Accept-Encoding': 'identity',
-      ...(token && isHuggingFace(url) && url.protocol === 'https:'
-        ? { Authorization: `Bearer ${token}` }
-        : {}),
-    }
-    const response = await fetch(url, {
-      headers,
-      redirect: 'manual',
-      signal: request.signal,
-    }).catch((error: unknown) => {
-      if (request.signal.aborted) throw error
-      throw networkFailure(error, url.hostname)
-    })
-    const location = response.headers.get('location')
-    if (response.status >= 300 && response.status < 400 && location) {
-      await response.body?.cancel().catch(() => undefined)
+    const location = response.header('location')
+    if (status >= 300 && status < 400 && location) {
+      response.cancel()
       if (hop >= maxRedirects)
         throw downloadFailure(`${request.url.hostname} redirected too many times.`)
       try {
@@ -82,10 +154,10 @@ export async function openDownload(
       }
       continue
     }
-    if (!response.ok && response.status !== 416) {
-      await response.body?.cancel().catch(() => undefined)
-      throw statusFailure(response.status, url, request.viaHf)
+    if ((status < 200 || status >= 300) && status !== 416) {
+      response.cancel()
+      throw statusFailure(status, url, request.viaHf)
     }
-    return { response, url }
+    return response
   }
 }

@@ -1,10 +1,8 @@
-import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { readFile, rename, rm, stat, statfs, writeFile } from 'node:fs/promises'
+import { rename, rm, stat, statfs, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { Readable, Transform } from 'node:stream'
+import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import type { DownloadProgress } from '../../shared/downloads'
 import { AppFailure } from '../../shared/errors'
 import { readGgufFileInfo } from '../gguf/reader'
@@ -12,6 +10,7 @@ import { hashFile } from '../util/hash-file'
 import { downloadFailure, formatSize, networkFailure } from './download-errors'
 import { defaultMaxDownloadBytes, type Resolve } from './download-policy'
 import { openDownload } from './download-request'
+import { partialPathFor, readPartialMeta, type PartialMeta } from './partial-files'
 
 export interface DownloadJob {
   /** What the user typed (an address or hf: shorthand), kept for Retry after a restart. */
@@ -29,38 +28,7 @@ export interface DownloadJob {
   report(progress: Partial<DownloadProgress>): void
 }
 
-/** What an interrupted download leaves beside its partial file, so it can resume safely. */
-export interface PartialMeta {
-  input: string
-  url: string
-  fileName: string
-  totalBytes: number | null
-  etag: string | null
-  lastModified: string | null
-  allowLocal: boolean
-}
-
-export const partialSuffix = '.part'
-
-/**
- * The partial file of `url` downloading to `path`: one per source address, so two downloads
- * that end in the same file name never write into each other's bytes.
- */
-export function partialPathFor(path: string, url: URL): string {
-  const id = createHash('sha256').update(url.toString()).digest('hex').slice(0, 12)
-  return `${path}.${id}${partialSuffix}`
-}
-
-export async function readPartialMeta(metaPath: string): Promise<PartialMeta | null> {
-  try {
-    const meta = JSON.parse(await readFile(metaPath, 'utf8')) as PartialMeta
-    return typeof meta?.url === 'string' && typeof meta.input === 'string' ? meta : null
-  } catch {
-    return null
-  }
-}
-
-const sizeOf = (path: string) =>
+export const sizeOf = (path: string) =>
   stat(path).then(
     (s) => s.size,
     () => 0,
@@ -91,7 +59,7 @@ export async function download(job: DownloadJob): Promise<void> {
   const host = job.url.hostname
   armStall()
   try {
-    const { response } = await openDownload({
+    const response = await openDownload({
       url: job.url,
       viaHf: job.viaHf,
       allowLocal: job.allowLocal,
@@ -104,25 +72,23 @@ export async function download(job: DownloadJob): Promise<void> {
     })
     if (response.status === 416) {
       // What is on disk is no prefix of the file any more: start over.
-      await response.body?.cancel().catch(() => undefined)
+      response.cancel()
       await rm(partial, { force: true })
       if (already === 0) throw downloadFailure(`${host} refused to send the file.`)
       return await download(job)
     }
     const resumed = response.status === 206 ? already : 0
-    const announced = response.headers.get('content-length')
+    const announced = response.header('content-length')
     let total = announced !== null && /^\d+$/.test(announced) ? resumed + Number(announced) : null
     if (response.status === 206) {
-      const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(
-        response.headers.get('content-range') ?? '',
-      )
+      const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(response.header('content-range') ?? '')
       const whole = range?.[3] === '*' ? null : Number(range?.[3])
       if (
         !range ||
         Number(range[1]) !== already ||
         (meta?.totalBytes && whole !== meta.totalBytes)
       ) {
-        await response.body?.cancel().catch(() => undefined)
+        response.cancel()
         await rm(partial, { force: true })
         throw downloadFailure(
           `${host} sent a different part of the file than was asked for.`,
@@ -131,16 +97,15 @@ export async function download(job: DownloadJob): Promise<void> {
       }
       total = whole ?? total
     }
-    if (!response.body) throw downloadFailure(`${host} sent an empty answer.`)
     // Disk space first: a server announcing more than any disk holds gets the plainer message.
     if (total !== null) {
-      await ensureSpace(job.path, total - resumed).catch(async (error: unknown) => {
-        await response.body?.cancel().catch(() => undefined)
+      await ensureSpace(job.path, total - resumed).catch((error: unknown) => {
+        response.cancel()
         throw error
       })
     }
     if (total !== null && total > maxBytes) {
-      await response.body.cancel().catch(() => undefined)
+      response.cancel()
       throw downloadFailure(
         `The file is ${formatSize(total)}, more than the ${formatSize(maxBytes)} allowed for one download.`,
         'Choose a smaller quantization of the model.',
@@ -151,8 +116,8 @@ export async function download(job: DownloadJob): Promise<void> {
       url: job.url.toString(),
       fileName: job.path.slice(dirname(job.path).length + 1),
       totalBytes: total,
-      etag: response.headers.get('etag'),
-      lastModified: response.headers.get('last-modified'),
+      etag: response.header('etag'),
+      lastModified: response.header('last-modified'),
       allowLocal: job.allowLocal,
     }
     await writeFile(metaPath, JSON.stringify(sidecar))
@@ -190,7 +155,7 @@ export async function download(job: DownloadJob): Promise<void> {
     })
     try {
       await pipeline(
-        Readable.fromWeb(response.body as WebReadableStream<Uint8Array>),
+        response.body,
         meter,
         createWriteStream(partial, { flags: resumed > 0 ? 'a' : 'w' }),
       )
@@ -246,9 +211,8 @@ async function ensureSpace(path: string, needed: number): Promise<void> {
   if (!fs) return
   const free = fs.bavail * fs.bsize
   if (free < needed) {
-    const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(2)} GiB`
     throw downloadFailure(
-      `Not enough disk space: ${gib(needed)} still to download, ${gib(free)} free.`,
+      `Not enough disk space: ${formatSize(needed)} still to download, ${formatSize(free)} free.`,
       'Free some space or choose a smaller model.',
     )
   }

@@ -1,6 +1,7 @@
 import {
   startingStatus,
   type EngineEvents,
+  type ModelInfo,
   type RunEvent,
   type EngineService,
   type EngineStatus,
@@ -180,7 +181,22 @@ export class EngineSupervisor {
     this.client = null
   }
 
-  /** Ends the current engine the hard way; used by tests and the "restart engine" action. */
+  /**
+   * The "Restart the engine" button: a fresh engine (when the host gave up on the old one) with
+   * the last model that loaded, unless that model is what ended the engine; then the demo model.
+   */
+  async restart(): Promise<ModelInfo> {
+    if (!this.client || this.gaveUp) {
+      this.stopHeartbeat()
+      this.recentCrashes = []
+      this.start()
+    }
+    const last = this.lastGoodLoad
+    const reload = last && !this.crashingLoads.has(loadKey(last)) ? last : null
+    return this.service.loadModel(reload ?? { source: { kind: 'demo' } })
+  }
+
+  /** Ends the current engine the hard way; used by tests. */
   killEngine(): void {
     this.process?.kill()
   }
@@ -275,7 +291,7 @@ export class EngineSupervisor {
         error: {
           code: 'engine-crashed',
           message: `The engine stopped ${this.recentCrashes.length} times within a minute (last: ${description}), so Tokenscope is not restarting it any more.`,
-          hint: 'Press Restart the engine (it loads the demo model) or load a model to start it again; if a model file caused this, choose another one.',
+          hint: 'Press Restart the engine (it reloads your last model) or load a model to start it again; if a model file caused this, choose another one.',
         },
       })
       return

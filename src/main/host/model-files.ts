@@ -1,9 +1,16 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
-import type { DownloadProgress, ModelFilesService, RecentModel } from '../../shared/downloads'
+import {
+  usePathRequestSchema,
+  type DownloadProgress,
+  type ModelFilesService,
+  type RecentModel,
+} from '../../shared/downloads'
 import { AppFailure } from '../../shared/errors'
+import { describeIssues } from '../../shared/schemas'
 import { createDownloadManager } from './download-manager'
+import { createPathAccess } from './path-access'
 import { suggestedModels } from './suggested-models'
 
 const maxRecent = 10
@@ -16,6 +23,7 @@ export function createModelFiles(
 ) {
   const folder = join(dataDirectory, 'models')
   const recentFile = join(dataDirectory, 'recent-models.json')
+  const access = createPathAccess(folder)
 
   async function readRecent(): Promise<RecentModel[]> {
     const text = await readFile(recentFile, 'utf8').catch(() => '[]')
@@ -38,7 +46,21 @@ export function createModelFiles(
       await mkdir(folder, { recursive: true })
       return folder
     },
-    recentModels: readRecent,
+    async recentModels() {
+      const recent = await readRecent()
+      access.listed(recent.map((r) => r.path))
+      return recent
+    },
+    async usePath(raw) {
+      const parsed = usePathRequestSchema.safeParse(raw)
+      if (!parsed.success) {
+        throw new AppFailure({
+          code: 'invalid-request',
+          message: `Invalid path: ${describeIssues(parsed.error)}`,
+        })
+      }
+      access.allow(parsed.data.path, parsed.data.kind)
+    },
     async pickModelFile() {
       throw new AppFailure({
         code: 'invalid-request',
@@ -62,5 +84,5 @@ export function createModelFiles(
     await rename(temporary, recentFile)
   }
 
-  return { service, recordLoaded }
+  return { service, recordLoaded, access }
 }

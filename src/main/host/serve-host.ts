@@ -36,6 +36,8 @@ export interface ServeHost {
   /** What the UI's clients call; the OpenAI-compatible API calls it too. */
   service: AppService
   api: ApiServer | null
+  /** A path named on the command line (--model), which the file-path methods may then use. */
+  allowPath(path: string): void
   close(): Promise<void>
 }
 
@@ -190,6 +192,7 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     supervisor,
     service,
     api,
+    allowPath: (path) => modelFiles.access.allow(path, 'file'),
     async close() {
       await api?.close()
       supervisor.stop()

@@ -1,5 +1,5 @@
 import { useStore } from '../hooks/useStore'
-import { dismissError, loadDemoModel, stopOtherRun } from '../services/actions'
+import { dismissError, restartEngine, stopOtherRun } from '../services/actions'
 import { linkNotice } from '../stores/engine-reducer'
 import { engineStore } from '../stores/stores'
 import { ghostButton, secondaryButton } from '../lib/ui'
@@ -73,7 +73,7 @@ export function Banners() {
             <button
               type="button"
               className={`${secondaryButton} -my-1 h-7 text-xs`}
-              onClick={loadDemoModel}
+              onClick={restartEngine}
             >
               Restart the engine
             </button>

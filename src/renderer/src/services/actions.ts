@@ -206,6 +206,23 @@ export function loadDemoModel(): void {
     )
 }
 
+/** Starts the engine again after it gave up, with the model that was last loaded. */
+export function restartEngine(): void {
+  const engine = engineStore.getState()
+  if (isLoadingModel(engine)) return
+  engineStore.dispatch({ type: 'demoLoadStarted', restarts: engine.status?.restarts ?? 0 })
+  getConnection()
+    .bridge.restartEngine()
+    .then(() => {
+      engineStore.dispatch({ type: 'demoLoadFinished' })
+      // The banner said the engine was given up on; it is back now.
+      engineStore.dispatch({ type: 'errorDismissed' })
+    })
+    .catch((error: unknown) =>
+      engineStore.dispatch({ type: 'demoLoadFailed', error: toAppError(error) }),
+    )
+}
+
 export function dismissError(): void {
   engineStore.dispatch({ type: 'errorDismissed' })
 }

@@ -92,6 +92,11 @@ export function DownloadRow({ download }: { download: DownloadProgress }) {
         <span className="min-w-0 font-medium break-all" title={download.url}>
           {download.fileName}
         </span>
+        {download.parts > 1 && (
+          <span data-testid="download-parts" className={`text-xs ${mutedText}`}>
+            {download.parts} parts
+          </span>
+        )}
         <Badge tone={badge.tone}>{badge.text}</Badge>
         <span className="ml-auto flex shrink-0 gap-1">
           {actionsFor(download).map((action) => (

@@ -18,7 +18,7 @@ export function DownloadsPanel() {
     <Panel title="Download" testId="downloads-panel">
       <SubmitField
         label="URL or Hugging Face URI"
-        placeholder="hf:owner/repo/model-Q4_K_M.gguf"
+        placeholder="hf:owner/repo:Q4_K_M or hf:owner/repo/model.gguf"
         value={url}
         onChange={setUrl}
         onSubmit={(address) => {

@@ -7,6 +7,7 @@ import {
   dismissOpenNotice,
   modelsStore,
   selectSource,
+  selectTypedPath,
   setPathDraft,
 } from './models-actions'
 import { baseName } from './models-format'
@@ -43,7 +44,7 @@ export function OpenModelPanel() {
         placeholder="/models/qwen2.5-0.5b-instruct-q4_k_m.gguf"
         value={path}
         onChange={setPathDraft}
-        onSubmit={(file) => selectSource({ kind: 'file', path: file })}
+        onSubmit={selectTypedPath}
         buttonLabel="Open"
         inputTestId="model-path-input"
         buttonTestId="open-path-button"

@@ -31,10 +31,26 @@ export function setPathDraft(path: string): void {
   dispatch({ type: 'pathTyped', path })
 }
 
+/**
+ * Tells the host that the user chose this path (typed, picked or dropped): its file-path methods
+ * refuse paths outside the models folder that nobody chose. A failure shows on the next call.
+ */
+function choosePath(path: string, kind: 'file' | 'folder'): Promise<void> {
+  return bridge()
+    .usePath({ path, kind })
+    .catch(() => undefined)
+}
+
+/** Selects a model file whose path the user typed, picked or dropped. */
+export function selectTypedPath(path: string): void {
+  dispatch({ type: 'selected', source: { kind: 'file', path } })
+  void choosePath(path, 'file').then(inspectSelected)
+}
+
 /** Opens the card of a model file, showing its path in the path field as if typed. */
 export function openModelPath(path: string): void {
   dispatch({ type: 'pathTyped', path })
-  selectSource({ kind: 'file', path })
+  selectTypedPath(path)
 }
 
 export function dismissOpenNotice(): void {
@@ -95,8 +111,8 @@ export function scanFolder(folder = modelsStore.getState().folder ?? ''): void {
   const trimmed = folder.trim()
   if (trimmed === '') return
   dispatch({ type: 'scanStarted', folder: trimmed })
-  bridge()
-    .scanModels({ folder: trimmed })
+  void choosePath(trimmed, 'folder')
+    .then(() => bridge().scanModels({ folder: trimmed }))
     .then((models) => dispatch({ type: 'scanned', folder: trimmed, models }))
     .catch((error: unknown) =>
       dispatch({ type: 'scanFailed', folder: trimmed, error: toAppError(error) }),

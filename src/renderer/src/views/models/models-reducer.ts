@@ -203,7 +203,9 @@ export function modelsReducer(state: ModelsState, action: ModelsAction): ModelsS
     case 'downloads':
       return { ...state, downloads: mergeDownloads(action.downloads, state.downloads) }
     case 'download':
-      return { ...state, downloads: upsertDownload(state.downloads, action.progress) }
+      return action.progress.removed
+        ? { ...state, downloads: state.downloads.filter((d) => d.id !== action.progress.id) }
+        : { ...state, downloads: upsertDownload(state.downloads, action.progress) }
     case 'downloadRemoved':
       return { ...state, downloads: state.downloads.filter((d) => d.id !== action.id) }
     case 'downloadRequested':
