@@ -159,6 +159,9 @@ export const tokenizeRequestSchema = z.object({
 })
 export type TokenizeRequest = z.input<typeof tokenizeRequestSchema>
 
+/** The sampler chain that changes nothing: temperature 1, no truncation. */
+export const neutralSampling = { temperature: 1, topK: 0, topP: 1, minP: 0 } as const
+
 /** A text to read with the model (teacher forcing): each token's probability given the ones before. */
 export const scoreRequestSchema = z.object({
   runId: runIdSchema,

@@ -1,7 +1,7 @@
 import type { LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp'
 import type { GeneratedToken, RunEvent, RunStats, StopReason } from '../../shared/contract'
 import { AppFailure } from '../../shared/errors'
-import { defaultSampling, type ValidScoreRequest } from '../../shared/schemas'
+import { defaultSampling, neutralSampling, type ValidScoreRequest } from '../../shared/schemas'
 import type { ModelSession } from './model-session'
 import { buildPrompt } from './prompt-builder'
 import { tokenText, withHiddenBytes } from './step-reader'
@@ -51,7 +51,8 @@ export async function runScoring(
     return { id, text: t, ...withHiddenBytes(t, id, bytesOf) }
   }
   await sequence.clearHistory()
-  const sampling = { ...defaultSampling, temperature: 0 }
+  // Nothing is sampled: the neutral chain, under which sampling probability is model probability.
+  const sampling = { ...neutralSampling, seed: defaultSampling.seed }
   emit({
     kind: 'started',
     runId,

@@ -1,4 +1,4 @@
-import { lineage, type BranchNode, type BranchTree } from './branch-tree'
+import { isContinuation, lineage, type BranchNode, type BranchTree } from './branch-tree'
 
 /** Counting in the branch tree without building paths: for headers, gauges and the branch bar. */
 
@@ -12,11 +12,19 @@ export function pathLength(tree: BranchTree, id: string | null): number {
   return length
 }
 
-/** How many runs of the prompt (Generate presses) and how many forced branches the tree holds. */
+/**
+ * How many runs of the prompt (Generate presses) and how many forced branches the tree holds; a
+ * continuation (Continue) is neither: it lengthens the text it continues.
+ */
 export function treeCounts(tree: BranchTree): { runs: number; branches: number } {
-  const nodes = tree.order.map((id) => tree.nodes[id])
-  const runs = nodes.filter((node) => node?.origin === 'run').length
-  return { runs, branches: nodes.length - runs }
+  let runs = 0
+  let branches = 0
+  for (const id of tree.order) {
+    const node = tree.nodes[id]
+    if (node?.origin === 'run') runs++
+    else if (node && !isContinuation(tree, node)) branches++
+  }
+  return { runs, branches }
 }
 
 /** The 1-based number of a node among the nodes of its origin, in the order they were made. */

@@ -1,5 +1,5 @@
 import { toAppError } from '../../../../shared/errors'
-import { defaultSampling, limits } from '../../../../shared/schemas'
+import { defaultSampling, limits, neutralSampling } from '../../../../shared/schemas'
 import { inspectorPrefsStore } from '../../inspector/stores'
 import { routeRunEvents, unrouteRuns } from '../../services/run-events'
 import { getConnection, makeRunId } from '../../services/session'
@@ -16,7 +16,7 @@ export function startScoring(text: string): void {
   if (text.trim() === '' || isActive(scoreStore.getState())) return
   if (!canStartRun(engineStore.getState(), 'score')) return
   const runId = makeRunId()
-  const sampling = { ...defaultSampling, temperature: 0 }
+  const sampling = { ...defaultSampling, ...neutralSampling }
   scoreStore.dispatch({
     type: 'requested',
     runId,
