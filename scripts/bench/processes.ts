@@ -158,7 +158,15 @@ export async function startServeClient(
   const runs = new RunWatcher()
   bridge.subscribe({ onRunEvent: runs.onRunEvent })
   return {
-    service: bridge,
+    service: {
+      ...bridge,
+      // The host opens only paths the user chose: choose the model's as the Models tab would.
+      loadModel: async (request) => {
+        if (request.source.kind === 'file')
+          await bridge.usePath({ path: request.source.path, kind: 'file' })
+        return bridge.loadModel(request)
+      },
+    },
     runs,
     hostPid: serve.hostPid,
     enginePid: serve.enginePid,

@@ -184,4 +184,33 @@ describe("Compare's docked inspector", () => {
       .toEqual(ids)
     await context.close()
   })
+
+  it('branches a chat-message comparison in Chat: a new version of the reply from the pick', async () => {
+    const { context, page } = await openApp(browser, serve.url)
+    await page.click('[data-testid=nav-compare]')
+    await page.click('[data-testid=compare-input-chat]')
+    await compareTwoColumns(page, 'What is a token?', 16)
+    const ids = await chipIdsOf(page, 0)
+    const k = 2
+    await column(page, 0).locator('[data-testid=token-chip]').nth(k).click()
+    await at(page, k).waitFor()
+    const pick = inspector(page).locator('[data-testid=branch-from-alternative]:enabled').first()
+    const picked = await pick.locator('xpath=..').getAttribute('data-token-id')
+    const before = watcher.events.length
+    await pick.click()
+
+    // Chat opens the message and the column's reply, and a second version continues from the pick.
+    await page.locator('#chat').waitFor()
+    await page.locator('[data-testid=branch-position]:text-is("2/2")').waitFor({ timeout: 90_000 })
+    await expect.poll(() => watcher.events.slice(before).some((e) => e.kind === 'ended')).toBe(true)
+    const started = watcher.events
+      .slice(before)
+      .find((e): e is Extract<typeof e, { kind: 'started' }> => e.kind === 'started')
+    expect(started?.forced.map((t) => String(t.id))).toEqual([...ids.slice(0, k), picked])
+    expect(started?.parts.template).not.toBeNull()
+    expect(await page.locator('[data-testid=chat-message]').first().textContent()).toContain(
+      'What is a token?',
+    )
+    await context.close()
+  })
 })

@@ -63,6 +63,7 @@ describe('Compare: seeds per run and stop strings', () => {
       second[0]!.started.sampling.seed,
     )
 
+    await page.click('[data-testid=compare-options-toggle]')
     await page.check('[data-testid=keep-seeds]')
     const third = await generateBoth(page)
     expect(third.map((r) => r.started.sampling.seed)).toEqual(
@@ -85,7 +86,7 @@ describe('Compare: seeds per run and stop strings', () => {
     for (const i of [0, 1]) await setColumn(page, i, { temperature: 0, 'max-tokens': 40 })
     const free = await generateBoth(page)
     const stop = free[0]!.tokens[4]!.text + free[0]!.tokens[5]!.text
-    await page.click('[data-testid=compare-stop-toggle]')
+    await page.click('[data-testid=compare-options-toggle]')
     await page.fill('[data-testid=compare-stop-strings]', stop.replace(/\n/g, '\\n'))
     const stopped = await generateBoth(page)
     for (const run of stopped) {
@@ -97,7 +98,7 @@ describe('Compare: seeds per run and stop strings', () => {
     await waitForModel(page)
     await page.click('[data-testid=nav-compare]')
     await column(page, 0).locator('[data-testid=token-chip]').first().waitFor()
-    await page.click('[data-testid=compare-stop-toggle]')
+    await page.click('[data-testid=compare-options-toggle]')
     expect(await page.inputValue('[data-testid=compare-stop-strings]')).toBe(
       stop.replace(/\n/g, '\\n'),
     )

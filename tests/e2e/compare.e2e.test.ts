@@ -202,7 +202,7 @@ describe('Compare view in a real browser against `serve`', () => {
     await page.fill('[data-testid=compare-system-input]', 'You are terse.')
     await page.fill('[data-testid=compare-prompt-input]', 'What is a token?')
     await page.click('[data-testid=add-column]')
-    await page.click('[data-testid=sweep-toggle]')
+    await page.click('[data-testid=compare-options-toggle]')
     await page.selectOption('[data-testid=sweep-param]', 'temperature')
     await page.fill('[data-testid=sweep-from]', '0.1')
     await page.fill('[data-testid=sweep-to]', '0.9')
@@ -216,7 +216,8 @@ describe('Compare view in a real browser against `serve`', () => {
     for (const i of [0, 1, 2]) {
       await column(page, i)
         .locator('[data-testid=stat-stop-reason][data-reason]')
-        .waitFor({ timeout: 90_000 })
+        // The statistics are folded: the reason is there, not shown.
+        .waitFor({ state: 'attached', timeout: 90_000 })
     }
     const started = startedSince(before)
     expect(started.map((s) => s.sampling.temperature)).toEqual([0.1, 0.5, 0.9])

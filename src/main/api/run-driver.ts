@@ -74,9 +74,14 @@ export async function startRuns(
       }
     }
   }
+  // Every run's end, whether or not it was delivered: a refused request waits for it.
+  let unended = plan.runs.length
+  let whenAllEnded = () => {}
+  const allEnded = new Promise<void>((resolve) => (whenAllEnded = resolve))
   const stopObserving = observe((event) => {
     const choice = choiceOf.get(event.runId)
     if (choice === undefined) return
+    if ((event.kind === 'ended' || event.kind === 'failed') && --unended === 0) whenAllEnded()
     if (live) return deliver(choice, event)
     held.push(event)
     if ((event.kind === 'started' || event.kind === 'failed') && !starts.has(choice)) {
@@ -98,17 +103,24 @@ export async function startRuns(
   const events = [...starts.values()]
   const failure = events.find((event) => event.kind === 'failed')
   const started = events.find((event) => event.kind === 'started')
-  if (failure?.kind === 'failed' || started?.kind !== 'started') {
+  /**
+   * Stops the runs and waits (a few seconds at most) until the engine has ended them, so that the
+   * client that hears the refusal finds the engine free for its next request.
+   */
+  const stopBeforeRefusing = async () => {
     cancel()
+    await Promise.race([allEnded, new Promise((resolve) => setTimeout(resolve, 5000))])
     stopObserving()
+  }
+  if (failure?.kind === 'failed' || started?.kind !== 'started') {
+    await stopBeforeRefusing()
     throw failure?.kind === 'failed'
       ? apiErrorOf(failure.error)
       : new ApiError(500, 'The engine reported no run.')
   }
   const dropped = started.parts.droppedMessages
   if (dropped > 0) {
-    cancel()
-    stopObserving()
+    await stopBeforeRefusing()
     throw conversationTooLong(plan, started.contextSize, started.prompt.length, dropped)
   }
   live = true

@@ -43,16 +43,21 @@ const shortcut = isMac ? '⌘ Enter' : 'Ctrl Enter'
 
 /**
  * The shared prompt, and what acts on all columns: generate, stop, columns, seed, sweep, export.
- * Kept to the prompt and one row (the sweep unfolds on request) so the columns get the height.
+ * Kept to the prompt and one row (sweep, stop strings and seeds unfold under Options), so the
+ * columns get the height.
  */
 export function CompareToolbar(props: CompareToolbarProps) {
   const { prompt, columns, running, blocked } = props
   const canStart = !running && blocked === null
   const chat = props.input === 'chat'
-  const [sweep, setSweep] = useState(false)
-  const [stopOpen, setStopOpen] = useState(false)
+  const [options, setOptions] = useState(false)
   const seedsLocked = useStore(compareStore, (s) => s.seedsLocked ?? false)
   const stop = useStore(compareStore, (s) => s.stop ?? noStop)
+  const notes = [
+    ...(stop.length > 0 ? [`${stop.length} stop`] : []),
+    ...(seedsLocked ? ['seeds kept'] : []),
+  ]
+  const optionNote = notes.length > 0 ? ` · ${notes.join(', ')}` : ''
   return (
     <div className="rounded-xl border border-slate-200 bg-white shadow-sm focus-within:border-violet-400 dark:border-slate-800 dark:bg-slate-900 dark:focus-within:border-violet-500">
       {chat && (
@@ -153,41 +158,15 @@ export function CompareToolbar(props: CompareToolbarProps) {
           />
           Same seed
         </label>
-        <label
-          className="flex items-center gap-1.5 text-sm"
-          title="On: the columns keep their seeds, so a run can be reproduced. Off: every Generate draws new seeds, shown in each column."
-        >
-          <input
-            type="checkbox"
-            data-testid="keep-seeds"
-            className={`size-4 accent-violet-600 ${focusRing}`}
-            checked={seedsLocked}
-            disabled={running}
-            onChange={(event) =>
-              compareStore.dispatch({ type: 'seedsLockChanged', locked: event.target.checked })
-            }
-          />
-          Keep seeds
-        </label>
         <button
           type="button"
-          data-testid="sweep-toggle"
-          aria-expanded={sweep}
+          data-testid="compare-options-toggle"
+          aria-expanded={options}
           className={`${ghostButton} h-8`}
-          onClick={() => setSweep(!sweep)}
-          title="Spread one setting evenly across the columns"
+          onClick={() => setOptions(!options)}
+          title="Sweep a setting across the columns, stop strings, keeping seeds"
         >
-          Sweep {sweep ? '▴' : '▾'}
-        </button>
-        <button
-          type="button"
-          data-testid="compare-stop-toggle"
-          aria-expanded={stopOpen}
-          className={`${ghostButton} h-8`}
-          onClick={() => setStopOpen(!stopOpen)}
-          title="Texts that end every column's run where they appear"
-        >
-          Stop at{stop.length > 0 ? ` (${stop.length})` : ''} {stopOpen ? '▴' : '▾'}
+          Options{optionNote} {options ? '▴' : '▾'}
         </button>
         <span className="ml-auto" />
         <div role="radiogroup" aria-label="What the columns continue" className={segmented}>
@@ -235,19 +214,33 @@ export function CompareToolbar(props: CompareToolbarProps) {
           <DownloadIcon className="size-3.5" /> Table
         </button>
       </div>
-      {stopOpen && (
-        <div className="border-t border-slate-100 px-3 py-2 dark:border-slate-800">
-          <StopStringsField
-            compact
-            stop={stop}
-            testId="compare-stop-strings"
-            onStop={(next) => compareStore.dispatch({ type: 'stopChanged', stop: next })}
-          />
-        </div>
-      )}
-      {sweep && (
-        <div className="border-t border-slate-100 px-3 py-2 dark:border-slate-800">
+      {options && (
+        <div className="grid gap-x-6 gap-y-2 border-t border-slate-100 px-3 py-2 md:grid-cols-[auto_minmax(0,1fr)] dark:border-slate-800">
           <SweepControl columns={columns} disabled={running} />
+          <label
+            className="flex items-center gap-1.5 self-start text-sm md:justify-self-end"
+            title="On: the columns keep their seeds, so a run can be reproduced. Off: every Generate draws new seeds, shown in each column."
+          >
+            <input
+              type="checkbox"
+              data-testid="keep-seeds"
+              className={`size-4 accent-violet-600 ${focusRing}`}
+              checked={seedsLocked}
+              disabled={running}
+              onChange={(event) =>
+                compareStore.dispatch({ type: 'seedsLockChanged', locked: event.target.checked })
+              }
+            />
+            Keep seeds
+          </label>
+          <div className="md:col-span-2">
+            <StopStringsField
+              compact
+              stop={stop}
+              testId="compare-stop-strings"
+              onStop={(next) => compareStore.dispatch({ type: 'stopChanged', stop: next })}
+            />
+          </div>
         </div>
       )}
     </div>

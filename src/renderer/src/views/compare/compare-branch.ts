@@ -3,24 +3,29 @@ import { startBranch } from '../../services/actions'
 import { makeRunId } from '../../services/session'
 import { ensureOnHost, sendIntents } from '../../sessions/host-sessions'
 import { rememberOpen } from '../../sessions/open-sessions'
-import { completionSession, modelRef } from '../../sessions/records'
+import { completionSession, modelRef, runRecordFrom } from '../../sessions/records'
+import { newSession, replyText, titleFrom } from '../../../../shared/conversation'
+import type { SessionDocument, SessionNode } from '../../../../shared/sessions'
+import { branchReply, openChat } from '../chat/chat-actions'
+import { chatRunStore } from '../chat/chat-store'
 import { showCompletion } from '../../sessions/session-actions'
 import { whyCannotStart } from '../../stores/engine-reducer'
 import { isActive } from '../../stores/run-reducer'
 import { engineStore, runStore } from '../../stores/stores'
 import { viewStore } from '../../stores/view'
 import { alternativesPerToken, compareStore, copyColumnSettings } from './compare-actions'
-import { isAnyActive } from './compare-reducer'
+import { isAnyActive, type CompareColumn, type CompareState } from './compare-reducer'
 
 /** Why branching from a token of column `key` cannot start now, in words; null when it can. */
 export function whyCannotBranch(key: string): string | null {
   const state = compareStore.getState()
-  if (state.input === 'chat')
-    return 'Branching continues a text prompt in Completion; this comparison answers a chat message.'
   if (isAnyActive(state)) return 'Wait for the comparison to finish (or stop it) before branching.'
-  if (isActive(runStore.getState())) return 'The Completion tab is generating: stop it first.'
+  if (state.input === 'chat') {
+    if (isActive(chatRunStore.getState())) return 'The Chat tab is writing a reply: stop it first.'
+  } else if (isActive(runStore.getState()))
+    return 'The Completion tab is generating: stop it first.'
   if (!state.columns.some((c) => c.key === key)) return 'The column is gone.'
-  return whyCannotStart(engineStore.getState(), 'completion')
+  return whyCannotStart(engineStore.getState(), state.input === 'chat' ? 'chat' : 'completion')
 }
 
 /**
@@ -31,8 +36,13 @@ export function whyCannotBranch(key: string): string | null {
  */
 export function branchFromColumn(key: string, index: number, alternative: TokenCandidate): void {
   if (whyCannotBranch(key) !== null) return
-  const column = compareStore.getState().columns.find((c) => c.key === key)
+  const state = compareStore.getState()
+  const column = state.columns.find((c) => c.key === key)
   if (!column || column.run.runId === null || column.run.tokenCount <= index) return
+  if (state.input === 'chat') {
+    branchInChat(state, column, index, alternative)
+    return
+  }
   const doc = completionSession({
     id: makeRunId(),
     promptId: makeRunId(),
@@ -49,4 +59,56 @@ export function branchFromColumn(key: string, index: number, alternative: TokenC
   viewStore.dispatch('completion')
   window.location.hash = 'completion'
   startBranch(index, alternative)
+}
+
+/**
+ * A chat-message comparison branches in Chat: the system prompt, the message and the column's
+ * reply open there as a new conversation, and the picked alternative makes a new version of the
+ * reply that continues from it, as a pick in Chat's own inspector would.
+ */
+function branchInChat(
+  state: CompareState,
+  column: CompareColumn,
+  index: number,
+  alternative: TokenCandidate,
+): void {
+  const now = new Date().toISOString()
+  const sampling = column.run.sampling ?? column.settings.sampling
+  const record = runRecordFrom(column.run, sampling)
+  const user: SessionNode = {
+    id: makeRunId(),
+    parentId: null,
+    role: 'user',
+    text: state.prompt,
+    run: null,
+    createdAt: now,
+  }
+  const reply: SessionNode = {
+    id: makeRunId(),
+    parentId: user.id,
+    role: 'assistant',
+    text: replyText(record.tokens, record.stopReason),
+    run: record,
+    createdAt: now,
+  }
+  const doc: SessionDocument = {
+    ...newSession({
+      id: makeRunId(),
+      kind: 'chat',
+      model: modelRef(engineStore.getState().status?.model),
+      settings: { sampling, maxTokens: column.settings.maxTokens, topN: alternativesPerToken() },
+      now,
+    }),
+    title: titleFrom(state.prompt) || 'Chat',
+    system: state.system,
+    nodes: [user, reply],
+    currentLeafId: reply.id,
+  }
+  sendIntents(doc.id, ensureOnHost(doc))
+  openChat(doc)
+  rememberOpen('chat', doc.id)
+  copyColumnSettings(column.key)
+  viewStore.dispatch('chat')
+  window.location.hash = 'chat'
+  branchReply(reply.id, index, alternative)
 }
