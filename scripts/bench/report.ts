@@ -10,6 +10,8 @@ export interface BenchContext {
   nodeLlamaCpp: string
   llamaCpp: string
   backend: string
+  /** Which llama.cpp binary ran (prebuilt or the fast build), and why. */
+  engineBinary: string
   /** Load average and CPU busy fraction seen while waiting for quiet, for judging noise. */
   noise: string
   durationSeconds: number
@@ -105,6 +107,7 @@ export function renderMarkdown(
     `- **Model:** ${context.modelLabel}`,
     `- **llama.cpp threads:** ${context.threads}`,
     `- **Software:** node-llama-cpp ${context.nodeLlamaCpp}, llama.cpp ${context.llamaCpp}, ${context.backend.toUpperCase()} backend`,
+    `- **Engine binary:** ${context.engineBinary} (rows marked [prebuilt] or [fast]; patches: [patches/node-llama-cpp](../patches/node-llama-cpp/README.md))`,
     `- **Noise:** ${context.noise}`,
     `- **Command:** \`${context.command}\``,
     '',

@@ -104,7 +104,11 @@ export async function demoDistributions(llama: Llama, demoModelPath: string, tok
         return results.at(-1)?.next?.probabilities ?? new Map<Token, number>()
       }
       const whole = await step()
-      const addon = (context as unknown as { _ctx: { setProbabilitiesHead?: Function } })._ctx
+      const addon = (
+        context as unknown as {
+          _ctx: { setProbabilitiesHead?: (top: number, mass: number, minRatio: number) => void }
+        }
+      )._ctx
       let head: Map<Token, number> | null = null
       if (typeof addon.setProbabilitiesHead === 'function') {
         addon.setProbabilitiesHead(20, 1, 0)
