@@ -3,7 +3,8 @@
  * source node-llama-cpp ships, with native CPU flags (GGML_NATIVE), OpenMP's persistent worker
  * threads, everything linked into one addon, and our addon patches (patches/node-llama-cpp).
  * Cached outside the repository; the engine uses it once it passes its self-check
- * (src/main/engine/fast-binary.ts). Options: --jobs N, --force.
+ * (src/main/engine/fast-binary.ts). Options: --jobs N, --force, --addon-only
+ * (scripts/engine/addon-only.ts: the patched addon on the prebuilt libraries, in minutes).
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -24,11 +25,16 @@ import {
   selfCheck,
   type SelfCheckReference,
 } from '../src/main/engine/fast-binary'
+import { buildAddonOnly } from './engine/addon-only'
 import { ourPatches, sourceHash, stageSources } from './engine/sources'
 
 const repoRoot = join(import.meta.dirname, '..')
 const { values: args } = parseArgs({
-  options: { jobs: { type: 'string' }, force: { type: 'boolean', default: false } },
+  options: {
+    jobs: { type: 'string' },
+    force: { type: 'boolean', default: false },
+    'addon-only': { type: 'boolean', default: false },
+  },
 })
 const log = (line: string) => console.error(`[build:engine] ${line}`)
 const jobs = Number(args.jobs ?? cpus().length)
@@ -65,7 +71,13 @@ const cmakeOptions = [
   'NLC_VARIANT=tsfast',
 ]
 
-const hash = sourceHash(paths, [...cmakeOptions, cpuModel()])
+const addonOnly = args['addon-only'] ?? false
+const platform = `${platformName()}-${process.arch}`
+const prebuiltDir = join(repoRoot, 'node_modules', '@node-llama-cpp', platform, 'bins', platform)
+const hash = sourceHash(paths, [
+  ...(addonOnly ? ['addon only', prebuiltDir] : cmakeOptions),
+  cpuModel(),
+])
 const outDir = join(root, buildFolderName(nodeLlamaCpp, 'cpu', hash))
 if (existsSync(join(outDir, 'manifest.json')) && !args.force) {
   log(`up to date: ${outDir}`)
@@ -74,26 +86,36 @@ if (existsSync(join(outDir, 'manifest.json')) && !args.force) {
 
 stageSources(paths, log)
 const nodeInclude = nodeHeaders()
-const generator = hasCommand('ninja') ? ['-G', 'Ninja'] : []
-log(`configuring (node headers ${nodeInclude})`)
-run('cmake', [
-  '-S',
-  paths.stageDir,
-  '-B',
-  buildDir,
-  ...generator,
-  `-DCMAKE_JS_INC=${nodeInclude}`,
-  ...cmakeOptions.map((option) => `-D${option}`),
-])
-log(`building with ${jobs} jobs (a first build takes a while)`)
-run('cmake', ['--build', buildDir, '--target', 'llama-addon', '-j', String(jobs)])
-
-const openMp = /OpenMP_C_FLAGS:STRING=-fopenmp/.test(
-  readFileSync(join(buildDir, 'CMakeCache.txt'), 'utf8'),
-)
 rmSync(outDir, { recursive: true, force: true })
 mkdirSync(outDir, { recursive: true })
-copyFileSync(join(buildDir, 'llama-addon.node'), join(outDir, 'llama-addon.node'))
+let buildFeatures: string[]
+if (addonOnly) {
+  const addonApiInclude = join(repoRoot, 'node_modules', 'node-addon-api')
+  const objectDir = join(root, 'work', 'build-addon')
+  await buildAddonOnly(
+    { ...paths, objectDir, prebuiltDir, nodeInclude, addonApiInclude, jobs, log },
+    outDir,
+  )
+  buildFeatures = ['prebuilt llama.cpp libraries']
+} else {
+  const generator = hasCommand('ninja') ? ['-G', 'Ninja'] : []
+  log(`configuring (node headers ${nodeInclude})`)
+  run('cmake', [
+    '-S',
+    paths.stageDir,
+    '-B',
+    buildDir,
+    ...generator,
+    `-DCMAKE_JS_INC=${nodeInclude}`,
+    ...cmakeOptions.map((option) => `-D${option}`),
+  ])
+  log(`building with ${jobs} jobs (a first build takes a while)`)
+  run('cmake', ['--build', buildDir, '--target', 'llama-addon', '-j', String(jobs)])
+  const cache = readFileSync(join(buildDir, 'CMakeCache.txt'), 'utf8')
+  const openMp = /OpenMP_C_FLAGS:STRING=-fopenmp/.test(cache)
+  copyFileSync(join(buildDir, 'llama-addon.node'), join(outDir, 'llama-addon.node'))
+  buildFeatures = ['native CPU flags', openMp ? 'OpenMP threads' : 'no OpenMP']
+}
 
 log('recording the prebuilt binary’s answer for the self-check')
 const prebuilt = await getLlama({ gpu: false, build: 'never' })
@@ -114,8 +136,7 @@ const manifest: FastBuildManifest & { cpu: string } = {
   builtAt: new Date().toISOString(),
   binary: 'llama-addon.node',
   features: [
-    'native CPU flags',
-    openMp ? 'OpenMP threads' : 'no OpenMP',
+    ...buildFeatures,
     `patches ${ourPatches(paths.patchesDir)
       .map((p) => p.split('/').pop()!.slice(0, 4))
       .join(', ')}`,
