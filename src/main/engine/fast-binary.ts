@@ -86,10 +86,15 @@ export const selfCheckText = 'A token is a piece of text, and the model'
 const tolerance = 1e-4
 
 /** The demo model's next-token distribution after the reference prompt, whole and as a head. */
-export async function demoDistributions(llama: Llama, demoModelPath: string, tokens?: number[]) {
+export async function demoDistributions(
+  llama: Llama,
+  demoModelPath: string,
+  tokens?: number[],
+  threads = 1,
+) {
   const model = await llama.loadModel({ modelPath: demoModelPath })
   try {
-    const context = await model.createContext({ contextSize: 256, threads: 1 })
+    const context = await model.createContext({ contextSize: 256, threads })
     try {
       const sequence = context.getSequence()
       const prompt = (tokens ?? model.tokenize(selfCheckText, true)) as Token[]
@@ -133,7 +138,8 @@ export async function selfCheck(
   demoModelPath: string,
   reference: SelfCheckReference,
 ): Promise<string | null> {
-  const { whole, head } = await demoDistributions(llama, demoModelPath, reference.tokens)
+  // Two threads, so that the worker threads (OpenMP, or the threadpool of patch 0003) run too.
+  const { whole, head } = await demoDistributions(llama, demoModelPath, reference.tokens, 2)
   const expected = new Map(reference.probabilities)
   if (whole.size !== expected.size) return `${whole.size} probabilities instead of ${expected.size}`
   let worst = 0
