@@ -8,6 +8,7 @@
 // so a local build made after applying the patches (`npx node-llama-cpp source build`) is used.
 // Set REPRO_ADDON=/path/to/llama-addon.node to load an addon from elsewhere instead.
 import { createRequire } from 'node:module'
+import { performance } from 'node:perf_hooks'
 import { getLlama, Llama } from 'node-llama-cpp'
 
 const [modelPath, tokensArg = '64', headArg = '0'] = process.argv.slice(2)
