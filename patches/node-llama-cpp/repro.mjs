@@ -31,7 +31,8 @@ const llama = process.env.REPRO_ADDON
     })
   : await getLlama({ gpu: false })
 const model = await llama.loadModel({ modelPath })
-const context = await model.createContext({ contextSize: 1024 })
+const threads = Number(process.env.REPRO_THREADS ?? 0) || undefined
+const context = await model.createContext({ contextSize: 1024, threads })
 const sequence = context.getSequence()
 
 async function loop(probabilities) {
