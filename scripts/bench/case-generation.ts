@@ -4,6 +4,7 @@
  * node-llama-cpp costs for the request we make and what our own JavaScript adds.
  */
 import { defaultSampling, type ValidGenerateRequest } from '../../src/shared/schemas'
+import { headRequestFor } from '../../src/main/engine/probability-head'
 import { nextTokenRequest } from '../../src/main/engine/step-reader'
 import { runControlledLoop, runOurLoop, runPlainEvaluate, type BenchSession } from './in-process'
 import { interleave, pairsOf, ratioRow, roundRobin, type BenchRow } from './stats'
@@ -42,7 +43,14 @@ export async function generationCase(
     ours,
     plain,
     // The same requests without any JavaScript of ours, with and without the probabilities.
-    bare: () => runControlledLoop(session, shortPrompt, nextTokenRequest, count),
+    bare: () =>
+      runControlledLoop(
+        session,
+        shortPrompt,
+        nextTokenRequest,
+        count,
+        headRequestFor(defaultSampling, topN),
+      ),
     bareWithoutTop: () =>
       runControlledLoop(
         session,
@@ -124,7 +132,14 @@ export async function wholeVocabularyCase(
     runs,
     {
       ours: async () => (await runOurLoop(session, request)).tokensPerSecond ?? NaN,
-      bare: () => runControlledLoop(session, shortPrompt, nextTokenRequest, count),
+      bare: () =>
+        runControlledLoop(
+          session,
+          shortPrompt,
+          nextTokenRequest,
+          count,
+          headRequestFor(sampling, topN),
+        ),
       plain: async () =>
         (await runPlainEvaluate(session, shortPrompt, sampling, count)).tokensPerSecond,
     },

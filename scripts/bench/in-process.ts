@@ -8,6 +8,7 @@ import type { RunEvent, RunStats } from '../../src/shared/contract'
 import type { SamplingSettings, ValidGenerateRequest } from '../../src/shared/schemas'
 import { runGeneration } from '../../src/main/engine/generation'
 import type { ModelSession } from '../../src/main/engine/model-session'
+import { claimHead, type HeadRequest } from '../../src/main/engine/probability-head'
 
 export interface BenchSession extends ModelSession {
   llama: Llama
@@ -130,9 +131,26 @@ export async function runControlledLoop(
   prompt: string,
   generateNext: object,
   maxTokens: number,
+  head: HeadRequest | null = null,
+): Promise<number> {
+  const { sequence } = session
+  await sequence.clearHistory()
+  // With the fast binary, the head the engine's loop asks for; nothing on the prebuilt one.
+  const releaseHead = claimHead(sequence.context, head)
+  try {
+    return await controlledSteps(session, prompt, generateNext, maxTokens)
+  } finally {
+    releaseHead()
+  }
+}
+
+async function controlledSteps(
+  session: BenchSession,
+  prompt: string,
+  generateNext: object,
+  maxTokens: number,
 ): Promise<number> {
   const { sequence, model } = session
-  await sequence.clearHistory()
   let input: Token[] = model.tokenize(prompt, true)
   const times: number[] = []
   while (times.length < maxTokens) {

@@ -10,6 +10,8 @@ export interface BenchContext {
   nodeLlamaCpp: string
   llamaCpp: string
   backend: string
+  /** Which llama.cpp binary ran (prebuilt or the fast build), and why. */
+  engineBinary: string
   /** Load average and CPU busy fraction seen while waiting for quiet, for judging noise. */
   noise: string
   durationSeconds: number
@@ -63,7 +65,11 @@ const methodSection = [
   '  first to the last. Rows 1.d* come from the same rounds, which run all four variants in rotating',
   '  order; the "bare" loops call `controlledEvaluate` with the engine\'s request and do nothing else.',
   '  Row 1.k0 runs with top-k 0 (half as many tokens per run) against `sequence.evaluate` and a',
-  '  bare loop asking for every logit, in rotating order.',
+  '  bare loop asking for every logit, in rotating order. With the fast engine binary',
+  '  (`npm run build:engine`; `--binary fast`), ours and the bare loops ask for the head of the',
+  '  distribution (patches/node-llama-cpp/0002) as the engine does; with the prebuilt one, for',
+  '  every probability. Patches, reproduction and figures:',
+  '  [patches/node-llama-cpp](../patches/node-llama-cpp/README.md).',
   "- **3** A 1,000-token prompt in the model's own tokens; from before tokenizing to the first",
   '  generated token; prompt speed is prompt tokens over that time.',
   "- **2** `node out/main/serve.js` with a `ws` client using the UI's bridge and JSON codec, against",
@@ -105,6 +111,7 @@ export function renderMarkdown(
     `- **Model:** ${context.modelLabel}`,
     `- **llama.cpp threads:** ${context.threads}`,
     `- **Software:** node-llama-cpp ${context.nodeLlamaCpp}, llama.cpp ${context.llamaCpp}, ${context.backend.toUpperCase()} backend`,
+    `- **Engine binary:** ${context.engineBinary} (rows marked [prebuilt] or [fast]; patches: [patches/node-llama-cpp](../patches/node-llama-cpp/README.md))`,
     `- **Noise:** ${context.noise}`,
     `- **Command:** \`${context.command}\``,
     '',

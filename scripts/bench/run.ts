@@ -29,8 +29,11 @@ const { values: args } = parseArgs({
     'no-browser': { type: 'boolean', default: false },
     out: { type: 'string' },
     only: { type: 'string' },
+    /** `prebuilt` or `fast`: the llama.cpp binary, here and in the engine processes. */
+    binary: { type: 'string' },
   },
 })
+if (args.binary) process.env.TOKENSCOPE_ENGINE_BINARY = args.binary
 const quick = args.quick ?? false
 const log = (line: string) => console.error(`[bench] ${line}`)
 const positive = (text: string | undefined, fallback: number) => {
@@ -81,7 +84,10 @@ const modelPath =
     : await ensureBenchModel(defaultBenchModelPath(), log))
 const modelBytes = statSync(modelPath).size
 // The engine's own way to start llama.cpp: the best prebuilt backend, else the CPU.
-const runtime = await startLlamaRuntime()
+const runtime = await startLlamaRuntime({
+  demoModelPath: join(repoRoot, 'resources/models/tokenscope-demo.gguf'),
+})
+log(`engine binary: ${runtime.binary.label} (${runtime.binary.reason})`)
 const { llama } = runtime
 // Pinned explicitly, by the engine's own rule (model-session.ts): one thread for models under
 // 64 MiB, else one per physical core. Row 2.t checks what the engine picks when left to itself.
@@ -142,6 +148,9 @@ try {
   await Promise.all(endpoints.map((endpoint) => endpoint.close()))
 }
 
+// The UI and host rows (4, 7) do not run llama.cpp; every other row says which binary did.
+for (const row of rows) row.measure += ` [${runtime.binary.kind}]`
+
 if (plan.browser && selected('4a', '4b', '4c', '4d')) {
   const { rendererCase } = await import('./case-renderer')
   // The UI changes often; a broken case 4 should not cost the engine results.
@@ -175,6 +184,7 @@ const context = {
   nodeLlamaCpp: packageVersion('node-llama-cpp'),
   llamaCpp: llama.llamaCppRelease.release,
   backend: runtime.backend,
+  engineBinary: `${runtime.binary.label}: ${runtime.binary.reason}`,
   noise: `load average ${loadBefore.toFixed(1)} before, ${loadAverage().toFixed(1)} after; ${othersLoad} (each waited up to ${plan.quietWaitMs / 1000} s for idle)`,
   durationSeconds,
 }

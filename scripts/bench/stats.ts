@@ -35,9 +35,19 @@ export interface RoundOptions {
 }
 
 /**
- * Runs every variant once per round, `rounds` times. The order rotates and reverses from round
- * to round, so slow drift in the machine's speed falls on every variant alike.
+ * Runs every variant once per round, `rounds` times. The order rotates every two rounds and
+ * reverses every other round, so slow drift in the machine's speed falls on every variant alike:
+ * with two variants, A B, B A, B A, A B (ABBA). Rotating every round instead cancels against
+ * the reversal when there are two, and A would always run first.
  */
+export function roundOrder<K>(names: readonly K[], round: number): K[] {
+  const shift = Math.floor(round / 2)
+  const rotated = names.map((_, i) => names[(i + shift) % names.length] as K)
+  if (round % 2 === 1) rotated.reverse()
+  return rotated
+}
+
+/** Runs every variant once per round, `rounds` times, in {@link roundOrder}'s order. */
 export async function roundRobin<K extends string>(
   rounds: number,
   variants: Record<K, () => Promise<number>>,
@@ -47,10 +57,8 @@ export async function roundRobin<K extends string>(
   if (options.warmUp ?? true) for (const name of names) await variants[name]()
   const results: Record<K, number>[] = []
   for (let round = 0; round < rounds; round++) {
-    const rotated = names.map((_, i) => names[(i + round) % names.length] as K)
-    if (round % 2 === 1) rotated.reverse()
     const result = {} as Record<K, number>
-    for (const name of rotated) {
+    for (const name of roundOrder(names, round)) {
       await options.beforeEach?.()
       result[name] = await variants[name]()
     }

@@ -35,6 +35,17 @@ export interface ModelInfo {
 
 export type EngineState = 'starting' | 'ready' | 'loading' | 'crashed' | 'error'
 
+/** Which llama.cpp binary the engine runs: node-llama-cpp's prebuilt one, or a fast local build. */
+export interface EngineBinaryInfo {
+  kind: 'prebuilt' | 'fast'
+  /** For people: `fast build (native CPU flags, OpenMP, …)`. */
+  label: string
+  /** Why this one: the fast build passed its self-check, or why it is not used. */
+  reason: string
+  /** The fast build's addon; null for the prebuilt binary. */
+  path: string | null
+}
+
 export interface EngineStatus {
   state: EngineState
   backend: ComputeBackend | null
@@ -42,6 +53,8 @@ export interface EngineStatus {
   devices: string[]
   /** Why a GPU backend could not start, when the engine fell back to the CPU; else null. */
   gpuFallback: string | null
+  /** The llama.cpp binary in use; null until the engine has started llama.cpp. */
+  engineBinary: EngineBinaryInfo | null
   model: ModelInfo | null
   /** The last failure, shown until the next successful action. */
   error: AppError | null
@@ -59,6 +72,7 @@ export const startingStatus: EngineStatus = {
   backend: null,
   devices: [],
   gpuFallback: null,
+  engineBinary: null,
   model: null,
   error: null,
   restarts: 0,

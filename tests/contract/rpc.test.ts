@@ -15,6 +15,7 @@ const status: EngineStatus = {
   backend: 'cpu',
   devices: [],
   gpuFallback: null,
+  engineBinary: null,
   model: null,
   error: null,
   restarts: 0,

@@ -1,5 +1,4 @@
 import {
-  getLlama,
   isChatModelResponseSegment,
   LlamaChat,
   LlamaChatSession,
@@ -11,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ChatInput } from '../../src/shared/schemas'
 import { demoModelPath, EngineHarness } from '../helpers/engine-harness'
 import { loadOracle } from '../helpers/oracle'
+import { engineLlama } from '../helpers/engine-llama'
 
 let harness: EngineHarness
 let model: LlamaModel
@@ -20,7 +20,7 @@ const greedy = { temperature: 0, topK: 40, topP: 0.95, minP: 0.05, seed: 1 }
 beforeAll(async () => {
   harness = new EngineHarness()
   oracle = await loadOracle(demoModelPath)
-  const llama = await getLlama({ gpu: false, build: 'never' })
+  const llama = await engineLlama()
   model = await llama.loadModel({ modelPath: demoModelPath })
   await harness.engine.loadModel({ source: { kind: 'demo' } })
 })

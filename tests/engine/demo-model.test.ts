@@ -5,7 +5,6 @@
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  getLlama,
   JinjaTemplateChatWrapper,
   LlamaChatSession,
   LlamaText,
@@ -20,6 +19,7 @@ import { corpusText, DEMO_SPECIAL_TOKENS } from '../../tools/demo-model/corpus'
 import { parseGguf } from '../../src/main/gguf/reader'
 import { demoModelPath } from '../helpers/engine-harness'
 import { loadOracle, type Oracle } from '../helpers/oracle'
+import { engineLlama } from '../helpers/engine-llama'
 
 let model: LlamaModel
 let context: LlamaContext
@@ -41,7 +41,7 @@ function tokenizerFromFile(path: string): BpeTokenizer {
 }
 
 beforeAll(async () => {
-  const llama = await getLlama({ gpu: false, build: 'never' })
+  const llama = await engineLlama()
   model = await llama.loadModel({ modelPath: demoModelPath })
   // One thread: for a model this small, extra ggml threads only spin and contend for the cores.
   context = await model.createContext({ contextSize: 2048, threads: 1 })

@@ -1,8 +1,9 @@
-import { getLlama, type LlamaContextSequence, type LlamaModel, type Token } from 'node-llama-cpp'
+import { type LlamaContextSequence, type LlamaModel, type Token } from 'node-llama-cpp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { GeneratedToken } from '../../src/shared/contract'
 import { labStep } from '../../src/shared/lab'
 import { demoModelPath, EngineHarness } from '../helpers/engine-harness'
+import { engineLlama } from '../helpers/engine-llama'
 
 // The Sampling Lab recomputes a step's post-sampling distribution from the run's stored top-N
 // logits alone. Here a real run's stored steps go through the Lab for a grid of settings, and
@@ -15,7 +16,7 @@ let dispose: () => Promise<void>
 beforeAll(async () => {
   harness = new EngineHarness()
   await harness.engine.loadModel({ source: { kind: 'demo' } })
-  const llama = await getLlama({ gpu: false, build: 'never' })
+  const llama = await engineLlama()
   model = await llama.loadModel({ modelPath: demoModelPath })
   const context = await model.createContext({ contextSize: 256, threads: 1 })
   sequence = context.getSequence()

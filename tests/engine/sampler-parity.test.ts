@@ -1,9 +1,10 @@
-import { getLlama, type LlamaContextSequence, type LlamaModel, type Token } from 'node-llama-cpp'
+import { type LlamaContextSequence, type LlamaModel, type Token } from 'node-llama-cpp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { nextTokenRequest } from '../../src/main/engine/step-reader'
 import { penalizedLogit, windowCounts } from '../../src/shared/penalties'
 import { applySamplerChain, type ScoredToken } from '../../src/shared/sampling'
 import { demoModelPath } from '../helpers/engine-harness'
+import { engineLlama } from '../helpers/engine-llama'
 
 // Our sampler chain must be llama.cpp's: the same survivors and the same probabilities that
 // node-llama-cpp's own sampler reports for the same settings on the same logits.
@@ -12,7 +13,7 @@ let sequence: LlamaContextSequence
 let dispose: () => Promise<void>
 
 beforeAll(async () => {
-  const llama = await getLlama({ gpu: false, build: 'never' })
+  const llama = await engineLlama()
   model = await llama.loadModel({ modelPath: demoModelPath })
   const context = await model.createContext({ contextSize: 256, threads: 1 })
   sequence = context.getSequence()

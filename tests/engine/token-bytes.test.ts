@@ -1,8 +1,9 @@
-import { getLlama, type LlamaModel, type Token } from 'node-llama-cpp'
+import { type LlamaModel, type Token } from 'node-llama-cpp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readGgufFileInfo } from '../../src/main/gguf/reader'
 import { tokenBytesOf, type TokenBytes } from '../../src/main/engine/token-bytes'
 import { demoModelPath, EngineHarness } from '../helpers/engine-harness'
+import { engineLlama } from '../helpers/engine-llama'
 
 // A token can hold part of a character; its text is then U+FFFD and says nothing of its bytes.
 // The bytes come from the vocabulary itself, and must add up to exactly the text's UTF-8.
@@ -12,7 +13,7 @@ let vocabularySize = 0
 let dispose: () => Promise<void>
 
 beforeAll(async () => {
-  const llama = await getLlama({ gpu: false, build: 'never' })
+  const llama = await engineLlama()
   model = await llama.loadModel({ modelPath: demoModelPath })
   const file = await readGgufFileInfo(demoModelPath)
   bytesOf = tokenBytesOf(file)

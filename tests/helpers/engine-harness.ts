@@ -4,6 +4,7 @@ import type { EngineStatus, RunEvent } from '../../src/shared/contract'
 import { EngineSupervisor } from '../../src/main/host/engine-supervisor'
 import { nodeEngineLauncher } from '../../src/main/host/node-engine-launcher'
 import { defaultSampling, type GenerateRequest } from '../../src/shared/schemas'
+import { tellEngineBinary } from './engine-llama'
 
 export const repoRoot = join(import.meta.dirname, '../..')
 export const demoModelPath = join(repoRoot, 'resources/models/tokenscope-demo.gguf')
@@ -28,6 +29,7 @@ export class EngineHarness {
           this.watchers.forEach((watch) => watch())
         },
         onStatus: (status) => {
+          tellEngineBinary(status.engineBinary)
           this.statuses.push(status)
           this.watchers.forEach((watch) => watch())
         },

@@ -16,6 +16,7 @@ const status = (change: Partial<EngineStatus> = {}): EngineStatus => ({
   backend: 'cpu',
   devices: [],
   gpuFallback: null,
+  engineBinary: null,
   model,
   error: null,
   restarts: 0,

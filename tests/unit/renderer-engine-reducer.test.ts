@@ -29,6 +29,7 @@ const status = (change: Partial<EngineStatus>): EngineStatus => ({
   backend: 'cpu',
   devices: [],
   gpuFallback: null,
+  engineBinary: null,
   model: null,
   error: null,
   restarts: 0,

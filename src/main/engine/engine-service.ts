@@ -58,12 +58,13 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     options.events().onStatus({ ...status })
   }
   const getRuntime = () => {
-    runtime ??= startLlamaRuntime().then((r) => {
+    runtime ??= startLlamaRuntime({ demoModelPath: options.demoModelPath }).then((r) => {
       publish({
         state: 'ready',
         backend: r.backend,
         devices: r.devices,
         gpuFallback: r.fallbackReason,
+        engineBinary: r.binary,
       })
       return r
     })

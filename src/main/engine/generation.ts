@@ -4,6 +4,7 @@ import { AppFailure } from '../../shared/errors'
 import type { ValidGenerateRequest } from '../../shared/schemas'
 import type { ModelSession } from './model-session'
 import { buildPrompt } from './prompt-builder'
+import { claimHead, headRequestFor } from './probability-head'
 import { nextTokenRequest, sampleStep, tokenText, withHiddenBytes } from './step-reader'
 import { tokenBytesFor } from './token-bytes'
 import { ThoughtTracker } from './thought-segments'
@@ -81,9 +82,11 @@ export async function runGeneration(
   const stops = stopStringWatch(model, forced, request.stop)
   let input: Token[] = promptTokens.slice(reused)
   let reason: StopReason
+  const releaseHead = claimHead(sequence.context, headRequestFor(sampling, topN))
   try {
     reason = await generateSteps()
   } finally {
+    releaseHead()
     // Whatever was generated reaches the client, also before a failure is reported.
     batcher.flush()
   }

@@ -1,6 +1,20 @@
 import nodeConsole from 'node:console'
-import { getLlama, getLlamaGpuTypes, LlamaLogLevel, type Llama } from 'node-llama-cpp'
-import type { ComputeBackend } from '../../shared/contract'
+import { join } from 'node:path'
+import {
+  getLlama,
+  getLlamaGpuTypes,
+  getModuleVersion,
+  LlamaLogLevel,
+  type Llama,
+} from 'node-llama-cpp'
+import type { ComputeBackend, EngineBinaryInfo } from '../../shared/contract'
+import {
+  chooseEngineBinary,
+  describeEngineBinary,
+  parseEngineBinaryPreference,
+  type FastAttempt,
+} from './engine-binary'
+import { findFastBuild, loadFastLlama, readReference, selfCheck } from './fast-binary'
 import {
   attemptError,
   gpuCandidates,
@@ -19,6 +33,8 @@ export interface LlamaRuntime {
   devices: string[]
   /** Set when a GPU backend was expected but could not start, so we run on CPU. */
   fallbackReason: string | null
+  /** Which llama.cpp binary runs (prebuilt or this machine's fast build) and why. */
+  binary: EngineBinaryInfo
 }
 
 /** llama.cpp's recent log lines (errors and warnings), to explain a refused load. */
@@ -51,6 +67,8 @@ function logger(level: LlamaLogLevel, message: string): void {
 export interface LlamaRuntimeOptions {
   /** The backend to use; by default `TOKENSCOPE_GPU`, else `auto`. */
   preferred?: GpuPreference
+  /** The demo model, which the fast binary's self-check runs; without it the check fails. */
+  demoModelPath?: string
 }
 
 /**
@@ -78,11 +96,48 @@ export async function startLlamaRuntime(options: LlamaRuntimeOptions = {}): Prom
       break
     }
   }
+  let binary: EngineBinaryInfo
+  if (llama) {
+    binary = describeEngineBinary('prebuilt', 'the fast binary is CPU-only', null, null)
+  } else {
+    const fast = await startFast(options.demoModelPath)
+    llama = fast.llama
+    binary = fast.binary
+  }
   llama ??= await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.warn, logger })
   const { fallbackReason } = gpuOutcome(parsed, machine, attempts)
   const backend: ComputeBackend = llama.gpu === false ? 'cpu' : llama.gpu
   const devices = backend === 'cpu' ? [] : await llama.getGpuDeviceNames().catch(() => [])
-  return { llama, backend, devices, fallbackReason }
+  return { llama, backend, devices, fallbackReason, binary }
+}
+
+/**
+ * The fast CPU binary when `TOKENSCOPE_ENGINE_BINARY` allows it, one is built for this
+ * node-llama-cpp, and it passes its self-check; else no llama, and the reason.
+ */
+async function startFast(demoModelPath: string | undefined) {
+  const parsed = parseEngineBinaryPreference(process.env.TOKENSCOPE_ENGINE_BINARY)
+  if (parsed.problem) nodeConsole.warn(`[engine] ${parsed.problem}`)
+  let llama: Llama | null = null
+  let attempt: FastAttempt | null = null
+  const build = parsed.preference === 'prebuilt' ? null : findFastBuild(await getModuleVersion())
+  if (build) {
+    attempt = { build, failure: null }
+    try {
+      llama = await loadFastLlama(build, { logLevel: LlamaLogLevel.warn, logger })
+      if (!demoModelPath) throw new Error('no demo model to check it with')
+      attempt.failure = await selfCheck(llama, demoModelPath, readReference(build.folder))
+    } catch (error) {
+      attempt.failure = error instanceof Error ? error.message : String(error)
+    }
+    if (attempt.failure) {
+      await llama?.dispose().catch(() => undefined)
+      llama = null
+    }
+  }
+  const choice = chooseEngineBinary(parsed.preference, attempt)
+  const path = build ? join(build.folder, build.binary) : null
+  return { llama, binary: describeEngineBinary(choice.use, choice.reason, build, path) }
 }
 
 async function describeMachine(): Promise<GpuMachine> {

@@ -61,20 +61,22 @@ export function sampleStep(
   if (!probabilities || probabilities.size === 0) {
     throw new Error('llama.cpp returned no probabilities for this step')
   }
-  const sorted = sortByProbability(probabilities)
-  const size = probabilities.size
-  const { entropy, totalWeight } = weighAll(sorted, size)
+  const head = readHead(probabilities)
+  const sorted = head?.sorted ?? sortByProbability(probabilities)
+  const size = head?.size ?? probabilities.size
+  const { entropy, totalWeight } = head ?? weighAll(sorted, size)
   const maxLogit = sorted.logits[0] ?? 0
   const bytesOf = tokenBytesFor(model)
   // The chain runs on the penalised logits; what we report of the model stays the model's own.
   const counts = penaltiesActive(sampling) ? windowCounts(context, sampling) : null
   const penalised = counts ? penalise(sorted, size, counts, sampling) : null
+  if (penalised && head) throw new Error('penalties need the whole distribution, not its head')
   const order = penalised?.order ?? sorted
   const chain = chainOverSorted(
     order.logits,
     size,
     sampling,
-    undefined,
+    head?.fullWeight,
     penalised ? undefined : sorted.weights,
   )
   if (!chain) throw new Error('the sampler chain needs logits that were not read')
@@ -204,4 +206,43 @@ function sortByProbability(probabilities: Map<Token, number>): SortedLogits {
     })
   }
   return { ids, logits: values, weights: scratchWeights }
+}
+
+/** The entries the fast binary appends after the head: no token has a negative id. */
+const entropyKey = -1 as Token
+const candidatesKey = -2 as Token
+
+/**
+ * The fast binary's head (probability-head.ts): the most likely tokens, highest first, with
+ * their exact probabilities, then the entropy in nats and the candidate count of the whole
+ * distribution. Null for a whole distribution (the prebuilt binary, or a run that needs it all).
+ */
+function readHead(probabilities: Map<Token, number>) {
+  const entropyNats = probabilities.get(entropyKey)
+  const candidates = probabilities.get(candidatesKey)
+  if (entropyNats === undefined || candidates === undefined) return null
+  const size = probabilities.size - 2
+  if (scratchIds.length < size) {
+    scratchIds = new Int32Array(size)
+    scratchLogits = new Float64Array(size)
+    scratchWeights = new Float64Array(size)
+  }
+  let i = 0
+  probabilities.forEach((probability, id) => {
+    if (i >= size) return
+    scratchIds[i] = id
+    scratchLogits[i++] = Math.log(probability)
+  })
+  const top = scratchLogits[0] ?? 0
+  for (let k = 0; k < size; k++) scratchWeights[k] = Math.exp((scratchLogits[k] ?? 0) - top)
+  // ln p is the logit minus the log normaliser, so Σ exp(logit − max) over everything is 1 / p₀.
+  const totalWeight = Math.exp(-top)
+  return {
+    sorted: { ids: scratchIds, logits: scratchLogits, weights: scratchWeights },
+    size,
+    entropy: entropyNats * Math.LOG2E,
+    totalWeight,
+    /** The chain bounds itself inside the head unless the head is the whole vocabulary. */
+    fullWeight: size >= candidates ? undefined : totalWeight,
+  }
 }

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react'
+import type { EngineBinaryInfo } from '../../../shared/contract'
 import { useStore } from '../hooks/useStore'
 import { focusRing } from '../lib/ui'
 import { AlertIcon } from './Icons'
@@ -74,8 +75,10 @@ export function StatusBar({ onShortcuts }: { onShortcuts: () => void }) {
           </span>
         )}
       </Item>
-      <Item label="Backend" title={devices.length > 0 ? devices.join(', ') : undefined}>
-        <span data-testid="backend">{backendLabel(engine.status?.backend)}</span>
+      <Item label="Backend" title={backendTitle(devices, engine.status?.engineBinary ?? null)}>
+        <span data-testid="backend" data-binary={engine.status?.engineBinary?.kind}>
+          {backendLabel(engine.status?.backend)}
+        </span>
         {engine.status?.gpuFallback && (
           <a
             href="#models"
@@ -129,4 +132,11 @@ export function StatusBar({ onShortcuts }: { onShortcuts: () => void }) {
       </span>
     </footer>
   )
+}
+
+/** The backend's tooltip: its devices, and which llama.cpp binary runs and why. */
+function backendTitle(devices: string[], binary: EngineBinaryInfo | null): string | undefined {
+  const lines = devices.length > 0 ? [devices.join(', ')] : []
+  if (binary) lines.push(`llama.cpp: ${binary.label} (${binary.reason})`)
+  return lines.length > 0 ? lines.join('\n') : undefined
 }

@@ -14,6 +14,7 @@ export function HardwarePanel() {
   const error = useStore(modelsStore, (s) => s.hardwareError)
   // Told with the engine's status (the status bar marks it too), not asked for again here.
   const fallback = useStore(engineStore, (s) => s.status?.gpuFallback ?? null)
+  const binary = useStore(engineStore, (s) => s.status?.engineBinary ?? null)
   return (
     <Panel title="Hardware" testId="hardware-panel">
       {error && !hardware ? (
@@ -34,6 +35,12 @@ export function HardwarePanel() {
               {hardware.cpuThreads} CPU threads
             </span>
           </div>
+          {binary && (
+            <p className="text-xs" data-testid="hardware-binary" data-binary={binary.kind}>
+              <span className="font-medium">llama.cpp</span> {binary.label}
+              <span className={`block ${mutedText}`}>{binary.reason}</span>
+            </p>
+          )}
           {fallback && (
             <div
               role="status"
