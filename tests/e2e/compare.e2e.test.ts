@@ -223,7 +223,8 @@ describe('Compare view in a real browser against `serve`', () => {
     expect(started.map((s) => s.sampling.temperature)).toEqual([0.1, 0.5, 0.9])
     for (const s of started) expect(s.parts.template).not.toBeNull()
     await context.close()
-  })
+    // Three chat replies side by side: on a loaded 2-core machine this takes over a minute.
+  }, 150_000)
   it('offers one preset list, the user’s own included, and names a column by its values', async () => {
     const { context, page } = await openApp(browser, serve.url)
     // A preset saved in the Completion tab's sampling panel.

@@ -45,9 +45,13 @@ describe('penalties and stop strings in the sampling panel', () => {
     const text = (run: typeof plain) => run.tokens.map((t) => t.text).join('')
     expect(text(penalised)).not.toBe(text(plain))
     // What the model thinks is still reported unpenalised: the first step is the same.
-    const modelView = (run: typeof plain) =>
-      run.tokens[0]?.alternatives.map(({ id, modelProb }) => ({ id, modelProb }))
-    expect(modelView(penalised)).toEqual(modelView(plain))
+    // (The fast engine binary reads the head of an unpenalised step in double precision, the
+    // whole distribution in float32: the same numbers to within 1e-6.)
+    const first = (run: typeof plain) => run.tokens[0]?.alternatives ?? []
+    expect(first(penalised).map((a) => a.id)).toEqual(first(plain).map((a) => a.id))
+    first(penalised).forEach((alt, i) =>
+      expect(alt.modelProb).toBeCloseTo(first(plain)[i]?.modelProb ?? NaN, 6),
+    )
     await context.close()
   })
   it('replay in the Lab as the engine drew: the penalised candidates listed, the same shares after', async () => {
