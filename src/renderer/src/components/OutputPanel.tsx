@@ -197,6 +197,7 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
             selected={shown}
             onHover={hover}
             onPick={pick}
+            onStep={setPinned}
             scrollRef={scrollRef}
             colorMode={colorMode}
             branchPoints={view.branchPoints}

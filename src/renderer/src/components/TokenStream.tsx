@@ -154,6 +154,12 @@ export interface TokenStreamProps {
   selected: number | null
   onHover: (index: number | null) => void
   onPick: (index: number) => void
+  /**
+   * A token reached with the keys: picked, never put down. Keys can come faster than a render,
+   * and a second press that reaches the same token must not undo the first (as a click on the
+   * picked token does). `onPick` when left out.
+   */
+  onStep?: (index: number) => void
   scrollRef: RefObject<HTMLDivElement | null>
   /** What the chips' tint shows; the user's saved choice when left out. */
   colorMode?: ColorMode
@@ -239,7 +245,8 @@ export function TokenStream(props: TokenStreamProps) {
         const next = move(event.key)
         if (next === null) return
         event.preventDefault()
-        onPick(next)
+        if (props.onStep) props.onStep(next)
+        else if (next !== selected) onPick(next)
         scrollRef.current
           ?.querySelector(`[data-index="${next}"]`)
           ?.scrollIntoView({ block: 'nearest' })
