@@ -1,4 +1,5 @@
-import { useEffect, useMemo, useState } from 'react'
+import { useMemo, useState } from 'react'
+import { useSavedText } from '../../hooks/useSavedText'
 import type { ChainSettings } from '../../../../shared/lab'
 import { defaultSampling, limits } from '../../../../shared/schemas'
 import { PlayIcon, StopIcon } from '../../components/Icons'
@@ -25,17 +26,9 @@ const sample =
   'step, gives each possible next token a probability. Scoring a text shows how surprised it ' +
   'was by each token that really came next.'
 
-function savedText(): string {
-  try {
-    return localStorage.getItem(textKey) ?? sample
-  } catch {
-    return sample
-  }
-}
-
 /** Learn: any text, read by the model, every token with the probability it gave it. */
 export function ScoreView() {
-  const [text, setText] = useState(savedText)
+  const [text, setText] = useSavedText(textKey, sample)
   const [mode, setMode] = useState<ScoreMode>('probability')
   const [span, setSpan] = useState<{ anchor: number; focus: number } | null>(null)
   const [lab, setLab] = useState<ChainSettings | null>(null)
@@ -52,14 +45,6 @@ export function ScoreView() {
   }
   const first = useMemo(() => run.prompt.flat(), [run.prompt])
   const tokens = useMemo(() => run.tokens.flat(), [run.tokens])
-
-  useEffect(() => {
-    try {
-      localStorage.setItem(textKey, text)
-    } catch {
-      // A full or blocked storage only costs remembering the text.
-    }
-  }, [text])
 
   const canStart = !running && blocked === null && text.trim() !== ''
   const score = () => canStart && startScoring(text)

@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react'
+import { useState } from 'react'
+import { useSavedText } from '../../hooks/useSavedText'
 import type { TokenText } from '../../../../shared/contract'
 import { limits } from '../../../../shared/schemas'
 import { CopyButton } from '../../components/CopyButton'
@@ -18,30 +19,14 @@ const sample =
 /** More chips than this slow the page down; the counts still cover the whole text. */
 const shownTokens = 5000
 
-function savedText(): string {
-  try {
-    return localStorage.getItem(textKey) ?? sample
-  } catch {
-    return sample
-  }
-}
-
 /** Learn: how the loaded model's own tokenizer splits any text. */
 export function TokenizerView() {
-  const [text, setText] = useState(savedText)
+  const [text, setText] = useSavedText(textKey, sample)
   const [specialTokens, setSpecialTokens] = useState(true)
   const [showIds, setShowIds] = useState(true)
   const [picked, setPicked] = useState<number | null>(null)
   const modelName = useStore(engineStore, (s) => s.status?.model?.name ?? null)
   const { tokens, current, error } = useTokenized(text, specialTokens)
-
-  useEffect(() => {
-    try {
-      localStorage.setItem(textKey, text)
-    } catch {
-      // A full or blocked storage only costs remembering the text.
-    }
-  }, [text])
 
   const counts = tokens ? countsOf(text, tokens) : null
   const selected = tokens && picked !== null ? (tokens[picked] ?? null) : null
