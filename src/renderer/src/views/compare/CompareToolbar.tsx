@@ -57,7 +57,8 @@ export function CompareToolbar(props: CompareToolbarProps) {
     ...(stop.length > 0 ? [`${stop.length} stop`] : []),
     ...(seedsLocked ? ['seeds kept'] : []),
   ]
-  const optionNote = notes.length > 0 ? ` · ${notes.join(', ')}` : ''
+  // Set options show as a dot (named in the tooltip), so the row keeps its length.
+  const optionNote = notes.join(', ')
   return (
     <div className="rounded-xl border border-slate-200 bg-white shadow-sm focus-within:border-violet-400 dark:border-slate-800 dark:bg-slate-900 dark:focus-within:border-violet-500">
       {chat && (
@@ -164,9 +165,20 @@ export function CompareToolbar(props: CompareToolbarProps) {
           aria-expanded={options}
           className={`${ghostButton} h-8`}
           onClick={() => setOptions(!options)}
-          title="Sweep a setting across the columns, stop strings, keeping seeds"
+          title={`Sweep a setting across the columns, stop strings, keeping seeds${optionNote ? ` (now: ${optionNote})` : ''}`}
         >
-          Options{optionNote} {options ? '▴' : '▾'}
+          Options
+          {optionNote && (
+            <>
+              <span
+                aria-hidden="true"
+                data-testid="compare-options-set"
+                className="size-1.5 rounded-full bg-violet-600 dark:bg-violet-400"
+              />
+              <span className="sr-only">({optionNote})</span>
+            </>
+          )}{' '}
+          {options ? '▴' : '▾'}
         </button>
         <span className="ml-auto" />
         <div role="radiogroup" aria-label="What the columns continue" className={segmented}>
