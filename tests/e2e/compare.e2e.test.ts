@@ -214,10 +214,16 @@ describe('Compare view in a real browser against `serve`', () => {
     const before = watcher.events.length
     await page.locator('[data-testid=compare-generate]:enabled').click()
     for (const i of [0, 1, 2]) {
+      // A column that failed says why, instead of leaving the test to time out.
+      const state = column(page, i).locator('[data-testid=column-state]')
+      await column(page, i)
+        .locator('[data-testid=column-state]:text-matches("ended|failed")')
+        .waitFor({ timeout: 90_000 })
+      expect(await state.textContent(), await column(page, i).innerText()).toBe('ended')
       await column(page, i)
         .locator('[data-testid=stat-stop-reason][data-reason]')
         // The statistics are folded: the reason is there, not shown.
-        .waitFor({ state: 'attached', timeout: 90_000 })
+        .waitFor({ state: 'attached' })
     }
     const started = startedSince(before)
     expect(started.map((s) => s.sampling.temperature)).toEqual([0.1, 0.5, 0.9])
