@@ -61,6 +61,16 @@ const failure = (promise: Promise<unknown>) =>
     (e: unknown) => toAppError(e),
   )
 
+/** Folds session `id`'s journal into its snapshot, then opens it with a new store. */
+async function compactedAndReopened(directory: string, id: string) {
+  const compacting = createSessionStore({ directory, compactBytes: 0, compactRatio: 0 })
+  await compacting.loadSession({ id })
+  await compacting.flush()
+  await until(() => !existsSync(join(directory, `${id}.journal`)))
+  expect(existsSync(join(directory, `${id}.journal`))).toBe(false)
+  return createSessionStore({ directory }).loadSession({ id })
+}
+
 const at = (minute: number) => `2026-11-22T10:${String(minute).padStart(2, '0')}:00.000Z`
 const create = (document: SessionDocument): { id: string; intents: SessionIntent[] } => ({
   id: document.id,
@@ -539,12 +549,7 @@ describe('session store', () => {
     // From the journal…
     expect(await createSessionStore({ directory }).loadSession({ id: 'o' })).toEqual(expected)
     // …and from a snapshot.
-    const compacting = createSessionStore({ directory, compactBytes: 0, compactRatio: 0 })
-    await compacting.loadSession({ id: 'o' })
-    await compacting.flush()
-    await until(() => !existsSync(join(directory, 'o.journal')))
-    expect(existsSync(join(directory, 'o.journal'))).toBe(false)
-    expect(await createSessionStore({ directory }).loadSession({ id: 'o' })).toEqual(expected)
+    expect(await compactedAndReopened(directory, 'o')).toEqual(expected)
   })
 
   it("keeps each token's Lab candidates and a split character's bytes, from the journal and from a snapshot", async () => {
@@ -586,12 +591,7 @@ describe('session store', () => {
     expect(loaded.nodes[1]!.run!.tokens).toEqual(tokens)
     expect(loaded.nodes[1]!.run!.prompt).toEqual(prompt)
     expect(await createSessionStore({ directory }).loadSession({ id: 'm' })).toEqual(loaded)
-    const compacting = createSessionStore({ directory, compactBytes: 0, compactRatio: 0 })
-    await compacting.loadSession({ id: 'm' })
-    await compacting.flush()
-    await until(() => !existsSync(join(directory, 'm.journal')))
-    expect(existsSync(join(directory, 'm.journal'))).toBe(false)
-    const reopened = await createSessionStore({ directory }).loadSession({ id: 'm' })
+    const reopened = await compactedAndReopened(directory, 'm')
     expect(reopened.nodes[1]!.run!.tokens[3]!.moreCandidates).toHaveLength(5)
     expect(reopened.nodes[1]!.run!.tokens[3]!.moreCandidates![0]!.bytes).toEqual([0x9f])
     expect(reopened.nodes[1]!.run!.tokens[4]!.bytes).toEqual([0xe6])

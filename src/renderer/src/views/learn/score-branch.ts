@@ -13,7 +13,6 @@ export function textBefore(text: string, tokens: readonly GeneratedToken[], inde
     .slice(index)
     .map((t) => t.text)
     .join('')
-  if (text.endsWith(rest)) return text.slice(0, text.length - rest.length)
   return text.slice(0, Math.max(0, text.length - rest.length))
 }
 
