@@ -50,6 +50,9 @@ export async function openBenchSession(
     openBatch() {
       throw new Error('the benchmark runs one sequence')
     },
+    async runBlocking(_label, work) {
+      return work()
+    },
     async dispose() {
       await context.dispose()
       await model.dispose()

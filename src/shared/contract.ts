@@ -64,6 +64,11 @@ export interface EngineStatus {
   loadProgress: number | null
   /** The context of the Compare batch in progress (freed when it ends); null when none. */
   parallelContext: { sequences: number; contextSize: number } | null
+  /**
+   * Synchronous work that keeps the engine from answering for a while (e.g. "Matching the chat
+   * template"); null when none. The host's hang check waits longer while it is set.
+   */
+  blockedBy: string | null
 }
 
 /** An engine that has not reported yet. */
@@ -78,6 +83,7 @@ export const startingStatus: EngineStatus = {
   restarts: 0,
   loadProgress: null,
   parallelContext: null,
+  blockedBy: null,
 }
 
 export interface TokenText {

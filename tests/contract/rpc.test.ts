@@ -21,6 +21,7 @@ const status: EngineStatus = {
   restarts: 0,
   loadProgress: null,
   parallelContext: null,
+  blockedBy: null,
 }
 const unused = async (): Promise<never> => {
   throw new Error('not used by these tests')

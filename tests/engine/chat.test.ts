@@ -88,6 +88,20 @@ const twoTurns: ChatInput = {
 }
 
 describe('chat with the model’s own template', () => {
+  it('tells the host while it matches the chat template, which blocks its event loop', async () => {
+    const before = harness.statuses.length
+    await harness.generate({ chat: twoTurns, sampling: greedy, maxTokens: 1 })
+    const blockedBy = harness.statuses.slice(before).map((s) => s.blockedBy)
+    expect(blockedBy).toContain('Matching the chat template')
+    expect(blockedBy.at(-1)).toBeNull()
+    // Resolved once per loaded model: the next chat does not announce it again.
+    const after = harness.statuses.length
+    await harness.generate({ chat: twoTurns, sampling: greedy, maxTokens: 1 })
+    expect(harness.statuses.slice(after).map((s) => s.blockedBy)).not.toContain(
+      'Matching the chat template',
+    )
+  })
+
   it('renders the prompt exactly as node-llama-cpp’s chat evaluates it (the demo’s reasoning ChatML)', async () => {
     const run = await harness.generate({ chat: twoTurns, sampling: greedy, maxTokens: 8 })
     const history: ChatHistoryItem[] = [

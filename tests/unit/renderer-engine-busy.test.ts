@@ -22,6 +22,7 @@ const status = (change: Partial<EngineStatus> = {}): EngineStatus => ({
   restarts: 0,
   loadProgress: null,
   parallelContext: null,
+  blockedBy: null,
   ...change,
 })
 const reduce = (actions: EngineAction[], from: EngineViewState = initialEngineState) =>

@@ -35,6 +35,7 @@ const status = (change: Partial<EngineStatus>): EngineStatus => ({
   restarts: 0,
   loadProgress: null,
   parallelContext: null,
+  blockedBy: null,
   ...change,
 })
 const reduce = (actions: EngineAction[], from: EngineViewState = initialEngineState) =>
@@ -105,6 +106,16 @@ describe('engine view state', () => {
     const back = reduce([{ type: 'status', status: status({ model, restarts: 1 }) }], empty)
     expect(back.crashNotice).toBe(false)
     expect(canGenerate(back)).toBe(true)
+  })
+
+  it('names the synchronous work that keeps the engine from answering', () => {
+    const ready = reduce([open, { type: 'status', status: status({ model }) }])
+    const blocked = reduce(
+      [{ type: 'status', status: status({ model, blockedBy: 'Matching the chat template' }) }],
+      ready,
+    )
+    expect(engineStateLabel(blocked)).toBe('Matching the chat template…')
+    expect(engineStateLabel(ready)).not.toMatch(/template/)
   })
 
   it('turns a crash during a run into the notice, and other errors into the banner', () => {

@@ -57,6 +57,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     Object.assign(status, change)
     options.events().onStatus({ ...status })
   }
+  const onBlockingWork = (label: string | null) => publish({ blockedBy: label })
   const getRuntime = () => {
     runtime ??= startLlamaRuntime({ demoModelPath: options.demoModelPath }).then((r) => {
       publish({
@@ -113,8 +114,16 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
       const previous = currentLoad
       try {
         await dropSession()
-        const opened = await openAndPublish(runtime, path, { ...request, isDemo, onProgress })
-        currentLoad = { path, options: { ...request, isDemo, onProgress: () => undefined } }
+        const opened = await openAndPublish(runtime, path, {
+          ...request,
+          isDemo,
+          onProgress,
+          onBlockingWork,
+        })
+        currentLoad = {
+          path,
+          options: { ...request, isDemo, onProgress: () => undefined, onBlockingWork },
+        }
         return opened.info
       } catch (error) {
         // A refused load keeps the model that worked: it is opened again as it was.

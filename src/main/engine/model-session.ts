@@ -24,6 +24,12 @@ export interface ModelSession {
    * who never compare never pay for its memory, and those who do pay only while it runs.
    */
   openBatch(count: number): Promise<ParallelBatch>
+  /**
+   * Runs synchronous work that keeps the engine from answering for a while (node-llama-cpp
+   * matching a chat template against its built-in wrappers renders it hundreds of times), after
+   * telling the host, whose heartbeat would otherwise take the silence for a hang.
+   */
+  runBlocking<T>(label: string, work: () => T): Promise<T>
   dispose(): Promise<void>
 }
 
@@ -35,6 +41,8 @@ export interface ParallelBatch {
 export interface OpenOptions extends Required<LoadOptions> {
   isDemo: boolean
   onProgress(progress: number): void
+  /** Told before and after (null) synchronous work that blocks the engine's event loop. */
+  onBlockingWork(label: string | null): void
 }
 
 export async function openModelSession(
@@ -105,6 +113,16 @@ export async function openModelSession(
         return {
           sequences: Array.from({ length: count }, () => batch.getSequence()),
           dispose: () => batch.dispose(),
+        }
+      },
+      async runBlocking(label, work) {
+        options.onBlockingWork(label)
+        // The notice has to leave the process before the event loop stops turning.
+        await new Promise((resolve) => setImmediate(resolve))
+        try {
+          return work()
+        } finally {
+          options.onBlockingWork(null)
         }
       },
       async dispose() {

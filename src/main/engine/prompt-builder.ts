@@ -23,7 +23,7 @@ export interface BuiltPrompt {
   thought: { markers: ThoughtMarkers | null; startsInside: boolean }
 }
 
-const wrappers = new WeakMap<ModelSession, ChatWrapper>()
+const wrappers = new WeakMap<ModelSession, Promise<ChatWrapper>>()
 
 /**
  * Turns a request into prompt tokens. A chat is rendered with the model's own template; when it
@@ -263,26 +263,33 @@ function templateOf(session: ModelSession): string | null {
 }
 
 /**
- * The model's chat wrapper. Resolving it renders the model's Jinja template several times
- * (node-llama-cpp compares it with its built-in wrappers), so the template is first rendered in
- * the bounded worker with a small sample chat.
+ * The model's chat wrapper, resolved once per loaded model (concurrent first chats share the
+ * work). Resolving renders the model's Jinja template hundreds of times (node-llama-cpp compares
+ * it with its built-in wrappers), so the template is first rendered in the bounded worker with a
+ * small sample chat. A failure is not kept: the next chat tries again.
  */
-async function chatWrapperOf(session: ModelSession): Promise<ChatWrapper> {
+function chatWrapperOf(session: ModelSession): Promise<ChatWrapper> {
   let wrapper = wrappers.get(session)
   if (!wrapper) {
-    const template = templateOf(session)
-    if (template !== null) {
-      await checkChatTemplate(template, [
-        { role: 'system', content: 'You are helpful.' },
-        { role: 'user', content: 'Hello' },
-        { role: 'assistant', content: 'Hi' },
-        { role: 'user', content: 'Bye' },
-      ])
-    }
-    wrapper = resolveChatWrapper(session.model)
+    wrapper = resolveWrapper(session)
     wrappers.set(session, wrapper)
+    wrapper.catch(() => wrappers.delete(session))
   }
   return wrapper
+}
+
+async function resolveWrapper(session: ModelSession): Promise<ChatWrapper> {
+  const template = templateOf(session)
+  if (template !== null) {
+    await checkChatTemplate(template, [
+      { role: 'system', content: 'You are helpful.' },
+      { role: 'user', content: 'Hello' },
+      { role: 'assistant', content: 'Hi' },
+      { role: 'user', content: 'Bye' },
+    ])
+  }
+  const { model } = session
+  return session.runBlocking('Matching the chat template', () => resolveChatWrapper(model))
 }
 
 function tokenizeText(session: ModelSession, text: string): Token[] {

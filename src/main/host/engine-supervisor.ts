@@ -9,6 +9,7 @@ import {
 import { AppFailure, type AppError } from '../../shared/errors'
 import type { LoadModelRequest } from '../../shared/schemas'
 import { connectEngine, type EngineClient, type MessageChannelLike } from '../../shared/rpc'
+import { EngineHeartbeat, type HeartbeatOptions } from './engine-heartbeat'
 
 /** A running engine process, however it was started (utilityProcess or child_process). */
 export interface EngineProcess {
@@ -26,12 +27,7 @@ const crashError: AppError = {
 }
 const maxRestartsPerMinute = 5
 
-export interface SupervisorOptions {
-  /** How often the engine is pinged (a getStatus call). */
-  heartbeatMs?: number
-  /** An engine that has not answered a ping for this long is hung: it is killed and restarted. */
-  hangMs?: number
-}
+export type SupervisorOptions = HeartbeatOptions
 
 /**
  * Keeps one engine process alive for the host. When it dies it tells clients (status
@@ -53,20 +49,16 @@ export class EngineSupervisor {
   /** Loads that ended the engine: never repeated automatically. */
   private readonly crashingLoads = new Set<string>()
   private gaveUp = false
-  private heartbeat: ReturnType<typeof setInterval> | null = null
-  private pingInFlight = false
+  private readonly heartbeat: EngineHeartbeat
   /** Why the host ended the engine itself (a hang), told to the UI instead of "it crashed". */
   private killReason: string | null = null
-  private readonly heartbeatMs: number
-  private readonly hangMs: number
 
   constructor(
     private readonly launch: EngineLauncher,
     private readonly listeners: EngineEvents,
     options: SupervisorOptions = {},
   ) {
-    this.heartbeatMs = options.heartbeatMs ?? 2_000
-    this.hangMs = options.hangMs ?? 10_000
+    this.heartbeat = new EngineHeartbeat(options)
   }
 
   /** The service clients call; survives engine restarts. */
@@ -115,7 +107,10 @@ export class EngineSupervisor {
         if (event.kind === 'ended' || event.kind === 'failed') this.openRuns.delete(event.runId)
         this.emitRunEvent(event)
       },
-      onStatus: (status) => this.publish({ ...status, restarts: this.restarts }),
+      onStatus: (status) => {
+        this.heartbeat.setBlockedBy(status.blockedBy)
+        this.publish({ ...status, restarts: this.restarts })
+      },
       // Downloads are the host's business; the engine never reports any.
       onDownload: () => undefined,
     })
@@ -123,56 +118,19 @@ export class EngineSupervisor {
       if (this.process !== child) return
       this.handleExit(description)
     })
-    this.startHeartbeat(child)
-  }
-
-  /**
-   * Pings the engine every few seconds. The engine is one event loop: one that does not answer
-   * a cheap getStatus for `hangMs` is stuck in synchronous work (a runaway template, a parser
-   * loop) and would never answer Stop either, so it is killed; the exit handler restarts it.
-   */
-  private startHeartbeat(child: EngineProcess): void {
-    this.stopHeartbeat()
-    this.pingInFlight = false
-    let ticksWaiting = 0
-    let sentAt = 0
-    const timer = setInterval(() => {
-      if (this.process !== child || !this.client) return this.stopHeartbeat()
-      if (this.pingInFlight) {
-        // Counted in ticks as well as time: when the host itself stalls (a long synchronous
-        // task), no ticks pass and the engine is not blamed for answers the host did not read.
-        ticksWaiting++
-        if (ticksWaiting * this.heartbeatMs >= this.hangMs && Date.now() - sentAt >= this.hangMs) {
-          this.killReason = `The engine stopped answering for ${Math.round(this.hangMs / 1000)} s, so Tokenscope ended it and started a new one.`
-          this.stopHeartbeat()
-          child.kill()
-        }
-        return
-      }
-      this.pingInFlight = true
-      ticksWaiting = 0
-      sentAt = Date.now()
-      this.client.getStatus().then(
-        () => {
-          this.pingInFlight = false
-        },
-        () => {
-          this.pingInFlight = false
-        },
-      )
-    }, this.heartbeatMs)
-    timer.unref?.()
-    this.heartbeat = timer
-  }
-
-  private stopHeartbeat(): void {
-    if (this.heartbeat) clearInterval(this.heartbeat)
-    this.heartbeat = null
+    this.heartbeat.start(
+      () => (this.process === child && this.client ? this.client.getStatus() : Promise.resolve()),
+      (reason) => {
+        if (this.process !== child) return
+        this.killReason = reason
+        child.kill()
+      },
+    )
   }
 
   stop(): void {
     this.stopped = true
-    this.stopHeartbeat()
+    this.heartbeat.stop()
     this.client?.$close(
       new AppFailure({ code: 'engine-unavailable', message: 'Tokenscope is shutting down.' }),
     )
@@ -187,7 +145,7 @@ export class EngineSupervisor {
    */
   async restart(): Promise<ModelInfo> {
     if (!this.client || this.gaveUp) {
-      this.stopHeartbeat()
+      this.heartbeat.stop()
       this.recentCrashes = []
       this.start()
     }
@@ -249,7 +207,7 @@ export class EngineSupervisor {
     const client = this.client
     this.client = null
     this.process = null
-    this.stopHeartbeat()
+    this.heartbeat.stop()
     if (this.stopped) {
       client?.$close(new AppFailure(crashError))
       return

@@ -245,5 +245,6 @@ const engineStateText: Record<EngineStatus['state'], string> = {
 
 export function engineStateLabel(state: EngineViewState): string {
   if (state.link !== 'open') return state.everOpened ? 'Offline' : 'Connecting'
-  return state.status ? engineStateText[state.status.state] : 'Connecting'
+  if (!state.status) return 'Connecting'
+  return state.status.blockedBy ? `${state.status.blockedBy}…` : engineStateText[state.status.state]
 }
