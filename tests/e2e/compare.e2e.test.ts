@@ -93,8 +93,12 @@ describe('Compare view in a real browser against `serve`', () => {
     await openCompare(page)
     expect(await page.locator('[data-testid=compare-intro]').textContent()).toMatch(/Compare/)
     await page.fill('[data-testid=compare-prompt-input]', 'The model predicts')
-    await setColumn(page, 0, { temperature: 0, 'max-tokens': 300 })
+    // A kept seed (shared by the columns): a drawn one could end the hot column after a batch,
+    // too soon to be seen streaming.
+    await setColumn(page, 0, { temperature: 0, 'max-tokens': 300, seed: 42 })
     await setColumn(page, 1, { temperature: 1.5, 'max-tokens': 300, 'top-k': 0 })
+    await page.click('[data-testid=compare-options-toggle]')
+    await page.check('[data-testid=keep-seeds]')
     const snapshots = await recordColumns(page)
     const before = watcher.events.length
     await page.locator('[data-testid=compare-generate]:enabled').click()
@@ -108,6 +112,7 @@ describe('Compare view in a real browser against `serve`', () => {
     const started = startedSince(before)
     expect(started.map((s) => s.sampling.temperature)).toEqual([0, 1.5])
     expect(started[1]?.sampling.topK).toBe(0)
+    expect(started.map((s) => s.sampling.seed)).toEqual([42, 42])
 
     // Both columns showed tokens while they were still running.
     const seen = await snapshots()

@@ -1,11 +1,20 @@
 import { useCallback, useLayoutEffect, useRef, type RefObject, type UIEvent } from 'react'
 
+/** How long after a wheel, key, touch or pointer press a scroll still counts as the reader's. */
+const readerScrollWindowMs = 1_500
+const readerInputs = ['wheel', 'keydown', 'touchmove', 'pointerdown'] as const
+
 /**
  * Keeps a scroll box at its end while its content grows, as long as the reader is at the bottom;
  * leaves them be once they scroll up. The box is scrolled when the browser reports the content's
- * new size (a ResizeObserver, after layout, at most once a frame) rather than after every React
- * commit: reading `scrollHeight` in a layout effect forces a synchronous layout of the whole
- * content on every batch of tokens.
+ * (or the box's) new size (a ResizeObserver, after layout, at most once a frame) rather than after
+ * every React commit: reading `scrollHeight` in a layout effect forces a synchronous layout of the
+ * whole content on every batch of tokens.
+ *
+ * Only a scroll that follows the reader's own input (wheel, keys, touch, a press on the
+ * scrollbar) can stop the following: on a busy machine the browser also scrolls by itself (the
+ * content re-laid out shorter for a frame clamps the position), and that must not read as the
+ * reader leaving the end.
  */
 export function useStickToBottom(
   boxRef: RefObject<HTMLElement | null>,
@@ -20,6 +29,7 @@ export function useStickToBottom(
 } {
   const followRef = useRef(true)
   const ownScrollTop = useRef(0)
+  const readerActedAt = useRef(Number.NEGATIVE_INFINITY)
   useLayoutEffect(() => {
     const box = boxRef.current
     const content = contentRef.current
@@ -31,11 +41,20 @@ export function useStickToBottom(
       ownScrollTop.current = box.scrollTop
     })
     observer.observe(content)
-    return () => observer.disconnect()
+    observer.observe(box)
+    const readerActed = () => {
+      readerActedAt.current = performance.now()
+    }
+    for (const input of readerInputs) box.addEventListener(input, readerActed, { passive: true })
+    return () => {
+      observer.disconnect()
+      for (const input of readerInputs) box.removeEventListener(input, readerActed)
+    }
   }, [boxRef, contentRef])
   const onScroll = useCallback(
     (event: UIEvent<HTMLElement>) => {
       const box = event.currentTarget
+      if (performance.now() - readerActedAt.current > readerScrollWindowMs) return
       // The scroll event of our own scrolling arrives a frame later, when more tokens may
       // already have made the content taller: it is ours, not the reader leaving the end.
       if (followRef.current && box.scrollTop >= ownScrollTop.current - 1) return
