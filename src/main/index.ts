@@ -34,6 +34,7 @@ import { loadWindowState, minimumSize, saveWindowState } from './desktop/window-
 import { electronEngineLauncher } from './electron-engine-launcher'
 import { EngineSupervisor } from './host/engine-supervisor'
 import { composeAppService } from './host/app-service'
+import { createApiControl } from './api/api-control'
 import { trackClientRuns } from './host/client-runs'
 import { defaultDataDirectory } from './host/data-directory'
 import { createModelFiles } from './host/model-files'
@@ -82,7 +83,15 @@ function startApp(): void {
   const sessions = createSessionStore({ directory: join(dataFolder, 'sessions'), log })
   const modelFiles = createModelFiles(dataFolder, events.onDownload)
   // Composed once: it records runs into sessions for as long as the app runs, whatever the window.
-  const appService = composeAppService(supervisor, sessions, modelFiles, log)
+  const apiControl = createApiControl({
+    dataDirectory: dataFolder,
+    service: () => appService,
+    observe: (observer) => supervisor.observeRunEvents(observer),
+    log,
+  })
+  const appService = composeAppService(supervisor, sessions, modelFiles, log, apiControl)
+  // The API comes back on if the user left it on (Models → Server).
+  void apiControl.restore()
   const windowStateFile = join(dataFolder, 'window-state.json')
   const openExternal = (url: string) => void shell.openExternal(url)
 
@@ -202,8 +211,7 @@ function startApp(): void {
     // The last recorded tokens are written before the app goes.
     if (sessionsClosed) return
     event.preventDefault()
-    void sessions
-      .close()
+    void Promise.all([apiControl.close(), sessions.close()])
       .catch(() => undefined)
       .finally(() => {
         sessionsClosed = true

@@ -7,10 +7,10 @@ import { nodeEngineLauncher } from './host/node-engine-launcher'
 import { startServeHost } from './host/serve-host'
 import { toAppError } from '../shared/errors'
 import { loadOrCreateApiKey } from './api/api-key'
+import { defaultApiPort } from '../shared/api-server'
 
 // `npm run serve`: the same UI as the desktop app, in any browser on this machine; with --api,
 // also an OpenAI-compatible API for scripts and other apps.
-const defaultApiPort = 8480
 const here = dirname(fileURLToPath(import.meta.url))
 const { values } = (() => {
   try {
@@ -85,6 +85,9 @@ if (host.api) {
       ? `API key (shown only now; only its hash is kept, in ${apiKey.file}):\n\n  ${apiKey.newKey}\n`
       : `API key: the one shown when it was made (--new-api-key makes a new one).`,
   )
+} else {
+  const api = await host.service.getApiServer()
+  if (api.url) console.log(`OpenAI-compatible API (left on in Models → Server): ${api.url}`)
 }
 if (values.model) {
   const source =

@@ -51,6 +51,8 @@ const modelFiles = {
 
 const apiServer = {
   getApiServer: true,
+  setApiServer: true,
+  renewApiKey: true,
 } as const satisfies Record<keyof ApiServerService, true>
 
 const names = <S>(methods: Record<keyof S, true>) => Object.keys(methods) as (keyof S & string)[]

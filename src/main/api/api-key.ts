@@ -37,6 +37,11 @@ export async function loadOrCreateApiKey(
   return { hash: record.sha256, newKey: key, file }
 }
 
+/** The stored key's hash, or null when no key has been made yet. */
+export async function readApiKeyHash(dataDirectory: string): Promise<string | null> {
+  return (await readRecord(join(dataDirectory, apiKeyFileName)))?.sha256 ?? null
+}
+
 async function readRecord(file: string): Promise<ApiKeyRecord | null> {
   let text: string
   try {

@@ -1,4 +1,4 @@
-import { apiServerOff, type ApiServerStatus } from '../../shared/api-server'
+import type { ApiControl } from '../api/api-control'
 import type { AppService } from '../../shared/contract'
 import type { EngineSupervisor } from './engine-supervisor'
 import type { createModelFiles } from './model-files'
@@ -16,8 +16,8 @@ export function composeAppService(
   sessions: SessionStore,
   modelFiles: ReturnType<typeof createModelFiles>,
   log: (line: string) => void = () => undefined,
-  /** The OpenAI-compatible API's state (serve with --api); off where there is none. */
-  apiServer: () => ApiServerStatus = () => apiServerOff,
+  /** The OpenAI-compatible API, which the Server panel turns on and off. */
+  api: ApiControl,
 ): AppService {
   const recorder = createRunRecorder(sessions, log)
   const { access } = modelFiles
@@ -33,7 +33,9 @@ export function composeAppService(
     ...sessionService,
     searchSessions: createSessionSearch(sessions),
     ...modelFiles.service,
-    getApiServer: async () => apiServer(),
+    getApiServer: async () => api.status(),
+    setApiServer: (request) => api.set(request),
+    renewApiKey: () => api.renewKey(),
     restartEngine: () => supervisor.restart(),
     inspectModel: async (request) => {
       checkSource(request)

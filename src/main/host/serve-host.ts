@@ -14,8 +14,8 @@ import { checkRequest, sessionCookieName, type BrowserSessions } from './request
 import { createSessionStore } from './session-store'
 import { sendStaticFile } from './static-files'
 import { contentSecurityPolicy } from '../util/content-security'
-import { apiServerOff } from '../../shared/api-server'
-import { startApiServer, type ApiServer } from '../api/api-server'
+import { createApiControl } from '../api/api-control'
+import type { ApiServer } from '../api/api-server'
 
 export interface ServeHostOptions {
   launcher: EngineLauncher
@@ -35,6 +35,7 @@ export interface ServeHost {
   supervisor: EngineSupervisor
   /** What the UI's clients call; the OpenAI-compatible API calls it too. */
   service: AppService
+  /** The API when it was started with `--api` (the Server panel can turn it off again). */
   api: ApiServer | null
   /** A path named on the command line (--model), which the file-path methods may then use. */
   allowPath(path: string): void
@@ -73,12 +74,13 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     log: options.log,
   })
   const modelFiles = createModelFiles(options.dataDirectory, broadcast.onDownload)
-  let api: ApiServer | null = null
-  const service = composeAppService(supervisor, sessions, modelFiles, options.log, () =>
-    api
-      ? { state: 'listening', url: api.url, recording: api.recording, requests: api.requests() }
-      : apiServerOff,
-  )
+  const apiControl = createApiControl({
+    dataDirectory: options.dataDirectory,
+    service: () => service,
+    observe: (observer) => supervisor.observeRunEvents(observer),
+    log: options.log,
+  })
+  const service = composeAppService(supervisor, sessions, modelFiles, options.log, apiControl)
 
   let port = options.port
   const sockets = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes })
@@ -172,19 +174,18 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     })
   })
   port = (server.address() as AddressInfo).port
+  let api: ApiServer | null = null
   if (options.api) {
-    api = await startApiServer({
-      ...options.api,
-      service,
-      observe: (observer) => supervisor.observeRunEvents(observer),
-      log: options.log,
-    }).catch(async (error: unknown) => {
-      await new Promise<void>((resolve) => server.close(() => resolve()))
-      supervisor.stop()
-      throw new Error(
-        `the API could not listen on port ${options.api?.port}: ${error instanceof Error ? error.message : error}`,
-      )
-    })
+    const { port: apiPort, record, keyHash } = options.api
+    api = await apiControl
+      .startWith({ port: apiPort, recording: record }, keyHash)
+      .catch(async (error: unknown) => {
+        await new Promise<void>((resolve) => server.close(() => resolve()))
+        supervisor.stop()
+        throw error
+      })
+  } else {
+    await apiControl.restore()
   }
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,
@@ -194,7 +195,7 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     api,
     allowPath: (path) => modelFiles.access.allow(path, 'file'),
     async close() {
-      await api?.close()
+      await apiControl.close()
       supervisor.stop()
       sockets.clients.forEach((ws) => ws.terminate())
       await new Promise<void>((resolve) => server.close(() => resolve()))

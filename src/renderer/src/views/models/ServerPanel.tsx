@@ -1,20 +1,28 @@
 import { useEffect, useState } from 'react'
-import type { ApiServerStatus } from '../../../../shared/api-server'
-import { mutedText } from '../../lib/ui'
+import type { ApiServerChange, ApiServerStatus } from '../../../../shared/api-server'
+import { toAppError, type AppError } from '../../../../shared/errors'
+import { CopyButton } from '../../components/CopyButton'
+import { mutedText, primaryButton, secondaryButton } from '../../lib/ui'
 import { getConnection } from '../../services/session'
-import { Badge, Panel } from './models-ui'
+import { ApiKeyNotice } from './ApiKeyNotice'
+import { Badge, ErrorNote, Panel, smallInput } from './models-ui'
+import { ServerRequestLog } from './ServerRequestLog'
 
 /** How often the panel asks the host for the API's state and request log while it is shown. */
 const refreshMs = 2000
 const shownRequests = 12
 
 /**
- * The OpenAI-compatible API (`npm run serve -- --api`): whether it is on, its address, and its
- * latest requests with their token counts and speed. The key is never shown here: the host keeps
- * only its hash, and printed the key once when it made it.
+ * The OpenAI-compatible API: turn it on or off, its port, whether requests become sessions, its
+ * key (shown once when made), and its latest requests with their token counts and speed.
  */
 export function ServerPanel() {
   const [status, setStatus] = useState<ApiServerStatus | null>(null)
+  const [portText, setPortText] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<AppError | null>(null)
+  const [newKey, setNewKey] = useState<string | null>(null)
+  const [confirmRenew, setConfirmRenew] = useState(false)
   useEffect(() => {
     let live = true
     const refresh = () =>
@@ -31,7 +39,37 @@ export function ServerPanel() {
       clearInterval(timer)
     }
   }, [])
+
+  const change = async (work: () => Promise<ApiServerChange>) => {
+    setBusy(true)
+    setError(null)
+    try {
+      const result = await work()
+      setStatus(result.status)
+      if (result.newKey) setNewKey(result.newKey)
+      setPortText(null)
+    } catch (failure) {
+      setError(toAppError(failure))
+    } finally {
+      setBusy(false)
+    }
+  }
+  const bridge = () => getConnection().bridge
   const on = status?.state === 'listening'
+  const port = portText ?? String(status?.port ?? '')
+  const turnOn = () => {
+    const number = Number(port)
+    if (port.trim() === '' || !Number.isInteger(number) || number < 0 || number > 65535) {
+      setError({
+        code: 'invalid-request',
+        message: `"${port}" is not a port.`,
+        hint: 'Use a whole number from 0 to 65535; 0 picks any free port.',
+      })
+      return
+    }
+    void change(() => bridge().setApiServer({ on: true, port: number }))
+  }
+
   return (
     <Panel
       title="Server"
@@ -46,77 +84,110 @@ export function ServerPanel() {
     >
       {!status ? (
         <p className={`text-sm ${mutedText}`}>Asking the host…</p>
-      ) : !on ? (
-        <p className={`text-sm ${mutedText}`} data-testid="server-off">
-          The OpenAI-compatible API is off. Start it with{' '}
-          <code className="font-mono">npm run serve -- --api</code>; it listens on 127.0.0.1 only.
-        </p>
       ) : (
-        <>
-          <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
-            <dt className={mutedText}>Address</dt>
-            <dd className="truncate font-mono" data-testid="server-url" title={status.url ?? ''}>
-              {status.url}
-            </dd>
-            <dt className={mutedText}>Key</dt>
-            <dd>Shown once in the terminal; only its hash is kept.</dd>
-            <dt className={mutedText}>Sessions</dt>
-            <dd data-testid="server-recording">
-              {status.recording ? 'Each request is saved' : 'Not saved (--api-no-sessions)'}
-            </dd>
-          </dl>
-          <RequestLog requests={status.requests.slice(0, shownRequests)} />
-        </>
+        <div className="space-y-3">
+          {newKey && (
+            <ApiKeyNotice apiKey={newKey} url={status.url} onDone={() => setNewKey(null)} />
+          )}
+          {error && <ErrorNote error={error} testId="server-error" />}
+          {on ? (
+            <dl className="grid grid-cols-[auto_1fr] items-center gap-x-3 gap-y-1 text-sm">
+              <dt className={mutedText}>Address</dt>
+              <dd className="flex min-w-0 items-center gap-1">
+                <span
+                  className="truncate font-mono"
+                  data-testid="server-url"
+                  title={status.url ?? ''}
+                >
+                  {status.url}
+                </span>
+                <CopyButton text={() => status.url ?? ''} title="Copy the address" label="" />
+              </dd>
+              <dt className={mutedText}>Key</dt>
+              <dd className="flex flex-wrap items-center gap-2">
+                <span>Only its hash is kept.</span>
+                {confirmRenew ? (
+                  <span className="flex items-center gap-1">
+                    <button
+                      type="button"
+                      data-testid="renew-api-key-confirm"
+                      disabled={busy}
+                      className={`${secondaryButton} h-7 text-xs`}
+                      onClick={() => {
+                        setConfirmRenew(false)
+                        void change(() => bridge().renewApiKey())
+                      }}
+                    >
+                      Replace the key
+                    </button>
+                    <button
+                      type="button"
+                      className={`${secondaryButton} h-7 text-xs`}
+                      onClick={() => setConfirmRenew(false)}
+                    >
+                      Keep it
+                    </button>
+                  </span>
+                ) : (
+                  <button
+                    type="button"
+                    data-testid="renew-api-key"
+                    className={`${secondaryButton} h-7 text-xs`}
+                    title="Make a new key; the current one stops working at once"
+                    onClick={() => setConfirmRenew(true)}
+                  >
+                    New key…
+                  </button>
+                )}
+              </dd>
+            </dl>
+          ) : (
+            <p className={`text-sm ${mutedText}`} data-testid="server-off">
+              Scripts, notebooks and other apps on this computer can use the loaded model through an
+              OpenAI-compatible API. It listens on 127.0.0.1 only and needs a key.
+            </p>
+          )}
+          <div className="flex flex-wrap items-end gap-3">
+            <label className="flex w-24 flex-col gap-1 text-xs">
+              <span className={mutedText}>Port</span>
+              <input
+                data-testid="server-port"
+                inputMode="numeric"
+                className={smallInput}
+                value={port}
+                disabled={on || busy}
+                title={on ? 'Turn the API off to change its port' : '0 picks any free port'}
+                onChange={(event) => setPortText(event.target.value)}
+                onKeyDown={(event) => event.key === 'Enter' && !on && turnOn()}
+              />
+            </label>
+            <label className="flex h-8 items-center gap-2 text-sm">
+              <input
+                type="checkbox"
+                data-testid="server-recording"
+                checked={status.recording}
+                disabled={busy}
+                onChange={(event) =>
+                  void change(() => bridge().setApiServer({ on, recording: event.target.checked }))
+                }
+              />
+              Save each request as a session
+            </label>
+            <button
+              type="button"
+              data-testid="server-toggle"
+              disabled={busy}
+              className={`${on ? secondaryButton : primaryButton} ml-auto h-8`}
+              onClick={() =>
+                on ? void change(() => bridge().setApiServer({ on: false })) : turnOn()
+              }
+            >
+              {busy ? 'Working…' : on ? 'Turn off' : 'Turn on'}
+            </button>
+          </div>
+          {on && <ServerRequestLog requests={status.requests.slice(0, shownRequests)} />}
+        </div>
       )}
     </Panel>
   )
-}
-
-function RequestLog({ requests }: { requests: ApiServerStatus['requests'] }) {
-  if (requests.length === 0) {
-    return <p className={`text-sm ${mutedText}`}>No requests yet.</p>
-  }
-  return (
-    <table className="w-full text-xs tabular-nums" data-testid="server-requests">
-      <thead className={mutedText}>
-        <tr className="text-left">
-          <th className="font-normal">Time</th>
-          <th className="font-normal">Request</th>
-          <th className="text-right font-normal">Tokens</th>
-          <th className="text-right font-normal">tok/s</th>
-        </tr>
-      </thead>
-      <tbody>
-        {requests.map((r, i) => (
-          <tr key={`${r.at}-${i}`} data-testid="server-request">
-            <td className="pr-2 whitespace-nowrap">
-              {new Date(r.at).toLocaleTimeString([], { hour12: false })}
-            </td>
-            <td className="pr-2 whitespace-nowrap" title={`${r.method} ${r.path}`}>
-              <span className={r.status >= 400 ? 'text-red-600 dark:text-red-400' : ''}>
-                {r.status}
-              </span>{' '}
-              {endpointLabel(r.path)}
-            </td>
-            <td className="text-right whitespace-nowrap">
-              {r.promptTokens === null ? '–' : `${r.promptTokens} + ${r.completionTokens}`}
-            </td>
-            <td className="text-right">
-              {r.tokensPerSecond === null ? '–' : r.tokensPerSecond.toFixed(1)}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  )
-}
-
-/** A short name for an endpoint, for the narrow log. */
-function endpointLabel(path: string): string {
-  const names: Record<string, string> = {
-    '/v1/completions': 'completion',
-    '/v1/chat/completions': 'chat',
-    '/v1/models': 'models',
-  }
-  return names[path.replace(/\/+$/, '')] ?? path
 }
