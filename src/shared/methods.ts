@@ -20,6 +20,7 @@ const engine = {
   generate: true,
   generateMany: true,
   score: true,
+  influence: true,
   cancel: true,
 } as const satisfies Record<keyof EngineService, true>
 

@@ -19,6 +19,8 @@ export const limits = {
   stopStringChars: 200,
   chatMessages: 2000,
   parallelRuns: 4,
+  /** Earlier tokens one influence measurement may remove, one at a time. */
+  influenceWindow: 256,
 } as const
 
 const probability = z.number().min(0).max(1)
@@ -170,6 +172,20 @@ export const scoreRequestSchema = z.object({
 })
 export type ScoreRequest = z.input<typeof scoreRequestSchema>
 export type ValidScoreRequest = z.output<typeof scoreRequestSchema>
+
+/**
+ * Token influence by occlusion: for the token at `position` of `text` (as scoring numbers them:
+ * 0 is the first token), how much its log-probability changes when each of the `window` tokens
+ * before it is removed, one at a time.
+ */
+export const influenceRequestSchema = z.object({
+  runId: runIdSchema,
+  text: z.string().min(1, 'the text is empty').max(limits.promptChars),
+  position: z.int().min(1).max(1_048_576),
+  window: z.int().min(1).max(limits.influenceWindow),
+})
+export type InfluenceRequest = z.input<typeof influenceRequestSchema>
+export type ValidInfluenceRequest = z.output<typeof influenceRequestSchema>
 
 export const cancelRequestSchema = z.object({ runId: runIdSchema })
 export type CancelRequest = z.infer<typeof cancelRequestSchema>

@@ -29,6 +29,7 @@ const engine = {
   generate: never,
   generateMany: never,
   score: never,
+  influence: never,
   inspectModel: never,
   scanModels: never,
   getHardware: never,

@@ -69,6 +69,7 @@ function scriptedEngine(push: () => ReturnType<typeof serveEngine>) {
     },
     generateMany: async () => undefined,
     score: async () => undefined,
+    influence: async () => undefined,
     unloadModel: unused,
     inspectModel: unused,
     scanModels: unused,

@@ -20,9 +20,11 @@ import {
   type ValidGenerateRequest,
   tokenizeRequestSchema,
   scoreRequestSchema,
+  influenceRequestSchema,
 } from '../../shared/schemas'
 import { runGeneration } from './generation'
 import { runScoring } from './scoring'
+import { runInfluence } from './influence'
 import { startLlamaRuntime, type LlamaRuntime } from './llama-runtime'
 import {
   openModelSession,
@@ -296,6 +298,17 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
       const current = requireSession()
       lock.startJob('a text being scored', [request.runId], emitRun, (job) =>
         runScoring(current, request, current.sequence, job.signal(request.runId), job.emit).catch(
+          (error: unknown) =>
+            job.emit({ kind: 'failed', runId: request.runId, error: toAppError(error) }),
+        ),
+      )
+    },
+    async influence(raw) {
+      const request = validate(influenceRequestSchema, raw)
+      lock.ensureFree()
+      const current = requireSession()
+      lock.startJob('token influence being measured', [request.runId], emitRun, (job) =>
+        runInfluence(current, request, current.sequence, job.signal(request.runId), job.emit).catch(
           (error: unknown) =>
             job.emit({ kind: 'failed', runId: request.runId, error: toAppError(error) }),
         ),

@@ -94,6 +94,7 @@ export class EngineSupervisor {
         (c) => c.generateMany(request),
       ),
     score: (request) => this.trackRuns([request.runId], (c) => c.score(request)),
+    influence: (request) => this.trackRuns([request.runId], (c) => c.influence(request)),
     cancel: (request) => this.call((c) => c.cancel(request)),
   }
 
