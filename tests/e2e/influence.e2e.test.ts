@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest'
+import type { Browser } from 'playwright-core'
+import type { RunEvent } from '../../src/shared/contract'
+import { openApp, type EngineWatcher, type ServeProcess, useAppUnderTest } from './helpers'
+
+let serve: ServeProcess
+let browser: Browser
+let watcher: EngineWatcher
+useAppUnderTest((app) => ({ serve, browser, watcher } = app))
+
+// About 30 tokens on the demo model's tokenizer.
+const text =
+  'The model reads a text one token at a time, and each next token gets a probability from all of the tokens that came before it in the text.'
+
+describe('Token influence in Score', () => {
+  it('measures a selected token’s influence map on a scored text and shows it as a heatmap', async () => {
+    const { context, page } = await openApp(browser, serve.url)
+    await page.click('[data-testid=nav-score]')
+    await page.fill('[data-testid=score-input]', text)
+    await page.locator('[data-testid=score-button]:enabled').click()
+    await page.locator('[data-testid=score-state][data-phase=ended]').waitFor()
+    const chips = page.locator('[data-testid=score-chip]')
+    const count = await chips.count()
+    expect(count).toBeGreaterThanOrEqual(28)
+
+    // The last token; removing up to 32 tokens covers everything before it.
+    await chips.nth(count - 1).click()
+    await page.locator('[data-testid=influence-explainer]').waitFor()
+    await page.fill('[data-testid=influence-window]', '32')
+    const seen = watcher.events.length
+    await page.locator('[data-testid=influence-button]:enabled').click()
+    await page.locator('[data-testid=influence-state][data-phase=ended]').waitFor()
+
+    const mine = watcher.events
+      .slice(seen)
+      .filter((e): e is Extract<RunEvent, { kind: 'influence' }> => e.kind === 'influence')
+    const first = mine[0]!
+    const position = first.context!.length - 1
+    const items = mine.flatMap((e) => e.items)
+    expect(items).toHaveLength(Math.min(32, position))
+    const cost = mine[mine.length - 1]!.cost
+    expect(
+      Number(await page.getAttribute('[data-testid=influence-cost]', 'data-evaluations')),
+    ).toBe(cost.evaluations)
+    expect(cost.evaluations).toBe(items.length + 1)
+    expect(cost.evaluatedTokens).toBeLessThan(cost.withoutReuse)
+
+    // One tinted chip per removed token, with the engine's numbers; on the bigram demo model
+    // only the token right before the selected one moves its probability.
+    const heat = page.locator('[data-testid=influence-chip][data-change]')
+    expect(await heat.count()).toBe(items.length)
+    const shown = await heat.evaluateAll((els) =>
+      els.map((el) => ({
+        at: Number(el.getAttribute('data-position')),
+        change: Number(el.getAttribute('data-change')),
+        background: getComputedStyle(el).backgroundColor,
+      })),
+    )
+    for (const chip of shown) {
+      const item = items.find((i) => i.position === chip.at)!
+      expect(chip.change).toBe(item.change)
+      if (chip.at === position - 1) {
+        expect(Math.abs(chip.change)).toBeGreaterThan(1e-3)
+        expect(chip.background).not.toMatch(/rgba\(0, 0, 0, 0\)|transparent/)
+      } else {
+        expect(Math.abs(chip.change)).toBeLessThanOrEqual(1e-6)
+      }
+    }
+    await page.locator('[data-testid=influence-target]').waitFor()
+    await expect.poll(() => page.locator('[data-testid=influence-top] tr').count()).toBe(5)
+    await context.close()
+  })
+})
