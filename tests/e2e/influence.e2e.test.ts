@@ -68,7 +68,8 @@ describe('Token influence in Score', () => {
       }
     }
     await page.locator('[data-testid=influence-target]').waitFor()
-    await expect.poll(() => page.locator('[data-testid=influence-top] tr').count()).toBe(5)
+    // The strongest effects list only tokens that changed anything: here, the preceding one.
+    await expect.poll(() => page.locator('[data-testid=influence-top] tr').count()).toBe(1)
     await context.close()
   })
 })

@@ -40,7 +40,7 @@ export const InfluenceHeatmap = memo(function InfluenceHeatmap(props: InfluenceH
               role="listitem"
               data-testid="influence-target"
               title="The selected token: its probability is what is measured"
-              className="mr-px rounded px-0.5 whitespace-pre underline decoration-violet-500 decoration-2 underline-offset-4 ring-2 ring-violet-500 dark:ring-violet-300"
+              className="mr-px inline-block rounded px-0.5 whitespace-pre underline decoration-violet-500 decoration-2 underline-offset-4 ring-2 ring-violet-500 dark:ring-violet-300"
             >
               {text}
             </span>
@@ -65,7 +65,7 @@ export const InfluenceHeatmap = memo(function InfluenceHeatmap(props: InfluenceH
               backgroundColor:
                 change === undefined ? undefined : influenceBackground(change, strongest),
             }}
-            className={`mr-px rounded px-0.5 whitespace-pre ${
+            className={`mr-px inline-block rounded px-0.5 whitespace-pre ${
               change === undefined ? `${mutedText} opacity-70` : ''
             }`}
           >

@@ -10,7 +10,7 @@ import { showWhitespace } from '../../lib/whitespace'
 import { whyCannotStart } from '../../stores/engine-reducer'
 import { engineStore } from '../../stores/stores'
 import { startInfluence, stopInfluence } from './influence-actions'
-import { describeChange, strongestChange } from './influence-colors'
+import { describeChange, noEffect, strongestChange } from './influence-colors'
 import { influenceStore, isMeasuring } from './influence-store'
 import { InfluenceHeatmap } from './InfluenceHeatmap'
 import { InfluenceExplainer } from './InfluenceExplainer'
@@ -44,6 +44,7 @@ export function InfluencePanel({ text, target }: InfluencePanelProps) {
     if (!shown) return []
     return Object.entries(state.changes)
       .map(([at, change]) => ({ at: Number(at), change }))
+      .filter(({ change }) => Math.abs(change) >= noEffect)
       .sort((a, b) => Math.abs(b.change) - Math.abs(a.change))
       .slice(0, 5)
   }, [shown, state.changes])
@@ -147,6 +148,11 @@ export function InfluencePanel({ text, target }: InfluencePanelProps) {
               </div>
             </div>
           )}
+          {state.phase === 'ended' && done > 0 && strongestTokens.length === 0 && (
+            <p className={`mt-3 text-xs ${mutedText}`} data-testid="influence-none">
+              Removing any one of these tokens leaves the probability where it was.
+            </p>
+          )}
           {strongestTokens.length > 0 && (
             <table className="mt-3 text-xs tabular-nums" data-testid="influence-top">
               <caption className={`text-left ${mutedText}`}>
@@ -186,7 +192,8 @@ function InfluenceLegend({ strongest }: { strongest: number }) {
         removing it raises p: it worked against it
       </span>
       <span className={mutedText}>
-        deepest colour = {strongest.toFixed(3)} nats; grey = not removed
+        deepest colour = {strongest.toFixed(3)} nats; untinted = no effect; grey = outside the
+        window
       </span>
     </div>
   )
