@@ -14,6 +14,7 @@ import type {
   InfluenceRequest,
   ScoreRequest,
   TokenizeRequest,
+  TokenizeWithRequest,
 } from './schemas'
 
 export type ComputeBackend = 'cpu' | 'cuda' | 'metal' | 'vulkan'
@@ -234,6 +235,11 @@ export interface EngineService {
   getHardware(): Promise<HardwareInfo>
   /** Splits text into the loaded model's tokens. */
   tokenize(request: TokenizeRequest): Promise<TokenText[]>
+  /**
+   * Splits text with the tokenizer of any GGUF file, opening only its vocabulary (no weights);
+   * the loaded model is not touched.
+   */
+  tokenizeWith(request: TokenizeWithRequest): Promise<TokenText[]>
   /** Starts generating; progress arrives as RunEvents tagged with `request.runId`. */
   generate(request: GenerateRequest): Promise<void>
   /**

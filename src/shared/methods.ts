@@ -17,6 +17,7 @@ const engine = {
   scanModels: true,
   getHardware: true,
   tokenize: true,
+  tokenizeWith: true,
   generate: true,
   generateMany: true,
   score: true,

@@ -161,6 +161,14 @@ export const tokenizeRequestSchema = z.object({
 })
 export type TokenizeRequest = z.input<typeof tokenizeRequestSchema>
 
+/** Tokenize with the vocabulary of any GGUF file, loaded alone (no weights), for comparison. */
+export const tokenizeWithRequestSchema = z.object({
+  source: modelSourceSchema,
+  text: z.string().max(limits.promptChars),
+  specialTokens: z.boolean().default(false),
+})
+export type TokenizeWithRequest = z.input<typeof tokenizeWithRequestSchema>
+
 /** The sampler chain that changes nothing: temperature 1, no truncation. */
 export const neutralSampling = { temperature: 1, topK: 0, topP: 1, minP: 0 } as const
 

@@ -26,6 +26,7 @@ const engine = {
     throw new TypeError('a bug')
   },
   tokenize: never,
+  tokenizeWith: never,
   generate: never,
   generateMany: never,
   score: never,

@@ -40,6 +40,7 @@ function scriptedEngine(push: () => ReturnType<typeof serveEngine>) {
       })
     },
     tokenize: async (request) => [{ id: 1, text: request.text }],
+    tokenizeWith: async () => [],
     generate: async (request) => {
       calls.push(request.runId)
       const events = push()

@@ -19,6 +19,7 @@ import {
   loadModelRequestSchema,
   type ValidGenerateRequest,
   tokenizeRequestSchema,
+  tokenizeWithRequestSchema,
   scoreRequestSchema,
   influenceRequestSchema,
 } from '../../shared/schemas'
@@ -40,6 +41,8 @@ import { refuseBatchIfTooLarge, refuseIfTooLarge } from './model-guard'
 import { tokenBytesFor } from './token-bytes'
 import { withHiddenBytes } from './step-reader'
 import { validate } from './validate'
+import { VocabModels } from './vocab-models'
+import type { LlamaModel, Token } from 'node-llama-cpp'
 
 export interface EngineServiceOptions {
   demoModelPath: string
@@ -54,6 +57,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
   /** How the current model was opened, to open it again when a load that replaces it fails. */
   let currentLoad: { path: string; options: OpenOptions } | null = null
   const lock = new EngineLock()
+  const vocabularies = new VocabModels()
   const status: EngineStatus = { ...startingStatus }
   const publish = (change: Partial<EngineStatus>) => {
     Object.assign(status, change)
@@ -244,13 +248,13 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
       const request = validate(tokenizeRequestSchema, raw)
       return lock.afterSwitches(() => {
         const { model } = requireSession()
-        const bytesOf = tokenBytesFor(model)
-        return model.tokenize(request.text, request.specialTokens).map((id) => {
-          const text = model.detokenize([id], true)
-          const special = model.getTokenAttributes(id).control ? { special: true } : {}
-          return { id, text, ...withHiddenBytes(text, id, bytesOf), ...special }
-        })
+        return describeTokens(model, model.tokenize(request.text, request.specialTokens))
       })
+    },
+    async tokenizeWith(raw): Promise<TokenText[]> {
+      const request = validate(tokenizeWithRequestSchema, raw)
+      const model = await vocabularies.get(await getRuntime(), pathOf(request.source))
+      return describeTokens(model, model.tokenize(request.text, request.specialTokens))
     },
     async generate(raw) {
       const request: ValidGenerateRequest = validate(generateRequestSchema, raw)
@@ -319,4 +323,14 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
       await lock.cancel(request.runId)
     },
   }
+}
+
+/** Tokens as the Tokenizer shows them: text, the bytes a partial character hides, special marks. */
+function describeTokens(model: LlamaModel, ids: readonly Token[]): TokenText[] {
+  const bytesOf = tokenBytesFor(model)
+  return ids.map((id) => {
+    const text = model.detokenize([id], true)
+    const special = model.getTokenAttributes(id).control ? { special: true } : {}
+    return { id, text, ...withHiddenBytes(text, id, bytesOf), ...special }
+  })
 }
