@@ -1,5 +1,6 @@
 import { memo } from 'react'
 import type { TokenText } from '../../../../shared/contract'
+import { contextPosition } from '../../lib/numbering'
 import { mutedText } from '../../lib/ui'
 import { showWhitespace } from '../../lib/whitespace'
 import { describeChange, influenceBackground } from './influence-colors'
@@ -59,7 +60,7 @@ export const InfluenceHeatmap = memo(function InfluenceHeatmap(props: InfluenceH
             data-testid="influence-chip"
             data-position={at}
             data-change={change}
-            title={`“${token.text}” (position ${at}): ${label}`}
+            title={`“${token.text}” (context position ${contextPosition({ position: at })}): ${label}`}
             aria-label={`${token.text}: ${label}`}
             style={{
               backgroundColor:

@@ -5,6 +5,7 @@ import { PlayIcon, StopIcon } from '../../components/Icons'
 import { useSavedText } from '../../hooks/useSavedText'
 import { useStore } from '../../hooks/useStore'
 import { formatCount } from '../../lib/format'
+import { contextPosition } from '../../lib/numbering'
 import { card, cardTitle, focusRing, mutedText, primaryButton, secondaryButton } from '../../lib/ui'
 import { showWhitespace } from '../../lib/whitespace'
 import { whyCannotStart } from '../../stores/engine-reducer'
@@ -164,7 +165,9 @@ export function InfluencePanel({ text, target }: InfluencePanelProps) {
                     <td className="pr-3 font-mono whitespace-pre">
                       “{showWhitespace(state.context[at]?.text ?? '')}”
                     </td>
-                    <td className={`pr-3 ${mutedText}`}>position {at}</td>
+                    <td className={`pr-3 ${mutedText}`}>
+                      context position {contextPosition({ position: at })}
+                    </td>
                     <td>{describeChange(change)}</td>
                   </tr>
                 ))}
