@@ -72,4 +72,35 @@ describe('Token influence in Score', () => {
     await expect.poll(() => page.locator('[data-testid=influence-top] tr').count()).toBe(1)
     await context.close()
   })
+
+  it('shows progress, holds the engine and stops when asked', async () => {
+    const { context, page } = await openApp(browser, serve.url)
+    await page.click('[data-testid=nav-score]')
+    await page.fill(
+      '[data-testid=score-input]',
+      'Every token looks back at the ones before it. '.repeat(50),
+    )
+    await page.locator('[data-testid=score-button]:enabled').click()
+    await page.locator('[data-testid=score-state][data-phase=ended]').waitFor()
+    const chips = page.locator('[data-testid=score-chip]')
+    await chips.nth((await chips.count()) - 1).click()
+    await page.fill('[data-testid=influence-window]', '256')
+    await page.locator('[data-testid=influence-button]:enabled').click()
+    // 256 removals re-read some 33,000 tokens: it is still going when Stop is pressed.
+    await page.locator('[data-testid=influence-state][data-phase=running]').waitFor()
+    expect(await page.getAttribute('[data-testid=score-button]', 'title')).toMatch(
+      /Token influence is being measured/,
+    )
+    expect(await page.locator('[data-testid=score-button]').isDisabled()).toBe(true)
+    await page.click('[data-testid=influence-stop]')
+    await page
+      .locator('[data-testid=influence-state][data-phase=ended][data-stop-reason=cancelled]')
+      .waitFor()
+    expect(await page.locator('[data-testid=influence-state]').textContent()).toMatch(
+      /Stopped after \d+ of 256 tokens/,
+    )
+    // The engine is free again.
+    await page.locator('[data-testid=score-button]:enabled').waitFor()
+    await context.close()
+  })
 })
