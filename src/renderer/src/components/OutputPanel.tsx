@@ -186,6 +186,8 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
             onHover={hover}
             onPick={pick}
             scrollRef={scrollRef}
+            branchPoints={view.branchPoints}
+            onSwitchBranch={switchBranch}
           />
         ) : (
           <TokenStream

@@ -49,7 +49,13 @@ export interface TokenChipProps {
 }
 
 /** The ‹ i/n › switch before a chip where branches part; the stream handles its clicks. */
-function BranchSwitch({ index, at }: { index: number; at: { index: number; count: number } }) {
+export function BranchSwitch({
+  index,
+  at,
+}: {
+  index: number
+  at: { index: number; count: number }
+}) {
   const arrow =
     'inline-flex h-[18px] w-4 items-center justify-center rounded hover:bg-violet-200 dark:hover:bg-violet-800 focus-visible:outline-2 focus-visible:outline-violet-500'
   return (
