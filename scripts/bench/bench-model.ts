@@ -77,11 +77,29 @@ async function isCurrent(path: string): Promise<boolean> {
   }
 }
 
-function metadata(): GgufKv[] {
-  const s = benchShape
-  const vocabulary = syntheticVocabulary(s.vocabSize, specialTokens, seed)
+/** The bench model's tokenizer: a synthetic byte-level BPE vocabulary of Qwen2.5's size. */
+export function benchTokenizerMetadata(): GgufKv[] {
+  const vocabulary = syntheticVocabulary(benchShape.vocabSize, specialTokens, seed)
   const [endOfText = 0, , imEnd = 0] = vocabulary.specialIds
   const special = new Set(vocabulary.specialIds)
+  return [
+    { key: 'tokenizer.ggml.model', value: gguf.string('gpt2') },
+    { key: 'tokenizer.ggml.pre', value: gguf.string('gpt-2') },
+    { key: 'tokenizer.ggml.tokens', value: gguf.strings(vocabulary.tokens) },
+    {
+      key: 'tokenizer.ggml.token_type',
+      value: gguf.i32s(vocabulary.tokens.map((_, id) => (special.has(id) ? 3 : 1))),
+    },
+    { key: 'tokenizer.ggml.merges', value: gguf.strings(vocabulary.merges) },
+    { key: 'tokenizer.ggml.bos_token_id', value: gguf.u32(endOfText) },
+    { key: 'tokenizer.ggml.eos_token_id', value: gguf.u32(endOfText) },
+    { key: 'tokenizer.ggml.eot_token_id', value: gguf.u32(imEnd) },
+    { key: 'tokenizer.ggml.add_bos_token', value: gguf.bool(false) },
+  ]
+}
+
+function metadata(): GgufKv[] {
+  const s = benchShape
   return [
     { key: 'general.architecture', value: gguf.string('qwen2') },
     { key: 'general.name', value: gguf.string('Tokenscope bench (Qwen2.5-0.5B shape)') },
@@ -95,18 +113,7 @@ function metadata(): GgufKv[] {
     { key: 'qwen2.attention.head_count_kv', value: gguf.u32(s.kvHeads) },
     { key: 'qwen2.attention.layer_norm_rms_epsilon', value: gguf.f32(1e-6) },
     { key: 'qwen2.rope.freq_base', value: gguf.f32(1_000_000) },
-    { key: 'tokenizer.ggml.model', value: gguf.string('gpt2') },
-    { key: 'tokenizer.ggml.pre', value: gguf.string('gpt-2') },
-    { key: 'tokenizer.ggml.tokens', value: gguf.strings(vocabulary.tokens) },
-    {
-      key: 'tokenizer.ggml.token_type',
-      value: gguf.i32s(vocabulary.tokens.map((_, id) => (special.has(id) ? 3 : 1))),
-    },
-    { key: 'tokenizer.ggml.merges', value: gguf.strings(vocabulary.merges) },
-    { key: 'tokenizer.ggml.bos_token_id', value: gguf.u32(endOfText) },
-    { key: 'tokenizer.ggml.eos_token_id', value: gguf.u32(endOfText) },
-    { key: 'tokenizer.ggml.eot_token_id', value: gguf.u32(imEnd) },
-    { key: 'tokenizer.ggml.add_bos_token', value: gguf.bool(false) },
+    ...benchTokenizerMetadata(),
     { key: 'tokenizer.chat_template', value: gguf.string(CHATML_TEMPLATE) },
   ]
 }

@@ -11,8 +11,10 @@ import type {
   GenerateRequest,
   LoadModelRequest,
   SamplingSettings,
+  InfluenceRequest,
   ScoreRequest,
   TokenizeRequest,
+  TokenizeWithRequest,
 } from './schemas'
 
 export type ComputeBackend = 'cpu' | 'cuda' | 'metal' | 'vulkan'
@@ -164,6 +166,26 @@ export interface RunEventBase {
   runId: string
 }
 
+/** One earlier token removed: how the selected token's log-probability changed without it. */
+export interface InfluenceItem {
+  /** Position of the removed token in the text. */
+  position: number
+  /** ln p of the selected token with this token removed. */
+  logProb: number
+  /** `logProb` minus the baseline's: negative when the token helped the prediction. */
+  change: number
+}
+
+/** What an occlusion measurement has cost so far. */
+export interface InfluenceCost {
+  /** Model evaluations (forward passes over a changed input), the baseline included. */
+  evaluations: number
+  /** Tokens evaluated, after reusing the cached prefix each changed input shares. */
+  evaluatedTokens: number
+  /** Tokens the same evaluations would have read without reusing any prefix. */
+  withoutReuse: number
+}
+
 /** Every run emits one `started`, any number of `tokens`, then exactly one `ended` or `failed`. */
 export type RunEvent =
   | (RunEventBase & {
@@ -180,6 +202,19 @@ export type RunEvent =
       tokens: GeneratedToken[]
       contextUsed: number
       stats: RunStats
+    })
+  | (RunEventBase & {
+      /** An influence run's progress: the baseline first, then each token removed. */
+      kind: 'influence'
+      /** The text's tokens up to the selected one (last): set on the first event only. */
+      context?: TokenText[]
+      /** ln p of the selected token given the whole text before it; set on the first event. */
+      baseline?: number
+      /** How many earlier tokens will be removed in all. */
+      total: number
+      /** The tokens measured since the previous event. */
+      items: InfluenceItem[]
+      cost: InfluenceCost
     })
   | (RunEventBase & { kind: 'ended'; reason: StopReason; contextUsed: number; stats: RunStats })
   | (RunEventBase & { kind: 'failed'; error: AppError })
@@ -200,6 +235,11 @@ export interface EngineService {
   getHardware(): Promise<HardwareInfo>
   /** Splits text into the loaded model's tokens. */
   tokenize(request: TokenizeRequest): Promise<TokenText[]>
+  /**
+   * Splits text with the tokenizer of any GGUF file, opening only its vocabulary (no weights);
+   * the loaded model is not touched.
+   */
+  tokenizeWith(request: TokenizeWithRequest): Promise<TokenText[]>
   /** Starts generating; progress arrives as RunEvents tagged with `request.runId`. */
   generate(request: GenerateRequest): Promise<void>
   /**
@@ -212,6 +252,11 @@ export interface EngineService {
    * as a run whose first token is the prompt and whose "generated" tokens are the text's others.
    */
   score(request: ScoreRequest): Promise<void>
+  /**
+   * Measures token influence by occlusion, as a run: `influence` events with the baseline and
+   * each removed token's effect on the selected token's log-probability, then `ended`.
+   */
+  influence(request: InfluenceRequest): Promise<void>
   /** Stops a run; its partial output is kept and it ends with reason `cancelled`. */
   cancel(request: CancelRequest): Promise<void>
 }

@@ -17,9 +17,11 @@ const engine = {
   scanModels: true,
   getHardware: true,
   tokenize: true,
+  tokenizeWith: true,
   generate: true,
   generateMany: true,
   score: true,
+  influence: true,
   cancel: true,
 } as const satisfies Record<keyof EngineService, true>
 

@@ -19,6 +19,8 @@ export const limits = {
   stopStringChars: 200,
   chatMessages: 2000,
   parallelRuns: 4,
+  /** Earlier tokens one influence measurement may remove, one at a time. */
+  influenceWindow: 256,
 } as const
 
 const probability = z.number().min(0).max(1)
@@ -159,6 +161,14 @@ export const tokenizeRequestSchema = z.object({
 })
 export type TokenizeRequest = z.input<typeof tokenizeRequestSchema>
 
+/** Tokenize with the vocabulary of any GGUF file, loaded alone (no weights), for comparison. */
+export const tokenizeWithRequestSchema = z.object({
+  source: modelSourceSchema,
+  text: z.string().max(limits.promptChars),
+  specialTokens: z.boolean().default(false),
+})
+export type TokenizeWithRequest = z.input<typeof tokenizeWithRequestSchema>
+
 /** The sampler chain that changes nothing: temperature 1, no truncation. */
 export const neutralSampling = { temperature: 1, topK: 0, topP: 1, minP: 0 } as const
 
@@ -170,6 +180,20 @@ export const scoreRequestSchema = z.object({
 })
 export type ScoreRequest = z.input<typeof scoreRequestSchema>
 export type ValidScoreRequest = z.output<typeof scoreRequestSchema>
+
+/**
+ * Token influence by occlusion: for the token at `position` of `text` (as scoring numbers them:
+ * 0 is the first token), how much its log-probability changes when each of the `window` tokens
+ * before it is removed, one at a time.
+ */
+export const influenceRequestSchema = z.object({
+  runId: runIdSchema,
+  text: z.string().min(1, 'the text is empty').max(limits.promptChars),
+  position: z.int().min(1).max(1_048_576),
+  window: z.int().min(1).max(limits.influenceWindow),
+})
+export type InfluenceRequest = z.input<typeof influenceRequestSchema>
+export type ValidInfluenceRequest = z.output<typeof influenceRequestSchema>
 
 export const cancelRequestSchema = z.object({ runId: runIdSchema })
 export type CancelRequest = z.infer<typeof cancelRequestSchema>

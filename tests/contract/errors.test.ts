@@ -26,9 +26,11 @@ const engine = {
     throw new TypeError('a bug')
   },
   tokenize: never,
+  tokenizeWith: never,
   generate: never,
   generateMany: never,
   score: never,
+  influence: never,
   inspectModel: never,
   scanModels: never,
   getHardware: never,

@@ -40,6 +40,7 @@ function scriptedEngine(push: () => ReturnType<typeof serveEngine>) {
       })
     },
     tokenize: async (request) => [{ id: 1, text: request.text }],
+    tokenizeWith: async () => [],
     generate: async (request) => {
       calls.push(request.runId)
       const events = push()
@@ -69,6 +70,7 @@ function scriptedEngine(push: () => ReturnType<typeof serveEngine>) {
     },
     generateMany: async () => undefined,
     score: async () => undefined,
+    influence: async () => undefined,
     unloadModel: unused,
     inspectModel: unused,
     scanModels: unused,

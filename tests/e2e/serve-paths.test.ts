@@ -42,6 +42,10 @@ describe('file-path methods of the serve host', () => {
     expect(gguf).toMatchObject({ code: 'path-not-allowed', message: /models folder/ })
     expect(await failure(client.inspectModel(file(join(outside, 'missing.gguf'))))).toEqual(gguf)
     expect(await failure(client.loadModel(file(real)))).toEqual(gguf)
+    // The Tokenizer's comparison reads only a vocabulary, under the same rule.
+    const vocabulary = (path: string) => ({ ...file(path), text: 'hi', specialTokens: false })
+    expect(await failure(client.tokenizeWith(vocabulary('/etc/passwd')))).toEqual(passwd)
+    expect(await failure(client.tokenizeWith(vocabulary(real)))).toEqual(gguf)
     const folder = await failure(client.scanModels({ folder: '/etc' }))
     expect(folder).toMatchObject({ code: 'path-not-allowed' })
     expect(await failure(client.scanModels({ folder: '/no/such/folder' }))).toEqual(folder)
@@ -54,6 +58,10 @@ describe('file-path methods of the serve host', () => {
     copyFileSync(demoModelPath, typed)
     await client.usePath({ path: typed, kind: 'file' })
     expect((await client.inspectModel(file(typed))).card.architecture).toBeTruthy()
+    const text = { text: 'A typed path', specialTokens: false }
+    expect(await client.tokenizeWith({ ...file(typed), ...text })).toEqual(
+      await client.tokenizeWith({ source: { kind: 'demo' }, ...text }),
+    )
 
     const folder = mkdtempSync(join(tmpdir(), 'tokenscope-folder-'))
     copyFileSync(demoModelPath, join(folder, 'listed.gguf'))

@@ -19,10 +19,13 @@ import {
   loadModelRequestSchema,
   type ValidGenerateRequest,
   tokenizeRequestSchema,
+  tokenizeWithRequestSchema,
   scoreRequestSchema,
+  influenceRequestSchema,
 } from '../../shared/schemas'
 import { runGeneration } from './generation'
 import { runScoring } from './scoring'
+import { runInfluence } from './influence'
 import { startLlamaRuntime, type LlamaRuntime } from './llama-runtime'
 import {
   openModelSession,
@@ -38,6 +41,8 @@ import { refuseBatchIfTooLarge, refuseIfTooLarge } from './model-guard'
 import { tokenBytesFor } from './token-bytes'
 import { withHiddenBytes } from './step-reader'
 import { validate } from './validate'
+import { VocabModels } from './vocab-models'
+import type { LlamaModel, Token } from 'node-llama-cpp'
 
 export interface EngineServiceOptions {
   demoModelPath: string
@@ -52,6 +57,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
   /** How the current model was opened, to open it again when a load that replaces it fails. */
   let currentLoad: { path: string; options: OpenOptions } | null = null
   const lock = new EngineLock()
+  const vocabularies = new VocabModels()
   const status: EngineStatus = { ...startingStatus }
   const publish = (change: Partial<EngineStatus>) => {
     Object.assign(status, change)
@@ -242,13 +248,13 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
       const request = validate(tokenizeRequestSchema, raw)
       return lock.afterSwitches(() => {
         const { model } = requireSession()
-        const bytesOf = tokenBytesFor(model)
-        return model.tokenize(request.text, request.specialTokens).map((id) => {
-          const text = model.detokenize([id], true)
-          const special = model.getTokenAttributes(id).control ? { special: true } : {}
-          return { id, text, ...withHiddenBytes(text, id, bytesOf), ...special }
-        })
+        return describeTokens(model, model.tokenize(request.text, request.specialTokens))
       })
+    },
+    async tokenizeWith(raw): Promise<TokenText[]> {
+      const request = validate(tokenizeWithRequestSchema, raw)
+      const model = await vocabularies.get(await getRuntime(), pathOf(request.source))
+      return describeTokens(model, model.tokenize(request.text, request.specialTokens))
     },
     async generate(raw) {
       const request: ValidGenerateRequest = validate(generateRequestSchema, raw)
@@ -301,9 +307,30 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
         ),
       )
     },
+    async influence(raw) {
+      const request = validate(influenceRequestSchema, raw)
+      lock.ensureFree()
+      const current = requireSession()
+      lock.startJob('token influence being measured', [request.runId], emitRun, (job) =>
+        runInfluence(current, request, current.sequence, job.signal(request.runId), job.emit).catch(
+          (error: unknown) =>
+            job.emit({ kind: 'failed', runId: request.runId, error: toAppError(error) }),
+        ),
+      )
+    },
     async cancel(raw) {
       const request = validate(cancelRequestSchema, raw)
       await lock.cancel(request.runId)
     },
   }
+}
+
+/** Tokens as the Tokenizer shows them: text, the bytes a partial character hides, special marks. */
+function describeTokens(model: LlamaModel, ids: readonly Token[]): TokenText[] {
+  const bytesOf = tokenBytesFor(model)
+  return ids.map((id) => {
+    const text = model.detokenize([id], true)
+    const special = model.getTokenAttributes(id).control ? { special: true } : {}
+    return { id, text, ...withHiddenBytes(text, id, bytesOf), ...special }
+  })
 }

@@ -60,15 +60,7 @@ export async function openModelSession(
       onLoadProgress: options.onProgress,
     })
   } catch (error) {
-    // llama.cpp's log lines reach JavaScript asynchronously, sometimes after the rejection.
-    for (let wait = 0; wait < 10 && logSince(mark).length === 0; wait++)
-      await new Promise((resolve) => setTimeout(resolve, 20))
-    await new Promise((resolve) => setTimeout(resolve, 20))
-    throw new AppFailure({
-      code: 'model-load-failed',
-      message: `llama.cpp could not load ${basename(path)}: ${llamaReason(error, logSince(mark))}`,
-      hint: 'The file may be damaged or use an architecture this llama.cpp build does not support.',
-    })
+    throw await loadFailure(path, error, mark)
   }
   try {
     const trained = model.trainContextSize
@@ -138,6 +130,19 @@ export async function openModelSession(
       hint: 'Try a smaller context size; the machine may not have enough memory.',
     })
   }
+}
+
+/** Why llama.cpp refused to load `path`, from its log since `mark`, as the caller's failure. */
+export async function loadFailure(path: string, error: unknown, mark: number): Promise<AppFailure> {
+  // llama.cpp's log lines reach JavaScript asynchronously, sometimes after the rejection.
+  for (let wait = 0; wait < 10 && logSince(mark).length === 0; wait++)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  await new Promise((resolve) => setTimeout(resolve, 20))
+  return new AppFailure({
+    code: 'model-load-failed',
+    message: `llama.cpp could not load ${basename(path)}: ${llamaReason(error, logSince(mark))}`,
+    hint: 'The file may be damaged or use an architecture this llama.cpp build does not support.',
+  })
 }
 
 /**

@@ -41,6 +41,10 @@ export function composeAppService(
       checkSource(request)
       return supervisor.service.inspectModel(request)
     },
+    tokenizeWith: async (request) => {
+      checkSource(request)
+      return supervisor.service.tokenizeWith(request)
+    },
     scanModels: async (request) => {
       const folder = (request as { folder?: unknown } | null)?.folder
       if (typeof folder === 'string') access.checkFolder(folder)

@@ -22,6 +22,10 @@ export function trackClientRuns(service: AppService): { service: AppService; can
         remember([request?.runId])
         return service.score(request)
       },
+      influence: (request) => {
+        remember([request?.runId])
+        return service.influence(request)
+      },
       generateMany: (request) => {
         remember(Array.isArray(request?.runs) ? request.runs.map((run) => run?.runId) : [])
         return service.generateMany(request)

@@ -87,6 +87,7 @@ export class EngineSupervisor {
     scanModels: (request) => this.call((c) => c.scanModels(request)),
     getHardware: () => this.call((c) => c.getHardware()),
     tokenize: (request) => this.call((c) => c.tokenize(request)),
+    tokenizeWith: (request) => this.call((c) => c.tokenizeWith(request)),
     generate: (request) => this.trackRuns([request.runId], (c) => c.generate(request)),
     generateMany: (request) =>
       this.trackRuns(
@@ -94,6 +95,7 @@ export class EngineSupervisor {
         (c) => c.generateMany(request),
       ),
     score: (request) => this.trackRuns([request.runId], (c) => c.score(request)),
+    influence: (request) => this.trackRuns([request.runId], (c) => c.influence(request)),
     cancel: (request) => this.call((c) => c.cancel(request)),
   }
 

@@ -183,6 +183,9 @@ function applyEvent(tree: BranchTree, event: RunEvent): BranchTree {
       })
     case 'failed':
       return withNode(tree, node.id, { status: 'failed', error: event.error })
+    case 'influence':
+      // Influence runs belong to Score's influence panel, never to a branch of a conversation.
+      return tree
   }
 }
 

@@ -197,6 +197,9 @@ export function applyRunEvent(state: RunState, event: RunEvent): RunState {
       }
     case 'failed':
       return { ...state, phase: 'failed', stopping: false, error: event.error }
+    case 'influence':
+      // Influence runs have their own store (Score's influence panel).
+      return state
   }
 }
 

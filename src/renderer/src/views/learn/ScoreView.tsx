@@ -12,6 +12,7 @@ import { card, cardTitle, mutedText, primaryButton, secondaryButton } from '../.
 import { whyCannotStart } from '../../stores/engine-reducer'
 import { isActive } from '../../stores/run-reducer'
 import { engineStore } from '../../stores/stores'
+import { InfluencePanel } from './InfluencePanel'
 import { LossTable } from './LossTable'
 import { branchFromScore } from './score-branch'
 import { scoreStore, startScoring, stopScoring } from './score-actions'
@@ -162,11 +163,12 @@ export function ScoreView() {
                 />
               </div>
               <p className={`mt-3 text-xs ${mutedText}`}>
-                Click a token to see what the model expected instead; Shift+click another to select
-                the span between them for the loss table.
+                Click a token to see what the model expected instead, and which earlier tokens it
+                leaned on; Shift+click another to select the span between them for the loss table.
               </p>
             </section>
           )}
+          {picked && !running && <InfluencePanel text={run.promptText} target={picked} />}
         </div>
         <aside className="flex min-w-0 flex-col gap-4" aria-label="The selected token and span">
           {picked && span ? (

@@ -1,14 +1,15 @@
 import { useState } from 'react'
 import { useSavedText } from '../../hooks/useSavedText'
-import type { TokenText } from '../../../../shared/contract'
 import { limits } from '../../../../shared/schemas'
 import { CopyButton } from '../../components/CopyButton'
 import { useStore } from '../../hooks/useStore'
 import { formatCount } from '../../lib/format'
 import { card, cardTitle, mutedText } from '../../lib/ui'
 import { engineStore } from '../../stores/stores'
+import { TokenizerCompare } from './TokenizerCompare'
 import { TokenizerDetails } from './TokenizerDetails'
-import { countsOf, hex, visibleText } from './tokenizer-format'
+import { countsOf } from './tokenizer-format'
+import { TokenChips, shownTokens } from './TokenChips'
 import { useTokenized } from './useTokenized'
 
 const textKey = 'tokenscope.tokenizer.text'
@@ -16,8 +17,6 @@ const sample =
   'Tokenizers split text into pieces the model knows: "unbelievable" may be one token or three.\n' +
   'Numbers like 1234567 and code like `for (let i = 0; i < n; i++)` split differently, and so do ' +
   'accents (café), other scripts (日本語) and emoji 🙂.'
-/** More chips than this slow the page down; the counts still cover the whole text. */
-const shownTokens = 5000
 
 /** Learn: how the loaded model's own tokenizer splits any text. */
 export function TokenizerView() {
@@ -123,63 +122,8 @@ export function TokenizerView() {
           </section>
           <TokenizerDetails token={selected} index={picked} />
         </div>
+        <TokenizerCompare text={text} specialTokens={specialTokens} showIds={showIds} />
       </div>
     </main>
-  )
-}
-
-const tints = [
-  'bg-violet-100 dark:bg-violet-900/50',
-  'bg-sky-100 dark:bg-sky-900/50',
-  'bg-emerald-100 dark:bg-emerald-900/50',
-  'bg-amber-100 dark:bg-amber-900/40',
-]
-
-function TokenChips(props: {
-  tokens: readonly TokenText[]
-  showIds: boolean
-  picked: number | null
-  onPick: (index: number) => void
-}) {
-  const { tokens, showIds, picked, onPick } = props
-  return (
-    <div className="mt-2 flex flex-wrap gap-1" data-testid="tokenizer-tokens">
-      {tokens.slice(0, shownTokens).map((token, i) => {
-        const partial = token.text.includes('\ufffd')
-        const ring = token.special
-          ? 'ring-2 ring-amber-500'
-          : partial
-            ? 'border border-dashed border-slate-500 dark:border-slate-400'
-            : ''
-        return (
-          <button
-            key={i}
-            type="button"
-            data-testid="tokenizer-token"
-            data-id={token.id}
-            data-special={token.special ? 'true' : undefined}
-            aria-pressed={picked === i}
-            title={
-              token.special
-                ? 'A special token of the vocabulary'
-                : partial
-                  ? 'Part of a character: its byte(s) in hex'
-                  : undefined
-            }
-            onClick={() => onPick(i)}
-            className={`flex flex-col items-center rounded px-1 py-0.5 font-mono text-sm leading-5 ${tints[i % tints.length]} ${ring} ${picked === i ? 'outline-2 outline-violet-600' : ''}`}
-          >
-            <span className="whitespace-pre">
-              {partial && token.bytes ? `‹${hex(token.bytes)}›` : visibleText(token.text)}
-            </span>
-            {showIds && (
-              <span className="text-[10px] leading-3 text-slate-500 tabular-nums dark:text-slate-400">
-                {token.id}
-              </span>
-            )}
-          </button>
-        )
-      })}
-    </div>
   )
 }

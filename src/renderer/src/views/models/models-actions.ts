@@ -266,3 +266,22 @@ export function startModelsView(): () => void {
 function sameError(a: AppError, b: AppError): boolean {
   return a.code === b.code && a.message === b.message
 }
+
+/**
+ * Fills the lists of model files the app knows (the models folder's scan, the recent list) for a
+ * view outside the Models tab, such as the Tokenizer's comparison; once per page is enough.
+ */
+export function ensureModelLists(): void {
+  const state = modelsStore.getState()
+  if (state.recent === null) refreshRecent()
+  if (state.scannedFolder !== null) return
+  if (state.folder !== null) return scanFolder()
+  bridge()
+    .modelsFolder()
+    .then((folder) => {
+      if (modelsStore.getState().scannedFolder === null) scanFolder(folder)
+    })
+    .catch((error: unknown) =>
+      dispatch({ type: 'scanFailed', folder: '', error: toAppError(error) }),
+    )
+}

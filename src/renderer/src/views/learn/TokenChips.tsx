@@ -1,0 +1,67 @@
+import type { TokenText } from '../../../../shared/contract'
+import { hex, visibleText } from './tokenizer-format'
+
+/** More chips than this slow the page down; the counts still cover the whole text. */
+export const shownTokens = 5000
+
+const tints = [
+  'bg-violet-100 dark:bg-violet-900/50',
+  'bg-sky-100 dark:bg-sky-900/50',
+  'bg-emerald-100 dark:bg-emerald-900/50',
+  'bg-amber-100 dark:bg-amber-900/40',
+]
+
+/** Tokens as chips, each with its ID under it; special tokens ringed, partial characters dashed. */
+export function TokenChips(props: {
+  tokens: readonly TokenText[]
+  showIds: boolean
+  picked: number | null
+  /** Chips are buttons that pick a token when given; plain labels otherwise. */
+  onPick?: (index: number) => void
+  /** Test ids of the list and its chips, so that several lists on one page stay apart. */
+  testIds?: { list: string; chip: string }
+}) {
+  const { tokens, showIds, picked, onPick } = props
+  const testIds = props.testIds ?? { list: 'tokenizer-tokens', chip: 'tokenizer-token' }
+  return (
+    <div className="mt-2 flex flex-wrap gap-1" data-testid={testIds.list}>
+      {tokens.slice(0, shownTokens).map((token, i) => {
+        const partial = token.text.includes('\ufffd')
+        const ring = token.special
+          ? 'ring-2 ring-amber-500'
+          : partial
+            ? 'border border-dashed border-slate-500 dark:border-slate-400'
+            : ''
+        const Chip = onPick ? 'button' : 'span'
+        return (
+          <Chip
+            key={i}
+            type={onPick ? 'button' : undefined}
+            data-testid={testIds.chip}
+            data-id={token.id}
+            data-special={token.special ? 'true' : undefined}
+            aria-pressed={onPick ? picked === i : undefined}
+            title={
+              token.special
+                ? 'A special token of the vocabulary'
+                : partial
+                  ? 'Part of a character: its byte(s) in hex'
+                  : undefined
+            }
+            onClick={onPick && (() => onPick(i))}
+            className={`flex flex-col items-center rounded px-1 py-0.5 font-mono text-sm leading-5 ${tints[i % tints.length]} ${ring} ${picked === i ? 'outline-2 outline-violet-600' : ''}`}
+          >
+            <span className="whitespace-pre">
+              {partial && token.bytes ? `‹${hex(token.bytes)}›` : visibleText(token.text)}
+            </span>
+            {showIds && (
+              <span className="text-[10px] leading-3 text-slate-500 tabular-nums dark:text-slate-400">
+                {token.id}
+              </span>
+            )}
+          </Chip>
+        )
+      })}
+    </div>
+  )
+}
