@@ -95,7 +95,7 @@ export function jacobiEigen(matrix: readonly (readonly number[])[]): {
   const n = matrix.length
   const a = matrix.map((row) => [...row])
   const v = Array.from({ length: n }, (_, i) =>
-    Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)),
+    Array.from({ length: n }, (_, j): number => (i === j ? 1 : 0)),
   )
   const scale = a.reduce((sum, row) => sum + row.reduce((s, x) => s + x * x, 0), 0)
   for (let sweep = 0; sweep < 100; sweep++) {

@@ -21,6 +21,8 @@ const engine = {
   generateMany: true,
   score: true,
   cancel: true,
+  embed: true,
+  readTokenEmbeddings: true,
 } as const satisfies Record<keyof EngineService, true>
 
 const engineControl = {

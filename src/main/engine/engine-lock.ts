@@ -105,6 +105,28 @@ export class EngineLock {
       })
   }
 
+  /**
+   * Runs `task` as a job without runs of its own (nothing to cancel): refused like a run while the
+   * engine is taken, and a model switch waits for it. Resolves once the engine is free again.
+   */
+  async exclusive<T>(label: string, task: () => Promise<T>): Promise<T> {
+    let outcome = { error: new Error(`${label} did not run`) } as { value: T } | { error: unknown }
+    this.startJob(
+      label,
+      [],
+      () => undefined,
+      async () => {
+        outcome = await task().then(
+          (value) => ({ value }),
+          (error: unknown) => ({ error }),
+        )
+      },
+    )
+    await this.job?.done
+    if ('error' in outcome) throw outcome.error
+    return outcome.value
+  }
+
   /** Stops one run; resolves once it has ended. Unknown or finished runs are a no-op. */
   async cancel(runId: string): Promise<void> {
     const slot = this.job?.runs.get(runId)

@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { getF32Tensor, parseGguf } from '../../src/main/gguf/reader'
+import { similarityMatrix } from '../../src/shared/embedding-math'
+import { toAppError } from '../../src/shared/errors'
+import { demoModelPath, EngineHarness } from '../helpers/engine-harness'
+
+let harness: EngineHarness
+
+/*
+ * The demo model's blocks add nothing to the residual stream, and it has no pooling of its own,
+ * so a text's embedding is the final norm of its last token's input embedding:
+ * output_norm ⊙ x / sqrt(mean(x²) + eps), x = token_embd[last token].
+ */
+const bytes = readFileSync(demoModelPath)
+const file = parseGguf(bytes)
+const table = getF32Tensor(file, bytes, 'token_embd.weight')
+const gain = getF32Tensor(file, bytes, 'output_norm.weight')
+const d = gain.length
+const epsilon = Number(file.metadata.get('llama.attention.layer_norm_rms_epsilon')?.value)
+const row = (id: number) => table.subarray(id * d, (id + 1) * d)
+function expectedEmbedding(lastToken: number): number[] {
+  const x = row(lastToken)
+  const meanSquare = x.reduce((sum, v) => sum + v * v, 0) / d
+  const scale = 1 / Math.sqrt(meanSquare + epsilon)
+  return Array.from(x, (v, i) => v * scale * gain[i]!)
+}
+
+beforeAll(async () => {
+  harness = new EngineHarness()
+  await harness.engine.loadModel({ source: { kind: 'demo' } })
+})
+afterAll(() => harness.stop())
+
+describe('embeddings on the demo model', () => {
+  const words = ['token', 'model', 'probability', 'the next token', 'cat']
+
+  it('gives one vector of d_model values per text, the closed-form final state of its last token', async () => {
+    const result = await harness.engine.embed({ texts: words })
+    expect(result.pooling).toBe('last-token')
+    expect(result.dimensions).toBe(d)
+    expect(result.vectors).toHaveLength(words.length)
+    for (const [i, text] of words.entries()) {
+      const ids = (await harness.engine.tokenize({ text })).map((t) => t.id)
+      expect(result.tokenCounts[i]).toBeGreaterThanOrEqual(ids.length)
+      const expected = expectedEmbedding(ids[ids.length - 1]!)
+      const vector = result.vectors[i]!
+      expect(vector).toHaveLength(d)
+      for (let k = 0; k < d; k++) expect(Math.abs(vector[k]! - expected[k]!)).toBeLessThan(1e-4)
+    }
+    const matrix = similarityMatrix(result.vectors)
+    for (let i = 0; i < words.length; i++) {
+      expect(matrix[i]![i]).toBe(1)
+      for (let j = 0; j < words.length; j++) expect(matrix[i]![j]).toBe(matrix[j]![i])
+    }
+  })
+
+  it('leaves the model’s own context as it was: a seeded run gives the same text after embedding', async () => {
+    const change = { sampling: { temperature: 0.8, topK: 40, topP: 0.95, minP: 0.05, seed: 42 } }
+    const before = await harness.generate(change)
+    await harness.engine.embed({ texts: ['a token', 'the model'] })
+    const after = await harness.generate(change)
+    expect(after.ended?.reason).toBeDefined()
+    expect(after.tokens.map((t) => t.id)).toEqual(before.tokens.map((t) => t.id))
+  })
+
+  it('waits its turn: refused while a run holds the engine, and a run may start once it answers', async () => {
+    const request = harness.request({ maxTokens: 4000 })
+    await harness.engine.generate(request)
+    const refused = await harness.engine.embed({ texts: ['token'] }).catch((e: unknown) => e)
+    expect(toAppError(refused).code).toBe('run-busy')
+    await harness.engine.cancel({ runId: request.runId })
+    await harness.waitForEnd(request.runId)
+    await harness.engine.embed({ texts: ['token'] })
+    const next = await harness.generate({ maxTokens: 4 })
+    expect(next.failed).toBeNull()
+  })
+
+  it('refuses an empty list or an empty text with a readable message', async () => {
+    for (const texts of [[], ['']]) {
+      const error = toAppError(await harness.engine.embed({ texts }).catch((e: unknown) => e))
+      expect(error.code).toBe('invalid-request')
+      expect(error.message).toMatch(/texts|empty/)
+    }
+  })
+
+  it('reads the start of tokens’ input embedding rows from the file', async () => {
+    const ids = (await harness.engine.tokenize({ text: 'The cat' })).map((t) => t.id)
+    const result = await harness.engine.readTokenEmbeddings({ tokenIds: ids, values: 8 })
+    expect(result).toMatchObject({ dimensions: d, storage: 'F32', unreadable: null })
+    expect(result.rows).toEqual(ids.map((id) => Array.from(row(id).subarray(0, 8))))
+  })
+})
