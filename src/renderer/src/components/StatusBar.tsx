@@ -4,14 +4,26 @@ import { useStore } from '../hooks/useStore'
 import { focusRing } from '../lib/ui'
 import { AlertIcon } from './Icons'
 import { formatBytes, formatCount, formatDuration, formatRate } from '../lib/format'
-import { backendLabel, engineStateLabel, type EngineViewState } from '../stores/engine-reducer'
+import {
+  backendLabel,
+  engineStateLabel,
+  type EngineViewState,
+  type RunOwner,
+} from '../stores/engine-reducer'
 import { liveStats } from '../stores/live-stats'
 import { engineStore, runStore } from '../stores/stores'
 import { viewStore } from '../stores/view'
 import { chatRunStore } from '../views/chat/chat-store'
 import { compareStore } from '../views/compare/compare-actions'
 
-const ownerLabel = { completion: 'Completion', chat: 'Chat', compare: 'Compare', score: 'Score' }
+const ownerLabel: Record<RunOwner, string> = {
+  completion: 'Completion',
+  chat: 'Chat',
+  compare: 'Compare',
+  score: 'Score',
+  embeddings: 'Embeddings',
+  pipeline: 'Pipeline',
+}
 
 const linkText = { open: 'Connected', connecting: 'Connecting…', closed: 'Reconnecting…' }
 
