@@ -1,9 +1,13 @@
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getF32Tensor, parseGguf } from '../../src/main/gguf/reader'
 import { similarityMatrix } from '../../src/shared/embedding-math'
 import { toAppError } from '../../src/shared/errors'
+import { gguf } from '../../tools/gguf/writer'
 import { demoModelPath, EngineHarness } from '../helpers/engine-harness'
+import { demoWith } from '../helpers/hostile-models'
 
 let harness: EngineHarness
 
@@ -89,5 +93,41 @@ describe('embeddings on the demo model', () => {
     const result = await harness.engine.readTokenEmbeddings({ tokenIds: ids, values: 8 })
     expect(result).toMatchObject({ dimensions: d, storage: 'F32', unreadable: null })
     expect(result.rows).toEqual(ids.map((id) => Array.from(row(id).subarray(0, 8))))
+  })
+
+  it('pools as the file says: a mean-pooled model averages its tokens’ final states, a reranker is refused', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'tokenscope-pooling-'))
+    const pooled = (code: number) => {
+      const path = join(folder, `pooling-${code}.gguf`)
+      writeFileSync(path, demoWith({ 'llama.pooling_type': gguf.u32(code) }))
+      return path
+    }
+    try {
+      await harness.engine.loadModel({ source: { kind: 'file', path: pooled(1) } })
+      const text = 'the next token'
+      const result = await harness.engine.embed({ texts: [text] })
+      expect(result.pooling).toBe('mean')
+      const ids = (await harness.engine.tokenize({ text })).map((t) => t.id)
+      // The embedding context adds BOS where the model asks for it; the mean covers it too.
+      const bos = Number(file.metadata.get('tokenizer.ggml.bos_token_id')?.value)
+      const read = result.tokenCounts[0] === ids.length + 1 ? [bos, ...ids] : ids
+      expect(read).toHaveLength(result.tokenCounts[0]!)
+      const states = read.map(expectedEmbedding)
+      const mean = states[0]!.map(
+        (_, k) => states.reduce((sum, v) => sum + v[k]!, 0) / states.length,
+      )
+      const vector = result.vectors[0]!
+      for (let k = 0; k < d; k++) expect(Math.abs(vector[k]! - mean[k]!)).toBeLessThan(1e-4)
+
+      await harness.engine.loadModel({ source: { kind: 'file', path: pooled(4) } })
+      const error = toAppError(
+        await harness.engine.embed({ texts: ['token'] }).catch((e: unknown) => e),
+      )
+      expect(error.code).toBe('invalid-request')
+      expect(error.message).toMatch(/reranker/)
+      expect(error.hint).toMatch(/embedding model/)
+    } finally {
+      await harness.engine.loadModel({ source: { kind: 'demo' } })
+    }
   })
 })

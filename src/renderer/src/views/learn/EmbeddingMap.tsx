@@ -38,7 +38,7 @@ export function EmbeddingMap({ labels, map, selected, onSelect }: EmbeddingMapPr
         viewBox={`0 0 ${width} ${height}`}
         role="img"
         aria-label={`Map of ${labels.length} items on their first two principal components`}
-        className="h-auto w-full rounded-lg border border-slate-200 bg-slate-50 dark:border-slate-800 dark:bg-slate-950"
+        className="h-auto max-h-[60vh] w-full rounded-lg border border-slate-200 bg-slate-50 dark:border-slate-800 dark:bg-slate-950"
       >
         <line
           x1={pad / 2}
@@ -54,9 +54,8 @@ export function EmbeddingMap({ labels, map, selected, onSelect }: EmbeddingMapPr
           x2={at([0, 0]).cx}
           className="stroke-slate-200 dark:stroke-slate-800"
         />
-        {groupsOf(map.points.map(at)).map(({ cx, cy, members }) => {
+        {placeLabels(groupsOf(map.points.map(at)), labels).map(({ cx, cy, members, label }) => {
           const lit = selected !== null && members.includes(selected)
-          const anchor = cx > width - 110 ? 'end' : 'start'
           const names = members.map((i) => labels[i] ?? '')
           return (
             <g
@@ -74,12 +73,12 @@ export function EmbeddingMap({ labels, map, selected, onSelect }: EmbeddingMapPr
                 className={lit ? 'fill-amber-500' : 'fill-violet-600 dark:fill-violet-400'}
               />
               <text
-                x={cx + (anchor === 'start' ? 8 : -8)}
-                y={cy + 4}
-                textAnchor={anchor}
+                x={label.x}
+                y={label.y}
+                textAnchor={label.anchor}
                 className={`text-[12px] ${lit ? 'fill-amber-700 font-semibold dark:fill-amber-300' : 'fill-slate-700 dark:fill-slate-200'}`}
               >
-                {shortLabel(names.join(', '))}
+                {label.text}
               </text>
             </g>
           )
@@ -97,6 +96,52 @@ export function EmbeddingMap({ labels, map, selected, onSelect }: EmbeddingMapPr
 }
 
 const shortLabel = (label: string) => (label.length > 28 ? `${label.slice(0, 27)}…` : label)
+
+const charWidth = 6.6
+const lineHeight = 13
+
+interface Placed {
+  x: number
+  y: number
+  anchor: 'start' | 'end' | 'middle'
+  text: string
+}
+
+/**
+ * Puts each label beside its point where it overlaps no label placed before it: right, left,
+ * above, then below; the right side when nothing is free.
+ */
+function placeLabels<G extends { cx: number; cy: number; members: number[] }>(
+  groups: G[],
+  labels: readonly string[],
+): (G & { label: Placed })[] {
+  // Labels keep off every point, not only off each other.
+  const boxes = groups.map(({ cx, cy }) => ({ x0: cx - 5, x1: cx + 5, y0: cy - 5, y1: cy + 5 }))
+  const boxOf = ({ x, y, anchor, text }: Placed) => {
+    const w = text.length * charWidth
+    const x0 = anchor === 'start' ? x : anchor === 'end' ? x - w : x - w / 2
+    return { x0, x1: x0 + w, y0: y - lineHeight + 3, y1: y + 3 }
+  }
+  const free = (box: ReturnType<typeof boxOf>) =>
+    box.x0 >= 0 &&
+    box.x1 <= width &&
+    box.y0 >= 0 &&
+    box.y1 <= height &&
+    boxes.every((b) => box.x1 <= b.x0 || box.x0 >= b.x1 || box.y1 <= b.y0 || box.y0 >= b.y1)
+  return groups.map((group) => {
+    const text = shortLabel(group.members.map((i) => labels[i] ?? '').join(', '))
+    const { cx, cy } = group
+    const options: Placed[] = [
+      { x: cx + 8, y: cy + 4, anchor: 'start', text },
+      { x: cx - 8, y: cy + 4, anchor: 'end', text },
+      { x: cx, y: cy - 9, anchor: 'middle', text },
+      { x: cx, y: cy + 17, anchor: 'middle', text },
+    ]
+    const label = options.find((option) => free(boxOf(option))) ?? options[cx > width / 2 ? 1 : 0]!
+    boxes.push(boxOf(label))
+    return { ...group, label }
+  })
+}
 
 /** Points that land on the same spot are drawn once, labelled with all their names. */
 function groupsOf(points: { cx: number; cy: number }[]) {

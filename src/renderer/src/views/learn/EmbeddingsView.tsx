@@ -88,7 +88,7 @@ export function EmbeddingsView() {
                 start()
               }
             }}
-            rows={6}
+            rows={4}
             spellCheck={false}
             className="mt-1 block max-h-[40vh] min-h-24 w-full resize-y rounded-lg border border-slate-200 bg-transparent px-3 py-2 font-mono text-sm leading-6 focus:border-violet-400 focus:outline-none dark:border-slate-700"
           />
@@ -152,8 +152,11 @@ export function EmbeddingsView() {
           )}
         </section>
         {matrix && map ? (
-          <div className="grid grid-cols-1 gap-4 xl:grid-cols-2">
-            <section className={`${card} min-w-0 p-4`} aria-labelledby="embeddings-matrix-title">
+          <div className="flex flex-wrap items-start gap-4">
+            <section
+              className={`${card} max-w-full min-w-0 flex-auto p-4`}
+              aria-labelledby="embeddings-matrix-title"
+            >
               <div className="flex flex-wrap items-center gap-3">
                 <h2 id="embeddings-matrix-title" className={cardTitle}>
                   Cosine similarity
@@ -180,7 +183,10 @@ export function EmbeddingsView() {
                 />
               </div>
             </section>
-            <section className={`${card} min-w-0 p-4`} aria-labelledby="embeddings-map-title">
+            <section
+              className={`${card} max-w-full min-w-[20rem] flex-1 basis-96 p-4`}
+              aria-labelledby="embeddings-map-title"
+            >
               <h2 id="embeddings-map-title" className={cardTitle}>
                 Map (PCA)
               </h2>

@@ -9,13 +9,9 @@ export function SamplerStep({ data }: { data: PipelineData }) {
   const { sampling, token } = data
   const { candidates, tailMass } = labCandidates(token)
   const lab = labStep(candidates, sampling, tailMass)
+  const greedy = sampling.temperature <= 0
+  // llama.cpp's order: the cuts act on the model's own probabilities, temperature on what is left.
   const stages: [string, string][] = [
-    [
-      `Temperature ${sampling.temperature}`,
-      sampling.temperature <= 0
-        ? 'Greedy: the most likely token is always taken, nothing else is drawn.'
-        : `Divides every logit by ${sampling.temperature}: below 1 sharpens the distribution, above 1 flattens it.`,
-    ],
     [
       `Top-k ${sampling.topK || 'off'}`,
       sampling.topK > 0
@@ -25,7 +21,7 @@ export function SamplerStep({ data }: { data: PipelineData }) {
     [
       `Top-p ${sampling.topP}`,
       sampling.topP < 1
-        ? `Keeps the most likely tokens until together they reach ${formatPercent(sampling.topP)}${lab.topPKept !== null ? `: ${lab.topPKept} here` : ''}.`
+        ? `Keeps the most likely of those until together they reach ${formatPercent(sampling.topP)}${lab.topPKept !== null ? `: ${lab.topPKept} here` : ''}.`
         : 'Off: no cut by total probability.',
     ],
     [
@@ -34,13 +30,19 @@ export function SamplerStep({ data }: { data: PipelineData }) {
         ? `Drops tokens less than ${formatPercent(sampling.minP)} as likely as the top one${lab.minPThreshold !== null ? ` (below ${formatProbability(lab.minPThreshold)} here)` : ''}.`
         : 'Off: no cut relative to the top token.',
     ],
+    [
+      `Temperature ${sampling.temperature}`,
+      greedy
+        ? 'Greedy: the most likely token is taken, nothing is drawn.'
+        : `Divides the survivors' logits by ${sampling.temperature} before softmax: below 1 sharpens the distribution, above 1 flattens it.`,
+    ],
   ]
   return (
     <>
       <p>
         The sampler chain decides how the next token is drawn from those probabilities. These are
-        the settings of the sampling panel, applied in this order, then the survivors&apos;
-        probabilities are scaled to add up to 1 again: the <b>sampling probability</b>.
+        the settings of the sampling panel, applied in this order; softmax over the survivors then
+        gives the <b>sampling probability</b>.
       </p>
       <dl
         className="mt-3 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm"

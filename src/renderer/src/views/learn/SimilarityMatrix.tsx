@@ -17,6 +17,9 @@ export function SimilarityMatrix({ labels, matrix, selected, onSelect }: Similar
   const off = matrix.flatMap((row, i) => row.filter((_, j) => j !== i))
   const low = Math.min(...off)
   const high = Math.max(...off)
+  // Enough decimals that values in a narrow range still differ on screen.
+  const spread = high - low
+  const digits = spread < 0.002 ? 4 : spread < 0.02 ? 3 : 2
   const shade = (value: number) =>
     high > low ? Math.max(0, Math.min(1, (value - low) / (high - low))) : 1
   return (
@@ -69,9 +72,9 @@ export function SimilarityMatrix({ labels, matrix, selected, onSelect }: Similar
                       data-testid="similarity-cell"
                       title={`${label(labels, i)} · ${label(labels, j)}: ${value.toFixed(4)}`}
                       style={{ backgroundColor: `rgba(124, 58, 237, ${alpha.toFixed(3)})` }}
-                      className={`h-8 w-11 min-w-11 rounded text-center ${alpha > 0.55 ? 'text-white' : ''} ${lit ? 'outline-2 outline-amber-500' : ''}`}
+                      className={`h-8 rounded px-1 text-center ${alpha > 0.55 ? 'text-white' : ''} ${lit ? 'outline-2 outline-amber-500' : ''}`}
                     >
-                      {value.toFixed(2)}
+                      {value.toFixed(digits)}
                     </td>
                   )
                 })}
