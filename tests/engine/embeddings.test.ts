@@ -66,6 +66,8 @@ describe('embeddings on the demo model', () => {
     const after = await harness.generate(change)
     expect(after.ended?.reason).toBeDefined()
     expect(after.tokens.map((t) => t.id)).toEqual(before.tokens.map((t) => t.id))
+    // The prompt evaluated before the embeddings is still in the model's cache.
+    expect(after.ended?.stats.reusedPromptTokens).toBeGreaterThan(0)
   })
 
   it('waits its turn: refused while a run holds the engine, and a run may start once it answers', async () => {

@@ -10,6 +10,7 @@ export function SamplerStep({ data }: { data: PipelineData }) {
   const { candidates, tailMass } = labCandidates(token)
   const lab = labStep(candidates, sampling, tailMass)
   const greedy = sampling.temperature <= 0
+  const penalised = (sampling.presencePenalty ?? 0) !== 0 || (sampling.frequencyPenalty ?? 0) !== 0
   // llama.cpp's order: the cuts act on the model's own probabilities, temperature on what is left.
   const stages: [string, string][] = [
     [
@@ -77,6 +78,13 @@ export function SamplerStep({ data }: { data: PipelineData }) {
           ))}
         </tbody>
       </table>
+      {penalised && (
+        <p className={`mt-2 text-xs ${mutedText}`} data-testid="pipeline-penalties">
+          Presence or frequency penalties are set: before the chain they lower the logits of tokens
+          already in the text. The table works the chain out without them; the next step shows the
+          sampling probability the engine really used.
+        </p>
+      )}
       {lab.keptCount !== null && lab.keptMass !== null && (
         <p className={`mt-2 text-xs ${mutedText}`}>
           {formatCount(lab.keptCount)} {lab.keptCount === 1 ? 'token survives' : 'tokens survive'},
