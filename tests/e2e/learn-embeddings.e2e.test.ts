@@ -74,6 +74,18 @@ describe('Learn: embeddings and the pipeline walk-through', () => {
     await context.close()
   })
 
+  it('embeds a long list in parts and shows the whole matrix', async () => {
+    const { context, page } = await openApp(browser, serve.url)
+    await page.click('[data-testid=nav-embeddings]')
+    const items = Array.from({ length: 40 }, (_, i) => `token number ${i + 1}`)
+    await page.fill('[data-testid=embeddings-input]', items.join('\n'))
+    await page.click('[data-testid=embeddings-run]')
+    await page.locator('[data-testid=similarity-matrix]').waitFor()
+    expect(await page.locator('[data-testid=similarity-cell]').count()).toBe(40 * 40)
+    expect(await page.locator('[data-testid=embeddings-progress]').count()).toBe(0)
+    await context.close()
+  })
+
   it('says why nothing can be compared while no model is loaded', async () => {
     const { context, page } = await openApp(browser, serve.url)
     await page.click('[data-testid=nav-embeddings]')

@@ -31,6 +31,8 @@ export function EmbeddingMap({ labels, map, selected, onSelect }: EmbeddingMapPr
     cy: height / 2 - (y - midY) * scale,
   })
   const [first, second] = map.explained
+  const placed = placeLabels(groupsOf(map.points.map(at)), labels, selected)
+  const hidden = placed.filter((g) => g.label === null).length
   return (
     <figure>
       <svg
@@ -38,7 +40,7 @@ export function EmbeddingMap({ labels, map, selected, onSelect }: EmbeddingMapPr
         viewBox={`0 0 ${width} ${height}`}
         role="img"
         aria-label={`Map of ${labels.length} items on their first two principal components`}
-        className="h-auto max-h-[60vh] w-full rounded-lg border border-slate-200 bg-slate-50 dark:border-slate-800 dark:bg-slate-950"
+        className="mx-auto h-auto max-h-[60vh] w-full max-w-2xl rounded-lg border border-slate-200 bg-slate-50 dark:border-slate-800 dark:bg-slate-950"
       >
         <line
           x1={pad / 2}
@@ -54,7 +56,7 @@ export function EmbeddingMap({ labels, map, selected, onSelect }: EmbeddingMapPr
           x2={at([0, 0]).cx}
           className="stroke-slate-200 dark:stroke-slate-800"
         />
-        {placeLabels(groupsOf(map.points.map(at)), labels).map(({ cx, cy, members, label }) => {
+        {placed.map(({ cx, cy, members, label }) => {
           const lit = selected !== null && members.includes(selected)
           const names = members.map((i) => labels[i] ?? '')
           return (
@@ -72,14 +74,16 @@ export function EmbeddingMap({ labels, map, selected, onSelect }: EmbeddingMapPr
                 r={lit ? 6 : 4.5}
                 className={lit ? 'fill-amber-500' : 'fill-violet-600 dark:fill-violet-400'}
               />
-              <text
-                x={label.x}
-                y={label.y}
-                textAnchor={label.anchor}
-                className={`text-[12px] ${lit ? 'fill-amber-700 font-semibold dark:fill-amber-300' : 'fill-slate-700 dark:fill-slate-200'}`}
-              >
-                {label.text}
-              </text>
+              {label && (
+                <text
+                  x={label.x}
+                  y={label.y}
+                  textAnchor={label.anchor}
+                  className={`text-[12px] ${lit ? 'fill-amber-700 font-semibold dark:fill-amber-300' : 'fill-slate-700 dark:fill-slate-200'}`}
+                >
+                  {label.text}
+                </text>
+              )}
             </g>
           )
         })}
@@ -90,6 +94,8 @@ export function EmbeddingMap({ labels, map, selected, onSelect }: EmbeddingMapPr
         <b className="text-slate-700 dark:text-slate-200">{formatPercent(first + second)}</b> of how
         these vectors differ; the rest lies in directions a flat map cannot draw, so two points
         close here may still be apart.
+        {hidden > 0 &&
+          ` ${hidden} crowded ${hidden === 1 ? 'label is' : 'labels are'} left out: point at a dot, or pick a row of the table to light its dot.`}
       </figcaption>
     </figure>
   )
@@ -108,13 +114,15 @@ interface Placed {
 }
 
 /**
- * Puts each label beside its point where it overlaps no label placed before it: right, left,
- * above, then below; the right side when nothing is free.
+ * Puts each label beside its point where it overlaps no other label and no point: right, left,
+ * above, below, then a line up or down. The picked point is placed first and drawn last (on
+ * top); a label with no free place is left out (its name stays in the point's tooltip).
  */
 function placeLabels<G extends { cx: number; cy: number; members: number[] }>(
   groups: G[],
   labels: readonly string[],
-): (G & { label: Placed })[] {
+  selected: number | null,
+): (G & { label: Placed | null })[] {
   // Labels keep off every point, not only off each other.
   const boxes = groups.map(({ cx, cy }) => ({ x0: cx - 5, x1: cx + 5, y0: cy - 5, y1: cy + 5 }))
   const boxOf = ({ x, y, anchor, text }: Placed) => {
@@ -122,13 +130,21 @@ function placeLabels<G extends { cx: number; cy: number; members: number[] }>(
     const x0 = anchor === 'start' ? x : anchor === 'end' ? x - w : x - w / 2
     return { x0, x1: x0 + w, y0: y - lineHeight + 3, y1: y + 3 }
   }
-  const free = (box: ReturnType<typeof boxOf>) =>
+  const free = (box: ReturnType<typeof boxOf>, own: number) =>
     box.x0 >= 0 &&
     box.x1 <= width &&
     box.y0 >= 0 &&
     box.y1 <= height &&
-    boxes.every((b) => box.x1 <= b.x0 || box.x0 >= b.x1 || box.y1 <= b.y0 || box.y0 >= b.y1)
-  return groups.map((group) => {
+    boxes.every(
+      (b, k) => k === own || box.x1 <= b.x0 || box.x0 >= b.x1 || box.y1 <= b.y0 || box.y0 >= b.y1,
+    )
+  const isPicked = (g: G) => selected !== null && g.members.includes(selected)
+  const order = [...groups.keys()].sort(
+    (a, b) => Number(isPicked(groups[b]!)) - Number(isPicked(groups[a]!)),
+  )
+  const placed = new Map<number, Placed | null>()
+  for (const index of order) {
+    const group = groups[index]!
     const text = shortLabel(group.members.map((i) => labels[i] ?? '').join(', '))
     const { cx, cy } = group
     const options: Placed[] = [
@@ -136,11 +152,19 @@ function placeLabels<G extends { cx: number; cy: number; members: number[] }>(
       { x: cx - 8, y: cy + 4, anchor: 'end', text },
       { x: cx, y: cy - 9, anchor: 'middle', text },
       { x: cx, y: cy + 17, anchor: 'middle', text },
+      { x: cx + 8, y: cy - 9, anchor: 'start', text },
+      { x: cx + 8, y: cy + 17, anchor: 'start', text },
+      { x: cx - 8, y: cy - 9, anchor: 'end', text },
+      { x: cx - 8, y: cy + 17, anchor: 'end', text },
     ]
-    const label = options.find((option) => free(boxOf(option))) ?? options[cx > width / 2 ? 1 : 0]!
-    boxes.push(boxOf(label))
-    return { ...group, label }
-  })
+    const label =
+      options.find((option) => free(boxOf(option), index)) ?? (isPicked(group) ? options[0]! : null)
+    if (label) boxes.push(boxOf(label))
+    placed.set(index, label)
+  }
+  const withLabels = groups.map((group, index) => ({ ...group, label: placed.get(index) ?? null }))
+  // The picked point last, so it is drawn over its neighbours.
+  return [...withLabels.filter((g) => !isPicked(g)), ...withLabels.filter(isPicked)]
 }
 
 /** Points that land on the same spot are drawn once, labelled with all their names. */
