@@ -36,12 +36,12 @@ export function LayersStep({ data }: { data: PipelineData }) {
   return (
     <>
       <p>
-        The {data.prompt.length} vectors go up through {formatCount(layers)} layers. In each, first{' '}
-        <b>attention</b> lets every position gather information from the positions before it (each
-        of the {heads ?? '?'} heads looks with its own {headSize ?? '?'}-number view), then a{' '}
-        <b>feed-forward</b> network reworks each position on its own. Each layer adds its result to
-        the vector it received, so the width stays {d === null ? 'd_model' : formatCount(d)} all the
-        way up.
+        The {data.prompt.length} vectors go up through {formatCount(layers)}{' '}
+        {layers === 1 ? 'layer' : 'layers'}. In each, first <b>attention</b> lets every position
+        gather information from the positions before it (each of the {heads ?? '?'} heads looks with
+        its own {headSize ?? '?'}-number view), then a <b>feed-forward</b> network reworks each
+        position on its own. Each layer adds its result to the vector it received, so the width
+        stays {d === null ? 'd_model' : formatCount(d)} all the way up.
       </p>
       <div className="mt-3 flex flex-col gap-4 md:flex-row md:items-start">
         <dl
@@ -95,8 +95,8 @@ export function LogitsStep({ data }: { data: PipelineData }) {
         Only the last position matters for what comes next. Its final vector is multiplied by the
         output matrix, one row per vocabulary entry: {formatCount(data.vocabSize)} scores, the{' '}
         <b>logits</b>. Higher means more likely. The engine reports each logit less one constant
-        shared by all of them (the log of the softmax&apos;s sum), so the top one is near 0 here;
-        the gaps between them are the model&apos;s own.
+        shared by all of them (the log of the softmax&apos;s sum), which makes each number here the
+        natural log of the token&apos;s probability; the gaps between them are the model&apos;s own.
       </p>
       <table className="mt-3 text-sm tabular-nums" data-testid="pipeline-logits">
         <thead className={`text-xs ${mutedText}`}>
