@@ -7,10 +7,12 @@ import { basename, join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { startLlamaRuntime } from '../../src/main/engine/llama-runtime'
 import { defaultBenchModelPath, ensureBenchModel } from './bench-model'
+import { apiCase } from './case-api'
 import { promptCase, generationCase, wholeVocabularyCase } from './case-generation'
 import { longChatCase } from './case-long-chat'
 import { parallelCase } from './case-parallel'
 import { recordingCase } from './case-recording'
+import { scoringCase } from './case-scoring'
 import { defaultThreadsCase, memoryCase, stackCase } from './case-stack'
 import { loadAverage, waitForQuietCpu } from './cpu-quiet'
 import { openBenchSession } from './in-process'
@@ -111,19 +113,27 @@ try {
   if (selected('3a', '3b')) {
     rows.push(...(await promptCase(session, { ...generation, runs: plan.promptRuns })))
   }
+  if (selected('9')) {
+    const scoring = { runs: plan.promptRuns, textTokens: quick ? 200 : 2000, topN: 10 }
+    rows.push(...(await scoringCase(session, { ...scoring, beforeEach, log })))
+  }
 } finally {
   await session.dispose()
 }
 
 const endpoints: EngineEndpoint[] = []
 try {
-  if (selected('2', '2.t', '6')) {
+  if (selected('2', '2.api', '2.t', '6')) {
     const alone = startEngineAlone()
     endpoints.push(alone)
-    const stack = selected('2') ? await startServeClient(log) : null
+    const stack = selected('2', '2.api') ? await startServeClient(log) : null
     if (stack) endpoints.push(stack)
     await Promise.all([stack, alone].map((endpoint) => endpoint?.service.loadModel(loadOptions)))
-    if (stack) rows.push(...(await stackCase(stack, alone, { ...plan, beforeEach, log })))
+    if (stack && selected('2')) {
+      rows.push(...(await stackCase(stack, alone, { ...plan, beforeEach, log })))
+    }
+    if (stack && selected('2.api'))
+      rows.push(...(await apiCase(stack, { ...plan, beforeEach, log })))
     if (selected('6')) rows.push(...(await parallelCase(alone, { ...plan, beforeEach, log })))
     if (!quick && !smallModel && selected('2.t')) {
       rows.push(...(await defaultThreadsCase(alone, loadOptions, { runs: 2, beforeEach, log })))

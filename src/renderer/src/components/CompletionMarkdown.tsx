@@ -8,6 +8,7 @@ import { mutedText } from '../lib/ui'
 import type { Chunks } from '../stores/token-chunks'
 import { MarkdownReply } from './markdown/MarkdownReply'
 import { TextViewSwitch } from './TextViewSwitch'
+import type { BranchPoints } from './TokenStream'
 
 export interface CompletionMarkdownProps {
   /** Names the text shown (the run or branch), so each batch re-parses only what changed. */
@@ -20,6 +21,8 @@ export interface CompletionMarkdownProps {
   onHover: (index: number | null) => void
   onPick: (index: number) => void
   scrollRef: RefObject<HTMLDivElement | null>
+  branchPoints?: BranchPoints
+  onSwitchBranch?: (index: number, delta: number) => void
 }
 
 /**
@@ -59,6 +62,8 @@ export function CompletionMarkdown(props: CompletionMarkdownProps) {
             colorMode={props.colorMode}
             onHover={props.onHover}
             onPick={props.onPick}
+            branchPoints={props.branchPoints}
+            onSwitchBranch={props.onSwitchBranch}
           />
         </div>
       </div>

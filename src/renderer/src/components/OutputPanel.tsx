@@ -22,6 +22,7 @@ import { CopyButton } from './CopyButton'
 import { EmptyState } from './EmptyState'
 import { Spinner } from './Icons'
 import { ProbabilityLegend } from './ProbabilityLegend'
+import { PromptScoreBar, usePromptScores } from './PromptScoreBar'
 import { TokenDetails } from './TokenDetails'
 import { TokenStream } from './TokenStream'
 import { CompletionMarkdown, OutputViewSwitch } from './CompletionMarkdown'
@@ -111,6 +112,8 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
   const treePrompt = view.active ? view.tree.prompt : null
   const prompt = useMemo(() => (treePrompt ? toChunks(treePrompt) : null), [treePrompt])
   const promptCount = treePrompt ? treePrompt.length : run.promptCount
+  const promptText = view.active ? view.tree.promptText : run.promptText
+  const promptScore = usePromptScores(promptText, prompt ?? run.prompt)
   const nothingYet = promptCount === 0 && count === 0
   const empty = run.phase === 'idle' || (run.phase === 'failed' && nothingYet)
   const lab = labSettings ?? run.sampling ?? defaultSampling
@@ -154,6 +157,9 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
           <OutputViewSwitch />
         </div>
         <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
+          {outputView === 'tokens' && promptCount > 1 && !running && (
+            <PromptScoreBar promptText={promptText} {...promptScore} />
+          )}
           <ColorModeSwitch />
           <ProbabilityLegend mode={colorMode} prompt={outputView === 'tokens'} />
         </div>
@@ -186,6 +192,8 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
             onHover={hover}
             onPick={pick}
             scrollRef={scrollRef}
+            branchPoints={view.branchPoints}
+            onSwitchBranch={switchBranch}
           />
         ) : (
           <TokenStream
@@ -202,6 +210,7 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
             colorMode={colorMode}
             branchPoints={view.branchPoints}
             onSwitchBranch={switchBranch}
+            promptScores={promptScore.scores}
           />
         )}
       </div>

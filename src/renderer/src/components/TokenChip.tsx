@@ -49,7 +49,13 @@ export interface TokenChipProps {
 }
 
 /** The ‹ i/n › switch before a chip where branches part; the stream handles its clicks. */
-function BranchSwitch({ index, at }: { index: number; at: { index: number; count: number } }) {
+export function BranchSwitch({
+  index,
+  at,
+}: {
+  index: number
+  at: { index: number; count: number }
+}) {
   const arrow =
     'inline-flex h-[18px] w-4 items-center justify-center rounded hover:bg-violet-200 dark:hover:bg-violet-800 focus-visible:outline-2 focus-visible:outline-violet-500'
   return (
@@ -128,20 +134,38 @@ export const TokenChip = memo(function TokenChip({
 export interface PromptChipProps {
   token: TokenText
   index: number
+  /** The model's probability for this prompt token, once the prompt is scored. */
+  score?: GeneratedToken
+  colorMode?: ColorMode
 }
 
-/** A prompt token: neutral, so the tinted generated tokens stand out after it. */
-export const PromptChip = memo(function PromptChip({ token, index }: PromptChipProps) {
+function promptTitle(token: TokenText, index: number, score: GeneratedToken | undefined): string {
+  if (!score) return `Prompt token ${token.id}`
+  const surprise = -Math.log2(Math.max(score.modelProb, Number.MIN_VALUE))
+  return `Prompt token ${token.id}: the model gave it ${formatPercent(score.modelProb)} after the ${index} before it (rank ${score.rank}, ${surprise.toFixed(2)} bits of surprise)`
+}
+
+/** A prompt token: neutral, so the tinted generated tokens stand out; tinted once scored. */
+export const PromptChip = memo(function PromptChip({
+  token,
+  index,
+  score,
+  colorMode = 'probability',
+}: PromptChipProps) {
   const { lead, pieces } = chipText(token.text)
+  const tint = score
+    ? `${chipClassForMode(score, colorMode)} border border-dashed border-slate-600 dark:border-slate-300`
+    : 'border border-dashed border-slate-300 text-slate-600 dark:border-slate-600 dark:text-slate-300'
   return (
     <>
       <span
         data-testid="prompt-token-chip"
         data-prompt-index={index}
         data-token-id={token.id}
+        data-model-prob={score?.modelProb}
         data-lead={lead}
-        title={`Prompt token ${token.id}`}
-        className={`${chipBase} ${lead ? leadMarker : ''} border border-dashed border-slate-300 leading-[20px] text-slate-600 dark:border-slate-600 dark:text-slate-300`}
+        title={promptTitle(token, index, score)}
+        className={`${chipBase} ${lead ? leadMarker : ''} leading-[20px] ${tint}`}
       >
         <ChipText pieces={pieces} />
       </span>

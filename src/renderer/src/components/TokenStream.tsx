@@ -58,11 +58,25 @@ const GeneratedSlice = memo(function GeneratedSlice(
   })
 })
 
-const PromptSlice = memo(function PromptSlice(props: SliceProps<TokenText>) {
+/** A prompt's scores by position, once it is scored (see `promptScoresFor`). */
+export type PromptScores = readonly (GeneratedToken | undefined)[]
+
+const PromptSlice = memo(function PromptSlice(
+  props: SliceProps<TokenText> & { scores: PromptScores | null; colorMode: ColorMode },
+) {
   const { items, start, from, to } = props
-  return items
-    .slice(from, to)
-    .map((token, i) => <PromptChip key={start + from + i} token={token} index={start + from + i} />)
+  return items.slice(from, to).map((token, i) => {
+    const index = start + from + i
+    return (
+      <PromptChip
+        key={index}
+        token={token}
+        index={index}
+        score={props.scores?.[index]}
+        colorMode={props.colorMode}
+      />
+    )
+  })
 })
 
 /** The branch points inside one block; the shared empty map keeps other blocks memoized. */
@@ -82,6 +96,7 @@ interface TokenBlockProps {
   hiddenPrompt: number
   onShowPrompt: () => void
   caret: boolean
+  promptScores: PromptScores | null
 }
 
 function sameBlock(a: TokenBlockProps, b: TokenBlockProps): boolean {
@@ -92,6 +107,7 @@ function sameBlock(a: TokenBlockProps, b: TokenBlockProps): boolean {
     a.hiddenPrompt === b.hiddenPrompt &&
     a.onShowPrompt === b.onShowPrompt &&
     a.caret === b.caret &&
+    a.promptScores === b.promptScores &&
     a.block.estimatedHeight === b.block.estimatedHeight &&
     sameSlices(a.block.prompt, b.block.prompt) &&
     sameSlices(a.block.generated, b.block.generated)
@@ -120,7 +136,12 @@ const TokenBlock = memo(function TokenBlock(props: TokenBlockProps) {
         </button>
       )}
       {block.prompt.map((slice) => (
-        <PromptSlice key={`p${slice.start + slice.from}`} {...slice} />
+        <PromptSlice
+          key={`p${slice.start + slice.from}`}
+          {...slice}
+          scores={props.promptScores}
+          colorMode={props.colorMode}
+        />
       ))}
       {block.generated.map((slice) => (
         <GeneratedSlice
@@ -169,6 +190,8 @@ export interface TokenStreamProps {
   onSwitchBranch?: (index: number, delta: number) => void
   /** Only these generated tokens (e.g. a reply's reasoning, or its answer); indices stay global. */
   range?: GeneratedRange
+  /** The prompt tokens' scores, tinting their chips, once the prompt is scored. */
+  promptScores?: PromptScores | null
 }
 
 function indexOf(target: EventTarget): number | null {
@@ -263,6 +286,7 @@ export function TokenStream(props: TokenStreamProps) {
             colorMode={colorMode}
             branchPoints={pointsIn(branchPoints, block.first, block.end)}
             hiddenPrompt={i === 0 ? hiddenPrompt : 0}
+            promptScores={props.promptScores ?? null}
             onShowPrompt={showPrompt}
             caret={props.running && i === blocks.length - 1}
           />

@@ -8,6 +8,7 @@ import { focusRing } from '../../lib/ui'
 import { MarkdownCtx, type MarkdownContext } from './markdown-context'
 import { MarkdownNode } from './MarkdownNodes'
 import { tokenAfterKey } from '../../lib/token-keys'
+import type { BranchPoints } from '../TokenStream'
 
 // The chips' five bins as backgrounds only, so headings, links and code keep their own colours.
 const tints = [
@@ -26,6 +27,7 @@ interface BlockProps {
   first: number
   colorMode: ColorMode
   last: boolean
+  branchPoints?: BranchPoints
 }
 
 /**
@@ -33,12 +35,14 @@ interface BlockProps {
  * tokens inside it never change, so it is not drawn again while later blocks stream in.
  */
 const Block = memo(
-  function Block({ block, source, starts, tokens, first, colorMode, last }: BlockProps) {
+  function Block(props: BlockProps) {
+    const { block, source, starts, tokens, first, colorMode, last, branchPoints } = props
     const ctx: MarkdownContext = {
       source,
       starts,
       first,
       base: block.base,
+      branchPoints,
       tint: (i) => {
         const token = tokens[i]
         return token ? (tints[colorBinFor(token, colorMode)] ?? '') : ''
@@ -53,7 +57,11 @@ const Block = memo(
     )
   },
   (a, b) =>
-    a.block === b.block && a.colorMode === b.colorMode && a.first === b.first && a.last === b.last,
+    a.block === b.block &&
+    a.colorMode === b.colorMode &&
+    a.first === b.first &&
+    a.last === b.last &&
+    a.branchPoints === b.branchPoints,
 )
 
 export interface MarkdownReplyProps {
@@ -68,6 +76,9 @@ export interface MarkdownReplyProps {
   colorMode: ColorMode
   onHover: (index: number | null) => void
   onPick: (index: number) => void
+  /** Where branches part (Completion), and what the ‹ › switches call. */
+  branchPoints?: BranchPoints
+  onSwitchBranch?: (index: number, delta: number) => void
 }
 
 function indexOf(target: EventTarget): number | null {
@@ -120,6 +131,17 @@ export function MarkdownReply(props: MarkdownReplyProps) {
       onMouseOver={(event) => onHover(indexOf(event.target))}
       onMouseLeave={() => onHover(null)}
       onClick={(event) => {
+        const switcher =
+          event.target instanceof Element
+            ? event.target.closest<HTMLElement>('[data-switch-delta]')
+            : null
+        if (switcher) {
+          props.onSwitchBranch?.(
+            Number(switcher.dataset.switchPosition),
+            Number(switcher.dataset.switchDelta),
+          )
+          return
+        }
         if (event.target instanceof Element && event.target.closest('a, button')) return
         if (!window.getSelection()?.isCollapsed) return
         const index = indexOf(event.target)
@@ -145,6 +167,7 @@ export function MarkdownReply(props: MarkdownReplyProps) {
           first={first}
           colorMode={props.colorMode}
           last={i === parsed.blocks.length - 1}
+          branchPoints={props.branchPoints}
         />
       ))}
       {running && (

@@ -1,6 +1,8 @@
-import { createContext, memo, useContext } from 'react'
+import { createContext, Fragment, memo, useContext } from 'react'
 import type { Nodes } from 'mdast'
 import { alignValue, tokenPieces, type Piece } from '../../lib/markdown-map'
+import { BranchSwitch } from '../TokenChip'
+import type { BranchPoints } from '../TokenStream'
 
 /** What every node of one reply needs to map its text back to tokens. */
 export interface MarkdownContext {
@@ -13,6 +15,8 @@ export interface MarkdownContext {
   tint: (token: number) => string
   /** Where the block being drawn starts in `source`: node offsets count from here. */
   base: number
+  /** Where branches part, by global token index: a ‹ i/n › switch goes before that token. */
+  branchPoints?: BranchPoints
 }
 
 export const MarkdownCtx = createContext<MarkdownContext | null>(null)
@@ -45,6 +49,7 @@ interface Drawn {
   index: number
   src: number
   className: string
+  branch?: { index: number; count: number }
 }
 
 /** Pieces per group: a long paragraph that grows redraws only its last group. */
@@ -60,7 +65,9 @@ function sameGroup(a: { spans: readonly Drawn[] }, b: { spans: readonly Drawn[] 
         s.text === t.text &&
         s.src === t.src &&
         s.index === t.index &&
-        s.className === t.className
+        s.className === t.className &&
+        s.branch?.index === t.branch?.index &&
+        s.branch?.count === t.branch?.count
       )
     })
   )
@@ -68,25 +75,35 @@ function sameGroup(a: { spans: readonly Drawn[] }, b: { spans: readonly Drawn[] 
 
 const SpanGroup = memo(function SpanGroup({ spans }: { spans: readonly Drawn[] }) {
   return spans.map((span) => (
-    <span
-      key={span.src}
-      data-index={span.index}
-      data-src={span.src}
-      className={`${tokenSpan} ${span.className}`}
-    >
-      {span.text}
-    </span>
+    <Fragment key={span.src}>
+      {span.branch && <BranchSwitch index={span.index} at={span.branch} />}
+      <span
+        data-index={span.index}
+        data-src={span.src}
+        className={`${tokenSpan} ${span.className}`}
+      >
+        {span.text}
+      </span>
+    </Fragment>
   ))
 }, sameGroup)
 
 export function TokenSpans({ pieces }: { pieces: readonly Piece[] }) {
   const ctx = useMarkdown()
-  const drawn = pieces.map((piece) => ({
-    text: piece.text,
-    index: ctx.first + piece.token,
-    src: piece.src,
-    className: `${ctx.tint(piece.token)} ${piece.className ?? ''}`,
-  }))
+  const switched = new Set<number>()
+  const drawn = pieces.map((piece): Drawn => {
+    const index = ctx.first + piece.token
+    // A token drawn in several pieces gets its switch once, before the first.
+    const branch = switched.has(index) ? undefined : ctx.branchPoints?.get(index)
+    if (branch) switched.add(index)
+    return {
+      text: piece.text,
+      index,
+      src: piece.src,
+      className: `${ctx.tint(piece.token)} ${piece.className ?? ''}`,
+      branch,
+    }
+  })
   const groups: Drawn[][] = []
   for (let i = 0; i < drawn.length; i += groupSize) groups.push(drawn.slice(i, i + groupSize))
   return groups.map((spans, i) => <SpanGroup key={i} spans={spans} />)

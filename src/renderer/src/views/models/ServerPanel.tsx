@@ -91,19 +91,15 @@ export function ServerPanel() {
           )}
           {error && <ErrorNote error={error} testId="server-error" />}
           {on ? (
-            <dl className="grid grid-cols-[auto_1fr] items-center gap-x-3 gap-y-1 text-sm">
-              <dt className={mutedText}>Address</dt>
+            <dl className="space-y-2 text-sm">
+              <dt className={`text-xs ${mutedText}`}>Address</dt>
               <dd className="flex min-w-0 items-center gap-1">
-                <span
-                  className="truncate font-mono"
-                  data-testid="server-url"
-                  title={status.url ?? ''}
-                >
+                <span className="font-mono break-all" data-testid="server-url">
                   {status.url}
                 </span>
                 <CopyButton text={() => status.url ?? ''} title="Copy the address" label="" />
               </dd>
-              <dt className={mutedText}>Key</dt>
+              <dt className={`text-xs ${mutedText}`}>Key</dt>
               <dd className="flex flex-wrap items-center gap-2">
                 <span>Only its hash is kept.</span>
                 {confirmRenew ? (

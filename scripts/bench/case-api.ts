@@ -1,0 +1,96 @@
+/**
+ * Case 2.api: tokens per second a client of Tokenscope's OpenAI-compatible API receives (streamed
+ * completions with 20 log-probabilities per token) against a WebSocket client of the same serve
+ * host asking for the same 20 alternatives, runs interleaved.
+ */
+import { defaultSampling } from '../../src/shared/schemas'
+import type { EngineBridge } from '../../src/shared/bridge'
+import { ArrivalClock, type EngineEndpoint } from './processes'
+import { interleave, ratioRow, type BenchRow } from './stats'
+import type { RateCaseOptions } from './case-stack'
+
+const prompt = 'The quick brown fox jumps over the lazy dog. A token is a piece of text, and'
+let runCounter = 0
+
+/** Turns the host's API on (any free port) and returns its address and the key it made. */
+export async function turnApiOn(stack: EngineEndpoint): Promise<{ url: string; key: string }> {
+  const bridge = stack.service as unknown as EngineBridge
+  const change = await bridge.setApiServer({ on: true, port: 0, recording: false })
+  if (!change.status.url || !change.newKey) throw new Error('the API did not start with a new key')
+  return { url: change.status.url, key: change.newKey }
+}
+
+/** One streamed completion, timed where its tokens arrive (each server-sent event's tokens). */
+async function apiRate(api: { url: string; key: string }, maxTokens: number, topN: number) {
+  const response = await fetch(`${api.url}/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${api.key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      model: 'bench',
+      prompt,
+      max_tokens: maxTokens,
+      stream: true,
+      logprobs: topN,
+      temperature: defaultSampling.temperature,
+      top_k: defaultSampling.topK,
+      top_p: defaultSampling.topP,
+      min_p: defaultSampling.minP,
+    }),
+  })
+  if (!response.ok || !response.body) throw new Error(`API answered ${response.status}`)
+  const clock = new ArrivalClock()
+  const decoder = new TextDecoder()
+  let pending = ''
+  for await (const chunk of response.body) {
+    pending += decoder.decode(chunk as Uint8Array, { stream: true })
+    const events = pending.split('\n\n')
+    pending = events.pop() ?? ''
+    const at = performance.now()
+    for (const event of events) {
+      const data = event.replace(/^data: /, '')
+      if (data === '[DONE]' || data.trim() === '') continue
+      const parsed = JSON.parse(data) as {
+        choices: { logprobs?: { tokens?: string[] } | null }[]
+      }
+      const count = parsed.choices[0]?.logprobs?.tokens?.length ?? 0
+      if (count > 0) clock.onTokens(count, at)
+    }
+  }
+  return clock.tokensPerSecond
+}
+
+async function socketRate(stack: EngineEndpoint, maxTokens: number, topN: number) {
+  const runId = `bench-api-${++runCounter}`
+  const clock = new ArrivalClock()
+  const ended = stack.runs.watch(runId, clock.onTokens)
+  await stack.service.generate({ runId, prompt, sampling: defaultSampling, maxTokens, topN })
+  await ended
+  return clock.tokensPerSecond
+}
+
+export async function apiCase(
+  stack: EngineEndpoint,
+  options: RateCaseOptions,
+): Promise<BenchRow[]> {
+  const { runs, generatedTokens } = options
+  const topN = 20
+  options.log(`case 2.api: ${runs} × ${generatedTokens} tokens, API client vs WebSocket client`)
+  const api = await turnApiOn(stack)
+  const pairs = await interleave(
+    runs,
+    () => apiRate(api, generatedTokens, topN),
+    () => socketRate(stack, generatedTokens, topN),
+    { beforeEach: options.beforeEach },
+  )
+  return [
+    ratioRow(
+      {
+        id: '2.api',
+        measure: `OpenAI-compatible API (streamed, logprobs ${topN}) vs the UI's WebSocket, same host`,
+        unit: 'tok/s',
+      },
+      pairs,
+      { atLeast: 0.95 },
+    ),
+  ]
+}
