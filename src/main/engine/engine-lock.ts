@@ -39,6 +39,8 @@ interface Job {
  *   freed, and only then changes the model.
  * - A job's last end event is held back until the job has released the engine, so a client that
  *   sees its run end can start the next one at once.
+ * - Work that is not a run (computing embeddings) takes the engine the same way, as a job with no
+ *   runs (`exclusive`): refused while the engine is taken, and a switch waits for it to finish.
  * - Tokenize waits until no switch is pending, then runs synchronously on the model of that
  *   moment: never on one being disposed. It does not wait for runs (it only reads the vocabulary).
  */
