@@ -82,6 +82,37 @@ describe('embeddings on the demo model', () => {
     expect(next.failed).toBeNull()
   })
 
+  it('sent together with a run, exactly one is taken; the other hears what holds the engine', async () => {
+    const endless = { temperature: 0, topK: 0, topP: 1, minP: 0, seed: 9 }
+    const request = harness.request({ maxTokens: 4000, sampling: endless })
+    const [embedded, generated] = await Promise.allSettled([
+      harness.engine.embed({ texts: words }),
+      harness.engine.generate(request),
+    ])
+    const refused = [embedded, generated].filter((r) => r.status === 'rejected')
+    expect(refused).toHaveLength(1)
+    const reason = toAppError((refused[0] as PromiseRejectedResult).reason)
+    expect(reason.code).toBe('run-busy')
+    if (generated.status === 'fulfilled') {
+      expect(reason.message).toMatch(/a completion/)
+      await harness.engine.cancel({ runId: request.runId })
+      await harness.waitForEnd(request.runId)
+    } else {
+      expect(reason.message).toMatch(/embeddings being computed/)
+    }
+  })
+
+  it('a model load asked for during an embedding waits for it, and the embedding comes back whole', async () => {
+    const texts = Array.from({ length: 16 }, (_, i) => `token number ${i}`)
+    const [result] = await Promise.all([
+      harness.engine.embed({ texts }),
+      harness.engine.loadModel({ source: { kind: 'demo' } }),
+    ])
+    expect(result.vectors).toHaveLength(16)
+    expect(result.vectors.every((v) => v.length === d)).toBe(true)
+    expect((await harness.engine.getStatus()).model?.isDemo).toBe(true)
+  })
+
   it('refuses an empty list or an empty text with a readable message', async () => {
     for (const texts of [[], ['']]) {
       const error = toAppError(await harness.engine.embed({ texts }).catch((e: unknown) => e))
