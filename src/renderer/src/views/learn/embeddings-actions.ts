@@ -1,4 +1,4 @@
-import { toAppError } from '../../../../shared/errors'
+import { AppFailure, toAppError } from '../../../../shared/errors'
 import { learnLimits } from '../../../../shared/learn'
 import { getConnection } from '../../services/session'
 import { canStartRun } from '../../stores/engine-reducer'
@@ -14,6 +14,7 @@ let pageRun = 0
 export async function startEmbedding(items: string[]): Promise<void> {
   const engine = engineStore.getState()
   const modelName = engine.status?.model?.name
+  const modelPath = engine.status?.model?.path
   if (!modelName || !canStartRun(engine, 'embeddings')) return
   if (embeddingsStore.getState().phase === 'running') return
   embeddingsStore.dispatch({ type: 'started', items, modelName })
@@ -23,6 +24,14 @@ export async function startEmbedding(items: string[]): Promise<void> {
   try {
     for (let from = 0; from < items.length; from += learnLimits.embedTexts) {
       if (embeddingsStore.getState().request !== request) return
+      // Vectors of two models live in different spaces: a list is never split between them.
+      if (engineStore.getState().status?.model?.path !== modelPath) {
+        throw new AppFailure({
+          code: 'invalid-request',
+          message: 'The model changed while the list was being embedded.',
+          hint: 'Press Compare again to embed the whole list with the model loaded now.',
+        })
+      }
       const texts = items.slice(from, from + learnLimits.embedTexts)
       const result = await getConnection().bridge.embed({ texts })
       embeddingsStore.dispatch({ type: 'part', request, ...result })
