@@ -47,6 +47,9 @@ export async function openBenchSession(
       isDemo: false,
       sha256: null,
     },
+    openEmbedding() {
+      throw new Error('the bench opens no embedding context')
+    },
     openBatch() {
       throw new Error('the benchmark runs one sequence')
     },

@@ -1,6 +1,7 @@
 import type { ApiServerService } from './api-server'
 import type { AppError } from './errors'
 import type { DownloadProgress, ModelFilesService } from './downloads'
+import type { LearnService } from './learn'
 import type { HardwareInfo, ModelInspection, ScannedModel } from './models'
 import type { SessionService } from './sessions'
 import type {
@@ -220,7 +221,7 @@ export type RunEvent =
   | (RunEventBase & { kind: 'failed'; error: AppError })
 
 /** What the engine does. Implemented by the engine process; hosts relay it unchanged. */
-export interface EngineService {
+export interface EngineService extends LearnService {
   /** The engine's state: backend, loaded model, last error. */
   getStatus(): Promise<EngineStatus>
   /** Loads a GGUF model (or the built-in demo model), replacing the current one. */

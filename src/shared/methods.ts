@@ -23,6 +23,8 @@ const engine = {
   score: true,
   influence: true,
   cancel: true,
+  embed: true,
+  readTokenEmbeddings: true,
 } as const satisfies Record<keyof EngineService, true>
 
 const engineControl = {

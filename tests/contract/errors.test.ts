@@ -35,6 +35,8 @@ const engine = {
   scanModels: never,
   getHardware: never,
   cancel: never,
+  embed: never,
+  readTokenEmbeddings: never,
 } satisfies EngineService
 
 const transports: [string, ChannelCodec][] = [

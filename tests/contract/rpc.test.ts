@@ -76,6 +76,8 @@ function scriptedEngine(push: () => ReturnType<typeof serveEngine>) {
     scanModels: unused,
     getHardware: unused,
     cancel: async () => undefined,
+    embed: unused,
+    readTokenEmbeddings: unused,
   }
   return { service, calls }
 }

@@ -39,6 +39,8 @@ interface Job {
  *   freed, and only then changes the model.
  * - A job's last end event is held back until the job has released the engine, so a client that
  *   sees its run end can start the next one at once.
+ * - Work that is not a run (computing embeddings) takes the engine the same way, as a job with no
+ *   runs (`exclusive`): refused while the engine is taken, and a switch waits for it to finish.
  * - Tokenize waits until no switch is pending, then runs synchronously on the model of that
  *   moment: never on one being disposed. It does not wait for runs (it only reads the vocabulary).
  */
@@ -103,6 +105,28 @@ export class EngineLock {
         runs.forEach((slot) => slot.markEnded())
         held.forEach(emit)
       })
+  }
+
+  /**
+   * Runs `task` as a job without runs of its own (nothing to cancel): refused like a run while the
+   * engine is taken, and a model switch waits for it. Resolves once the engine is free again.
+   */
+  async exclusive<T>(label: string, task: () => Promise<T>): Promise<T> {
+    let outcome = { error: new Error(`${label} did not run`) } as { value: T } | { error: unknown }
+    this.startJob(
+      label,
+      [],
+      () => undefined,
+      async () => {
+        outcome = await task().then(
+          (value) => ({ value }),
+          (error: unknown) => ({ error }),
+        )
+      },
+    )
+    await this.job?.done
+    if ('error' in outcome) throw outcome.error
+    return outcome.value
   }
 
   /** Stops one run; resolves once it has ended. Unknown or finished runs are a no-op. */

@@ -26,6 +26,8 @@ import {
 import { runGeneration } from './generation'
 import { runScoring } from './scoring'
 import { runInfluence } from './influence'
+import { embedTexts, readTokenEmbeddings } from './embeddings'
+import { embedRequestSchema, tokenEmbeddingsRequestSchema } from '../../shared/learn'
 import { startLlamaRuntime, type LlamaRuntime } from './llama-runtime'
 import {
   openModelSession,
@@ -317,6 +319,16 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
             job.emit({ kind: 'failed', runId: request.runId, error: toAppError(error) }),
         ),
       )
+    },
+    async embed(raw) {
+      const { texts } = validate(embedRequestSchema, raw)
+      lock.ensureFree()
+      const current = requireSession()
+      return lock.exclusive('embeddings being computed', () => embedTexts(current, texts))
+    },
+    async readTokenEmbeddings(raw) {
+      const request = validate(tokenEmbeddingsRequestSchema, raw)
+      return lock.afterSwitches(() => readTokenEmbeddings(requireSession().info.path, request))
     },
     async cancel(raw) {
       const request = validate(cancelRequestSchema, raw)

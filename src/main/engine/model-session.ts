@@ -1,5 +1,10 @@
 import { basename } from 'node:path'
-import type { LlamaContext, LlamaContextSequence, LlamaModel } from 'node-llama-cpp'
+import type {
+  LlamaContext,
+  LlamaContextSequence,
+  LlamaEmbeddingContext,
+  LlamaModel,
+} from 'node-llama-cpp'
 import type { ModelInfo } from '../../shared/contract'
 import { AppFailure } from '../../shared/errors'
 import type { LoadOptions } from '../../shared/schemas'
@@ -24,6 +29,11 @@ export interface ModelSession {
    * who never compare never pay for its memory, and those who do pay only while it runs.
    */
   openBatch(count: number): Promise<ParallelBatch>
+  /**
+   * A separate embedding context of `contextSize` tokens on the same weights, for the caller to
+   * dispose: the model's own context and its cached tokens stay as they are.
+   */
+  openEmbedding(contextSize: number): Promise<LlamaEmbeddingContext>
   /**
    * Runs synchronous work that keeps the engine from answering for a while (node-llama-cpp
    * matching a chat template against its built-in wrappers renders it hundreds of times), after
@@ -106,6 +116,13 @@ export async function openModelSession(
           sequences: Array.from({ length: count }, () => batch.getSequence()),
           dispose: () => batch.dispose(),
         }
+      },
+      openEmbedding(size) {
+        return model.createEmbeddingContext({
+          contextSize: Math.min(size, context.contextSize),
+          threads,
+          batchSize,
+        })
       },
       async runBlocking(label, work) {
         options.onBlockingWork(label)

@@ -97,6 +97,8 @@ export class EngineSupervisor {
     score: (request) => this.trackRuns([request.runId], (c) => c.score(request)),
     influence: (request) => this.trackRuns([request.runId], (c) => c.influence(request)),
     cancel: (request) => this.call((c) => c.cancel(request)),
+    embed: (request) => this.call((c) => c.embed(request)),
+    readTokenEmbeddings: (request) => this.call((c) => c.readTokenEmbeddings(request)),
   }
 
   start(): void {

@@ -15,6 +15,8 @@ import { useShortcuts } from './shortcuts/useShortcuts'
 import { viewStore } from './stores/view'
 import { ChatView } from './views/chat/ChatView'
 import { CompareView } from './views/compare/CompareView'
+import { EmbeddingsView } from './views/learn/EmbeddingsView'
+import { PipelineView } from './views/learn/PipelineView'
 import { ScoreView } from './views/learn/ScoreView'
 import { TokenizerView } from './views/learn/TokenizerView'
 import { ModelsView } from './views/models/ModelsView'
@@ -49,6 +51,8 @@ export function App() {
           {view === 'compare' && <CompareView />}
           {view === 'tokenizer' && <TokenizerView />}
           {view === 'score' && <ScoreView />}
+          {view === 'embeddings' && <EmbeddingsView />}
+          {view === 'pipeline' && <PipelineView />}
           {view === 'models' && <ModelsView />}
         </div>
       </div>

@@ -10,6 +10,8 @@ const what = {
   compare: 'Generate',
   tokenizer: 'see its tokens',
   score: 'score a text',
+  embeddings: 'compare embeddings',
+  pipeline: 'walk through the pipeline',
 } as const
 
 /** Shown in a view that needs a model while none is loaded (and none is loading). */

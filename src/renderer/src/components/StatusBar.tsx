@@ -22,6 +22,8 @@ const ownerLabel: Record<RunOwner, string> = {
   compare: 'Compare',
   score: 'Score',
   influence: 'Influence',
+  embeddings: 'Embeddings',
+  pipeline: 'Pipeline',
 }
 
 const linkText = { open: 'Connected', connecting: 'Connecting…', closed: 'Reconnecting…' }

@@ -5,7 +5,8 @@ import type { AppError } from '../../../shared/errors'
 export type LinkState = 'connecting' | 'open' | 'closed'
 
 /** The view that started a run on this page. */
-export type RunOwner = 'completion' | 'chat' | 'compare' | 'score' | 'influence'
+export type RunOwner =
+  'completion' | 'chat' | 'compare' | 'score' | 'influence' | 'embeddings' | 'pipeline'
 
 export interface EngineViewState {
   link: LinkState
@@ -172,6 +173,8 @@ const busyText: Record<RunOwner, string> = {
   compare: 'A comparison is running — stop it or wait',
   score: 'A text is being scored — stop it or wait',
   influence: 'Token influence is being measured — stop it or wait',
+  embeddings: 'Embeddings are being computed — stop them or wait',
+  pipeline: 'The pipeline is reading its sentence — wait a moment',
 }
 
 /** The engine does one run at a time: why `owner` must wait for another one; null when free. */

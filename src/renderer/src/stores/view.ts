@@ -6,6 +6,8 @@ export const appViews = [
   { id: 'compare', label: 'Compare' },
   { id: 'tokenizer', label: 'Tokenizer' },
   { id: 'score', label: 'Score text' },
+  { id: 'embeddings', label: 'Embeddings' },
+  { id: 'pipeline', label: 'Pipeline' },
   { id: 'models', label: 'Models' },
 ] as const
 
