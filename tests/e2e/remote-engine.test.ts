@@ -1,0 +1,189 @@
+import { createServer } from 'node:net'
+import type { AddressInfo } from 'node:net'
+import OpenAI from 'openai'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { RunEvent } from '../../src/shared/contract'
+import { toAppError } from '../../src/shared/errors'
+import type { GenerateRequest } from '../../src/shared/schemas'
+import { summarize } from '../helpers/engine-harness'
+import { startServe, type ServeProcess } from '../helpers/serve-process'
+import { connectBridge } from '../helpers/ws-bridge'
+
+/*
+ * A remote engine as a user gets one: this host (`local`) runs chat on another Tokenscope's
+ * OpenAI-compatible API (`peer`, started with --api), and its chips must hold exactly the
+ * log-probabilities that server reports.
+ */
+
+let peer: ServeProcess
+let local: ServeProcess
+let bridge: Awaited<ReturnType<typeof connectBridge>>
+const events: RunEvent[] = []
+let runCounter = 0
+const model = 'tokenscope-demo.gguf'
+
+beforeAll(async () => {
+  ;[peer, local] = await Promise.all([
+    startServe({ args: ['--api', '--api-port', '0', '--model', 'demo'] }),
+    startServe(),
+  ])
+  if (!peer.api?.key) throw new Error(`the peer printed no API key:\n${peer.output()}`)
+  bridge = await connectBridge(local)
+  bridge.subscribe({ onRunEvent: (event) => events.push(event) })
+})
+afterAll(async () => {
+  bridge?.disconnect()
+  await Promise.all([peer?.stop(), local?.stop()])
+})
+
+async function addPeer(key = peer.api?.key ?? '') {
+  return bridge.addRemoteEndpoint({ url: peer.api?.url ?? '', key })
+}
+
+async function remoteRun(change: Omit<GenerateRequest, 'runId'>) {
+  const runId = `remote-${++runCounter}`
+  await bridge.generate({ runId, ...change })
+  await expect
+    .poll(() =>
+      events.some((e) => e.runId === runId && (e.kind === 'ended' || e.kind === 'failed')),
+    )
+    .toBe(true)
+  return summarize(events.filter((e) => e.runId === runId))
+}
+
+const errorOf = async (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error('expected a failure')
+    },
+    (error: unknown) => toAppError(error),
+  )
+
+const sampling = { temperature: 1, topP: 0.95, topK: 40, minP: 0.02, seed: 77 }
+const question = 'What is a token?'
+
+describe('a remote engine (another Tokenscope’s API)', () => {
+  it('lists the peer’s models, keeping its key to itself', async () => {
+    const endpoint = await addPeer()
+    expect(endpoint.url).toBe(peer.api?.url)
+    expect(endpoint.keyHint).toBe(peer.api?.key.slice(-4))
+    expect(JSON.stringify(await bridge.listRemoteEndpoints())).not.toContain(peer.api?.key)
+    const list = await bridge.listRemoteModels({ endpointId: endpoint.id })
+    expect(list.models.map((m) => m.id)).toEqual([model])
+  })
+
+  it('streams chat chips whose probabilities are the server’s log-probabilities', async () => {
+    const endpoint = await addPeer()
+    const run = await remoteRun({
+      chat: { messages: [{ role: 'user', content: question }] },
+      sampling,
+      maxTokens: 40,
+      topN: 20,
+      remote: { endpointId: endpoint.id, model },
+    })
+    expect(run.failed).toBeNull()
+    expect(run.tokens.length).toBeGreaterThan(5)
+    expect(run.batches).toBeGreaterThan(1)
+
+    // The same request straight to the server: the same seed gives the same tokens.
+    const client = new OpenAI({ baseURL: peer.api?.url, apiKey: peer.api?.key, maxRetries: 0 })
+    const direct = await client.chat.completions.create({
+      model,
+      messages: [{ role: 'user', content: question }],
+      max_tokens: 40,
+      logprobs: true,
+      top_logprobs: 20,
+      temperature: 1,
+      top_p: 0.95,
+      seed: 77,
+      // llama-server's fields, which the openai client passes through.
+      ...({ top_k: 40, min_p: 0.02 } as object),
+    })
+    const logprobs = direct.choices[0]?.logprobs as
+      | (OpenAI.ChatCompletion.Choice.Logprobs & {
+          reasoning_content?: OpenAI.ChatCompletionTokenLogprob[]
+        })
+      | undefined
+    const reported = [...(logprobs?.reasoning_content ?? []), ...(logprobs?.content ?? [])]
+    expect(run.tokens.map((t) => t.text)).toEqual(reported.map((r) => r.token))
+    run.tokens.forEach((token, i) => {
+      const entry = reported[i]!
+      expect(Math.abs(token.modelProb - Math.exp(entry.logprob))).toBeLessThanOrEqual(1e-6)
+      expect(token.reported).toMatchObject({ modelProb: true, samplingProb: false, entropy: false })
+      expect(token.alternatives.map((a) => a.text)).toEqual(entry.top_logprobs.map((a) => a.token))
+      token.alternatives.forEach((a, k) =>
+        expect(
+          Math.abs(a.modelProb - Math.exp(entry.top_logprobs[k]!.logprob)),
+        ).toBeLessThanOrEqual(1e-6),
+      )
+    })
+    expect(run.tokens.some((t) => t.segment === 'thought')).toBe(true)
+    expect(run.started?.prompt).toEqual([])
+  })
+
+  it('refuses a wrong key with a readable error', async () => {
+    const endpoint = await addPeer('ts-not-the-key')
+    const listing = await errorOf(bridge.listRemoteModels({ endpointId: endpoint.id }))
+    expect(listing.code).toBe('remote-refused')
+    expect(listing.message).toMatch(/refused the key \(401\)/)
+    const run = await errorOf(
+      bridge.generate({
+        runId: `remote-${++runCounter}`,
+        prompt: 'A token is',
+        sampling,
+        maxTokens: 4,
+        topN: 5,
+        remote: { endpointId: endpoint.id, model },
+      }),
+    )
+    expect(run.code).toBe('remote-refused')
+  })
+
+  it('says when a server cannot be reached', async () => {
+    // A port that was free a moment ago: nothing listens there.
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo
+        server.close(() => resolve(port))
+      })
+    })
+    const endpoint = await bridge.addRemoteEndpoint({ url: `http://127.0.0.1:${port}/v1` })
+    const error = await errorOf(bridge.listRemoteModels({ endpointId: endpoint.id }))
+    expect(error.code).toBe('remote-unreachable')
+    expect(error.message).toMatch(
+      new RegExp(`^Could not reach http://127\\.0\\.0\\.1:${port}/v1: the connection was refused`),
+    )
+    expect(error.hint).toBeTruthy()
+  })
+
+  it('keeps the partial run, with a message, when the server dies mid-stream', async () => {
+    const endpoint = await addPeer()
+    const runId = `remote-${++runCounter}`
+    await bridge.generate({
+      runId,
+      prompt: 'A token is',
+      sampling: { ...sampling, seed: 5 },
+      maxTokens: 8192,
+      topN: 20,
+      remote: { endpointId: endpoint.id, model },
+    })
+    await expect
+      .poll(() => events.filter((e) => e.runId === runId && e.kind === 'tokens').length)
+      .toBeGreaterThan(2)
+    await peer.kill()
+    await expect
+      .poll(() =>
+        events.some((e) => e.runId === runId && (e.kind === 'ended' || e.kind === 'failed')),
+      )
+      .toBe(true)
+    const run = summarize(events.filter((e) => e.runId === runId))
+    expect(run.ended).toBeNull()
+    expect(run.tokens.length).toBeGreaterThan(2)
+    expect(run.failed?.error.code).toBe('remote-failed')
+    expect(run.failed?.error.message).toMatch(
+      /was cut after \d+ tokens .*the partial reply is kept/,
+    )
+    // The host lives on and answers.
+    expect((await bridge.listRemoteEndpoints()).length).toBeGreaterThan(0)
+  })
+})
