@@ -62,7 +62,12 @@ export const addRemoteEndpointSchema = z.object({
     .max(2000, 'the address is longer than 2000 characters'),
   /** Sent as `Authorization: Bearer <key>`; empty or absent for a server without one. */
   key: z.string().max(4000, 'the key is longer than 4000 characters').optional(),
-  probabilities: z.enum(['model', 'sampling']).default('model'),
+  /**
+   * What the server's log-probabilities are. Only raw ones (llama-server's default
+   * `post_sampling_probs: false`, vLLM's default `logprobs_mode`) are offered until the token
+   * views can show a run whose model probabilities are all unmeasured.
+   */
+  probabilities: z.enum(['model']).default('model'),
 })
 export type AddRemoteEndpointRequest = z.input<typeof addRemoteEndpointSchema>
 

@@ -1,5 +1,6 @@
 import type { GeneratedToken, TokenCandidate } from '../../../shared/contract'
 import { formatPercent } from '../lib/format'
+import { candidateKey, isChosen } from '../lib/reported'
 import { showWhitespace } from '../lib/whitespace'
 import { focusRing, mutedText } from '../lib/ui'
 
@@ -31,12 +32,21 @@ interface CandidateRowProps {
   onPick?: (candidate: TokenCandidate) => void
   pickDisabledReason?: string | null
   branched?: boolean
+  /** False for a remote token: its server reported no sampling probabilities. */
+  samplingReported: boolean
 }
 
 function CandidateRow(props: CandidateRowProps) {
   const { candidate, rank, chosen, scale, testId, onPick, pickDisabledReason, branched } = props
   const cells = (
-    <RowCells candidate={candidate} rank={rank} chosen={chosen} scale={scale} branched={branched} />
+    <RowCells
+      candidate={candidate}
+      rank={rank}
+      chosen={chosen}
+      scale={scale}
+      branched={branched}
+      samplingReported={props.samplingReported}
+    />
   )
   const text = showWhitespace(candidate.text)
   return (
@@ -83,7 +93,11 @@ function RowCells({
   chosen,
   scale,
   branched,
-}: Pick<CandidateRowProps, 'candidate' | 'rank' | 'chosen' | 'scale' | 'branched'>) {
+  samplingReported,
+}: Pick<
+  CandidateRowProps,
+  'candidate' | 'rank' | 'chosen' | 'scale' | 'branched' | 'samplingReported'
+>) {
   return (
     <>
       <span className={`text-[11px] tabular-nums ${mutedText}`}>{rank}</span>
@@ -113,12 +127,18 @@ function RowCells({
         />
       </span>
       <span className="text-right tabular-nums">{formatPercent(candidate.modelProb)}</span>
-      <span
-        className={`text-right tabular-nums ${candidate.samplingProb > 0 ? '' : mutedText}`}
-        title={candidate.samplingProb > 0 ? undefined : 'Removed by the sampler chain'}
-      >
-        {candidate.samplingProb > 0 ? formatPercent(candidate.samplingProb) : 'cut'}
-      </span>
+      {samplingReported ? (
+        <span
+          className={`text-right tabular-nums ${candidate.samplingProb > 0 ? '' : mutedText}`}
+          title={candidate.samplingProb > 0 ? undefined : 'Removed by the sampler chain'}
+        >
+          {candidate.samplingProb > 0 ? formatPercent(candidate.samplingProb) : 'cut'}
+        </span>
+      ) : (
+        <span className={`text-right ${mutedText}`} title="Not reported by the remote server">
+          —
+        </span>
+      )}
     </>
   )
 }
@@ -131,7 +151,8 @@ export function AlternativesList({
   branchedIds,
   pickHint = 'Click a candidate to branch from it.',
 }: AlternativesListProps) {
-  const chosenListed = token.alternatives.some((alt) => alt.id === token.id)
+  const chosenListed = token.alternatives.some((alt) => isChosen(token, alt))
+  const samplingReported = token.reported?.samplingProb ?? true
   const scale = Math.max(
     token.modelProb,
     token.samplingProb,
@@ -157,10 +178,11 @@ export function AlternativesList({
       <ol>
         {token.alternatives.map((alt, i) => (
           <CandidateRow
-            key={alt.id}
+            key={candidateKey(token, alt, i)}
             candidate={alt}
             rank={i + 1}
-            chosen={alt.id === token.id}
+            chosen={isChosen(token, alt)}
+            samplingReported={samplingReported}
             scale={scale}
             onPick={onPick}
             pickDisabledReason={pickDisabledReason}
@@ -176,6 +198,7 @@ export function AlternativesList({
           <CandidateRow
             candidate={token}
             rank={token.rank}
+            samplingReported={samplingReported}
             chosen
             scale={scale}
             testId="chosen-below-row"
@@ -184,8 +207,10 @@ export function AlternativesList({
       )}
       <p className={`mt-1.5 px-1.5 text-[11px] ${mutedText}`}>
         All other tokens together: {formatPercent(token.tailMass)} model probability.
-        {token.alternatives.some((alt) => alt.samplingProb === 0) &&
+        {samplingReported &&
+          token.alternatives.some((alt) => alt.samplingProb === 0) &&
           ' “cut”: removed by the sampler.'}
+        {!samplingReported && ' “—”: the server did not report sampling probabilities.'}
         {onPick && ` ${pickHint}`}
       </p>
     </div>

@@ -9,6 +9,7 @@ import { useStore } from '../hooks/useStore'
 import { contextPosition, tokenOfLabel } from '../lib/numbering'
 import { chipClassForMode } from '../lib/probability-scale'
 import { focusRing, ghostButton, mutedText } from '../lib/ui'
+import { isRemoteToken, notReported, remoteBranchReason, remoteLabReason } from '../lib/reported'
 import { showWhitespace } from '../lib/whitespace'
 import { minTopN } from './prefs'
 import { SamplingLab } from './SamplingLab'
@@ -46,7 +47,9 @@ const tabClass = (active: boolean) =>
 /** The selected token in a docked panel: what it is, its alternatives, and the Sampling Lab. */
 export function TokenInspector(props: TokenInspectorProps) {
   const { token, index, count, sampling } = props
-  const [tab, setTab] = useState<Tab>('token')
+  const [chosenTab, setTab] = useState<Tab>('token')
+  const remote = isRemoteToken(token)
+  const tab = remote ? 'token' : chosenTab
   const colorMode = useStore(inspectorPrefsStore, (s) => s.colorMode)
   const tabsId = useId()
   return (
@@ -122,7 +125,9 @@ export function TokenInspector(props: TokenInspectorProps) {
           id={`${tabsId}-lab`}
           data-testid="inspector-tab-lab"
           aria-selected={tab === 'lab'}
-          className={tabClass(tab === 'lab')}
+          className={`${tabClass(tab === 'lab')} disabled:cursor-not-allowed disabled:opacity-50`}
+          disabled={remote}
+          title={remote ? remoteLabReason : undefined}
           onClick={() => setTab('lab')}
         >
           Sampling Lab
@@ -141,7 +146,7 @@ export function TokenInspector(props: TokenInspectorProps) {
               <AlternativesList
                 token={token}
                 onPick={props.onPick}
-                pickDisabledReason={props.pickDisabledReason}
+                pickDisabledReason={remote ? remoteBranchReason : props.pickDisabledReason}
                 branchedIds={props.branchedIds}
                 pickHint={props.pickHint}
               />
@@ -171,7 +176,7 @@ function TokenIdentity({ token }: { token: GeneratedToken }) {
       <div className={item}>
         <dt className={mutedText}>Token ID</dt>
         <dd data-testid="detail-token-id" className="font-mono font-semibold">
-          {token.id}
+          {token.reported && !token.reported.tokenId ? notReported : token.id}
         </dd>
       </div>
       <div className={item}>
