@@ -9,23 +9,36 @@ const maxErrorBodyChars = 2000
 
 const where = (endpoint: SavedEndpoint) => endpoint.url
 
-/** What a failed fetch (no HTTP answer at all) means for the user. */
-export function unreachable(endpoint: SavedEndpoint, error: unknown): AppError {
+const connectionCodes: Record<string, string> = {
+  ECONNREFUSED: 'the connection was refused (is the server running, on that port?)',
+  ENOTFOUND: 'that host name is unknown',
+  EAI_AGAIN: 'that host name could not be looked up',
+  ECONNRESET: 'the connection was reset',
+  EHOSTUNREACH: 'that host cannot be reached from here',
+  ENETUNREACH: 'that network cannot be reached from here',
+  CERT_HAS_EXPIRED: 'its TLS certificate has expired',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'its TLS certificate is self-signed',
+}
+
+/** Why a fetch got no HTTP answer at all, in words. */
+function reasonOf(error: unknown): string {
+  if ((error as Error | null)?.name === 'TimeoutError')
+    return `it did not answer within ${answerTimeoutMs / 1000} s`
   const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause
   const code = typeof cause?.code === 'string' ? cause.code : null
-  const why =
-    code === 'ECONNREFUSED'
-      ? 'the connection was refused (is the server running, on that port?)'
-      : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
-        ? 'that host name is unknown'
-        : (error as Error | null)?.name === 'TimeoutError'
-          ? `it did not answer within ${answerTimeoutMs / 1000} s`
-          : code
-            ? `the connection failed (${code})`
-            : `the connection failed (${String((cause?.message ?? error) as string).slice(0, 200)})`
+  const message = typeof cause?.message === 'string' ? cause.message : String(error)
+  if (code && connectionCodes[code]) return connectionCodes[code]
+  // Web requests may not use some ports (6000, 6665–6669, …), whatever the server.
+  if (/bad port/i.test(message))
+    return 'web requests may not use that port; serve the API on another one'
+  return `the connection failed (${code ?? message.slice(0, 200)})`
+}
+
+/** What a failed fetch (no HTTP answer at all) means for the user. */
+export function unreachable(endpoint: SavedEndpoint, error: unknown): AppError {
   return {
     code: 'remote-unreachable',
-    message: `Could not reach ${where(endpoint)}: ${why}.`,
+    message: `Could not reach ${where(endpoint)}: ${reasonOf(error)}.`,
     hint: 'Check the address and that the server is running and reachable from this computer.',
   }
 }

@@ -1,6 +1,6 @@
 import type { GeneratedToken, TokenCandidate } from '../../../shared/contract'
 import { formatPercent } from '../lib/format'
-import { candidateKey, isChosen } from '../lib/reported'
+import { candidateKey, isChosen, isRemoteToken, remoteBranchReason } from '../lib/reported'
 import { showWhitespace } from '../lib/whitespace'
 import { focusRing, mutedText } from '../lib/ui'
 
@@ -152,6 +152,8 @@ export function AlternativesList({
   pickHint = 'Click a candidate to branch from it.',
 }: AlternativesListProps) {
   const chosenListed = token.alternatives.some((alt) => isChosen(token, alt))
+  // A remote token has no branches (its ids may all be 0), only the reason why not.
+  const remote = isRemoteToken(token)
   const samplingReported = token.reported?.samplingProb ?? true
   const scale = Math.max(
     token.modelProb,
@@ -186,7 +188,7 @@ export function AlternativesList({
             scale={scale}
             onPick={onPick}
             pickDisabledReason={pickDisabledReason}
-            branched={branchedIds?.has(alt.id)}
+            branched={!remote && branchedIds?.has(alt.id)}
           />
         ))}
       </ol>
@@ -211,7 +213,7 @@ export function AlternativesList({
           token.alternatives.some((alt) => alt.samplingProb === 0) &&
           ' “cut”: removed by the sampler.'}
         {!samplingReported && ' “—”: the server did not report sampling probabilities.'}
-        {onPick && ` ${pickHint}`}
+        {onPick && ` ${remote ? remoteBranchReason : pickHint}`}
       </p>
     </div>
   )

@@ -21,11 +21,11 @@ export function RemoteEndpointRow({ endpoint }: RemoteEndpointRowProps) {
       data-testid="remote-endpoint"
       className="rounded-lg border border-slate-200 p-2.5 text-sm dark:border-slate-800"
     >
-      <div className="flex flex-wrap items-center gap-2">
-        <span className="min-w-0 flex-1 truncate font-mono" title={endpoint.url}>
-          {endpoint.url}
-        </span>
-        <span className={`text-xs ${mutedText}`} data-testid="remote-key-hint">
+      <p className="font-mono text-xs break-all" data-testid="remote-endpoint-url">
+        {endpoint.url}
+      </p>
+      <div className="mt-1.5 flex flex-wrap items-center gap-2">
+        <span className={`mr-auto text-xs ${mutedText}`} data-testid="remote-key-hint">
           {endpoint.keyHint ? `key …${endpoint.keyHint}` : 'no key'}
         </span>
         <button

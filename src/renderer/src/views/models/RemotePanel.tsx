@@ -53,12 +53,12 @@ export function RemotePanel() {
       {choice && (
         <div
           data-testid="remote-choice"
-          className="flex flex-wrap items-center gap-2 rounded-lg border border-sky-200 bg-sky-50 px-3 py-2 text-sm dark:border-sky-900 dark:bg-sky-950/50"
+          className="flex flex-col items-start gap-2 rounded-lg border border-sky-200 bg-sky-50 px-3 py-2 text-sm dark:border-sky-900 dark:bg-sky-950/50"
         >
-          <span className="min-w-0 flex-1 break-words">
-            Chat uses <span className="font-mono font-semibold">{remoteModelLabel(choice)}</span> at{' '}
-            <span className="font-mono">{choice.url}</span>.
-          </span>
+          <p className="min-w-0 break-all">
+            Chat uses <span className="font-semibold">{remoteModelLabel(choice)}</span> at{' '}
+            <span className="font-mono text-xs">{choice.url}</span>.
+          </p>
           <button
             type="button"
             data-testid="use-local-engine"
