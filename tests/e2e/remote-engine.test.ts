@@ -1,5 +1,6 @@
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
+import { createServer as createHttpServer } from 'node:http'
 import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunEvent } from '../../src/shared/contract'
@@ -154,6 +155,62 @@ describe('a remote engine (another Tokenscope’s API)', () => {
       new RegExp(`^Could not reach http://127\\.0\\.0\\.1:${port}/v1: the connection was refused`),
     )
     expect(error.hint).toBeTruthy()
+  })
+
+  it('says when a server streams no log-probabilities, or does not know the model', async () => {
+    // What a server that ignores `logprobs` (or serves other models) answers, as vLLM words it.
+    const server = createHttpServer((request, response) => {
+      if (request.url?.endsWith('/models')) {
+        response.writeHead(200, { 'Content-Type': 'application/json' })
+        response.end(JSON.stringify({ object: 'list', data: [{ id: 'plain', owned_by: 'me' }] }))
+        return
+      }
+      let body = ''
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()))
+      request.on('end', () => {
+        if ((JSON.parse(body) as { model: string }).model !== 'plain') {
+          response.writeHead(404, { 'Content-Type': 'application/json' })
+          const message = 'The model `elsewhere` does not exist.'
+          response.end(JSON.stringify({ error: { message, code: 'model_not_found' } }))
+          return
+        }
+        response.writeHead(200, { 'Content-Type': 'text/event-stream' })
+        const delta = { role: 'assistant', content: 'Hello' }
+        response.write(`data: ${JSON.stringify({ choices: [{ index: 0, delta }] })}\n\n`)
+        response.end('data: [DONE]\n\n')
+      })
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const { port } = server.address() as AddressInfo
+      const endpoint = await bridge.addRemoteEndpoint({ url: `http://127.0.0.1:${port}` })
+      expect(endpoint.url).toBe(`http://127.0.0.1:${port}/v1`)
+      const chat = (model: string) =>
+        bridge.generate({
+          runId: `remote-${++runCounter}`,
+          chat: { messages: [{ role: 'user', content: question }] },
+          sampling,
+          maxTokens: 8,
+          topN: 5,
+          remote: { endpointId: endpoint.id, model },
+        })
+      const unknown = await errorOf(chat('elsewhere'))
+      expect(unknown.code).toBe('remote-model-unknown')
+      expect(unknown.message).toMatch(/does not serve the model "elsewhere"/)
+
+      const runId = `remote-${runCounter + 1}`
+      await chat('plain')
+      await expect
+        .poll(() => events.find((e) => e.runId === runId && e.kind === 'failed'))
+        .toBeTruthy()
+      const failed = events.find((e) => e.runId === runId && e.kind === 'failed')
+      expect(failed?.kind === 'failed' && failed.error.code).toBe('remote-no-logprobs')
+      expect(failed?.kind === 'failed' && failed.error.message).toMatch(
+        /streamed text without log-probabilities/,
+      )
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
   })
 
   it('keeps the partial run, with a message, when the server dies mid-stream', async () => {
