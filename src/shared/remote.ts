@@ -48,6 +48,37 @@ export interface ReportedNumbers {
   tokenId: boolean
 }
 
+const reportedBits = { modelProb: 1, samplingProb: 2, entropy: 4, rank: 8, tokenId: 16 } as const
+
+/** The flags of `ReportedNumbers` as one small number, for the session files' columns. */
+export function encodeReported(reported: ReportedNumbers): number {
+  let bits = 0
+  for (const [key, bit] of Object.entries(reportedBits))
+    if (reported[key as keyof typeof reportedBits]) bits |= bit
+  return bits
+}
+
+export function decodeReported(bits: number, alternatives: number): ReportedNumbers {
+  const has = (bit: number) => (bits & bit) !== 0
+  return {
+    modelProb: has(reportedBits.modelProb),
+    samplingProb: has(reportedBits.samplingProb),
+    entropy: has(reportedBits.entropy),
+    rank: has(reportedBits.rank),
+    alternatives,
+    tokenId: has(reportedBits.tokenId),
+  }
+}
+
+export const reportedNumbersSchema = z.object({
+  modelProb: z.boolean(),
+  samplingProb: z.boolean(),
+  entropy: z.boolean(),
+  rank: z.boolean(),
+  alternatives: z.int().min(0).max(1000),
+  tokenId: z.boolean(),
+})
+
 const endpointId = z
   .string()
   .min(1)
