@@ -9,6 +9,8 @@ import {
   type ServeProcess,
   useAppUnderTest,
   lastRun,
+  generate,
+  waitForRunState,
 } from './helpers'
 
 let serve: ServeProcess
@@ -27,7 +29,7 @@ afterAll(async () => {
 })
 
 describe('Chat on a remote engine', () => {
-  it('adds an endpoint, picks its model, chats and inspects what the server reported', async () => {
+  it('adds an endpoint, picks its model, chats, completes and inspects what the server reported', async () => {
     const { context, page } = await openApp(browser, serve.url)
     await page.click('[data-testid=nav-models]')
     const panel = page.locator('[data-testid=remote-panel]')
@@ -44,7 +46,7 @@ describe('Chat on a remote engine', () => {
     await panel.locator('[data-testid=remote-choice]').waitFor()
 
     await openChat(page)
-    await page.locator('[data-testid=chat-remote-engine]').waitFor()
+    await page.locator('[data-testid=remote-engine-badge]').waitFor()
     await setSettings(page, { 'max-tokens': 30 })
     await send(page, 'What is a token?', 1)
     const run = lastRun(watcher.events)
@@ -87,9 +89,23 @@ describe('Chat on a remote engine', () => {
     expect(await pick.isDisabled()).toBe(true)
     expect(await pick.getAttribute('title')).toMatch(/prompt cache/)
 
+    // Completion runs there too; Continue would need the local engine's cache.
+    await page.click('[data-testid=nav-completion]')
+    await page.locator('[data-testid=remote-engine-badge]').waitFor()
+    await generate(page, 'A token is')
+    await waitForRunState(page, 'ended')
+    const completion = lastRun(watcher.events)
+    expect(completion.started.prompt).toEqual([])
+    expect(completion.tokens.every((t) => t.reported?.modelProb === true)).toBe(true)
+    expect(await page.locator('[data-testid=token-chip]').count()).toBe(completion.tokens.length)
+    const resume = page.locator('[data-testid=continue-button]')
+    expect(await resume.isDisabled()).toBe(true)
+    expect(await resume.getAttribute('title')).toMatch(/remote server/)
+
     // Back on the local engine, Chat needs no server.
-    await page.locator('[data-testid=chat-use-local]').click()
-    await page.locator('[data-testid=chat-remote-engine]').waitFor({ state: 'detached' })
+    await page.click('[data-testid=nav-chat]')
+    await page.locator('[data-testid=badge-use-local]').click()
+    await page.locator('[data-testid=remote-engine-badge]').waitFor({ state: 'detached' })
     await context.close()
   })
 })

@@ -12,7 +12,7 @@ import { sendMessage } from './chat-actions'
 import { chatStore } from './chat-store'
 import { remoteEngineStore } from '../../stores/remote-engine'
 import { ChatComposer } from './ChatComposer'
-import { ChatEngineBadge, RemoteGaugeNote } from './ChatEngineBadge'
+import { RemoteEngineBadge, RemoteGaugeNote } from '../../components/RemoteEngineBadge'
 import { ChatEmpty } from './ChatEmpty'
 import { ChatGauge } from './ChatGauge'
 import { ChatTranscript } from './ChatTranscript'
@@ -60,7 +60,7 @@ export function ChatView() {
               <h1 data-testid="chat-title" className="min-w-0 truncate text-sm font-semibold">
                 {title || 'New chat'}
               </h1>
-              <ChatEngineBadge />
+              <RemoteEngineBadge />
               {template && !remote && (
                 <span
                   className={`shrink-0 rounded bg-slate-100 px-1.5 py-0.5 text-[11px] dark:bg-slate-800 ${mutedText}`}

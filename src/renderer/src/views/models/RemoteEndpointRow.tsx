@@ -71,7 +71,7 @@ export function RemoteEndpointRow({ endpoint }: RemoteEndpointRowProps) {
                   </span>
                   {inUse ? (
                     <span className="text-xs font-medium text-sky-700 dark:text-sky-300">
-                      In use for Chat
+                      In use
                     </span>
                   ) : (
                     <button
@@ -80,7 +80,7 @@ export function RemoteEndpointRow({ endpoint }: RemoteEndpointRowProps) {
                       className={`${secondaryButton} h-7 text-xs`}
                       onClick={() => chooseRemoteModel(endpoint.id, endpoint.url, model.id)}
                     >
-                      Use for Chat
+                      Use for Chat and Completion
                     </button>
                   )}
                 </li>

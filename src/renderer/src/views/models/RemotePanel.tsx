@@ -40,15 +40,15 @@ export function RemotePanel() {
       actions={
         choice && (
           <Badge tone="sky" testId="remote-in-use">
-            Chat runs remotely
+            Runs remotely
           </Badge>
         )
       }
     >
       <p className={`text-sm ${mutedText}`}>
-        Run Chat on a model served elsewhere — llama-server, vLLM, SGLang, Ollama, LM Studio or
-        another Tokenscope — through its OpenAI-compatible API. Chips show the log-probabilities the
-        server reports, and “not reported” for the rest.
+        Run Chat and Completion on a model served elsewhere — llama-server, vLLM, SGLang, Ollama, LM
+        Studio or another Tokenscope — through its OpenAI-compatible API. Chips show the
+        log-probabilities the server reports, and “not reported” for the rest.
       </p>
       {choice && (
         <div
@@ -56,7 +56,8 @@ export function RemotePanel() {
           className="flex flex-col items-start gap-2 rounded-lg border border-sky-200 bg-sky-50 px-3 py-2 text-sm dark:border-sky-900 dark:bg-sky-950/50"
         >
           <p className="min-w-0 break-all">
-            Chat uses <span className="font-semibold">{remoteModelLabel(choice)}</span> at{' '}
+            Chat and Completion use{' '}
+            <span className="font-semibold">{remoteModelLabel(choice)}</span> at{' '}
             <span className="font-mono text-xs">{choice.url}</span>.
           </p>
           <button

@@ -1,15 +1,15 @@
-import { useStore } from '../../hooks/useStore'
-import { focusRing } from '../../lib/ui'
-import { remoteEngineStore, remoteHostLabel, remoteModelLabel } from '../../stores/remote-engine'
-import { chooseLocalEngine } from '../models/remote-actions'
+import { useStore } from '../hooks/useStore'
+import { focusRing } from '../lib/ui'
+import { remoteEngineStore, remoteHostLabel, remoteModelLabel } from '../stores/remote-engine'
+import { chooseLocalEngine } from '../views/models/remote-actions'
 
-/** Which engine Chat runs on, when it is a remote one, with the way back to the local engine. */
-export function ChatEngineBadge() {
+/** Which engine Chat and Completion run on, when it is a remote one, and the way back. */
+export function RemoteEngineBadge() {
   const choice = useStore(remoteEngineStore, (s) => s.choice)
   if (!choice) return null
   return (
     <span
-      data-testid="chat-remote-engine"
+      data-testid="remote-engine-badge"
       className="flex min-w-0 shrink items-center gap-1 rounded bg-sky-100 py-0.5 pr-0.5 pl-1.5 text-[11px] text-sky-900 dark:bg-sky-900/60 dark:text-sky-100"
       title={`Replies come from ${choice.model} at ${choice.url}`}
     >
@@ -19,10 +19,10 @@ export function ChatEngineBadge() {
       </span>
       <button
         type="button"
-        data-testid="chat-use-local"
+        data-testid="badge-use-local"
         className={`shrink-0 rounded px-1 hover:bg-sky-200 dark:hover:bg-sky-800 ${focusRing}`}
         onClick={chooseLocalEngine}
-        title="Run Chat on the local engine again"
+        title="Run Chat and Completion on the local engine again"
       >
         Use local
       </button>
