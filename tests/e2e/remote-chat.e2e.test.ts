@@ -98,6 +98,9 @@ describe('Chat on a remote engine', () => {
     expect(completion.started.prompt).toEqual([])
     expect(completion.tokens.every((t) => t.reported?.modelProb === true)).toBe(true)
     expect(await page.locator('[data-testid=token-chip]').count()).toBe(completion.tokens.length)
+    expect(await page.locator('[data-testid=output-counts]').textContent()).toMatch(
+      /^prompt not reported · \d+ generated/,
+    )
     const resume = page.locator('[data-testid=continue-button]')
     expect(await resume.isDisabled()).toBe(true)
     expect(await resume.getAttribute('title')).toMatch(/remote server/)

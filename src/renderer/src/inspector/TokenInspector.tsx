@@ -6,7 +6,7 @@ import { AlternativesList } from '../components/AlternativesList'
 import { CloseIcon } from '../components/Icons'
 import { TokenFacts, tokenBytes } from '../components/TokenDetails'
 import { useStore } from '../hooks/useStore'
-import { contextPosition, tokenOfLabel } from '../lib/numbering'
+import { contextPosition, positionReported, tokenOfLabel } from '../lib/numbering'
 import { chipClassForMode } from '../lib/probability-scale'
 import { focusRing, ghostButton, mutedText } from '../lib/ui'
 import { isRemoteToken, notReported, remoteBranchReason, remoteLabReason } from '../lib/reported'
@@ -69,7 +69,11 @@ export function TokenInspector(props: TokenInspectorProps) {
         <span
           data-testid="inspector-number"
           className={`text-xs tabular-nums ${mutedText}`}
-          title={`Its place in the context: ${contextPosition(token)} (after the prompt)`}
+          title={
+            positionReported(token)
+              ? `Its place in the context: ${contextPosition(token)} (after the prompt)`
+              : 'Its place in the context: not reported (the server tokenized the prompt)'
+          }
         >
           {tokenOfLabel(index, count)}
         </span>
@@ -182,7 +186,7 @@ function TokenIdentity({ token }: { token: GeneratedToken }) {
       <div className={item}>
         <dt className={mutedText}>Context position</dt>
         <dd data-testid="detail-context-position" className="tabular-nums">
-          {contextPosition(token)}
+          {positionReported(token) ? contextPosition(token) : notReported}
         </dd>
       </div>
       <div className={item}>
