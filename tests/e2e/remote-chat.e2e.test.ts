@@ -10,6 +10,7 @@ import {
   useAppUnderTest,
   lastRun,
   generate,
+  waitForModel,
   waitForRunState,
 } from './helpers'
 
@@ -105,7 +106,9 @@ describe('Chat on a remote engine', () => {
     expect(await resume.isDisabled()).toBe(true)
     expect(await resume.getAttribute('title')).toMatch(/remote server/)
 
-    // Back on the local engine, Chat needs no server.
+    // The choice outlives a reload; back on the local engine, Chat needs no server.
+    await page.reload()
+    await waitForModel(page)
     await page.click('[data-testid=nav-chat]')
     await page.locator('[data-testid=badge-use-local]').click()
     await page.locator('[data-testid=remote-engine-badge]').waitFor({ state: 'detached' })

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { parseStoredChoice } from '../../src/renderer/src/hooks/useRemoteChoicePersistence'
 import {
   initialRemoteEngineState,
   remoteEngineReducer,
@@ -48,6 +49,13 @@ describe('the remote engine store', () => {
     ).toEqual({
       state: 'loading',
     })
+  })
+
+  it('reads a saved choice only when it is one', () => {
+    const choice = { endpointId: 'a', model: 'm', url: 'http://a/v1' }
+    expect(parseStoredChoice(JSON.stringify(choice))).toEqual(choice)
+    for (const text of [null, '', 'nope', '{}', '{"endpointId":"a b","model":"m","url":"x"}'])
+      expect(parseStoredChoice(text)).toBeNull()
   })
 
   it('names models and hosts briefly', () => {
