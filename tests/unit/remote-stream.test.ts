@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { normaliseBaseUrl } from '../../src/main/remote/endpoint-store'
 import { completionEntries, readEntry, tokenFromEntry } from '../../src/main/remote/logprob-tokens'
 import { readModelList } from '../../src/main/remote/remote-engines'
-import { serverMessage, statusError } from '../../src/main/remote/remote-http'
+import { readLimitedText, serverMessage, statusError } from '../../src/main/remote/remote-http'
 import { createSseParser, maxEventChars } from '../../src/main/remote/sse-parser'
 import { readStreamChunk } from '../../src/main/remote/stream-chunk'
 
@@ -183,5 +183,15 @@ describe('endpoints', () => {
       /no OpenAI-compatible API/,
     )
     expect(serverMessage('<html>oops</html>').message).toBe('<html>oops</html>')
+  })
+})
+
+describe('reading what a server sends', () => {
+  const body = (text: string) => new Response(text)
+
+  it('reads a body up to its limit, refuses more, or keeps its start', async () => {
+    expect(await readLimitedText(body('{"data":[]}'), 100)).toBe('{"data":[]}')
+    await expect(readLimitedText(body('x'.repeat(200)), 100)).rejects.toThrow(/larger than 100/)
+    expect((await readLimitedText(body('y'.repeat(200)), 100, 'cut')).startsWith('y')).toBe(true)
   })
 })

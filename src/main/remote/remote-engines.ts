@@ -1,3 +1,4 @@
+import type { z } from 'zod'
 import type { RunEvent } from '../../shared/contract'
 import { AppFailure, type AppError } from '../../shared/errors'
 import {
@@ -8,20 +9,24 @@ import {
 } from '../../shared/remote'
 import { describeIssues, generateRequestSchema, type GenerateRequest } from '../../shared/schemas'
 import { createEndpointStore, publicEndpoint, type SavedEndpoint } from './endpoint-store'
-import { remoteFetch } from './remote-http'
+import { readLimitedText, remoteFetch } from './remote-http'
 import { startRemoteRun } from './remote-run'
 
 const maxRemoteRuns = 8
 const maxModels = 1000
+/** Most of a /models answer read: a thousand models' ids fit many times over. */
+const maxModelListBytes = 4 * 1024 * 1024
 
-function parse<T>(
-  schema: {
-    safeParse(
-      v: unknown,
-    ): { success: true; data: T } | { success: false; error: import('zod').ZodError }
-  },
-  value: unknown,
-): T {
+function parseJson(text: string | null): unknown {
+  try {
+    return text === null ? null : (JSON.parse(text) as unknown)
+  } catch {
+    return null
+  }
+}
+
+/** A request from the (untrusted) UI, checked; a readable 'invalid-request' when it is not. */
+function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const parsed = schema.safeParse(value)
   if (!parsed.success)
     throw new AppFailure({
@@ -78,8 +83,8 @@ export function createRemoteEngines(options: {
       const { endpointId } = parse(remoteEndpointRefSchema, request)
       const endpoint = await store.get(endpointId)
       const response = await remoteFetch(endpoint, '/models')
-      const body: unknown = await response.json().catch(() => null)
-      const models = readModelList(body)
+      const text = await readLimitedText(response, maxModelListBytes).catch(() => null)
+      const models = readModelList(parseJson(text))
       if (!models) throw new AppFailure(notOpenAi(endpoint))
       return { endpointId, models }
     },

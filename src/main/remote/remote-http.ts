@@ -106,6 +106,33 @@ export function statusError(
 }
 
 /**
+ * The body as text, at most `maxBytes` of it (a server may send anything, of any size): more
+ * than that is an error rather than memory spent, or with `cut`, the start of it.
+ */
+export async function readLimitedText(
+  response: Response,
+  maxBytes: number,
+  overflow: 'throw' | 'cut' = 'throw',
+): Promise<string> {
+  const reader = response.body?.getReader()
+  if (!reader) return ''
+  const decoder = new TextDecoder()
+  let text = ''
+  let bytes = 0
+  for (;;) {
+    const { value, done } = await reader.read()
+    if (done) return text + decoder.decode()
+    bytes += value.byteLength
+    if (bytes > maxBytes) {
+      await reader.cancel().catch(() => undefined)
+      if (overflow === 'cut') return text + decoder.decode(value)
+      throw new Error(`the answer is larger than ${maxBytes} bytes`)
+    }
+    text += decoder.decode(value, { stream: true })
+  }
+}
+
+/**
  * A request to the endpoint from the host. Every way it can fail becomes an AppFailure a
  * person can read; nothing a server sends (or does not send) can throw anything else.
  */
@@ -143,7 +170,7 @@ export async function remoteFetch(
     clearTimeout(timer)
   }
   if (!response.ok) {
-    const body = await response.text().catch(() => '')
+    const body = await readLimitedText(response, maxErrorBodyChars, 'cut').catch(() => '')
     throw new AppFailure(
       statusError(
         endpoint,
