@@ -213,6 +213,7 @@ function startApp(): void {
   })
   let sessionsClosed = false
   app.on('before-quit', (event) => {
+    remote.close()
     supervisor.stop()
     // The last recorded tokens are written before the app goes.
     if (sessionsClosed) return

@@ -6,6 +6,9 @@ import { z } from 'zod'
  * never talks to them itself; it names an endpoint by id and the host makes the requests.
  */
 
+/** OpenAI's cap on `top_logprobs`, which most servers keep: what a remote run asks for at most. */
+export const remoteTopLogprobs = 20
+
 /** What a server's `top_logprobs` measure: the raw softmax, or the sampler chain's output. */
 export type ReportedProbability = 'model' | 'sampling'
 

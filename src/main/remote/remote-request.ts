@@ -1,7 +1,5 @@
+import { remoteTopLogprobs } from '../../shared/remote'
 import type { ValidGenerateRequest } from '../../shared/schemas'
-
-/** OpenAI's cap on `top_logprobs`, which most servers keep. */
-export const remoteTopLogprobs = 20
 
 /**
  * The body of a streaming request for one run: chat for a conversation, completions for a raw

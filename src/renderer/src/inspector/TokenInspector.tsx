@@ -1,6 +1,7 @@
 import { useId, useState } from 'react'
 import type { GeneratedToken, TokenCandidate } from '../../../shared/contract'
 import type { ChainSettings } from '../../../shared/lab'
+import { remoteTopLogprobs } from '../../../shared/remote'
 import { limits, type SamplingSettings } from '../../../shared/schemas'
 import { AlternativesList } from '../components/AlternativesList'
 import { CloseIcon } from '../components/Icons'
@@ -154,7 +155,7 @@ export function TokenInspector(props: TokenInspectorProps) {
                 branchedIds={props.branchedIds}
                 pickHint={props.pickHint}
               />
-              <TopNControl stored={token.alternatives.length} />
+              <TopNControl stored={token.alternatives.length} remote={remote} />
             </div>
           </>
         ) : (
@@ -212,7 +213,7 @@ function TokenIdentity({ token }: { token: GeneratedToken }) {
 }
 
 /** How many alternatives the next run reports per token. */
-function TopNControl({ stored }: { stored: number }) {
+function TopNControl({ stored, remote }: { stored: number; remote: boolean }) {
   const topN = useStore(inspectorPrefsStore, (s) => s.topN)
   const id = useId()
   // What is being typed, kept until it is a valid N, so "2" on the way to "25" does not snap to 5.
@@ -237,7 +238,15 @@ function TopNControl({ stored }: { stored: number }) {
         onBlur={() => setDraft(null)}
         className={`h-6 w-14 rounded border border-slate-300 bg-white px-1 text-right text-xs text-slate-900 tabular-nums dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100 ${focusRing}`}
       />
-      <span>{topN === stored ? '' : `(from the next run; this one has ${stored})`}</span>
+      <span>
+        {remote
+          ? topN > remoteTopLogprobs
+            ? `(a remote server reports at most ${remoteTopLogprobs})`
+            : ''
+          : topN === stored
+            ? ''
+            : `(from the next run; this one has ${stored})`}
+      </span>
     </div>
   )
 }
