@@ -34,6 +34,8 @@ interface CandidateRowProps {
   branched?: boolean
   /** False for a remote token: its server reported no sampling probabilities. */
   samplingReported: boolean
+  /** False for a remote token whose server reported post-sampling probabilities only. */
+  modelReported: boolean
 }
 
 function CandidateRow(props: CandidateRowProps) {
@@ -46,6 +48,7 @@ function CandidateRow(props: CandidateRowProps) {
       scale={scale}
       branched={branched}
       samplingReported={props.samplingReported}
+      modelReported={props.modelReported}
     />
   )
   const text = showWhitespace(candidate.text)
@@ -94,9 +97,10 @@ function RowCells({
   scale,
   branched,
   samplingReported,
+  modelReported,
 }: Pick<
   CandidateRowProps,
-  'candidate' | 'rank' | 'chosen' | 'scale' | 'branched' | 'samplingReported'
+  'candidate' | 'rank' | 'chosen' | 'scale' | 'branched' | 'samplingReported' | 'modelReported'
 >) {
   return (
     <>
@@ -126,7 +130,13 @@ function RowCells({
           style={{ width: width(candidate.samplingProb, scale) }}
         />
       </span>
-      <span className="text-right tabular-nums">{formatPercent(candidate.modelProb)}</span>
+      {modelReported ? (
+        <span className="text-right tabular-nums">{formatPercent(candidate.modelProb)}</span>
+      ) : (
+        <span className={`text-right ${mutedText}`} title="Not reported by the remote server">
+          —
+        </span>
+      )}
       {samplingReported ? (
         <span
           className={`text-right tabular-nums ${candidate.samplingProb > 0 ? '' : mutedText}`}
@@ -155,6 +165,7 @@ export function AlternativesList({
   // A remote token has no branches (its ids may all be 0), only the reason why not.
   const remote = isRemoteToken(token)
   const samplingReported = token.reported?.samplingProb ?? true
+  const modelReported = token.reported?.modelProb ?? true
   const scale = Math.max(
     token.modelProb,
     token.samplingProb,
@@ -185,6 +196,7 @@ export function AlternativesList({
             rank={i + 1}
             chosen={isChosen(token, alt)}
             samplingReported={samplingReported}
+            modelReported={modelReported}
             scale={scale}
             onPick={onPick}
             pickDisabledReason={pickDisabledReason}
@@ -201,6 +213,7 @@ export function AlternativesList({
             candidate={token}
             rank={token.rank}
             samplingReported={samplingReported}
+            modelReported={modelReported}
             chosen
             scale={scale}
             testId="chosen-below-row"
@@ -208,7 +221,8 @@ export function AlternativesList({
         </ol>
       )}
       <p className={`mt-1.5 px-1.5 text-[11px] ${mutedText}`}>
-        All other tokens together: {formatPercent(token.tailMass)} model probability.
+        All other tokens together: {formatPercent(token.tailMass)}{' '}
+        {modelReported ? 'model' : 'sampling'} probability.
         {samplingReported &&
           token.alternatives.some((alt) => alt.samplingProb === 0) &&
           ' “cut”: removed by the sampler.'}
