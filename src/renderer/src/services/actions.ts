@@ -88,7 +88,8 @@ function generateAndRoute(request: GenerateRequest): void {
 export function startBranch(index: number, alternative: TokenCandidate): void {
   const tree = branchStore.getState()
   const step = pathTokens(tree, tree.activeId)[index]
-  if (!step || step.id === alternative.id || isActive(runStore.getState())) return
+  // A remote engine's text has no prompt cache to branch from (the inspector says so).
+  if (!step || step.reported || step.id === alternative.id || isActive(runStore.getState())) return
   const existing = existingBranch(tree, index, alternative.id)
   if (existing) {
     branchStore.dispatch({ type: 'activated', id: existing })

@@ -133,7 +133,8 @@ export function branchReply(nodeId: string, index: number, alternative: TokenCan
   const { doc } = chatStore.getState()
   const tokens = doc.nodes.find((n) => n.id === nodeId)?.run?.tokens
   const step = tokens?.[index]
-  if (!tokens || !step || step.id === alternative.id) return
+  // A remote engine's reply has no prompt cache to branch from (the inspector says so).
+  if (!tokens || !step || step.reported || step.id === alternative.id) return
   const existing = versionWith(doc, nodeId, index, alternative.id)
   if (existing) {
     showVersion(nodeId, existing.id)
