@@ -55,7 +55,7 @@ export function RemotePanel() {
           data-testid="remote-choice"
           className="flex flex-col items-start gap-2 rounded-lg border border-sky-200 bg-sky-50 px-3 py-2 text-sm dark:border-sky-900 dark:bg-sky-950/50"
         >
-          <p className="min-w-0 break-all">
+          <p className="min-w-0 [overflow-wrap:anywhere]">
             Chat and Completion use{' '}
             <span className="font-semibold">{remoteModelLabel(choice)}</span> at{' '}
             <span className="font-mono text-xs">{choice.url}</span>.
