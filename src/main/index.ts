@@ -34,6 +34,7 @@ import { loadWindowState, minimumSize, saveWindowState } from './desktop/window-
 import { electronEngineLauncher } from './electron-engine-launcher'
 import { EngineSupervisor } from './host/engine-supervisor'
 import { composeAppService } from './host/app-service'
+import { createRemoteEngines } from './remote/remote-engines'
 import { createApiControl } from './api/api-control'
 import { trackClientRuns } from './host/client-runs'
 import { defaultDataDirectory } from './host/data-directory'
@@ -89,7 +90,12 @@ function startApp(): void {
     observe: (observer) => supervisor.observeRunEvents(observer),
     log,
   })
-  const appService = composeAppService(supervisor, sessions, modelFiles, log, apiControl)
+  const remote = createRemoteEngines({
+    dataDirectory: dataFolder,
+    log,
+    emit: (event) => supervisor.emitRunEvent(event),
+  })
+  const appService = composeAppService(supervisor, sessions, modelFiles, log, apiControl, remote)
   // The API comes back on if the user left it on (Models → Server).
   void apiControl.restore()
   const windowStateFile = join(dataFolder, 'window-state.json')
@@ -207,6 +213,7 @@ function startApp(): void {
   })
   let sessionsClosed = false
   app.on('before-quit', (event) => {
+    remote.close()
     supervisor.stop()
     // The last recorded tokens are written before the app goes.
     if (sessionsClosed) return

@@ -3,6 +3,7 @@ import type { AppError } from './errors'
 import type { DownloadProgress, ModelFilesService } from './downloads'
 import type { LearnService } from './learn'
 import type { HardwareInfo, ModelInspection, ScannedModel } from './models'
+import type { RemoteEngineService, ReportedNumbers } from './remote'
 import type { SessionService } from './sessions'
 import type {
   CancelRequest,
@@ -134,6 +135,11 @@ export interface GeneratedToken extends TokenCandidate {
   moreCandidates?: TokenCandidate[]
   /** Set on a chat reply's reasoning ("thinking") tokens, markers included. */
   segment?: 'thought'
+  /**
+   * Which of the numbers above were measured, for a token from a remote engine (which reports
+   * only a head of log-probabilities); absent for the local engine, which measures all of them.
+   */
+  reported?: ReportedNumbers
 }
 
 export interface RunStats {
@@ -287,4 +293,5 @@ export type AppService = EngineService &
   EngineControlService &
   SessionService &
   ModelFilesService &
-  ApiServerService
+  ApiServerService &
+  RemoteEngineService

@@ -12,6 +12,11 @@ export const errorCodes = [
   'engine-crashed',
   'engine-unavailable',
   'run-busy',
+  'remote-unreachable',
+  'remote-refused',
+  'remote-model-unknown',
+  'remote-no-logprobs',
+  'remote-failed',
   'internal',
 ] as const
 export type ErrorCode = (typeof errorCodes)[number]

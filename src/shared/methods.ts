@@ -1,6 +1,7 @@
 import type { ApiServerService } from './api-server'
 import type { EngineControlService, EngineEvents, EngineService } from './contract'
 import type { ModelFilesService } from './downloads'
+import type { RemoteEngineService } from './remote'
 import type { SessionService } from './sessions'
 
 /*
@@ -59,6 +60,13 @@ const apiServer = {
   renewApiKey: true,
 } as const satisfies Record<keyof ApiServerService, true>
 
+const remoteEngines = {
+  listRemoteEndpoints: true,
+  addRemoteEndpoint: true,
+  removeRemoteEndpoint: true,
+  listRemoteModels: true,
+} as const satisfies Record<keyof RemoteEngineService, true>
+
 const names = <S>(methods: Record<keyof S, true>) => Object.keys(methods) as (keyof S & string)[]
 
 export const engineMethodNames = names<EngineService>(engine)
@@ -66,6 +74,7 @@ export const engineControlMethodNames = names<EngineControlService>(engineContro
 export const sessionMethodNames = names<SessionService>(sessions)
 export const modelFilesMethodNames = names<ModelFilesService>(modelFiles)
 export const apiServerMethodNames = names<ApiServerService>(apiServer)
+export const remoteEngineMethodNames = names<RemoteEngineService>(remoteEngines)
 
 /** Everything the UI can call on its host (`AppService`). */
 export const appMethodNames = [
@@ -74,6 +83,7 @@ export const appMethodNames = [
   ...sessionMethodNames,
   ...modelFilesMethodNames,
   ...apiServerMethodNames,
+  ...remoteEngineMethodNames,
 ]
 
 const events = {

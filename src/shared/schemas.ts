@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { remoteChoiceSchema } from './remote'
 import { runRecordingSchema } from './session-intents'
 
 /** Largest numbers the engine accepts; the UI uses the same bounds for its controls. */
@@ -103,6 +104,8 @@ const runSettingsShape = {
   maxTokens: z.int().min(1).max(limits.maxTokens),
   /** For the host: the session where it records this run as it passes. The engine ignores it. */
   record: runRecordingSchema.optional(),
+  /** For the host: run this on a remote engine's model instead of the local engine. */
+  remote: remoteChoiceSchema.optional(),
 }
 
 export const generateRequestSchema = z

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { reportedNumbersSchema } from './remote'
 import { samplingSettingsSchema, limits } from './schemas'
 import type { UpdateSessionRequest } from './session-intents'
 
@@ -34,6 +35,7 @@ export const generatedTokenSchema = candidateSchema.extend({
   moreCandidates: z.array(candidateSchema).max(limits.labCandidates).optional(),
   tailMass: z.number().min(0).max(1),
   segment: z.literal('thought').optional(),
+  reported: reportedNumbersSchema.optional(),
 })
 
 export const runRecordSchema = z.object({

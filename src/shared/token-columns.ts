@@ -1,5 +1,9 @@
 import type { GeneratedToken, TokenCandidate, TokenText } from './contract'
 import { endMarker, type RunRecord } from './conversation'
+import { decodeReported, encodeReported } from './remote'
+
+/** Marks a token of the `reported` column as a remote one (its flags may all be off). */
+const remoteBit = 128
 import type { CompareRecord, SessionDocument, SessionNode } from './sessions'
 
 /** Entries per chunk of a column (a power of two). */
@@ -90,6 +94,11 @@ export class RunColumns {
   readonly tailMass = float64()
   /** 1 for a token marked as thought. */
   readonly thought = new Column((n) => new Uint8Array(n))
+  /**
+   * For a remote engine's token, which numbers it measured (`encodeReported`) plus `remoteBit`;
+   * 0 for a local token.
+   */
+  readonly reported = new Column((n) => new Uint8Array(n))
   /** Where token i's alternatives end in the `alt…` columns (they start where i - 1's end). */
   readonly altEnd = uint32()
   /**
@@ -151,6 +160,7 @@ export class RunColumns {
       c.reserve(length)
     for (const c of [this.rank, this.entropyBits, this.tailMass, this.thought, this.altEnd])
       c.reserve(length)
+    this.reported.reserve(length)
     this.slot.reserve(length)
     this.altShown.reserve(length)
     for (const c of [this.altId, this.altLogit, this.altModelProb, this.altSamplingProb])
@@ -169,6 +179,7 @@ export class RunColumns {
       this.entropyBits.set(i, t.entropyBits)
       this.tailMass.set(i, t.tailMass)
       this.thought.set(i, t.segment === 'thought' ? 1 : 0)
+      this.reported.set(i, t.reported ? encodeReported(t.reported) | remoteBit : 0)
       for (const list of [t.alternatives, t.moreCandidates ?? []]) {
         for (const alt of list) {
           this.altSlot.set(a, this.slotOf(alt, 'altTexts', a))
@@ -213,6 +224,7 @@ export class RunColumns {
     copy.altShown.copyFrom(this.altShown, n)
     copy.slot.copyFrom(this.slot, n)
     copy.thought.copyFrom(this.thought, n)
+    copy.reported.copyFrom(this.reported, n)
     for (const key of altFloatColumns) copy[key].copyFrom(this[key], alternatives)
     copy.altSlot.copyFrom(this.altSlot, alternatives)
     copy.length = n
@@ -289,6 +301,8 @@ export class RunColumns {
     }
     if (shownEnd < end) token.moreCandidates = this.candidates(shownEnd, end)
     if (this.isThought(i)) token.segment = 'thought'
+    const reported = this.reported.get(i)
+    if (reported !== 0) token.reported = decodeReported(reported, token.alternatives.length)
     return token
   }
 

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createSessionStore } from '../../src/main/host/session-store'
+import { readEntry, tokenFromEntry } from '../../src/main/remote/logprob-tokens'
 import { replyText } from '../../src/shared/conversation'
 import { toAppError } from '../../src/shared/errors'
 import { defaultSampling } from '../../src/shared/schemas'
@@ -147,6 +148,44 @@ describe('session store', () => {
     )
     expect(refused?.message).toMatch(/intents\.1 \(leafShown\): There is no node missing/)
     expect(await store.loadSession({ id: 'v' })).toEqual(before)
+  })
+
+  it('keeps which numbers a remote engine reported, in the journal and after compaction', async () => {
+    const directory = newDirectory()
+    const store = createSessionStore({ directory })
+    const entry = (token: string, id?: number) =>
+      readEntry({
+        token,
+        logprob: -0.5,
+        ...(id !== undefined && { id }),
+        top_logprobs: [
+          { token: ' a', logprob: -1, ...(id !== undefined && { id: 7 }) },
+          { token, logprob: -0.5, ...(id !== undefined && { id }) },
+        ],
+      })!
+    const tokens = [
+      tokenFromEntry(entry(' the'), 'model', 0),
+      tokenFromEntry(entry(' cat', 9), 'model', 1),
+      fakeToken(2),
+    ]
+    await store.updateSession(create(emptyChat('r')))
+    await store.updateSession({
+      id: 'r',
+      intents: [sent, started, { type: 'tokensAdded', target: reply, tokens }],
+    })
+    const fromJournal = await createSessionStore({ directory }).loadSession({ id: 'r' })
+    const reopened = await compactedAndReopened(directory, 'r')
+    for (const document of [fromJournal, reopened]) {
+      const saved = document.nodes.find((n) => n.id === 'r1')?.run?.tokens ?? []
+      expect(saved.map((t) => t.reported)).toEqual(tokens.map((t) => t.reported))
+      expect(saved[0]?.reported).toMatchObject({
+        modelProb: true,
+        samplingProb: false,
+        tokenId: false,
+      })
+      expect(saved[1]?.reported).toMatchObject({ tokenId: true, alternatives: 2 })
+      expect(saved[2]?.reported).toBeUndefined()
+    }
   })
 
   it('keeps the previous snapshot when its rename fails, and leaves no temporary file', async () => {

@@ -1,7 +1,9 @@
 import type { ApiControl } from '../api/api-control'
 import type { AppService } from '../../shared/contract'
+import type { RemoteEngines } from '../remote/remote-engines'
 import type { EngineSupervisor } from './engine-supervisor'
 import type { createModelFiles } from './model-files'
+import { AppFailure } from '../../shared/errors'
 import { createRunRecorder } from './run-recorder'
 import { createSessionSearch } from './session-search'
 import type { SessionStore } from './session-store'
@@ -18,6 +20,8 @@ export function composeAppService(
   log: (line: string) => void = () => undefined,
   /** The OpenAI-compatible API, which the Server panel turns on and off. */
   api: ApiControl,
+  /** OpenAI-compatible servers elsewhere; a run that names one goes there, not to the engine. */
+  remote: RemoteEngines,
 ): AppService {
   const recorder = createRunRecorder(sessions, log)
   const { access } = modelFiles
@@ -36,6 +40,24 @@ export function composeAppService(
     getApiServer: async () => api.status(),
     setApiServer: (request) => api.set(request),
     renewApiKey: () => api.renewKey(),
+    ...remote.service,
+    generate: (request) =>
+      (request as { remote?: unknown } | null)?.remote !== undefined
+        ? remote.generate(request)
+        : supervisor.service.generate(request),
+    generateMany: async (request) => {
+      const runs: unknown[] = Array.isArray(request?.runs) ? request.runs : []
+      if (runs.some((run) => (run as { remote?: unknown } | null)?.remote !== undefined))
+        throw new AppFailure({
+          code: 'invalid-request',
+          message: 'Compare runs on the local engine only, for now.',
+        })
+      return supervisor.service.generateMany(request)
+    },
+    cancel: async (request) => {
+      if (remote.cancel((request as { runId?: unknown } | null)?.runId)) return
+      return supervisor.service.cancel(request)
+    },
     restartEngine: () => supervisor.restart(),
     inspectModel: async (request) => {
       checkSource(request)

@@ -169,7 +169,11 @@ export class EngineSupervisor {
     return () => this.runObservers.delete(observer)
   }
 
-  private emitRunEvent(event: RunEvent): void {
+  /**
+   * Tells the observers and the clients a run event; the engine's pass here, and so do a remote
+   * engine's, so the recorder and the UI treat both alike.
+   */
+  emitRunEvent(event: RunEvent): void {
     this.runObservers.forEach((observe) => observe(event))
     this.listeners.onRunEvent(event)
   }

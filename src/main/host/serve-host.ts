@@ -16,6 +16,7 @@ import { sendStaticFile } from './static-files'
 import { contentSecurityPolicy } from '../util/content-security'
 import { createApiControl } from '../api/api-control'
 import type { ApiServer } from '../api/api-server'
+import { createRemoteEngines } from '../remote/remote-engines'
 
 export interface ServeHostOptions {
   launcher: EngineLauncher
@@ -80,7 +81,19 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     observe: (observer) => supervisor.observeRunEvents(observer),
     log: options.log,
   })
-  const service = composeAppService(supervisor, sessions, modelFiles, options.log, apiControl)
+  const remote = createRemoteEngines({
+    dataDirectory: options.dataDirectory,
+    log: options.log,
+    emit: (event) => supervisor.emitRunEvent(event),
+  })
+  const service = composeAppService(
+    supervisor,
+    sessions,
+    modelFiles,
+    options.log,
+    apiControl,
+    remote,
+  )
 
   let port = options.port
   const sockets = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes })
@@ -196,6 +209,7 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     allowPath: (path) => modelFiles.access.allow(path, 'file'),
     async close() {
       await apiControl.close()
+      remote.close()
       supervisor.stop()
       sockets.clients.forEach((ws) => ws.terminate())
       await new Promise<void>((resolve) => server.close(() => resolve()))

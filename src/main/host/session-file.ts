@@ -2,6 +2,7 @@ import type { GeneratedToken, TokenText } from '../../shared/contract'
 import type { RunRecord } from '../../shared/conversation'
 import type { SessionIntent } from '../../shared/session-intents'
 import { sessionFileVersion, type SessionDocument } from '../../shared/sessions'
+import { decodeReported, encodeReported } from '../../shared/remote'
 import {
   Column,
   type RunColumns,
@@ -56,6 +57,11 @@ export interface TokenColumns {
   tailMass: number[]
   /** Indices of the tokens marked as thought. */
   thought: number[]
+  /**
+   * For a remote engine's tokens: index, then which numbers it measured (`encodeReported`),
+   * pair after pair. Absent in files written before it, and where every token is local.
+   */
+  reported?: number[]
   /** How many alternatives each token has; theirs follow in the `alt…` arrays. */
   altCount: number[]
   /**
@@ -141,6 +147,7 @@ export class TokenEncoder {
       c.entropyBits.push(t.entropyBits)
       c.tailMass.push(t.tailMass)
       if (t.segment === 'thought') c.thought.push(i)
+      if (t.reported) (c.reported ??= []).push(i, encodeReported(t.reported))
       const more = t.moreCandidates ?? []
       c.altCount.push(t.alternatives.length + more.length)
       c.altShown?.push(t.alternatives.length)
@@ -190,6 +197,9 @@ export function decodeTokens(encoded: EncodedTokens): {
   }
   const c = encoded.tokens
   const thought = new Set(c.thought)
+  const reported = new Map<number, number>()
+  for (let k = 0; k + 1 < (c.reported?.length ?? 0); k += 2)
+    reported.set(c.reported![k]!, c.reported![k + 1]!)
   const tokens: GeneratedToken[] = new Array<GeneratedToken>(c.id.length)
   let a = 0
   const candidates = (count: number) => {
@@ -222,6 +232,8 @@ export function decodeTokens(encoded: EncodedTokens): {
     }
     if (more) token.moreCandidates = more
     if (thought.has(i)) token.segment = 'thought'
+    const bits = reported.get(i)
+    if (bits !== undefined) token.reported = decodeReported(bits, alternatives.length)
     tokens[i] = token
   }
   return { prompt: encoded.prompt.map(word), tokens }
@@ -458,6 +470,18 @@ export async function writeEncodedTokens(
     0,
     thought.length,
   )
+  const reported: number[] = []
+  for (let i = from; i < to; i++) {
+    const bits = c.reported.get(i)
+    if (bits !== 0) reported.push(i - from, bits & 0x7f)
+  }
+  if (reported.length > 0)
+    await column(
+      'reported',
+      made(reported.length, (k) => reported[k]!),
+      0,
+      reported.length,
+    )
   const altCount = made(to - from, (k) => c.altEnd.get(from + k) - c.altStart(from + k))
   await column('altCount', altCount, 0, to - from)
   await column('altShown', c.altShown, from, to)

@@ -5,6 +5,7 @@ import { NoModelBanner } from './components/NoModelBanner'
 import { StatusBar } from './components/StatusBar'
 import { useEngineSync } from './hooks/useEngineSync'
 import { useFileDropGuard } from './hooks/useFileDropGuard'
+import { useRemoteChoicePersistence } from './hooks/useRemoteChoicePersistence'
 import { useSettingsPersistence } from './hooks/useSettingsPersistence'
 import { useStore } from './hooks/useStore'
 import { useViewFromHash } from './hooks/useViewFromHash'
@@ -24,6 +25,7 @@ import { ModelsView } from './views/models/ModelsView'
 export function App() {
   useEngineSync()
   useSettingsPersistence()
+  useRemoteChoicePersistence()
   useViewFromHash()
   useFileDropGuard()
   const view = useStore(viewStore, (current) => current)

@@ -1,5 +1,6 @@
 import type { GeneratedToken, TokenCandidate } from '../../../shared/contract'
 import { formatPercent } from '../lib/format'
+import { candidateKey, isChosen, isRemoteToken, remoteBranchReason } from '../lib/reported'
 import { showWhitespace } from '../lib/whitespace'
 import { focusRing, mutedText } from '../lib/ui'
 
@@ -31,12 +32,24 @@ interface CandidateRowProps {
   onPick?: (candidate: TokenCandidate) => void
   pickDisabledReason?: string | null
   branched?: boolean
+  /** False for a remote token: its server reported no sampling probabilities. */
+  samplingReported: boolean
+  /** False for a remote token whose server reported post-sampling probabilities only. */
+  modelReported: boolean
 }
 
 function CandidateRow(props: CandidateRowProps) {
   const { candidate, rank, chosen, scale, testId, onPick, pickDisabledReason, branched } = props
   const cells = (
-    <RowCells candidate={candidate} rank={rank} chosen={chosen} scale={scale} branched={branched} />
+    <RowCells
+      candidate={candidate}
+      rank={rank}
+      chosen={chosen}
+      scale={scale}
+      branched={branched}
+      samplingReported={props.samplingReported}
+      modelReported={props.modelReported}
+    />
   )
   const text = showWhitespace(candidate.text)
   return (
@@ -83,7 +96,12 @@ function RowCells({
   chosen,
   scale,
   branched,
-}: Pick<CandidateRowProps, 'candidate' | 'rank' | 'chosen' | 'scale' | 'branched'>) {
+  samplingReported,
+  modelReported,
+}: Pick<
+  CandidateRowProps,
+  'candidate' | 'rank' | 'chosen' | 'scale' | 'branched' | 'samplingReported' | 'modelReported'
+>) {
   return (
     <>
       <span className={`text-[11px] tabular-nums ${mutedText}`}>{rank}</span>
@@ -112,13 +130,25 @@ function RowCells({
           style={{ width: width(candidate.samplingProb, scale) }}
         />
       </span>
-      <span className="text-right tabular-nums">{formatPercent(candidate.modelProb)}</span>
-      <span
-        className={`text-right tabular-nums ${candidate.samplingProb > 0 ? '' : mutedText}`}
-        title={candidate.samplingProb > 0 ? undefined : 'Removed by the sampler chain'}
-      >
-        {candidate.samplingProb > 0 ? formatPercent(candidate.samplingProb) : 'cut'}
-      </span>
+      {modelReported ? (
+        <span className="text-right tabular-nums">{formatPercent(candidate.modelProb)}</span>
+      ) : (
+        <span className={`text-right ${mutedText}`} title="Not reported by the remote server">
+          —
+        </span>
+      )}
+      {samplingReported ? (
+        <span
+          className={`text-right tabular-nums ${candidate.samplingProb > 0 ? '' : mutedText}`}
+          title={candidate.samplingProb > 0 ? undefined : 'Removed by the sampler chain'}
+        >
+          {candidate.samplingProb > 0 ? formatPercent(candidate.samplingProb) : 'cut'}
+        </span>
+      ) : (
+        <span className={`text-right ${mutedText}`} title="Not reported by the remote server">
+          —
+        </span>
+      )}
     </>
   )
 }
@@ -131,7 +161,11 @@ export function AlternativesList({
   branchedIds,
   pickHint = 'Click a candidate to branch from it.',
 }: AlternativesListProps) {
-  const chosenListed = token.alternatives.some((alt) => alt.id === token.id)
+  const chosenListed = token.alternatives.some((alt) => isChosen(token, alt))
+  // A remote token has no branches (its ids may all be 0), only the reason why not.
+  const remote = isRemoteToken(token)
+  const samplingReported = token.reported?.samplingProb ?? true
+  const modelReported = token.reported?.modelProb ?? true
   const scale = Math.max(
     token.modelProb,
     token.samplingProb,
@@ -157,14 +191,16 @@ export function AlternativesList({
       <ol>
         {token.alternatives.map((alt, i) => (
           <CandidateRow
-            key={alt.id}
+            key={candidateKey(token, alt, i)}
             candidate={alt}
             rank={i + 1}
-            chosen={alt.id === token.id}
+            chosen={isChosen(token, alt)}
+            samplingReported={samplingReported}
+            modelReported={modelReported}
             scale={scale}
             onPick={onPick}
             pickDisabledReason={pickDisabledReason}
-            branched={branchedIds?.has(alt.id)}
+            branched={!remote && branchedIds?.has(alt.id)}
           />
         ))}
       </ol>
@@ -176,6 +212,8 @@ export function AlternativesList({
           <CandidateRow
             candidate={token}
             rank={token.rank}
+            samplingReported={samplingReported}
+            modelReported={modelReported}
             chosen
             scale={scale}
             testId="chosen-below-row"
@@ -183,10 +221,13 @@ export function AlternativesList({
         </ol>
       )}
       <p className={`mt-1.5 px-1.5 text-[11px] ${mutedText}`}>
-        All other tokens together: {formatPercent(token.tailMass)} model probability.
-        {token.alternatives.some((alt) => alt.samplingProb === 0) &&
+        All other tokens together: {formatPercent(token.tailMass)}{' '}
+        {modelReported ? 'model' : 'sampling'} probability.
+        {samplingReported &&
+          token.alternatives.some((alt) => alt.samplingProb === 0) &&
           ' “cut”: removed by the sampler.'}
-        {onPick && ` ${pickHint}`}
+        {!samplingReported && ' “—”: the server did not report sampling probabilities.'}
+        {onPick && ` ${remote ? remoteBranchReason : pickHint}`}
       </p>
     </div>
   )

@@ -115,6 +115,7 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
   const promptText = view.active ? view.tree.promptText : run.promptText
   const promptScore = usePromptScores(promptText, prompt ?? run.prompt)
   const nothingYet = promptCount === 0 && count === 0
+  const remoteRun = run.tokens[0]?.[0]?.reported !== undefined
   const empty = run.phase === 'idle' || (run.phase === 'failed' && nothingYet)
   const lab = labSettings ?? run.sampling ?? defaultSampling
   const { runs, branches } = view.active ? treeCounts(view.tree) : { runs: 1, branches: 0 }
@@ -129,7 +130,10 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
         </h2>
         {!empty && (
           <span data-testid="output-counts" className={`text-xs tabular-nums ${mutedText}`}>
-            {countsLabel({ prompt: promptCount, generated: count })}
+            {countsLabel({
+              prompt: promptCount === 0 && remoteRun ? null : promptCount,
+              generated: count,
+            })}
             {runs > 1 && ` · ${runs} runs`}
             {branches > 0 && ` · ${branches} ${branches === 1 ? 'branch' : 'branches'}`}
             {seed !== undefined && (

@@ -2,11 +2,13 @@ import { useStore } from '../hooks/useStore'
 import { continueRun, startRun, stopRun } from '../services/actions'
 import { formatCount } from '../lib/format'
 import { focusRing, mutedText, primaryButton, secondaryButton } from '../lib/ui'
-import { busyReason, notReadyReason } from '../stores/engine-reducer'
+import { busyReason, notReadyReasonFor } from '../stores/engine-reducer'
+import { remoteEngineStore } from '../stores/remote-engine'
 import { isActive } from '../stores/run-reducer'
 import { engineStore, runStore } from '../stores/stores'
 import { limits } from '../../../shared/schemas'
 import { ContinueButton } from './ContinueButton'
+import { RemoteEngineBadge } from './RemoteEngineBadge'
 import { PlayIcon, StopIcon } from './Icons'
 import { RunStateBadge } from './RunStateBadge'
 import { TokenCountText } from './TokenCountText'
@@ -25,12 +27,14 @@ const shortcut = isMac ? '⌘ Enter' : 'Ctrl Enter'
 export function PromptEditor({ prompt, onPromptChange, tokens }: PromptEditorProps) {
   const running = useStore(runStore, isActive)
   const stopping = useStore(runStore, (s) => s.stopping)
-  const notReady = useStore(engineStore, notReadyReason)
+  const remote = useStore(remoteEngineStore, (s) => s.choice !== null)
+  const notReady = useStore(engineStore, (s) => notReadyReasonFor(s, remote))
   const ready = notReady === null
   // Another tab's run (Compare, Chat) or another window's: the engine does one at a time.
   const busy = useStore(engineStore, (s) => busyReason(s, 'completion'))
   const size = useStore(engineStore, (s) => s.status?.model?.contextSize ?? null)
-  const tooLong = tokens.current ? tooLongReason(tokens.count, size, 'The prompt') : null
+  // A remote model's tokenizer and context are its server's; the local count says nothing.
+  const tooLong = tokens.current && !remote ? tooLongReason(tokens.count, size, 'The prompt') : null
   const canStart = ready && busy === null && !running && prompt.trim() !== '' && tooLong === null
   const whyNot = !ready
     ? notReady
@@ -73,6 +77,7 @@ export function PromptEditor({ prompt, onPromptChange, tokens }: PromptEditorPro
           <kbd className="ml-1 rounded bg-white/20 px-1 text-[11px] font-normal">{shortcut}</kbd>
         </button>
         {!running && <ContinueButton />}
+        <RemoteEngineBadge />
         {running && (
           <button
             type="button"

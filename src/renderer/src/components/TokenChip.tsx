@@ -102,7 +102,11 @@ export const TokenChip = memo(function TokenChip({
   branch,
 }: TokenChipProps) {
   const scale = colorScales[colorMode]
-  const shown = colorMode === 'probability' ? '' : `, ${scale.format(scale.value(token))}`
+  const unmeasured = colorMode === 'entropy' && token.reported && !token.reported.entropy
+  const shown =
+    colorMode === 'probability'
+      ? ''
+      : `, ${unmeasured ? 'uncertainty not reported' : scale.format(scale.value(token))}`
   const { lead, pieces } = chipText(token.text)
   return (
     <>

@@ -10,6 +10,7 @@ import { chipClassForMode } from '../lib/probability-scale'
 import { ghostButton, mutedText } from '../lib/ui'
 import { contextPositionLabel, tokenOfLabel } from '../lib/numbering'
 import { showWhitespace } from '../lib/whitespace'
+import { notReported } from '../lib/reported'
 import { AlternativesList } from './AlternativesList'
 import { CloseIcon, PinIcon } from './Icons'
 
@@ -92,7 +93,7 @@ export function TokenDetails({
           <p>
             Token ID{' '}
             <span data-testid="detail-token-id" className="font-mono font-semibold">
-              {token.id}
+              {token.reported && !token.reported.tokenId ? notReported : token.id}
             </span>
           </p>
           <p className={mutedText}>
@@ -131,45 +132,66 @@ export interface TokenFactsProps {
 
 /** Both probabilities, rank and entropy of a token, and why the probabilities differ. */
 export function TokenFacts({ token, sampling }: TokenFactsProps) {
+  const { reported } = token
+  const measured = (key: 'modelProb' | 'samplingProb' | 'entropy' | 'rank') =>
+    reported === undefined || reported[key]
   return (
     <>
       <dl className="mt-3 grid grid-cols-2 gap-2">
         <Fact
           label="Model probability"
-          value={formatPercent(token.modelProb)}
-          raw={token.modelProb}
+          value={measured('modelProb') ? formatPercent(token.modelProb) : notReported}
+          raw={measured('modelProb') ? token.modelProb : undefined}
           testId="detail-model-prob"
-          hint="Softmax of the model's raw scores over the whole vocabulary"
+          hint={
+            reported
+              ? "The remote server's log-probability of this token (raw softmax over its vocabulary)"
+              : "Softmax of the model's raw scores over the whole vocabulary"
+          }
         />
         <Fact
           label="Sampling probability"
-          value={formatPercent(token.samplingProb)}
-          raw={token.samplingProb}
+          value={measured('samplingProb') ? formatPercent(token.samplingProb) : notReported}
+          raw={measured('samplingProb') ? token.samplingProb : undefined}
           testId="detail-sampling-prob"
-          hint="Probability after the sampler chain (top-k, top-p, min-p, temperature)"
+          hint={
+            reported && !reported.samplingProb
+              ? 'The remote server did not report the probability after its sampler chain'
+              : 'Probability after the sampler chain (top-k, top-p, min-p, temperature)'
+          }
         />
         <div className="col-span-2 flex gap-4 px-1 text-xs">
           <span>
             <span className={mutedText}>Rank </span>
             <span data-testid="detail-rank" className="font-semibold tabular-nums">
-              {token.rank}
+              {measured('rank') ? token.rank : `below the top ${token.alternatives.length}`}
             </span>
-            <span className={mutedText}>{token.rank === 1 ? ' (the top choice)' : ''}</span>
+            <span className={mutedText}>
+              {measured('rank') && token.rank === 1 ? ' (the top choice)' : ''}
+            </span>
           </span>
-          <span title="Entropy of the model's distribution at this step, over every token of its vocabulary (exact, from the same evaluation that chose this token): how unsure the model was">
+          <span
+            title={
+              measured('entropy')
+                ? "Entropy of the model's distribution at this step, over every token of its vocabulary (exact, from the same evaluation that chose this token): how unsure the model was"
+                : 'Entropy needs every probability; the remote server reported only its top alternatives'
+            }
+          >
             <span className={mutedText}>Uncertainty </span>
             <span
               data-testid="detail-entropy"
-              data-value={token.entropyBits}
+              data-value={measured('entropy') ? token.entropyBits : undefined}
               className="font-semibold tabular-nums"
             >
-              {token.entropyBits.toFixed(2)} bits
+              {measured('entropy') ? `${token.entropyBits.toFixed(2)} bits` : notReported}
             </span>
           </span>
         </div>
       </dl>
       <p className={`mt-2 px-1 text-xs leading-snug ${mutedText}`}>
-        {explainProbabilities(token, sampling)}
+        {reported
+          ? `Reported by the remote server: this token's log-probability and its top ${reported.alternatives} alternatives. What it did not report is shown as “${notReported}”.`
+          : explainProbabilities(token, sampling)}
       </p>
     </>
   )

@@ -1,14 +1,16 @@
 import { useId, useState } from 'react'
 import type { GeneratedToken, TokenCandidate } from '../../../shared/contract'
 import type { ChainSettings } from '../../../shared/lab'
+import { remoteTopLogprobs } from '../../../shared/remote'
 import { limits, type SamplingSettings } from '../../../shared/schemas'
 import { AlternativesList } from '../components/AlternativesList'
 import { CloseIcon } from '../components/Icons'
 import { TokenFacts, tokenBytes } from '../components/TokenDetails'
 import { useStore } from '../hooks/useStore'
-import { contextPosition, tokenOfLabel } from '../lib/numbering'
+import { contextPosition, positionReported, tokenOfLabel } from '../lib/numbering'
 import { chipClassForMode } from '../lib/probability-scale'
 import { focusRing, ghostButton, mutedText } from '../lib/ui'
+import { isRemoteToken, notReported, remoteBranchReason, remoteLabReason } from '../lib/reported'
 import { showWhitespace } from '../lib/whitespace'
 import { minTopN } from './prefs'
 import { SamplingLab } from './SamplingLab'
@@ -46,7 +48,9 @@ const tabClass = (active: boolean) =>
 /** The selected token in a docked panel: what it is, its alternatives, and the Sampling Lab. */
 export function TokenInspector(props: TokenInspectorProps) {
   const { token, index, count, sampling } = props
-  const [tab, setTab] = useState<Tab>('token')
+  const [chosenTab, setTab] = useState<Tab>('token')
+  const remote = isRemoteToken(token)
+  const tab = remote ? 'token' : chosenTab
   const colorMode = useStore(inspectorPrefsStore, (s) => s.colorMode)
   const tabsId = useId()
   return (
@@ -66,7 +70,11 @@ export function TokenInspector(props: TokenInspectorProps) {
         <span
           data-testid="inspector-number"
           className={`text-xs tabular-nums ${mutedText}`}
-          title={`Its place in the context: ${contextPosition(token)} (after the prompt)`}
+          title={
+            positionReported(token)
+              ? `Its place in the context: ${contextPosition(token)} (after the prompt)`
+              : 'Its place in the context: not reported (the server tokenized the prompt)'
+          }
         >
           {tokenOfLabel(index, count)}
         </span>
@@ -122,7 +130,9 @@ export function TokenInspector(props: TokenInspectorProps) {
           id={`${tabsId}-lab`}
           data-testid="inspector-tab-lab"
           aria-selected={tab === 'lab'}
-          className={tabClass(tab === 'lab')}
+          className={`${tabClass(tab === 'lab')} disabled:cursor-not-allowed disabled:opacity-50`}
+          disabled={remote}
+          title={remote ? remoteLabReason : undefined}
           onClick={() => setTab('lab')}
         >
           Sampling Lab
@@ -141,11 +151,11 @@ export function TokenInspector(props: TokenInspectorProps) {
               <AlternativesList
                 token={token}
                 onPick={props.onPick}
-                pickDisabledReason={props.pickDisabledReason}
+                pickDisabledReason={remote ? remoteBranchReason : props.pickDisabledReason}
                 branchedIds={props.branchedIds}
                 pickHint={props.pickHint}
               />
-              <TopNControl stored={token.alternatives.length} />
+              <TopNControl stored={token.alternatives.length} remote={remote} />
             </div>
           </>
         ) : (
@@ -171,13 +181,13 @@ function TokenIdentity({ token }: { token: GeneratedToken }) {
       <div className={item}>
         <dt className={mutedText}>Token ID</dt>
         <dd data-testid="detail-token-id" className="font-mono font-semibold">
-          {token.id}
+          {token.reported && !token.reported.tokenId ? notReported : token.id}
         </dd>
       </div>
       <div className={item}>
         <dt className={mutedText}>Context position</dt>
         <dd data-testid="detail-context-position" className="tabular-nums">
-          {contextPosition(token)}
+          {positionReported(token) ? contextPosition(token) : notReported}
         </dd>
       </div>
       <div className={item}>
@@ -203,7 +213,7 @@ function TokenIdentity({ token }: { token: GeneratedToken }) {
 }
 
 /** How many alternatives the next run reports per token. */
-function TopNControl({ stored }: { stored: number }) {
+function TopNControl({ stored, remote }: { stored: number; remote: boolean }) {
   const topN = useStore(inspectorPrefsStore, (s) => s.topN)
   const id = useId()
   // What is being typed, kept until it is a valid N, so "2" on the way to "25" does not snap to 5.
@@ -228,7 +238,15 @@ function TopNControl({ stored }: { stored: number }) {
         onBlur={() => setDraft(null)}
         className={`h-6 w-14 rounded border border-slate-300 bg-white px-1 text-right text-xs text-slate-900 tabular-nums dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100 ${focusRing}`}
       />
-      <span>{topN === stored ? '' : `(from the next run; this one has ${stored})`}</span>
+      <span>
+        {remote
+          ? topN > remoteTopLogprobs
+            ? `(a remote server reports at most ${remoteTopLogprobs})`
+            : ''
+          : topN === stored
+            ? ''
+            : `(from the next run; this one has ${stored})`}
+      </span>
     </div>
   )
 }

@@ -33,12 +33,21 @@ export function tokenOfLabel(index: number, count?: number): string {
   return `Token ${formatCount(tokenNumber(index))}${of}`
 }
 
-export function contextPositionLabel(token: { position: number }): string {
-  return `context position ${formatCount(contextPosition(token))}`
+/** A remote engine's token: the server tokenized the prompt, so its position is not known. */
+export const positionReported = (token: { reported?: unknown }): boolean =>
+  token.reported === undefined
+
+export function contextPositionLabel(token: { position: number; reported?: unknown }): string {
+  return positionReported(token)
+    ? `context position ${formatCount(contextPosition(token))}`
+    : 'context position not reported'
 }
 
-export function countsLabel(counts: TokenCounts): string {
-  return `${formatCount(counts.prompt)} prompt · ${formatCount(counts.generated)} generated`
+/** `prompt: null` where the prompt's tokens are not known (a remote engine's run). */
+export function countsLabel(counts: { prompt: number | null; generated: number }): string {
+  const prompt =
+    counts.prompt === null ? 'prompt not reported' : `${formatCount(counts.prompt)} prompt`
+  return `${prompt} · ${formatCount(counts.generated)} generated`
 }
 
 /** The gauge's split of a context of `size` tokens (0: not known yet). */

@@ -1,3 +1,4 @@
+import type { ReportedNumbers } from '../../../shared/remote'
 /**
  * The tint of a token by its model probability. Blue means the model expected the token, orange
  * means it surprised the model: a blue–orange scale stays distinct under the common forms of
@@ -175,6 +176,10 @@ export function isColorMode(value: unknown): value is ColorMode {
   return typeof value === 'string' && (colorModeIds as readonly string[]).includes(value)
 }
 
+/** A chip whose colour-mode number its (remote) engine did not report. */
+export const unmeasuredChipClass =
+  'bg-slate-100 text-slate-700 outline-1 outline-dashed outline-slate-300 dark:bg-slate-800 dark:text-slate-200 dark:outline-slate-600'
+
 /** Bin index of a token under a colour mode. */
 export function colorBinFor(
   token: { modelProb: number; entropyBits: number },
@@ -186,8 +191,11 @@ export function colorBinFor(
 
 /** The chip classes of a token under a colour mode. */
 export function chipClassForMode(
-  token: { modelProb: number; entropyBits: number },
+  token: { modelProb: number; entropyBits: number; reported?: ReportedNumbers },
   mode: ColorMode,
 ): string {
+  // A number the engine did not measure gets no colour of its scale.
+  if (token.reported && !(mode === 'entropy' ? token.reported.entropy : token.reported.modelProb))
+    return unmeasuredChipClass
   return colorScales[mode].bins[colorBinFor(token, mode)]?.chipClass ?? ''
 }

@@ -10,7 +10,13 @@ import {
   forcedTokensFor,
   pathTokens,
 } from '../stores/branch-tree'
-import { canStartRun, isLoadingModel } from '../stores/engine-reducer'
+import {
+  busyReason,
+  canStartRun,
+  isLoadingModel,
+  notReadyReasonFor,
+} from '../stores/engine-reducer'
+import { remoteEngineStore } from '../stores/remote-engine'
 import { isActive } from '../stores/run-reducer'
 import { samplingForRun } from '../stores/seed'
 import { engineStore, runStore, settingsStore } from '../stores/stores'
@@ -29,7 +35,9 @@ import { getConnection, makeRunId } from './session'
  */
 export function startRun(promptText: string): void {
   if (promptText.trim() === '' || isActive(runStore.getState())) return
-  if (!canStartRun(engineStore.getState(), 'completion')) return
+  const remote = remoteEngineStore.getState().choice
+  const engine = engineStore.getState()
+  if (notReadyReasonFor(engine, remote !== null) ?? busyReason(engine, 'completion')) return
   const sampling = samplingForRun()
   const { maxTokens, stop = [] } = settingsStore.getState()
   const runId = makeRunId()
@@ -46,6 +54,7 @@ export function startRun(promptText: string): void {
     stop,
     topN: inspectorPrefsStore.getState().topN,
     record: again ?? startCompletionSession({ runId, promptText, sampling, maxTokens }),
+    ...(remote && { remote: { endpointId: remote.endpointId, model: remote.model } }),
   })
 }
 
@@ -79,7 +88,8 @@ function generateAndRoute(request: GenerateRequest): void {
 export function startBranch(index: number, alternative: TokenCandidate): void {
   const tree = branchStore.getState()
   const step = pathTokens(tree, tree.activeId)[index]
-  if (!step || step.id === alternative.id || isActive(runStore.getState())) return
+  // A remote engine's text has no prompt cache to branch from (the inspector says so).
+  if (!step || step.reported || step.id === alternative.id || isActive(runStore.getState())) return
   const existing = existingBranch(tree, index, alternative.id)
   if (existing) {
     branchStore.dispatch({ type: 'activated', id: existing })

@@ -210,6 +210,15 @@ export function notReadyReason(state: EngineViewState): string | null {
   return 'No model is loaded: load one in Models'
 }
 
+/**
+ * `notReadyReason` for a view whose run may go to a remote engine: that needs only the link to
+ * the host (which makes the requests), not a local model.
+ */
+export function notReadyReasonFor(state: EngineViewState, remote: boolean): string | null {
+  if (!remote) return notReadyReason(state)
+  return state.link === 'open' ? null : 'Not connected to Tokenscope'
+}
+
 /** Why `owner` cannot start a run now, in words; null when it can (its own run aside). */
 export function whyCannotStart(state: EngineViewState, owner: RunOwner): string | null {
   return notReadyReason(state) ?? busyReason(state, owner)

@@ -4,7 +4,8 @@ import { StopIcon } from '../../components/Icons'
 import { useStore } from '../../hooks/useStore'
 import { focusRing, mutedText, primaryButton, secondaryButton } from '../../lib/ui'
 import { SendIcon } from '../../sessions/SessionIcons'
-import { busyReason, notReadyReason } from '../../stores/engine-reducer'
+import { busyReason, notReadyReasonFor } from '../../stores/engine-reducer'
+import { remoteEngineStore } from '../../stores/remote-engine'
 import { isActive } from '../../stores/run-reducer'
 import { engineStore } from '../../stores/stores'
 import { sendMessage, stopReply } from './chat-actions'
@@ -21,7 +22,8 @@ export interface ChatComposerProps {
 
 /** The message box: Enter sends, Shift+Enter starts a new line, Esc stops the reply. */
 export function ChatComposer({ draft, onDraftChange, inputRef }: ChatComposerProps) {
-  const notReady = useStore(engineStore, notReadyReason)
+  const remote = useStore(remoteEngineStore, (s) => s.choice !== null)
+  const notReady = useStore(engineStore, (s) => notReadyReasonFor(s, remote))
   const ready = notReady === null
   // Another tab's run (Completion, Compare) or another window's: the engine does one at a time.
   const elsewhere = useStore(engineStore, (s) => busyReason(s, 'chat'))
@@ -31,9 +33,11 @@ export function ChatComposer({ draft, onDraftChange, inputRef }: ChatComposerPro
   const system = useStore(chatStore, (s) => s.doc.system)
   const size = useStore(engineStore, (s) => s.status?.model?.contextSize ?? null)
   const tokens = useTokenCount([system, draft])
-  const tooLong = tokens.current
-    ? tooLongReason(tokens.count, size, 'This message with the system prompt')
-    : null
+  // The local tokenizer and context say nothing about a remote model's; its server judges.
+  const tooLong =
+    tokens.current && !remote
+      ? tooLongReason(tokens.count, size, 'This message with the system prompt')
+      : null
   const canSend = ready && !busy && elsewhere === null && draft.trim() !== '' && tooLong === null
   const send = () => {
     if (!canSend) return

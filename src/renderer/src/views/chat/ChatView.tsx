@@ -10,7 +10,9 @@ import { visibleMessages } from '../../sessions/conversation'
 import { drafts } from '../../stores/drafts'
 import { sendMessage } from './chat-actions'
 import { chatStore } from './chat-store'
+import { remoteEngineStore } from '../../stores/remote-engine'
 import { ChatComposer } from './ChatComposer'
+import { RemoteEngineBadge, RemoteGaugeNote } from '../../components/RemoteEngineBadge'
 import { ChatEmpty } from './ChatEmpty'
 import { ChatGauge } from './ChatGauge'
 import { ChatTranscript } from './ChatTranscript'
@@ -34,6 +36,7 @@ export function ChatView() {
   const title = useStore(chatStore, (s) => s.doc.title)
   const empty = useStore(chatStore, (s) => visibleMessages(s.doc).length === 0)
   const template = useStore(chatStore, (s) => Object.values(s.parts).at(-1)?.template ?? null)
+  const remote = useStore(remoteEngineStore, (s) => s.choice !== null)
 
   // A new or reopened conversation is ready to type into.
   useEffect(() => {
@@ -57,7 +60,8 @@ export function ChatView() {
               <h1 data-testid="chat-title" className="min-w-0 truncate text-sm font-semibold">
                 {title || 'New chat'}
               </h1>
-              {template && (
+              <RemoteEngineBadge />
+              {template && !remote && (
                 <span
                   className={`shrink-0 rounded bg-slate-100 px-1.5 py-0.5 text-[11px] dark:bg-slate-800 ${mutedText}`}
                   title="The chat template that turned the conversation into the model's prompt"
@@ -82,7 +86,7 @@ export function ChatView() {
           </section>
           <div className="border-slate-200 p-4 wide:grid wide:min-h-0 wide:grid-rows-[minmax(0,1fr)] wide:border-l dark:border-slate-800">
             <SidePanel store={dock.store} inspectorRef={dock.setSideSlot}>
-              <ChatGauge />
+              {remote ? <RemoteGaugeNote /> : <ChatGauge />}
               <SamplingPanel />
             </SidePanel>
           </div>

@@ -9,7 +9,8 @@ import { ensureOnHost, isOnHost, sendIntents } from '../../sessions/host-session
 import { rememberOpen } from '../../sessions/open-sessions'
 import { modelRef, replyText, runRecordFrom } from '../../sessions/records'
 import { forcedToken } from '../../stores/branch-tree'
-import { canStartRun } from '../../stores/engine-reducer'
+import { busyReason, notReadyReasonFor } from '../../stores/engine-reducer'
+import { remoteEngineStore, remoteHostLabel } from '../../stores/remote-engine'
 import { isActive } from '../../stores/run-reducer'
 import { samplingForRun } from '../../stores/seed'
 import { engineStore, settingsStore } from '../../stores/stores'
@@ -19,7 +20,24 @@ import { versionWith } from './reply-versions'
 const now = () => new Date().toISOString()
 
 export function canSend(): boolean {
-  return canStartRun(engineStore.getState(), 'chat') && !chatStore.getState().live
+  const engine = engineStore.getState()
+  const remote = remoteEngineStore.getState().choice !== null
+  return (
+    notReadyReasonFor(engine, remote) === null &&
+    busyReason(engine, 'chat') === null &&
+    !chatStore.getState().live
+  )
+}
+
+/** The session's record of the engine: the local model, or the remote one and where it runs. */
+function currentModelRef(): SessionDocument['model'] {
+  const remote = remoteEngineStore.getState().choice
+  if (!remote) return modelRef(engineStore.getState().status?.model)
+  return {
+    name: `${remote.model} (remote, ${remoteHostLabel(remote.url)})`,
+    fileName: remote.model,
+    sha256: null,
+  }
 }
 
 /** The intents that start a reply: a message sent, a reply regenerated, a message edited. */
@@ -34,7 +52,8 @@ function startReply(action: ReplyIntent, prefix: GeneratedToken[] = []): void {
   const runId = makeRunId()
   const before = chatStore.getState().doc
   const docSettings = { sampling, maxTokens, topN: chatTopN }
-  const model = modelRef(engineStore.getState().status?.model)
+  const model = currentModelRef()
+  const remote = remoteEngineStore.getState().choice
   chatStore.dispatch({ type: 'conversation', action, runId, settings: docSettings, model })
   const { doc, live } = chatStore.getState()
   if (live?.runId !== runId) return
@@ -73,6 +92,7 @@ function startReply(action: ReplyIntent, prefix: GeneratedToken[] = []): void {
       topN: chatTopN,
       forcedTokens: prefix.map((t) => t.id),
       record: { sessionId: docId, target: { nodeId: replyId } },
+      ...(remote && { remote: { endpointId: remote.endpointId, model: remote.model } }),
     })
     .catch((error: unknown) => {
       unrouteRuns([runId])
@@ -91,7 +111,7 @@ function finishReply(nodeId: string, runId: string): void {
   if (run.runId !== runId || state.live?.runId !== runId) return
   const record = runRecordFrom(run, settingsStore.getState().sampling)
   const text = replyText(record.tokens, record.stopReason)
-  const model = modelRef(engineStore.getState().status?.model)
+  const model = currentModelRef()
   chatStore.dispatch({ type: 'replyEnded', nodeId, text, run: record, now: now(), model })
 }
 
@@ -113,7 +133,8 @@ export function branchReply(nodeId: string, index: number, alternative: TokenCan
   const { doc } = chatStore.getState()
   const tokens = doc.nodes.find((n) => n.id === nodeId)?.run?.tokens
   const step = tokens?.[index]
-  if (!tokens || !step || step.id === alternative.id) return
+  // A remote engine's reply has no prompt cache to branch from (the inspector says so).
+  if (!tokens || !step || step.reported || step.id === alternative.id) return
   const existing = versionWith(doc, nodeId, index, alternative.id)
   if (existing) {
     showVersion(nodeId, existing.id)

@@ -6,6 +6,7 @@ import { LoadPanel } from './LoadPanel'
 import { ModelCardPanel } from './ModelCardPanel'
 import { ModelDropZone } from './ModelDropZone'
 import { OpenModelPanel } from './OpenModelPanel'
+import { RemotePanel } from './RemotePanel'
 import { ServerPanel } from './ServerPanel'
 import { startModelsView } from './models-actions'
 
@@ -30,6 +31,7 @@ export function ModelsView() {
             <FolderPanel />
             <DownloadsPanel />
             <ServerPanel />
+            <RemotePanel />
           </div>
           <div className={column}>
             <ModelCardPanel />

@@ -1,0 +1,41 @@
+import { remoteTopLogprobs } from '../../shared/remote'
+import type { ValidGenerateRequest } from '../../shared/schemas'
+
+/**
+ * The body of a streaming request for one run: chat for a conversation, completions for a raw
+ * prompt, always asking for the top log-probabilities. `top_k` and `min_p` are llama-server's
+ * (vLLM and SGLang take them too); a server that does not know a field ignores it.
+ */
+export function remoteRequestBody(request: ValidGenerateRequest, model: string) {
+  const { sampling } = request
+  const common = {
+    model,
+    stream: true,
+    stream_options: { include_usage: true },
+    max_tokens: request.maxTokens,
+    temperature: sampling.temperature,
+    top_p: sampling.topP,
+    top_k: sampling.topK,
+    min_p: sampling.minP,
+    seed: sampling.seed,
+    ...(request.stop.length > 0 && { stop: request.stop }),
+    ...(sampling.presencePenalty !== undefined && { presence_penalty: sampling.presencePenalty }),
+    ...(sampling.frequencyPenalty !== undefined && {
+      frequency_penalty: sampling.frequencyPenalty,
+    }),
+  }
+  const top = Math.min(request.topN, remoteTopLogprobs)
+  if (request.chat) {
+    const { system, messages } = request.chat
+    return {
+      path: '/chat/completions',
+      body: {
+        ...common,
+        messages: [...(system !== '' ? [{ role: 'system', content: system }] : []), ...messages],
+        logprobs: true,
+        top_logprobs: top,
+      },
+    }
+  }
+  return { path: '/completions', body: { ...common, prompt: request.prompt ?? '', logprobs: top } }
+}

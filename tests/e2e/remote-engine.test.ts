@@ -1,0 +1,277 @@
+import { createServer } from 'node:net'
+import type { AddressInfo } from 'node:net'
+import { createServer as createHttpServer } from 'node:http'
+import OpenAI from 'openai'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { RunEvent } from '../../src/shared/contract'
+import { toAppError } from '../../src/shared/errors'
+import type { GenerateRequest } from '../../src/shared/schemas'
+import { summarize } from '../helpers/engine-harness'
+import { startServe, type ServeProcess } from '../helpers/serve-process'
+import { startLlamaServer } from '../helpers/llama-server'
+import { connectBridge } from '../helpers/ws-bridge'
+
+/*
+ * A remote engine as a user gets one: this host (`local`) runs chat on an OpenAI-compatible
+ * server (`peer`), and its chips must hold exactly the log-probabilities that server reports.
+ * In `npm test` the peer is another Tokenscope (`serve --api`); `npm run test:peer` sets
+ * TOKENSCOPE_PEER=llama-server and runs the same tests against llama.cpp's own server.
+ */
+
+interface Peer {
+  url: string
+  key: string
+  model: string
+  /** Tokenscope's API answers /v1/models only with the key; llama-server lists models to anyone. */
+  keyGuardsModels: boolean
+  /** The demo model's reasoning arrives apart (Tokenscope's reasoning_content logprobs). */
+  reportsThoughts: boolean
+  kill(): Promise<void>
+  stop(): Promise<void>
+}
+
+async function startPeer(): Promise<Peer> {
+  if (process.env.TOKENSCOPE_PEER === 'llama-server') {
+    const server = await startLlamaServer()
+    return { ...server, keyGuardsModels: false, reportsThoughts: false }
+  }
+  const serve = await startServe({ args: ['--api', '--api-port', '0', '--model', 'demo'] })
+  if (!serve.api?.key) throw new Error(`the peer printed no API key:\n${serve.output()}`)
+  return {
+    url: serve.api.url,
+    key: serve.api.key,
+    model: 'tokenscope-demo.gguf',
+    keyGuardsModels: true,
+    reportsThoughts: true,
+    kill: () => serve.kill(),
+    stop: () => serve.stop(),
+  }
+}
+
+let peer: Peer
+let local: ServeProcess
+let bridge: Awaited<ReturnType<typeof connectBridge>>
+const events: RunEvent[] = []
+let runCounter = 0
+
+beforeAll(async () => {
+  ;[peer, local] = await Promise.all([startPeer(), startServe()])
+  bridge = await connectBridge(local)
+  bridge.subscribe({ onRunEvent: (event) => events.push(event) })
+})
+afterAll(async () => {
+  bridge?.disconnect()
+  await Promise.all([peer?.stop(), local?.stop()])
+})
+
+async function addPeer(key = peer.key) {
+  return bridge.addRemoteEndpoint({ url: peer.url, key })
+}
+
+async function remoteRun(change: Omit<GenerateRequest, 'runId'>) {
+  const runId = `remote-${++runCounter}`
+  await bridge.generate({ runId, ...change })
+  await expect
+    .poll(() =>
+      events.some((e) => e.runId === runId && (e.kind === 'ended' || e.kind === 'failed')),
+    )
+    .toBe(true)
+  return summarize(events.filter((e) => e.runId === runId))
+}
+
+const errorOf = async (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error('expected a failure')
+    },
+    (error: unknown) => toAppError(error),
+  )
+
+const sampling = { temperature: 1, topP: 0.95, topK: 40, minP: 0.02, seed: 77 }
+const question = 'What is a token?'
+
+describe('a remote engine (another Tokenscope’s API)', () => {
+  it('lists the peer’s models, keeping its key to itself', async () => {
+    const endpoint = await addPeer()
+    expect(endpoint.url).toBe(peer.url)
+    expect(endpoint.keyHint).toBe(peer.key.slice(-4))
+    expect(JSON.stringify(await bridge.listRemoteEndpoints())).not.toContain(peer.key)
+    const list = await bridge.listRemoteModels({ endpointId: endpoint.id })
+    expect(list.models.map((m) => m.id)).toEqual([peer.model])
+  })
+
+  it('streams chat chips whose probabilities are the server’s log-probabilities', async () => {
+    const endpoint = await addPeer()
+    const run = await remoteRun({
+      chat: { messages: [{ role: 'user', content: question }] },
+      sampling,
+      maxTokens: 40,
+      topN: 20,
+      remote: { endpointId: endpoint.id, model: peer.model },
+    })
+    expect(run.failed).toBeNull()
+    expect(run.tokens.length).toBeGreaterThan(5)
+    expect(run.batches).toBeGreaterThan(1)
+
+    // The same request straight to the server: the same seed gives the same tokens.
+    const client = new OpenAI({ baseURL: peer.url, apiKey: peer.key, maxRetries: 0 })
+    const direct = await client.chat.completions.create({
+      model: peer.model,
+      messages: [{ role: 'user', content: question }],
+      max_tokens: 40,
+      logprobs: true,
+      top_logprobs: 20,
+      temperature: 1,
+      top_p: 0.95,
+      seed: 77,
+      // llama-server's fields, which the openai client passes through.
+      ...({ top_k: 40, min_p: 0.02 } as object),
+    })
+    const logprobs = direct.choices[0]?.logprobs as
+      | (OpenAI.ChatCompletion.Choice.Logprobs & {
+          reasoning_content?: OpenAI.ChatCompletionTokenLogprob[]
+        })
+      | undefined
+    const reported = [...(logprobs?.reasoning_content ?? []), ...(logprobs?.content ?? [])]
+    expect(run.tokens.map((t) => t.text)).toEqual(reported.map((r) => r.token))
+    run.tokens.forEach((token, i) => {
+      const entry = reported[i]!
+      expect(Math.abs(token.modelProb - Math.exp(entry.logprob))).toBeLessThanOrEqual(1e-6)
+      expect(token.reported).toMatchObject({ modelProb: true, samplingProb: false, entropy: false })
+      expect(token.alternatives.map((a) => a.text)).toEqual(entry.top_logprobs.map((a) => a.token))
+      token.alternatives.forEach((a, k) =>
+        expect(
+          Math.abs(a.modelProb - Math.exp(entry.top_logprobs[k]!.logprob)),
+        ).toBeLessThanOrEqual(1e-6),
+      )
+    })
+    expect(run.tokens.some((t) => t.segment === 'thought')).toBe(peer.reportsThoughts)
+    expect(run.started?.prompt).toEqual([])
+  })
+
+  it('refuses a wrong key with a readable error', async () => {
+    const endpoint = await addPeer('ts-not-the-key')
+    if (peer.keyGuardsModels) {
+      const listing = await errorOf(bridge.listRemoteModels({ endpointId: endpoint.id }))
+      expect(listing.code).toBe('remote-refused')
+      expect(listing.message).toMatch(/refused the key \(401\)/)
+    }
+    const run = await errorOf(
+      bridge.generate({
+        runId: `remote-${++runCounter}`,
+        prompt: 'A token is',
+        sampling,
+        maxTokens: 4,
+        topN: 5,
+        remote: { endpointId: endpoint.id, model: peer.model },
+      }),
+    )
+    expect(run.code).toBe('remote-refused')
+    expect(run.message).toMatch(/refused the key \(401\)/)
+  })
+
+  it('says when a server cannot be reached', async () => {
+    // A port that was free a moment ago: nothing listens there.
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo
+        server.close(() => resolve(port))
+      })
+    })
+    const endpoint = await bridge.addRemoteEndpoint({ url: `http://127.0.0.1:${port}/v1` })
+    const error = await errorOf(bridge.listRemoteModels({ endpointId: endpoint.id }))
+    expect(error.code).toBe('remote-unreachable')
+    expect(error.message).toMatch(
+      new RegExp(`^Could not reach http://127\\.0\\.0\\.1:${port}/v1: the connection was refused`),
+    )
+    expect(error.hint).toBeTruthy()
+  })
+
+  it('says when a server streams no log-probabilities, or does not know the model', async () => {
+    // What a server that ignores `logprobs` (or serves other models) answers, as vLLM words it.
+    const server = createHttpServer((request, response) => {
+      if (request.url?.endsWith('/models')) {
+        response.writeHead(200, { 'Content-Type': 'application/json' })
+        response.end(JSON.stringify({ object: 'list', data: [{ id: 'plain', owned_by: 'me' }] }))
+        return
+      }
+      let body = ''
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()))
+      request.on('end', () => {
+        if ((JSON.parse(body) as { model: string }).model !== 'plain') {
+          response.writeHead(404, { 'Content-Type': 'application/json' })
+          const message = 'The model `elsewhere` does not exist.'
+          response.end(JSON.stringify({ error: { message, code: 'model_not_found' } }))
+          return
+        }
+        response.writeHead(200, { 'Content-Type': 'text/event-stream' })
+        const delta = { role: 'assistant', content: 'Hello' }
+        response.write(`data: ${JSON.stringify({ choices: [{ index: 0, delta }] })}\n\n`)
+        response.end('data: [DONE]\n\n')
+      })
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const { port } = server.address() as AddressInfo
+      const endpoint = await bridge.addRemoteEndpoint({ url: `http://127.0.0.1:${port}` })
+      expect(endpoint.url).toBe(`http://127.0.0.1:${port}/v1`)
+      const chat = (model: string) =>
+        bridge.generate({
+          runId: `remote-${++runCounter}`,
+          chat: { messages: [{ role: 'user', content: question }] },
+          sampling,
+          maxTokens: 8,
+          topN: 5,
+          remote: { endpointId: endpoint.id, model },
+        })
+      const unknown = await errorOf(chat('elsewhere'))
+      expect(unknown.code).toBe('remote-model-unknown')
+      expect(unknown.message).toMatch(/does not serve the model "elsewhere"/)
+
+      const runId = `remote-${runCounter + 1}`
+      await chat('plain')
+      await expect
+        .poll(() => events.find((e) => e.runId === runId && e.kind === 'failed'))
+        .toBeTruthy()
+      const failed = events.find((e) => e.runId === runId && e.kind === 'failed')
+      expect(failed?.kind === 'failed' && failed.error.code).toBe('remote-no-logprobs')
+      expect(failed?.kind === 'failed' && failed.error.message).toMatch(
+        /streamed text without log-probabilities/,
+      )
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
+  })
+
+  it('keeps the partial run, with a message, when the server dies mid-stream', async () => {
+    const endpoint = await addPeer()
+    const runId = `remote-${++runCounter}`
+    await bridge.generate({
+      runId,
+      prompt: 'A token is',
+      // Greedy on the demo model circles through its corpus without ending, so the run is long.
+      sampling: { ...sampling, temperature: 0 },
+      maxTokens: 8192,
+      topN: 20,
+      remote: { endpointId: endpoint.id, model: peer.model },
+    })
+    await expect
+      .poll(() => events.filter((e) => e.runId === runId && e.kind === 'tokens').length)
+      .toBeGreaterThan(2)
+    await peer.kill()
+    await expect
+      .poll(() =>
+        events.some((e) => e.runId === runId && (e.kind === 'ended' || e.kind === 'failed')),
+      )
+      .toBe(true)
+    const run = summarize(events.filter((e) => e.runId === runId))
+    expect(run.ended?.reason ?? null).toBeNull()
+    expect(run.tokens.length).toBeGreaterThan(2)
+    expect(run.failed?.error.code).toBe('remote-failed')
+    expect(run.failed?.error.message).toMatch(
+      /was cut after \d+ tokens .*the partial reply is kept/,
+    )
+    // The host lives on and answers.
+    expect((await bridge.listRemoteEndpoints()).length).toBeGreaterThan(0)
+  })
+})
