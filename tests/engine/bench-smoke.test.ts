@@ -16,7 +16,22 @@ describe('npm run bench', () => {
     // Table lines, without the |---| separator.
     const rows = stdout.split('\n').filter((line) => /^\| [^-\s]\S* +\| /.test(line))
     const ids = rows.map((line) => line.split('|')[1]?.trim())
-    expect(ids).toEqual(['#', '1', '3a', '3b', '2', '6', '5a', '5b', '8a', '8b', '7a', '7b'])
+    expect(ids).toEqual([
+      '#',
+      '1',
+      '3a',
+      '3b',
+      '9',
+      '2',
+      '2.api',
+      '6',
+      '5a',
+      '5b',
+      '8a',
+      '8b',
+      '7a',
+      '7b',
+    ])
     for (const line of rows.slice(1)) {
       const [, id, , ours, baseline, ratio] = line.split('|').map((cell) => cell.trim())
       expect(ours, line).toMatch(/^\d/)
