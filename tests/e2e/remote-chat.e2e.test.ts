@@ -46,6 +46,10 @@ describe('Chat on a remote engine', () => {
     await model.locator('[data-testid=remote-use-model]').click()
     await panel.locator('[data-testid=remote-choice]').waitFor()
 
+    // The status bar names the remote model beside the local one.
+    expect(await page.locator('[data-testid=status-remote-model]').textContent()).toBe(
+      'tokenscope-demo.gguf',
+    )
     await openChat(page)
     await page.locator('[data-testid=remote-engine-badge]').waitFor()
     await setSettings(page, { 'max-tokens': 30 })
@@ -112,6 +116,7 @@ describe('Chat on a remote engine', () => {
     await page.click('[data-testid=nav-chat]')
     await page.locator('[data-testid=badge-use-local]').click()
     await page.locator('[data-testid=remote-engine-badge]').waitFor({ state: 'detached' })
+    expect(await page.locator('[data-testid=status-remote-model]').count()).toBe(0)
     await context.close()
   })
 })

@@ -11,6 +11,7 @@ import {
   type RunOwner,
 } from '../stores/engine-reducer'
 import { liveStats } from '../stores/live-stats'
+import { remoteEngineStore } from '../stores/remote-engine'
 import { engineStore, runStore } from '../stores/stores'
 import { viewStore } from '../stores/view'
 import { chatRunStore } from '../views/chat/chat-store'
@@ -45,6 +46,7 @@ function Item({ label, children, title }: { label: string; children: ReactNode; 
 
 export function StatusBar({ onShortcuts }: { onShortcuts: () => void }) {
   const engine = useStore(engineStore, (s) => s)
+  const remote = useStore(remoteEngineStore, (s) => s.choice)
   const completion = useStore(runStore, (s) => s)
   const chat = useStore(chatRunStore, (s) => s)
   const columns = useStore(compareStore, (s) => s.columns)
@@ -88,6 +90,14 @@ export function StatusBar({ onShortcuts }: { onShortcuts: () => void }) {
           </span>
         )}
       </Item>
+      {remote && (
+        <Item
+          label="Remote"
+          title={`Chat and Completion run on ${remote.model} at ${remote.url} (Models → Remote engines)`}
+        >
+          <span data-testid="status-remote-model">{remote.model}</span>
+        </Item>
+      )}
       <Item label="Backend" title={backendTitle(devices, engine.status?.engineBinary ?? null)}>
         <span data-testid="backend" data-binary={engine.status?.engineBinary?.kind}>
           {backendLabel(engine.status?.backend)}
