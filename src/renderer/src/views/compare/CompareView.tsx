@@ -11,7 +11,8 @@ import { engineStore, runStore } from '../../stores/stores'
 import { CompareColumnCard } from './CompareColumnCard'
 import { CompareInspector } from './CompareInspector'
 import { CompareToolbar } from './CompareToolbar'
-import { compareStore, whyCannotGenerate } from './compare-actions'
+import { compareStore, whyCannotGenerate, whyColumnCannotRun } from './compare-actions'
+import { useRemoteModelsForCompare } from './ColumnEngine'
 import { comparisonToJson, comparisonToMarkdown } from './compare-export'
 import { isAnyActive, minColumns } from './compare-reducer'
 import { downloadText, fileStamp } from './download'
@@ -43,6 +44,7 @@ export function CompareView() {
   const slots = Math.max(1, Math.ceil(longest / size))
   const colorMode = useStore(inspectorPrefsStore, (s) => s.colorMode)
   const dock = useInspectorDock()
+  useRemoteModelsForCompare()
 
   const [toast, setToast] = useState<string | null>(null)
   useEffect(() => {
@@ -114,7 +116,7 @@ export function CompareView() {
                     busy={running}
                     canRemove={state.columns.length > minColumns}
                     sameSeed={state.sameSeed}
-                    blocked={blocked}
+                    blocked={whyColumnCannotRun(column, state.prompt)}
                     bucketSize={size}
                     slots={slots}
                     onCopied={onCopied}
