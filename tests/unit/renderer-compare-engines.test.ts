@@ -63,6 +63,7 @@ function token(id: number, modelProb: number, reported?: ReportedNumbers): Gener
   return {
     id,
     text: `t${id}`,
+    logit: 0,
     modelProb,
     samplingProb: 0,
     position: id,
@@ -71,7 +72,7 @@ function token(id: number, modelProb: number, reported?: ReportedNumbers): Gener
     alternatives: [],
     tailMass: 0,
     ...(reported && { reported }),
-  } as GeneratedToken
+  }
 }
 
 describe('a column’s engine', () => {
