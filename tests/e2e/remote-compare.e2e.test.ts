@@ -7,6 +7,7 @@ import {
   type EngineWatcher,
   type ServeProcess,
   useAppUnderTest,
+  withLongContext,
 } from './helpers'
 
 let serve: ServeProcess
@@ -122,6 +123,28 @@ describe('Compare with a local column beside a remote one', () => {
     await column(page, 1).locator('[data-testid=column-engine-badge]').waitFor()
     expect(await column(page, 0).locator('[data-testid=column-engine-badge]').count()).toBe(0)
     await context.close()
+  })
+
+  it('stops every column, local and remote, with one Stop', async () => {
+    await withLongContext(watcher, async () => {
+      const { context, page } = await openApp(browser, serve.url)
+      await mixedPair(page, 'A token is', [8192, 8192])
+      const before = watcher.events.length
+      await page.locator('[data-testid=compare-generate]:enabled').click()
+      await expect
+        .poll(() => {
+          const { local, remote } = startedSince(before)
+          return [...local, ...remote].map((s) => runOf(s.runId).tokens.length > 2)
+        })
+        .toEqual([true, true])
+      await page.locator('[data-testid=compare-stop]').click()
+      for (const i of [0, 1]) {
+        const reason = column(page, i).locator('[data-testid=stat-stop-reason]')
+        await column(page, i).locator('[data-testid=column-state]:text-is("ended")').waitFor()
+        expect(await reason.getAttribute('data-reason')).toBe('cancelled')
+      }
+      await context.close()
+    })
   })
 
   it('keeps a remote column’s partial tokens and error when its server dies; the local column ends', async () => {
