@@ -44,8 +44,9 @@ async function mixedPair(page: Page, prompt: string, maxTokens: [number, number]
   const engine = page.locator('[data-testid=compare-engine-1]')
   await engine.locator('option', { hasText: remoteModel }).waitFor({ state: 'attached' })
   await engine.selectOption({ label: remoteModel })
-  await column(page, 1).locator('[data-testid=column-engine-badge]').waitFor()
+  await column(page, 1).locator('[data-testid=column-engine][data-engine=remote]').waitFor()
   expect(await page.locator('[data-testid=compare-engine-0]').inputValue()).toBe('local')
+  await column(page, 0).locator('[data-testid=column-engine][data-engine=local]').waitFor()
   for (const [i, max] of maxTokens.entries()) {
     await page.fill(`[data-testid=compare-temperature-input-${i}]`, '0')
     await page.fill(`[data-testid=compare-max-tokens-input-${i}]`, String(max))
@@ -120,8 +121,8 @@ describe('Compare with a local column beside a remote one', () => {
     // Reopened, the comparison still knows which column ran where.
     await page.reload()
     await page.click('[data-testid=nav-compare]')
-    await column(page, 1).locator('[data-testid=column-engine-badge]').waitFor()
-    expect(await column(page, 0).locator('[data-testid=column-engine-badge]').count()).toBe(0)
+    await column(page, 1).locator('[data-testid=column-engine][data-engine=remote]').waitFor()
+    await column(page, 0).locator('[data-testid=column-engine][data-engine=local]').waitFor()
     await context.close()
   })
 

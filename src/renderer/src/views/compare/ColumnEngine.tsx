@@ -104,21 +104,43 @@ export function ColumnEngine({ column, index, selectClass }: ColumnEngineProps) 
   )
 }
 
-/** In a column's header: the remote engine it runs on, when it is one. */
-export function ColumnEngineBadge({ engine }: { engine: RemoteChoice | undefined }) {
+/**
+ * Under a column's header while the comparison mixes engines: which one this column runs on, so
+ * that columns side by side say where their tokens come from.
+ */
+export function ColumnEngineLine({ engine }: { engine: RemoteChoice | undefined }) {
   const url = useStore(
     remoteEngineStore,
     (s) => s.endpoints?.find((e) => e.id === engine?.endpointId)?.url ?? null,
   )
-  if (!engine) return null
   return (
-    <span
-      data-testid="column-engine-badge"
-      className="min-w-0 truncate rounded bg-sky-100 px-1.5 py-0.5 text-[11px] text-sky-900 dark:bg-sky-900/60 dark:text-sky-100"
-      title={`This column's tokens come from ${engine.model}${url ? ` at ${url}` : ''}`}
+    <p
+      data-testid="column-engine"
+      data-engine={engine ? 'remote' : 'local'}
+      className="flex min-w-0 items-center gap-1.5 border-b border-slate-100 px-4 py-1 text-xs dark:border-slate-800"
+      title={
+        engine
+          ? `This column's tokens come from ${engine.model}${url ? ` at ${url}` : ''}`
+          : 'This column runs on the model loaded in this app, in one batch with the other local columns'
+      }
     >
-      Remote: <span className="font-mono">{remoteModelLabel(engine)}</span>
-      {url && ` · ${remoteHostLabel(url)}`}
-    </span>
+      <span
+        className={`shrink-0 rounded px-1.5 py-0.5 text-[11px] font-medium ${
+          engine
+            ? 'bg-sky-100 text-sky-900 dark:bg-sky-900/60 dark:text-sky-100'
+            : 'bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-200'
+        }`}
+      >
+        {engine ? 'Remote' : 'Local'}
+      </span>
+      {engine ? (
+        <span className="min-w-0 truncate">
+          <span className="font-mono">{remoteModelLabel(engine)}</span>
+          {url && <span className={mutedText}> · {remoteHostLabel(url)}</span>}
+        </span>
+      ) : (
+        <span className={`truncate ${mutedText}`}>the model loaded here</span>
+      )}
+    </p>
   )
 }

@@ -3,7 +3,7 @@ import { CloseIcon, PlayIcon, StopIcon } from '../../components/Icons'
 import { card, ghostButton } from '../../lib/ui'
 import { TextIcon } from '../../sessions/SessionIcons'
 import { isActive, runStateLabel, type RunStateLabel } from '../../stores/run-reducer'
-import { ColumnEngineBadge } from './ColumnEngine'
+import { ColumnEngineLine } from './ColumnEngine'
 import { ColumnSettings } from './ColumnSettings'
 import { ColumnStatsFold } from './ColumnStatsFold'
 import { ColumnTokens } from './ColumnTokens'
@@ -23,6 +23,8 @@ export interface CompareColumnCardProps {
   /** The shared chart scale. */
   bucketSize: number
   slots: number
+  /** Some column runs on a remote engine: every column says which engine it runs on. */
+  mixedEngines: boolean
   onCopied: (index: number) => void
 }
 
@@ -51,7 +53,6 @@ export const CompareColumnCard = memo(function CompareColumnCard(props: CompareC
     >
       <header className="flex items-center gap-2 border-b border-slate-100 px-4 py-2 dark:border-slate-800">
         <h3 className="text-sm font-semibold whitespace-nowrap">Column {index + 1}</h3>
-        <ColumnEngineBadge engine={column.engine} />
         <span
           data-testid="column-state"
           className={`inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-medium ${badgeClass[label]}`}
@@ -113,6 +114,7 @@ export const CompareColumnCard = memo(function CompareColumnCard(props: CompareC
           )}
         </div>
       </header>
+      {props.mixedEngines && <ColumnEngineLine engine={column.engine} />}
       <ColumnSettings column={column} index={index} disabled={busy} sameSeed={props.sameSeed} />
       {run.phase !== 'idle' && (
         <ColumnStatsFold

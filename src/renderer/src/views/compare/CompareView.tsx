@@ -37,6 +37,7 @@ export function CompareView() {
   useStore(runStore, (s) => s.phase)
   const blocked = whyCannotGenerate(state.prompt)
   const running = isAnyActive(state)
+  const mixedEngines = state.columns.some((c) => c.engine)
   const stopping = state.columns.some((c) => c.run.stopping)
   const hasOutput = state.columns.some((c) => c.run.phase !== 'idle')
   const longest = Math.max(0, ...state.columns.map((c) => c.run.tokenCount))
@@ -119,6 +120,7 @@ export function CompareView() {
                     blocked={whyColumnCannotRun(column, state.prompt)}
                     bucketSize={size}
                     slots={slots}
+                    mixedEngines={mixedEngines}
                     onCopied={onCopied}
                   />
                 ))}
