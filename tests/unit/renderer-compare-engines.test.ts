@@ -17,7 +17,10 @@ import {
   type CompareAction,
   type CompareState,
 } from '../../src/renderer/src/views/compare/compare-reducer'
-import { summarizeColumn } from '../../src/renderer/src/views/compare/compare-export'
+import {
+  comparisonToJson,
+  summarizeColumn,
+} from '../../src/renderer/src/views/compare/compare-export'
 import {
   compareRecordFrom,
   compareStateFrom,
@@ -117,6 +120,14 @@ describe('a column’s engine', () => {
     expect(record.columns.map((c) => c.engine ?? null)).toEqual([null, remote])
     expect(engines(compareStateFrom(record, () => 'r'))).toEqual([null, remote])
   })
+
+  it('is named in the JSON export', () => {
+    const state = reduce(initialCompareState, { type: 'engineChosen', key: 'c2', engine: remote })
+    const doc = JSON.parse(comparisonToJson(state, new Date(0))) as {
+      columns: { engine: unknown }[]
+    }
+    expect(doc.columns.map((c) => c.engine)).toEqual(['local', { remote }])
+  })
 })
 
 describe('splitting the columns by engine', () => {
@@ -159,12 +170,18 @@ describe('statistics of what a remote server did not report', () => {
       modelProb: false,
       entropy: false,
       tokenId: false,
+      remote: false,
     })
   })
 
   it('names each number some token lacks', () => {
     const gaps = statGaps([token(1, 0.5), token(0, 0.25, remoteReported)])
-    expect(gaps).toEqual({ modelProb: false, entropy: true, tokenId: true })
+    expect(gaps).toEqual({
+      modelProb: false,
+      entropy: true,
+      tokenId: true,
+      remote: true,
+    })
   })
 
   it('leaves out of the summary what rests on unreported numbers, and keeps the rest', () => {

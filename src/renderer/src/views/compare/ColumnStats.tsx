@@ -62,7 +62,9 @@ function measured(s: ColumnSummary): Stat[] {
       id: 'rate',
       label: 'Speed',
       value: formatRate(s.tokensPerSecond),
-      hint: 'Generation speed of this column, as the engine measured it (prompt excluded)',
+      hint: s.gaps.remote
+        ? 'How fast this column’s tokens arrived from the remote server (its streaming included)'
+        : 'Generation speed of this column, as the engine measured it (prompt excluded)',
     },
     {
       id: 'logprob',

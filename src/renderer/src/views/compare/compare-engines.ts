@@ -44,16 +44,20 @@ export interface StatGaps {
   entropy: boolean
   /** Without token ids the n-gram statistics would count the wrong things. */
   tokenId: boolean
+  /** The tokens came from a remote engine: its speed is how fast they arrived. */
+  remote: boolean
 }
 
-export const noGaps: StatGaps = { modelProb: false, entropy: false, tokenId: false }
+export const noGaps: StatGaps = { modelProb: false, entropy: false, tokenId: false, remote: false }
 
 export function statGaps(tokens: readonly GeneratedToken[]): StatGaps {
   let gaps = noGaps
   for (const { reported } of tokens) {
     if (!reported) continue
+    if (!gaps.remote) gaps = { ...gaps, remote: true }
     if (reported.modelProb && reported.entropy && reported.tokenId) continue
     gaps = {
+      remote: true,
       modelProb: gaps.modelProb || !reported.modelProb,
       entropy: gaps.entropy || !reported.entropy,
       tokenId: gaps.tokenId || !reported.tokenId,

@@ -56,6 +56,7 @@ export function comparisonToJson(state: CompareState, exportedAt: Date): string 
       const tokens = columnTokens(column)
       return {
         column: i + 1,
+        engine: column.engine ? { remote: column.engine } : 'local',
         settings: settingsRun(column),
         state: column.run.phase,
         error: column.run.error,
