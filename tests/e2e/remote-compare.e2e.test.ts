@@ -7,6 +7,7 @@ import {
   type EngineWatcher,
   type ServeProcess,
   useAppUnderTest,
+  watchEngine,
   withLongContext,
 } from './helpers'
 
@@ -20,6 +21,13 @@ let peer: ServeProcess
 beforeAll(async () => {
   peer = await startServe({ args: ['--api', '--api-port', '0', '--model', 'demo'] })
   if (!peer.api?.key) throw new Error(`the peer printed no API key:\n${peer.output()}`)
+  // A long context, so that a long remote run is still streaming when a test stops or kills it.
+  const control = await watchEngine(peer)
+  try {
+    await control.bridge.loadModel({ source: { kind: 'demo' }, contextSize: 32_768 })
+  } finally {
+    control.close()
+  }
 })
 afterAll(async () => {
   await peer?.stop()
@@ -148,7 +156,7 @@ describe('Compare with a local column beside a remote one', () => {
     })
   })
 
-  it('keeps a remote column’s partial tokens and error when its server dies; the local column ends', async () => {
+  it('keeps a remote column’s partial tokens and error when its server dies, then says it is unreachable; the local column runs on', async () => {
     const { context, page } = await openApp(browser, serve.url)
     // The endpoint added by the test before is saved in the host.
     await mixedPair(page, 'A token is', [16, 8192])
@@ -178,6 +186,21 @@ describe('Compare with a local column beside a remote one', () => {
     await ended.locator('[data-testid=column-state]:text-is("ended")').waitFor()
     expect(runOf(local[0]!.runId).end).toMatchObject({ kind: 'ended', reason: 'max-tokens' })
     expect(await ended.locator('[data-testid=column-error]').count()).toBe(0)
+    expect(await ended.locator('[data-testid=token-chip]').count()).toBe(16)
+
+    // Generated again, the server is unreachable: that column says so, the local one still runs.
+    const again = watcher.events.length
+    await page.locator('[data-testid=compare-generate]:enabled').click()
+    // The column was failed already (the cut stream): its new error is what tells.
+    await expect
+      .poll(() => failed.locator('[data-testid=column-error]').textContent())
+      .toMatch(/^Could not reach .*connection was refused/)
+    expect(await failed.locator('[data-testid=column-state]').textContent()).toBe('failed')
+    expect(await failed.locator('[data-testid=token-chip]').count()).toBe(0)
+    await expect
+      .poll(() => startedSince(again).local.map((s) => runOf(s.runId).end?.kind))
+      .toEqual(['ended'])
+    await ended.locator('[data-testid=column-state]:text-is("ended")').waitFor()
     expect(await ended.locator('[data-testid=token-chip]').count()).toBe(16)
     await context.close()
   })
