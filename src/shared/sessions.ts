@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { reportedNumbersSchema } from './remote'
+import { remoteChoiceSchema, reportedNumbersSchema } from './remote'
 import { samplingSettingsSchema, limits } from './schemas'
 import type { UpdateSessionRequest } from './session-intents'
 
@@ -82,6 +82,8 @@ export const compareColumnSchema = z.object({
   }),
   preset: z.enum(['greedy', 'precise', 'balanced', 'creative', 'wild']).nullable(),
   run: runRecordSchema.nullable(),
+  /** The remote model this column ran on; absent: the local engine. */
+  engine: remoteChoiceSchema.optional(),
 })
 
 /** The Compare view as it was: one prompt, 2–4 columns of settings, each with its run. */

@@ -243,6 +243,33 @@ describe('a remote engine (another Tokenscope’s API)', () => {
     }
   })
 
+  it('stops a streaming run when it is cancelled, keeping its tokens', async () => {
+    const endpoint = await addPeer()
+    const runId = `remote-${++runCounter}`
+    await bridge.generate({
+      runId,
+      prompt: 'A token is',
+      // Greedy on the demo model circles through its corpus without ending, so the run is long.
+      sampling: { ...sampling, temperature: 0 },
+      maxTokens: 8192,
+      topN: 20,
+      remote: { endpointId: endpoint.id, model: peer.model },
+    })
+    await expect
+      .poll(() => events.filter((e) => e.runId === runId && e.kind === 'tokens').length)
+      .toBeGreaterThan(2)
+    await bridge.cancel({ runId })
+    await expect
+      .poll(() =>
+        events.some((e) => e.runId === runId && (e.kind === 'ended' || e.kind === 'failed')),
+      )
+      .toBe(true)
+    const run = summarize(events.filter((e) => e.runId === runId))
+    expect(run.ended?.reason).toBe('cancelled')
+    expect(run.tokens.length).toBeGreaterThan(2)
+    expect(run.tokens.length).toBeLessThan(8192)
+  })
+
   it('keeps the partial run, with a message, when the server dies mid-stream', async () => {
     const endpoint = await addPeer()
     const runId = `remote-${++runCounter}`

@@ -50,7 +50,8 @@ export function composeAppService(
       if (runs.some((run) => (run as { remote?: unknown } | null)?.remote !== undefined))
         throw new AppFailure({
           code: 'invalid-request',
-          message: 'Compare runs on the local engine only, for now.',
+          message:
+            'One batch runs on the local engine only; send each remote column as its own generate.',
         })
       return supervisor.service.generateMany(request)
     },

@@ -126,9 +126,23 @@ async function readStream(response: Response, context: StreamContext): Promise<v
     return null
   }
 
+  const cancelled = () =>
+    emit({
+      kind: 'ended',
+      runId,
+      reason: 'cancelled',
+      contextUsed: promptTokens + count,
+      stats: stats(),
+    })
+
   try {
     const reader = response.body?.getReader()
     if (!reader) return fail(cut('the answer had no body'))
+    // Aborting the fetch does not always end a body whose reader is locked (undici cancels the
+    // stream, which a lock refuses), so Stop cancels the reader itself: the read ends at once.
+    const stop = () => void reader.cancel().catch(() => undefined)
+    if (context.signal.aborted) stop()
+    else context.signal.addEventListener('abort', stop, { once: true })
     for (;;) {
       const { value, done: ended } = await reader.read()
       const error = take(ended ? [] : parser.push(decoder.decode(value, { stream: true })))
@@ -138,6 +152,8 @@ async function readStream(response: Response, context: StreamContext): Promise<v
       }
       if (done || ended) break
     }
+    context.signal.removeEventListener('abort', stop)
+    if (context.signal.aborted) return cancelled()
     if (!done) {
       const last = parser.end()
       const error = take(last === null ? [] : [last])
@@ -148,16 +164,7 @@ async function readStream(response: Response, context: StreamContext): Promise<v
     const reason = stopReasons[finish ?? 'stop'] ?? 'end-of-generation'
     emit({ kind: 'ended', runId, reason, contextUsed: promptTokens + count, stats: stats() })
   } catch (error) {
-    if (context.signal.aborted) {
-      emit({
-        kind: 'ended',
-        runId,
-        reason: 'cancelled',
-        contextUsed: promptTokens + count,
-        stats: stats(),
-      })
-      return
-    }
+    if (context.signal.aborted) return cancelled()
     const message = toAppError(error).message
     fail(
       cut(

@@ -19,6 +19,7 @@ export function compareRecordFrom(state: CompareState): CompareRecord {
       settings: { sampling: c.settings.sampling, maxTokens: c.settings.maxTokens },
       preset: c.preset,
       run: c.run.phase === 'idle' ? null : runRecordFrom(c.run, c.settings.sampling),
+      ...(c.engine && { engine: c.engine }),
     })),
   }
 }
@@ -32,6 +33,7 @@ export function compareStateFrom(record: CompareRecord, runId: () => string): Co
     key: c.key,
     settings: c.settings,
     preset: c.preset,
+    ...(c.engine && { engine: c.engine }),
     run: c.run
       ? runReducer(initialRunState, {
           type: 'restored',

@@ -12,6 +12,7 @@ import { builtInPresets, presetLabel } from '../../inspector/presets'
 import { inspectorPrefsStore } from '../../inspector/stores'
 import type { CompareColumn } from './compare-reducer'
 import { compareStore } from './compare-actions'
+import { ColumnEngine } from './ColumnEngine'
 
 const inputIds: Record<SettingKey, string> = {
   temperature: 'temperature',
@@ -72,6 +73,7 @@ export function ColumnSettings({ column, index, disabled, sameSeed }: ColumnSett
       </summary>
       <fieldset disabled={disabled} className="px-4 pb-2 disabled:opacity-60">
         <legend className="sr-only">Settings of column {index + 1}</legend>
+        <ColumnEngine column={column} index={index} selectClass={select} />
         <label className="flex items-center gap-2 py-1 text-sm font-medium">
           <span className="mr-auto">Preset</span>
           <select

@@ -1,4 +1,5 @@
 import { formatCount, formatRate } from '../../lib/format'
+import { notReported } from '../../lib/reported'
 import { mutedText } from '../../lib/ui'
 import type { StopReason } from '../../../../shared/contract'
 import { formatShare, formatStat, type ColumnSummary } from './compare-export'
@@ -21,9 +22,35 @@ interface Stat {
   label: string
   value: string
   hint: string
+  /** Set when the engine did not report what this statistic needs: why it is not shown. */
+  missing?: string
+}
+
+const gapReasons = {
+  modelProb: 'The remote server did not report the model probability of every token.',
+  entropy:
+    'Entropy needs the whole distribution; the remote server reported only its top alternatives.',
+  tokenId: 'The remote server sent no token ids, so repeated token sequences cannot be counted.',
+} as const
+
+/** The stat as measured, or "not reported" with the reason where its numbers are missing. */
+function checked(stat: Stat, gap: boolean, reason: string): Stat {
+  return gap ? { ...stat, value: notReported, hint: reason, missing: reason } : stat
 }
 
 function stats(s: ColumnSummary): Stat[] {
+  const { gaps } = s
+  return measured(s).map((stat) => {
+    if (stat.id === 'logprob' || stat.id === 'perplexity')
+      return checked(stat, gaps.modelProb, gapReasons.modelProb)
+    if (stat.id === 'entropy') return checked(stat, gaps.entropy, gapReasons.entropy)
+    if (stat.id === 'repetition' || stat.id === 'distinct2')
+      return checked(stat, gaps.tokenId, gapReasons.tokenId)
+    return stat
+  })
+}
+
+function measured(s: ColumnSummary): Stat[] {
   return [
     {
       id: 'tokens',
@@ -35,7 +62,9 @@ function stats(s: ColumnSummary): Stat[] {
       id: 'rate',
       label: 'Speed',
       value: formatRate(s.tokensPerSecond),
-      hint: 'Generation speed of this column, as the engine measured it (prompt excluded)',
+      hint: s.gaps.remote
+        ? 'How fast this column’s tokens arrived from the remote server (its streaming included)'
+        : 'Generation speed of this column, as the engine measured it (prompt excluded)',
     },
     {
       id: 'logprob',
@@ -77,7 +106,11 @@ export function ColumnStats({ summary }: ColumnStatsProps) {
       {stats(summary).map((stat) => (
         <div key={stat.id} title={stat.hint} className="min-w-0">
           <dt className={`truncate text-[11px] ${mutedText}`}>{stat.label}</dt>
-          <dd data-testid={`stat-${stat.id}`} className="text-sm font-semibold tabular-nums">
+          <dd
+            data-testid={`stat-${stat.id}`}
+            data-missing={stat.missing ? true : undefined}
+            className={`text-sm tabular-nums ${stat.missing ? `font-normal ${mutedText}` : 'font-semibold'}`}
+          >
             {stat.value}
           </dd>
         </div>

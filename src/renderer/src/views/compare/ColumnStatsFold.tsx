@@ -1,6 +1,7 @@
 import { useStore } from '../../hooks/useStore'
 import { layoutPrefsStore } from '../../layout/stores'
 import { formatCount } from '../../lib/format'
+import { notReported } from '../../lib/reported'
 import { focusRing, mutedText } from '../../lib/ui'
 import { ColumnStats, stopLabel } from './ColumnStats'
 import { formatStat, type ColumnSummary } from './compare-export'
@@ -38,7 +39,8 @@ export function ColumnStatsFold({ summary, probs, bucketSize, slots }: ColumnSta
           <span className="font-medium">Stats</span>
         </button>
         <span className={`min-w-0 truncate tabular-nums ${mutedText}`}>
-          {formatCount(summary.tokens)} tokens · perplexity {formatStat(summary.perplexity, 2)} ·{' '}
+          {formatCount(summary.tokens)} tokens · perplexity{' '}
+          {summary.gaps.modelProb ? notReported : formatStat(summary.perplexity, 2)} ·{' '}
           <span
             data-testid="stat-stop-reason"
             data-reason={summary.stopReason ?? undefined}

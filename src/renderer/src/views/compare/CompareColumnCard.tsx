@@ -3,6 +3,7 @@ import { CloseIcon, PlayIcon, StopIcon } from '../../components/Icons'
 import { card, ghostButton } from '../../lib/ui'
 import { TextIcon } from '../../sessions/SessionIcons'
 import { isActive, runStateLabel, type RunStateLabel } from '../../stores/run-reducer'
+import { ColumnEngineLine } from './ColumnEngine'
 import { ColumnSettings } from './ColumnSettings'
 import { ColumnStatsFold } from './ColumnStatsFold'
 import { ColumnTokens } from './ColumnTokens'
@@ -22,6 +23,8 @@ export interface CompareColumnCardProps {
   /** The shared chart scale. */
   bucketSize: number
   slots: number
+  /** Some column runs on a remote engine: every column says which engine it runs on. */
+  mixedEngines: boolean
   onCopied: (index: number) => void
 }
 
@@ -111,6 +114,7 @@ export const CompareColumnCard = memo(function CompareColumnCard(props: CompareC
           )}
         </div>
       </header>
+      {props.mixedEngines && <ColumnEngineLine engine={column.engine} />}
       <ColumnSettings column={column} index={index} disabled={busy} sameSeed={props.sameSeed} />
       {run.phase !== 'idle' && (
         <ColumnStatsFold

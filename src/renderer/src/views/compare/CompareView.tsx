@@ -11,7 +11,8 @@ import { engineStore, runStore } from '../../stores/stores'
 import { CompareColumnCard } from './CompareColumnCard'
 import { CompareInspector } from './CompareInspector'
 import { CompareToolbar } from './CompareToolbar'
-import { compareStore, whyCannotGenerate } from './compare-actions'
+import { compareStore, whyCannotGenerate, whyColumnCannotRun } from './compare-actions'
+import { useRemoteModelsForCompare } from './ColumnEngine'
 import { comparisonToJson, comparisonToMarkdown } from './compare-export'
 import { isAnyActive, minColumns } from './compare-reducer'
 import { downloadText, fileStamp } from './download'
@@ -36,6 +37,7 @@ export function CompareView() {
   useStore(runStore, (s) => s.phase)
   const blocked = whyCannotGenerate(state.prompt)
   const running = isAnyActive(state)
+  const mixedEngines = state.columns.some((c) => c.engine)
   const stopping = state.columns.some((c) => c.run.stopping)
   const hasOutput = state.columns.some((c) => c.run.phase !== 'idle')
   const longest = Math.max(0, ...state.columns.map((c) => c.run.tokenCount))
@@ -43,6 +45,7 @@ export function CompareView() {
   const slots = Math.max(1, Math.ceil(longest / size))
   const colorMode = useStore(inspectorPrefsStore, (s) => s.colorMode)
   const dock = useInspectorDock()
+  useRemoteModelsForCompare()
 
   const [toast, setToast] = useState<string | null>(null)
   useEffect(() => {
@@ -114,9 +117,10 @@ export function CompareView() {
                     busy={running}
                     canRemove={state.columns.length > minColumns}
                     sameSeed={state.sameSeed}
-                    blocked={blocked}
+                    blocked={whyColumnCannotRun(column, state.prompt)}
                     bucketSize={size}
                     slots={slots}
+                    mixedEngines={mixedEngines}
                     onCopied={onCopied}
                   />
                 ))}

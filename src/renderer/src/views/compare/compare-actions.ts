@@ -1,9 +1,9 @@
 import { toAppError } from '../../../../shared/errors'
+import type { RunRecording } from '../../../../shared/session-intents'
 import { inspectorPrefsStore } from '../../inspector/stores'
 import { routeRunEvents, unrouteRuns } from '../../services/run-events'
 import { rerunInComparison, startComparison } from '../../sessions/view-sessions'
 import { getConnection, makeRunId } from '../../services/session'
-import { busyReason, notReadyReason } from '../../stores/engine-reducer'
 import { isActive } from '../../stores/run-reducer'
 import { createStore } from '../../stores/store'
 import { randomSeed, seedLockStore } from '../../stores/seed'
@@ -14,8 +14,10 @@ import {
   isAnyActive,
   requestInput,
   settingsOf,
+  type CompareColumn,
   type CompareState,
 } from './compare-reducer'
+import { splitByEngine, whyColumnsCannotRun } from './compare-engines'
 
 /** Kept while the user switches tabs; a plain object, so a session can save it as it is. */
 export const compareStore = createStore(compareReducer, initialCompareState)
@@ -27,12 +29,12 @@ export function alternativesPerToken(): number {
 
 /** Why Generate cannot start now, in words; null when it can. */
 export function whyCannotGenerate(prompt: string): string | null {
-  const engine = engineStore.getState()
-  const notReady = notReadyReason(engine)
-  if (notReady) return notReady
-  if (prompt.trim() === '') return 'Type a prompt first'
-  // The Completion or Chat tab's run, or another window's: the engine does one at a time.
-  return busyReason(engine, 'compare')
+  return whyColumnsCannotRun(engineStore.getState(), compareStore.getState().columns, prompt)
+}
+
+/** Why one column cannot run again alone now; null when it can. */
+export function whyColumnCannotRun(column: CompareColumn, prompt: string): string | null {
+  return whyColumnsCannotRun(engineStore.getState(), [column], prompt)
 }
 
 let watchingLink = false
@@ -72,7 +74,24 @@ function drawSeeds(keys: readonly string[]): CompareState {
   return compareStore.getState()
 }
 
-/** Generates every column at once: one `generateMany`, one sequence per column. */
+/** The request of one column run alone: on its remote engine, or on the local one. */
+function oneRun(state: CompareState, column: CompareColumn, runId: string, record: RunRecording) {
+  return {
+    runId,
+    ...requestInput(state),
+    stop: state.stop ?? [],
+    topN: alternativesPerToken(),
+    sampling: column.settings.sampling,
+    maxTokens: column.settings.maxTokens,
+    record,
+    ...(column.engine && { remote: column.engine }),
+  }
+}
+
+/**
+ * Generates every column at once: the local columns in one `generateMany`, one sequence each;
+ * every remote column as its own run on its server. A failure stays in its own column(s).
+ */
 export function generateAll(): void {
   if (isAnyActive(compareStore.getState())) return
   if (whyCannotGenerate(compareStore.getState().prompt) !== null) return
@@ -81,27 +100,39 @@ export function generateAll(): void {
   const runs = state.columns.map((c) => ({ key: c.key, runId: makeRunId() }))
   compareStore.dispatch({ type: 'runsRequested', runs })
   runs.forEach((r) => route(r.runId))
-  const runIds = runs.map((r) => r.runId)
+  const runIdOf = (key: string) => runs.find((r) => r.key === key)?.runId ?? makeRunId()
   const recordIn = startComparison(compareStore.getState())
-  getConnection()
-    .bridge.generateMany({
-      ...requestInput(state),
-      stop: state.stop ?? [],
-      topN: alternativesPerToken(),
-      runs: state.columns.map((c, i) => ({
-        runId: runIds[i] ?? makeRunId(),
-        sampling: c.settings.sampling,
-        maxTokens: c.settings.maxTokens,
-        record: recordIn(c.key),
-      })),
-    })
-    .catch((error: unknown) => failed(runIds, error))
+  const { local, remote } = splitByEngine(state.columns)
+  const { bridge } = getConnection()
+  if (local.length > 0) {
+    const runIds = local.map((c) => runIdOf(c.key))
+    bridge
+      .generateMany({
+        ...requestInput(state),
+        stop: state.stop ?? [],
+        topN: alternativesPerToken(),
+        runs: local.map((c, i) => ({
+          runId: runIds[i] ?? makeRunId(),
+          sampling: c.settings.sampling,
+          maxTokens: c.settings.maxTokens,
+          record: recordIn(c.key),
+        })),
+      })
+      .catch((error: unknown) => failed(runIds, error))
+  }
+  for (const column of remote) {
+    const runId = runIdOf(column.key)
+    bridge
+      .generate(oneRun(state, column, runId, recordIn(column.key)))
+      .catch((error: unknown) => failed([runId], error))
+  }
 }
 
 /** Generates one column again, alone, with its current settings. */
 export function rerunColumn(key: string): void {
   const before = compareStore.getState()
-  if (isAnyActive(before) || whyCannotGenerate(before.prompt) !== null) return
+  const target = before.columns.find((c) => c.key === key)
+  if (!target || isAnyActive(before) || whyColumnCannotRun(target, before.prompt) !== null) return
   // With the same seed for all, one column alone keeps it: the others' texts were drawn with it.
   const state = before.sameSeed ? before : drawSeeds([key])
   const column = state.columns.find((c) => c.key === key)
@@ -111,15 +142,7 @@ export function rerunColumn(key: string): void {
   compareStore.dispatch({ type: 'runsRequested', runs: [{ key, runId }] })
   route(runId)
   getConnection()
-    .bridge.generate({
-      runId,
-      ...requestInput(state),
-      stop: state.stop ?? [],
-      topN: alternativesPerToken(),
-      sampling: column.settings.sampling,
-      maxTokens: column.settings.maxTokens,
-      record: rerunInComparison(compareStore.getState(), key),
-    })
+    .bridge.generate(oneRun(state, column, runId, rerunInComparison(compareStore.getState(), key)))
     .catch((error: unknown) => failed([runId], error))
 }
 

@@ -1,24 +1,36 @@
 import type { GeneratedToken, StopReason } from '../../../../shared/contract'
 import { textStats, type TextStats } from '../../../../shared/run-stats'
 import { describeSampling, type GenerationSettings } from '../../stores/settings'
+import { statGaps, type StatGaps } from './compare-engines'
 import type { CompareColumn, CompareState } from './compare-reducer'
 
 /** What a column's statistics line up: the text's statistics plus what the engine measured. */
 export interface ColumnSummary extends TextStats {
   tokensPerSecond: number | null
   stopReason: StopReason | null
+  /** Statistics whose numbers the engine did not report (a remote server): null, not guessed. */
+  gaps: StatGaps
 }
 
 export function columnTokens(column: CompareColumn): GeneratedToken[] {
   return column.run.tokens.flat()
 }
 
-export function summarizeColumn(column: CompareColumn, tokens = columnTokens(column)) {
+export function summarizeColumn(
+  column: CompareColumn,
+  tokens = columnTokens(column),
+): ColumnSummary {
+  const gaps = statGaps(tokens)
+  const stats = textStats(tokens)
   return {
-    ...textStats(tokens),
+    ...stats,
+    ...(gaps.modelProb && { meanLogProb: null, perplexity: null }),
+    ...(gaps.entropy && { meanEntropyBits: null }),
+    ...(gaps.tokenId && { repetition3: null, distinct2: null }),
     tokensPerSecond: column.run.stats?.tokensPerSecond ?? null,
     stopReason: column.run.stopReason,
-  } satisfies ColumnSummary
+    gaps,
+  }
 }
 
 /** The settings a column's run used: what the engine echoed, else what the column asks for. */
@@ -44,6 +56,7 @@ export function comparisonToJson(state: CompareState, exportedAt: Date): string 
       const tokens = columnTokens(column)
       return {
         column: i + 1,
+        engine: column.engine ? { remote: column.engine } : 'local',
         settings: settingsRun(column),
         state: column.run.phase,
         error: column.run.error,

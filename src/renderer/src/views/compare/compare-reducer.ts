@@ -1,6 +1,7 @@
 import type { RunEvent } from '../../../../shared/contract'
 import type { AppError } from '../../../../shared/errors'
 import type { ChainSettings } from '../../../../shared/lab'
+import type { RemoteChoice } from '../../../../shared/remote'
 import { limits, type ChatInput } from '../../../../shared/schemas'
 import { builtInPresetId, type PresetId } from '../../inspector/presets'
 import {
@@ -29,6 +30,8 @@ export interface CompareColumn {
   /** The built-in preset the sampler settings equal, if any (what a saved column records). */
   preset: PresetId | null
   run: RunState
+  /** The remote model this column runs on; absent: the local engine (with the batch). */
+  engine?: RemoteChoice
 }
 
 /** What the columns continue: raw text, or one user message rendered with the chat template. */
@@ -74,6 +77,10 @@ export type CompareAction =
   | { type: 'settingChanged'; key: string; setting: SettingKey; value: number }
   /** A preset from the shared list (built-in or the user's): its four sampler settings. */
   | { type: 'presetApplied'; key: string; settings: ChainSettings }
+  /** A column's engine: a saved endpoint's model, or null for the local engine. */
+  | { type: 'engineChosen'; key: string; engine: RemoteChoice | null }
+  /** Endpoints that were removed: their columns go back to the local engine. */
+  | { type: 'endpointsGone'; endpointIds: string[] }
   | { type: 'sameSeedChanged'; sameSeed: boolean }
   | { type: 'seedsLockChanged'; locked: boolean }
   /** New seeds for the next run, by column key (one for all with the same seed). */
@@ -112,6 +119,10 @@ export const initialCompareState: CompareState = {
     column(2, defaultGenerationSettings),
   ],
   nextKey: 3,
+}
+
+function sameEngine(a: RemoteChoice | undefined, b: RemoteChoice | null): boolean {
+  return (a?.endpointId ?? null) === (b?.endpointId ?? null) && a?.model === b?.model
 }
 
 export function isAnyActive(state: CompareState): boolean {
@@ -198,9 +209,10 @@ export function compareReducer(state: CompareState, action: CompareAction): Comp
       const last = state.columns[state.columns.length - 1]
       if (state.columns.length >= maxColumns || isAnyActive(state)) return state
       const settings = last?.settings ?? defaultGenerationSettings
+      const added = column(state.nextKey, settings)
       return {
         ...state,
-        columns: [...state.columns, column(state.nextKey, settings)],
+        columns: [...state.columns, last?.engine ? { ...added, engine: last.engine } : added],
         nextKey: state.nextKey + 1,
       }
     }
@@ -237,6 +249,19 @@ export function compareReducer(state: CompareState, action: CompareAction): Comp
         const sampling = { ...action.settings, seed: c.settings.sampling.seed }
         const settings = { ...c.settings, sampling }
         return { ...c, settings, preset: builtInPresetId(sampling) }
+      })
+    case 'engineChosen':
+      if (isAnyActive(state)) return state
+      return mapColumns(state, (c) => {
+        if (c.key !== action.key || sameEngine(c.engine, action.engine)) return c
+        const { engine: _old, ...rest } = c
+        return action.engine ? { ...rest, engine: action.engine } : rest
+      })
+    case 'endpointsGone':
+      return mapColumns(state, (c) => {
+        if (!c.engine || !action.endpointIds.includes(c.engine.endpointId)) return c
+        const { engine: _old, ...rest } = c
+        return rest
       })
     case 'sameSeedChanged': {
       if (action.sameSeed === state.sameSeed) return state

@@ -1,0 +1,196 @@
+import { describe, expect, it } from 'vitest'
+import type { EngineStatus, GeneratedToken, ModelInfo } from '../../src/shared/contract'
+import type { ReportedNumbers } from '../../src/shared/remote'
+import {
+  engineReducer,
+  initialEngineState,
+  type EngineAction,
+} from '../../src/renderer/src/stores/engine-reducer'
+import {
+  splitByEngine,
+  statGaps,
+  whyColumnsCannotRun,
+} from '../../src/renderer/src/views/compare/compare-engines'
+import {
+  compareReducer,
+  initialCompareState,
+  type CompareAction,
+  type CompareState,
+} from '../../src/renderer/src/views/compare/compare-reducer'
+import {
+  comparisonToJson,
+  summarizeColumn,
+} from '../../src/renderer/src/views/compare/compare-export'
+import {
+  compareRecordFrom,
+  compareStateFrom,
+} from '../../src/renderer/src/sessions/compare-records'
+import { compareRecordSchema } from '../../src/shared/sessions'
+
+const remote = { endpointId: 'gpu-box', model: 'org/big-model.gguf' }
+const reduce = (state: CompareState, ...actions: CompareAction[]) =>
+  actions.reduce(compareReducer, state)
+const engines = (state: CompareState) => state.columns.map((c) => c.engine ?? null)
+
+const status = (model: ModelInfo | null): EngineStatus => ({
+  state: 'ready',
+  backend: 'cpu',
+  devices: [],
+  gpuFallback: null,
+  engineBinary: null,
+  model,
+  error: null,
+  restarts: 0,
+  loadProgress: null,
+  parallelContext: null,
+  blockedBy: null,
+})
+const engineWith = (...actions: EngineAction[]) => actions.reduce(engineReducer, initialEngineState)
+const open: EngineAction = { type: 'link', link: 'open' }
+const noModel = engineWith(open, { type: 'status', status: status(null) })
+const ready = engineWith(open, {
+  type: 'status',
+  status: status({ name: 'Demo', isDemo: true } as ModelInfo),
+})
+
+const remoteReported: ReportedNumbers = {
+  modelProb: true,
+  samplingProb: false,
+  entropy: false,
+  rank: true,
+  alternatives: 20,
+  tokenId: false,
+}
+
+function token(id: number, modelProb: number, reported?: ReportedNumbers): GeneratedToken {
+  return {
+    id,
+    text: `t${id}`,
+    logit: 0,
+    modelProb,
+    samplingProb: 0,
+    position: id,
+    rank: 1,
+    entropyBits: 0,
+    alternatives: [],
+    tailMass: 0,
+    ...(reported && { reported }),
+  }
+}
+
+describe('a column’s engine', () => {
+  it('is the local engine until one is chosen, and goes back to it', () => {
+    const chosen = reduce(initialCompareState, { type: 'engineChosen', key: 'c2', engine: remote })
+    expect(engines(chosen)).toEqual([null, remote])
+    const back = reduce(chosen, { type: 'engineChosen', key: 'c2', engine: null })
+    expect(engines(back)).toEqual([null, null])
+    expect('engine' in back.columns[1]!).toBe(false)
+  })
+
+  it('is copied to a column added after it', () => {
+    const state = reduce(
+      initialCompareState,
+      { type: 'engineChosen', key: 'c2', engine: remote },
+      { type: 'columnAdded' },
+    )
+    expect(engines(state)).toEqual([null, remote, remote])
+  })
+
+  it('falls back to the local engine when its endpoint is removed', () => {
+    const state = reduce(
+      initialCompareState,
+      { type: 'engineChosen', key: 'c1', engine: remote },
+      { type: 'engineChosen', key: 'c2', engine: { endpointId: 'other', model: 'm' } },
+      { type: 'endpointsGone', endpointIds: ['gpu-box'] },
+    )
+    expect(engines(state)).toEqual([null, { endpointId: 'other', model: 'm' }])
+  })
+
+  it('is not changed while a run is on', () => {
+    const running = reduce(initialCompareState, {
+      type: 'runsRequested',
+      runs: [{ key: 'c1', runId: 'r1' }],
+    })
+    expect(reduce(running, { type: 'engineChosen', key: 'c2', engine: remote })).toBe(running)
+  })
+
+  it('is kept by a saved comparison and comes back when it is reopened', () => {
+    const state = reduce(initialCompareState, { type: 'engineChosen', key: 'c2', engine: remote })
+    const record = compareRecordSchema.parse(compareRecordFrom(state))
+    expect(record.columns.map((c) => c.engine ?? null)).toEqual([null, remote])
+    expect(engines(compareStateFrom(record, () => 'r'))).toEqual([null, remote])
+  })
+
+  it('is named in the JSON export', () => {
+    const state = reduce(initialCompareState, { type: 'engineChosen', key: 'c2', engine: remote })
+    const doc = JSON.parse(comparisonToJson(state, new Date(0))) as {
+      columns: { engine: unknown }[]
+    }
+    expect(doc.columns.map((c) => c.engine)).toEqual(['local', { remote }])
+  })
+})
+
+describe('splitting the columns by engine', () => {
+  it('batches the local columns and keeps each remote one apart, in order', () => {
+    const columns = [{ key: 'a' }, { key: 'b', engine: remote }, { key: 'c' }]
+    const { local, remote: remotes } = splitByEngine(columns)
+    expect(local.map((c) => c.key)).toEqual(['a', 'c'])
+    expect(remotes.map((c) => c.key)).toEqual(['b'])
+  })
+})
+
+describe('why columns cannot run', () => {
+  it('needs a local model only for local columns', () => {
+    expect(whyColumnsCannotRun(noModel, [{}, { engine: remote }], 'Hi')).toMatch(/No model/)
+    expect(whyColumnsCannotRun(noModel, [{ engine: remote }], 'Hi')).toBeNull()
+    expect(whyColumnsCannotRun(ready, [{}, { engine: remote }], 'Hi')).toBeNull()
+  })
+
+  it('needs the link to the host and a prompt for any column', () => {
+    expect(whyColumnsCannotRun(initialEngineState, [{ engine: remote }], 'Hi')).toBe(
+      'Not connected to Tokenscope',
+    )
+    expect(whyColumnsCannotRun(ready, [{ engine: remote }], '  ')).toBe('Type a prompt first')
+  })
+
+  it('waits for a busy local engine only with a local column', () => {
+    const chatting = engineWith(
+      open,
+      { type: 'status', status: status({ name: 'Demo', isDemo: true } as ModelInfo) },
+      { type: 'runsRouted', runIds: ['r'], owner: 'chat' },
+    )
+    expect(whyColumnsCannotRun(chatting, [{}], 'Hi')).toMatch(/chat reply/)
+    expect(whyColumnsCannotRun(chatting, [{ engine: remote }], 'Hi')).toBeNull()
+  })
+})
+
+describe('statistics of what a remote server did not report', () => {
+  it('finds no gap in local tokens', () => {
+    expect(statGaps([token(1, 0.5), token(2, 0.25)])).toEqual({
+      modelProb: false,
+      entropy: false,
+      tokenId: false,
+      remote: false,
+    })
+  })
+
+  it('names each number some token lacks', () => {
+    const gaps = statGaps([token(1, 0.5), token(0, 0.25, remoteReported)])
+    expect(gaps).toEqual({
+      modelProb: false,
+      entropy: true,
+      tokenId: true,
+      remote: true,
+    })
+  })
+
+  it('leaves out of the summary what rests on unreported numbers, and keeps the rest', () => {
+    const tokens = [token(0, 0.5, remoteReported), token(0, 0.25, remoteReported)]
+    const column = { ...initialCompareState.columns[0]! }
+    const summary = summarizeColumn(column, tokens)
+    expect(summary.meanEntropyBits).toBeNull()
+    expect(summary.distinct2).toBeNull()
+    expect(summary.meanLogProb).toBeCloseTo((Math.log(0.5) + Math.log(0.25)) / 2, 12)
+    expect(summary.perplexity).toBeCloseTo(Math.sqrt(8), 12)
+  })
+})
