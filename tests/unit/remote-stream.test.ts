@@ -124,6 +124,24 @@ describe('stream chunks', () => {
     ])
   })
 
+  it('reads llama-server’s shapes: a thought’s tokens under content, and the chat format on /v1/completions', () => {
+    const thinking = readStreamChunk(
+      chat({ reasoning_content: 'hm' }, { content: [entry] }),
+      'chat',
+    )
+    expect(thinking.entries.map((e) => e.thought)).toEqual([true])
+    const answer = readStreamChunk(chat({ content: ' the' }, { content: [entry] }), 'chat')
+    expect(answer.entries.map((e) => e.thought)).toEqual([false])
+    const completion = JSON.stringify({
+      choices: [{ index: 0, text: ' the', logprobs: { content: [entry] }, finish_reason: null }],
+    })
+    expect(readStreamChunk(completion, 'completion')).toMatchObject({
+      hasText: true,
+      unreadable: false,
+      entries: [{ entry: { token: entry.token }, thought: false }],
+    })
+  })
+
   it('sees text without log-probabilities', () => {
     expect(readStreamChunk(chat({ content: 'hi' }, null), 'chat')).toMatchObject({
       hasText: true,

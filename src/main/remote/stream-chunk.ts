@@ -60,20 +60,24 @@ export function readStreamChunk(data: string, kind: 'chat' | 'completion'): Stre
   const logprobs = isRecord(choice.logprobs) ? choice.logprobs : null
   if (kind === 'completion') {
     const text = typeof choice.text === 'string' ? choice.text : ''
-    const entries = logprobs ? completionEntries(logprobs) : []
-    if (entries === null) return { ...empty, unreadable: true }
-    return {
-      ...empty,
-      entries: entries.map((entry) => ({ entry, thought: false })),
-      hasText: text !== '',
-      finish,
-      promptTokens,
-    }
+    // OpenAI's completion format has parallel lists; llama-server sends the chat format here too.
+    const entries = !logprobs
+      ? []
+      : Array.isArray(logprobs.content)
+        ? chatEntries(logprobs.content, false)
+        : completionEntries(logprobs)?.map((entry) => ({ entry, thought: false }))
+    if (!entries) return { ...empty, unreadable: true }
+    return { ...empty, entries, hasText: text !== '', finish, promptTokens }
   }
   const delta = isRecord(choice.delta) ? choice.delta : {}
-  const hasText = [delta.content, delta.reasoning_content].some((t) => typeof t === 'string' && t)
+  const said = (text: unknown) => typeof text === 'string' && text !== ''
+  const hasText = said(delta.content) || said(delta.reasoning_content)
+  // llama-server streams a thought's tokens under `logprobs.content`, with the text itself in
+  // `delta.reasoning_content`: the delta says which part they belong to.
+  const thinking =
+    said(delta.reasoning_content) && !said(delta.content) && !logprobs?.reasoning_content
   const thought = chatEntries(logprobs?.reasoning_content, true)
-  const answer = chatEntries(logprobs?.content, false)
+  const answer = chatEntries(logprobs?.content, thinking)
   if (thought === null || answer === null) return { ...empty, unreadable: true }
   return { ...empty, entries: [...thought, ...answer], hasText, finish, promptTokens }
 }
