@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunEvent } from '../../src/shared/contract'
 import { toAppError } from '../../src/shared/errors'
 import type { GenerateRequest } from '../../src/shared/schemas'
-import { summarize } from '../helpers/engine-harness'
+import { demoModelPath, summarize } from '../helpers/engine-harness'
+import { loadOracle } from '../helpers/oracle'
 import { startServe, type ServeProcess } from '../helpers/serve-process'
 import { startLlamaServer } from '../helpers/llama-server'
 import { connectBridge } from '../helpers/ws-bridge'
@@ -152,6 +153,35 @@ describe('a remote engine (another Tokenscope’s API)', () => {
     // The demo model thinks first: its thought's tokens are marked as such, from either server.
     expect(run.tokens.some((t) => t.segment === 'thought')).toBe(true)
     expect(run.started?.prompt).toEqual([])
+  })
+
+  it('holds the demo model’s exact probabilities through the server (≤ 1e-3)', async () => {
+    const oracle = loadOracle(demoModelPath)
+    // The local model only tokenizes here, to name tokens a server sends without ids.
+    await bridge.loadModel({ source: { kind: 'demo' } })
+    const endpoint = await addPeer()
+    const prompt = 'A token is'
+    const run = await remoteRun({
+      prompt,
+      sampling: { ...sampling, temperature: 0 },
+      maxTokens: 12,
+      topN: 20,
+      remote: { endpointId: endpoint.id, model: peer.model },
+    })
+    expect(run.failed).toBeNull()
+    expect(run.tokens).toHaveLength(12)
+    const single = async (text: string) => {
+      const ids = await bridge.tokenize({ text })
+      return ids.length === 1 ? ids[0]!.id : null
+    }
+    let previous = (await bridge.tokenize({ text: prompt })).at(-1)!.id
+    for (const token of run.tokens) {
+      const id = token.reported?.tokenId ? token.id : await single(token.text)
+      if (id === null) throw new Error(`no single id for ${JSON.stringify(token.text)}`)
+      const exact = oracle.probs(previous)
+      expect(Math.abs(token.modelProb - exact[id]!)).toBeLessThanOrEqual(1e-3)
+      previous = id
+    }
   })
 
   it('refuses a wrong key with a readable error', async () => {
