@@ -20,8 +20,11 @@ export async function turnApiOn(stack: EngineEndpoint): Promise<{ url: string; k
   return { url: change.status.url, key: change.newKey }
 }
 
-/** One streamed completion, timed where its tokens arrive (each server-sent event's tokens). */
-async function apiRate(api: { url: string; key: string }, maxTokens: number, topN: number) {
+/**
+ * One streamed completion from an OpenAI-compatible server, timed where its tokens arrive (each
+ * server-sent event's tokens, in OpenAI's completion format or llama-server's chat format).
+ */
+export async function apiRate(api: { url: string; key: string }, maxTokens: number, topN: number) {
   const response = await fetch(`${api.url}/completions`, {
     method: 'POST',
     headers: { authorization: `Bearer ${api.key}`, 'content-type': 'application/json' },
@@ -50,16 +53,17 @@ async function apiRate(api: { url: string; key: string }, maxTokens: number, top
       const data = event.replace(/^data: /, '')
       if (data === '[DONE]' || data.trim() === '') continue
       const parsed = JSON.parse(data) as {
-        choices: { logprobs?: { tokens?: string[] } | null }[]
+        choices: { logprobs?: { tokens?: unknown[]; content?: unknown[] } | null }[]
       }
-      const count = parsed.choices[0]?.logprobs?.tokens?.length ?? 0
+      const logprobs = parsed.choices[0]?.logprobs
+      const count = logprobs?.tokens?.length ?? logprobs?.content?.length ?? 0
       if (count > 0) clock.onTokens(count, at)
     }
   }
   return clock.tokensPerSecond
 }
 
-async function socketRate(stack: EngineEndpoint, maxTokens: number, topN: number) {
+export async function socketRate(stack: EngineEndpoint, maxTokens: number, topN: number) {
   const runId = `bench-api-${++runCounter}`
   const clock = new ArrivalClock()
   const ended = stack.runs.watch(runId, clock.onTokens)

@@ -11,6 +11,7 @@ import { apiCase } from './case-api'
 import { promptCase, generationCase, wholeVocabularyCase } from './case-generation'
 import { longChatCase } from './case-long-chat'
 import { parallelCase } from './case-parallel'
+import { peerCase } from './case-peer'
 import { recordingCase } from './case-recording'
 import { scoringCase } from './case-scoring'
 import { defaultThreadsCase, memoryCase, stackCase } from './case-stack'
@@ -29,6 +30,7 @@ const { values: args } = parseArgs({
     runs: { type: 'string' },
     tokens: { type: 'string' },
     'no-browser': { type: 'boolean', default: false },
+    peer: { type: 'boolean', default: false },
     out: { type: 'string' },
     only: { type: 'string' },
     /** `prebuilt` or `fast`: the llama.cpp binary, here and in the engine processes. */
@@ -123,10 +125,11 @@ try {
 
 const endpoints: EngineEndpoint[] = []
 try {
-  if (selected('2', '2.api', '2.t', '6')) {
+  const peer = (args.peer ?? false) && selected('2.peer')
+  if (selected('2', '2.api', '2.t', '6') || peer) {
     const alone = startEngineAlone()
     endpoints.push(alone)
-    const stack = selected('2', '2.api') ? await startServeClient(log) : null
+    const stack = selected('2', '2.api') || peer ? await startServeClient(log) : null
     if (stack) endpoints.push(stack)
     await Promise.all([stack, alone].map((endpoint) => endpoint?.service.loadModel(loadOptions)))
     if (stack && selected('2')) {
@@ -134,6 +137,11 @@ try {
     }
     if (stack && selected('2.api'))
       rows.push(...(await apiCase(stack, { ...plan, beforeEach, log })))
+    if (stack && peer) {
+      const contextSize = session.info.contextSize
+      const peerOptions = { ...plan, beforeEach, log, modelPath, threads, contextSize }
+      rows.push(...(await peerCase(stack, peerOptions)))
+    }
     if (selected('6')) rows.push(...(await parallelCase(alone, { ...plan, beforeEach, log })))
     if (!quick && !smallModel && selected('2.t')) {
       rows.push(...(await defaultThreadsCase(alone, loadOptions, { runs: 2, beforeEach, log })))

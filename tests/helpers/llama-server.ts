@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { homedir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { repoRoot } from './engine-harness'
 
 /**
@@ -39,17 +39,27 @@ const freePort = () =>
     })
   })
 
-/** Starts llama-server with the demo model and a key, and waits until it answers /health. */
-export async function startLlamaServer(): Promise<LlamaServer> {
+export interface LlamaServerOptions {
+  /** The demo model when left out. */
+  modelPath?: string
+  threads?: number
+  contextSize?: number
+}
+
+/** Starts llama-server (the demo model unless told) with a key; waits until it answers /health. */
+export async function startLlamaServer(options: LlamaServerOptions = {}): Promise<LlamaServer> {
   const port = await freePort()
   const key = 'peer-test-key'
-  const model = 'tokenscope-demo.gguf'
+  const modelPath =
+    options.modelPath ?? join(repoRoot, 'resources', 'models', 'tokenscope-demo.gguf')
+  const model = basename(modelPath)
   const child: ChildProcess = spawn(
     llamaServerPath(),
     [
-      ...['-m', join(repoRoot, 'resources', 'models', model), '--alias', model],
+      ...['-m', modelPath, '--alias', model],
       ...['--host', '127.0.0.1', '--port', String(port), '--api-key', key],
-      ...['-c', '2048', '-t', '2', '-np', '1', '--no-webui'],
+      ...['-c', String(options.contextSize ?? 2048), '-t', String(options.threads ?? 2)],
+      ...['-np', '1', '--no-webui'],
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   )
