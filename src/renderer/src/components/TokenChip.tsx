@@ -48,6 +48,21 @@ export interface TokenChipProps {
   branch?: { index: number; count: number }
 }
 
+/**
+ * Hands a click on a ‹ or › of a {@link BranchSwitch} to `onSwitch` (the token's index, and -1
+ * or +1); true when the click was one, so the view does nothing else with it.
+ */
+export function handleSwitchClick(
+  target: EventTarget,
+  onSwitch: ((index: number, delta: number) => void) | undefined,
+): boolean {
+  const arrow =
+    target instanceof Element ? target.closest<HTMLElement>('[data-switch-delta]') : null
+  if (!arrow) return false
+  onSwitch?.(Number(arrow.dataset.switchPosition), Number(arrow.dataset.switchDelta))
+  return true
+}
+
 /** The ‹ i/n › switch before a chip where branches part; the stream handles its clicks. */
 export function BranchSwitch({
   index,

@@ -10,7 +10,7 @@ import { formatCount } from '../lib/format'
 import type { ColorMode } from '../lib/probability-scale'
 import { focusRing, mutedText } from '../lib/ui'
 import { chunkSize, type Chunks } from '../stores/token-chunks'
-import { PromptChip, TokenChip } from './TokenChip'
+import { handleSwitchClick, PromptChip, TokenChip } from './TokenChip'
 import {
   allGenerated,
   sameSlices,
@@ -250,17 +250,7 @@ export function TokenStream(props: TokenStreamProps) {
       onMouseOver={(event) => onHover(indexOf(event.target))}
       onMouseLeave={() => onHover(null)}
       onClick={(event) => {
-        const switcher =
-          event.target instanceof Element
-            ? event.target.closest<HTMLElement>('[data-switch-delta]')
-            : null
-        if (switcher) {
-          props.onSwitchBranch?.(
-            Number(switcher.dataset.switchPosition),
-            Number(switcher.dataset.switchDelta),
-          )
-          return
-        }
+        if (handleSwitchClick(event.target, props.onSwitchBranch)) return
         const index = indexOf(event.target)
         if (index !== null) onPick(index)
       }}

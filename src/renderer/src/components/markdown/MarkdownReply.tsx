@@ -9,6 +9,7 @@ import { MarkdownCtx, type MarkdownContext } from './markdown-context'
 import { MarkdownNode } from './MarkdownNodes'
 import { tokenAfterKey } from '../../lib/token-keys'
 import type { BranchPoints } from '../TokenStream'
+import { handleSwitchClick } from '../TokenChip'
 
 // The chips' five bins as backgrounds only, so headings, links and code keep their own colours.
 const tints = [
@@ -131,17 +132,7 @@ export function MarkdownReply(props: MarkdownReplyProps) {
       onMouseOver={(event) => onHover(indexOf(event.target))}
       onMouseLeave={() => onHover(null)}
       onClick={(event) => {
-        const switcher =
-          event.target instanceof Element
-            ? event.target.closest<HTMLElement>('[data-switch-delta]')
-            : null
-        if (switcher) {
-          props.onSwitchBranch?.(
-            Number(switcher.dataset.switchPosition),
-            Number(switcher.dataset.switchDelta),
-          )
-          return
-        }
+        if (handleSwitchClick(event.target, props.onSwitchBranch)) return
         if (event.target instanceof Element && event.target.closest('a, button')) return
         if (!window.getSelection()?.isCollapsed) return
         const index = indexOf(event.target)
