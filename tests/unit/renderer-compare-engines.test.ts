@@ -19,12 +19,15 @@ import {
 } from '../../src/renderer/src/views/compare/compare-reducer'
 import {
   comparisonToJson,
+  comparisonToMarkdown,
   summarizeColumn,
 } from '../../src/renderer/src/views/compare/compare-export'
 import {
   compareRecordFrom,
+  compareSession,
   compareStateFrom,
 } from '../../src/renderer/src/sessions/compare-records'
+import { sessionToMarkdown } from '../../src/shared/session-export'
 import { compareRecordSchema } from '../../src/shared/sessions'
 
 const remote = { endpointId: 'gpu-box', model: 'org/big-model.gguf' }
@@ -127,6 +130,23 @@ describe('a column’s engine', () => {
       columns: { engine: unknown }[]
     }
     expect(doc.columns.map((c) => c.engine)).toEqual(['local', { remote }])
+  })
+
+  it('is named in the Markdown table and in the saved session’s Markdown', () => {
+    const state = reduce(initialCompareState, { type: 'engineChosen', key: 'c2', engine: remote })
+    expect(comparisonToMarkdown(state)).toContain(`| Engine | local | remote: ${remote.model} |`)
+    const doc = compareSession({
+      state,
+      previous: null,
+      id: 'cmp',
+      model: null,
+      topN: 10,
+      now: '2026-12-03T08:00:00.000Z',
+    })
+    const markdown = sessionToMarkdown(doc)
+    expect(markdown).toContain('| Column | Engine | Temperature |')
+    expect(markdown).toMatch(/\| 1[^|]* \| local \|/)
+    expect(markdown).toMatch(/\| 2[^|]* \| remote: org\/big-model\.gguf \|/)
   })
 })
 

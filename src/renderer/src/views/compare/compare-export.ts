@@ -91,9 +91,14 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
 }
 
-type ColumnView = { settings: GenerationSettings; summary: ColumnSummary }
+type ColumnView = {
+  settings: GenerationSettings
+  summary: ColumnSummary
+  engine: CompareColumn['engine']
+}
 
 const markdownRows: [string, (c: ColumnView) => string][] = [
+  ['Engine', (c) => engineLabel(c.engine)],
   ['Sampling', (c) => describeSampling(c.settings.sampling)],
   ['Seed', (c) => String(c.settings.sampling.seed)],
   ['Max tokens', (c) => String(c.settings.maxTokens)],
@@ -107,11 +112,17 @@ const markdownRows: [string, (c: ColumnView) => string][] = [
   ['Stop reason', (c) => c.summary.stopReason ?? dash],
 ]
 
+/** Where a column ran, for a reader of an export: the local model or a remote one by name. */
+export function engineLabel(engine: CompareColumn['engine']): string {
+  return engine ? `remote: ${engine.model}` : 'local'
+}
+
 /** A Markdown table of the statistics, one column per compared setting. */
 export function comparisonToMarkdown(state: CompareState): string {
   const views: ColumnView[] = state.columns.map((column) => ({
     settings: settingsRun(column),
     summary: summarizeColumn(column),
+    engine: column.engine,
   }))
   const header = ['Statistic', ...views.map((_, i) => `Column ${i + 1}`)]
   const lines = [
