@@ -66,15 +66,39 @@ async function addPeer(key = peer.key) {
   return bridge.addRemoteEndpoint({ url: peer.url, key })
 }
 
-async function remoteRun(change: Omit<GenerateRequest, 'runId'>) {
-  const runId = `remote-${++runCounter}`
-  await bridge.generate({ runId, ...change })
+/** The run's events summarised, once it has ended or failed. */
+async function untilDone(runId: string) {
   await expect
     .poll(() =>
       events.some((e) => e.runId === runId && (e.kind === 'ended' || e.kind === 'failed')),
     )
     .toBe(true)
   return summarize(events.filter((e) => e.runId === runId))
+}
+
+async function remoteRun(change: Omit<GenerateRequest, 'runId'>) {
+  const runId = `remote-${++runCounter}`
+  await bridge.generate({ runId, ...change })
+  return untilDone(runId)
+}
+
+/** A remote run that will not end by itself soon, once a few batches of it have arrived. */
+async function longRemoteRun() {
+  const endpoint = await addPeer()
+  const runId = `remote-${++runCounter}`
+  await bridge.generate({
+    runId,
+    prompt: 'A token is',
+    // Greedy on the demo model circles through its corpus without ending, so the run is long.
+    sampling: { ...sampling, temperature: 0 },
+    maxTokens: 8192,
+    topN: 20,
+    remote: { endpointId: endpoint.id, model: peer.model },
+  })
+  await expect
+    .poll(() => events.filter((e) => e.runId === runId && e.kind === 'tokens').length)
+    .toBeGreaterThan(2)
+  return runId
 }
 
 const errorOf = async (promise: Promise<unknown>) =>
@@ -279,54 +303,18 @@ describe('a remote engine (another Tokenscope’s API)', () => {
   })
 
   it('stops a streaming run when it is cancelled, keeping its tokens', async () => {
-    const endpoint = await addPeer()
-    const runId = `remote-${++runCounter}`
-    await bridge.generate({
-      runId,
-      prompt: 'A token is',
-      // Greedy on the demo model circles through its corpus without ending, so the run is long.
-      sampling: { ...sampling, temperature: 0 },
-      maxTokens: 8192,
-      topN: 20,
-      remote: { endpointId: endpoint.id, model: peer.model },
-    })
-    await expect
-      .poll(() => events.filter((e) => e.runId === runId && e.kind === 'tokens').length)
-      .toBeGreaterThan(2)
+    const runId = await longRemoteRun()
     await bridge.cancel({ runId })
-    await expect
-      .poll(() =>
-        events.some((e) => e.runId === runId && (e.kind === 'ended' || e.kind === 'failed')),
-      )
-      .toBe(true)
-    const run = summarize(events.filter((e) => e.runId === runId))
+    const run = await untilDone(runId)
     expect(run.ended?.reason).toBe('cancelled')
     expect(run.tokens.length).toBeGreaterThan(2)
     expect(run.tokens.length).toBeLessThan(8192)
   })
 
   it('keeps the partial run, with a message, when the server dies mid-stream', async () => {
-    const endpoint = await addPeer()
-    const runId = `remote-${++runCounter}`
-    await bridge.generate({
-      runId,
-      prompt: 'A token is',
-      // Greedy on the demo model circles through its corpus without ending, so the run is long.
-      sampling: { ...sampling, temperature: 0 },
-      maxTokens: 8192,
-      topN: 20,
-      remote: { endpointId: endpoint.id, model: peer.model },
-    })
-    await expect
-      .poll(() => events.filter((e) => e.runId === runId && e.kind === 'tokens').length)
-      .toBeGreaterThan(2)
+    const runId = await longRemoteRun()
     await peer.kill()
-    await expect
-      .poll(() =>
-        events.some((e) => e.runId === runId && (e.kind === 'ended' || e.kind === 'failed')),
-      )
-      .toBe(true)
-    const run = summarize(events.filter((e) => e.runId === runId))
+    const run = await untilDone(runId)
     expect(run.ended?.reason ?? null).toBeNull()
     expect(run.tokens.length).toBeGreaterThan(2)
     expect(run.failed?.error.code).toBe('remote-failed')
