@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { normaliseBaseUrl } from '../../src/main/remote/endpoint-store'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createEndpointStore, normaliseBaseUrl } from '../../src/main/remote/endpoint-store'
 import { completionEntries, readEntry, tokenFromEntry } from '../../src/main/remote/logprob-tokens'
 import { readModelList } from '../../src/main/remote/remote-engines'
 import { readLimitedText, serverMessage, statusError } from '../../src/main/remote/remote-http'
@@ -167,6 +170,14 @@ describe('stream chunks', () => {
 })
 
 describe('endpoints', () => {
+  it('updates an address saved again (a second click on Add) instead of listing it twice', async () => {
+    const store = createEndpointStore(mkdtempSync(join(tmpdir(), 'endpoints-')), () => undefined)
+    const first = await store.add('gpu-box:8080', 'old-key', 'model')
+    const again = await store.add('http://gpu-box:8080/v1/', 'new-key', 'model')
+    expect(again.id).toBe(first.id)
+    expect(await store.list()).toEqual([{ ...first, key: 'new-key' }])
+  })
+
   it('normalises addresses to a /v1 base and refuses what is not http', () => {
     expect(normaliseBaseUrl('localhost:8080')).toBe('http://localhost:8080/v1')
     expect(normaliseBaseUrl('https://box.example/v1/')).toBe('https://box.example/v1')

@@ -27,6 +27,9 @@ describe('the remote engine store', () => {
     )
     expect(state.endpoints?.map((e) => e.id)).toEqual(['a', 'b'])
     expect(state.choice?.model).toBe('m')
+    // The host answers an address added again with the endpoint it updated: listed once.
+    const again = remoteEngineReducer(state, { type: 'endpointAdded', endpoint: endpoint('a') })
+    expect(again.endpoints?.map((e) => e.id)).toEqual(['b', 'a'])
     const removed = remoteEngineReducer(state, { type: 'endpointRemoved', endpointId: 'b' })
     expect(removed.choice).toBeNull()
     expect(removed.models).toEqual({})

@@ -114,8 +114,15 @@ export function createEndpointStore(dataDirectory: string, log: (line: string) =
         })
       return found
     },
+    /** Saves an endpoint; the same address again (a second click) updates it instead. */
     async add(url: string, key: string | null, probabilities: ReportedProbability) {
       const list = await load()
+      const saved = list.find((e) => e.url === normaliseBaseUrl(url))
+      if (saved) {
+        const updated = { ...saved, key, probabilities }
+        await save(list.map((e) => (e === saved ? updated : e)))
+        return updated
+      }
       if (list.length >= maxEndpoints)
         throw new AppFailure({
           code: 'invalid-request',

@@ -35,9 +35,22 @@ function linkDot(state: EngineViewState): string {
   return 'bg-emerald-500'
 }
 
-function Item({ label, children, title }: { label: string; children: ReactNode; title?: string }) {
+function Item({
+  label,
+  children,
+  title,
+  className = '',
+}: {
+  label: string
+  children: ReactNode
+  title?: string
+  className?: string
+}) {
   return (
-    <span className="flex min-w-0 items-center gap-1.5 whitespace-nowrap" title={title}>
+    <span
+      className={`flex min-w-0 items-center gap-1.5 whitespace-nowrap ${className}`}
+      title={title}
+    >
       <span className="text-slate-400 dark:text-slate-500">{label}</span>
       <span className="truncate text-slate-700 dark:text-slate-200">{children}</span>
     </span>
@@ -91,8 +104,10 @@ export function StatusBar({ onShortcuts }: { onShortcuts: () => void }) {
         )}
       </Item>
       {remote && (
+        // Narrow windows name it in Chat and Completion only: here it would crowd the model out.
         <Item
           label="Remote"
+          className="max-lg:hidden"
           title={`Chat and Completion run on ${remote.model} at ${remote.url} (Models → Remote engines)`}
         >
           <span data-testid="status-remote-model">{remote.model}</span>

@@ -53,8 +53,11 @@ export function remoteEngineReducer(
       const choice = state.choice && ids.has(state.choice.endpointId) ? state.choice : null
       return { ...state, endpoints: action.endpoints, choice }
     }
-    case 'endpointAdded':
-      return { ...state, endpoints: [...(state.endpoints ?? []), action.endpoint] }
+    case 'endpointAdded': {
+      // The same address added again comes back as the endpoint it updated.
+      const others = (state.endpoints ?? []).filter((e) => e.id !== action.endpoint.id)
+      return { ...state, endpoints: [...others, action.endpoint] }
+    }
     case 'endpointRemoved':
       return {
         ...state,
