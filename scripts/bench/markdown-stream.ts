@@ -20,7 +20,7 @@ interface PageGlobals {
 
 async function streamReply(page: Page, view: 'markdown' | 'tokens') {
   await page.locator('[data-testid=nav-chat]').click()
-  await page.keyboard.press('Control+n')
+  await page.keyboard.press('Alt+n')
   await page.locator(`[data-testid=reply-view-${view}]`).click()
   await page.evaluate(() => {
     const g = globalThis as unknown as PageGlobals
