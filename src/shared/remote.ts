@@ -97,11 +97,12 @@ export const addRemoteEndpointSchema = z.object({
   /** Sent as `Authorization: Bearer <key>`; empty or absent for a server without one. */
   key: z.string().max(4000, 'the key is longer than 4000 characters').optional(),
   /**
-   * What the server's log-probabilities are. Only raw ones (llama-server's default
-   * `post_sampling_probs: false`, vLLM's default `logprobs_mode`) are offered until the token
-   * views can show a run whose model probabilities are all unmeasured.
+   * What the server's log-probabilities are: raw ones (llama-server's default
+   * `post_sampling_probs: false`, vLLM's default `logprobs_mode`) are model probabilities;
+   * post-sampling ones (llama-server's `post_sampling_probs: true`, vLLM's
+   * `logprobs_mode=processed_logprobs`) are sampling probabilities, and the model's are unmeasured.
    */
-  probabilities: z.enum(['model']).default('model'),
+  probabilities: z.enum(['model', 'sampling']).default('model'),
 })
 export type AddRemoteEndpointRequest = z.input<typeof addRemoteEndpointSchema>
 

@@ -124,8 +124,12 @@ export function sessionToMarkdown(document: SessionDocument): string {
           .slice(1, -1)
           .replace(/\|/g, '\\|')
           .replace(/`/g, "'")
+        // A remote server's token carries what it measured; the rest is said, never filled in.
+        const r = token.reported
+        const shown = (measured: boolean | undefined, value: string) =>
+          measured === false ? 'not reported' : value
         lines.push(
-          `| ${i + 1} | \`${text}\` | ${token.id} | ${token.modelProb.toFixed(4)} | ${token.samplingProb.toFixed(4)} | ${token.rank} |`,
+          `| ${i + 1} | \`${text}\` | ${shown(r?.tokenId, String(token.id))} | ${shown(r?.modelProb, token.modelProb.toFixed(4))} | ${shown(r?.samplingProb, token.samplingProb.toFixed(4))} | ${shown(r?.rank, String(token.rank))} |`,
         )
       })
       lines.push('')

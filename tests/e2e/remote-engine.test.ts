@@ -179,6 +179,69 @@ describe('a remote engine (another Tokenscope’s API)', () => {
     expect(run.started?.prompt).toEqual([])
   })
 
+  it('reads a server that reports after sampling as sampling probabilities', async () => {
+    const endpoint = await bridge.addRemoteEndpoint({
+      url: peer.url,
+      key: peer.key,
+      probabilities: 'sampling',
+    })
+    expect(endpoint.probabilities).toBe('sampling')
+    const narrow = { ...sampling, topK: 3 }
+    const run = await remoteRun({
+      chat: { messages: [{ role: 'user', content: question }] },
+      sampling: narrow,
+      maxTokens: 24,
+      topN: 20,
+      remote: { endpointId: endpoint.id, model: peer.model },
+    })
+    expect(run.failed).toBeNull()
+    // The same request straight to the server, as the remote engine sends it.
+    type Reported = { token: string; prob?: number; logprob?: number }
+    type Entry = Reported & { top_probs?: Reported[]; top_logprobs?: Reported[] }
+    const client = new OpenAI({ baseURL: peer.url, apiKey: peer.key, maxRetries: 0 })
+    const stream = await client.chat.completions.create({
+      model: peer.model,
+      messages: [{ role: 'user', content: question }],
+      max_tokens: 24,
+      logprobs: true,
+      top_logprobs: 20,
+      temperature: 1,
+      top_p: 0.95,
+      seed: 77,
+      stream: true,
+      ...({ top_k: 3, min_p: 0.02, post_sampling_probs: true } as object),
+    })
+    const reported: Entry[] = []
+    for await (const chunk of stream) {
+      const logprobs = chunk.choices[0]?.logprobs as
+        { content?: Entry[] | null; reasoning_content?: Entry[] } | null | undefined
+      reported.push(...(logprobs?.reasoning_content ?? []), ...(logprobs?.content ?? []))
+    }
+    // llama-server answers `post_sampling_probs` with `prob`; a server that ignores it, `logprob`.
+    const p = (r: Reported) => r.prob ?? Math.exp(r.logprob!)
+    const llamaServer = process.env.TOKENSCOPE_PEER === 'llama-server'
+    expect(reported.every((r) => (r.prob !== undefined) === llamaServer)).toBe(true)
+    expect(run.tokens.map((t) => t.text)).toEqual(reported.map((r) => r.token))
+    run.tokens.forEach((token, i) => {
+      const entry = reported[i]!
+      const tops = entry.top_probs ?? entry.top_logprobs ?? []
+      expect(token.reported).toMatchObject({ modelProb: false, samplingProb: true })
+      expect(token.modelProb).toBe(0)
+      expect(Math.abs(token.samplingProb - p(entry))).toBeLessThanOrEqual(1e-6)
+      expect(token.alternatives.map((a) => a.text)).toEqual(tops.map((a) => a.token))
+      token.alternatives.forEach((a, k) => {
+        expect(a.modelProb).toBe(0)
+        expect(Math.abs(a.samplingProb - p(tops[k]!))).toBeLessThanOrEqual(1e-6)
+      })
+      // After top-k 3 the sampler's distribution has at most three tokens, and they hold it all.
+      if (llamaServer) {
+        expect(token.alternatives.length).toBeLessThanOrEqual(3)
+        const mass = token.alternatives.reduce((sum, a) => sum + a.samplingProb, 0)
+        expect(Math.abs(mass - 1)).toBeLessThanOrEqual(1e-3)
+      }
+    })
+  })
+
   it('holds the demo model’s exact probabilities through the server (≤ 1e-3)', async () => {
     const oracle = loadOracle(demoModelPath)
     // The local model only tokenizes here, to name tokens a server sends without ids.

@@ -213,4 +213,31 @@ describe('statistics of what a remote server did not report', () => {
     expect(summary.meanLogProb).toBeCloseTo((Math.log(0.5) + Math.log(0.25)) / 2, 12)
     expect(summary.perplexity).toBeCloseTo(Math.sqrt(8), 12)
   })
+
+  it('says “not reported” for what a server reporting after sampling did not measure', () => {
+    const afterSampling = { ...remoteReported, modelProb: false, samplingProb: true }
+    const tokens = [0.5, 0.25].map((p) => ({
+      ...token(0, 0, afterSampling),
+      samplingProb: p,
+    }))
+    const first = initialCompareState.columns[0]!
+    const column = { ...first, run: { ...first.run, tokens: [tokens] } }
+    const state = { ...initialCompareState, columns: [column] }
+    const summary = summarizeColumn(column)
+    expect(summary.gaps.modelProb).toBe(true)
+    expect(summary.perplexity).toBeNull()
+    expect(summary.meanLogProb).toBeNull()
+    const markdown = comparisonToMarkdown(state)
+    expect(markdown).toContain('| Perplexity | not reported |')
+    expect(markdown).toContain('| Mean log-prob (nats) | not reported |')
+    expect(markdown).toContain('| Mean entropy (bits) | not reported |')
+    expect(markdown).not.toMatch(/NaN|Infinity/)
+    const doc = JSON.parse(comparisonToJson(state, new Date(0))) as {
+      columns: { tokens: { modelProb: number | null; samplingProb: number | null }[] }[]
+    }
+    expect(doc.columns[0]!.tokens).toMatchObject([
+      { modelProb: null, samplingProb: 0.5 },
+      { modelProb: null, samplingProb: 0.25 },
+    ])
+  })
 })

@@ -106,4 +106,22 @@ describe('session export', () => {
       '## Assistant\n\n<details><summary>Thinking (3 tokens)</summary>\n\nHmm → plan\n\n</details>\n\nAnswer\n',
     )
   })
+
+  it('writes “not reported” for what a remote server did not measure, never a 0', () => {
+    const afterSampling = {
+      modelProb: false,
+      samplingProb: true,
+      entropy: false,
+      rank: true,
+      alternatives: 1,
+      tokenId: false,
+    }
+    const remote = { ...token(0, 'Yes', 0.75), modelProb: 0, reported: afterSampling }
+    const markdown = sessionToMarkdown({
+      ...document,
+      nodes: document.nodes.map((n) => (n.id === 'a1' ? { ...n, run: run([remote]) } : n)),
+    })
+    expect(markdown).toContain('| 1 | `Yes` | not reported | not reported | 0.7500 | 1 |')
+    expect(markdown).not.toMatch(/NaN/)
+  })
 })

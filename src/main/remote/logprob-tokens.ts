@@ -20,24 +20,42 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 const isLogprob = (value: unknown): value is number =>
   typeof value === 'number' && !Number.isNaN(value) && value <= 1e-6
 
+/** The smallest log-probability kept: e^-1000 is 0 in a double, as a reported 0 must stay. */
+const zeroLogprob = -1000
+
+/**
+ * An item's log-probability: `logprob`, or llama-server's `prob` (what it sends instead when
+ * asked for post-sampling probabilities). Null when it has neither.
+ */
+function logprobOf(item: Record<string, unknown>): number | null {
+  if (isLogprob(item.logprob)) return item.logprob
+  const p = item.prob
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1 + 1e-6)) return null
+  return Math.max(zeroLogprob, Math.log(Math.min(p, 1)))
+}
+
 /** A server's entry checked field by field; null when it is not one (a server may send anything). */
 export function readEntry(value: unknown): LogprobEntry | null {
-  if (!isRecord(value) || typeof value.token !== 'string' || !isLogprob(value.logprob)) return null
-  const top = Array.isArray(value.top_logprobs) ? value.top_logprobs : []
+  if (!isRecord(value) || typeof value.token !== 'string') return null
+  const logprob = logprobOf(value)
+  if (logprob === null) return null
+  const listed = Array.isArray(value.top_logprobs) ? value.top_logprobs : value.top_probs
+  const top = Array.isArray(listed) ? listed : []
   const alternatives: LogprobEntry['top_logprobs'] = []
   for (const candidate of top.slice(0, limits.topN)) {
     if (!isRecord(candidate) || typeof candidate.token !== 'string') continue
-    if (!isLogprob(candidate.logprob)) continue
+    const candidateLogprob = logprobOf(candidate)
+    if (candidateLogprob === null) continue
     alternatives.push({
       token: candidate.token,
-      logprob: candidate.logprob,
+      logprob: candidateLogprob,
       bytes: byteList(candidate.bytes),
       ...(tokenId(candidate.id) !== null && { id: tokenId(candidate.id)! }),
     })
   }
   return {
     token: value.token,
-    logprob: value.logprob,
+    logprob,
     bytes: byteList(value.bytes),
     ...(tokenId(value.id) !== null && { id: tokenId(value.id)! }),
     top_logprobs: alternatives,

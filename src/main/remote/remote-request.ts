@@ -1,4 +1,4 @@
-import { remoteTopLogprobs } from '../../shared/remote'
+import { remoteTopLogprobs, type ReportedProbability } from '../../shared/remote'
 import type { ValidGenerateRequest } from '../../shared/schemas'
 
 /**
@@ -6,10 +6,17 @@ import type { ValidGenerateRequest } from '../../shared/schemas'
  * prompt, always asking for the top log-probabilities. `top_k` and `min_p` are llama-server's
  * (vLLM and SGLang take them too); a server that does not know a field ignores it.
  */
-export function remoteRequestBody(request: ValidGenerateRequest, model: string) {
+export function remoteRequestBody(
+  request: ValidGenerateRequest,
+  model: string,
+  probabilities: ReportedProbability = 'model',
+) {
   const { sampling } = request
   const common = {
     model,
+    // llama-server reports the sampler's output only when asked (and then as `prob`/`top_probs`);
+    // the other servers choose at launch and ignore the field.
+    ...(probabilities === 'sampling' && { post_sampling_probs: true }),
     stream: true,
     stream_options: { include_usage: true },
     max_tokens: request.maxTokens,

@@ -35,7 +35,7 @@ export async function startRemoteRun(
     })
   }
   const kind = request.chat ? 'chat' : 'completion'
-  const { path, body } = remoteRequestBody(request, model)
+  const { path, body } = remoteRequestBody(request, model, endpoint.probabilities)
   const startedAt = performance.now()
   const response = await remoteFetch(endpoint, path, { body, signal, model })
   const { runId } = request

@@ -56,8 +56,8 @@ function CandidateRow(props: CandidateRowProps) {
     <li
       data-testid={testId ?? 'alternative-row'}
       data-token-id={candidate.id}
-      data-model-prob={candidate.modelProb}
-      data-sampling-prob={candidate.samplingProb}
+      data-model-prob={props.modelReported ? candidate.modelProb : undefined}
+      data-sampling-prob={props.samplingReported ? candidate.samplingProb : undefined}
       data-chosen={chosen || undefined}
       data-branched={branched || undefined}
       className={`rounded-md text-xs ${
@@ -227,6 +227,7 @@ export function AlternativesList({
           token.alternatives.some((alt) => alt.samplingProb === 0) &&
           ' “cut”: removed by the sampler.'}
         {!samplingReported && ' “—”: the server did not report sampling probabilities.'}
+        {!modelReported && ' “—”: the server did not report model probabilities.'}
         {onPick && ` ${remote ? remoteBranchReason : pickHint}`}
       </p>
     </div>

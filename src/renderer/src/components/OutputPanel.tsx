@@ -28,6 +28,7 @@ import { TokenStream } from './TokenStream'
 import { CompletionMarkdown, OutputViewSwitch } from './CompletionMarkdown'
 import { usePickKeys } from '../inspector/usePickKeys'
 import { tokenAfterKey } from '../lib/token-keys'
+import { unmeasuredLegend } from '../lib/reported'
 
 export interface OutputPanelProps {
   onExample: (prompt: string) => void
@@ -165,7 +166,11 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
             <PromptScoreBar promptText={promptText} {...promptScore} />
           )}
           <ColorModeSwitch />
-          <ProbabilityLegend mode={colorMode} prompt={outputView === 'tokens'} />
+          <ProbabilityLegend
+            mode={colorMode}
+            prompt={outputView === 'tokens'}
+            unmeasured={unmeasuredLegend(view.tokens[0]?.[0], colorMode)}
+          />
         </div>
       </div>
       {view.branch && (

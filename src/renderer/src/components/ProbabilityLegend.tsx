@@ -1,4 +1,4 @@
-import { colorScales, type ColorMode } from '../lib/probability-scale'
+import { colorScales, unmeasuredChipClass, type ColorMode } from '../lib/probability-scale'
 import { mutedText } from '../lib/ui'
 
 export interface ProbabilityLegendProps {
@@ -6,10 +6,16 @@ export interface ProbabilityLegendProps {
   mode?: ColorMode
   /** Whether the prompt's untinted chips are on screen to explain. */
   prompt?: boolean
+  /** Why the chips of this run have no tint in this mode (a remote server did not measure it). */
+  unmeasured?: string | null
 }
 
 /** Explains the chip colours; the same classes as the chips, so they cannot drift apart. */
-export function ProbabilityLegend({ mode = 'probability', prompt = true }: ProbabilityLegendProps) {
+export function ProbabilityLegend({
+  mode = 'probability',
+  prompt = true,
+  unmeasured = null,
+}: ProbabilityLegendProps) {
   const scale = colorScales[mode]
   return (
     <div
@@ -30,6 +36,15 @@ export function ProbabilityLegend({ mode = 'probability', prompt = true }: Proba
           {bin.label}
         </span>
       ))}
+      {unmeasured && (
+        <span
+          data-testid="legend-not-reported"
+          title={unmeasured}
+          className={`ml-1 rounded px-1.5 py-px whitespace-nowrap ${unmeasuredChipClass}`}
+        >
+          not reported
+        </span>
+      )}
       {prompt && (
         <span className="ml-1 rounded border border-dashed border-slate-300 px-1.5 text-slate-600 dark:border-slate-600 dark:text-slate-300">
           prompt

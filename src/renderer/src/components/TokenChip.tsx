@@ -117,11 +117,18 @@ export const TokenChip = memo(function TokenChip({
   branch,
 }: TokenChipProps) {
   const scale = colorScales[colorMode]
-  const unmeasured = colorMode === 'entropy' && token.reported && !token.reported.entropy
+  const modelMissing = token.reported !== undefined && !token.reported.modelProb
+  const unmeasured =
+    colorMode === 'entropy' ? token.reported && !token.reported.entropy : modelMissing
   const shown =
     colorMode === 'probability'
       ? ''
-      : `, ${unmeasured ? 'uncertainty not reported' : scale.format(scale.value(token))}`
+      : `, ${unmeasured ? `${colorMode === 'entropy' ? 'uncertainty' : 'surprise'} not reported` : scale.format(scale.value(token))}`
+  const probability = !modelMissing
+    ? formatPercent(token.modelProb)
+    : token.reported?.samplingProb
+      ? `sampling probability ${formatPercent(token.samplingProb)}, model probability not reported`
+      : 'probability not reported'
   const { lead, pieces } = chipText(token.text)
   return (
     <>
@@ -132,10 +139,11 @@ export const TokenChip = memo(function TokenChip({
         data-testid="token-chip"
         data-index={index}
         data-token-id={token.id}
-        data-model-prob={token.modelProb}
+        data-model-prob={modelMissing ? undefined : token.modelProb}
+        data-sampling-prob={token.reported?.samplingProb ? token.samplingProb : undefined}
         data-branch-point={branch ? true : undefined}
         data-lead={lead}
-        aria-label={`${JSON.stringify(token.text)}, ${formatPercent(token.modelProb)}${shown}`}
+        aria-label={`${JSON.stringify(token.text)}, ${probability}${shown}`}
         aria-pressed={selected}
         className={`${chipBase} ${lead ? leadMarker : ''} cursor-pointer leading-[22px] ${chipClassForMode(token, colorMode)} ${
           selected

@@ -10,7 +10,7 @@ import { chipClassForMode } from '../lib/probability-scale'
 import { ghostButton, mutedText } from '../lib/ui'
 import { contextPositionLabel, tokenOfLabel } from '../lib/numbering'
 import { showWhitespace } from '../lib/whitespace'
-import { notReported } from '../lib/reported'
+import { modelProbNotReported, notReported } from '../lib/reported'
 import { AlternativesList } from './AlternativesList'
 import { CloseIcon, PinIcon } from './Icons'
 
@@ -144,9 +144,11 @@ export function TokenFacts({ token, sampling }: TokenFactsProps) {
           raw={measured('modelProb') ? token.modelProb : undefined}
           testId="detail-model-prob"
           hint={
-            reported
-              ? "The remote server's log-probability of this token (raw softmax over its vocabulary)"
-              : "Softmax of the model's raw scores over the whole vocabulary"
+            reported && !reported.modelProb
+              ? modelProbNotReported
+              : reported
+                ? "The remote server's log-probability of this token (raw softmax over its vocabulary)"
+                : "Softmax of the model's raw scores over the whole vocabulary"
           }
         />
         <Fact
@@ -157,7 +159,9 @@ export function TokenFacts({ token, sampling }: TokenFactsProps) {
           hint={
             reported && !reported.samplingProb
               ? 'The remote server did not report the probability after its sampler chain'
-              : 'Probability after the sampler chain (top-k, top-p, min-p, temperature)'
+              : reported
+                ? "The remote server's log-probability of this token after its sampler chain"
+                : 'Probability after the sampler chain (top-k, top-p, min-p, temperature)'
           }
         />
         <div className="col-span-2 flex gap-4 px-1 text-xs">
@@ -190,7 +194,7 @@ export function TokenFacts({ token, sampling }: TokenFactsProps) {
       </dl>
       <p className={`mt-2 px-1 text-xs leading-snug ${mutedText}`}>
         {reported
-          ? `Reported by the remote server: this token's log-probability and its top ${reported.alternatives} alternatives. What it did not report is shown as “${notReported}”.`
+          ? `Reported by the remote server: this token's log-probability${reported.modelProb ? '' : ' after its sampler chain'} and its top ${reported.alternatives} alternatives. What it did not report is shown as “${notReported}”.`
           : explainProbabilities(token, sampling)}
       </p>
     </>

@@ -10,7 +10,7 @@ import { useStore } from '../hooks/useStore'
 import { contextPosition, positionReported, tokenOfLabel } from '../lib/numbering'
 import { chipClassForMode } from '../lib/probability-scale'
 import { focusRing, ghostButton, mutedText } from '../lib/ui'
-import { isRemoteToken, notReported, remoteBranchReason, remoteLabReason } from '../lib/reported'
+import { isRemoteToken, labReasonFor, notReported, remoteBranchReason } from '../lib/reported'
 import { showWhitespace } from '../lib/whitespace'
 import { minTopN } from './prefs'
 import { SamplingLab } from './SamplingLab'
@@ -132,7 +132,7 @@ export function TokenInspector(props: TokenInspectorProps) {
           aria-selected={tab === 'lab'}
           className={`${tabClass(tab === 'lab')} disabled:cursor-not-allowed disabled:opacity-50`}
           disabled={remote}
-          title={remote ? remoteLabReason : undefined}
+          title={remote ? labReasonFor(token) : undefined}
           onClick={() => setTab('lab')}
         >
           Sampling Lab

@@ -189,13 +189,18 @@ export function colorBinFor(
   return scale.binOf(scale.value(token))
 }
 
+/** Whether the engine measured the number a colour mode tints by (a remote server may not). */
+export function measuredFor(token: { reported?: ReportedNumbers }, mode: ColorMode): boolean {
+  if (!token.reported) return true
+  return mode === 'entropy' ? token.reported.entropy : token.reported.modelProb
+}
+
 /** The chip classes of a token under a colour mode. */
 export function chipClassForMode(
   token: { modelProb: number; entropyBits: number; reported?: ReportedNumbers },
   mode: ColorMode,
 ): string {
   // A number the engine did not measure gets no colour of its scale.
-  if (token.reported && !(mode === 'entropy' ? token.reported.entropy : token.reported.modelProb))
-    return unmeasuredChipClass
+  if (!measuredFor(token, mode)) return unmeasuredChipClass
   return colorScales[mode].bins[colorBinFor(token, mode)]?.chipClass ?? ''
 }

@@ -3,7 +3,7 @@ import type { GeneratedToken } from '../../../../shared/contract'
 import { copyRootAttribute, registerCopySource, sourceSpans } from '../../lib/copy-selection'
 import { tokenStarts } from '../../lib/markdown-map'
 import { parseFor, type MarkdownBlock } from '../../lib/markdown-parse'
-import { colorBinFor, type ColorMode } from '../../lib/probability-scale'
+import { colorBinFor, measuredFor, type ColorMode } from '../../lib/probability-scale'
 import { focusRing } from '../../lib/ui'
 import { MarkdownCtx, type MarkdownContext } from './markdown-context'
 import { MarkdownNode } from './MarkdownNodes'
@@ -46,7 +46,9 @@ const Block = memo(
       branchPoints,
       tint: (i) => {
         const token = tokens[i]
-        return token ? (tints[colorBinFor(token, colorMode)] ?? '') : ''
+        return token && measuredFor(token, colorMode)
+          ? (tints[colorBinFor(token, colorMode)] ?? '')
+          : ''
       },
     }
     return (

@@ -1,3 +1,4 @@
+import { unmeasuredLegend } from '../../lib/reported'
 import { memo, useDeferredValue, useMemo, useRef, useState } from 'react'
 import type { GeneratedToken } from '../../../../shared/contract'
 import type { SessionNode } from '../../../../shared/sessions'
@@ -67,6 +68,8 @@ export const AssistantMessage = memo(function AssistantMessage(props: AssistantM
   const globalView = useStore(inspectorPrefsStore, (s) => s.replyView)
   const colorMode = useStore(inspectorPrefsStore, (s) => s.colorMode)
   const [ownView, setOwnView] = useState<ReplyView | null>(null)
+  // A remote reply whose chips have no tint in this mode says why, as Completion's legend does.
+  const unmeasured = unmeasuredLegend(tokens[0]?.[0], colorMode)
   const view = ownView ?? globalView
   const answer = useMemo(() => [...eachToken(tokens)].slice(thoughtCount), [tokens, thoughtCount])
   // Markdown is drawn at the pace the page can take: a batch that arrives while the last one is
@@ -183,6 +186,11 @@ export const AssistantMessage = memo(function AssistantMessage(props: AssistantM
                 : 'interrupted'}
         </span>
         {state === 'ended' && speed ? <span>· {formatRate(speed)}</span> : null}
+        {unmeasured && (
+          <span data-testid="reply-not-reported" title={unmeasured}>
+            · {colorMode === 'entropy' ? 'uncertainty' : 'model probability'} not reported
+          </span>
+        )}
         {answerCount > 0 && (
           <span className="flex items-center opacity-70 group-focus-within:opacity-100 group-hover:opacity-100">
             <CopyButton

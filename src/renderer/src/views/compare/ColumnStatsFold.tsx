@@ -5,11 +5,12 @@ import { notReported } from '../../lib/reported'
 import { focusRing, mutedText } from '../../lib/ui'
 import { ColumnStats, stopLabel } from './ColumnStats'
 import { formatStat, type ColumnSummary } from './compare-export'
-import { ProbabilityChart } from './ProbabilityChart'
+import { ProbabilityChart, type ChartMeasure } from './ProbabilityChart'
 
 export interface ColumnStatsFoldProps {
   summary: ColumnSummary
   probs: readonly number[]
+  measure: ChartMeasure
   bucketSize: number
   slots: number
 }
@@ -18,7 +19,8 @@ export interface ColumnStatsFoldProps {
  * A column's statistics and chart, folded to one line so the text gets the room. Every column
  * folds and unfolds together (they are there to be compared), and the choice is remembered.
  */
-export function ColumnStatsFold({ summary, probs, bucketSize, slots }: ColumnStatsFoldProps) {
+export function ColumnStatsFold(props: ColumnStatsFoldProps) {
+  const { summary, probs, measure, bucketSize, slots } = props
   const open = useStore(layoutPrefsStore, (s) => s.compareStats)
   return (
     <div className="border-b border-slate-100 dark:border-slate-800">
@@ -49,15 +51,39 @@ export function ColumnStatsFold({ summary, probs, bucketSize, slots }: ColumnSta
             {summary.stopReason ? stopLabel[summary.stopReason] : 'running'}
           </span>
         </span>
-        {!open && (
-          <div className="ml-auto w-24 min-w-12 shrink" title="Model probability along the text">
-            <ProbabilityChart probs={probs} bucketSize={bucketSize} slots={slots} compact />
+        {!open && measure !== null && (
+          <div
+            className="ml-auto w-24 min-w-12 shrink"
+            title={`${measure === 'model' ? 'Model' : 'Sampling'} probability along the text`}
+          >
+            <ProbabilityChart
+              probs={probs}
+              measure={measure}
+              bucketSize={bucketSize}
+              slots={slots}
+              compact
+            />
           </div>
         )}
       </div>
       <div className={open ? 'pt-1' : 'hidden'}>
         <ColumnStats summary={summary} />
-        {open && <ProbabilityChart probs={probs} bucketSize={bucketSize} slots={slots} />}
+        {open &&
+          (measure === null ? (
+            <p
+              data-testid="chart-not-reported"
+              className={`px-4 pt-1 pb-3 text-[11px] ${mutedText}`}
+            >
+              Probability along the text: {notReported} by this server.
+            </p>
+          ) : (
+            <ProbabilityChart
+              probs={probs}
+              measure={measure}
+              bucketSize={bucketSize}
+              slots={slots}
+            />
+          ))}
       </div>
     </div>
   )

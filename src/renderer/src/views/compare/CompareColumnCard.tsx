@@ -1,3 +1,4 @@
+import type { ChartMeasure } from './ProbabilityChart'
 import { memo, useMemo } from 'react'
 import { CloseIcon, PlayIcon, StopIcon } from '../../components/Icons'
 import { card, ghostButton } from '../../lib/ui'
@@ -43,7 +44,19 @@ export const CompareColumnCard = memo(function CompareColumnCard(props: CompareC
   const label = runStateLabel(run)
   const tokens = useMemo(() => columnTokens(column), [column])
   const summary = useMemo(() => summarizeColumn(column, tokens), [column, tokens])
-  const probs = useMemo(() => tokens.map((t) => t.modelProb), [tokens])
+  // A server that reports after sampling gets its sampling probabilities charted, named as such.
+  const measure: ChartMeasure = !summary.gaps.modelProb
+    ? 'model'
+    : tokens.every((t) => t.reported?.samplingProb)
+      ? 'sampling'
+      : null
+  const probs = useMemo(
+    () =>
+      measure === null
+        ? []
+        : tokens.map((t) => (measure === 'model' ? t.modelProb : t.samplingProb)),
+    [tokens, measure],
+  )
   return (
     <section
       data-testid={`compare-column-${index}`}
@@ -120,6 +133,7 @@ export const CompareColumnCard = memo(function CompareColumnCard(props: CompareC
         <ColumnStatsFold
           summary={summary}
           probs={probs}
+          measure={measure}
           bucketSize={props.bucketSize}
           slots={props.slots}
         />

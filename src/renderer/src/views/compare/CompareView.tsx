@@ -6,6 +6,7 @@ import { ColorModeSwitch } from '../../inspector/ColorModeSwitch'
 import { InspectorDockContext } from '../../inspector/InspectorDock'
 import { inspectorPrefsStore } from '../../inspector/stores'
 import { InspectorColumn, InspectorSheet, useInspectorDock } from '../../inspector/useInspectorDock'
+import { unmeasuredLegend } from '../../lib/reported'
 import { mutedText } from '../../lib/ui'
 import { engineStore, runStore } from '../../stores/stores'
 import { CompareColumnCard } from './CompareColumnCard'
@@ -103,7 +104,12 @@ export function CompareView() {
                 </p>
                 <div className="ml-auto flex flex-wrap items-center gap-x-3 gap-y-1">
                   <ColorModeSwitch />
-                  <ProbabilityLegend mode={colorMode} />
+                  <ProbabilityLegend
+                    mode={colorMode}
+                    unmeasured={state.columns
+                      .map((c) => unmeasuredLegend(c.run.tokens[0]?.[0], colorMode))
+                      .find((why) => why !== null)}
+                  />
                 </div>
               </div>
               <div

@@ -3,9 +3,14 @@ import { formatPercent } from '../../lib/format'
 import { probabilityBin } from '../../lib/probability-scale'
 import { mutedText } from '../../lib/ui'
 
+/** Which probability a chart draws; null when the engine reported neither for every token. */
+export type ChartMeasure = 'model' | 'sampling' | null
+
 export interface ProbabilityChartProps {
-  /** Model probability of each generated token, in order. */
+  /** The probability of each generated token, in order. */
   probs: readonly number[]
+  /** Which probability `probs` are (model unless a server reported after sampling). */
+  measure?: 'model' | 'sampling'
   /** Tokens per bar, the same for every column. */
   bucketSize: number
   /** Bars the widest column needs: the shared horizontal scale. */
@@ -29,7 +34,14 @@ const barFill = [
  * The model probability of each token along the text, on the scale all columns share: 0–100%
  * upwards, and the same tokens per bar, so a shorter text draws a shorter chart.
  */
-export function ProbabilityChart({ probs, bucketSize, slots, compact }: ProbabilityChartProps) {
+export function ProbabilityChart({
+  probs,
+  measure = 'model',
+  bucketSize,
+  slots,
+  compact,
+}: ProbabilityChartProps) {
+  const title = measure === 'model' ? 'Model probability' : 'Sampling probability'
   const buckets = probabilityBuckets(probs, bucketSize)
   const width = Math.max(1, slots)
   const perBar = bucketSize === 1 ? 'token' : `${bucketSize} tokens (mean)`
@@ -37,11 +49,12 @@ export function ProbabilityChart({ probs, bucketSize, slots, compact }: Probabil
     <svg
       data-testid="probability-chart"
       data-bars={buckets.length}
+      data-measure={measure}
       role="img"
       aria-label={
         buckets.length === 0
           ? 'No tokens yet'
-          : `Model probability of ${probs.length} tokens, ${buckets.length} bars`
+          : `${title} of ${probs.length} tokens, ${buckets.length} bars`
       }
       viewBox={`0 0 ${width} ${height}`}
       preserveAspectRatio="none"
@@ -83,7 +96,10 @@ export function ProbabilityChart({ probs, bucketSize, slots, compact }: Probabil
   return (
     <figure className="px-4 pt-1 pb-3">
       <figcaption className={`mb-1 flex justify-between text-[11px] ${mutedText}`}>
-        <span>Model probability along the text</span>
+        <span>
+          {title} along the text
+          {measure === 'sampling' && ' (model probability not reported)'}
+        </span>
         <span>1 bar = {perBar}</span>
       </figcaption>
       <div className="flex items-stretch gap-1.5">

@@ -65,10 +65,11 @@ export function comparisonToJson(state: CompareState, exportedAt: Date): string 
         tokens: tokens.map((t) => ({
           id: t.id,
           text: t.text,
-          modelProb: t.modelProb,
-          samplingProb: t.samplingProb,
-          rank: t.rank,
-          entropyBits: t.entropyBits,
+          // null: the remote server did not report it.
+          modelProb: t.reported && !t.reported.modelProb ? null : t.modelProb,
+          samplingProb: t.reported && !t.reported.samplingProb ? null : t.samplingProb,
+          rank: t.reported && !t.reported.rank ? null : t.rank,
+          entropyBits: t.reported && !t.reported.entropy ? null : t.entropyBits,
         })),
       }
     }),
@@ -97,6 +98,10 @@ type ColumnView = {
   engine: CompareColumn['engine']
 }
 
+/** A statistic whose numbers the engine did not report says so instead of a dash. */
+const gap = (c: ColumnView, need: 'modelProb' | 'entropy' | 'tokenId', value: string) =>
+  c.summary.gaps[need] ? 'not reported' : value
+
 const markdownRows: [string, (c: ColumnView) => string][] = [
   ['Engine', (c) => engineLabel(c.engine)],
   ['Sampling', (c) => describeSampling(c.settings.sampling)],
@@ -104,11 +109,11 @@ const markdownRows: [string, (c: ColumnView) => string][] = [
   ['Max tokens', (c) => String(c.settings.maxTokens)],
   ['Tokens generated', (c) => String(c.summary.tokens)],
   ['Tokens/s', (c) => formatStat(c.summary.tokensPerSecond, 1)],
-  ['Mean log-prob (nats)', (c) => formatStat(c.summary.meanLogProb, 3)],
-  ['Perplexity', (c) => formatStat(c.summary.perplexity, 2)],
-  ['Mean entropy (bits)', (c) => formatStat(c.summary.meanEntropyBits, 2)],
-  ['Repeated 3-grams', (c) => formatShare(c.summary.repetition3)],
-  ['Distinct-2', (c) => formatStat(c.summary.distinct2, 3)],
+  ['Mean log-prob (nats)', (c) => gap(c, 'modelProb', formatStat(c.summary.meanLogProb, 3))],
+  ['Perplexity', (c) => gap(c, 'modelProb', formatStat(c.summary.perplexity, 2))],
+  ['Mean entropy (bits)', (c) => gap(c, 'entropy', formatStat(c.summary.meanEntropyBits, 2))],
+  ['Repeated 3-grams', (c) => gap(c, 'tokenId', formatShare(c.summary.repetition3))],
+  ['Distinct-2', (c) => gap(c, 'tokenId', formatStat(c.summary.distinct2, 3))],
   ['Stop reason', (c) => c.summary.stopReason ?? dash],
 ]
 

@@ -25,8 +25,23 @@ export function RemoteEndpointRow({ endpoint }: RemoteEndpointRowProps) {
         {endpoint.url}
       </p>
       <div className="mt-1.5 flex flex-wrap items-center gap-2">
-        <span className={`mr-auto text-xs ${mutedText}`} data-testid="remote-key-hint">
+        <span className={`text-xs ${mutedText}`} data-testid="remote-key-hint">
           {endpoint.keyHint ? `key …${endpoint.keyHint}` : 'no key'}
+        </span>
+        <span
+          className={`mr-auto text-xs ${mutedText}`}
+          data-testid="remote-probabilities-kind"
+          data-kind={endpoint.probabilities}
+          title={
+            endpoint.probabilities === 'sampling'
+              ? 'Its log-probabilities are taken after sampling: tokens show sampling probabilities, and model probabilities are not reported.'
+              : 'Its log-probabilities are the model’s raw softmax: tokens show model probabilities.'
+          }
+        >
+          ·{' '}
+          {endpoint.probabilities === 'sampling'
+            ? 'after-sampling probabilities'
+            : 'raw model probabilities'}
         </span>
         <button
           type="button"

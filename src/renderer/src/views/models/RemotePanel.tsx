@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react'
 import type { AppError } from '../../../../shared/errors'
+import type { ReportedProbability } from '../../../../shared/remote'
 import { useStore } from '../../hooks/useStore'
 import { mutedText, primaryButton, secondaryButton } from '../../lib/ui'
 import { remoteEngineStore, remoteModelLabel } from '../../stores/remote-engine'
@@ -17,6 +18,7 @@ export function RemotePanel() {
   const choice = useStore(remoteEngineStore, (s) => s.choice)
   const [url, setUrl] = useState('')
   const [key, setKey] = useState('')
+  const [probabilities, setProbabilities] = useState<ReportedProbability>('model')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<AppError | null>(null)
   useEffect(() => void refreshEndpoints(), [])
@@ -24,12 +26,13 @@ export function RemotePanel() {
   const add = async () => {
     if (url.trim() === '' || busy) return
     setBusy(true)
-    const failure = await addEndpoint({ url, key })
+    const failure = await addEndpoint({ url, key, probabilities })
     setBusy(false)
     setError(failure)
     if (!failure) {
       setUrl('')
       setKey('')
+      setProbabilities('model')
     }
   }
 
@@ -48,7 +51,8 @@ export function RemotePanel() {
       <p className={`text-sm ${mutedText}`}>
         Run Chat and Completion on a model served elsewhere — llama-server, vLLM, SGLang, Ollama, LM
         Studio or another Tokenscope — through its OpenAI-compatible API. Chips show the
-        log-probabilities the server reports, and “not reported” for the rest.
+        log-probabilities the server reports, and “not reported” for the rest. Adding an address
+        again updates its key and what its log-probabilities are.
       </p>
       {choice && (
         <div
@@ -71,7 +75,7 @@ export function RemotePanel() {
         </div>
       )}
       <form
-        className="grid gap-2 @min-[420px]:grid-cols-[minmax(0,1fr)_minmax(0,10rem)_auto] @min-[420px]:items-end"
+        className="grid gap-2 @min-[560px]:grid-cols-[minmax(0,1fr)_minmax(0,8rem)_minmax(0,11rem)_auto] @min-[560px]:items-end"
         onSubmit={(event) => {
           event.preventDefault()
           void add()
@@ -99,6 +103,19 @@ export function RemotePanel() {
             autoComplete="off"
             onChange={(event) => setKey(event.target.value)}
           />
+        </label>
+        <label className="flex flex-col gap-1 text-xs">
+          <span className={mutedText}>Its log-probabilities are</span>
+          <select
+            data-testid="remote-probabilities"
+            className={smallInput}
+            value={probabilities}
+            title="Raw: llama-server by default, vLLM’s default logprobs_mode. After sampling: llama-server with post_sampling_probs, vLLM with logprobs_mode=processed_logprobs."
+            onChange={(event) => setProbabilities(event.target.value as ReportedProbability)}
+          >
+            <option value="model">raw model probabilities</option>
+            <option value="sampling">after sampling</option>
+          </select>
         </label>
         <button
           type="submit"
