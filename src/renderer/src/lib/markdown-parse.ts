@@ -34,12 +34,12 @@ export interface ParsedMarkdown {
   whole: boolean
 }
 
+// Built once: a parse per batch should not build the GFM syntax again each time.
+const options = { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }
+
 /** Parses `text` (which starts at `base` in the reply) into its top-level blocks. */
 export function parseMarkdown(text: string, base = 0): MarkdownBlock[] {
-  const root = fromMarkdown(text, {
-    extensions: [gfm()],
-    mdastExtensions: [gfmFromMarkdown()],
-  })
+  const root = fromMarkdown(text, options)
   return root.children
     .filter((node) => node.type !== 'definition')
     .map((node) => ({ node, base, key: base + (node.position?.start.offset ?? 0) }))

@@ -12,9 +12,9 @@ import { parseMarkdown, type MarkdownBlock, type MarkdownPart } from './markdown
  */
 
 /** An open piece longer than this gets its settled text split off. */
-const settleLength = 1000
+const settleLength = 400
 /** Text this near the end is left to the open piece: markup written there may still close. */
-const settleMargin = 200
+const settleMargin = 100
 
 /** A character that, left as plain text, could still open or close markup with later text. */
 const strayMarkup = /[*_~`[\]<>&\\|]/
