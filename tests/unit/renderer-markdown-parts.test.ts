@@ -67,7 +67,13 @@ describe('a long paragraph while it streams', () => {
   it('becomes a heading when an underline follows, and gives way to the next block', () => {
     const heading = stream(longParagraph + '\n---\n', 9, () => undefined)
     expect(heading?.blocks.map((b) => b.node.type)).toEqual(['heading'])
-    const next = stream(longParagraph + '\n\n- an item', 9, () => undefined)
+    const seen: { paragraph?: ParsedMarkdown } = {}
+    const next = stream(longParagraph + '\n\n- an item', 9, (p) => {
+      if (p.blocks.length === 1) seen.paragraph = p
+    })
+    // The paragraph that ended keeps its pieces (and so its drawing).
+    expect(next?.blocks[0]).toBe(seen.paragraph?.blocks[0])
+    expect(next?.blocks[0]?.parts?.length).toBeGreaterThan(3)
     checks = 0
     if (next) expectSameAsWhole(next)
     expect(next?.blocks.map((b) => b.node.type)).toEqual(['paragraph', 'list'])

@@ -66,9 +66,13 @@ export function parseIncremental(previous: ParsedMarkdown | null, text: string):
   const lineStart = text.lastIndexOf('\n', start - 1) + 1
   const blocks = parseMarkdown(text.slice(lineStart), lineStart)
   const open = blocks.pop()
+  // A long paragraph that just ended keeps its pieces: drawing it whole again would redraw it all.
+  const closed = blocks.map((block) =>
+    last.parts && block.key === last.key && sameRendering(last, block) ? last : block,
+  )
   return {
     text,
-    blocks: [...kept, ...blocks, ...(open ? [startParts(open, text)] : [])],
+    blocks: [...kept, ...closed, ...(open ? [startParts(open, text)] : [])],
     whole: false,
   }
 }
