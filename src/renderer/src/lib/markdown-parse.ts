@@ -2,7 +2,7 @@ import type { Paragraph, RootContent } from 'mdast'
 import { fromMarkdown } from 'mdast-util-from-markdown'
 import { gfmFromMarkdown } from 'mdast-util-gfm'
 import { gfm } from 'micromark-extension-gfm'
-import { growParagraph, startParts } from './markdown-parts'
+import { closeParagraph, growParagraph, startParts } from './markdown-parts'
 import { sameRendering } from './markdown-signature'
 
 /** A piece of a long paragraph that is still being written, parsed on its own. */
@@ -67,9 +67,7 @@ export function parseIncremental(previous: ParsedMarkdown | null, text: string):
   const blocks = parseMarkdown(text.slice(lineStart), lineStart)
   const open = blocks.pop()
   // A long paragraph that just ended keeps its pieces: drawing it whole again would redraw it all.
-  const closed = blocks.map((block) =>
-    last.parts && block.key === last.key && sameRendering(last, block) ? last : block,
-  )
+  const closed = blocks.map((block) => (last.parts ? closeParagraph(last, block, text) : block))
   return {
     text,
     blocks: [...kept, ...closed, ...(open ? [startParts(open, text)] : [])],

@@ -1,5 +1,6 @@
 import type { Nodes, Paragraph } from 'mdast'
 import { parseMarkdown, type MarkdownBlock, type MarkdownPart } from './markdown-parse'
+import { sameRendering } from './markdown-signature'
 
 /**
  * A long paragraph at the end of a streaming reply (a model may write thousands of tokens without
@@ -125,4 +126,20 @@ export function growParagraph(
     withParts(block, [...parts.slice(0, -1), piece(node, open.base, parts.length === 1)]),
     text,
   )
+}
+
+/**
+ * The streamed paragraph `last` as it ended, when a new block followed it: its open piece parsed
+ * up to the paragraph's end. It is kept, pieces and all, if it draws what the parse of the whole
+ * block (`closed`) draws, so the paragraph is not drawn again; else `closed` is used.
+ */
+export function closeParagraph(last: MarkdownBlock, closed: MarkdownBlock, text: string) {
+  const parts = last.parts ?? []
+  const open = parts[parts.length - 1]
+  if (!open || closed.key !== last.key) return closed
+  const end = closed.base + (closed.node.position?.end.offset ?? 0)
+  const node = parsePiece(text.slice(0, end), open.base)
+  if (!node) return closed
+  const ended = withParts(last, [...parts.slice(0, -1), piece(node, open.base, parts.length === 1)])
+  return sameRendering(ended, closed) ? ended : closed
 }
