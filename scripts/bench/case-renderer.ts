@@ -1,12 +1,14 @@
 /**
  * Case 4: the UI in headless Chromium against the real serve host and the demo model (tiny, so
  * tokens arrive as fast as the engine can make them). Measures the main thread while 2,000 tokens
- * stream in, and how long the token inspector takes to open on a 20,000-token transcript.
+ * stream in (as chips in Completion, and as Markdown in Chat), and how long the token inspector
+ * takes to open on a 20,000-token transcript.
  */
 import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Page } from 'playwright-core'
+import { prepareChat, streamChatReply } from './chat-stream'
 import { writeLongTranscript } from './long-transcript'
 import { spawnServe } from './processes'
 import { limitRow, median, type BenchRow } from './stats'
@@ -105,6 +107,12 @@ async function openInspector(page: Page, index: number): Promise<number> {
   }, index)
 }
 
+/** What a row of streams says beside its median: the worst stream, and how many passed 50 ms. */
+function streamNote(longest: readonly number[], shown: string): string {
+  const over = longest.filter((ms) => ms > 50).length
+  return `${shown}; the worst of ${longest.length} streams ${Math.max(...longest).toFixed(0)} ms, ${over} with a task over 50 ms`
+}
+
 export async function rendererCase(options: {
   runs: number
   log: (line: string) => void
@@ -162,13 +170,20 @@ export async function rendererCase(options: {
         .locator('[data-testid=token-details]')
         .waitFor({ state: 'detached', timeout: 10_000 })
     }
+
+    options.log(`case 4: ${options.runs} × a ${streamedTokens}-token chat reply shown as Markdown`)
+    await prepareChat(page, streamedTokens)
+    const markdownStreams = []
+    for (let run = 0; run < options.runs; run++)
+      markdownStreams.push(await streamChatReply(page, 'markdown'))
+
     const tokensShown = median(streams.map((s) => s.tokens))
     const rate = median(streams.map((s) => s.tokens / s.seconds))
     const longest = streams.map((s) => s.longestTaskMs)
-    const over = longest.filter((ms) => ms > 50).length
-    const note =
-      `${tokensShown} tokens shown, arriving at ${rate.toFixed(0)} tok/s; the worst of` +
-      ` ${longest.length} streams ${Math.max(...longest).toFixed(0)} ms, ${over} with a task over 50 ms`
+    const note = streamNote(
+      longest,
+      `${tokensShown} tokens shown, arriving at ${rate.toFixed(0)} tok/s`,
+    )
     return [
       limitRow(
         {
@@ -199,6 +214,19 @@ export async function rendererCase(options: {
         },
         inspectorMs,
         100,
+      ),
+      limitRow(
+        {
+          id: '4e',
+          measure: `UI: longest main-thread task while a Markdown chat reply streams ${streamedTokens.toLocaleString('en')} tokens`,
+          unit: 'ms',
+          note: streamNote(
+            markdownStreams.map((s) => s.longestTaskMs),
+            `${median(markdownStreams.map((s) => s.spans))} token spans shown; longest gap between frames ${Math.max(...markdownStreams.map((s) => s.longestFrameMs))} ms`,
+          ),
+        },
+        markdownStreams.map((s) => s.longestTaskMs),
+        50,
       ),
     ]
   } finally {

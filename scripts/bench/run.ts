@@ -169,7 +169,7 @@ try {
 // The UI and host rows (4, 7) do not run llama.cpp; every other row says which binary did.
 for (const row of rows) row.measure += ` [${runtime.binary.kind}]`
 
-if (plan.browser && selected('4a', '4b', '4c', '4d')) {
+if (plan.browser && selected('4a', '4b', '4c', '4d', '4e')) {
   const { rendererCase } = await import('./case-renderer')
   // The UI changes often; a broken case 4 should not cost the engine results.
   try {

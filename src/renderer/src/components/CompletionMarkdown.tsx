@@ -37,6 +37,8 @@ export function CompletionMarkdown(props: CompletionMarkdownProps) {
   // Drawn at the pace the page can take: a batch that comes while the last is being drawn
   // replaces it, and React yields to input between the two.
   const shown = useDeferredValue(flat)
+  // The end of a run, too, so the finished text's whole parse is not part of the run's last task.
+  const running = useDeferredValue(props.running)
   return (
     <div
       ref={scrollRef}
@@ -57,7 +59,7 @@ export function CompletionMarkdown(props: CompletionMarkdownProps) {
             cacheKey={props.cacheKey}
             tokens={shown}
             first={0}
-            running={props.running}
+            running={running}
             selected={props.selected}
             colorMode={props.colorMode}
             onHover={props.onHover}

@@ -1,7 +1,16 @@
-import type { RootContent } from 'mdast'
+import type { Paragraph, RootContent } from 'mdast'
 import { fromMarkdown } from 'mdast-util-from-markdown'
 import { gfmFromMarkdown } from 'mdast-util-gfm'
 import { gfm } from 'micromark-extension-gfm'
+import { closeParagraph, growParagraph, startParts } from './markdown-parts'
+import { sameRendering } from './markdown-signature'
+
+/** A piece of a long paragraph that is still being written, parsed on its own. */
+export interface MarkdownPart {
+  node: Paragraph
+  /** Where the piece starts in the reply: its node's offsets count from here. */
+  base: number
+}
 
 /** One top-level block of a reply: its node, whose offsets count from `base` in the reply. */
 export interface MarkdownBlock {
@@ -9,6 +18,13 @@ export interface MarkdownBlock {
   base: number
   /** Stable while the block grows: where it starts in the reply. */
   key: number
+  /**
+   * Set on a long last paragraph while it streams: its text in the pieces it was parsed in, the
+   * last one still open (`node` and `base` are the first piece's). See `markdown-parts`.
+   */
+  parts?: readonly MarkdownPart[]
+  /** With `parts`: the text length up to which no piece could be settled. */
+  settleAfter?: number
 }
 
 export interface ParsedMarkdown {
@@ -18,12 +34,12 @@ export interface ParsedMarkdown {
   whole: boolean
 }
 
+// Built once: a parse per batch should not build the GFM syntax again each time.
+const options = { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }
+
 /** Parses `text` (which starts at `base` in the reply) into its top-level blocks. */
 export function parseMarkdown(text: string, base = 0): MarkdownBlock[] {
-  const root = fromMarkdown(text, {
-    extensions: [gfm()],
-    mdastExtensions: [gfmFromMarkdown()],
-  })
+  const root = fromMarkdown(text, options)
   return root.children
     .filter((node) => node.type !== 'definition')
     .map((node) => ({ node, base, key: base + (node.position?.start.offset ?? 0) }))
@@ -34,7 +50,8 @@ export function parseMarkdown(text: string, base = 0): MarkdownBlock[] {
  * change the last block (a paragraph turning into a heading, a list or a code fence going on), so
  * every block before it is kept as it was (same objects, so their rendering is kept too) and
  * only the last block and the new text are parsed again. A long reply then costs a parse of its
- * last block per batch, not of the whole reply.
+ * last block per batch, not of the whole reply; a long last paragraph costs a parse of its
+ * still-open piece only (see `markdown-parts`).
  */
 export function parseIncremental(previous: ParsedMarkdown | null, text: string): ParsedMarkdown {
   if (previous?.text === text) return previous
@@ -42,12 +59,36 @@ export function parseIncremental(previous: ParsedMarkdown | null, text: string):
   if (!previous || !last || !text.startsWith(previous.text)) {
     return { text, blocks: parseMarkdown(text), whole: true }
   }
+  const kept = previous.blocks.slice(0, -1)
+  const grown = last.parts ? growParagraph(last, text, previous.text.length) : null
+  if (grown) return { text, blocks: [...kept, grown], whole: false }
   const start = last.base + (last.node.position?.start.offset ?? 0)
   const lineStart = text.lastIndexOf('\n', start - 1) + 1
+  const blocks = parseMarkdown(text.slice(lineStart), lineStart)
+  const open = blocks.pop()
+  // A long paragraph that just ended keeps its pieces: drawing it whole again would redraw it all.
+  const closed = blocks.map((block) => (last.parts ? closeParagraph(last, block, text) : block))
   return {
     text,
-    blocks: [...previous.blocks.slice(0, -1), ...parseMarkdown(text.slice(lineStart), lineStart)],
+    blocks: [...kept, ...closed, ...(open ? [startParts(open, text)] : [])],
     whole: false,
+  }
+}
+
+/**
+ * The whole parse of a finished reply, keeping each streamed block that it draws the same way
+ * (same object, so a finished reply is not drawn again).
+ */
+function parseFinished(previous: ParsedMarkdown | null, text: string): ParsedMarkdown {
+  const blocks = parseMarkdown(text)
+  const before = new Map(previous?.blocks.map((block) => [block.key, block]))
+  return {
+    text,
+    blocks: blocks.map((block) => {
+      const streamed = before.get(block.key)
+      return streamed && sameRendering(streamed, block) ? streamed : block
+    }),
+    whole: true,
   }
 }
 
@@ -63,7 +104,7 @@ export function parseFor(key: string, text: string, streaming: boolean): ParsedM
       ? parseIncremental(previous, text)
       : previous.text === text && previous.whole
         ? previous
-        : { text, blocks: parseMarkdown(text), whole: true }
+        : parseFinished(previous, text)
   cache.delete(key)
   cache.set(key, parsed)
   if (cache.size > cacheSize) cache.delete(cache.keys().next().value ?? '')

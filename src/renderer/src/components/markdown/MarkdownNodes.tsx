@@ -11,7 +11,7 @@ function Text({ node, value, skip }: { node: Nodes; value: string; skip?: RegExp
   return <TokenSpans pieces={piecesOf(ctx, value, from, to)} />
 }
 
-function Children({ nodes }: { nodes: readonly (RootContent | PhrasingContent)[] }) {
+export function Children({ nodes }: { nodes: readonly (RootContent | PhrasingContent)[] }) {
   return nodes.map((node, i) => <MarkdownNode key={i} node={node} />)
 }
 
@@ -23,6 +23,8 @@ function safeHref(url: string): string | null {
     return null
   }
 }
+
+export const paragraphClass = 'my-2 first:mt-0 last:mb-0'
 
 const headingClass = [
   'mt-4 mb-2 text-xl font-semibold',
@@ -53,7 +55,7 @@ export function MarkdownNode({ node }: { node: RootContent }): ReactNode {
       return <Text node={node} value={node.value} />
     case 'paragraph':
       return (
-        <p className="my-2 first:mt-0 last:mb-0">
+        <p className={paragraphClass}>
           <Children nodes={node.children} />
         </p>
       )

@@ -2,11 +2,11 @@ import { memo, useLayoutEffect, useMemo, useRef } from 'react'
 import type { GeneratedToken } from '../../../../shared/contract'
 import { copyRootAttribute, registerCopySource, sourceSpans } from '../../lib/copy-selection'
 import { tokenStarts } from '../../lib/markdown-map'
-import { parseFor, type MarkdownBlock } from '../../lib/markdown-parse'
+import { parseFor, type MarkdownBlock, type MarkdownPart } from '../../lib/markdown-parse'
 import { colorBinFor, measuredFor, type ColorMode } from '../../lib/probability-scale'
 import { focusRing } from '../../lib/ui'
 import { MarkdownCtx, type MarkdownContext } from './markdown-context'
-import { MarkdownNode } from './MarkdownNodes'
+import { Children, MarkdownNode, paragraphClass } from './MarkdownNodes'
 import { tokenAfterKey } from '../../lib/token-keys'
 import type { BranchPoints } from '../TokenStream'
 import { handleSwitchClick } from '../TokenChip'
@@ -19,6 +19,28 @@ const tints = [
   'bg-orange-200 dark:bg-orange-800/70',
   'bg-orange-300 dark:bg-orange-600/70',
 ]
+
+interface PartProps {
+  part: MarkdownPart
+  ctx: MarkdownContext
+  colorMode: ColorMode
+}
+
+/** A settled piece of a long streaming paragraph: its text never changes, so it is drawn once. */
+const Part = memo(
+  function Part({ part, ctx }: PartProps) {
+    return (
+      <MarkdownCtx.Provider value={{ ...ctx, base: part.base }}>
+        <Children nodes={part.node.children} />
+      </MarkdownCtx.Provider>
+    )
+  },
+  (a, b) =>
+    a.part === b.part &&
+    a.colorMode === b.colorMode &&
+    a.ctx.first === b.ctx.first &&
+    a.ctx.branchPoints === b.ctx.branchPoints,
+)
 
 interface BlockProps {
   block: MarkdownBlock
@@ -33,7 +55,8 @@ interface BlockProps {
 
 /**
  * One top-level block. A block the incremental parse kept is the same object, and the text and
- * tokens inside it never change, so it is not drawn again while later blocks stream in.
+ * tokens inside it never change, so it is not drawn again while later blocks stream in; a long
+ * paragraph still streaming is drawn piece by piece, so only its open piece is drawn again.
  */
 const Block = memo(
   function Block(props: BlockProps) {
@@ -53,9 +76,17 @@ const Block = memo(
     }
     return (
       <div className={`flow-root ${last ? '' : '[content-visibility:auto]'}`}>
-        <MarkdownCtx.Provider value={ctx}>
-          <MarkdownNode node={block.node} />
-        </MarkdownCtx.Provider>
+        {block.parts ? (
+          <p className={paragraphClass}>
+            {block.parts.map((part) => (
+              <Part key={part.base} part={part} ctx={ctx} colorMode={colorMode} />
+            ))}
+          </p>
+        ) : (
+          <MarkdownCtx.Provider value={ctx}>
+            <MarkdownNode node={block.node} />
+          </MarkdownCtx.Provider>
+        )}
       </div>
     )
   },

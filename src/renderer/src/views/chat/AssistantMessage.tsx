@@ -75,6 +75,9 @@ export const AssistantMessage = memo(function AssistantMessage(props: AssistantM
   // Markdown is drawn at the pace the page can take: a batch that arrives while the last one is
   // still being drawn replaces it, and React yields to input between the two.
   const shownAnswer = useDeferredValue(answer)
+  // The end of a run, too: the finished reply's whole parse then runs in a task of its own, not
+  // in the one that saves the run.
+  const shownRunning = useDeferredValue(state === 'running')
   const streamProps = {
     prompt: empty,
     promptCount: 0,
@@ -135,7 +138,7 @@ export const AssistantMessage = memo(function AssistantMessage(props: AssistantM
                 cacheKey={node.id}
                 tokens={shownAnswer}
                 first={thoughtCount}
-                running={state === 'running'}
+                running={shownRunning}
                 selected={selected}
                 colorMode={colorMode}
                 onHover={streamProps.onHover}
