@@ -10,6 +10,7 @@ import { defaultBenchModelPath, ensureBenchModel } from './bench-model'
 import { apiCase } from './case-api'
 import { promptCase, generationCase, wholeVocabularyCase } from './case-generation'
 import { longChatCase } from './case-long-chat'
+import { compareMemoryCase } from './case-compare-memory'
 import { parallelCase } from './case-parallel'
 import { peerCase } from './case-peer'
 import { recordingCase } from './case-recording'
@@ -148,12 +149,20 @@ try {
     }
     await Promise.all([alone.close(), stack?.close()])
   }
-  if (selected('5a', '5b')) {
+  if (selected('6.rss', '5a', '5b')) {
     // A host and engine of their own, whose inspectors let us collect garbage before reading RSS.
     const inspected = await startServeClient(log, { inspect: true })
     endpoints.push(inspected)
     await inspected.service.loadModel(loadOptions)
-    rows.push(...(await memoryCase(inspected, { cycles: plan.cycles, log })))
+    if (selected('6.rss')) {
+      // --runs and --tokens, where given, size this case too: the 152k model is slow on a CPU.
+      const batches = args.runs ? plan.runs : quick ? 3 : 20
+      const tokens = args.tokens ? plan.generatedTokens : quick ? 4 : 32
+      const compare = { batches, columns: 4, tokens, topN: plan.topN, log }
+      rows.push(...(await compareMemoryCase(inspected, compare)))
+    }
+    if (selected('5a', '5b'))
+      rows.push(...(await memoryCase(inspected, { cycles: plan.cycles, log })))
   }
   if (selected('8a', '8b')) {
     // Trimming is about the chat template and tokenizer, not the weights: the demo model's.

@@ -25,6 +25,7 @@ describe('npm run bench', () => {
       '2',
       '2.api',
       '6',
+      '6.rss',
       '5a',
       '5b',
       '8a',

@@ -9,6 +9,7 @@ import { nextTokenRequest, sampleStep, tokenText, withHiddenBytes } from './step
 import { tokenBytesFor } from './token-bytes'
 import { ThoughtTracker } from './thought-segments'
 import { TokenBatcher } from './token-batcher'
+import { noteSamplerDropped } from './sampler-garbage'
 
 /**
  * One generation run in a single pass: every step evaluates one token and reads the next-token
@@ -102,6 +103,7 @@ export async function runGeneration(
       const results = await sequence.controlledEvaluate(items as never, {
         contextShift: { strategy: () => failOnShift() },
       })
+      noteSamplerDropped(session.info.vocabSize)
       stats.evaluatedTokens = evaluatedSoFar() - meterAtStart
       const next = results[results.length - 1]?.next
       if (!next) throw new Error('llama.cpp returned no result for the last token')

@@ -6,6 +6,7 @@ import type { ModelSession } from './model-session'
 import { buildPrompt } from './prompt-builder'
 import { tokenText, withHiddenBytes } from './step-reader'
 import { tokenBytesFor } from './token-bytes'
+import { noteSamplerDropped } from './sampler-garbage'
 
 /** Tokens evaluated per call: small enough that Stop answers between calls. */
 const chunk = 64
@@ -66,6 +67,7 @@ export async function runInfluence(
   const cost: InfluenceCost = { evaluations: 0, evaluatedTokens: 0, withoutReuse: 0 }
   const logProbAfter = async (input: Token[]) => {
     const { probabilities, evaluated } = await evaluateLast(sequence, input, signal)
+    noteSamplerDropped(session.info.vocabSize)
     let sum = 0
     probabilities.forEach((p) => (sum += p))
     const p = (probabilities.get(target) ?? 0) / sum

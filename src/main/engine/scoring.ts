@@ -7,6 +7,7 @@ import { buildPrompt } from './prompt-builder'
 import { tokenText, withHiddenBytes } from './step-reader'
 import { tokenBytesFor, type TokenBytes } from './token-bytes'
 import { TokenBatcher } from './token-batcher'
+import { noteSamplerDropped } from './sampler-garbage'
 
 /** Tokens evaluated per call: small enough that Stop answers between calls. */
 const chunk = 16
@@ -87,6 +88,7 @@ export async function runScoring(
         .slice(from, to)
         .map((id) => [id, { generateNext: distributionRequest }] as const)
       const results = await sequence.controlledEvaluate(items as never)
+      noteSamplerDropped(session.info.vocabSize)
       for (let k = 0; k < to - from; k++) {
         const probabilities = (results[k] as { next?: { probabilities?: Map<Token, number> } })
           ?.next?.probabilities
