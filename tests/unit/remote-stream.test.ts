@@ -178,6 +178,13 @@ describe('endpoints', () => {
     expect(await store.list()).toEqual([{ ...first, key: 'new-key' }])
   })
 
+  it('keeps the saved key when the same address is added again without one', async () => {
+    const store = createEndpointStore(mkdtempSync(join(tmpdir(), 'endpoints-')), () => undefined)
+    const first = await store.add('gpu-box:8080', 'secret-key', 'model')
+    await store.add('gpu-box:8080', null, 'sampling')
+    expect(await store.list()).toEqual([{ ...first, probabilities: 'sampling' }])
+  })
+
   it('normalises addresses to a /v1 base and refuses what is not http', () => {
     expect(normaliseBaseUrl('localhost:8080')).toBe('http://localhost:8080/v1')
     expect(normaliseBaseUrl('https://box.example/v1/')).toBe('https://box.example/v1')

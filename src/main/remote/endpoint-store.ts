@@ -114,12 +114,15 @@ export function createEndpointStore(dataDirectory: string, log: (line: string) =
         })
       return found
     },
-    /** Saves an endpoint; the same address again (a second click) updates it instead. */
+    /**
+     * Saves an endpoint; the same address again (a second click) updates it instead, keeping the
+     * saved key when no new one is given (changing the log-probabilities needs no key retyped).
+     */
     async add(url: string, key: string | null, probabilities: ReportedProbability) {
       const list = await load()
       const saved = list.find((e) => e.url === normaliseBaseUrl(url))
       if (saved) {
-        const updated = { ...saved, key, probabilities }
+        const updated = { ...saved, key: key ?? saved.key, probabilities }
         await save(list.map((e) => (e === saved ? updated : e)))
         return updated
       }

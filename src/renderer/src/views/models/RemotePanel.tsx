@@ -52,7 +52,7 @@ export function RemotePanel() {
         Run Chat and Completion on a model served elsewhere — llama-server, vLLM, SGLang, Ollama, LM
         Studio or another Tokenscope — through its OpenAI-compatible API. Chips show the
         log-probabilities the server reports, and “not reported” for the rest. Adding an address
-        again updates its key and what its log-probabilities are.
+        again updates what its log-probabilities are, and its key if you type one.
       </p>
       {choice && (
         <div
