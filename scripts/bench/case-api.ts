@@ -38,6 +38,9 @@ export async function apiRate(api: { url: string; key: string }, maxTokens: numb
       top_k: defaultSampling.topK,
       top_p: defaultSampling.topP,
       min_p: defaultSampling.minP,
+      // The WebSocket side's seed: both sides then make the same text, and no run can end at
+      // its first token by chance (a random seed once drew end-of-text there, leaving no rate).
+      seed: defaultSampling.seed,
     }),
   })
   if (!response.ok || !response.body) throw new Error(`API answered ${response.status}`)
