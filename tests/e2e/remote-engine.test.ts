@@ -112,6 +112,34 @@ const errorOf = async (promise: Promise<unknown>) =>
 const sampling = { temperature: 1, topP: 0.95, topK: 40, minP: 0.02, seed: 77 }
 const question = 'What is a token?'
 
+/**
+ * The remote engine's request sent straight to the server (seed 77, top 20), streamed: every
+ * token entry it reports, a thought's first. `extra` holds llama-server's own fields.
+ */
+async function serverTokens<Entry>(maxTokens: number, extra: object): Promise<Entry[]> {
+  const client = new OpenAI({ baseURL: peer.url, apiKey: peer.key, maxRetries: 0 })
+  const stream = await client.chat.completions.create({
+    model: peer.model,
+    messages: [{ role: 'user', content: question }],
+    max_tokens: maxTokens,
+    logprobs: true,
+    top_logprobs: 20,
+    temperature: 1,
+    top_p: 0.95,
+    seed: 77,
+    stream: true,
+    // llama-server's fields, which the openai client passes through.
+    ...extra,
+  })
+  const reported: Entry[] = []
+  for await (const chunk of stream) {
+    const logprobs = chunk.choices[0]?.logprobs as
+      { content?: Entry[] | null; reasoning_content?: Entry[] } | null | undefined
+    reported.push(...(logprobs?.reasoning_content ?? []), ...(logprobs?.content ?? []))
+  }
+  return reported
+}
+
 describe('a remote engine (another Tokenscope’s API)', () => {
   it('lists the peer’s models, keeping its key to itself', async () => {
     const endpoint = await addPeer()
@@ -138,30 +166,10 @@ describe('a remote engine (another Tokenscope’s API)', () => {
     // The same request straight to the server, streamed as the remote engine asks for it: the
     // same seed gives the same tokens. (A server need not stream every token it would list in a
     // whole reply: llama-server leaves out the end of a thought and the end-of-text token.)
-    const client = new OpenAI({ baseURL: peer.url, apiKey: peer.key, maxRetries: 0 })
-    const stream = await client.chat.completions.create({
-      model: peer.model,
-      messages: [{ role: 'user', content: question }],
-      max_tokens: 40,
-      logprobs: true,
-      top_logprobs: 20,
-      temperature: 1,
-      top_p: 0.95,
-      seed: 77,
-      stream: true,
-      // llama-server's fields, which the openai client passes through.
-      ...({ top_k: 40, min_p: 0.02 } as object),
+    const reported = await serverTokens<OpenAI.ChatCompletionTokenLogprob>(40, {
+      top_k: 40,
+      min_p: 0.02,
     })
-    const reported: OpenAI.ChatCompletionTokenLogprob[] = []
-    for await (const chunk of stream) {
-      const logprobs = chunk.choices[0]?.logprobs as
-        | (OpenAI.ChatCompletionChunk.Choice.Logprobs & {
-            reasoning_content?: OpenAI.ChatCompletionTokenLogprob[]
-          })
-        | null
-        | undefined
-      reported.push(...(logprobs?.reasoning_content ?? []), ...(logprobs?.content ?? []))
-    }
     expect(run.tokens.map((t) => t.text)).toEqual(reported.map((r) => r.token))
     run.tokens.forEach((token, i) => {
       const entry = reported[i]!
@@ -198,25 +206,11 @@ describe('a remote engine (another Tokenscope’s API)', () => {
     // The same request straight to the server, as the remote engine sends it.
     type Reported = { token: string; prob?: number; logprob?: number }
     type Entry = Reported & { top_probs?: Reported[]; top_logprobs?: Reported[] }
-    const client = new OpenAI({ baseURL: peer.url, apiKey: peer.key, maxRetries: 0 })
-    const stream = await client.chat.completions.create({
-      model: peer.model,
-      messages: [{ role: 'user', content: question }],
-      max_tokens: 24,
-      logprobs: true,
-      top_logprobs: 20,
-      temperature: 1,
-      top_p: 0.95,
-      seed: 77,
-      stream: true,
-      ...({ top_k: 3, min_p: 0.02, post_sampling_probs: true } as object),
+    const reported = await serverTokens<Entry>(24, {
+      top_k: 3,
+      min_p: 0.02,
+      post_sampling_probs: true,
     })
-    const reported: Entry[] = []
-    for await (const chunk of stream) {
-      const logprobs = chunk.choices[0]?.logprobs as
-        { content?: Entry[] | null; reasoning_content?: Entry[] } | null | undefined
-      reported.push(...(logprobs?.reasoning_content ?? []), ...(logprobs?.content ?? []))
-    }
     // llama-server answers `post_sampling_probs` with `prob`; a server that ignores it, `logprob`.
     const p = (r: Reported) => r.prob ?? Math.exp(r.logprob!)
     const llamaServer = process.env.TOKENSCOPE_PEER === 'llama-server'
