@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react'
-import type { EngineBinaryInfo } from '../../../shared/contract'
+import type { EngineBinaryInfo, ThreadChoice } from '../../../shared/contract'
+import { threadChoiceText } from '../lib/thread-choice-text'
 import { useStore } from '../hooks/useStore'
 import { focusRing } from '../lib/ui'
 import { AlertIcon } from './Icons'
@@ -113,7 +114,10 @@ export function StatusBar({ onShortcuts }: { onShortcuts: () => void }) {
           <span data-testid="status-remote-model">{remote.model}</span>
         </Item>
       )}
-      <Item label="Backend" title={backendTitle(devices, engine.status?.engineBinary ?? null)}>
+      <Item
+        label="Backend"
+        title={backendTitle(devices, engine.status?.engineBinary ?? null, model?.threads)}
+      >
         <span data-testid="backend" data-binary={engine.status?.engineBinary?.kind}>
           {backendLabel(engine.status?.backend)}
         </span>
@@ -172,9 +176,14 @@ export function StatusBar({ onShortcuts }: { onShortcuts: () => void }) {
   )
 }
 
-/** The backend's tooltip: its devices, and which llama.cpp binary runs and why. */
-function backendTitle(devices: string[], binary: EngineBinaryInfo | null): string | undefined {
+/** The backend's tooltip: its devices, which llama.cpp binary runs and why, and its threads. */
+function backendTitle(
+  devices: string[],
+  binary: EngineBinaryInfo | null,
+  threads: ThreadChoice | undefined,
+): string | undefined {
   const lines = devices.length > 0 ? [devices.join(', ')] : []
   if (binary) lines.push(`llama.cpp: ${binary.label} (${binary.reason})`)
+  if (threads) lines.push(`Threads: ${threadChoiceText(threads)}`)
   return lines.length > 0 ? lines.join('\n') : undefined
 }
