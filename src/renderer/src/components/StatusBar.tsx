@@ -17,6 +17,8 @@ import { engineStore, runStore } from '../stores/stores'
 import { viewStore } from '../stores/view'
 import { chatRunStore } from '../views/chat/chat-store'
 import { compareStore } from '../views/compare/compare-actions'
+import { pipelineRunStore } from '../views/learn/pipeline-actions'
+import { scoreStore } from '../views/learn/score-actions'
 
 const ownerLabel: Record<RunOwner, string> = {
   completion: 'Completion',
@@ -64,8 +66,11 @@ export function StatusBar({ onShortcuts }: { onShortcuts: () => void }) {
   const completion = useStore(runStore, (s) => s)
   const chat = useStore(chatRunStore, (s) => s)
   const columns = useStore(compareStore, (s) => s.columns)
+  const score = useStore(scoreStore, (s) => s)
+  const pipeline = useStore(pipelineRunStore, (s) => s)
   const view = useStore(viewStore, (v) => v)
-  const stats = liveStats({ view, completion, chat, compare: columns.map((c) => c.run) })
+  const compare = columns.map((c) => c.run)
+  const stats = liveStats({ view, completion, chat, compare, score, pipeline })
   const model = engine.status?.model ?? null
   const devices = engine.status?.devices ?? []
   return (
