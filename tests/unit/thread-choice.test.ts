@@ -9,11 +9,12 @@ describe('choosing a thread count', () => {
     expect(threadCandidates(7)).toEqual([1, 4, 7])
   })
 
-  it('takes the fastest, and fewer threads when two are within 5 %', () => {
+  it('takes the fastest, and more threads only when they are 15 % faster', () => {
     const trial = (threads: number, msPerToken: number | null) => ({ threads, msPerToken })
     expect(fastestTrial([trial(1, 9), trial(2, 4)])?.threads).toBe(2)
     expect(fastestTrial([trial(2, 4), trial(1, 1.2)])?.threads).toBe(1)
-    expect(fastestTrial([trial(1, 4.1), trial(2, 4)])?.threads).toBe(1)
+    expect(fastestTrial([trial(1, 4.6), trial(2, 4)])?.threads).toBe(1)
+    expect(fastestTrial([trial(1, 4.8), trial(2, 4)])?.threads).toBe(2)
     expect(fastestTrial([trial(1, null), trial(4, 30)])?.threads).toBe(4)
     expect(fastestTrial([])).toBeNull()
   })

@@ -77,11 +77,18 @@ export async function openModelSession(
     // node-llama-cpp's own default is max(4, cores); more threads than cores collapse, because
     // llama.cpp's workers spin while they wait for each other (docs/benchmarks.md, row 2.t).
     const cores = runtime.llama.cpuMathCores
-    const threadChoice = await chooseThreads(model, {
+    const how = {
       requested: options.threads,
       onGpu: runtime.backend !== 'cpu' && model.gpuLayers > 0,
       cores,
       key: `${path}|${file.sizeBytes}|${cores}`,
+    }
+    // Timing the counts on busy cores can hold the engine's event loop up for seconds: the host's
+    // heartbeat is told, and the status bar says what the engine is doing.
+    const timing = how.requested <= 0 && !how.onGpu
+    if (timing) options.onBlockingWork('Timing CPU threads')
+    const threadChoice = await chooseThreads(model, how).finally(() => {
+      if (timing) options.onBlockingWork(null)
     })
     const threads = threadChoice.count
     const batchSize = options.batchSize > 0 ? options.batchSize : undefined

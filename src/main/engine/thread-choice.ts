@@ -13,14 +13,15 @@ export function threadCandidates(cores: number): number[] {
 }
 
 /**
- * The count with the fastest median step; a tie (within 5 %) goes to fewer threads, which leave
- * cores to the rest of the machine. A count that timed no step loses.
+ * The count with the fastest median step. More threads have to be 15 % faster to be taken: a
+ * wrong pick of more threads on busy cores costs far more (their workers spin while they wait)
+ * than a wrong pick of fewer. A count that timed no step loses.
  */
 export function fastestTrial(trials: readonly ThreadTrial[]): ThreadTrial | null {
   let best: ThreadTrial | null = null
   for (const trial of [...trials].sort((a, b) => a.threads - b.threads)) {
     if (trial.msPerToken === null) continue
-    if (!best || trial.msPerToken < (best.msPerToken ?? Infinity) * 0.95) best = trial
+    if (!best || trial.msPerToken < (best.msPerToken ?? Infinity) * 0.85) best = trial
   }
   return best
 }
