@@ -17,7 +17,7 @@ import {
   notReadyReasonFor,
 } from '../stores/engine-reducer'
 import { remoteEngineStore } from '../stores/remote-engine'
-import { isActive } from '../stores/run-reducer'
+import { isActive } from '../stores/run-status'
 import { samplingForRun } from '../stores/seed'
 import { engineStore, runStore, settingsStore } from '../stores/stores'
 import {

@@ -4,7 +4,7 @@ import type { RunRecording, SessionIntent } from '../../../shared/session-intent
 import type { SessionDocument, SessionNode } from '../../../shared/sessions'
 import { branchStore, inspectorPrefsStore } from '../inspector/stores'
 import { makeRunId } from '../services/session'
-import { isActive } from '../stores/run-reducer'
+import { isActive } from '../stores/run-status'
 import { engineStore, runStore } from '../stores/stores'
 import { alternativesPerToken } from '../views/compare/compare-actions'
 import type { CompareState } from '../views/compare/compare-reducer'
