@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createSessionStore } from '../../src/main/host/session-store'
 import { completionPathTokens } from '../../src/shared/completion-tree'
+import { importUpdates } from '../../src/shared/import-intents'
 import { sessionFromJson, sessionToMarkdown } from '../../src/shared/session-export'
 import { sessionSchemaVersion, type SessionDocument } from '../../src/shared/sessions'
 import { fakeToken } from '../helpers/session-fixture'
@@ -62,6 +63,16 @@ describe('sessions written by format 1', () => {
     const read = sessionFromJson(readFileSync(join(fixtures, `${id}.export.json`), 'utf8'))
     if (!read.ok) throw new Error(read.message)
     expect(read.document).toEqual(replayed)
+  })
+
+  it('import from an exported file into the same document the host had', async () => {
+    const read = sessionFromJson(readFileSync(join(fixtures, `${id}.export.json`), 'utf8'))
+    if (!read.ok) throw new Error(read.message)
+    const directory = mkdtempSync(join(tmpdir(), 'tokenscope-import-'))
+    const store = createSessionStore({ directory })
+    // What the page does with an imported file: its outline, then each run in pieces.
+    for (const intents of importUpdates(read.document)) await store.updateSession({ id, intents })
+    expect(await store.loadSession({ id })).toEqual(read.document)
   })
 
   it('export as the same Markdown as format 1 did: the shown branch reads on its own', async () => {
