@@ -98,8 +98,9 @@ export function findingsFor(rows: readonly BenchRow[]): string[] {
       'benchmark, `model-session.ts` left the thread count of models of 64 MiB and more to',
       'node-llama-cpp, whose CPU default is max(4, cores): 4 threads on this 2-core machine, where',
       "llama.cpp's workers spin while they wait for each other and the engine made 0.35 tok/s on",
-      'this model (1/40 of its pinned speed). The engine now defaults to the physical cores; this',
-      'row keeps it that way.',
+      'this model (1/40 of its pinned speed). The engine now times one thread, half and all of',
+      'the cores at load and takes the fastest (`thread-choice.ts`); this row keeps it from losing',
+      'to a pinned count.',
       '',
     )
   }

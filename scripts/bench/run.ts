@@ -94,8 +94,9 @@ const runtime = await startLlamaRuntime({
 })
 log(`engine binary: ${runtime.binary.label} (${runtime.binary.reason})`)
 const { llama } = runtime
-// Pinned explicitly, by the engine's own rule (model-session.ts): one thread for models under
-// 64 MiB, else one per physical core. Row 2.t checks what the engine picks when left to itself.
+// Pinned, so that every row runs both sides on the same count: one thread for models under
+// 64 MiB, else one per physical core. Left to itself the engine times the counts at load and
+// takes the fastest (thread-choice.ts); row 2.t checks that choice against the pinned one.
 const smallModel = modelBytes < 64 * 2 ** 20
 const threads =
   args.threads !== undefined ? positive(args.threads, 1) : smallModel ? 1 : llama.cpuMathCores

@@ -1,4 +1,5 @@
 import { utilityProcess } from 'electron'
+import { engineEnvironment } from './host/engine-environment'
 import type { EngineLauncher } from './host/engine-supervisor'
 
 /** Starts the engine as an Electron utility process: a crash there cannot take the window down. */
@@ -7,7 +8,7 @@ export function electronEngineLauncher(enginePath: string, resourcesDir: string)
     const child = utilityProcess.fork(enginePath, [], {
       serviceName: 'Tokenscope engine',
       stdio: 'inherit',
-      env: { ...process.env, TOKENSCOPE_RESOURCES: resourcesDir },
+      env: { ...engineEnvironment(process.env), TOKENSCOPE_RESOURCES: resourcesDir },
     })
     return {
       channel: {

@@ -35,6 +35,21 @@ export interface ModelInfo {
   isDemo: boolean
   /** The file's SHA-256, filled in once hashing (in the background, after loading) is done. */
   sha256: string | null
+  /** How many CPU threads decode, and how that was chosen. */
+  threads?: ThreadChoice
+}
+
+/** One thread count timed at load: the median of a few single-token steps. */
+export interface ThreadTrial {
+  threads: number
+  msPerToken: number | null
+}
+
+export interface ThreadChoice {
+  count: number
+  /** set: by the load options; offloaded: every core, a GPU does the maths; measured: timed. */
+  how: 'set' | 'offloaded' | 'measured'
+  trials: ThreadTrial[]
 }
 
 export type EngineState = 'starting' | 'ready' | 'loading' | 'crashed' | 'error'

@@ -142,6 +142,14 @@ describe('Models tab in a real browser against `serve`', () => {
     await waitForFileModel('tokenscope-demo.gguf')
     expect((await watcher.bridge.getStatus()).model?.contextSize).toBe(1024)
     await page.locator('[data-testid=loaded-model]:has-text("1,024-token context")').waitFor()
+    // Its threads were timed at load, and the line says how many and why.
+    const threads = (await watcher.bridge.getStatus()).model?.threads
+    expect(threads?.how).toBe('measured')
+    const shown = page.locator('[data-testid=loaded-threads]')
+    expect(await shown.textContent()).toContain(
+      `${threads?.count} thread${threads?.count === 1 ? '' : 's'}, measured`,
+    )
+    expect(await shown.getAttribute('title')).toMatch(/the fastest when timed at load/)
     // The file now leads the recent list.
     await page.locator(`[data-testid=recent-model][title="${demoModelPath}"]`).waitFor()
 

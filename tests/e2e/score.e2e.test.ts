@@ -33,6 +33,12 @@ describe('Score a text', () => {
       await page.getAttribute('[data-testid=score-perplexity]', 'data-value'),
     )
     expect(perplexity).toBeCloseTo(Math.exp(meanLoss(probs)), 9)
+    // The status bar shows this reading's numbers, not the last Completion run's.
+    const live = page.locator('[data-testid=live-stats]')
+    expect(await live.getAttribute('data-owner')).toBe('score')
+    expect(await live.getAttribute('data-generated')).toBe(
+      String(run.end?.kind === 'ended' ? run.end.stats.generatedTokens : -1),
+    )
 
     await page.click('[data-testid=score-mode-rank]')
     await page.locator('[data-testid=rank-legend]').waitFor()

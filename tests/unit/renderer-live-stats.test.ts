@@ -59,4 +59,22 @@ describe('the status bar follows the run that is generating', () => {
     expect(liveStats({ ...input, view: 'models' })?.owner).toBe('completion')
     expect(liveStats({ ...input, view: 'chat' })).toBeNull()
   })
+
+  it('follows Score text and the Pipeline too, while they run and on their own tabs', () => {
+    const input = {
+      completion: run('ended', 40, 100, 10),
+      chat: initialRunState,
+      compare: [],
+      pipeline: run('ended', 1, 12, 30),
+    }
+    expect(
+      liveStats({ ...input, view: 'completion', score: run('running', 12, 300, 5) }),
+    ).toMatchObject({ owner: 'score', active: true, generatedTokens: 12 })
+    expect(liveStats({ ...input, view: 'pipeline' })).toMatchObject({
+      owner: 'pipeline',
+      active: false,
+    })
+    // Embeddings has no token run: the status bar keeps Completion's, as on the Models tab.
+    expect(liveStats({ ...input, view: 'embeddings' })?.owner).toBe('completion')
+  })
 })

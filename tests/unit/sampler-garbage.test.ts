@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { noteSamplerDropped, samplerBytesPending } from '../../src/main/engine/sampler-garbage'
+import {
+  collectDroppedSamplers,
+  noteSamplerDropped,
+  samplerBytesPending,
+} from '../../src/main/engine/sampler-garbage'
 
 const qwenVocabulary = 151_936
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
@@ -29,6 +33,17 @@ describe('collecting the samplers node-llama-cpp drops', () => {
     await nextTurn()
     noteSamplerDropped(qwenVocabulary)
     expect(samplerBytesPending()).toBe(0)
+    expect(dropped.deref()).toBeUndefined()
+  })
+
+  it('collects at once what a finished Compare batch dropped, however little', async () => {
+    noteSamplerDropped(2048)
+    const dropped = droppedObject()
+    await nextTurn()
+    expect(samplerBytesPending()).toBeGreaterThan(0)
+    collectDroppedSamplers()
+    expect(samplerBytesPending()).toBe(0)
+    await nextTurn()
     expect(dropped.deref()).toBeUndefined()
   })
 })

@@ -24,6 +24,7 @@ import {
   influenceRequestSchema,
 } from '../../shared/schemas'
 import { runGeneration } from './generation'
+import { collectDroppedSamplers } from './sampler-garbage'
 import { runScoring } from './scoring'
 import { runInfluence } from './influence'
 import { embedTexts, readTokenEmbeddings } from './embeddings'
@@ -291,6 +292,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
           } finally {
             // Freed with the batch, before the engine is free again: a load waits for this.
             await dispose().catch(() => undefined)
+            collectDroppedSamplers()
             publish({ parallelContext: null })
           }
         },

@@ -10,12 +10,10 @@ import { AppFailure } from '../../shared/errors'
 import type { LoadOptions } from '../../shared/schemas'
 import { logMark, logSince, type LlamaRuntime } from './llama-runtime'
 import { preflightModelFile } from './model-preflight'
+import { chooseThreads } from './thread-choice'
 import { registerTokenBytes, tokenBytesOf } from './token-bytes'
 
 const defaultContextCap = 4096
-// Below this size a second thread costs more in synchronisation than it gains in arithmetic, and
-// llama.cpp's spinning workers slow to a crawl when other processes share the cores.
-const singleThreadBelowBytes = 64 * 1024 * 1024
 
 /** A loaded model with the one context and sequence that generation runs on. */
 export interface ModelSession {
@@ -78,12 +76,14 @@ export async function openModelSession(
       options.contextSize > 0 ? options.contextSize : Math.min(trained, defaultContextCap)
     // node-llama-cpp's own default is max(4, cores); more threads than cores collapse, because
     // llama.cpp's workers spin while they wait for each other (docs/benchmarks.md, row 2.t).
-    const threads =
-      options.threads > 0
-        ? options.threads
-        : file.sizeBytes < singleThreadBelowBytes
-          ? 1
-          : runtime.llama.cpuMathCores
+    const cores = runtime.llama.cpuMathCores
+    const threadChoice = await chooseThreads(model, {
+      requested: options.threads,
+      onGpu: runtime.backend !== 'cpu' && model.gpuLayers > 0,
+      cores,
+      key: `${path}|${file.sizeBytes}|${cores}`,
+    })
+    const threads = threadChoice.count
     const batchSize = options.batchSize > 0 ? options.batchSize : undefined
     const context = await model.createContext({ contextSize, sequences: 1, threads, batchSize })
     const sequence = context.getSequence()
@@ -98,6 +98,7 @@ export async function openModelSession(
       contextSize: context.contextSize,
       isDemo: options.isDemo,
       sha256: null,
+      threads: threadChoice,
     }
     registerTokenBytes(model, tokenBytesOf(file.header))
     return {

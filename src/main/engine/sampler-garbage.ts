@@ -36,6 +36,17 @@ export function noteSamplerDropped(vocabularySize: number): void {
   collector()?.()
 }
 
+/**
+ * Collects now if any sampler was dropped since the last collection. Called when a Compare batch
+ * has freed its context: its columns dropped a sampler for every token, too few on a small
+ * vocabulary to reach the threshold, yet enough over twenty batches to keep the engine growing.
+ */
+export function collectDroppedSamplers(): void {
+  if (dropped === 0) return
+  dropped = 0
+  collector()?.()
+}
+
 /** Bytes of dropped samplers not yet collected; for tests. */
 export function samplerBytesPending(): number {
   return dropped

@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process'
+import { engineEnvironment } from './engine-environment'
 import type { EngineLauncher } from './engine-supervisor'
 
 /** Starts the engine with Node's child_process (serve mode and tests). */
@@ -9,6 +10,7 @@ export function nodeEngineLauncher(
   return () => {
     const child = fork(enginePath, [], {
       serialization: 'advanced',
+      env: engineEnvironment(process.env),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     })
     log(`engine started (pid ${child.pid ?? '?'})`)

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react'
-import type { EngineBinaryInfo } from '../../../shared/contract'
+import type { EngineBinaryInfo, ThreadChoice } from '../../../shared/contract'
+import { threadChoiceText } from '../lib/thread-choice-text'
 import { useStore } from '../hooks/useStore'
 import { focusRing } from '../lib/ui'
 import { AlertIcon } from './Icons'
@@ -16,6 +17,8 @@ import { engineStore, runStore } from '../stores/stores'
 import { viewStore } from '../stores/view'
 import { chatRunStore } from '../views/chat/chat-store'
 import { compareStore } from '../views/compare/compare-actions'
+import { pipelineRunStore } from '../views/learn/pipeline-actions'
+import { scoreStore } from '../views/learn/score-actions'
 
 const ownerLabel: Record<RunOwner, string> = {
   completion: 'Completion',
@@ -63,8 +66,11 @@ export function StatusBar({ onShortcuts }: { onShortcuts: () => void }) {
   const completion = useStore(runStore, (s) => s)
   const chat = useStore(chatRunStore, (s) => s)
   const columns = useStore(compareStore, (s) => s.columns)
+  const score = useStore(scoreStore, (s) => s)
+  const pipeline = useStore(pipelineRunStore, (s) => s)
   const view = useStore(viewStore, (v) => v)
-  const stats = liveStats({ view, completion, chat, compare: columns.map((c) => c.run) })
+  const compare = columns.map((c) => c.run)
+  const stats = liveStats({ view, completion, chat, compare, score, pipeline })
   const model = engine.status?.model ?? null
   const devices = engine.status?.devices ?? []
   return (
@@ -113,7 +119,10 @@ export function StatusBar({ onShortcuts }: { onShortcuts: () => void }) {
           <span data-testid="status-remote-model">{remote.model}</span>
         </Item>
       )}
-      <Item label="Backend" title={backendTitle(devices, engine.status?.engineBinary ?? null)}>
+      <Item
+        label="Backend"
+        title={backendTitle(devices, engine.status?.engineBinary ?? null, model?.threads)}
+      >
         <span data-testid="backend" data-binary={engine.status?.engineBinary?.kind}>
           {backendLabel(engine.status?.backend)}
         </span>
@@ -172,9 +181,14 @@ export function StatusBar({ onShortcuts }: { onShortcuts: () => void }) {
   )
 }
 
-/** The backend's tooltip: its devices, and which llama.cpp binary runs and why. */
-function backendTitle(devices: string[], binary: EngineBinaryInfo | null): string | undefined {
+/** The backend's tooltip: its devices, which llama.cpp binary runs and why, and its threads. */
+function backendTitle(
+  devices: string[],
+  binary: EngineBinaryInfo | null,
+  threads: ThreadChoice | undefined,
+): string | undefined {
   const lines = devices.length > 0 ? [devices.join(', ')] : []
   if (binary) lines.push(`llama.cpp: ${binary.label} (${binary.reason})`)
+  if (threads) lines.push(`Threads: ${threadChoiceText(threads)}`)
   return lines.length > 0 ? lines.join('\n') : undefined
 }

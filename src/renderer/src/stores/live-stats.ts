@@ -28,18 +28,24 @@ function fromRuns(owner: RunOwner, runs: readonly RunStatus[]): LiveStats | null
 
 /**
  * The run whose numbers the status bar shows: the one generating now, whichever view it is in;
- * when none is, the last run of the view on screen (Completion's on the Models tab).
+ * when none is, the last run of the view on screen (Completion's on the Models tab and the
+ * views without runs).
  */
 export function liveStats(input: {
   view: string
   completion: RunStatus
   chat: RunStatus
   compare: readonly RunStatus[]
+  /** Score text's reading and the Pipeline's step: token runs of their own. */
+  score?: RunStatus
+  pipeline?: RunStatus
 }): LiveStats | null {
   const all: [RunOwner, readonly RunStatus[]][] = [
     ['completion', [input.completion]],
     ['chat', [input.chat]],
     ['compare', input.compare],
+    ['score', input.score ? [input.score] : []],
+    ['pipeline', input.pipeline ? [input.pipeline] : []],
   ]
   const running = all.find(([, runs]) => runs.some(isActive))
   if (running) return fromRuns(...running) ?? { ...idle(running[0]), active: true }

@@ -10,6 +10,7 @@ import { isLoadedSource } from './models-reducer'
 import { ContextFitNote } from './ContextFitNote'
 import { FitMeter } from './FitMeter'
 import { Badge, ErrorNote, Panel, ProgressBar } from './models-ui'
+import { threadChoiceText, threadCountText } from '../../lib/thread-choice-text'
 
 const verdictTone = { ok: 'emerald', tight: 'amber', over: 'red' } as const
 
@@ -36,7 +37,15 @@ export function LoadPanel() {
           <span className="font-medium">
             {loaded.name}
             <span className={`ml-1 font-normal ${mutedText}`}>
-              ({formatCount(loaded.contextSize)}-token context)
+              ({formatCount(loaded.contextSize)}-token context
+              {loaded.threads && (
+                <span data-testid="loaded-threads" title={threadChoiceText(loaded.threads)}>
+                  {' · '}
+                  {threadCountText(loaded.threads.count)}
+                  {loaded.threads.how === 'measured' && ', measured'}
+                </span>
+              )}
+              )
             </span>
           </span>
         ) : (

@@ -33,10 +33,11 @@ export function ModelsView() {
             <ServerPanel />
             <RemotePanel />
           </div>
-          <div className={column}>
+          {/* Beside a long first column, the card and Load stay in view while it scrolls. */}
+          <div className={`${column} @7xl:sticky @7xl:top-4`}>
             <ModelCardPanel />
           </div>
-          <div className="@container min-w-0 @3xl:col-start-2 @7xl:col-start-3 @7xl:row-start-1">
+          <div className="@container min-w-0 @3xl:sticky @3xl:top-4 @3xl:col-start-2 @7xl:col-start-3 @7xl:row-start-1">
             <div className="grid items-start gap-4 @min-[600px]:grid-cols-2">
               <LoadPanel />
               <HardwarePanel />
