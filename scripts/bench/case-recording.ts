@@ -125,7 +125,7 @@ async function recordOnce(
     const service = recorder.wrap({ generate: async () => undefined } as unknown as AppService)
     const at = new Date().toISOString()
     const document: SessionDocument = {
-      schemaVersion: 1,
+      schemaVersion: 2,
       id: 'bench',
       title: 'Recording benchmark',
       kind: 'completion',

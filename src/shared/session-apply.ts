@@ -259,19 +259,20 @@ export function applyIntentWith<T>(
         updatedAt: intent.now ?? options.now,
       }
     case 'nodeAdded': {
-      const { node, prefix } = intent
+      const { node, first } = legacyBranch(intent)
       checkNewIds(doc, node.id)
-      if (node.parentId !== null) existingNode(doc, node.parentId, 'parent node')
+      const parent = node.parentId === null ? null : existingNode(doc, node.parentId, 'parent node')
+      if (node.forkAt !== undefined && node.forkAt > 0) {
+        const length = parent ? pathLength(store, doc, parent.id) : 0
+        if (node.forkAt > length) refuse(`Node ${node.parentId}'s text has only ${length} tokens.`)
+      }
       let run: RunWith<T> | null = null
-      if (prefix) {
-        const source = existingNode(doc, prefix.fromNodeId).run
-        if (!source) refuse(`Node ${prefix.fromNodeId} has no run to branch from.`)
-        const length = store.length(source.tokens)
-        if (prefix.count > length)
-          refuse(`Node ${prefix.fromNodeId}'s run has only ${length} tokens.`)
+      if (first) {
+        // A branch: its run starts with the alternative picked, after its parent's kept part.
+        const source = parent?.run ?? refuse(`Node ${node.parentId} has no run to branch from.`)
         run = {
           prompt: source.prompt,
-          tokens: store.prefix(source.tokens, prefix.count, prefix.first),
+          tokens: store.prefix(store.empty(), 0, first),
           stopReason: 'cancelled',
           sampling: source.sampling,
           tokensPerSecond: null,
@@ -296,7 +297,7 @@ export function applyIntentWith<T>(
         tokensPerSecond: null,
         timeToFirstTokenMs: null,
       }
-      // A node keeps the tokens it holds (a branch's path so far); a column starts afresh.
+      // A node keeps the tokens it holds (a branch's first, the pick); a column starts afresh.
       const tokens =
         ('nodeId' in intent.target ? runOf(doc, intent.target)?.tokens : undefined) ?? store.empty()
       return {
@@ -336,6 +337,39 @@ export function applyIntentWith<T>(
       return { ...withRun(doc, intent.target, run, text), updatedAt: intent.now ?? options.now }
     }
   }
+}
+
+/**
+ * A `nodeAdded` as format 2 reads it. Journals written by format 1 added a branch under the
+ * prompt, naming its tree parent in `branchOf` and starting its run with `prefix.count` tokens
+ * of `prefix.fromNodeId`'s whole path: the branch leaves its parent there, and keeps only the
+ * pick (completion-tree.ts).
+ */
+function legacyBranch(intent: Extract<SessionIntent, { type: 'nodeAdded' }>) {
+  const { prefix } = intent
+  if (!prefix) return { node: intent.node, first: intent.first }
+  const { branchOf, ...node } = intent.node
+  return {
+    node: { ...node, parentId: branchOf ?? prefix.fromNodeId, forkAt: prefix.count },
+    first: prefix.first ?? undefined,
+  }
+}
+
+/** How many tokens the text ending at node `id` holds: its ancestors' kept parts and its own. */
+function pathLength<T>(store: TokenStore<T>, doc: DocumentWith<T>, id: string): number {
+  const chain: NodeWith<T>[] = []
+  const seen = new Set<string>()
+  for (let node = findNode(doc, id); node && !seen.has(node.id);) {
+    seen.add(node.id)
+    chain.unshift(node)
+    node = node.parentId === null ? undefined : findNode(doc, node.parentId)
+  }
+  let length = 0
+  for (const node of chain) {
+    length = Math.min(length, node.forkAt ?? 0)
+    length += node.run ? store.length(node.run.tokens) : 0
+  }
+  return length
 }
 
 /** Applies one intent to a document whose tokens are objects. */

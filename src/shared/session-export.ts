@@ -1,4 +1,6 @@
+import { completionPathTokens } from './completion-tree'
 import { describeIssues } from './schemas'
+import { upgradeSession } from './session-migrate'
 import { sessionDocumentSchema, type SessionDocument, type SessionNode } from './sessions'
 import { splitReply, thoughtProse } from './thoughts'
 
@@ -40,7 +42,7 @@ export function sessionFromJson(
       message: 'The file is not JSON. Choose a session exported from Tokenscope.',
     }
   }
-  const parsed = sessionDocumentSchema.safeParse(raw)
+  const parsed = sessionDocumentSchema.safeParse(upgradeSession(raw))
   if (!parsed.success)
     return {
       ok: false,
@@ -86,6 +88,24 @@ function compareMarkdown(document: SessionDocument): string[] {
   return lines
 }
 
+/**
+ * The nodes the Markdown shows. A Completion text is one section however many branches it passed
+ * through: its nodes keep only their own tokens (completion-tree.ts), so it is put together here.
+ */
+function shownNodes(document: SessionDocument): SessionNode[] {
+  const path = activePath(document)
+  if (document.kind !== 'completion') return path
+  const leaf = path[path.length - 1]
+  if (leaf?.role !== 'completion') return path
+  const tokens = completionPathTokens(document, leaf.id)
+  const whole: SessionNode = {
+    ...leaf,
+    text: tokens.map((t) => t.text).join(''),
+    run: leaf.run && { ...leaf.run, tokens },
+  }
+  return [...path.filter((n) => n.role !== 'completion'), whole]
+}
+
 /** The visible branch as Markdown, with each generated token's probability in a table. */
 export function sessionToMarkdown(document: SessionDocument): string {
   const { sampling, maxTokens } = document.settings
@@ -98,7 +118,7 @@ export function sessionToMarkdown(document: SessionDocument): string {
     '',
   ]
   if (document.system) lines.push('## System', '', document.system, '')
-  for (const node of activePath(document)) {
+  for (const node of shownNodes(document)) {
     lines.push(`## ${roleTitles[node.role]}`, '')
     const { thought } = splitReply(node.run?.tokens ?? [])
     if (thought.length > 0) {

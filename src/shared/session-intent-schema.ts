@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { upgradeSession } from './session-migrate'
 import { describeIssues, limits, samplingSettingsSchema } from './schemas'
 import { AppFailure } from './errors'
 import {
@@ -39,7 +40,11 @@ const stopReasonSchema = z.enum([
 ])
 
 export const sessionIntentSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('created'), document: sessionDocumentSchema }),
+  // A page or an import of an older version may send an older document: it is upgraded first.
+  z.object({
+    type: z.literal('created'),
+    document: z.preprocess(upgradeSession, sessionDocumentSchema),
+  }),
   z.object({ type: z.literal('sent'), userId: idSchema, replyId: idSchema, text, now }),
   z.object({
     type: z.literal('regenerated'),
@@ -84,6 +89,7 @@ export const sessionIntentSchema = z.discriminatedUnion('type', [
       id: idSchema,
       parentId: idSchema.nullable(),
     }),
+    first: generatedTokenSchema.optional(),
     prefix: z
       .object({
         fromNodeId: idSchema,

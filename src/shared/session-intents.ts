@@ -60,13 +60,19 @@ export type SessionIntent =
       now?: string
     }
   /**
-   * A node added to the tree (a Completion branch, an imported node). `prefix` starts its run
-   * with the first `count` tokens of node `fromNodeId`'s run and then `first` (the alternative
-   * the user picked), as a branch's run record holds its whole path.
+   * A node added to the tree (a Completion run, branch or continuation; an imported node). A
+   * Completion node names its tree parent (`parentId`) and where its text leaves the parent's
+   * (`forkAt`); a branch's run starts with `first`, the alternative the user picked.
    */
   | {
       type: 'nodeAdded'
       node: Omit<SessionNode, 'run'>
+      first?: GeneratedToken
+      /**
+       * Written by format 1 (journals from before): the run started with the first `count`
+       * tokens of node `fromNodeId`'s whole path, then `first`. Now read as a branch of
+       * `node.branchOf` at `count` that keeps only `first` (see session-apply.ts).
+       */
       prefix?: { fromNodeId: string; count: number; first: GeneratedToken | null }
       /** The document's new `updatedAt`; the host's clock when absent. */
       now?: string

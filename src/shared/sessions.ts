@@ -5,9 +5,11 @@ import type { UpdateSessionRequest } from './session-intents'
 
 /**
  * The version of a session document's shape: what `loadSession` returns, what the UI holds and
- * what an exported file holds. Older documents are migrated on load; newer ones are refused.
+ * what an exported file holds. Older documents are migrated on load (session-migrate.ts); newer
+ * ones are refused. 2: a Completion node keeps only its own tokens (completion-tree.ts); 1 kept
+ * each branch's whole path.
  */
-export const sessionSchemaVersion = 1
+export const sessionSchemaVersion = 2
 
 /**
  * The version of the host's files (session-store.ts): 1 was the document itself as JSON; 2 is a
@@ -69,7 +71,16 @@ export const sessionNodeSchema = z.object({
    * branches.
    */
   origin: z.enum(['run', 'branch']).optional(),
-  /** A branch's parent in the branch tree: the node whose text it leaves at its forced token. */
+  /**
+   * A Completion node's first token's position in its text: its parent's path up to here, then
+   * its own tokens (completion-tree.ts). Absent: 0.
+   */
+  forkAt: z
+    .int()
+    .min(0)
+    .max(limits.maxTokens * 64)
+    .optional(),
+  /** Format 1 only: a branch's parent in the branch tree (format 2 says it with `parentId`). */
   branchOf: z.string().min(1).max(64).optional(),
 })
 
@@ -122,6 +133,9 @@ export const sessionDocumentSchema = z.object({
   /** A comparison (Compare view); absent in chat and completion sessions and in older files. */
   compare: compareRecordSchema.optional(),
 })
+
+/** A document as format 1 wrote it (read only to migrate it). */
+export const sessionDocumentV1Schema = sessionDocumentSchema.extend({ schemaVersion: z.literal(1) })
 
 export type SessionNode = z.infer<typeof sessionNodeSchema>
 export type SessionDocument = z.infer<typeof sessionDocumentSchema>

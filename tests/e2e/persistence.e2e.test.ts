@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
+import { completionPathTokens } from '../../src/shared/completion-tree'
 import type { SessionDocument } from '../../src/shared/sessions'
 import {
   generate,
@@ -113,10 +114,23 @@ describe('sessions keep branches and comparisons across reloads', () => {
     await page.click('[data-testid=branch-next][data-switch-position="3"]')
     await switcherAt(page, 3).and(page.locator('[data-branch-index="1"]')).waitFor()
 
-    // Export: JSON has every branch, Markdown the one on screen.
+    // Export: JSON has every branch, Markdown the one on screen. Each branch keeps only its own
+    // tokens, under the node it leaves: the shared prefix is stored once.
     const json = JSON.parse(await download(page, 'export-json')) as SessionDocument
     const completions = json.nodes.filter((n) => n.role === 'completion')
     expect(completions.map((n) => n.run?.tokens.map((t) => t.id))).toEqual([
+      original,
+      first.slice(3),
+      second.slice(7),
+    ])
+    const [root, one, two] = completions
+    expect([one?.parentId, one?.forkAt, two?.parentId, two?.forkAt]).toEqual([
+      root?.id,
+      3,
+      one?.id,
+      7,
+    ])
+    expect(completions.map((n) => completionPathTokens(json, n.id).map((t) => t.id))).toEqual([
       original,
       first,
       second,

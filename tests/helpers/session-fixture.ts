@@ -6,7 +6,7 @@ import type { SessionDocument } from '../../src/shared/sessions'
 export function promptOnlySession(id: string, title: string, text = 'A token is'): SessionDocument {
   const at = '2026-11-22T10:00:00.000Z'
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     id,
     title,
     kind: 'completion',
@@ -47,7 +47,7 @@ export function fakeToken(i: number, alternatives = 3): GeneratedToken {
 /** A chat session with no nodes, as a page makes it before the first message. */
 export function emptyChat(id: string, at = '2026-11-22T10:00:00.000Z'): SessionDocument {
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     id,
     title: '',
     kind: 'chat',

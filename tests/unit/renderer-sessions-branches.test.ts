@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { GeneratedToken, RunEvent, RunStats, TokenCandidate } from '../../src/shared/contract'
+import { completionPathTokens } from '../../src/shared/completion-tree'
 import { defaultSampling } from '../../src/shared/schemas'
 import {
   activePath,
@@ -23,7 +24,6 @@ import {
 import { treeCounts } from '../../src/renderer/src/stores/tree-counts'
 import {
   completionSessionFromTree,
-  holdsTree,
   shownRecord,
   treeFromSession,
 } from '../../src/renderer/src/sessions/branches'
@@ -34,6 +34,7 @@ import {
   startedOver,
 } from '../../src/renderer/src/sessions/compare-records'
 import { completionSession } from '../../src/renderer/src/sessions/records'
+import { holdsTree } from '../../src/renderer/src/sessions/view-sessions'
 import { initialRunState, runReducer } from '../../src/renderer/src/stores/run-reducer'
 import {
   compareReducer,
@@ -162,7 +163,7 @@ const structure = (tree: BranchTree) =>
   })
 
 describe('Completion branches in a session', () => {
-  it('keeps every branch as a completion node under the one prompt, with its whole path', () => {
+  it('keeps every branch as a node of the tree under the one prompt, with its own tokens only', () => {
     const tree = bushyTree()
     const doc = save(tree)
     expect(sessionDocumentSchema.safeParse(doc).success).toBe(true)
@@ -170,10 +171,19 @@ describe('Completion branches in a session', () => {
     const completions = doc.nodes.filter((n) => n.role === 'completion')
     expect(prompts).toHaveLength(1)
     expect(completions.map((n) => n.id)).toEqual(['root', 'b1', 'b2', 'b3', 'b4'])
-    expect(completions.every((n) => n.parentId === prompts[0]?.id)).toBe(true)
-    // b2: the root's first two, b1's pick and its tokens up to 4, b2's pick, then what followed.
+    // The document's tree is the view's: parent and fork point of each node.
+    expect(completions.map((n) => [n.id, n.parentId, n.forkAt])).toEqual([
+      ['root', prompts[0]?.id, undefined],
+      ['b1', 'root', 2],
+      ['b2', 'b1', 4],
+      ['b3', 'root', 2],
+      ['b4', 'root', 0],
+    ])
+    // b2 keeps its pick and what followed; its text is the root's first two, b1's pick and its
+    // tokens up to 4, then its own.
     const b2 = completions.find((n) => n.id === 'b2')?.run
-    expect(b2?.tokens.map((t) => t.id)).toEqual([10, 11, 902, 30, 914, 40, 41])
+    expect(b2?.tokens.map((t) => t.id)).toEqual([914, 40, 41])
+    expect(completionPathTokens(doc, 'b2').map((t) => t.id)).toEqual([10, 11, 902, 30, 914, 40, 41])
     expect(b2?.tokens.every((t) => t.tailMass <= 1)).toBe(true)
     expect(b2?.sampling.temperature).toBe(1.1)
     expect(b2?.prompt).toEqual([{ id: 1, text: 'Once' }])
@@ -199,7 +209,7 @@ describe('Completion branches in a session', () => {
     expect(lineage(back, 'b2').map((n) => n.id)).toEqual(['root', 'b1', 'b2'])
     expect(back.nodes.b2?.status).toBe('ended')
     expect(back.nodes.b2?.stopReason).toBe('max-tokens')
-    expect(shownRecord(read.document, back)?.tokens).toHaveLength(7)
+    expect(shownRecord(read.document, back)?.tokens).toHaveLength(3)
   })
 
   it('restores the shown branch into the run view and exports it as Markdown', () => {
@@ -207,16 +217,9 @@ describe('Completion branches in a session', () => {
     const back = treeFromSession(doc)
     const record = back ? shownRecord(doc, back) : null
     if (!back || !record || !back.activeId) throw new Error('no tree')
-    const state = runReducer(initialRunState, {
-      type: 'restored',
-      runId: back.activeId,
-      promptText: 'Once',
-      maxTokens: 64,
-      record,
-    })
-    expect(state.runId).toBe('b2')
-    expect(state.tokenCount).toBe(7)
-    expect(activePath(doc).map((n) => n.id)).toEqual(['prompt-1', 'b2'])
+    expect(record.sampling.temperature).toBe(1.1)
+    expect(pathTokens(back, back.activeId)).toHaveLength(7)
+    expect(activePath(doc).map((n) => n.id)).toEqual(['prompt-1', 'root', 'b1', 'b2'])
     const markdown = sessionToMarkdown(doc)
     expect(markdown).toContain(' t10 t11 t902 t30 t914 t40 t41')
     expect(markdown).not.toContain('t60')

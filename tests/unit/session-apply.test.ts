@@ -4,6 +4,7 @@ import {
   replyText,
   type ConversationAction,
 } from '../../src/shared/conversation'
+import { completionPathTokens } from '../../src/shared/completion-tree'
 import { toAppError } from '../../src/shared/errors'
 import { defaultSampling } from '../../src/shared/schemas'
 import { applyIntents, applyStoredIntents } from '../../src/shared/session-apply'
@@ -103,7 +104,7 @@ describe('applying session intents', () => {
     expect(doc.updatedAt).toBe(hostNow)
   })
 
-  it('branches a completion: the new node starts with the kept tokens and the pick', () => {
+  it('branches a completion: the new node keeps the pick and what follows; its text leaves its parent at forkAt', () => {
     const base: SessionDocument = {
       ...promptOnlySession('b', 'Branching'),
       nodes: [
@@ -132,8 +133,16 @@ describe('applying session intents', () => {
       [
         {
           type: 'nodeAdded',
-          node: { id: 'c2', parentId: 'p', role: 'completion', text: '', createdAt: at(5) },
-          prefix: { fromNodeId: 'c1', count: 2, first: pick },
+          node: {
+            id: 'c2',
+            parentId: 'c1',
+            role: 'completion',
+            text: '',
+            createdAt: at(5),
+            origin: 'branch',
+            forkAt: 2,
+          },
+          first: pick,
           now: at(5),
         },
         { type: 'leafShown', nodeId: 'c2' },
@@ -156,11 +165,103 @@ describe('applying session intents', () => {
       hostNow,
     )
     const branch = doc.nodes.find((n) => n.id === 'c2')!
-    expect(branch.run!.tokens).toEqual([fakeToken(0), fakeToken(1), pick, fakeToken(41)])
-    expect(branch.text).toBe(branch.run!.tokens.map((t) => t.text).join(''))
+    // Only its own tokens: the kept prefix stays in the parent, stored once.
+    expect(branch.run!.tokens).toEqual([pick, fakeToken(41)])
+    expect(branch.run!.prompt).toEqual([{ id: 9, text: 'A token is' }])
+    expect(branch.text).toBe(pick.text + fakeToken(41).text)
+    expect(completionPathTokens(doc, 'c2')).toEqual([
+      fakeToken(0),
+      fakeToken(1),
+      pick,
+      fakeToken(41),
+    ])
     expect(doc.currentLeafId).toBe('c2')
-    // The source run is untouched.
     expect(doc.nodes.find((n) => n.id === 'c1')!.run!.tokens).toHaveLength(4)
+    // A continuation starts where its parent's text ends, with no token of its own yet.
+    const continued = applyIntents(
+      doc,
+      [
+        {
+          type: 'nodeAdded',
+          node: {
+            id: 'c3',
+            parentId: 'c2',
+            role: 'completion',
+            text: '',
+            createdAt: at(6),
+            origin: 'branch',
+            forkAt: 4,
+          },
+        },
+      ],
+      hostNow,
+    )
+    expect(continued.nodes.find((n) => n.id === 'c3')!.run).toBeNull()
+    const beyond = {
+      type: 'nodeAdded' as const,
+      node: {
+        id: 'c4',
+        parentId: 'c2',
+        role: 'completion' as const,
+        text: '',
+        createdAt: at(6),
+        forkAt: 5,
+      },
+    }
+    expect(refusal(() => applyIntents(doc, [beyond], hostNow))?.message).toMatch(
+      /Node c2's text has only 4 tokens/,
+    )
+  })
+
+  it("reads a format-1 journal's branch (whole-path prefix, branchOf) as a node of the tree", () => {
+    const base = applyIntents(
+      promptOnlySession('b', 'Branching'),
+      [
+        {
+          type: 'nodeAdded',
+          node: {
+            id: 'c1',
+            parentId: 'p',
+            role: 'completion',
+            text: '',
+            createdAt: at(1),
+            origin: 'run',
+          },
+        },
+        { type: 'runStarted', target: { nodeId: 'c1' }, prompt: [], sampling: defaultSampling },
+        {
+          type: 'tokensAdded',
+          target: { nodeId: 'c1' },
+          tokens: [0, 1, 2].map((i) => fakeToken(i)),
+        },
+      ],
+      hostNow,
+    )
+    const pick = fakeToken(40)
+    const doc = applyIntents(
+      base,
+      [
+        {
+          type: 'nodeAdded',
+          node: {
+            id: 'c2',
+            parentId: 'p',
+            role: 'completion',
+            text: '',
+            createdAt: at(5),
+            origin: 'branch',
+            branchOf: 'c1',
+          },
+          prefix: { fromNodeId: 'c1', count: 1, first: pick },
+        },
+      ],
+      hostNow,
+    )
+    const branch = doc.nodes.find((n) => n.id === 'c2')!
+    expect(branch).toMatchObject({ parentId: 'c1', forkAt: 1 })
+    expect(branch).not.toHaveProperty('branchOf')
+    expect(branch.run!.tokens).toEqual([pick])
+    expect(completionPathTokens(doc, 'c2')).toEqual([fakeToken(0), pick])
   })
 
   it('branches a chat reply: the new version starts with the kept tokens and the pick', () => {
@@ -328,7 +429,7 @@ describe("the host's columns", () => {
     expect(columns).toBeInstanceOf(RunColumns)
     expect(columns.hasOddTexts).toBe(true)
 
-    // A branch: the first `count` tokens and the pick, in columns of its own.
+    // A branch: the pick, in columns of its own (the kept prefix stays in its parent's).
     const completion = promptOnlySession('b', 'Branching')
     const c1 = { nodeId: 'c1' }
     const branchIntents: SessionIntent[] = [
@@ -351,15 +452,22 @@ describe("the host's columns", () => {
       },
       {
         type: 'nodeAdded',
-        node: { id: 'c2', parentId: 'p', role: 'completion', text: '', createdAt: at(3) },
-        prefix: { fromNodeId: 'c1', count: 900, first: fakeToken(77) },
+        node: {
+          id: 'c2',
+          parentId: 'c1',
+          role: 'completion',
+          text: '',
+          createdAt: at(3),
+          forkAt: 900,
+        },
+        first: fakeToken(77),
       },
     ]
     const branchObjects = applyIntents(completion, branchIntents, hostNow)
     const branchStored = applyStoredIntents(storedDocument(completion), branchIntents, hostNow)
     expect(expandedDocument(branchStored)).toEqual(branchObjects)
     expect(branchStored.nodes[2]!.run!.tokens).not.toBe(branchStored.nodes[1]!.run!.tokens)
-    expect(branchStored.nodes[2]!.run!.tokens.length).toBe(901)
+    expect(branchStored.nodes[2]!.run!.tokens.length).toBe(1)
   })
 
   it('copy a prefix and undo an append across chunk boundaries', () => {

@@ -16,7 +16,7 @@ function node(id: string, role: SessionNode['role'], text: string): SessionNode 
 
 function doc(id: string, title: string, nodes: SessionNode[], updatedAt = at): SessionDocument {
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     id,
     title,
     kind: 'chat',

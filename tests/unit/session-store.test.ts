@@ -27,7 +27,7 @@ function session(
   updatedAt = '2026-11-22T10:00:00.000Z',
 ): SessionDocument {
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     id,
     title,
     kind: 'chat',
@@ -406,8 +406,9 @@ describe('session store', () => {
       ],
       currentLeafId: 'n2',
     }
-    // Exactly as the whole-document store wrote it: the validated document, one JSON line.
-    const v1 = JSON.stringify(old)
+    // Exactly as the whole-document store wrote it: the validated document (session format 1),
+    // one JSON line. It opens upgraded to the current format.
+    const v1 = JSON.stringify({ ...old, schemaVersion: 1 })
     writeFileSync(join(directory, 'v1.json'), v1)
     const store = createSessionStore({ directory })
     expect(await store.listSessions()).toEqual([

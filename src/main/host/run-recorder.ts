@@ -22,8 +22,8 @@ interface Recording {
  * become `runStarted`, `tokensAdded` and `runEnded` intents of that session. Nothing depends on
  * the page staying open.
  *
- * A Completion branch's forced tokens (the kept path and the picked alternative) are not added
- * again: the `nodeAdded` intent that made the branch put them in its run already.
+ * A Completion branch's forced tokens are not added again: the kept path is its parent's (the
+ * node keeps only its own tokens), and the `nodeAdded` intent put the picked alternative in its run.
  */
 export function createRunRecorder(
   store: Pick<SessionStore, 'record'>,

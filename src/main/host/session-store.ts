@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { AppFailure, toAppError } from '../../shared/errors'
 import { describeIssues } from '../../shared/schemas'
 import { applyStoredIntents } from '../../shared/session-apply'
+import { sessionMigrations } from '../../shared/session-migrate'
 import { parseUpdateSessionRequest } from '../../shared/session-intent-schema'
 import type { RunTarget, SessionIntent } from '../../shared/session-intents'
 import {
@@ -139,7 +140,8 @@ const noSession = (id: string) =>
  * from a newer Tokenscope is left untouched and refused.
  */
 export function createSessionStore(options: SessionStoreOptions): SessionStore {
-  const { directory, migrations = {} } = options
+  const { directory } = options
+  const migrations = { ...sessionMigrations, ...options.migrations }
   const io = {
     writeFile: options.io?.writeFile ?? fs.writeFile,
     rename: options.io?.rename ?? fs.rename,
@@ -307,7 +309,10 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     if (version > sessionFileVersion) throw newerVersion(id, version)
     let raw: Record<string, unknown> = first
     let seq = 0
-    if (version === sessionFileVersion) {
+    // A snapshot starts with its header (which has a sequence number); a file holding a whole
+    // document (what format 1 wrote, or an exported session put here) starts with the document.
+    const snapshot = version === sessionFileVersion && 'seq' in first
+    if (snapshot) {
       try {
         const snapshot = parseSnapshot(text.split('\n'))
         raw = snapshot.document as Record<string, unknown>
@@ -354,7 +359,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     }
     entry.doc = doc
     entry.seq = seq
-    entry.snapshotFormat = version === sessionFileVersion ? sessionFileVersion : 1
+    entry.snapshotFormat = snapshot ? sessionFileVersion : 1
     entry.snapshotBytes = Buffer.byteLength(text)
     entry.snapshotStamp = stamp && { mtimeMs: stamp.mtimeMs, size: stamp.size }
     entry.journalBytes = complete

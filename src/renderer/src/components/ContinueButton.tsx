@@ -4,7 +4,7 @@ import { secondaryButton } from '../lib/ui'
 import { continueRun } from '../services/actions'
 import { continueBlocker } from '../stores/continue-blocker'
 import { busyReason, notReadyReason } from '../stores/engine-reducer'
-import { isActive } from '../stores/run-reducer'
+import { isActive } from '../stores/run-status'
 import { engineStore, runStore } from '../stores/stores'
 
 export const continueShortcut = /Mac|iPhone|iPad/.test(globalThis.navigator?.platform ?? '')

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { contextIdsBefore } from '../lib/context-ids'
 import type { ChainSettings } from '../../../shared/lab'
+import type { TokenText } from '../../../shared/contract'
 import { defaultSampling } from '../../../shared/schemas'
 import { useStore } from '../hooks/useStore'
 import { useHoveredIndex } from '../hooks/useHoveredIndex'
@@ -15,7 +16,7 @@ import { startBranch, stopRun, switchBranch } from '../services/actions'
 import { countsLabel } from '../lib/numbering'
 import { card, cardTitle, mutedText } from '../lib/ui'
 import { treeCounts } from '../stores/tree-counts'
-import { isActive } from '../stores/run-reducer'
+import { isActive } from '../stores/run-status'
 import { runStore } from '../stores/stores'
 import { chunkedItemAt, toChunks } from '../stores/token-chunks'
 import { CopyButton } from './CopyButton'
@@ -29,6 +30,8 @@ import { CompletionMarkdown, OutputViewSwitch } from './CompletionMarkdown'
 import { usePickKeys } from '../inspector/usePickKeys'
 import { tokenAfterKey } from '../lib/token-keys'
 import { unmeasuredLegend } from '../lib/reported'
+
+const noPrompt: readonly TokenText[] = []
 
 export interface OutputPanelProps {
   onExample: (prompt: string) => void
@@ -110,13 +113,13 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
       shown === null ? null : (scrollRef.current?.querySelector(`[data-index="${shown}"]`) ?? null),
     [shown],
   )
-  const treePrompt = view.active ? view.tree.prompt : null
-  const prompt = useMemo(() => (treePrompt ? toChunks(treePrompt) : null), [treePrompt])
-  const promptCount = treePrompt ? treePrompt.length : run.promptCount
+  const treePrompt = view.active ? view.tree.prompt : noPrompt
+  const prompt = useMemo(() => toChunks(treePrompt), [treePrompt])
+  const promptCount = treePrompt.length
   const promptText = view.active ? view.tree.promptText : run.promptText
-  const promptScore = usePromptScores(promptText, prompt ?? run.prompt)
+  const promptScore = usePromptScores(promptText, prompt)
   const nothingYet = promptCount === 0 && count === 0
-  const remoteRun = run.tokens[0]?.[0]?.reported !== undefined
+  const remoteRun = view.tokens[0]?.[0]?.reported !== undefined
   const empty = run.phase === 'idle' || (run.phase === 'failed' && nothingYet)
   const lab = labSettings ?? run.sampling ?? defaultSampling
   const { runs, branches } = view.active ? treeCounts(view.tree) : { runs: 1, branches: 0 }
@@ -206,7 +209,7 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
           />
         ) : (
           <TokenStream
-            prompt={prompt ?? run.prompt}
+            prompt={prompt}
             promptCount={promptCount}
             tokens={view.tokens}
             tokenCount={count}
@@ -239,7 +242,7 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
             branchedIds={view.active ? branchedIdsAt(view.tree, selected) : undefined}
             labSettings={lab}
             onLabChange={setLabSettings}
-            contextBefore={() => contextIdsBefore(prompt ?? run.prompt, view.tokens, selected)}
+            contextBefore={() => contextIdsBefore(prompt, view.tokens, selected)}
           />
         )}
       </DockedInspector>

@@ -1,5 +1,5 @@
 import { useStore } from '../hooks/useStore'
-import { describeStopReason, runStateLabel, type RunStateLabel } from '../stores/run-reducer'
+import { describeStopReason, runStateLabel, type RunStateLabel } from '../stores/run-status'
 import { runStore } from '../stores/stores'
 
 const badgeClass: Record<RunStateLabel, string> = {

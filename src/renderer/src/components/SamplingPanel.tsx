@@ -1,7 +1,7 @@
 import { defaultPenaltyWindow } from '../../../shared/penalties'
 import { useStore } from '../hooks/useStore'
 import { card, cardTitle, ghostButton, mutedText } from '../lib/ui'
-import { isActive } from '../stores/run-reducer'
+import { isActive } from '../stores/run-status'
 import { seedLockStore } from '../stores/seed'
 import { penaltyKeys, readSetting, settingFields, type SettingKey } from '../stores/settings'
 import { runStore, settingsStore } from '../stores/stores'

@@ -11,7 +11,7 @@ import {
   type BranchTree,
 } from '../stores/branch-tree'
 import type { TokenCounts } from '../lib/numbering'
-import { runCounts, type RunState } from '../stores/run-reducer'
+import { runCounts, type RunStatus } from '../stores/run-status'
 import { pathLength } from '../stores/tree-counts'
 import { chunkSize, countChunked, type Chunks } from '../stores/token-chunks'
 import { branchStore } from './stores'
@@ -38,7 +38,7 @@ export function chunker<T>(): (items: readonly T[]) => Chunks<T> {
 }
 
 export interface BranchView {
-  /** Whether the tree holds the current run: otherwise show the run store as it is. */
+  /** Whether the tree holds the current run (it does once a run was asked for or restored). */
   active: boolean
   tree: BranchTree
   tokens: Chunks<GeneratedToken>
@@ -51,17 +51,23 @@ export interface BranchView {
 }
 
 const noPoints: BranchPoints = new Map()
+const noTokens: Chunks<GeneratedToken> = []
 
-/** The Completion view's shown path through the branch tree, ready for the token stream. */
-export function useBranchView(run: RunState): BranchView {
+/**
+ * The Completion view's shown path through the branch tree, ready for the token stream. The tree
+ * holds the tokens (the run store only the run's status), so this is the one place they are read.
+ */
+export function useBranchView(run: RunStatus): BranchView {
   const tree = useStore(branchStore, (s) => s)
   const active = run.runId !== null && tree.nodes[run.runId] !== undefined
-  // With no branches the path is the run itself: show the run store's chunks as they are.
-  const direct = !active || (tree.order.length === 1 && tree.activeId === run.runId)
+  const shown = active ? lineage(tree, tree.activeId).at(-1) : undefined
+  // A node that leaves its parent at 0 (the first run, Generate again) is its whole path: its
+  // own chunks are shown as they are, so a batch appends in O(batch) all the way to the pixels.
+  const own = shown && shown.forkAt === 0 ? shown.tokens : null
   const [split] = useState(() => chunker<GeneratedToken>())
   const tokens = useMemo(
-    () => (direct ? run.tokens : split(pathTokens(tree, tree.activeId))),
-    [direct, run.tokens, tree, split],
+    () => own ?? (shown ? split(pathTokens(tree, shown.id)) : noTokens),
+    [own, shown, tree, split],
   )
   const branchPoints = useMemo(() => {
     if (!active) return noPoints
@@ -70,12 +76,11 @@ export function useBranchView(run: RunState): BranchView {
       ? noPoints
       : new Map(found.map((d) => [d.position, { index: d.index, count: d.count }]))
   }, [active, tree])
-  const shown = active ? lineage(tree, tree.activeId).at(-1) : undefined
   return {
     active,
     tree,
     tokens,
-    tokenCount: direct ? run.tokenCount : countChunked(tokens),
+    tokenCount: countChunked(tokens),
     branchPoints,
     branch: shown && shown.parentId !== null ? shown : null,
     rootId: active ? (tree.order[0] ?? null) : run.runId,
@@ -83,7 +88,7 @@ export function useBranchView(run: RunState): BranchView {
 }
 
 /** The shown text's counts (lib/numbering.ts): the tree's path when it holds the run. */
-export function shownCounts(run: RunState, tree: BranchTree): TokenCounts {
+export function shownCounts(run: RunStatus, tree: BranchTree): TokenCounts {
   if (run.runId === null || !tree.nodes[run.runId]) return runCounts(run)
   return {
     prompt: tree.prompt.length > 0 ? tree.prompt.length : run.promptCount,

@@ -17,7 +17,7 @@ import {
   notReadyReasonFor,
 } from '../stores/engine-reducer'
 import { remoteEngineStore } from '../stores/remote-engine'
-import { isActive } from '../stores/run-reducer'
+import { isActive } from '../stores/run-status'
 import { samplingForRun } from '../stores/seed'
 import { engineStore, runStore, settingsStore } from '../stores/stores'
 import {
@@ -104,13 +104,7 @@ export function startBranch(index: number, alternative: TokenCandidate): void {
   const promptText = tree.promptText
   const first = forcedToken(step, alternative)
   const record = tree.activeId
-    ? addCompletionBranch({
-        runId,
-        parentId: parent.id,
-        fromNodeId: tree.activeId,
-        count: index,
-        first,
-      })
+    ? addCompletionBranch({ runId, parentId: parent.id, forkAt: index, first })
     : undefined
   runStore.dispatch({ type: 'requested', runId, promptText, sampling, maxTokens })
   branchStore.dispatch({
@@ -147,13 +141,7 @@ export function continueRun(): void {
   const { maxTokens, stop = [] } = settingsStore.getState()
   const runId = makeRunId()
   const promptText = tree.promptText
-  const record = addCompletionBranch({
-    runId,
-    parentId: leaf.id,
-    fromNodeId: leaf.id,
-    count: path.length,
-    first: null,
-  })
+  const record = addCompletionBranch({ runId, parentId: leaf.id, forkAt: path.length, first: null })
   runStore.dispatch({ type: 'requested', runId, promptText, sampling, maxTokens })
   branchStore.dispatch({
     type: 'branchRequested',

@@ -1,19 +1,17 @@
-import type { GeneratedToken } from '../../../shared/contract'
 import type { AppError } from '../../../shared/errors'
 import type { SamplingSettings } from '../../../shared/schemas'
 import type { SessionDocument, SessionNode } from '../../../shared/sessions'
-import { pathTokens, type BranchNode, type BranchTree } from '../stores/branch-tree'
+import type { BranchNode, BranchTree } from '../stores/branch-tree'
 import { toChunks } from '../stores/token-chunks'
 import { newSession, titleFrom, type RunRecord } from './conversation'
 import { storableToken } from './records'
 
 /**
- * A Completion session keeps every run of its prompt and every branch as one `completion` node
- * under the single `prompt` node, in the order they were made. Each node's run record holds the branch's
- * whole path (the kept prefix, the forced alternative, then what followed), so the file reads on
- * its own and the Markdown export of the shown branch needs nothing else. A node's `origin` says
- * whether it is a run of the prompt (those sit beside the first run, at position 0) or a branch;
- * where a branch hangs is not stored: it follows from the token ids (see `treeFromSession`).
+ * A Completion session's nodes are the branch tree the view draws (shared/completion-tree.ts):
+ * runs of the prompt under the prompt node, a branch or a continuation under the node it leaves,
+ * at `forkAt`, each keeping only its own tokens. The view's tree holds them the same way, so the
+ * two map onto each other node for node; the only difference is that the view hangs later runs
+ * of the prompt under its first run (at position 0) rather than under the prompt.
  */
 
 const defaultSampling: SamplingSettings = {
@@ -24,7 +22,7 @@ const defaultSampling: SamplingSettings = {
   seed: 0,
 }
 
-/** One branch as a session run record: its whole path, with the numbers of every token. */
+/** One node of the tree as a session run record: its own tokens, with their numbers. */
 export function branchRecord(
   tree: BranchTree,
   node: BranchNode,
@@ -32,7 +30,7 @@ export function branchRecord(
 ): RunRecord {
   return {
     prompt: tree.prompt,
-    tokens: pathTokens(tree, node.id).map(storableToken),
+    tokens: node.tokens.flat().map(storableToken),
     // A branch still running when saved comes back as stopped there.
     stopReason: node.status === 'failed' ? 'failed' : (node.stopReason ?? 'cancelled'),
     sampling: node.sampling ?? fallbackSampling,
@@ -74,16 +72,17 @@ export function completionSessionFromTree(init: TreeSessionInit): SessionDocumen
     const node = tree.nodes[id]
     if (!node) return []
     const run = branchRecord(tree, node, sampling)
+    const branch = node.origin === 'branch' && node.parentId !== null
     return [
       {
         id,
-        parentId: prompt.id,
+        parentId: branch ? node.parentId : prompt.id,
         role: 'completion',
         text: run.tokens.map((t) => t.text).join(''),
         run,
         createdAt: createdAt.get(id) ?? now,
         origin: node.origin,
-        ...(node.origin === 'branch' && node.parentId ? { branchOf: node.parentId } : {}),
+        ...(branch && { forkAt: node.forkAt }),
       },
     ]
   })
@@ -105,76 +104,33 @@ export function completionSessionFromTree(init: TreeSessionInit): SessionDocumen
   }
 }
 
-/** Whether `doc` holds the tree whose first run is `rootId`. */
-export function holdsTree(doc: SessionDocument | null, rootId: string | undefined): boolean {
-  return (
-    doc !== null &&
-    rootId !== undefined &&
-    doc.kind === 'completion' &&
-    doc.nodes.some((n) => n.id === rootId && n.role === 'completion')
-  )
-}
-
-function sharedPrefix(a: readonly GeneratedToken[], b: readonly GeneratedToken[]): number {
-  const end = Math.min(a.length, b.length)
-  let i = 0
-  while (i < end && a[i]?.id === b[i]?.id) i++
-  return i
-}
-
 const restoredFailure: AppError = {
   code: 'internal',
   message: 'This branch failed before it finished; what it produced is kept.',
 }
 
-/**
- * The branch tree of a saved Completion session. A run of the prompt sits beside the first run at
- * position 0; a branch hangs under the node it names (`branchOf`), where their texts part. In
- * older files a branch hangs under the earlier node whose path it shares longest, at the first
- * position where they differ: where `startBranch` put it when the tree held no later runs.
- * Returns null when the session holds no run.
- */
+/** The branch tree of a saved Completion session; null when the session holds no run. */
 export function treeFromSession(doc: SessionDocument): BranchTree | null {
-  const saved = doc.nodes.filter(
-    (n): n is SessionNode & { run: RunRecord } => n.role === 'completion' && n.run !== null,
-  )
-  const first = saved[0]
-  if (!first) return null
+  const promptNode = doc.nodes.find((n) => n.role === 'prompt')
   const nodes: Record<string, BranchNode> = {}
   const order: string[] = []
-  const paths: GeneratedToken[][] = []
-  saved.forEach((entry) => {
-    if (nodes[entry.id]) return
-    const path = entry.run.tokens
-    let parent: BranchNode | null = null
-    let forkAt = 0
-    const origin = order.length === 0 || entry.origin === 'run' ? 'run' : 'branch'
-    const named = entry.branchOf === undefined ? -1 : order.indexOf(entry.branchOf)
-    if (order.length > 0 && origin === 'run') {
-      parent = nodes[order[0] ?? ''] ?? null
-    } else if (named >= 0) {
-      // It leaves its parent where their texts first differ: at the token it forced.
-      parent = nodes[order[named] ?? ''] ?? null
-      forkAt = sharedPrefix(paths[named] ?? [], path)
-    } else if (order.length > 0) {
-      const shared = paths.map((p) => sharedPrefix(p, path))
-      const longest = Math.max(...shared)
-      const index = order.findIndex((id, i) => {
-        const node = nodes[id]
-        // The root leaves no parent: it counts as leaving before position 0.
-        const leaves = node?.parentId === null ? -1 : (node?.forkAt ?? 0)
-        return shared[i] === longest && leaves < longest
-      })
-      parent = nodes[order[index >= 0 ? index : 0] ?? ''] ?? null
-      forkAt = index >= 0 ? longest : (shared[0] ?? 0)
-    }
+  let prompt: RunRecord['prompt'] = []
+  for (const entry of doc.nodes) {
+    if (entry.role !== 'completion' || entry.run === null) continue
+    const rootId = order[0]
+    const ofPrompt = entry.parentId === null || entry.parentId === promptNode?.id
+    // A run of the prompt hangs under the first run, as the view's tree has it.
+    const parentId = ofPrompt ? (rootId ?? null) : entry.parentId
+    // A node whose parent was never run has no text to continue: it is left out.
+    if (parentId !== null && !nodes[parentId]) continue
+    if (rootId === undefined) prompt = entry.run.prompt
     const failed = entry.run.stopReason === 'failed'
     nodes[entry.id] = {
       id: entry.id,
-      parentId: parent?.id ?? null,
-      forkAt,
-      origin,
-      tokens: toChunks(path.slice(forkAt)),
+      parentId,
+      forkAt: ofPrompt ? 0 : (entry.forkAt ?? 0),
+      origin: ofPrompt ? 'run' : 'branch',
+      tokens: toChunks(entry.run.tokens),
       status: failed ? 'failed' : 'ended',
       stopReason: entry.run.stopReason === 'failed' ? null : entry.run.stopReason,
       // How much the engine reused is not kept: the branch bar then shows no cache numbers.
@@ -183,13 +139,12 @@ export function treeFromSession(doc: SessionDocument): BranchTree | null {
       sampling: entry.run.sampling,
     }
     order.push(entry.id)
-    paths.push(path)
-  })
-  const promptNode = doc.nodes.find((n) => n.role === 'prompt')
+  }
+  if (order.length === 0) return null
   const leaf = doc.currentLeafId
   return {
     promptText: promptNode?.text ?? '',
-    prompt: first.run.prompt,
+    prompt,
     nodes,
     order,
     activeId: leaf !== null && nodes[leaf] ? leaf : (order[order.length - 1] ?? null),

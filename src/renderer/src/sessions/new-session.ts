@@ -1,5 +1,5 @@
 import { branchStore } from '../inspector/stores'
-import { isActive } from '../stores/run-reducer'
+import { isActive } from '../stores/run-status'
 import { runStore } from '../stores/stores'
 import type { AppView } from '../stores/view'
 import { compareStore } from '../views/compare/compare-actions'

@@ -2,8 +2,9 @@ import { sessionFromJson, sessionToJson, sessionToMarkdown } from '../../../shar
 import type { SessionDocument } from '../../../shared/sessions'
 import { branchStore } from '../inspector/stores'
 import { getConnection, makeRunId } from '../services/session'
-import { isActive } from '../stores/run-reducer'
+import { isActive } from '../stores/run-status'
 import { runStore } from '../stores/stores'
+import { pathLength } from '../stores/tree-counts'
 import { viewStore } from '../stores/view'
 import { chatStore } from '../views/chat/chat-store'
 import { newChat, openChat, renameChat } from '../views/chat/chat-actions'
@@ -45,15 +46,23 @@ export function showCompletion(doc: SessionDocument): void {
   const prompt = doc.nodes.find((n) => n.role === 'prompt')
   const tree = treeFromSession(doc)
   const record = tree ? shownRecord(doc, tree) : null
-  if (tree && record && tree.activeId) {
+  const shown = tree?.activeId ? tree.nodes[tree.activeId] : undefined
+  if (tree && record && shown) {
     branchStore.dispatch({ type: 'loaded', tree })
-    // The run store names the shown branch, so the view draws it from the tree.
+    // The run store names the shown branch and how it ended; the view draws it from the tree.
     runStore.dispatch({
       type: 'restored',
-      runId: tree.activeId,
+      runId: shown.id,
       promptText: prompt?.text ?? '',
       maxTokens: doc.settings.maxTokens,
-      record,
+      outcome: {
+        sampling: record.sampling,
+        promptCount: tree.prompt.length,
+        tokenCount: pathLength(tree, shown.id),
+        stopReason: record.stopReason,
+        tokensPerSecond: record.tokensPerSecond,
+        timeToFirstTokenMs: record.timeToFirstTokenMs,
+      },
     })
   } else {
     runStore.dispatch({ type: 'cleared' })

@@ -1,14 +1,13 @@
 import type { GeneratedToken } from '../../../shared/contract'
 import type { SamplingSettings } from '../../../shared/schemas'
-import type { RunRecording, SessionIntent } from '../../../shared/session-intents'
+import type { RunRecording } from '../../../shared/session-intents'
 import type { SessionDocument, SessionNode } from '../../../shared/sessions'
 import { branchStore, inspectorPrefsStore } from '../inspector/stores'
 import { makeRunId } from '../services/session'
-import { isActive } from '../stores/run-reducer'
+import { isActive } from '../stores/run-status'
 import { engineStore, runStore } from '../stores/stores'
 import { alternativesPerToken } from '../views/compare/compare-actions'
 import type { CompareState } from '../views/compare/compare-reducer'
-import { holdsTree } from './branches'
 import { compareSession } from './compare-records'
 import { newSession, titleFrom } from './conversation'
 import { ensureOnHost, isOnHost, sendIntents } from './host-sessions'
@@ -26,14 +25,15 @@ import { compareSessionStore, completionSessionStore } from './stores'
 const now = () => new Date().toISOString()
 const currentModel = () => modelRef(engineStore.getState().status?.model)
 
+/** A run of the prompt hangs under the prompt node; a branch under its parent, at `forkAt`. */
 function completionNode(
   id: string,
   parentId: string,
   origin: SessionNode['origin'],
-  branchOf?: string,
+  forkAt?: number,
 ): Omit<SessionNode, 'run'> {
   const node = { id, parentId, role: 'completion' as const, text: '', createdAt: now(), origin }
-  return branchOf ? { ...node, branchOf } : node
+  return forkAt === undefined ? node : { ...node, forkAt }
 }
 
 /** A new Completion session for a first run; returns where the host records the run. */
@@ -74,6 +74,16 @@ export function startCompletionSession(init: {
   return { sessionId: doc.id, target: { nodeId: init.runId } }
 }
 
+/** Whether `doc` holds the tree whose first run is `rootId`. */
+export function holdsTree(doc: SessionDocument | null, rootId: string | undefined): boolean {
+  return (
+    doc !== null &&
+    rootId !== undefined &&
+    doc.kind === 'completion' &&
+    doc.nodes.some((n) => n.id === rootId && n.role === 'completion')
+  )
+}
+
 /** The saved Completion session that holds the tree on screen, and its prompt node. */
 function shownCompletion() {
   const doc = completionSessionStore.getState().doc
@@ -88,13 +98,15 @@ function addCompletionNode(
   shown: NonNullable<ReturnType<typeof shownCompletion>>,
   runId: string,
   origin: 'run' | 'branch',
-  branch?: { of: string; prefix: Extract<SessionIntent, { type: 'nodeAdded' }>['prefix'] },
+  branch?: { parentId: string; forkAt: number; first: GeneratedToken | null },
 ): RunRecording {
   const { doc, prompt } = shown
-  const node = completionNode(runId, prompt.id, origin, branch?.of)
-  const prefix = branch?.prefix
+  const node = branch
+    ? completionNode(runId, branch.parentId, origin, branch.forkAt)
+    : completionNode(runId, prompt.id, origin)
+  const first = branch?.first
   sendIntents(doc.id, [
-    { type: 'nodeAdded', node, ...(prefix ? { prefix } : {}) },
+    { type: 'nodeAdded', node, ...(first && { first }) },
     { type: 'leafShown', nodeId: runId },
   ])
   completionSessionStore.dispatch({
@@ -116,23 +128,21 @@ export function addCompletionRun(runId: string, promptText: string): RunRecordin
 }
 
 /**
- * A branch of the Completion session on screen: its run starts with the first `count` tokens of
- * branch `fromNodeId`, then `first`, the alternative picked. Undefined when no saved session holds
- * the tree (it was deleted): the branch then runs unrecorded, as it is shown.
+ * A branch (or a continuation) of the Completion session on screen: node `parentId`'s text up to
+ * `forkAt`, then `first` (the alternative picked; null continues from the end). Undefined when no
+ * saved session holds the tree (it was deleted): the branch then runs unrecorded, as it is shown.
  */
 export function addCompletionBranch(init: {
   runId: string
   /** Its parent in the branch tree. */
   parentId: string
-  fromNodeId: string
-  count: number
+  forkAt: number
   first: GeneratedToken | null
 }): RunRecording | undefined {
   const shown = shownCompletion()
   if (!shown) return undefined
-  const { fromNodeId, count, first } = init
-  const prefix = { fromNodeId, count, first }
-  return addCompletionNode(shown, init.runId, 'branch', { of: init.parentId, prefix })
+  const { parentId, forkAt, first } = init
+  return addCompletionNode(shown, init.runId, 'branch', { parentId, forkAt, first })
 }
 
 /** Switching branches (‹ ›) changes which one the session reopens on. */

@@ -1,6 +1,6 @@
 import type { RunStats } from '../../../shared/contract'
 import type { RunOwner } from './engine-reducer'
-import { isActive, type RunState } from './run-reducer'
+import { isActive, type RunStatus } from './run-status'
 
 /** What the status bar shows: the speed of one view's run. */
 export interface LiveStats {
@@ -11,7 +11,7 @@ export interface LiveStats {
   generatedTokens: number
 }
 
-function fromRuns(owner: RunOwner, runs: readonly RunState[]): LiveStats | null {
+function fromRuns(owner: RunOwner, runs: readonly RunStatus[]): LiveStats | null {
   const stats = runs.map((r) => r.stats).filter((s): s is RunStats => s !== null)
   if (stats.length === 0) return null
   const firsts = stats.map((s) => s.timeToFirstTokenMs).filter((t): t is number => t !== null)
@@ -33,14 +33,14 @@ function fromRuns(owner: RunOwner, runs: readonly RunState[]): LiveStats | null 
  */
 export function liveStats(input: {
   view: string
-  completion: RunState
-  chat: RunState
-  compare: readonly RunState[]
+  completion: RunStatus
+  chat: RunStatus
+  compare: readonly RunStatus[]
   /** Score text's reading and the Pipeline's step: token runs of their own. */
-  score?: RunState
-  pipeline?: RunState
+  score?: RunStatus
+  pipeline?: RunStatus
 }): LiveStats | null {
-  const all: [RunOwner, readonly RunState[]][] = [
+  const all: [RunOwner, readonly RunStatus[]][] = [
     ['completion', [input.completion]],
     ['chat', [input.chat]],
     ['compare', input.compare],
