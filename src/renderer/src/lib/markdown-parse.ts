@@ -92,21 +92,46 @@ function parseFinished(previous: ParsedMarkdown | null, text: string): ParsedMar
   }
 }
 
-const cache = new Map<string, ParsedMarkdown>()
+/** The last parses made for each view (e.g. a message id), most recently used last. */
+const cache = new Map<string, ParsedMarkdown[]>()
 const cacheSize = 64
+/**
+ * Parses kept per view. React may draw an older text again after it parsed a newer one: a
+ * deferred render that a batch of tokens interrupted was never shown, so the next urgent render
+ * draws the text on screen again. That text must get its own parse (same blocks, so nothing is
+ * drawn again), not a whole new parse because the newest one does not fit it.
+ */
+const parsesPerView = 8
 
-/** `parseIncremental` against the last parse made for the same view (e.g. a message id). */
+/** The kept parse whose text `text` grows from by the most, else the most recent one. */
+function nearest(history: readonly ParsedMarkdown[], text: string): ParsedMarkdown | null {
+  let best: ParsedMarkdown | null = null
+  for (const parsed of history)
+    if (text.startsWith(parsed.text) && parsed.text.length >= (best?.text.length ?? -1))
+      best = parsed
+  return best ?? history[history.length - 1] ?? null
+}
+
+/** `parseIncremental` against the parses made for the same view (e.g. a message id). */
 export function parseFor(key: string, text: string, streaming: boolean): ParsedMarkdown {
-  const previous = cache.get(key) ?? null
-  // A finished reply is parsed whole once, so nothing the block-wise parse guessed can stay.
-  const parsed =
-    streaming || previous === null
-      ? parseIncremental(previous, text)
-      : previous.text === text && previous.whole
-        ? previous
-        : parseFinished(previous, text)
+  const history = cache.get(key) ?? []
+  let parsed = history.find((p) => p.text === text && (streaming || p.whole))
+  if (!parsed) {
+    const previous = nearest(history, text)
+    // A finished reply is parsed whole once, so nothing the block-wise parse guessed can stay.
+    // Its last batch usually comes with the end of the run and was never parsed streaming: it is
+    // parsed so first, so the blocks it only grew keep what they drew.
+    parsed =
+      streaming || previous === null
+        ? parseIncremental(previous, text)
+        : parseFinished(
+            history.find((p) => p.text === text) ?? parseIncremental(previous, text),
+            text,
+          )
+  }
+  const kept = [...history.filter((p) => p !== parsed), parsed].slice(-parsesPerView)
   cache.delete(key)
-  cache.set(key, parsed)
+  cache.set(key, kept)
   if (cache.size > cacheSize) cache.delete(cache.keys().next().value ?? '')
   return parsed
 }
