@@ -53,14 +53,19 @@ export function parseMarkdown(text: string, base = 0): MarkdownBlock[] {
  * last block per batch, not of the whole reply; a long last paragraph costs a parse of its
  * still-open piece only (see `markdown-parts`).
  */
-export function parseIncremental(previous: ParsedMarkdown | null, text: string): ParsedMarkdown {
+export function parseIncremental(
+  previous: ParsedMarkdown | null,
+  text: string,
+  /** Sorted offsets of spaces where the view started a new line (see `markdown-parts`). */
+  lineStarts: readonly number[] = [],
+): ParsedMarkdown {
   if (previous?.text === text) return previous
   const last = previous?.blocks[previous.blocks.length - 1]
   if (!previous || !last || !text.startsWith(previous.text)) {
     return { text, blocks: parseMarkdown(text), whole: true }
   }
   const kept = previous.blocks.slice(0, -1)
-  const grown = last.parts ? growParagraph(last, text, previous.text.length) : null
+  const grown = last.parts ? growParagraph(last, text, previous.text.length, lineStarts) : null
   if (grown) return { text, blocks: [...kept, grown], whole: false }
   const start = last.base + (last.node.position?.start.offset ?? 0)
   const lineStart = text.lastIndexOf('\n', start - 1) + 1
@@ -70,7 +75,7 @@ export function parseIncremental(previous: ParsedMarkdown | null, text: string):
   const closed = blocks.map((block) => (last.parts ? closeParagraph(last, block, text) : block))
   return {
     text,
-    blocks: [...kept, ...closed, ...(open ? [startParts(open, text)] : [])],
+    blocks: [...kept, ...closed, ...(open ? [startParts(open, text, lineStarts)] : [])],
     whole: false,
   }
 }
@@ -113,7 +118,12 @@ function nearest(history: readonly ParsedMarkdown[], text: string): ParsedMarkdo
 }
 
 /** `parseIncremental` against the parses made for the same view (e.g. a message id). */
-export function parseFor(key: string, text: string, streaming: boolean): ParsedMarkdown {
+export function parseFor(
+  key: string,
+  text: string,
+  streaming: boolean,
+  lineStarts: readonly number[] = [],
+): ParsedMarkdown {
   const history = cache.get(key) ?? []
   let parsed = history.find((p) => p.text === text && (streaming || p.whole))
   if (!parsed) {
@@ -123,9 +133,9 @@ export function parseFor(key: string, text: string, streaming: boolean): ParsedM
     // parsed so first, so the blocks it only grew keep what they drew.
     parsed =
       streaming || previous === null
-        ? parseIncremental(previous, text)
+        ? parseIncremental(previous, text, lineStarts)
         : parseFinished(
-            history.find((p) => p.text === text) ?? parseIncremental(previous, text),
+            history.find((p) => p.text === text) ?? parseIncremental(previous, text, lineStarts),
             text,
           )
   }
