@@ -58,10 +58,19 @@ describe('a long Markdown paragraph streaming into a chat reply', () => {
     await page.keyboard.press('Control+c')
     expect(await clipboardText(page)).toBe(answer)
 
+    // A token picked in a block stays marked when the blocks are drawn anew.
+    const picked = page.locator(`${reply} [data-testid=markdown-reply] [data-index]`).nth(100)
+    const index = await picked.getAttribute('data-index')
+    await picked.click()
+    await page.locator(`[data-testid=token-details][data-token-index="${index}"]`).waitFor()
+    const marked = () => page.locator(`${reply} [data-index="${index}"][data-selected]`).count()
+    expect(await marked()).toBeGreaterThan(0)
+
     // Another width forgets where lines started; back at the first width the paragraph is drawn
     // in one piece, and every span is where it was in blocks.
     await page.setViewportSize({ width: 1100, height: 800 })
     await expect.poll(() => closedGroups(page)).toBe(0)
+    expect(await marked()).toBeGreaterThan(0)
     await page.setViewportSize({ width: 1280, height: 800 })
     await expect.poll(async () => (await spanPlaces(page)).length).toBe(split.length)
     expect(await spanPlaces(page)).toEqual(split)

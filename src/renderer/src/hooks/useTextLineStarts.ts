@@ -1,4 +1,5 @@
 import { useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react'
+import { flushSync } from 'react-dom'
 
 /** What marks the still-growing group of a paragraph streamed in pieces (see `line-groups`). */
 export const openGroupAttribute = 'data-line-group'
@@ -70,16 +71,18 @@ export function useTextLineStarts(
   useLayoutEffect(() => {
     const root = rootRef.current
     if (!root) return
-    const remember = (next: Measured) => {
+    const remember = (next: Measured, beforePaint = false) => {
       measuredRef.current = next
-      setMeasured(next)
+      // Blocks split for the old width would show for a frame at the new one: join them now.
+      if (beforePaint) flushSync(() => setMeasured(next))
+      else setMeasured(next)
     }
     const observer = new ResizeObserver(() => {
       const last = measuredRef.current
       const width = root.clientWidth
       const { source: text, active: growing, layoutKey: key } = latest.current
       if (last.width !== width || last.layoutKey !== key) {
-        if (last.starts.length > 0) remember({ width, layoutKey: key, text: '', starts: [] })
+        if (last.starts.length > 0) remember({ width, layoutKey: key, text: '', starts: [] }, true)
         else measuredRef.current = { ...last, width, layoutKey: key }
         return
       }

@@ -135,14 +135,15 @@ export function MarkdownReply(props: MarkdownReplyProps) {
       )
   }, [source])
 
-  // Marking the selected token's spans directly keeps a pick from drawing any block again.
+  // Marking the selected token's spans directly keeps a pick from drawing any block again. Lines
+  // joined or split anew (`lineStarts`) are drawn with new spans, which are marked again.
   useLayoutEffect(() => {
     const root = rootRef.current
     if (!root || selected === null) return
     const spans = root.querySelectorAll(`[data-index="${selected}"]`)
     spans.forEach((span) => span.setAttribute('data-selected', ''))
     return () => spans.forEach((span) => span.removeAttribute('data-selected'))
-  }, [selected, parsed])
+  }, [selected, parsed, lineStarts])
 
   const move = (key: string) => tokenAfterKey(key, selected, first, first + tokens.length - 1)
 
