@@ -33,7 +33,7 @@ interface BlockProps {
   colorMode: ColorMode
   last: boolean
   branchPoints?: BranchPoints
-  /** Where the view started lines, for a paragraph streamed in pieces (`none` for the rest). */
+  /** Where the view started lines, for a paragraph streamed in pieces (empty for other blocks). */
   lineStarts: readonly number[]
 }
 
