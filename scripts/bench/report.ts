@@ -94,7 +94,11 @@ const methodSection = [
   '  token greedily); long tasks from a `PerformanceObserver` (it reports tasks of 50 ms and',
   '  more, so 0 means none), frames from `requestAnimationFrame`. The inspector figure opens a',
   '  saved 20,000-token session (top-20 alternatives per token) from the sidebar, then times a',
-  '  click on chip #1,900 until the frame after its details became visible.',
+  '  click on chip #1,900 until the frame after its details became visible. 4e streams a chat',
+  '  reply shown as Markdown the same way. A long task is wall time: on two shared cores a task',
+  '  of a few ms of CPU that the kernel preempts shows as 50 ms or more. What the main thread',
+  "  spends its CPU on (script by stack, style, layout, paint, GC) and each task's CPU time:",
+  '  `npx tsx scripts/bench/markdown-profile.ts [runs] [markdown|tokens]` (a Chromium trace).',
   '',
 ]
 

@@ -88,4 +88,37 @@ describe('a long paragraph while it streams', () => {
     expect(finished.whole).toBe(true)
     expect(finished.blocks[0]).toBe(streamed?.blocks[0])
   })
+
+  it('keeps its settled pieces when the last batch comes with the end of the run', () => {
+    let streamed: ParsedMarkdown | null = null
+    const end = longParagraph.length - 20
+    for (let at = 8; at < end; at += 8)
+      streamed = parseFor('end-test', longParagraph.slice(0, at), true)
+    const finished = parseFor('end-test', longParagraph, false)
+    expect(finished.whole).toBe(true)
+    const pieces = streamed?.blocks[0]?.parts ?? []
+    expect(pieces.length).toBeGreaterThan(3)
+    // Every settled piece is the same object, so only the open one is drawn again.
+    expect(finished.blocks[0]?.parts?.slice(0, -1)).toEqual(pieces.slice(0, -1))
+    finished.blocks[0]?.parts?.slice(0, -1).forEach((part, i) => expect(part).toBe(pieces[i]))
+  })
+})
+
+describe('a view drawn again with an older text', () => {
+  it('gets the blocks it drew before, and the newer text still grows from its own parse', () => {
+    // React may draw the text on screen again after a deferred render of a newer one was
+    // interrupted: that must not parse the whole reply again and draw every token anew.
+    const key = 'older-text-test'
+    let shown: ParsedMarkdown | null = null
+    for (let end = 8; end <= 2000; end += 8)
+      shown = parseFor(key, longParagraph.slice(0, end), true)
+    const newer = parseFor(key, longParagraph.slice(0, 2100), true)
+    const again = parseFor(key, longParagraph.slice(0, 2000), true)
+    expect(again).toBe(shown)
+    expect(again.blocks[0]?.parts?.length).toBeGreaterThan(3)
+    const newest = parseFor(key, longParagraph.slice(0, 2200), true)
+    expect(newest.whole).toBe(false)
+    // Settled pieces are the newer parse's, not parsed again.
+    expect(newest.blocks[0]?.parts?.[0]).toBe(newer.blocks[0]?.parts?.[0])
+  })
 })

@@ -53,14 +53,19 @@ export function parseMarkdown(text: string, base = 0): MarkdownBlock[] {
  * last block per batch, not of the whole reply; a long last paragraph costs a parse of its
  * still-open piece only (see `markdown-parts`).
  */
-export function parseIncremental(previous: ParsedMarkdown | null, text: string): ParsedMarkdown {
+export function parseIncremental(
+  previous: ParsedMarkdown | null,
+  text: string,
+  /** Sorted offsets of spaces where the view started a new line (see `markdown-parts`). */
+  lineStarts: readonly number[] = [],
+): ParsedMarkdown {
   if (previous?.text === text) return previous
   const last = previous?.blocks[previous.blocks.length - 1]
   if (!previous || !last || !text.startsWith(previous.text)) {
     return { text, blocks: parseMarkdown(text), whole: true }
   }
   const kept = previous.blocks.slice(0, -1)
-  const grown = last.parts ? growParagraph(last, text, previous.text.length) : null
+  const grown = last.parts ? growParagraph(last, text, previous.text.length, lineStarts) : null
   if (grown) return { text, blocks: [...kept, grown], whole: false }
   const start = last.base + (last.node.position?.start.offset ?? 0)
   const lineStart = text.lastIndexOf('\n', start - 1) + 1
@@ -70,7 +75,7 @@ export function parseIncremental(previous: ParsedMarkdown | null, text: string):
   const closed = blocks.map((block) => (last.parts ? closeParagraph(last, block, text) : block))
   return {
     text,
-    blocks: [...kept, ...closed, ...(open ? [startParts(open, text)] : [])],
+    blocks: [...kept, ...closed, ...(open ? [startParts(open, text, lineStarts)] : [])],
     whole: false,
   }
 }
@@ -92,21 +97,51 @@ function parseFinished(previous: ParsedMarkdown | null, text: string): ParsedMar
   }
 }
 
-const cache = new Map<string, ParsedMarkdown>()
+/** The last parses made for each view (e.g. a message id), most recently used last. */
+const cache = new Map<string, ParsedMarkdown[]>()
 const cacheSize = 64
+/**
+ * Parses kept per view. React may draw an older text again after it parsed a newer one: a
+ * deferred render that a batch of tokens interrupted was never shown, so the next urgent render
+ * draws the text on screen again. That text must get its own parse (same blocks, so nothing is
+ * drawn again), not a whole new parse because the newest one does not fit it.
+ */
+const parsesPerView = 8
 
-/** `parseIncremental` against the last parse made for the same view (e.g. a message id). */
-export function parseFor(key: string, text: string, streaming: boolean): ParsedMarkdown {
-  const previous = cache.get(key) ?? null
-  // A finished reply is parsed whole once, so nothing the block-wise parse guessed can stay.
-  const parsed =
-    streaming || previous === null
-      ? parseIncremental(previous, text)
-      : previous.text === text && previous.whole
-        ? previous
-        : parseFinished(previous, text)
+/** The kept parse whose text `text` grows from by the most, else the most recent one. */
+function nearest(history: readonly ParsedMarkdown[], text: string): ParsedMarkdown | null {
+  let best: ParsedMarkdown | null = null
+  for (const parsed of history)
+    if (text.startsWith(parsed.text) && parsed.text.length >= (best?.text.length ?? -1))
+      best = parsed
+  return best ?? history[history.length - 1] ?? null
+}
+
+/** `parseIncremental` against the parses made for the same view (e.g. a message id). */
+export function parseFor(
+  key: string,
+  text: string,
+  streaming: boolean,
+  lineStarts: readonly number[] = [],
+): ParsedMarkdown {
+  const history = cache.get(key) ?? []
+  let parsed = history.find((p) => p.text === text && (streaming || p.whole))
+  if (!parsed) {
+    const previous = nearest(history, text)
+    // A finished reply is parsed whole once, so nothing the block-wise parse guessed can stay.
+    // Its last batch usually comes with the end of the run and was never parsed streaming: it is
+    // parsed so first, so the blocks it only grew keep what they drew.
+    parsed =
+      streaming || previous === null
+        ? parseIncremental(previous, text, lineStarts)
+        : parseFinished(
+            history.find((p) => p.text === text) ?? parseIncremental(previous, text, lineStarts),
+            text,
+          )
+  }
+  const kept = [...history.filter((p) => p !== parsed), parsed].slice(-parsesPerView)
   cache.delete(key)
-  cache.set(key, parsed)
+  cache.set(key, kept)
   if (cache.size > cacheSize) cache.delete(cache.keys().next().value ?? '')
   return parsed
 }

@@ -56,23 +56,39 @@ function hasStrayMarkup(node: Nodes): boolean {
   return 'children' in node && node.children.some(hasStrayMarkup)
 }
 
-/** Where the open piece may end: the last space before a letter that follows a word, if any. */
-function settlePoint(text: string, from: number): number | null {
-  for (let at = text.length - settleMargin; at > from + settleLength / 2; at--) {
-    if (text[at] !== ' ') continue
-    if (/[\p{L}\p{N}.,;:!?'")]/u.test(text[at - 1] ?? '') && /\p{L}/u.test(text[at + 1] ?? ''))
-      return at
+/** Whether a piece may end at `at`: a space before a letter, after a word. */
+function canSettleAt(text: string, at: number): boolean {
+  return (
+    text[at] === ' ' &&
+    /[\p{L}\p{N}.,;:!?'")]/u.test(text[at - 1] ?? '') &&
+    /\p{L}/u.test(text[at + 1] ?? '')
+  )
+}
+
+/**
+ * Where the open piece may end: preferably the last of `lineStarts` (spaces where the view was
+ * seen to start a new line: a piece that ends there can be drawn as a block of its own, see
+ * `line-groups`), else the last space before a letter that follows a word, if any.
+ */
+function settlePoint(text: string, from: number, lineStarts: readonly number[]): number | null {
+  const first = from + settleLength / 2
+  const last = text.length - settleMargin
+  for (let i = lineStarts.length - 1; i >= 0; i--) {
+    const at = lineStarts[i] ?? 0
+    if (at <= first) break
+    if (at <= last && canSettleAt(text, at)) return at
   }
+  for (let at = last; at > first; at--) if (canSettleAt(text, at)) return at
   return null
 }
 
 /** Splits the open piece when it is long and has a point where it can settle. */
-function settle(block: MarkdownBlock, text: string): MarkdownBlock {
+function settle(block: MarkdownBlock, text: string, lineStarts: readonly number[]): MarkdownBlock {
   const parts = block.parts ?? []
   const open = parts[parts.length - 1]
   if (!open || text.length - open.base < settleLength) return block
   if (text.length < (block.settleAfter ?? 0)) return block
-  const at = settlePoint(text, open.base)
+  const at = settlePoint(text, open.base, lineStarts)
   const settled = at === null ? null : parsePiece(text.slice(0, at), open.base)
   const next = at === null ? null : parsePiece(text, at)
   if (at === null || !settled || !next || hasStrayMarkup(settled)) {
@@ -96,12 +112,19 @@ function withParts(block: MarkdownBlock, parts: MarkdownPart[]): MarkdownBlock {
   return first ? { ...block, node: first.node, base: first.base, parts } : block
 }
 
-/** The last block as it starts being parsed in pieces (a paragraph only). */
-export function startParts(block: MarkdownBlock, text: string): MarkdownBlock {
+/**
+ * The last block as it starts being parsed in pieces (a paragraph only). `lineStarts`: sorted
+ * offsets of spaces where the view started a new line, where pieces had better end.
+ */
+export function startParts(
+  block: MarkdownBlock,
+  text: string,
+  lineStarts: readonly number[] = [],
+): MarkdownBlock {
   if (block.node.type !== 'paragraph') return block
   if (text.length - block.base - (block.node.position?.start.offset ?? 0) < settleLength)
     return block
-  return settle({ ...block, parts: [{ node: block.node, base: block.base }] }, text)
+  return settle({ ...block, parts: [{ node: block.node, base: block.base }] }, text, lineStarts)
 }
 
 /**
@@ -113,6 +136,7 @@ export function growParagraph(
   block: MarkdownBlock,
   text: string,
   previousLength: number,
+  lineStarts: readonly number[] = [],
 ): MarkdownBlock | null {
   const parts = block.parts ?? []
   const open = parts[parts.length - 1]
@@ -125,6 +149,7 @@ export function growParagraph(
   return settle(
     withParts(block, [...parts.slice(0, -1), piece(node, open.base, parts.length === 1)]),
     text,
+    lineStarts,
   )
 }
 

@@ -2,11 +2,13 @@ import { memo, useLayoutEffect, useMemo, useRef } from 'react'
 import type { GeneratedToken } from '../../../../shared/contract'
 import { copyRootAttribute, registerCopySource, sourceSpans } from '../../lib/copy-selection'
 import { tokenStarts } from '../../lib/markdown-map'
-import { parseFor, type MarkdownBlock, type MarkdownPart } from '../../lib/markdown-parse'
+import { parseFor, type MarkdownBlock } from '../../lib/markdown-parse'
 import { colorBinFor, measuredFor, type ColorMode } from '../../lib/probability-scale'
 import { focusRing } from '../../lib/ui'
+import { useTextLineStarts } from '../../hooks/useTextLineStarts'
 import { MarkdownCtx, type MarkdownContext } from './markdown-context'
-import { Children, MarkdownNode, paragraphClass } from './MarkdownNodes'
+import { MarkdownNode } from './MarkdownNodes'
+import { StreamedParagraph } from './StreamedParagraph'
 import { tokenAfterKey } from '../../lib/token-keys'
 import type { BranchPoints } from '../TokenStream'
 import { handleSwitchClick } from '../TokenChip'
@@ -20,27 +22,7 @@ const tints = [
   'bg-orange-300 dark:bg-orange-600/70',
 ]
 
-interface PartProps {
-  part: MarkdownPart
-  ctx: MarkdownContext
-  colorMode: ColorMode
-}
-
-/** A settled piece of a long streaming paragraph: its text never changes, so it is drawn once. */
-const Part = memo(
-  function Part({ part, ctx }: PartProps) {
-    return (
-      <MarkdownCtx.Provider value={{ ...ctx, base: part.base }}>
-        <Children nodes={part.node.children} />
-      </MarkdownCtx.Provider>
-    )
-  },
-  (a, b) =>
-    a.part === b.part &&
-    a.colorMode === b.colorMode &&
-    a.ctx.first === b.ctx.first &&
-    a.ctx.branchPoints === b.ctx.branchPoints,
-)
+const noLineStarts: readonly number[] = []
 
 interface BlockProps {
   block: MarkdownBlock
@@ -51,6 +33,8 @@ interface BlockProps {
   colorMode: ColorMode
   last: boolean
   branchPoints?: BranchPoints
+  /** Where the view started lines, for a paragraph streamed in pieces (empty for other blocks). */
+  lineStarts: readonly number[]
 }
 
 /**
@@ -60,7 +44,8 @@ interface BlockProps {
  */
 const Block = memo(
   function Block(props: BlockProps) {
-    const { block, source, starts, tokens, first, colorMode, last, branchPoints } = props
+    const { block, source, starts, tokens, first, colorMode, last, branchPoints, lineStarts } =
+      props
     const ctx: MarkdownContext = {
       source,
       starts,
@@ -77,11 +62,12 @@ const Block = memo(
     return (
       <div className={`flow-root ${last ? '' : '[content-visibility:auto]'}`}>
         {block.parts ? (
-          <p className={paragraphClass}>
-            {block.parts.map((part) => (
-              <Part key={part.base} part={part} ctx={ctx} colorMode={colorMode} />
-            ))}
-          </p>
+          <StreamedParagraph
+            parts={block.parts}
+            lineStarts={lineStarts}
+            ctx={ctx}
+            colorMode={colorMode}
+          />
         ) : (
           <MarkdownCtx.Provider value={ctx}>
             <MarkdownNode node={block.node} />
@@ -95,7 +81,8 @@ const Block = memo(
     a.colorMode === b.colorMode &&
     a.first === b.first &&
     a.last === b.last &&
-    a.branchPoints === b.branchPoints,
+    a.branchPoints === b.branchPoints &&
+    a.lineStarts === b.lineStarts,
 )
 
 export interface MarkdownReplyProps {
@@ -129,7 +116,13 @@ export function MarkdownReply(props: MarkdownReplyProps) {
     const texts = tokens.map((t) => t.text)
     return { source: texts.join(''), starts: tokenStarts(texts) }
   }, [tokens])
-  const parsed = parseFor(props.cacheKey, source, running)
+  // A branch switch takes room in its line: lines seen without it wrap elsewhere with it.
+  const switches = useMemo(
+    () => [...(props.branchPoints?.keys() ?? [])].join(','),
+    [props.branchPoints],
+  )
+  const lineStarts = useTextLineStarts(rootRef, source, running, switches)
+  const parsed = parseFor(props.cacheKey, source, running, lineStarts)
 
   const sourceRef = useRef(source)
   useLayoutEffect(() => {
@@ -142,14 +135,15 @@ export function MarkdownReply(props: MarkdownReplyProps) {
       )
   }, [source])
 
-  // Marking the selected token's spans directly keeps a pick from drawing any block again.
+  // Marking the selected token's spans directly keeps a pick from drawing any block again. Lines
+  // joined or split anew (`lineStarts`) are drawn with new spans, which are marked again.
   useLayoutEffect(() => {
     const root = rootRef.current
     if (!root || selected === null) return
     const spans = root.querySelectorAll(`[data-index="${selected}"]`)
     spans.forEach((span) => span.setAttribute('data-selected', ''))
     return () => spans.forEach((span) => span.removeAttribute('data-selected'))
-  }, [selected, parsed])
+  }, [selected, parsed, lineStarts])
 
   const move = (key: string) => tokenAfterKey(key, selected, first, first + tokens.length - 1)
 
@@ -192,6 +186,7 @@ export function MarkdownReply(props: MarkdownReplyProps) {
           colorMode={props.colorMode}
           last={i === parsed.blocks.length - 1}
           branchPoints={props.branchPoints}
+          lineStarts={block.parts ? lineStarts : noLineStarts}
         />
       ))}
       {running && (
