@@ -1,4 +1,8 @@
-import { defaultPenaltyWindow } from '../../../shared/penalties'
+import {
+  defaultPenaltyWindow,
+  penaltiesActive,
+  type PenaltySettings,
+} from '../../../shared/penalties'
 import { useStore } from '../hooks/useStore'
 import { card, cardTitle, ghostButton, mutedText } from '../lib/ui'
 import { isActive } from '../stores/run-reducer'
@@ -18,6 +22,7 @@ const testIds: Record<SettingKey, string> = {
   minP: 'min-p-input',
   seed: 'seed-input',
   maxTokens: 'max-tokens-input',
+  repeatPenalty: 'repeat-penalty-input',
   presencePenalty: 'presence-penalty-input',
   frequencyPenalty: 'frequency-penalty-input',
   penaltyWindow: 'penalty-window-input',
@@ -100,14 +105,13 @@ export function SamplingPanel() {
   )
 }
 
-/** "off", or what the penalties take off a repeated token's logit. */
-function penaltySummary(sampling: {
-  presencePenalty?: number
-  frequencyPenalty?: number
-  penaltyWindow?: number
-}): string {
-  const presence = sampling.presencePenalty ?? 0
-  const frequency = sampling.frequencyPenalty ?? 0
-  if ((presence === 0 && frequency === 0) || sampling.penaltyWindow === 0) return 'off'
-  return `presence ${presence} · frequency ${frequency} · last ${sampling.penaltyWindow ?? defaultPenaltyWindow}`
+/** "off", or what the penalties do to a repeated token's logit. */
+function penaltySummary(sampling: PenaltySettings): string {
+  if (!penaltiesActive(sampling)) return 'off'
+  const repeat = sampling.repeatPenalty ?? 1
+  const parts = repeat !== 1 ? [`repeat ${repeat}`] : []
+  parts.push(`presence ${sampling.presencePenalty ?? 0}`)
+  parts.push(`frequency ${sampling.frequencyPenalty ?? 0}`)
+  parts.push(`last ${sampling.penaltyWindow ?? defaultPenaltyWindow}`)
+  return parts.join(' · ')
 }
