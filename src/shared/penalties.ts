@@ -50,3 +50,15 @@ export function penalizedLogit(logit: number, count: number, settings: PenaltySe
   if (count === 0) return logit
   return logit - count * (settings.frequencyPenalty ?? 0) - (settings.presencePenalty ?? 0)
 }
+
+/** "off", or the penalties in one line: "repeat 1.3 · presence 0 · frequency 0.5 · last 64". */
+export function describePenalties(settings: PenaltySettings): string {
+  if (!penaltiesActive(settings)) return 'off'
+  const repeat = settings.repeatPenalty ?? 1
+  return [
+    ...(repeat !== 1 ? [`repeat ${repeat}`] : []),
+    `presence ${settings.presencePenalty ?? 0}`,
+    `frequency ${settings.frequencyPenalty ?? 0}`,
+    `last ${settings.penaltyWindow ?? defaultPenaltyWindow}`,
+  ].join(' · ')
+}

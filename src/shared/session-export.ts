@@ -1,3 +1,4 @@
+import { describePenalties, penaltiesActive } from './penalties'
 import { describeIssues } from './schemas'
 import { sessionDocumentSchema, type SessionDocument, type SessionNode } from './sessions'
 import { splitReply, thoughtProse } from './thoughts'
@@ -93,7 +94,7 @@ export function sessionToMarkdown(document: SessionDocument): string {
     `# ${document.title || 'Untitled session'}`,
     '',
     `- Model: ${document.model ? `${document.model.name} (\`${document.model.fileName}\`)` : 'none'}`,
-    `- Sampling: temperature ${sampling.temperature}, top-k ${sampling.topK}, top-p ${sampling.topP}, min-p ${sampling.minP}, seed ${sampling.seed}, max tokens ${maxTokens}`,
+    `- Sampling: temperature ${sampling.temperature}, top-k ${sampling.topK}, top-p ${sampling.topP}, min-p ${sampling.minP}, seed ${sampling.seed}, max tokens ${maxTokens}${penaltiesActive(sampling) ? `, penalties: ${describePenalties(sampling)}` : ''}`,
     `- Saved: ${document.updatedAt}`,
     '',
   ]

@@ -1,8 +1,4 @@
-import {
-  defaultPenaltyWindow,
-  penaltiesActive,
-  type PenaltySettings,
-} from '../../../shared/penalties'
+import { describePenalties } from '../../../shared/penalties'
 import { useStore } from '../hooks/useStore'
 import { card, cardTitle, ghostButton, mutedText } from '../lib/ui'
 import { isActive } from '../stores/run-reducer'
@@ -84,7 +80,7 @@ export function SamplingPanel() {
           <summary className="cursor-pointer py-1 text-sm font-medium select-none">
             Penalties
             <span className={`ml-2 text-xs font-normal ${mutedText}`}>
-              {penaltySummary(settings.sampling)}
+              {describePenalties(settings.sampling)}
             </span>
           </summary>
           {settingFields
@@ -103,15 +99,4 @@ export function SamplingPanel() {
       </div>
     </section>
   )
-}
-
-/** "off", or what the penalties do to a repeated token's logit. */
-function penaltySummary(sampling: PenaltySettings): string {
-  if (!penaltiesActive(sampling)) return 'off'
-  const repeat = sampling.repeatPenalty ?? 1
-  const parts = repeat !== 1 ? [`repeat ${repeat}`] : []
-  parts.push(`presence ${sampling.presencePenalty ?? 0}`)
-  parts.push(`frequency ${sampling.frequencyPenalty ?? 0}`)
-  parts.push(`last ${sampling.penaltyWindow ?? defaultPenaltyWindow}`)
-  return parts.join(' · ')
 }
