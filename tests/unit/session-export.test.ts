@@ -63,8 +63,11 @@ describe('session export', () => {
 
   it('keeps a repeat penalty and the stored logit shifts, in JSON and in Markdown', () => {
     const sampling = { ...defaultSampling, repeatPenalty: 1.3, penaltyWindow: 32 }
-    const shifted = token(7, ' the', 0.4)
-    shifted.alternatives[0] = { ...shifted.alternatives[0]!, penaltyShift: -0.75 }
+    const plain = token(7, ' the', 0.4)
+    const shifted = {
+      ...plain,
+      alternatives: [{ ...plain.alternatives[0]!, penaltyShift: -0.75 }],
+    }
     const penalised: SessionDocument = {
       ...document,
       settings: { ...document.settings, sampling },
