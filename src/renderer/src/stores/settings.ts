@@ -107,7 +107,7 @@ export const settingFields: readonly SettingField[] = [
     sliderMax: 2,
     step: 0.01,
     integer: false,
-    help: 'llama.cpp’s repeat penalty: a token already in the window has a positive logit divided by this and a negative one multiplied by it, so above 1 makes repeats less likely and below 1 more likely. 1 is off.',
+    help: 'Divides the positive logit of a token already in the window by this, and multiplies a negative one by it (llama.cpp’s): above 1 repeats less, below 1 more. 1 is off.',
     describe: (v) => (v === 1 ? 'off' : null),
   },
   {
