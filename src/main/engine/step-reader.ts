@@ -128,7 +128,8 @@ export function sampleStep(
   const more = Array.from({ length: Math.max(0, labSize - shown) }, (_, k) => describe(shown + k))
   if (penalised)
     more.push(...raisedIntoReach(penalised.moved, Math.max(labSize, shown)).map(describe))
-  if (more.length > 0) token.moreCandidates = more
+  // A session stores at most `limits.labCandidates` of them.
+  if (more.length > 0) token.moreCandidates = more.slice(0, limits.labCandidates)
   return token
 
   /**
