@@ -129,6 +129,11 @@ export interface TokenCandidate extends TokenText {
   modelProb: number
   /** Probability after the sampler chain; 0 when the chain removed it. */
   samplingProb: number
+  /**
+   * With a repeat penalty: how much all of the run's penalties moved this candidate's logit
+   * (penalised logit − `logit`), as llama.cpp computed it. Absent when nothing moved it.
+   */
+  penaltyShift?: number
 }
 
 export interface GeneratedToken extends TokenCandidate {

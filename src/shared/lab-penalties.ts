@@ -23,9 +23,15 @@ export interface PenalisedCandidates {
 }
 
 /**
- * The stored candidates after the run's frequency and presence penalties, as the engine's chain
- * saw them at this step. Penalties only lower logits, so every candidate still above the lowest
- * stored logit is above every token that was not stored: those form an exact prefix of the
+ * The stored candidates after the run's penalties, as the engine's chain saw them at this step.
+ * Frequency and presence penalties are subtractions, redone here from ln p; a repeat penalty
+ * needs the logit's sign, so the engine stored what all of them did to each candidate
+ * (`penaltyShift`) and that is used as it is.
+ *
+ * Every token not stored is below the lowest stored logit after the penalties too: an
+ * unpenalised one by the model's order, a penalised one because the engine stores those the
+ * penalties raised that far. So every candidate at or above min(max(before, after)) of the
+ * stored ones is above every token that was not stored: those form an exact prefix of the
  * penalised order. Candidates that fall below it are left out (their rank is unknown).
  */
 export function penaliseForLab(
@@ -37,7 +43,11 @@ export function penaliseForLab(
   const counts = windowCounts(contextBefore, settings)
   const sorted = [...candidates].sort((a, b) => b.logit - a.logit)
   const top = sorted[0]!
-  const floor = sorted[sorted.length - 1]!.logit
+  const afterOf = (c: LabCandidate) =>
+    c.penaltyShift !== undefined
+      ? c.logit + c.penaltyShift
+      : penalizedLogit(c.logit, counts.get(c.id) ?? 0, settings)
+  const floor = Math.min(...sorted.map((c) => Math.max(c.logit, afterOf(c))))
   // The raw vocabulary's Σ exp(logit − top), from the top candidate's model probability.
   let weight = top.modelProb > 0 ? 1 / top.modelProb : 1
   const stored = new Set(sorted.map((c) => c.id))
@@ -45,7 +55,7 @@ export function penaliseForLab(
   const kept: LabCandidate[] = []
   for (const c of sorted) {
     const count = counts.get(c.id) ?? 0
-    const after = penalizedLogit(c.logit, count, settings)
+    const after = afterOf(c)
     if (after !== c.logit) {
       weight -= Math.exp(c.logit - top.logit) - Math.exp(after - top.logit)
       changes.push({

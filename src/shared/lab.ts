@@ -13,6 +13,8 @@ export interface LabCandidate extends ScoredToken {
   text: string
   /** Softmax of the raw logits over the whole vocabulary. */
   modelProb: number
+  /** What the run's penalties did to its logit, where the engine stored it (repeat penalty). */
+  penaltyShift?: number
 }
 
 /** The sampler stage that removed a candidate. */

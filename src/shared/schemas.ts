@@ -15,6 +15,8 @@ export const limits = {
   pathChars: 4096,
   runIdChars: 64,
   penalty: 2,
+  /** llama.cpp's repeat penalty θ: 1 is off, above 1 discourages repeats, below 1 favours them. */
+  repeatPenalty: { min: 0.1, max: 3 },
   penaltyWindow: 4096,
   stopStrings: 8,
   stopStringChars: 200,
@@ -40,6 +42,11 @@ export const samplingSettingsSchema = z.object({
   presencePenalty: z.number().min(-limits.penalty).max(limits.penalty).optional(),
   /** Taken off a token's logit once per time it occurs in the window (frequency_penalty). */
   frequencyPenalty: z.number().min(-limits.penalty).max(limits.penalty).optional(),
+  /**
+   * llama.cpp's repeat penalty (repeat_penalty): a token already in the window has a positive
+   * logit divided by it and a negative one multiplied by it; 1 (or absent) is off.
+   */
+  repeatPenalty: z.number().min(limits.repeatPenalty.min).max(limits.repeatPenalty.max).optional(),
   /** How many of the context's last tokens the penalties look at; 64 when not given. */
   penaltyWindow: z.int().min(0).max(limits.penaltyWindow).optional(),
 })

@@ -1,4 +1,5 @@
 import { completionPathTokens } from './completion-tree'
+import { describePenalties, penaltiesActive } from './penalties'
 import { describeIssues } from './schemas'
 import { upgradeSession } from './session-migrate'
 import { sessionDocumentSchema, type SessionDocument, type SessionNode } from './sessions'
@@ -113,7 +114,7 @@ export function sessionToMarkdown(document: SessionDocument): string {
     `# ${document.title || 'Untitled session'}`,
     '',
     `- Model: ${document.model ? `${document.model.name} (\`${document.model.fileName}\`)` : 'none'}`,
-    `- Sampling: temperature ${sampling.temperature}, top-k ${sampling.topK}, top-p ${sampling.topP}, min-p ${sampling.minP}, seed ${sampling.seed}, max tokens ${maxTokens}`,
+    `- Sampling: temperature ${sampling.temperature}, top-k ${sampling.topK}, top-p ${sampling.topP}, min-p ${sampling.minP}, seed ${sampling.seed}, max tokens ${maxTokens}${penaltiesActive(sampling) ? `, penalties: ${describePenalties(sampling)}` : ''}`,
     `- Saved: ${document.updatedAt}`,
     '',
   ]

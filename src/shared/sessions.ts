@@ -28,6 +28,7 @@ const candidateSchema = tokenTextSchema.extend({
   logit: z.number(),
   modelProb: z.number().min(0).max(1),
   samplingProb: z.number().min(0).max(1),
+  penaltyShift: z.number().optional(),
 })
 export const generatedTokenSchema = candidateSchema.extend({
   position: z.int().min(0),

@@ -66,6 +66,10 @@ const floatColumns = [
 const altFloatColumns = ['altId', 'altLogit', 'altModelProb', 'altSamplingProb'] as const
 
 const float64 = () => new Column((n) => new Float64Array(n))
+const nanColumn = () => new Column((n) => new Float64Array(n).fill(NaN))
+const hasPenaltyShift = (t: GeneratedToken) =>
+  t.alternatives.some((a) => a.penaltyShift !== undefined) ||
+  (t.moreCandidates ?? []).some((a) => a.penaltyShift !== undefined)
 const uint32 = () => new Column((n) => new Uint32Array(n))
 
 /**
@@ -113,6 +117,11 @@ export class RunColumns {
   readonly altModelProb = float64()
   readonly altSamplingProb = float64()
   readonly altSlot = uint32()
+  /**
+   * Each alternative's `penaltyShift` (NaN: none); made only once a run has one (a repeat
+   * penalty's), so other runs pay nothing for it.
+   */
+  altPenaltyShift: Column | null = null
   /** Each id's slot, and each slot's id and text: a run's texts all come from one model. */
   private readonly slots = new Map<number, number>()
   readonly slotIds: number[] = []
@@ -166,6 +175,8 @@ export class RunColumns {
     for (const c of [this.altId, this.altLogit, this.altModelProb, this.altSamplingProb])
       c.reserve(alternatives)
     this.altSlot.reserve(alternatives)
+    if (!this.altPenaltyShift && tokens.some(hasPenaltyShift)) this.altPenaltyShift = nanColumn()
+    this.altPenaltyShift?.reserve(alternatives)
     let i = this.length
     let a = this.altLength
     for (const t of tokens) {
@@ -187,6 +198,7 @@ export class RunColumns {
           this.altLogit.set(a, alt.logit)
           this.altModelProb.set(a, alt.modelProb)
           this.altSamplingProb.set(a, alt.samplingProb)
+          this.altPenaltyShift?.set(a, alt.penaltyShift ?? NaN)
           a++
         }
       }
@@ -227,6 +239,10 @@ export class RunColumns {
     copy.reported.copyFrom(this.reported, n)
     for (const key of altFloatColumns) copy[key].copyFrom(this[key], alternatives)
     copy.altSlot.copyFrom(this.altSlot, alternatives)
+    if (this.altPenaltyShift) {
+      copy.altPenaltyShift = nanColumn()
+      copy.altPenaltyShift.copyFrom(this.altPenaltyShift, alternatives)
+    }
     copy.length = n
     copy.altLength = alternatives
     for (const [id, slot] of this.slots) copy.slots.set(id, slot)
@@ -268,7 +284,7 @@ export class RunColumns {
     const list = new Array<TokenCandidate>(Math.max(0, to - from))
     for (let a = from; a < to; a++) {
       const id = this.altId.get(a)
-      list[a - from] = {
+      const candidate: TokenCandidate = {
         id,
         text: this.altText(a),
         ...this.bytesField(id),
@@ -276,6 +292,9 @@ export class RunColumns {
         modelProb: this.altModelProb.get(a),
         samplingProb: this.altSamplingProb.get(a),
       }
+      const shift = this.altPenaltyShift?.get(a) ?? NaN
+      if (!Number.isNaN(shift)) candidate.penaltyShift = shift
+      list[a - from] = candidate
     }
     return list
   }

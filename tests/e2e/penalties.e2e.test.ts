@@ -99,6 +99,60 @@ describe('penalties and stop strings in the sampling panel', () => {
     await context.close()
   })
 
+  it('apply a repeat penalty as llama.cpp does, and the Lab replays it from what the engine stored', async () => {
+    const { context, page } = await openApp(browser, serve.url)
+    await setSettings(page, { temperature: 1, 'max-tokens': 24, seed: 11 })
+    await page.locator('[data-testid=penalties] summary').click()
+    await page.fill('[data-testid=repeat-penalty-input]', '1.5')
+    await expect
+      .poll(() => page.locator('[data-testid=penalties] summary').textContent())
+      .toContain('repeat 1.5')
+    await generate(page, 'the the the model the model')
+    await waitForRunState(page, 'ended')
+    const run = runs(watcher.events).at(-1)!
+    expect(run.started?.sampling.repeatPenalty).toBe(1.5)
+    // The first step where a shown alternative was penalised: the engine stored its logit shift.
+    const index = run.tokens.findIndex((token) =>
+      token.alternatives.some((alt) => alt.penaltyShift !== undefined),
+    )
+    expect(index).toBeGreaterThanOrEqual(0)
+    const step = run.tokens[index]!
+
+    await page.locator('[data-testid=token-chip]').nth(index).click()
+    await page.click('[data-testid=inspector-tab-lab]')
+    await page.locator('[data-testid=lab-penalties]').waitFor()
+    await expect
+      .poll(() => page.locator('[data-testid=lab-penalty-settings]').textContent())
+      .toContain('repeat 1.5')
+    // The Lab lists penalised candidates with llama.cpp's change to their logits.
+    const rows = await page
+      .locator('[data-testid=lab-penalty]')
+      .evaluateAll((els) =>
+        els.map((el) => [
+          Number(el.dataset.tokenId),
+          Number(el.dataset.after) - Number(el.dataset.before),
+        ]),
+      )
+    expect(rows.length).toBeGreaterThan(0)
+    const stored = new Map(
+      [...step.alternatives, ...(step.moreCandidates ?? [])].map((c) => [c.id, c.penaltyShift]),
+    )
+    for (const [id, change] of rows) expect(change).toBeCloseTo(stored.get(id!) ?? NaN, 9)
+    const shares = new Map(
+      await page
+        .locator('[data-testid=lab-bar-after]')
+        .evaluateAll((els) =>
+          els.map((el) => [Number(el.dataset.tokenId), Number(el.dataset.prob)] as const),
+        ),
+    )
+    // Each candidate's share after the penalised chain is the one the engine drew it with.
+    expect(shares.size).toBeGreaterThan(0)
+    for (const alt of step.alternatives)
+      if (shares.has(alt.id)) expect(shares.get(alt.id)).toBeCloseTo(alt.samplingProb, 6)
+    expect(shares.get(step.id)).toBeCloseTo(step.samplingProb, 6)
+    await context.close()
+  })
+
   it('end a run where a stop string appears, and keep it for the next run', async () => {
     const { context, page } = await openApp(browser, serve.url)
     await setSettings(page, { temperature: 0, 'max-tokens': 40 })

@@ -122,6 +122,8 @@ describe('OpenAI completion requests as engine runs', () => {
       [{ seed: 1.5 }, /seed: Invalid input: expected int/],
       [{ stop: ['a', 'b', 'c', 'd', 'e'] }, /stop/],
       [{ presence_penalty: 3 }, /presence_penalty: Too big/],
+      [{ repeat_penalty: 0 }, /repeat_penalty: Too small/],
+      [{ repeat_last_n: -1 }, /repeat_last_n: Too small/],
       [{ logit_bias: { '1': 5 } }, /logit_bias is not supported/],
       [{ echo: true }, /echo is not supported/],
       [{ prompt: ['a', 'b'] }, /give one prompt/],
@@ -142,6 +144,14 @@ describe('OpenAI completion requests as engine runs', () => {
       presencePenalty: 0.5,
       frequencyPenalty: -0.25,
     })
+    const repeated = planCompletion(
+      { model: 'm', prompt: 'Hi', repeat_penalty: 1.3, repeat_last_n: 32 },
+      context,
+    )
+    expect(repeated.runs[0]?.sampling).toMatchObject({ repeatPenalty: 1.3, penaltyWindow: 32 })
+    // llama-server's "off" stays off: no second sampling is paid for it.
+    const off = planCompletion({ model: 'm', prompt: 'Hi', repeat_penalty: 1 }, context)
+    expect(off.runs[0]?.sampling.repeatPenalty).toBeUndefined()
     expect(refusal(() => planCompletion({ prompt: 'Hi' }, context)).body.error.param).toBe('model')
   })
 })

@@ -158,6 +158,18 @@ describe('an endpoint whose log-probabilities are taken after sampling', () => {
     }
   })
 
+  it('sends the repeat penalty and its window under llama-server’s names', () => {
+    const penalised = generateRequestSchema.parse({
+      ...request(false),
+      sampling: { ...defaultSampling, repeatPenalty: 1.2, penaltyWindow: 32 },
+    })
+    expect(remoteRequestBody(penalised, 'm').body).toMatchObject({
+      repeat_penalty: 1.2,
+      repeat_last_n: 32,
+    })
+    expect(remoteRequestBody(request(false), 'm').body).not.toHaveProperty('repeat_penalty')
+  })
+
   it('reads llama-server’s prob and top_probs as sampling probabilities, the model’s unmeasured', () => {
     const token = tokenFromEntry(only(llamaServerPostSampling, 'chat'), 'sampling', 3)
     expect(token.id).toBe(12366)

@@ -61,6 +61,27 @@ describe('session export', () => {
     expect(back).toEqual({ ok: true, document })
   })
 
+  it('keeps a repeat penalty and the stored logit shifts, in JSON and in Markdown', () => {
+    const sampling = { ...defaultSampling, repeatPenalty: 1.3, penaltyWindow: 32 }
+    const plain = token(7, ' the', 0.4)
+    const shifted = {
+      ...plain,
+      alternatives: [{ ...plain.alternatives[0]!, penaltyShift: -0.75 }],
+    }
+    const penalised: SessionDocument = {
+      ...document,
+      settings: { ...document.settings, sampling },
+      nodes: document.nodes.map((n) =>
+        n.id === 'a1' ? { ...n, run: { ...run([shifted]), sampling } } : n,
+      ),
+    }
+    expect(sessionFromJson(sessionToJson(penalised))).toEqual({ ok: true, document: penalised })
+    expect(sessionToMarkdown(penalised)).toContain(
+      'penalties: repeat 1.3 · presence 0 · frequency 0 · last 32',
+    )
+    expect(sessionToMarkdown(document)).not.toContain('penalties')
+  })
+
   it('explains why a file cannot be imported', () => {
     expect(sessionFromJson('not json')).toEqual({
       ok: false,

@@ -45,6 +45,9 @@ const samplingShape = {
   /** Applied in the engine's own sampler chain over its last 64 tokens, as llama-server does. */
   presence_penalty: z.number().min(-limits.penalty).max(limits.penalty).nullish(),
   frequency_penalty: z.number().min(-limits.penalty).max(limits.penalty).nullish(),
+  /** llama-server's repeat penalty (1 is off) and the window all the penalties look at. */
+  repeat_penalty: z.number().min(limits.repeatPenalty.min).max(limits.repeatPenalty.max).nullish(),
+  repeat_last_n: z.int().min(0).max(limits.penaltyWindow).nullish(),
   logit_bias: z
     .record(z.string(), z.number())
     .nullish()

@@ -106,6 +106,10 @@ function common(request: CompletionRequest | ChatRequest, context: PlanContext):
     seed,
     ...(request.presence_penalty ? { presencePenalty: request.presence_penalty } : {}),
     ...(request.frequency_penalty ? { frequencyPenalty: request.frequency_penalty } : {}),
+    ...(request.repeat_penalty != null && request.repeat_penalty !== 1
+      ? { repeatPenalty: request.repeat_penalty }
+      : {}),
+    ...(request.repeat_last_n != null ? { penaltyWindow: request.repeat_last_n } : {}),
   }
   const runs = Array.from({ length: request.n ?? 1 }, (_, i) => ({
     runId: context.runId(),

@@ -10,6 +10,7 @@ import { tokenBytesFor } from './token-bytes'
 import { ThoughtTracker } from './thought-segments'
 import { TokenBatcher } from './token-batcher'
 import { noteSamplerDropped } from './sampler-garbage'
+import { repeatPenaltyPass } from './repeat-penalty-pass'
 
 /**
  * One generation run in a single pass: every step evaluates one token and reads the next-token
@@ -84,9 +85,12 @@ export async function runGeneration(
   let input: Token[] = promptTokens.slice(reused)
   let reason: StopReason
   const releaseHead = claimHead(sequence.context, headRequestFor(sampling, topN))
+  // Only a run with a repeat penalty pays for a second sampling of each step.
+  const penaltyPass = repeatPenaltyPass(model, sequence, sampling, session.info.vocabSize)
   try {
     reason = await generateSteps()
   } finally {
+    penaltyPass?.release()
     releaseHead()
     // Whatever was generated reaches the client, also before a failure is reported.
     batcher.flush()
@@ -100,6 +104,7 @@ export async function runGeneration(
       const items = input.map((token, i) =>
         i === input.length - 1 ? ([token, { generateNext: nextTokenRequest }] as const) : token,
       )
+      penaltyPass?.prepare(context)
       const results = await sequence.controlledEvaluate(items as never, {
         contextShift: { strategy: () => failOnShift() },
       })
@@ -108,7 +113,8 @@ export async function runGeneration(
       const next = results[results.length - 1]?.next
       if (!next) throw new Error('llama.cpp returned no result for the last token')
       const position = sequence.nextTokenIndex
-      const token = sampleStep(model, next, sampling, topN, position, step, context)
+      const output = penaltyPass ? { ...next, penalised: penaltyPass.take() } : next
+      const token = sampleStep(model, output, sampling, topN, position, step, context)
       if (thoughts.next(token.text)) token.segment = 'thought'
 
       const now = performance.now()

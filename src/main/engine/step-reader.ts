@@ -2,7 +2,8 @@ import type { LlamaModel, Token } from 'node-llama-cpp'
 import type { GeneratedToken, TokenCandidate } from '../../shared/contract'
 import { penaltiesActive, windowCounts } from '../../shared/penalties'
 import { chainOverSorted, keptProbability, pickIndex, seededUniform } from '../../shared/sampling'
-import { penalise } from './penalised-order'
+import { penalise, penalisedInModelFrame } from './penalised-order'
+import type { PenalisedProbabilities } from './repeat-penalty-pass'
 import { hiddenBytes, tokenBytesFor, type TokenBytes } from './token-bytes'
 import { limits, type SamplingSettings } from '../../shared/schemas'
 
@@ -41,6 +42,8 @@ export function withHiddenBytes(text: string, id: number, bytesOf: TokenBytes) {
 
 export interface StepOutput {
   probabilities?: Map<Token, number>
+  /** With a repeat penalty: llama.cpp's penalised probabilities of the same step. */
+  penalised?: PenalisedProbabilities
 }
 
 /**
@@ -69,8 +72,14 @@ export function sampleStep(
   const bytesOf = tokenBytesFor(model)
   // The chain runs on the penalised logits; what we report of the model stays the model's own.
   const counts = penaltiesActive(sampling) ? windowCounts(context, sampling) : null
-  const penalised = counts ? penalise(sorted, size, counts, sampling) : null
-  if (penalised && head) throw new Error('penalties need the whole distribution, not its head')
+  if (counts && head) throw new Error('penalties need the whole distribution, not its head')
+  const given =
+    counts && output.penalised
+      ? penalisedInModelFrame(output.penalised, sorted, size, counts)
+      : undefined
+  if (counts && !given && (sampling.repeatPenalty ?? 1) !== 1)
+    throw new Error('the repeat penalty needs llama.cpp’s penalised probabilities of this step')
+  const penalised = counts ? penalise(sorted, size, counts, sampling, given) : null
   const order = penalised?.order ?? sorted
   const chain = chainOverSorted(
     order.logits,
@@ -91,7 +100,7 @@ export function sampleStep(
     const id = sorted.ids[index] ?? 0
     const logit = sorted.logits[index] ?? 0
     const text = tokenText(model, id)
-    return {
+    const candidate: TokenCandidate = {
       id,
       text,
       ...withHiddenBytes(text, id, bytesOf),
@@ -99,6 +108,11 @@ export function sampleStep(
       modelProb: Math.exp(logit - maxLogit) / totalWeight,
       samplingProb: samplingProbAt(index),
     }
+    // The Lab cannot redo a repeat penalty from ln p (it needs the logit's sign): it reads this.
+    const moved = given && penalised?.moved.get(id)
+    if (moved !== undefined && moved !== logit)
+      candidate.penaltyShift = storableShift(moved - logit)
+    return candidate
   }
   const shown = Math.min(topN, size)
   const alternatives = Array.from({ length: shown }, (_, i) => describe(i))
@@ -111,9 +125,33 @@ export function sampleStep(
     alternatives,
     tailMass: Math.max(0, 1 - alternatives.reduce((sum, a) => sum + a.modelProb, 0)),
   }
-  if (labSize > shown)
-    token.moreCandidates = Array.from({ length: labSize - shown }, (_, k) => describe(shown + k))
+  const more = Array.from({ length: Math.max(0, labSize - shown) }, (_, k) => describe(shown + k))
+  if (penalised)
+    more.push(...raisedIntoReach(penalised.moved, Math.max(labSize, shown)).map(describe))
+  // A session stores at most `limits.labCandidates` of them.
+  if (more.length > 0) token.moreCandidates = more.slice(0, limits.labCandidates)
   return token
+
+  /**
+   * Model indices of the penalised tokens below the stored ones that the penalties raised to or
+   * above the lowest stored logit (a repeat penalty below 1, or a negative penalty): stored too,
+   * so that every token not stored stays below every stored one after the penalties as well.
+   */
+  function raisedIntoReach(moved: ReadonlyMap<number, number>, stored: number): number[] {
+    const floor = sorted.logits[stored - 1] ?? -Infinity
+    const raised: number[] = []
+    for (const [id, logit] of moved) {
+      if (logit < floor) continue
+      const index = sorted.ids.indexOf(id)
+      if (index >= stored && index < size) raised.push(index)
+    }
+    return raised.sort((a, b) => a - b)
+  }
+}
+
+/** JSON has no infinity: a logit pushed to −∞ is stored as one no probability can tell from it. */
+function storableShift(shift: number): number {
+  return Number.isFinite(shift) ? shift : -1e300
 }
 
 /**

@@ -73,6 +73,11 @@ export interface TokenColumns {
   altLogit: number[]
   altModelProb: number[]
   altSamplingProb: number[]
+  /**
+   * With a repeat penalty: alternative index (in the `alt…` arrays), then its `penaltyShift`,
+   * pair after pair. Absent in files written before it, and where no candidate has one.
+   */
+  altPenaltyShift?: number[]
 }
 
 /** Tokens (and a prompt) as columns; `plain` when the same id came with two texts. */
@@ -153,6 +158,8 @@ export class TokenEncoder {
       c.altShown?.push(t.alternatives.length)
       for (const a of [...t.alternatives, ...more]) {
         this.word(a)
+        if (a.penaltyShift !== undefined)
+          (c.altPenaltyShift ??= []).push(c.altId.length, a.penaltyShift)
         c.altId.push(a.id)
         c.altLogit.push(a.logit)
         c.altModelProb.push(a.modelProb)
@@ -201,6 +208,9 @@ export function decodeTokens(encoded: EncodedTokens): {
   for (let k = 0; k + 1 < (c.reported?.length ?? 0); k += 2)
     reported.set(c.reported![k]!, c.reported![k + 1]!)
   const tokens: GeneratedToken[] = new Array<GeneratedToken>(c.id.length)
+  const shifts = new Map<number, number>()
+  for (let k = 0; k + 1 < (c.altPenaltyShift?.length ?? 0); k += 2)
+    shifts.set(c.altPenaltyShift![k]!, c.altPenaltyShift![k + 1]!)
   let a = 0
   const candidates = (count: number) => {
     const list = new Array<GeneratedToken['alternatives'][number]>(count)
@@ -211,6 +221,8 @@ export function decodeTokens(encoded: EncodedTokens): {
         modelProb: c.altModelProb[a]!,
         samplingProb: c.altSamplingProb[a]!,
       }
+      const shift = shifts.get(a)
+      if (shift !== undefined) list[k]!.penaltyShift = shift
     }
     return list
   }
@@ -489,6 +501,14 @@ export async function writeEncodedTokens(
   await column('altLogit', c.altLogit, altFrom, altTo)
   await column('altModelProb', c.altModelProb, altFrom, altTo)
   await column('altSamplingProb', c.altSamplingProb, altFrom, altTo)
+  const shifts: number[] = []
+  if (c.altPenaltyShift) {
+    for (let a = altFrom; a < altTo; a++) {
+      const shift = c.altPenaltyShift.get(a)
+      if (!Number.isNaN(shift)) shifts.push(a - altFrom, shift)
+    }
+  }
+  if (shifts.length > 0) pieces.push(`,"altPenaltyShift":${JSON.stringify(shifts)}`)
   pieces.push('}')
 }
 

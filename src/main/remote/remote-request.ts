@@ -30,6 +30,9 @@ export function remoteRequestBody(
     ...(sampling.frequencyPenalty !== undefined && {
       frequency_penalty: sampling.frequencyPenalty,
     }),
+    // llama-server's names (Ollama's OpenAI endpoint and others ignore them).
+    ...(sampling.repeatPenalty !== undefined && { repeat_penalty: sampling.repeatPenalty }),
+    ...(sampling.penaltyWindow !== undefined && { repeat_last_n: sampling.penaltyWindow }),
   }
   const top = Math.min(request.topN, remoteTopLogprobs)
   if (request.chat) {

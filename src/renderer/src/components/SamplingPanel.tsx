@@ -1,4 +1,4 @@
-import { defaultPenaltyWindow } from '../../../shared/penalties'
+import { describePenalties } from '../../../shared/penalties'
 import { useStore } from '../hooks/useStore'
 import { card, cardTitle, ghostButton, mutedText } from '../lib/ui'
 import { isActive } from '../stores/run-status'
@@ -18,6 +18,7 @@ const testIds: Record<SettingKey, string> = {
   minP: 'min-p-input',
   seed: 'seed-input',
   maxTokens: 'max-tokens-input',
+  repeatPenalty: 'repeat-penalty-input',
   presencePenalty: 'presence-penalty-input',
   frequencyPenalty: 'frequency-penalty-input',
   penaltyWindow: 'penalty-window-input',
@@ -79,7 +80,7 @@ export function SamplingPanel() {
           <summary className="cursor-pointer py-1 text-sm font-medium select-none">
             Penalties
             <span className={`ml-2 text-xs font-normal ${mutedText}`}>
-              {penaltySummary(settings.sampling)}
+              {describePenalties(settings.sampling)}
             </span>
           </summary>
           {settingFields
@@ -98,16 +99,4 @@ export function SamplingPanel() {
       </div>
     </section>
   )
-}
-
-/** "off", or what the penalties take off a repeated token's logit. */
-function penaltySummary(sampling: {
-  presencePenalty?: number
-  frequencyPenalty?: number
-  penaltyWindow?: number
-}): string {
-  const presence = sampling.presencePenalty ?? 0
-  const frequency = sampling.frequencyPenalty ?? 0
-  if ((presence === 0 && frequency === 0) || sampling.penaltyWindow === 0) return 'off'
-  return `presence ${presence} · frequency ${frequency} · last ${sampling.penaltyWindow ?? defaultPenaltyWindow}`
 }

@@ -37,7 +37,7 @@ export function LabChart({ lab }: LabChartProps) {
     <svg
       data-testid="lab-chart"
       viewBox={`0 0 ${width} ${height}`}
-      className="block w-full text-slate-500 dark:text-slate-400"
+      className="block max-h-[28vh] w-full text-slate-500 dark:text-slate-400"
       role="img"
       aria-label="Next-token probabilities before and after the sampler chain"
     >

@@ -6,7 +6,7 @@ import { showWhitespace } from '../lib/whitespace'
 
 const shown = 6
 
-/** What the run's frequency and presence penalties did at this step, and a switch to undo them. */
+/** What the run's penalties did at this step, and a switch to undo them. */
 export function PenaltyNotes(props: {
   penalised: PenalisedCandidates
   applied: boolean
@@ -16,6 +16,7 @@ export function PenaltyNotes(props: {
   const { penalised, applied, onApplied, settings } = props
   const id = useId()
   const changes = penalised.changes
+  const repeat = settings?.repeatPenalty ?? 1
   return (
     <div
       data-testid="lab-penalties"
@@ -33,8 +34,8 @@ export function PenaltyNotes(props: {
         <label htmlFor={id} className="font-medium">
           Apply the run’s penalties
         </label>
-        <span className={`ml-auto ${mutedText}`}>
-          frequency {settings?.frequencyPenalty ?? 0} · presence {settings?.presencePenalty ?? 0}
+        <span data-testid="lab-penalty-settings" className={`ml-auto text-right ${mutedText}`}>
+          {penaltyLine(settings)}
         </span>
       </div>
       {changes.length === 0 ? (
@@ -42,7 +43,7 @@ export function PenaltyNotes(props: {
           None of the stored candidates occurs in the penalty window here.
         </p>
       ) : (
-        <ul className="space-y-0.5" aria-label="Candidates the penalties lowered">
+        <ul className="space-y-0.5" aria-label="Candidates the penalties moved">
           {changes.slice(0, shown).map((change) => (
             <li
               key={change.id}
@@ -75,8 +76,20 @@ export function PenaltyNotes(props: {
         </ul>
       )}
       <p className={`leading-snug ${mutedText}`}>
-        The chain ran on these lowered logits; the bars’ “before” stays the model’s own probability.
+        The chain ran on these penalised logits; the bars’ “before” stays the model’s own
+        probability.
+        {repeat !== 1 &&
+          ` A repeat penalty of ${repeat} divides a repeated token’s positive logit by ${repeat} and multiplies a negative one by it: the changes are llama.cpp’s own, stored with the run.`}
       </p>
     </div>
   )
+}
+
+/** The run's penalty settings in one line: the repeat penalty only when it is on. */
+function penaltyLine(settings: SamplingSettings | null): string {
+  const repeat = settings?.repeatPenalty ?? 1
+  const parts = repeat !== 1 ? [`repeat ${repeat}`] : []
+  parts.push(`frequency ${settings?.frequencyPenalty ?? 0}`)
+  parts.push(`presence ${settings?.presencePenalty ?? 0}`)
+  return parts.join(' · ')
 }

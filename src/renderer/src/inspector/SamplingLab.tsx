@@ -177,8 +177,9 @@ export function SamplingLab(props: SamplingLabProps) {
   const greedyId = useId()
   return (
     <div data-testid="sampling-lab" data-complete={lab.complete} className="space-y-3">
-      {/* The chart stays in view while the controls below it scroll. */}
-      <div className="sticky -top-2 z-10 -mx-3 border-b border-slate-100 bg-white px-3 pt-1 pb-2 dark:border-slate-800 dark:bg-slate-900">
+      {/* The chart stays in view while the controls below it scroll, where the window is tall
+          enough to leave room under it. */}
+      <div className="-mx-3 [@media(min-height:760px)]:sticky [@media(min-height:760px)]:-top-2 [@media(min-height:760px)]:z-10 border-b border-slate-100 bg-white px-3 pt-1 pb-2 dark:border-slate-800 dark:bg-slate-900">
         <LabChart lab={lab} />
         <div className={`mt-1 flex flex-wrap gap-x-3 gap-y-1 text-[11px] ${mutedText}`}>
           <Swatch className="bg-sky-500" label="before (model)" />

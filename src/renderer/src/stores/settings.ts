@@ -17,7 +17,12 @@ export interface GenerationSettings {
 export type SettingKey = keyof SamplingSettings | 'maxTokens'
 
 /** The penalties' settings: optional in a run's sampling, shown in their own fold. */
-export const penaltyKeys = ['presencePenalty', 'frequencyPenalty', 'penaltyWindow'] as const
+export const penaltyKeys = [
+  'repeatPenalty',
+  'presencePenalty',
+  'frequencyPenalty',
+  'penaltyWindow',
+] as const
 
 export const defaultGenerationSettings: GenerationSettings = {
   sampling: defaultSampling,
@@ -95,6 +100,17 @@ export const settingFields: readonly SettingField[] = [
     help: 'The run stops after this many new tokens.',
   },
   {
+    key: 'repeatPenalty',
+    label: 'Repeat penalty',
+    min: limits.repeatPenalty.min,
+    max: limits.repeatPenalty.max,
+    sliderMax: 2,
+    step: 0.01,
+    integer: false,
+    help: 'Divides the positive logit of a token already in the window by this, and multiplies a negative one by it (llama.cpp’s): above 1 repeats less, below 1 more. 1 is off.',
+    describe: (v) => (v === 1 ? 'off' : null),
+  },
+  {
     key: 'presencePenalty',
     label: 'Presence penalty',
     min: -limits.penalty,
@@ -166,7 +182,13 @@ export function parseSettingInput(key: SettingKey, text: string): number | null 
 
 export function readSetting(settings: GenerationSettings, key: SettingKey): number {
   if (key === 'maxTokens') return settings.maxTokens
-  return settings.sampling[key] ?? (key === 'penaltyWindow' ? defaultPenaltyWindow : 0)
+  return settings.sampling[key] ?? unsetValue(key)
+}
+
+/** What a sampling setting a run leaves out means. */
+function unsetValue(key: keyof SamplingSettings): number {
+  if (key === 'penaltyWindow') return defaultPenaltyWindow
+  return key === 'repeatPenalty' ? 1 : 0
 }
 
 export type SettingsAction =

@@ -21,6 +21,7 @@ const inputIds: Record<SettingKey, string> = {
   minP: 'min-p',
   seed: 'seed',
   maxTokens: 'max-tokens',
+  repeatPenalty: 'repeat-penalty',
   presencePenalty: 'presence-penalty',
   frequencyPenalty: 'frequency-penalty',
   penaltyWindow: 'penalty-window',

@@ -1,4 +1,5 @@
 import { labCandidates, labStep } from '../../../../shared/lab'
+import { penaltiesActive } from '../../../../shared/penalties'
 import { formatCount, formatPercent, formatProbability } from '../../lib/format'
 import { mutedText } from '../../lib/ui'
 import { pipelineTopN } from './pipeline-actions'
@@ -10,7 +11,7 @@ export function SamplerStep({ data }: { data: PipelineData }) {
   const { candidates, tailMass } = labCandidates(token)
   const lab = labStep(candidates, sampling, tailMass)
   const greedy = sampling.temperature <= 0
-  const penalised = (sampling.presencePenalty ?? 0) !== 0 || (sampling.frequencyPenalty ?? 0) !== 0
+  const penalised = penaltiesActive(sampling)
   // llama.cpp's order: the cuts act on the model's own probabilities, temperature on what is left.
   const stages: [string, string][] = [
     [
