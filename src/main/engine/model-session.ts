@@ -10,6 +10,7 @@ import { AppFailure } from '../../shared/errors'
 import type { LoadOptions } from '../../shared/schemas'
 import { logMark, logSince, type LlamaRuntime } from './llama-runtime'
 import { preflightModelFile } from './model-preflight'
+import { guardLogitReads } from './logit-read-guard'
 import { chooseThreads } from './thread-choice'
 import { registerTokenBytes, tokenBytesOf } from './token-bytes'
 
@@ -120,6 +121,7 @@ export async function openModelSession(
           threads,
           batchSize,
         })
+        guardLogitReads(batch)
         return {
           sequences: Array.from({ length: count }, () => batch.getSequence()),
           dispose: () => batch.dispose(),
