@@ -80,6 +80,34 @@ describe('two requests at once', () => {
   }
 })
 
+describe('stop, then start again at once', () => {
+  it('starts the new run once the stopped one has ended, instead of refusing it as busy', async () => {
+    const first = longRun()
+    await harness.engine.generate(first)
+    await firstTokens(first.runId)
+    // Sent together, as a client does that drops a stream and sends its next request.
+    const second = longRun()
+    const [stopped, started] = await outcomes([
+      harness.engine.cancel({ runId: first.runId }),
+      harness.engine.generate(second),
+    ])
+    expect(stopped).toBeNull()
+    expect(started).toBeNull()
+    expect(summarize(await harness.waitForEnd(first.runId)).ended?.reason).toBe('cancelled')
+    await firstTokens(second.runId)
+    const [run] = await stopAll([second.runId])
+    expect(run?.ended?.reason).toBe('cancelled')
+  })
+
+  it('still refuses a run while another one goes on', async () => {
+    const first = longRun()
+    await harness.engine.generate(first)
+    const refused = await outcomes([harness.engine.generate(longRun())])
+    expect(refused[0]?.code).toBe('run-busy')
+    await stopAll([first.runId])
+  })
+})
+
 describe('a model load during a run', () => {
   it('cancels the run, keeps its tokens, and refuses runs until the new model is ready', async () => {
     const run = longRun()

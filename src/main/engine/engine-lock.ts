@@ -32,6 +32,7 @@ interface Job {
  *   step, so of two requests that arrive together (from one client or two) exactly one starts and
  *   the other is refused with 'run-busy', naming what is running. Runs are refused rather than
  *   queued: a queued run would start long after its click, on whatever the engine holds by then.
+ *   Only a job that was told to stop is waited for (`afterStopping`): it ends within a step.
  * - A model switch (load or unload) queues behind earlier switches. From the moment it is asked
  *   for, new runs are refused ('a model is loading'): a run started then would be built for the
  *   model that is about to go. The switch first runs its check (a load that is refused leaves the
@@ -49,6 +50,22 @@ export class EngineLock {
   private pendingSwitches = 0
   private latestSwitch: SwitchKind = 'load'
   private switchQueue: Promise<unknown> = Promise.resolve()
+
+  /**
+   * Waits (at most `limitMs`) for a job whose every run was told to stop, so that "stop, then
+   * start again at once" (a client that drops a stream and sends the next request, or Stop and
+   * Regenerate) starts the new run instead of being refused while the old one reaches its next
+   * step. A job that is still running is not waited for: `ensureFree` refuses it as before.
+   */
+  async afterStopping(limitMs = 5000): Promise<void> {
+    const job = this.job
+    if (!job || job.runs.size === 0) return
+    if (![...job.runs.values()].every((slot) => slot.abort.signal.aborted || slot.done)) return
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, limitMs)))
+    await Promise.race([job.done, limit])
+    clearTimeout(timer)
+  }
 
   /** Throws 'run-busy' unless a job could start now. */
   ensureFree(): void {

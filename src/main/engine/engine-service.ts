@@ -261,6 +261,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     },
     async generate(raw) {
       const request: ValidGenerateRequest = validate(generateRequestSchema, raw)
+      await lock.afterStopping()
       lock.ensureFree()
       const current = requireSession()
       const label = request.chat ? 'a chat reply' : 'a completion'
@@ -270,6 +271,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     },
     async generateMany(raw) {
       const { runs: settings, ...input } = validate(generateManyRequestSchema, raw)
+      await lock.afterStopping()
       lock.ensureFree()
       const current = requireSession()
       const requests = settings.map((run) => ({ ...input, ...run }))
@@ -302,6 +304,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     },
     async score(raw) {
       const request = validate(scoreRequestSchema, raw)
+      await lock.afterStopping()
       lock.ensureFree()
       const current = requireSession()
       lock.startJob('a text being scored', [request.runId], emitRun, (job) =>
@@ -313,6 +316,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     },
     async influence(raw) {
       const request = validate(influenceRequestSchema, raw)
+      await lock.afterStopping()
       lock.ensureFree()
       const current = requireSession()
       lock.startJob('token influence being measured', [request.runId], emitRun, (job) =>
@@ -324,6 +328,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     },
     async embed(raw) {
       const { texts } = validate(embedRequestSchema, raw)
+      await lock.afterStopping()
       lock.ensureFree()
       const current = requireSession()
       return lock.exclusive('embeddings being computed', () => embedTexts(current, texts))
