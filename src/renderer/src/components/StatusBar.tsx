@@ -160,7 +160,7 @@ export function StatusBar({ onShortcuts }: { onShortcuts: () => void }) {
         <Item label="Speed">
           <span data-testid="tokens-per-second">{formatRate(stats?.tokensPerSecond)}</span>
         </Item>
-        <Item label="Generated">
+        <Item label={stats?.owner === 'score' ? 'Scored' : 'Generated'}>
           <span data-testid="generated-count">{formatCount(stats?.generatedTokens ?? 0)}</span>
         </Item>
         <button
