@@ -33,11 +33,12 @@ export function ModelsView() {
             <ServerPanel />
             <RemotePanel />
           </div>
-          {/* Beside a long first column, the card and Load stay in view while it scrolls. */}
+          {/* Beside a long first column, the card and Load stay in view while it scrolls; only
+              where Load and Hardware sit side by side, short enough to fit the window. */}
           <div className={`${column} @7xl:sticky @7xl:top-4`}>
             <ModelCardPanel />
           </div>
-          <div className="@container min-w-0 @3xl:sticky @3xl:top-4 @3xl:col-start-2 @7xl:col-start-3 @7xl:row-start-1">
+          <div className="@container min-w-0 @5xl:sticky @5xl:top-4 @3xl:col-start-2 @7xl:col-start-3 @7xl:row-start-1">
             <div className="grid items-start gap-4 @min-[600px]:grid-cols-2">
               <LoadPanel />
               <HardwarePanel />
