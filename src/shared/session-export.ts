@@ -72,13 +72,13 @@ function compareMarkdown(document: SessionDocument): string[] {
   if (compare.input === 'chat' && compare.system) lines.push('### System', '', compare.system, '')
   lines.push('### Prompt', '', compare.prompt, '')
   lines.push(
-    '| Column | Engine | Temperature | Top-k | Top-p | Min-p | Seed | Max tokens | Tokens | Stop |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| Column | Engine | Temperature | Top-k | Top-p | Min-p | Penalties | Seed | Max tokens | Tokens | Stop |',
+    '|---|---|---:|---:|---:|---:|---|---:|---:|---:|---|',
   )
   compare.columns.forEach((column, i) => {
     const s = column.settings.sampling
     lines.push(
-      `| ${i + 1}${column.preset ? ` (${column.preset})` : ''} | ${column.engine ? `remote: ${column.engine.model.replace(/[|\r\n]/g, ' ')}` : 'local'} | ${s.temperature} | ${s.topK} | ${s.topP} | ${s.minP} | ${s.seed} | ${column.settings.maxTokens} | ${column.run?.tokens.length ?? 0} | ${column.run?.stopReason ?? 'not run'} |`,
+      `| ${i + 1}${column.preset ? ` (${column.preset})` : ''} | ${column.engine ? `remote: ${column.engine.model.replace(/[|\r\n]/g, ' ')}` : 'local'} | ${s.temperature} | ${s.topK} | ${s.topP} | ${s.minP} | ${describePenalties(s)} | ${s.seed} | ${column.settings.maxTokens} | ${column.run?.tokens.length ?? 0} | ${column.run?.stopReason ?? 'not run'} |`,
     )
   })
   lines.push('')

@@ -135,6 +135,7 @@ describe('a column’s engine', () => {
   it('is named in the Markdown table and in the saved session’s Markdown', () => {
     const state = reduce(initialCompareState, { type: 'engineChosen', key: 'c2', engine: remote })
     expect(comparisonToMarkdown(state)).toContain(`| Engine | local | remote: ${remote.model} |`)
+    expect(comparisonToMarkdown(state)).toContain('| Penalties | off | off |')
     const doc = compareSession({
       state,
       previous: null,
@@ -145,6 +146,7 @@ describe('a column’s engine', () => {
     })
     const markdown = sessionToMarkdown(doc)
     expect(markdown).toContain('| Column | Engine | Temperature |')
+    expect(markdown).toContain('| Min-p | Penalties | Seed |')
     expect(markdown).toMatch(/\| 1[^|]* \| local \|/)
     expect(markdown).toMatch(/\| 2[^|]* \| remote: org\/big-model\.gguf \|/)
   })

@@ -3,6 +3,7 @@ import { textStats, type TextStats } from '../../../../shared/run-stats'
 import { describeSampling, type GenerationSettings } from '../../stores/settings'
 import { statGaps, type StatGaps } from './compare-engines'
 import type { CompareColumn, CompareState } from './compare-reducer'
+import { describePenalties } from '../../../../shared/penalties'
 
 /** What a column's statistics line up: the text's statistics plus what the engine measured. */
 export interface ColumnSummary extends TextStats {
@@ -105,6 +106,7 @@ const gap = (c: ColumnView, need: 'modelProb' | 'entropy' | 'tokenId', value: st
 const markdownRows: [string, (c: ColumnView) => string][] = [
   ['Engine', (c) => engineLabel(c.engine)],
   ['Sampling', (c) => describeSampling(c.settings.sampling)],
+  ['Penalties', (c) => describePenalties(c.settings.sampling)],
   ['Seed', (c) => String(c.settings.sampling.seed)],
   ['Max tokens', (c) => String(c.settings.maxTokens)],
   ['Tokens generated', (c) => String(c.summary.tokens)],
