@@ -139,13 +139,14 @@ export function sampleStep(
    */
   function raisedIntoReach(moved: ReadonlyMap<number, number>, stored: number): number[] {
     const floor = sorted.logits[stored - 1] ?? -Infinity
+    const storedIds = new Set(sorted.ids.subarray(0, stored))
+    const reaching = new Set<number>()
+    for (const [id, logit] of moved) if (logit >= floor && !storedIds.has(id)) reaching.add(id)
     const raised: number[] = []
-    for (const [id, logit] of moved) {
-      if (logit < floor) continue
-      const index = sorted.ids.indexOf(id)
-      if (index >= stored && index < size) raised.push(index)
-    }
-    return raised.sort((a, b) => a - b)
+    // One pass over the unstored order, not a search of the vocabulary for each raised token.
+    for (let index = stored; index < size && raised.length < reaching.size; index++)
+      if (reaching.has(sorted.ids[index] ?? -1)) raised.push(index)
+    return raised
   }
 }
 
