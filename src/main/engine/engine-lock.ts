@@ -56,15 +56,16 @@ export class EngineLock {
    * start again at once" (a client that drops a stream and sends the next request, or Stop and
    * Regenerate) starts the new run instead of being refused while the old one reaches its next
    * step. A job that is still running is not waited for: `ensureFree` refuses it as before.
+   * Null when there is nothing to wait for: the caller then claims the engine without an await,
+   * in the same synchronous step as before (a load asked for right after keeps its turn).
    */
-  async afterStopping(limitMs = 5000): Promise<void> {
+  afterStopping(limitMs = 5000): Promise<void> | null {
     const job = this.job
-    if (!job || job.runs.size === 0) return
-    if (![...job.runs.values()].every((slot) => slot.abort.signal.aborted || slot.done)) return
+    if (!job || job.runs.size === 0) return null
+    if (![...job.runs.values()].every((slot) => slot.abort.signal.aborted || slot.done)) return null
     let timer: ReturnType<typeof setTimeout> | undefined
     const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, limitMs)))
-    await Promise.race([job.done, limit])
-    clearTimeout(timer)
+    return Promise.race([job.done, limit]).finally(() => clearTimeout(timer))
   }
 
   /** Throws 'run-busy' unless a job could start now. */

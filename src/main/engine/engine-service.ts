@@ -261,7 +261,8 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     },
     async generate(raw) {
       const request: ValidGenerateRequest = validate(generateRequestSchema, raw)
-      await lock.afterStopping()
+      const stopping = lock.afterStopping()
+      if (stopping) await stopping
       lock.ensureFree()
       const current = requireSession()
       const label = request.chat ? 'a chat reply' : 'a completion'
@@ -271,7 +272,8 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     },
     async generateMany(raw) {
       const { runs: settings, ...input } = validate(generateManyRequestSchema, raw)
-      await lock.afterStopping()
+      const stopping = lock.afterStopping()
+      if (stopping) await stopping
       lock.ensureFree()
       const current = requireSession()
       const requests = settings.map((run) => ({ ...input, ...run }))
@@ -304,7 +306,8 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     },
     async score(raw) {
       const request = validate(scoreRequestSchema, raw)
-      await lock.afterStopping()
+      const stopping = lock.afterStopping()
+      if (stopping) await stopping
       lock.ensureFree()
       const current = requireSession()
       lock.startJob('a text being scored', [request.runId], emitRun, (job) =>
@@ -316,7 +319,8 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     },
     async influence(raw) {
       const request = validate(influenceRequestSchema, raw)
-      await lock.afterStopping()
+      const stopping = lock.afterStopping()
+      if (stopping) await stopping
       lock.ensureFree()
       const current = requireSession()
       lock.startJob('token influence being measured', [request.runId], emitRun, (job) =>
@@ -328,7 +332,8 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     },
     async embed(raw) {
       const { texts } = validate(embedRequestSchema, raw)
-      await lock.afterStopping()
+      const stopping = lock.afterStopping()
+      if (stopping) await stopping
       lock.ensureFree()
       const current = requireSession()
       return lock.exclusive('embeddings being computed', () => embedTexts(current, texts))
