@@ -2,7 +2,8 @@
  * The main thread while a long chat reply streams, shown as Markdown or as chips: the same measure
  * as case 4's stream (longest task, longest gap between frames), in Chat.
  */
-import type { Page } from 'playwright-core'
+import { chromium, type Page } from 'playwright-core'
+import { spawnServe } from './processes'
 
 /** The browser globals the in-page functions use; this project's Node config has no DOM types. */
 interface PageGlobals {
@@ -78,4 +79,30 @@ export async function streamChatReply(
       chips: g.document.querySelectorAll('[data-testid=token-chip]').length,
     }
   })
+}
+
+/**
+ * A serve host with the demo model, and one Chromium page on it at 1280×800, set up for chat
+ * replies of `maxTokens`: what the chat stream scripts share.
+ */
+export async function openChatBench(maxTokens: number) {
+  const serve = await spawnServe(() => undefined)
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  })
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+  await context.addInitScript({ content: 'globalThis.__name = (target) => target' })
+  const page = await context.newPage()
+  await page.goto(serve.url.href)
+  await page.locator('[data-testid=model-name][data-loaded]').waitFor({ timeout: 90_000 })
+  await prepareChat(page, maxTokens)
+  return {
+    browser,
+    page,
+    async close() {
+      await browser.close()
+      await serve.close()
+    },
+  }
 }

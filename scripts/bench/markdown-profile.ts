@@ -5,12 +5,10 @@
  * Run after a build: `npx tsx scripts/bench/markdown-profile.ts [runs] [markdown|tokens]`.
  */
 import { writeFileSync } from 'node:fs'
-import { chromium, type Page } from 'playwright-core'
-import { prepareChat, streamChatReply } from './chat-stream'
-import { spawnServe } from './processes'
+import type { Page } from 'playwright-core'
+import { openChatBench, streamChatReply } from './chat-stream'
 import { breakdown, type TraceEvent } from './trace-breakdown'
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const runs = Number(process.argv[2] ?? 1)
 const view = (process.argv[3] ?? 'markdown') as 'markdown' | 'tokens'
 const markAt = 1500
@@ -47,18 +45,8 @@ async function markProgress(page: Page) {
   }, markAt)
 }
 
-const serve = await spawnServe(() => undefined)
-const browser = await chromium.launch({
-  executablePath: chromiumPath,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-})
+const { browser, page, close } = await openChatBench(2000)
 try {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-  await context.addInitScript({ content: 'globalThis.__name = (target) => target' })
-  const page = await context.newPage()
-  await page.goto(serve.url.href)
-  await page.locator('[data-testid=model-name][data-loaded]').waitFor({ timeout: 90_000 })
-  await prepareChat(page, 2000)
   for (let run = 0; run < runs; run++) {
     await browser.startTracing(page, { categories })
     await markProgress(page)
@@ -93,6 +81,5 @@ try {
     console.log(breakdown(events, 'bench-last-500', 'bench-ended'))
   }
 } finally {
-  await browser.close()
-  await serve.close()
+  await close()
 }
