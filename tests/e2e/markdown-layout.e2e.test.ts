@@ -80,6 +80,5 @@ describe('a long Markdown paragraph streaming into a chat reply', () => {
     expect(await spanPlaces(page)).toEqual(split)
     expect(await replies(page).count()).toBe(1)
     await context.close()
-    // 1,200 tokens streamed, then laid out at two widths: more than the default on a busy machine.
-  }, 120_000)
+  }, 120_000) // 1,200 tokens streamed, then laid out at two widths: slow on a busy machine
 })
