@@ -1,5 +1,7 @@
+import { nodesFromCompareRecord } from './compare-tree'
 import { completionNodesFromPaths } from './completion-tree'
-import { sessionDocumentV1Schema, sessionSchemaVersion } from './sessions'
+import { sessionDocumentV1Schema, sessionDocumentV2Schema } from './session-legacy'
+import { sessionSchemaVersion } from './sessions'
 
 /**
  * Older session documents, brought to the current format: by the host when it opens a file, by
@@ -19,6 +21,16 @@ export const sessionMigrations: Record<number, (raw: Raw) => Raw> = {
     const doc = read.data
     const nodes = doc.kind === 'completion' ? completionNodesFromPaths(doc.nodes) : doc.nodes
     return { ...doc, schemaVersion: 2, nodes }
+  },
+  // 2 → 3: a comparison's record becomes a prompt node and a node per column (compare-tree.ts).
+  2(raw) {
+    const read = sessionDocumentV2Schema.safeParse(raw)
+    if (!read.success) return { ...raw, schemaVersion: 3 }
+    const { compare, ...doc } = read.data
+    if (!compare) return { ...doc, schemaVersion: 3 }
+    // The system prompt box kept its text whichever input was chosen; the session keeps it now.
+    const nodes = [...nodesFromCompareRecord(compare, doc.createdAt), ...doc.nodes]
+    return { ...doc, schemaVersion: 3, system: compare.system, nodes, currentLeafId: null }
   },
 }
 
