@@ -1,9 +1,10 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createSessionStore } from '../../src/main/host/session-store'
 import { comparisonOf } from '../../src/shared/compare-tree'
+import { toAppError } from '../../src/shared/errors'
 import { importUpdates } from '../../src/shared/import-intents'
 import { sessionFromJson, sessionToMarkdown } from '../../src/shared/session-export'
 import { compareRecordSchema, type CompareRecord } from '../../src/shared/session-legacy'
@@ -156,5 +157,34 @@ describe('Compare sessions written by format 2', () => {
     // The old version refuses it (format 3) rather than misread it.
     const header = readFileSync(join(directory, `${completionId}.json`), 'utf8').split('\n')[1]!
     expect((JSON.parse(header) as { schemaVersion: number }).schemaVersion).toBe(3)
+  })
+
+  it('refuses a comparison from a newer format untouched, and sets a damaged one aside whole', async () => {
+    const directory = folder('snapshot')
+    const file = join(directory, `${completionId}.json`)
+    const lines = readFileSync(file, 'utf8').split('\n')
+    const future = [
+      lines[0],
+      lines[1]!.replace('"schemaVersion":2', '"schemaVersion":4'),
+      ...lines.slice(2),
+    ]
+    writeFileSync(file, future.join('\n'))
+    const store = createSessionStore({ directory })
+    const refused = await store.loadSession({ id: completionId }).catch((e: unknown) => e)
+    expect(toAppError(refused).message).toMatch(/newer Tokenscope \(format 4\)/)
+    expect(readFileSync(file, 'utf8')).toBe(future.join('\n'))
+
+    const damaged = join(directory, `${chatId}.json`)
+    const text = readFileSync(damaged, 'utf8')
+    // A column whose key is empty: the comparison is not dropped, the file is set aside.
+    writeFileSync(damaged, text.replace('"key":"c2"', '"key":""'))
+    const aside = await store.loadSession({ id: chatId }).catch((e: unknown) => e)
+    expect(toAppError(aside).message).toMatch(/nodes\.2\.column\.key.*moved to/s)
+    const imported = sessionFromJson(exported().replace('"key": "c2"', '"key": ""'))
+    expect(imported.ok || imported.message).toMatch(/nodes\.2\.column\.key/)
+    expect((await store.storageProblems()).map((p) => p.kind).sort()).toEqual([
+      'corrupt',
+      'newer-version',
+    ])
   })
 })
