@@ -281,6 +281,7 @@ export function applyIntentWith<T>(
         options,
       )
     case 'comparisonChanged': {
+      if (doc.kind !== 'compare') refuse(`Session ${doc.id} is not a comparison.`)
       const nodes = changedComparison<NodeWith<T>>(doc.nodes, intent, intent.now ?? options.now)
       if (nodes.length > maxNodes)
         refuse(`A session holds at most ${maxNodes.toLocaleString('en')} nodes.`)

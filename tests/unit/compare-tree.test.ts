@@ -115,6 +115,10 @@ describe('a comparison as a tree', () => {
     ]
     for (const [intent, message] of cases)
       expect(refusal(() => applyIntents(doc, [intent], hostNow))?.message).toMatch(message)
+    const chat = { ...doc, kind: 'chat' as const }
+    expect(refusal(() => applyIntents(chat, [change], hostNow))?.message).toMatch(
+      /not a comparison/,
+    )
     // The page's request is checked before it is applied: at most four columns.
     const five = Array.from({ length: 5 }, (_, i) => ({ ...c1, nodeId: `n${i}` }))
     expect(
