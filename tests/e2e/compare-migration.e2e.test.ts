@@ -97,4 +97,24 @@ describe('comparisons saved by the previous session format', () => {
     expect(await page.inputValue('[data-testid=compare-system-input]')).toBe('You explain tokens.')
     await context.close()
   })
+
+  it('import from a file format 2 exported, and show the same columns and tokens', async () => {
+    const text = readFileSync(join(fixtures, 'compare-v2.export.json'), 'utf8')
+    const record = compareRecordSchema.parse((JSON.parse(text) as { compare: unknown }).compare)
+    const { context, page } = await openApp(browser, serve.url)
+    await page.click('[data-testid=nav-compare]')
+    const rows = page.locator('[data-testid=session-row]')
+    const before = await rows.count()
+    await page.setInputFiles('[data-testid=import-input]', {
+      name: 'compare-v2.export.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(text),
+    })
+    await rows.nth(before).waitFor()
+    await column(page, 2).locator('[data-testid=token-chip]').first().waitFor()
+    expect(await page.inputValue('[data-testid=compare-prompt-input]')).toBe(record.prompt)
+    for (const [i, saved] of record.columns.entries())
+      expect(await columnIds(page, i)).toEqual(saved.run?.tokens.map((t) => t.id))
+    await context.close()
+  })
 })
