@@ -60,7 +60,7 @@ describe('a long Markdown paragraph streaming into a chat reply', () => {
 
     // A token picked in a block stays marked when the blocks are drawn anew. (A click on selected
     // text only ends the selection, as in any text view: end it first.)
-    await page.evaluate(() => window.getSelection()?.removeAllRanges())
+    await page.evaluate('document.getSelection()?.removeAllRanges()')
     const picked = page.locator(`${reply} [data-testid=markdown-reply] [data-index]`).nth(100)
     const index = await picked.getAttribute('data-index')
     await picked.click()
