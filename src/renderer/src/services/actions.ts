@@ -25,8 +25,7 @@ import {
   addCompletionRun,
   startCompletionSession,
 } from '../sessions/view-sessions'
-import { routeRunEvents, unrouteRuns } from './run-events'
-import { getConnection, makeRunId } from './session'
+import { getConnection, makeRunId } from './engine-connection'
 
 /** What components call: each updates the stores and talks to the engine. */
 /**
@@ -61,7 +60,7 @@ export function startRun(promptText: string): void {
 /** Sends a Completion run (a first run or a branch) and feeds its events to the view's stores. */
 function generateAndRoute(request: GenerateRequest): void {
   const { runId } = request
-  routeRunEvents(runId, 'completion', (events) => {
+  getConnection().followRun(runId, 'completion', (events) => {
     const run = runStore.getState()
     // After the link dropped we gave up on the run; what still arrives belongs to no one here.
     if (run.runId === runId && isActive(run)) {
@@ -72,7 +71,7 @@ function generateAndRoute(request: GenerateRequest): void {
   getConnection()
     .bridge.generate(request)
     .catch((error: unknown) => {
-      unrouteRuns([runId])
+      getConnection().unfollowRuns([runId])
       const appError = toAppError(error)
       runStore.dispatch({ type: 'requestFailed', runId, error: appError })
       branchStore.dispatch({ type: 'requestFailed', runId, error: appError })

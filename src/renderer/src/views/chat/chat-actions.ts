@@ -2,8 +2,7 @@ import type { GeneratedToken, TokenCandidate } from '../../../../shared/contract
 import { toAppError } from '../../../../shared/errors'
 import type { SessionIntent } from '../../../../shared/session-intents'
 import type { SessionDocument } from '../../../../shared/sessions'
-import { routeRunEvents, unrouteRuns } from '../../services/run-events'
-import { getConnection, makeRunId } from '../../services/session'
+import { getConnection, makeRunId } from '../../services/engine-connection'
 import { chatMessagesBefore, siblingsOf } from '../../sessions/conversation'
 import { ensureOnHost, isOnHost, sendIntents } from '../../sessions/host-sessions'
 import { rememberOpen } from '../../sessions/open-sessions'
@@ -67,7 +66,7 @@ function startReply(action: ReplyIntent, prefix: GeneratedToken[] = []): void {
     action,
   ])
   chatRunStore.dispatch({ type: 'requested', runId, promptText: '', sampling, maxTokens, prefix })
-  routeRunEvents(runId, 'chat', (events) => {
+  getConnection().followRun(runId, 'chat', (events) => {
     for (const event of events) {
       if (event.kind === 'started')
         chatStore.dispatch({
@@ -95,7 +94,7 @@ function startReply(action: ReplyIntent, prefix: GeneratedToken[] = []): void {
       ...(remote && { remote: { endpointId: remote.endpointId, model: remote.model } }),
     })
     .catch((error: unknown) => {
-      unrouteRuns([runId])
+      getConnection().unfollowRuns([runId])
       chatRunStore.dispatch({ type: 'requestFailed', runId, error: toAppError(error) })
       finishReply(replyId, runId)
     })

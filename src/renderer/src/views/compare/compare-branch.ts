@@ -1,6 +1,6 @@
 import type { TokenCandidate } from '../../../../shared/contract'
 import { startBranch } from '../../services/actions'
-import { makeRunId } from '../../services/session'
+import { makeRunId } from '../../services/engine-connection'
 import { ensureOnHost, sendIntents } from '../../sessions/host-sessions'
 import { rememberOpen } from '../../sessions/open-sessions'
 import { completionSession, modelRef, runRecordFrom } from '../../sessions/records'
