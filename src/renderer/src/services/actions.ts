@@ -2,9 +2,9 @@ import type { TokenCandidate } from '../../../shared/contract'
 import { toAppError } from '../../../shared/errors'
 import { limits, type GenerateRequest } from '../../../shared/schemas'
 import { branchStore, inspectorPrefsStore } from '../inspector/stores'
-import { continueBlocker } from '../stores/continue-blocker'
 import {
   branchParent,
+  continueBlocker,
   existingBranch,
   forcedToken,
   forcedTokensFor,
@@ -18,8 +18,7 @@ import {
 } from '../stores/engine-reducer'
 import { remoteEngineStore } from '../stores/remote-engine'
 import { isActive } from '../stores/run-status'
-import { samplingForRun } from '../stores/seed'
-import { engineStore, runStore, settingsStore } from '../stores/stores'
+import { engineStore, runStore, samplingForRun, settingsStore } from '../stores/stores'
 import {
   addCompletionBranch,
   addCompletionRun,

@@ -5,8 +5,7 @@ import { rerunInComparison, startComparison } from '../../sessions/view-sessions
 import { getConnection, makeRunId } from '../../services/engine-connection'
 import { isActive } from '../../stores/run-reducer'
 import { createStore } from '../../stores/store'
-import { randomSeed, seedLockStore } from '../../stores/seed'
-import { engineStore, settingsStore } from '../../stores/stores'
+import { engineStore, randomSeed, seedLockStore, settingsStore } from '../../stores/stores'
 import {
   compareReducer,
   initialCompareState,

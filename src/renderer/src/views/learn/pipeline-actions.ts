@@ -5,9 +5,8 @@ import type { ModelCard } from '../../../../shared/models'
 import { getConnection, makeRunId } from '../../services/engine-connection'
 import { canStartRun } from '../../stores/engine-reducer'
 import { initialRunState, isActive, runReducer } from '../../stores/run-reducer'
-import { samplingForRun } from '../../stores/seed'
 import { createStore } from '../../stores/store'
-import { engineStore } from '../../stores/stores'
+import { engineStore, samplingForRun } from '../../stores/stores'
 
 /** The pipeline's one-token run: its prompt is the sentence, its one token the next one. */
 export const pipelineRunStore = createStore(runReducer, initialRunState)
