@@ -12,6 +12,7 @@ import { contextPositionLabel, tokenOfLabel } from '../lib/numbering'
 import { showWhitespace } from '../lib/whitespace'
 import { modelProbNotReported, notReported } from '../lib/reported'
 import { AlternativesList } from './AlternativesList'
+import { TokenPageGate } from './TokenPageGate'
 import { CloseIcon, PinIcon } from './Icons'
 
 export interface TokenDetailsProps {
@@ -117,10 +118,12 @@ export function TokenDetails({
         )}
       </div>
 
-      <TokenFacts token={token} sampling={sampling} />
-      <div className="mt-3 border-t border-slate-100 pt-2.5 dark:border-slate-800">
-        <AlternativesList token={token} />
-      </div>
+      <TokenPageGate token={token}>
+        <TokenFacts token={token} sampling={sampling} />
+        <div className="mt-3 border-t border-slate-100 pt-2.5 dark:border-slate-800">
+          <AlternativesList token={token} />
+        </div>
+      </TokenPageGate>
     </div>
   )
 }

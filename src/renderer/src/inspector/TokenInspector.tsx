@@ -5,6 +5,7 @@ import { remoteTopLogprobs } from '../../../shared/remote'
 import { limits, type SamplingSettings } from '../../../shared/schemas'
 import { AlternativesList } from '../components/AlternativesList'
 import { CloseIcon } from '../components/Icons'
+import { TokenPageGate } from '../components/TokenPageGate'
 import { TokenFacts, tokenBytes } from '../components/TokenDetails'
 import { useStore } from '../hooks/useStore'
 import { contextPosition, positionReported, tokenOfLabel } from '../lib/numbering'
@@ -143,30 +144,32 @@ export function TokenInspector(props: TokenInspectorProps) {
         aria-labelledby={`${tabsId}-${tab}`}
         className="min-h-0 flex-1 overflow-y-auto px-3 pt-2 pb-3"
       >
-        {tab === 'token' ? (
-          <>
-            <TokenIdentity token={token} />
-            <TokenFacts token={token} sampling={sampling} />
-            <div className="mt-3 border-t border-slate-100 pt-2.5 dark:border-slate-800">
-              <AlternativesList
-                token={token}
-                onPick={props.onPick}
-                pickDisabledReason={remote ? remoteBranchReason : props.pickDisabledReason}
-                branchedIds={props.branchedIds}
-                pickHint={props.pickHint}
-              />
-              <TopNControl stored={token.alternatives.length} remote={remote} />
-            </div>
-          </>
-        ) : (
-          <SamplingLab
-            token={token}
-            settings={props.labSettings}
-            onChange={props.onLabChange}
-            runSettings={sampling}
-            contextBefore={props.contextBefore}
-          />
-        )}
+        <TokenPageGate token={token}>
+          {tab === 'token' ? (
+            <>
+              <TokenIdentity token={token} />
+              <TokenFacts token={token} sampling={sampling} />
+              <div className="mt-3 border-t border-slate-100 pt-2.5 dark:border-slate-800">
+                <AlternativesList
+                  token={token}
+                  onPick={props.onPick}
+                  pickDisabledReason={remote ? remoteBranchReason : props.pickDisabledReason}
+                  branchedIds={props.branchedIds}
+                  pickHint={props.pickHint}
+                />
+                <TopNControl stored={token.alternatives.length} remote={remote} />
+              </div>
+            </>
+          ) : (
+            <SamplingLab
+              token={token}
+              settings={props.labSettings}
+              onChange={props.onLabChange}
+              runSettings={sampling}
+              contextBefore={props.contextBefore}
+            />
+          )}
+        </TokenPageGate>
       </div>
     </aside>
   )
