@@ -124,6 +124,7 @@ async function timedInspect(page: Page, index: number, step: 0 | 1): Promise<num
   }
   return page.evaluate(async (at) => {
     const g = globalThis as unknown as PageGlobals
+    performance.mark('bench-inspect')
     const startedAt = performance.now()
     g.document.querySelector(`[data-testid=token-chip][data-index="${at}"]`)?.click()
     await new Promise<void>((resolve) => {

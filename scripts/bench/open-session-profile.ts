@@ -1,6 +1,7 @@
 /**
  * What the main thread spends its time on while a 20,000-token session opens (rows 4f–4h), from
- * a Chromium trace: CPU ms per kind of work, and what each task over 50 ms is made of.
+ * a Chromium trace: CPU ms per kind of work, and what each task over 50 ms is made of; then the
+ * same for the inspection of its last token alone.
  * Run after a build: `npx tsx scripts/bench/open-session-profile.ts [out-directory]`.
  */
 import type { TraceEvent } from './trace-breakdown'
@@ -36,6 +37,8 @@ try {
   })
   console.log(JSON.stringify(sample))
   console.log(breakdown(events, 'bench-open', 'bench-inspected'))
+  console.log('\nFrom the click on the last token until its alternatives are shown:')
+  console.log(breakdown(events, 'bench-inspect', 'bench-inspected'))
 } finally {
   await browser.close()
   await serve.close()

@@ -53,7 +53,7 @@ export interface SessionPage {
   bytes: [number, number[]][]
 }
 
-export const defaultPageTokens = 500
+export const defaultPageTokens = 250
 /** The most tokens one page request may ask for. */
 export const maxPageTokens = 4000
 
