@@ -118,6 +118,55 @@ describe('a long saved session, opened page by page', () => {
     await context.close()
   })
 
+  it("asks for the inspected token's page first, whatever the background has read", async () => {
+    const tokens = writeLongSession('long-first')
+    const index = tokenCount - 2
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+    const page = await context.newPage()
+    // Every page of alternatives but the inspected token's is held back: the background never
+    // gets far, so what the inspector shows came from its own request.
+    const held: (() => void)[] = []
+    await page.routeWebSocket(/\/rpc/, (ws) => {
+      const server = ws.connectToServer()
+      ws.onMessage((message) => {
+        const call = JSON.parse(String(message)) as {
+          m?: string
+          a?: { from: number; to: number }[]
+        }
+        const range = call.m === 'loadSessionPage' ? call.a?.[0] : undefined
+        if (range && !(range.from <= index && index < range.to))
+          held.push(() => server.send(message))
+        else server.send(message)
+      })
+      server.onMessage((message) => ws.send(message))
+    })
+    await page.goto(serve.url)
+    await openSaved(page, 'long-first')
+    await expect.poll(() => held.length).toBeGreaterThan(0)
+    const inspector = await inspect(page, index)
+    const rows = inspector.locator('[data-testid=alternative-row]')
+    await expect.poll(() => rows.count()).toBe(alternatives)
+    expect(Number(await rows.first().getAttribute('data-model-prob'))).toBe(
+      tokens[index]!.alternatives[0]!.modelProb,
+    )
+
+    // A token whose page is still held says so, and shows its alternatives once the page comes.
+    await inspect(page, 1)
+    const state = page.locator('[data-testid=token-page-state]')
+    await expect.poll(() => state.textContent()).toMatch(/Loading this token's alternatives/)
+    for (const send of held.splice(0)) send()
+    await expect
+      .poll(() =>
+        page
+          .locator(
+            '[data-testid=token-details][data-token-index="1"] [data-testid=alternative-row]',
+          )
+          .count(),
+      )
+      .toBe(alternatives)
+    await context.close()
+  })
+
   it('exports the whole session after opening it from its outline', async () => {
     const tokens = writeLongSession('long-export')
     const { context, page } = await openApp(browser, serve.url)

@@ -118,8 +118,8 @@ export function TokenDetails({
         )}
       </div>
 
+      <TokenFacts token={token} sampling={sampling} />
       <TokenPageGate token={token}>
-        <TokenFacts token={token} sampling={sampling} />
         <div className="mt-3 border-t border-slate-100 pt-2.5 dark:border-slate-800">
           <AlternativesList token={token} />
         </div>
@@ -171,7 +171,9 @@ export function TokenFacts({ token, sampling }: TokenFactsProps) {
           <span>
             <span className={mutedText}>Rank </span>
             <span data-testid="detail-rank" className="font-semibold tabular-nums">
-              {measured('rank') ? token.rank : `below the top ${token.alternatives.length}`}
+              {measured('rank')
+                ? token.rank
+                : `below the top ${reported?.alternatives ?? token.alternatives.length}`}
             </span>
             <span className={mutedText}>
               {measured('rank') && token.rank === 1 ? ' (the top choice)' : ''}

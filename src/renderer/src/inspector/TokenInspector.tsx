@@ -144,11 +144,11 @@ export function TokenInspector(props: TokenInspectorProps) {
         aria-labelledby={`${tabsId}-${tab}`}
         className="min-h-0 flex-1 overflow-y-auto px-3 pt-2 pb-3"
       >
-        <TokenPageGate token={token}>
-          {tab === 'token' ? (
-            <>
-              <TokenIdentity token={token} />
-              <TokenFacts token={token} sampling={sampling} />
+        {tab === 'token' ? (
+          <>
+            <TokenIdentity token={token} />
+            <TokenFacts token={token} sampling={sampling} />
+            <TokenPageGate token={token}>
               <div className="mt-3 border-t border-slate-100 pt-2.5 dark:border-slate-800">
                 <AlternativesList
                   token={token}
@@ -159,8 +159,10 @@ export function TokenInspector(props: TokenInspectorProps) {
                 />
                 <TopNControl stored={token.alternatives.length} remote={remote} />
               </div>
-            </>
-          ) : (
+            </TokenPageGate>
+          </>
+        ) : (
+          <TokenPageGate token={token}>
             <SamplingLab
               token={token}
               settings={props.labSettings}
@@ -168,8 +170,8 @@ export function TokenInspector(props: TokenInspectorProps) {
               runSettings={sampling}
               contextBefore={props.contextBefore}
             />
-          )}
-        </TokenPageGate>
+          </TokenPageGate>
+        )}
       </div>
     </aside>
   )
