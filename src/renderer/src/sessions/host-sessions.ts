@@ -2,7 +2,7 @@ import { toAppError } from '../../../shared/errors'
 import type { SessionIntent } from '../../../shared/session-intents'
 import type { SessionDocument, SessionSummary } from '../../../shared/sessions'
 import { getConnection } from '../services/session'
-import { fillDocument, trackOutline } from './session-pages'
+import { fillDocument, isDocumentFilled, trackOutline } from './session-pages'
 import { sessionListStore } from './stores'
 
 /**
@@ -68,9 +68,12 @@ export function updateSession(id: string, intents: SessionIntent[]): Promise<voi
  * later updates wait for it, so that they still arrive in order.
  */
 function send(id: string, intents: SessionIntent[]) {
-  const docs = intents.flatMap((i) => (i.type === 'created' ? [i.document] : []))
+  const docs = intents.flatMap((i) =>
+    i.type === 'created' && !isDocumentFilled(i.document) ? [i.document] : [],
+  )
   const before = waiting.get(id)
   const call = () => getConnection().bridge.updateSession({ id, intents })
+  // Sent at once otherwise: a run's generate request, sent next, must find its session made.
   if (docs.length === 0 && !before) return call()
   const sent = (before ?? Promise.resolve())
     .then(() => Promise.all(docs.map(fillDocument)))

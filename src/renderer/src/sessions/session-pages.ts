@@ -122,6 +122,11 @@ export async function fillTokens(tokens: Iterable<GeneratedToken>): Promise<void
   await Promise.all(loads)
 }
 
+/** Whether every token of `doc`'s runs holds its alternatives. */
+export function isDocumentFilled(doc: SessionDocument): boolean {
+  return runsOf(doc).every((r) => r.tokens.every(isFilled))
+}
+
 /** Every token of `doc`'s runs, with its alternatives. */
 export function fillDocument(doc: SessionDocument): Promise<void> {
   return fillTokens(runsOf(doc).flatMap((r) => r.tokens))
