@@ -125,7 +125,7 @@ async function recordOnce(
     const service = recorder.wrap({ generate: async () => undefined } as unknown as AppService)
     const at = new Date().toISOString()
     const document: SessionDocument = {
-      schemaVersion: 2,
+      schemaVersion: 3,
       id: 'bench',
       title: 'Recording benchmark',
       kind: 'completion',

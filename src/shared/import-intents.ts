@@ -37,20 +37,10 @@ function runIntents(target: RunTarget, run: RunRecord, now: string): SessionInte
  * node, no tokens), then each run in pieces small enough for one message.
  */
 export function importUpdates(doc: SessionDocument): SessionIntent[][] {
-  const outline: SessionDocument = {
-    ...doc,
-    nodes: doc.nodes.map((n) => ({ ...n, run: null })),
-    compare: doc.compare && {
-      ...doc.compare,
-      columns: doc.compare.columns.map((c) => ({ ...c, run: null })),
-    },
-  }
-  const runs = [
-    ...doc.nodes.flatMap((n) => (n.run ? runIntents({ nodeId: n.id }, n.run, doc.updatedAt) : [])),
-    ...(doc.compare?.columns ?? []).flatMap((c) =>
-      c.run ? runIntents({ column: c.key }, c.run, doc.updatedAt) : [],
-    ),
-  ]
+  const outline: SessionDocument = { ...doc, nodes: doc.nodes.map((n) => ({ ...n, run: null })) }
+  const runs = doc.nodes.flatMap((n) =>
+    n.run ? runIntents({ nodeId: n.id }, n.run, doc.updatedAt) : [],
+  )
   const updates: SessionIntent[][] = [[{ type: 'created', document: outline }]]
   let batch: SessionIntent[] = []
   let tokens = 0

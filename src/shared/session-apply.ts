@@ -1,12 +1,12 @@
+import { changedComparison, columnNode, fromCompareChanged } from './compare-tree'
 import type { GeneratedToken } from './contract'
 import { conversationReducer, replyText, type RunRecord } from './conversation'
 import { AppFailure } from './errors'
 import { limits } from './schemas'
 import type { RunTarget, SessionIntent } from './session-intents'
-import type { CompareRecord, SessionDocument } from './sessions'
+import type { SessionDocument } from './sessions'
 import {
   RunColumns,
-  type CompareWith,
   type DocumentWith,
   type NodeWith,
   type RunWith,
@@ -151,48 +151,39 @@ function withAddedNodes<T>(
   return { ...doc, ...rest, nodes }
 }
 
-const targetName = (target: RunTarget) =>
-  'nodeId' in target ? `node ${target.nodeId}` : `column ${target.column}`
-
-function column<T>(doc: DocumentWith<T>, key: string) {
-  const compare = doc.compare ?? refuse('This session has no comparison.')
-  const at = compare.columns.findIndex((c) => c.key === key)
-  if (at < 0) refuse(`There is no column ${key} in this comparison.`)
-  return { compare, at, column: compare.columns[at]! }
+/** The node `target` names: its id, or (format 2 journals) its column's key. */
+function targetId(doc: AnyDocument, target: RunTarget): string {
+  if ('nodeId' in target) return target.nodeId
+  return (
+    columnNode(doc.nodes, target.column)?.id ??
+    refuse(`There is no column ${target.column} in this comparison.`)
+  )
 }
 
 function runOf<T>(doc: DocumentWith<T>, target: RunTarget): RunWith<T> | null {
-  if ('nodeId' in target) return existingNode(doc, target.nodeId).run
-  return column(doc, target.column).column.run
+  return existingNode(doc, targetId(doc, target)).run
 }
 
-/** The document with `target`'s run (and, for a node, its text) replaced. */
+/** The document with `target`'s run and text replaced. */
 function withRun<T>(
   doc: DocumentWith<T>,
   target: RunTarget,
   run: RunWith<T>,
   text?: (node: NodeWith<T>) => string,
 ): DocumentWith<T> {
-  if ('nodeId' in target) {
-    const node = existingNode(doc, target.nodeId)
-    const newText = text ? text(node) : node.text
-    if (newText.length > maxNodeText) refuse(`The text of node ${node.id} would be too long.`)
-    return withNode(doc, { ...node, run, text: newText })
-  }
-  const { compare, at } = column(doc, target.column)
-  const columns = compare.columns.slice()
-  columns[at] = { ...columns[at]!, run }
-  return { ...doc, compare: { ...compare, columns } }
+  const node = existingNode(doc, targetId(doc, target))
+  const newText = text ? text(node) : node.text
+  if (newText.length > maxNodeText) refuse(`The text of node ${node.id} would be too long.`)
+  return withNode(doc, { ...node, run, text: newText })
 }
 
-function runnable(doc: AnyDocument, target: RunTarget) {
-  if ('nodeId' in target) {
-    const node = existingNode(doc, target.nodeId)
-    if (node.role !== 'assistant' && node.role !== 'completion')
-      refuse(
-        `Node ${node.id} is a ${node.role} node; runs are recorded into replies and completions.`,
-      )
-  } else column(doc, target.column)
+function runnable<T>(doc: DocumentWith<T>, target: RunTarget): NodeWith<T> {
+  const node = existingNode(doc, targetId(doc, target))
+  if (node.role !== 'assistant' && node.role !== 'completion')
+    refuse(
+      `Node ${node.id} is a ${node.role} node; runs are recorded into replies and completions.`,
+    )
+  return node
 }
 
 /**
@@ -283,13 +274,22 @@ export function applyIntentWith<T>(
       return withAddedNodes(doc, [{ ...node, run }], { updatedAt: intent.now ?? options.now })
     }
     case 'compareChanged':
-      return {
-        ...doc,
-        compare: keptRuns(doc.compare, intent.compare),
-        updatedAt: intent.now ?? options.now,
-      }
+      return applyIntentWith(
+        store,
+        doc,
+        fromCompareChanged(doc.nodes, intent.compare, intent.now),
+        options,
+      )
+    case 'comparisonChanged': {
+      if (doc.kind !== 'compare') refuse(`Session ${doc.id} is not a comparison.`)
+      const nodes = changedComparison<NodeWith<T>>(doc.nodes, intent, intent.now ?? options.now)
+      if (nodes.length > maxNodes)
+        refuse(`A session holds at most ${maxNodes.toLocaleString('en')} nodes.`)
+      if (intent.prompt.text.length > maxNodeText) refuse('The prompt is too long.')
+      return { ...doc, nodes, system: intent.system, updatedAt: intent.now ?? options.now }
+    }
     case 'runStarted': {
-      runnable(doc, intent.target)
+      const node = runnable(doc, intent.target)
       const base = {
         prompt: intent.prompt,
         stopReason: 'cancelled' as const,
@@ -298,8 +298,7 @@ export function applyIntentWith<T>(
         timeToFirstTokenMs: null,
       }
       // A node keeps the tokens it holds (a branch's first, the pick); a column starts afresh.
-      const tokens =
-        ('nodeId' in intent.target ? runOf(doc, intent.target)?.tokens : undefined) ?? store.empty()
+      const tokens = (node.column ? undefined : node.run?.tokens) ?? store.empty()
       return {
         ...withRun(doc, intent.target, { ...base, tokens }),
         updatedAt: intent.now ?? options.now,
@@ -307,8 +306,7 @@ export function applyIntentWith<T>(
     }
     case 'tokensAdded': {
       const run =
-        runOf(doc, intent.target) ??
-        refuse(`${targetName(intent.target)} has no run to add tokens to.`)
+        runOf(doc, intent.target) ?? refuse(`Node ${targetId(doc, intent.target)} has no run yet.`)
       const from = store.length(run.tokens)
       const undo = store.append(run.tokens, intent.tokens)
       options.undo?.push(undo)
@@ -319,7 +317,7 @@ export function applyIntentWith<T>(
       runnable(doc, intent.target)
       const old = runOf(doc, intent.target)
       const sampling = old?.sampling ?? intent.sampling
-      if (!sampling) refuse(`${targetName(intent.target)} has no run to end.`)
+      if (!sampling) refuse(`Node ${targetId(doc, intent.target)} has no run to end.`)
       const run: RunWith<T> = {
         prompt: old?.prompt ?? [],
         tokens: old?.tokens ?? store.empty(),
@@ -378,14 +376,6 @@ export const applyIntent = (
   intent: SessionIntent,
   options: ApplyOptions,
 ): SessionDocument => applyIntentWith(arrayTokens, doc, intent, options) as SessionDocument
-
-/** The new comparison, each column keeping the run it had under the same key. */
-function keptRuns<T>(old: CompareWith<T> | undefined, next: CompareRecord): CompareWith<T> {
-  const keys = next.columns.map((c) => c.key)
-  if (new Set(keys).size !== keys.length) refuse("The comparison's columns need different keys.")
-  const runs = new Map(old?.columns.map((c) => [c.key, c.run]) ?? [])
-  return { ...next, columns: next.columns.map((c) => ({ ...c, run: runs.get(c.key) ?? null })) }
-}
 
 /**
  * Applies intents in order, all or none: if one is refused, in-place appends already made are

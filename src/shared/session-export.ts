@@ -1,3 +1,4 @@
+import { comparisonOf } from './compare-tree'
 import { completionPathTokens } from './completion-tree'
 import { describePenalties, penaltiesActive } from './penalties'
 import { describeIssues } from './schemas'
@@ -61,30 +62,32 @@ const roleTitles: Record<SessionNode['role'], string> = {
 
 /** A comparison's columns: their settings and how each run ended, then each column's text. */
 function compareMarkdown(document: SessionDocument): string[] {
-  const compare = document.compare
-  if (!compare) return []
+  const comparison = comparisonOf(document.nodes)
+  if (!comparison) return []
+  const { prompt, columns } = comparison
+  const setup = prompt.comparison
   const lines = [
     '## Comparison',
     '',
-    `- Input: ${compare.input === 'chat' ? 'chat message' : 'completion prompt'}${compare.sameSeed ? ', same seed for all columns' : ''}`,
+    `- Input: ${setup.input === 'chat' ? 'chat message' : 'completion prompt'}${setup.sameSeed ? ', same seed for all columns' : ''}`,
     '',
   ]
-  if (compare.input === 'chat' && compare.system) lines.push('### System', '', compare.system, '')
-  lines.push('### Prompt', '', compare.prompt, '')
+  if (setup.input === 'chat' && document.system) lines.push('### System', '', document.system, '')
+  lines.push('### Prompt', '', prompt.text, '')
   lines.push(
     '| Column | Engine | Temperature | Top-k | Top-p | Min-p | Penalties | Seed | Max tokens | Tokens | Stop |',
     '|---|---|---:|---:|---:|---:|---|---:|---:|---:|---|',
   )
-  compare.columns.forEach((column, i) => {
+  columns.forEach(({ column, run }, i) => {
     const s = column.settings.sampling
     lines.push(
-      `| ${i + 1}${column.preset ? ` (${column.preset})` : ''} | ${column.engine ? `remote: ${column.engine.model.replace(/[|\r\n]/g, ' ')}` : 'local'} | ${s.temperature} | ${s.topK} | ${s.topP} | ${s.minP} | ${describePenalties(s)} | ${s.seed} | ${column.settings.maxTokens} | ${column.run?.tokens.length ?? 0} | ${column.run?.stopReason ?? 'not run'} |`,
+      `| ${i + 1}${column.preset ? ` (${column.preset})` : ''} | ${column.engine ? `remote: ${column.engine.model.replace(/[|\r\n]/g, ' ')}` : 'local'} | ${s.temperature} | ${s.topK} | ${s.topP} | ${s.minP} | ${describePenalties(s)} | ${s.seed} | ${column.settings.maxTokens} | ${run?.tokens.length ?? 0} | ${run?.stopReason ?? 'not run'} |`,
     )
   })
   lines.push('')
-  compare.columns.forEach((column, i) => {
-    if (!column.run) return
-    lines.push(`### Column ${i + 1}`, '', column.run.tokens.map((t) => t.text).join(''), '')
+  columns.forEach(({ run }, i) => {
+    if (!run) return
+    lines.push(`### Column ${i + 1}`, '', run.tokens.map((t) => t.text).join(''), '')
   })
   return lines
 }
@@ -94,6 +97,8 @@ function compareMarkdown(document: SessionDocument): string[] {
  * through: its nodes keep only their own tokens (completion-tree.ts), so it is put together here.
  */
 function shownNodes(document: SessionDocument): SessionNode[] {
+  // A comparison's nodes are its table and columns (compareMarkdown).
+  if (document.kind === 'compare') return []
   const path = activePath(document)
   if (document.kind !== 'completion') return path
   const leaf = path[path.length - 1]
@@ -118,7 +123,9 @@ export function sessionToMarkdown(document: SessionDocument): string {
     `- Saved: ${document.updatedAt}`,
     '',
   ]
-  if (document.system) lines.push('## System', '', document.system, '')
+  // A comparison keeps the system prompt box's text even when its input is not a chat message.
+  const chatInput = comparisonOf(document.nodes)?.prompt.comparison.input !== 'completion'
+  if (document.system && chatInput) lines.push('## System', '', document.system, '')
   for (const node of shownNodes(document)) {
     lines.push(`## ${roleTitles[node.role]}`, '')
     const { thought } = splitReply(node.run?.tokens ?? [])

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { comparisonOf } from './compare-tree'
 import { upgradeSession } from './session-migrate'
 import { describeIssues, limits, samplingSettingsSchema } from './schemas'
 import { AppFailure } from './errors'
@@ -10,7 +11,8 @@ import {
   type UpdateSessionRequest,
 } from './session-intents'
 import {
-  compareRecordSchema,
+  compareColumnSetupSchema,
+  comparisonSetupSchema,
   generatedTokenSchema,
   sessionDocumentSchema,
   sessionNodeSchema,
@@ -43,7 +45,13 @@ export const sessionIntentSchema = z.discriminatedUnion('type', [
   // A page or an import of an older version may send an older document: it is upgraded first.
   z.object({
     type: z.literal('created'),
-    document: z.preprocess(upgradeSession, sessionDocumentSchema),
+    document: z.preprocess(
+      upgradeSession,
+      sessionDocumentSchema.refine(
+        (doc) => (comparisonOf(doc.nodes)?.columns.length ?? 0) <= limits.parallelRuns,
+        { message: `a comparison has at most ${limits.parallelRuns} columns`, path: ['nodes'] },
+      ),
+    ),
   }),
   z.object({ type: z.literal('sent'), userId: idSchema, replyId: idSchema, text, now }),
   z.object({
@@ -103,8 +111,13 @@ export const sessionIntentSchema = z.discriminatedUnion('type', [
     now: now.optional(),
   }),
   z.object({
-    type: z.literal('compareChanged'),
-    compare: compareRecordSchema,
+    type: z.literal('comparisonChanged'),
+    prompt: z.object({ id: idSchema, text, setup: comparisonSetupSchema }),
+    system: text,
+    columns: z
+      .array(z.object({ nodeId: idSchema, column: compareColumnSetupSchema }))
+      .min(1)
+      .max(limits.parallelRuns),
     now: now.optional(),
   }),
   z.object({

@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import type { GeneratedToken, TokenText } from './contract'
 import type { SamplingSettings } from './schemas'
-import type { CompareRecord, SessionDocument, SessionNode } from './sessions'
+import type { CompareRecord } from './session-legacy'
+import type { CompareColumnSetup, ComparisonSetup, SessionDocument, SessionNode } from './sessions'
 
 /**
  * What the UI asks of a saved session: small intents, applied by the host in the order they were
@@ -9,22 +10,22 @@ import type { CompareRecord, SessionDocument, SessionNode } from './sessions'
  * a whole document, and nothing the engine produced depends on the page staying open.
  */
 
-/** Where a run's tokens go: a node of the session's tree, or a column of its comparison. */
+/**
+ * Where a run's tokens go: a node of the session's tree. `column` (a comparison's column by key)
+ * is read from journals of session format 2 only.
+ */
 export type RunTarget = { nodeId: string } | { column: string }
 
 /** Sent with a generate request (or with each run of a generateMany): the host records the run. */
 export interface RunRecording {
   sessionId: string
-  target: RunTarget
+  target: { nodeId: string }
 }
 
 const idSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, 'an id uses only letters, digits, - and _')
-export const runTargetSchema = z.union([
-  z.object({ nodeId: idSchema }).strict(),
-  z.object({ column: z.string().min(1).max(16) }).strict(),
-])
+export const runTargetSchema = z.object({ nodeId: idSchema }).strict()
 export const runRecordingSchema = z.object({ sessionId: idSchema, target: runTargetSchema })
 
 export type SessionIntent =
@@ -77,7 +78,18 @@ export type SessionIntent =
       /** The document's new `updatedAt`; the host's clock when absent. */
       now?: string
     }
-  /** Compare: the prompt and the columns' settings; runs of columns that stay are kept. */
+  /**
+   * Compare: the prompt node (made if there is none) and the columns in order. A column node
+   * named keeps its run; a new one is added under the prompt; one not named is removed.
+   */
+  | {
+      type: 'comparisonChanged'
+      prompt: { id: string; text: string; setup: ComparisonSetup }
+      system: string
+      columns: { nodeId: string; column: CompareColumnSetup }[]
+      now?: string
+    }
+  /** Journals of session format 2 only: the comparison's record (read as comparisonChanged). */
   | { type: 'compareChanged'; compare: CompareRecord; now?: string }
   /** A run begins writing into `target` (recorded by the host; also used by imports). */
   | {

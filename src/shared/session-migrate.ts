@@ -1,5 +1,11 @@
+import { nodesFromCompareRecord } from './compare-tree'
 import { completionNodesFromPaths } from './completion-tree'
-import { sessionDocumentV1Schema, sessionSchemaVersion } from './sessions'
+import {
+  sessionDocumentV1Schema,
+  sessionDocumentV2Schema,
+  type SessionDocumentV2,
+} from './session-legacy'
+import { sessionSchemaVersion } from './sessions'
 
 /**
  * Older session documents, brought to the current format: by the host when it opens a file, by
@@ -19,6 +25,22 @@ export const sessionMigrations: Record<number, (raw: Raw) => Raw> = {
     const doc = read.data
     const nodes = doc.kind === 'completion' ? completionNodesFromPaths(doc.nodes) : doc.nodes
     return { ...doc, schemaVersion: 2, nodes }
+  },
+  // 2 → 3: a comparison's record becomes a prompt node and a node per column (compare-tree.ts).
+  2(raw) {
+    const read = sessionDocumentV2Schema.safeParse(raw)
+    // Not a valid format-2 document: converted unchecked, so that the schema check after names
+    // what is wrong (a comparison left out of it would be silently lost).
+    const { compare, ...doc } = read.success ? read.data : (raw as SessionDocumentV2)
+    if (!compare) return { ...doc, schemaVersion: 3 }
+    let nodes: unknown
+    try {
+      nodes = [...nodesFromCompareRecord(compare, doc.createdAt), ...doc.nodes]
+    } catch {
+      nodes = compare
+    }
+    // The system prompt box kept its text whichever input was chosen; the session keeps it now.
+    return { ...doc, schemaVersion: 3, system: compare.system, nodes, currentLeafId: null }
   },
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { GeneratedToken, TokenCandidate } from './contract'
+import { columnNode } from './compare-tree'
 import { AppFailure } from './errors'
 import { decodeReported } from './remote'
 import { describeIssues } from './schemas'
@@ -115,11 +116,11 @@ export function outlineDocument(doc: StoredDocument): SessionDocument {
 
 /** The run that `target` names in a stored session, or null. */
 export function runAt(doc: StoredDocument, target: RunTarget): RunColumns | null {
-  const run =
+  const node =
     'nodeId' in target
-      ? doc.nodes.find((n) => n.id === target.nodeId)?.run
-      : doc.compare?.columns.find((c) => c.key === target.column)?.run
-  return run?.tokens ?? null
+      ? doc.nodes.find((n) => n.id === target.nodeId)
+      : columnNode(doc.nodes, target.column)
+  return node?.run?.tokens ?? null
 }
 
 /** Tokens `from` to `to` of `columns` (cut at its end) as a page. */

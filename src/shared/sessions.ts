@@ -7,10 +7,11 @@ import type { SessionOutline, SessionPage, SessionPageRequest } from './session-
 /**
  * The version of a session document's shape: what `loadSession` returns, what the UI holds and
  * what an exported file holds. Older documents are migrated on load (session-migrate.ts); newer
- * ones are refused. 2: a Completion node keeps only its own tokens (completion-tree.ts); 1 kept
- * each branch's whole path.
+ * ones are refused. 3: a comparison is a tree too, a prompt node and a node per column
+ * (compare-tree.ts); 2 kept it in a record of its own. 2: a Completion node keeps only its own
+ * tokens (completion-tree.ts); 1 kept each branch's whole path.
  */
-export const sessionSchemaVersion = 2
+export const sessionSchemaVersion = 3
 
 /**
  * The version of the host's files (session-store.ts): 1 was the document itself as JSON; 2 is a
@@ -58,10 +59,39 @@ export const runRecordSchema = z.object({
   timeToFirstTokenMs: z.number().nullable(),
 })
 
+/** What the columns of a comparison share; kept on its prompt node. */
+export const comparisonSetupSchema = z.object({
+  /** The prompt is raw text to continue, or one user message in the chat template. */
+  input: z.enum(['completion', 'chat']),
+  /** Every column draws with the first column's seed. */
+  sameSeed: z.boolean(),
+  /** The columns keep their seeds from run to run (absent: each Generate draws new ones). */
+  seedsLocked: z.boolean().optional(),
+  /** Texts that end every column's run. */
+  stop: z.array(z.string().min(1).max(limits.stopStringChars)).max(limits.stopStrings).optional(),
+})
+
+/**
+ * A comparison's column, kept on its node: the settings its next run takes (its run, if any,
+ * holds those it ran with), the preset they equal and the engine. Its place among its siblings
+ * is its column's place.
+ */
+export const compareColumnSetupSchema = z.object({
+  /** The column's name in the Compare view, stable while columns come and go. */
+  key: z.string().min(1).max(16),
+  settings: z.object({
+    sampling: samplingSettingsSchema,
+    maxTokens: z.int().min(1).max(limits.maxTokens),
+  }),
+  preset: z.enum(['greedy', 'precise', 'balanced', 'creative', 'wild']).nullable(),
+  /** The remote model this column runs on; absent: the local engine. */
+  engine: remoteChoiceSchema.optional(),
+})
+
 export const sessionNodeSchema = z.object({
   id: z.string().min(1).max(64),
   parentId: z.string().min(1).max(64).nullable(),
-  /** `prompt` and `completion` belong to Completion sessions; `user` and `assistant` to Chat. */
+  /** `prompt` and `completion`: Completion and Compare sessions; `user` and `assistant`: Chat. */
   role: z.enum(['user', 'assistant', 'prompt', 'completion']),
   text: z.string().max(limits.promptChars * 4),
   /** What the engine reported while producing this text, token by token. */
@@ -84,39 +114,17 @@ export const sessionNodeSchema = z.object({
     .optional(),
   /** Format 1 only: a branch's parent in the branch tree (format 2 says it with `parentId`). */
   branchOf: z.string().min(1).max(64).optional(),
-})
-
-/** One column of a saved comparison: its settings and what its run produced (null: never run). */
-export const compareColumnSchema = z.object({
-  key: z.string().min(1).max(16),
-  settings: z.object({
-    sampling: samplingSettingsSchema,
-    maxTokens: z.int().min(1).max(limits.maxTokens),
-  }),
-  preset: z.enum(['greedy', 'precise', 'balanced', 'creative', 'wild']).nullable(),
-  run: runRecordSchema.nullable(),
-  /** The remote model this column ran on; absent: the local engine. */
-  engine: remoteChoiceSchema.optional(),
-})
-
-/** The Compare view as it was: one prompt, 2–4 columns of settings, each with its run. */
-export const compareRecordSchema = z.object({
-  input: z.enum(['completion', 'chat']),
-  prompt: z.string().max(limits.promptChars),
-  system: z.string().max(limits.promptChars),
-  sameSeed: z.boolean(),
-  /** The columns keep their seeds from run to run (absent: each Generate draws new ones). */
-  seedsLocked: z.boolean().optional(),
-  /** Texts that end every column's run. */
-  stop: z.array(z.string().min(1).max(limits.stopStringChars)).max(limits.stopStrings).optional(),
-  columns: z.array(compareColumnSchema).min(1).max(limits.parallelRuns),
+  /** A comparison's prompt node: what its columns share (compare-tree.ts). */
+  comparison: comparisonSetupSchema.optional(),
+  /** A comparison's column (a completion node under its prompt): its settings. */
+  column: compareColumnSetupSchema.optional(),
 })
 
 export const sessionDocumentSchema = z.object({
   schemaVersion: z.literal(sessionSchemaVersion),
   id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a session id uses only letters, digits, - and _'),
   title: z.string().max(200),
-  /** `compare` sessions keep their work in `compare`; their `nodes` stay empty. */
+  /** A `compare` session's nodes are its prompt and one completion per column. */
   kind: z.enum(['chat', 'completion', 'compare']),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
@@ -130,18 +138,14 @@ export const sessionDocumentSchema = z.object({
     topN: z.int().min(1).max(limits.topN),
   }),
   nodes: z.array(sessionNodeSchema).max(100_000),
-  /** The node whose path from the root is the branch on screen. */
+  /** The node whose path from the root is the branch on screen (null in a comparison). */
   currentLeafId: z.string().nullable(),
-  /** A comparison (Compare view); absent in chat and completion sessions and in older files. */
-  compare: compareRecordSchema.optional(),
 })
-
-/** A document as format 1 wrote it (read only to migrate it). */
-export const sessionDocumentV1Schema = sessionDocumentSchema.extend({ schemaVersion: z.literal(1) })
 
 export type SessionNode = z.infer<typeof sessionNodeSchema>
 export type SessionDocument = z.infer<typeof sessionDocumentSchema>
-export type CompareRecord = z.infer<typeof compareRecordSchema>
+export type ComparisonSetup = z.infer<typeof comparisonSetupSchema>
+export type CompareColumnSetup = z.infer<typeof compareColumnSetupSchema>
 
 export interface SessionSummary {
   id: string

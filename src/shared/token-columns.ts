@@ -4,7 +4,7 @@ import { decodeReported, encodeReported } from './remote'
 
 /** Marks a token of the `reported` column as a remote one (its flags may all be off). */
 const remoteBit = 128
-import type { CompareRecord, SessionDocument, SessionNode } from './sessions'
+import type { SessionDocument, SessionNode } from './sessions'
 
 /** Entries per chunk of a column (a power of two). */
 const chunkBits = 12
@@ -381,14 +381,7 @@ export class RunColumns {
    host's (`RunColumns`). */
 export type RunWith<T> = Omit<RunRecord, 'tokens'> & { tokens: T }
 export type NodeWith<T> = Omit<SessionNode, 'run'> & { run: RunWith<T> | null }
-type CompareColumn = CompareRecord['columns'][number]
-export type CompareWith<T> = Omit<CompareRecord, 'columns'> & {
-  columns: (Omit<CompareColumn, 'run'> & { run: RunWith<T> | null })[]
-}
-export type DocumentWith<T> = Omit<SessionDocument, 'nodes' | 'compare'> & {
-  nodes: NodeWith<T>[]
-  compare?: CompareWith<T>
-}
+export type DocumentWith<T> = Omit<SessionDocument, 'nodes'> & { nodes: NodeWith<T>[] }
 
 /** The host's in-memory session: every run's tokens as columns. */
 export type StoredDocument = DocumentWith<RunColumns>
@@ -406,14 +399,7 @@ export function mapRuns<A, B>(doc: DocumentWith<A>, convert: (tokens: A) => B): 
     }
     return converted
   }
-  const { compare, ...rest } = doc
-  return {
-    ...rest,
-    nodes: doc.nodes.map((n) => ({ ...n, run: run(n.run) })),
-    ...(compare && {
-      compare: { ...compare, columns: compare.columns.map((c) => ({ ...c, run: run(c.run) })) },
-    }),
-  }
+  return { ...doc, nodes: doc.nodes.map((n) => ({ ...n, run: run(n.run) })) }
 }
 
 /** The host's form of a document. */
@@ -430,10 +416,7 @@ export async function expandDocument(
   breathe: () => Promise<void>,
 ): Promise<SessionDocument> {
   const expanded = new Map<RunColumns, GeneratedToken[]>()
-  for (const run of [
-    ...doc.nodes.map((n) => n.run),
-    ...(doc.compare?.columns ?? []).map((c) => c.run),
-  ]) {
+  for (const run of doc.nodes.map((n) => n.run)) {
     if (!run || expanded.has(run.tokens)) continue
     const tokens: GeneratedToken[] = []
     for (let i = 0; i < run.tokens.length; i += 256) {

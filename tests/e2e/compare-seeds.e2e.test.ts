@@ -47,7 +47,7 @@ const text = (run: { tokens: { text: string }[] }) => run.tokens.map((t) => t.te
 
 describe('Compare: seeds per run and stop strings', () => {
   it('draws new seeds each Generate unless kept; kept seeds reproduce every column', async () => {
-    const { context, page } = await openApp(browser, serve.url)
+    const { context, page } = await openApp(browser, serve.url, { randomSeeds: true })
     await page.click('[data-testid=nav-compare]')
     await page.fill('[data-testid=compare-prompt-input]', 'The model predicts')
     for (const i of [0, 1]) await setColumn(page, i, { temperature: 1.2, 'max-tokens': 12 })
@@ -80,7 +80,7 @@ describe('Compare: seeds per run and stop strings', () => {
   })
 
   it('ends every column at a stop string, and keeps the strings after a reload', async () => {
-    const { context, page } = await openApp(browser, serve.url)
+    const { context, page } = await openApp(browser, serve.url, { randomSeeds: true })
     await page.click('[data-testid=nav-compare]')
     await page.fill('[data-testid=compare-prompt-input]', 'A token is')
     for (const i of [0, 1]) await setColumn(page, i, { temperature: 0, 'max-tokens': 40 })

@@ -37,12 +37,21 @@ export function launchBrowser(): Promise<Browser> {
 export async function openApp(
   browser: Browser,
   url: string,
-  options: { colorScheme?: 'light' | 'dark' } = {},
+  options: { colorScheme?: 'light' | 'dark'; randomSeeds?: boolean } = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({
     viewport: { width: 1280, height: 800 },
     colorScheme: options.colorScheme ?? 'light',
   })
+  // The app draws a new seed for every run; a test that needs a reply of some length would then
+  // depend on chance (a draw that ends the reply after two tokens). Tests run on the default
+  // seed, locked, unless they are about the drawing itself.
+  if (!options.randomSeeds) {
+    const seedLockKey = 'tokenscope.seed-locked' // useSettingsPersistence.ts
+    await context.addInitScript(
+      `if (localStorage.getItem('${seedLockKey}') === null) localStorage.setItem('${seedLockKey}', 'true')`,
+    )
+  }
   const page = await context.newPage()
   await page.goto(url)
   await waitForModel(page)

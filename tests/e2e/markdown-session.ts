@@ -70,7 +70,7 @@ function tokensOf(texts: string[]): GeneratedToken[] {
 export function markdownSession(question = 'Show me a TypeScript add function'): SessionDocument {
   const now = new Date().toISOString()
   return {
-    schemaVersion: 2,
+    schemaVersion: 3,
     id: 'markdown-reply',
     title: 'Markdown reply',
     kind: 'chat',

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
+import { comparisonOf } from '../../src/shared/compare-tree'
 import { completionPathTokens } from '../../src/shared/completion-tree'
 import type { SessionDocument } from '../../src/shared/sessions'
 import {
@@ -196,9 +197,12 @@ describe('sessions keep branches and comparisons across reloads', () => {
 
     const json = JSON.parse(await download(page, 'export-json')) as SessionDocument
     expect(json.kind).toBe('compare')
-    expect(json.compare?.prompt).toBe('The model predicts')
-    expect(json.compare?.columns.map((c) => c.settings.sampling.temperature)).toEqual([0, 1.5])
-    expect(json.compare?.columns.map((c) => c.run?.tokens.map((t) => t.id))).toEqual(tokens)
+    // One tree: the prompt node, and a node per column under it holding its settings and run.
+    const tree = comparisonOf(json.nodes)
+    expect(tree?.prompt.text).toBe('The model predicts')
+    expect(tree?.columns.map((c) => c.column.settings.sampling.temperature)).toEqual([0, 1.5])
+    expect(tree?.columns.map((c) => c.run?.tokens.map((t) => t.id))).toEqual(tokens)
+    expect(tree?.columns.every((c) => c.parentId === tree.prompt.id)).toBe(true)
 
     // Opening it from the sidebar in another view switches to Compare.
     await page.locator('[data-testid=nav-completion]').click()

@@ -43,7 +43,7 @@ async function newCompletion(page: Page, prompt: string): Promise<void> {
 
 describe('seeds: a new one per run unless locked', () => {
   it('gives three Generate presses three texts, kept as three runs of one session', async () => {
-    const { context, page } = await openApp(browser, serve.url)
+    const { context, page } = await openApp(browser, serve.url, { randomSeeds: true })
     await newCompletion(page, 'The sampler')
     expect(await page.locator('[data-testid=seed-control]').getAttribute('data-locked')).toBe(
       'false',
@@ -82,7 +82,7 @@ describe('seeds: a new one per run unless locked', () => {
   })
 
   it('reproduces a run exactly with its seed locked, and draws again once unlocked', async () => {
-    const { context, page } = await openApp(browser, serve.url)
+    const { context, page } = await openApp(browser, serve.url, { randomSeeds: true })
     await newCompletion(page, 'A seed')
     const first = await generateAgain(page)
 

@@ -14,7 +14,7 @@ afterAll(() => serve.stop())
 
 const now = new Date().toISOString()
 const document: SessionDocument = {
-  schemaVersion: 2,
+  schemaVersion: 3,
   id: 'over-the-wire',
   title: 'Saved through the WebSocket',
   kind: 'completion',

@@ -34,7 +34,7 @@ function writeLongSession(id: string): GeneratedToken[] {
   const at = '2026-11-22T10:00:00.000Z'
   const tokens = Array.from({ length: tokenCount }, (_, i) => token(i))
   const doc: SessionDocument = {
-    schemaVersion: 2,
+    schemaVersion: 3,
     id,
     title: 'A long saved run',
     kind: 'completion',
@@ -199,7 +199,9 @@ describe('a long saved session, opened page by page', () => {
     await page.locator('[data-testid=save-state][data-state=saved]').waitFor()
     const comparison = (await watcher.bridge.listSessions()).find((s) => s.kind === 'compare')
     const columnRun = async () =>
-      (await watcher.bridge.loadSession({ id: comparison!.id })).compare?.columns[1]?.run
+      (await watcher.bridge.loadSession({ id: comparison!.id })).nodes.find(
+        (n) => n.column?.key === 'c2',
+      )?.run
     // The host records the runs as they pass: the last batch may land just after the page's save.
     const shown = await column.locator('[data-testid=token-chip]').count()
     expect(shown).toBeGreaterThan(4)

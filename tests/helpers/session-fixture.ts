@@ -6,7 +6,7 @@ import type { SessionDocument } from '../../src/shared/sessions'
 export function promptOnlySession(id: string, title: string, text = 'A token is'): SessionDocument {
   const at = '2026-11-22T10:00:00.000Z'
   return {
-    schemaVersion: 2,
+    schemaVersion: 3,
     id,
     title,
     kind: 'completion',
@@ -47,7 +47,7 @@ export function fakeToken(i: number, alternatives = 3): GeneratedToken {
 /** A chat session with no nodes, as a page makes it before the first message. */
 export function emptyChat(id: string, at = '2026-11-22T10:00:00.000Z'): SessionDocument {
   return {
-    schemaVersion: 2,
+    schemaVersion: 3,
     id,
     title: '',
     kind: 'chat',
@@ -58,5 +58,36 @@ export function emptyChat(id: string, at = '2026-11-22T10:00:00.000Z'): SessionD
     settings: { sampling: defaultSampling, maxTokens: 128, topN: 10 },
     nodes: [],
     currentLeafId: null,
+  }
+}
+
+/** A comparison (session format 3): prompt node `p`, then column node `col-<key>` per key. */
+export function comparisonSession(id: string, keys: string[], prompt = 'Once'): SessionDocument {
+  const doc = emptyChat(id)
+  return {
+    ...doc,
+    kind: 'compare',
+    nodes: [
+      {
+        id: 'p',
+        parentId: null,
+        role: 'prompt',
+        text: prompt,
+        run: null,
+        createdAt: doc.createdAt,
+        comparison: { input: 'completion', sameSeed: false },
+      },
+      ...keys.map((key) => ({
+        id: `col-${key}`,
+        parentId: 'p',
+        role: 'completion' as const,
+        text: '',
+        run: null,
+        createdAt: doc.createdAt,
+        origin: 'run' as const,
+        forkAt: 0,
+        column: { key, settings: { sampling: defaultSampling, maxTokens: 8 }, preset: null },
+      })),
+    ],
   }
 }

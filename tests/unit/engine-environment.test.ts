@@ -2,14 +2,20 @@ import { describe, expect, it } from 'vitest'
 import { engineEnvironment } from '../../src/main/host/engine-environment'
 
 describe('the engine process environment', () => {
-  it('fixes glibc’s mmap threshold at 4 MiB and keeps the rest of the environment', () => {
+  it('fixes glibc’s mmap threshold at 4 MiB, one heap, and keeps the rest of the environment', () => {
     const env = engineEnvironment({ PATH: '/usr/bin', HOME: '/home/u' })
-    expect(env).toEqual({ PATH: '/usr/bin', HOME: '/home/u', MALLOC_MMAP_THRESHOLD_: '4194304' })
+    expect(env).toEqual({
+      PATH: '/usr/bin',
+      HOME: '/home/u',
+      MALLOC_MMAP_THRESHOLD_: '4194304',
+      MALLOC_ARENA_MAX: '1',
+    })
   })
 
   it('leaves a threshold the user set alone', () => {
     expect(engineEnvironment({ MALLOC_MMAP_THRESHOLD_: '65536' }).MALLOC_MMAP_THRESHOLD_).toBe(
       '65536',
     )
+    expect(engineEnvironment({ MALLOC_ARENA_MAX: '4' }).MALLOC_ARENA_MAX).toBe('4')
   })
 })

@@ -41,7 +41,7 @@ function chat(system: string, texts: string[], prompt: string[]): SessionDocumen
     createdAt: at,
   }
   return {
-    schemaVersion: 2,
+    schemaVersion: 3,
     id: 's',
     title: '',
     kind: 'chat',

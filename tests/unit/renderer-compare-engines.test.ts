@@ -22,14 +22,14 @@ import {
   comparisonToMarkdown,
   summarizeColumn,
 } from '../../src/renderer/src/views/compare/compare-export'
-import {
-  compareRecordFrom,
-  compareSession,
-  compareStateFrom,
-} from '../../src/renderer/src/sessions/compare-records'
+import { compareSession, compareStateFrom } from '../../src/renderer/src/sessions/compare-sessions'
+import { comparisonOf } from '../../src/shared/compare-tree'
 import { sessionToMarkdown } from '../../src/shared/session-export'
-import { compareRecordSchema } from '../../src/shared/sessions'
+import { sessionDocumentSchema } from '../../src/shared/sessions'
 
+const ids = { prompt: 'p', column: (key: string) => `n-${key}` }
+
+const at = '2026-12-03T08:00:00.000Z'
 const remote = { endpointId: 'gpu-box', model: 'org/big-model.gguf' }
 const reduce = (state: CompareState, ...actions: CompareAction[]) =>
   actions.reduce(compareReducer, state)
@@ -119,9 +119,14 @@ describe('a column’s engine', () => {
 
   it('is kept by a saved comparison and comes back when it is reopened', () => {
     const state = reduce(initialCompareState, { type: 'engineChosen', key: 'c2', engine: remote })
-    const record = compareRecordSchema.parse(compareRecordFrom(state))
-    expect(record.columns.map((c) => c.engine ?? null)).toEqual([null, remote])
-    expect(engines(compareStateFrom(record, () => 'r'))).toEqual([null, remote])
+    const doc = sessionDocumentSchema.parse(
+      compareSession({ state, previous: null, id: 's', ids, model: null, topN: 5, now: at }),
+    )
+    const columns = comparisonOf(doc.nodes)?.columns ?? []
+    expect(columns.map((c) => c.column.engine ?? null)).toEqual([null, remote])
+    const back = compareStateFrom(doc, () => 'r')
+    if (!back) throw new Error('no comparison read back')
+    expect(engines(back)).toEqual([null, remote])
   })
 
   it('is named in the JSON export', () => {
@@ -140,9 +145,10 @@ describe('a column’s engine', () => {
       state,
       previous: null,
       id: 'cmp',
+      ids,
       model: null,
       topN: 10,
-      now: '2026-12-03T08:00:00.000Z',
+      now: at,
     })
     const markdown = sessionToMarkdown(doc)
     expect(markdown).toContain('| Column | Engine | Temperature |')

@@ -70,7 +70,7 @@ const at = '2026-11-22T10:00:00.000Z'
 function completion(id: string, count: number): SessionDocument {
   const tokens = Array.from({ length: count }, (_, i) => token(i))
   return {
-    schemaVersion: 2,
+    schemaVersion: 3,
     id,
     title: 'Long',
     kind: 'completion',

@@ -28,11 +28,10 @@ import {
   treeFromSession,
 } from '../../src/renderer/src/sessions/branches'
 import {
-  compareRecordFrom,
   compareSession,
   compareStateFrom,
-  startedOver,
-} from '../../src/renderer/src/sessions/compare-records'
+  keptIds,
+} from '../../src/renderer/src/sessions/compare-sessions'
 import { completionSession } from '../../src/renderer/src/sessions/records'
 import { holdsTree } from '../../src/renderer/src/sessions/view-sessions'
 import { initialRunState, runReducer } from '../../src/renderer/src/stores/run-reducer'
@@ -349,24 +348,34 @@ function comparison(): CompareState {
   )
 }
 
+const ids = { prompt: 'p', column: (key: string) => `node-${key}` }
+
 describe('a comparison in a session', () => {
-  it('saves prompt, columns, settings and tokens, and reads them back', () => {
+  it('saves prompt, columns, settings and tokens as a tree, and reads them back', () => {
     const state = comparison()
     const doc = compareSession({
       state,
       previous: null,
       id: 'cmp',
+      ids,
       model: null,
       topN: 10,
       now: '2026-11-22T10:00:00.000Z',
     })
     expect(doc.kind).toBe('compare')
     expect(doc.title).toBe('Once upon')
-    expect(doc.nodes).toEqual([])
+    // A prompt node, and a completion node per column under it.
+    expect(doc.nodes.map((n) => [n.id, n.parentId, n.role, n.forkAt, n.column?.key])).toEqual([
+      ['p', null, 'prompt', undefined, undefined],
+      ['node-c1', 'p', 'completion', 0, 'c1'],
+      ['node-c2', 'p', 'completion', 0, 'c2'],
+    ])
+    expect(doc.nodes[2]?.text).toBe(' t20 t21')
     const read = sessionFromJson(sessionToJson(doc))
-    if (!read.ok || !read.document.compare) throw new Error('not read back')
+    if (!read.ok) throw new Error(read.message)
     let n = 0
-    const back = compareStateFrom(read.document.compare, () => `restored-${++n}`)
+    const back = compareStateFrom(read.document, () => `restored-${++n}`)
+    if (!back) throw new Error('no comparison read back')
     expect(back.prompt).toBe('Once upon')
     expect(back.columns.map((c) => c.key)).toEqual(['c1', 'c2'])
     expect(back.columns.map((c) => c.settings)).toEqual(state.columns.map((c) => c.settings))
@@ -393,25 +402,53 @@ describe('a comparison in a session', () => {
       { type: 'runsRequested', runs: [{ key: 'c1', runId: 'y1' }] },
       { type: 'events', events: run('y1', [10], 0).slice(0, 2) },
     )
-    const record = compareRecordFrom(state)
-    expect(record.columns[0]?.run?.stopReason).toBe('cancelled')
-    expect(record.columns[1]?.run).toBeNull()
-    const back = compareStateFrom(record, () => 'z')
-    expect(back.columns[1]?.run).toEqual(initialRunState)
-    expect(back.columns[0]?.run.stopReason).toBe('cancelled')
+    const now = '2026-11-22T10:00:00.000Z'
+    const doc = compareSession({ state, previous: null, id: 's', ids, model: null, topN: 5, now })
+    expect(doc.nodes[1]?.run?.stopReason).toBe('cancelled')
+    expect(doc.nodes[2]?.run).toBeNull()
+    const back = compareStateFrom(doc, () => 'z')
+    expect(back?.columns[1]?.run).toEqual(initialRunState)
+    expect(back?.columns[0]?.run.stopReason).toBe('cancelled')
   })
 
-  it('tells a new Generate from one column run again', () => {
-    const done = comparison()
-    const all = reduceCompare(done, {
-      type: 'runsRequested',
-      runs: [
-        { key: 'c1', runId: 'n1' },
-        { key: 'c2', runId: 'n2' },
-      ],
+  it("keeps the saved comparison's node ids by column key; a new column gets a new node", () => {
+    const now = '2026-11-22T10:00:00.000Z'
+    const first = compareSession({
+      state: comparison(),
+      previous: null,
+      id: 's',
+      ids,
+      model: null,
+      topN: 5,
+      now,
     })
-    const one = reduceCompare(done, { type: 'runsRequested', runs: [{ key: 'c2', runId: 'n3' }] })
-    expect(startedOver(done, all)).toBe(true)
-    expect(startedOver(done, one)).toBe(false)
+    const added = reduceCompare(comparison(), { type: 'columnAdded' })
+    const fresh = { prompt: 'other', column: (key: string) => `fresh-${key}` }
+    const again = compareSession({
+      state: added,
+      previous: first,
+      id: 'x',
+      ids: fresh,
+      model: null,
+      topN: 5,
+      now,
+    })
+    expect(again.id).toBe('s')
+    expect(again.nodes.map((n) => n.id)).toEqual(['p', 'node-c1', 'node-c2', 'fresh-c3'])
+    expect(keptIds(null, fresh)).toBe(fresh)
+  })
+
+  it('is not read from a session without a comparison', () => {
+    const now = '2026-11-22T10:00:00.000Z'
+    const doc = compareSession({
+      state: comparison(),
+      previous: null,
+      id: 's',
+      ids,
+      model: null,
+      topN: 5,
+      now,
+    })
+    expect(compareStateFrom({ ...doc, nodes: [] }, () => 'r')).toBeNull()
   })
 })

@@ -355,7 +355,7 @@ describe('applying session intents', () => {
       ],
       [
         { type: 'runStarted', target: { column: 'c1' }, prompt: [], sampling: defaultSampling },
-        /no comparison/,
+        /no column c1/,
       ],
       [
         {

@@ -31,7 +31,7 @@ const run = (tokens: ReturnType<typeof token>[]) => ({
 })
 
 const document: SessionDocument = {
-  schemaVersion: 2,
+  schemaVersion: 3,
   id: 's1',
   title: 'Tokens | pipes',
   kind: 'chat',

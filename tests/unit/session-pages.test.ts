@@ -49,7 +49,7 @@ function richTokens(count: number): GeneratedToken[] {
 
 function completion(id: string, tokens: GeneratedToken[]): SessionDocument {
   return {
-    schemaVersion: 2,
+    schemaVersion: 3,
     id,
     title: 'Long',
     kind: 'completion',
@@ -73,25 +73,35 @@ function completion(id: string, tokens: GeneratedToken[]): SessionDocument {
   }
 }
 
+/** A comparison (format 3: a prompt node and a node per column), one column never run. */
 function comparison(id: string): SessionDocument {
   const column = (key: string, tokens: GeneratedToken[] | null) => ({
-    key,
-    settings: { sampling: defaultSampling, maxTokens: 64 },
-    preset: null,
+    id: `col-${key}`,
+    parentId: 'p',
+    role: 'completion' as const,
+    text: tokens?.map((t) => t.text).join('') ?? '',
+    forkAt: 0,
+    column: { key, settings: { sampling: defaultSampling, maxTokens: 64 }, preset: null },
     run: tokens && run(tokens),
+    createdAt: at,
   })
   return {
     ...completion(id, []),
     kind: 'compare',
-    nodes: [],
+    nodes: [
+      {
+        id: 'p',
+        parentId: null,
+        role: 'prompt',
+        text: 'A',
+        run: null,
+        createdAt: at,
+        comparison: { input: 'completion', sameSeed: false },
+      },
+      column('c1', richTokens(30)),
+      column('c2', null),
+    ],
     currentLeafId: null,
-    compare: {
-      input: 'completion',
-      prompt: 'A',
-      system: '',
-      sameSeed: false,
-      columns: [column('c1', richTokens(30)), column('c2', null)],
-    },
   }
 }
 
@@ -104,14 +114,9 @@ async function storeWith(doc: SessionDocument) {
 /** The outline, filled page by page as the UI fills it. */
 async function readPaged(store: Awaited<ReturnType<typeof storeWith>>, id: string, size: number) {
   const { document } = await store.loadSessionOutline({ id })
-  const runs: { target: RunTarget; tokens: GeneratedToken[] }[] = [
-    ...document.nodes.flatMap((n) =>
-      n.run ? [{ target: { nodeId: n.id }, tokens: n.run.tokens }] : [],
-    ),
-    ...(document.compare?.columns ?? []).flatMap((c) =>
-      c.run ? [{ target: { column: c.key }, tokens: c.run.tokens }] : [],
-    ),
-  ]
+  const runs = document.nodes.flatMap((n): { target: RunTarget; tokens: GeneratedToken[] }[] =>
+    n.run ? [{ target: { nodeId: n.id }, tokens: n.run.tokens }] : [],
+  )
   for (const { target, tokens } of runs)
     for (let from = 0; from < tokens.length; from += size)
       fillFromPage(tokens, await store.loadSessionPage({ id, target, from, to: from + size }))

@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest'
 import { createRunRecorder } from '../../src/main/host/run-recorder'
 import { createSessionStore } from '../../src/main/host/session-store'
 import type { AppService, RunEvent, RunStats } from '../../src/shared/contract'
+import { comparisonOf } from '../../src/shared/compare-tree'
 import { replyText } from '../../src/shared/conversation'
 import { AppFailure, toAppError } from '../../src/shared/errors'
 import { defaultSampling } from '../../src/shared/schemas'
-import type { SessionDocument } from '../../src/shared/sessions'
-import { emptyChat, fakeToken } from '../helpers/session-fixture'
+import { comparisonSession, emptyChat, fakeToken } from '../helpers/session-fixture'
 
 const stats = (n: number): RunStats => ({
   promptTokens: 3,
@@ -38,22 +38,7 @@ function setup() {
   return { directory, store, recorder, service, logged, failNext: (e: Error) => (fail = e) }
 }
 
-const compare = (id: string): SessionDocument => ({
-  ...emptyChat(id),
-  kind: 'compare',
-  compare: {
-    input: 'completion',
-    prompt: 'Once',
-    system: '',
-    sameSeed: false,
-    columns: ['a', 'b'].map((key) => ({
-      key,
-      settings: { sampling: defaultSampling, maxTokens: 8 },
-      preset: null,
-      run: null,
-    })),
-  },
-})
+const compare = (id: string) => comparisonSession(id, ['a', 'b'])
 
 describe('run recorder', () => {
   it('turns a run event sequence into the reply it recorded', async () => {
@@ -182,7 +167,7 @@ describe('run recorder', () => {
         runId: `run-${column}`,
         sampling: defaultSampling,
         maxTokens: 8,
-        record: { sessionId: 'm', target: { column } },
+        record: { sessionId: 'm', target: { nodeId: `col-${column}` } },
       })),
     } as Parameters<AppService['generateMany']>[0])
     for (const column of ['a', 'b']) {
@@ -213,7 +198,10 @@ describe('run recorder', () => {
     }
     await store.flush()
     const doc = await store.loadSession({ id: 'm' })
-    expect(doc.compare!.columns.map((c) => c.run?.tokens)).toEqual([[fakeToken(1)], [fakeToken(2)]])
+    expect(comparisonOf(doc.nodes)?.columns.map((c) => c.run?.tokens)).toEqual([
+      [fakeToken(1)],
+      [fakeToken(2)],
+    ])
     const bad = await service
       .generate({
         runId: 'x',

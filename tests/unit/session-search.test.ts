@@ -16,7 +16,7 @@ function node(id: string, role: SessionNode['role'], text: string): SessionNode 
 
 function doc(id: string, title: string, nodes: SessionNode[], updatedAt = at): SessionDocument {
   return {
-    schemaVersion: 2,
+    schemaVersion: 3,
     id,
     title,
     kind: 'chat',

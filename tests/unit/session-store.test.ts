@@ -12,12 +12,13 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createSessionStore } from '../../src/main/host/session-store'
 import { readEntry, tokenFromEntry } from '../../src/main/remote/logprob-tokens'
+import { comparisonChangeOf, comparisonOf } from '../../src/shared/compare-tree'
 import { replyText } from '../../src/shared/conversation'
 import { toAppError } from '../../src/shared/errors'
 import { defaultSampling } from '../../src/shared/schemas'
 import type { SessionIntent } from '../../src/shared/session-intents'
 import type { SessionDocument } from '../../src/shared/sessions'
-import { emptyChat, fakeToken } from '../helpers/session-fixture'
+import { comparisonSession, emptyChat, fakeToken } from '../helpers/session-fixture'
 
 const newDirectory = () => mkdtempSync(join(tmpdir(), 'tokenscope-sessions-'))
 
@@ -27,7 +28,7 @@ function session(
   updatedAt = '2026-11-22T10:00:00.000Z',
 ): SessionDocument {
   return {
-    schemaVersion: 2,
+    schemaVersion: 3,
     id,
     title,
     kind: 'chat',
@@ -454,25 +455,9 @@ describe('session store', () => {
     const directory = newDirectory()
     const store = createSessionStore({ directory })
     writeFileSync(join(directory, 'plain.json'), JSON.stringify(session('plain', 'Plain')))
-    const columnSettings = { sampling: defaultSampling, maxTokens: 32 }
-    const comparison: SessionDocument = {
-      ...session('cmp', 'Side by side'),
-      kind: 'compare',
-      nodes: [],
-      currentLeafId: null,
-      compare: {
-        input: 'completion',
-        prompt: 'Once upon',
-        system: '',
-        sameSeed: true,
-        columns: [
-          { key: 'c1', settings: columnSettings, preset: 'greedy', run: null },
-          { key: 'c2', settings: columnSettings, preset: null, run: null },
-        ],
-      },
-    }
+    const comparison = { ...comparisonSession('cmp', ['c1', 'c2'], 'Once upon'), title: 'Side' }
     await store.updateSession(create(comparison))
-    const c1 = { column: 'c1' }
+    const c1 = { nodeId: 'col-c1' }
     await store.record('cmp', [
       {
         type: 'runStarted',
@@ -491,44 +476,40 @@ describe('session store', () => {
         timeToFirstTokenMs: 3,
       },
     ])
+    const change = comparisonChangeOf(comparison, at(5))!
     await store.updateSession({
       id: 'cmp',
       intents: [
         {
-          type: 'compareChanged',
-          now: at(5),
-          compare: {
-            ...comparison.compare!,
-            prompt: 'Once upon a',
-            columns: [
-              comparison.compare!.columns[0]!,
-              { key: 'c3', settings: columnSettings, preset: null, run: null },
-            ],
-          },
+          ...change,
+          prompt: { ...change.prompt, text: 'Once upon a' },
+          columns: [
+            change.columns[0]!,
+            { nodeId: 'col-c3', column: { ...change.columns[1]!.column, key: 'c3' } },
+          ],
         },
       ],
     })
     const loaded = await createSessionStore({ directory }).loadSession({ id: 'cmp' })
-    expect(loaded.compare?.prompt).toBe('Once upon a')
-    expect(loaded.compare?.columns.map((c) => [c.key, c.run?.tokens.length ?? null])).toEqual([
+    const tree = comparisonOf(loaded.nodes)
+    expect(tree?.prompt.text).toBe('Once upon a')
+    expect(tree?.columns.map((c) => [c.column.key, c.run?.tokens.length ?? null])).toEqual([
       ['c1', 1],
       ['c3', null],
     ])
-    expect(loaded.compare?.columns[0]?.run).toMatchObject({
+    expect(tree?.columns[0]?.run).toMatchObject({
       stopReason: 'max-tokens',
       tokens: [fakeToken(3)],
     })
+    // A column node is recorded into afresh: its text is its run's.
+    expect(tree?.columns[0]?.text).toBe('t103')
     expect((await store.listSessions()).map((s) => [s.id, s.kind]).sort()).toEqual([
       ['cmp', 'compare'],
       ['plain', 'chat'],
     ])
-    const tooWide = {
-      ...comparison,
-      id: 'wide',
-      compare: { ...comparison.compare!, columns: Array(5).fill(comparison.compare!.columns[1]) },
-    }
+    const tooWide = comparisonSession('wide', ['a', 'b', 'c', 'd', 'e'])
     expect((await failure(store.updateSession(create(tooWide))))?.message).toMatch(
-      /intents\.0\.document\.compare\.columns/,
+      /intents\.0\.document\.nodes: a comparison has at most 4 columns/,
     )
   })
 

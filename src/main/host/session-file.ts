@@ -397,16 +397,7 @@ export async function snapshotText(
   const breathe = breather(pause, sliceMs)
   const runs: StoredRun[] = []
   const numbered = (run: StoredRun | null) => (run ? runs.push(run) - 1 : null)
-  const skeleton = {
-    ...doc,
-    nodes: doc.nodes.map((n) => ({ ...n, run: numbered(n.run) })),
-    ...(doc.compare && {
-      compare: {
-        ...doc.compare,
-        columns: doc.compare.columns.map((c) => ({ ...c, run: numbered(c.run) })),
-      },
-    }),
-  }
+  const skeleton = { ...doc, nodes: doc.nodes.map((n) => ({ ...n, run: numbered(n.run) })) }
   pieces.push(JSON.stringify(headerOf(doc, seq)), '\n', JSON.stringify(skeleton), '\n')
   for (const run of runs) {
     await breathe()
@@ -580,6 +571,7 @@ export function parseSnapshot(lines: string[]): { header: SnapshotHeader; docume
   const document = {
     ...skeleton,
     nodes: skeleton.nodes?.map((node) => ({ ...node, run: run(node.run) })),
+    // Session format 2 kept a comparison's runs in its record (session-legacy.ts).
     ...(skeleton.compare && {
       compare: {
         ...skeleton.compare,

@@ -22,14 +22,6 @@ function fieldsOf(doc: SessionDocument): Field[] {
     const text = node.text || (node.run?.tokens.map((t) => t.text).join('') ?? '')
     if (text) fields.push({ field: output ? 'output' : 'message', text })
   }
-  if (doc.compare) {
-    if (doc.compare.system) fields.push({ field: 'system', text: doc.compare.system })
-    if (doc.compare.prompt) fields.push({ field: 'message', text: doc.compare.prompt })
-    for (const column of doc.compare.columns) {
-      const text = column.run?.tokens.map((t) => t.text).join('') ?? ''
-      if (text) fields.push({ field: 'output', text })
-    }
-  }
   return fields
 }
 

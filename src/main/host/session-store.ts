@@ -254,7 +254,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
   }
 
   function newerVersion(id: string, version: number): AppFailure {
-    const message = `${id}.json was saved by a newer Tokenscope (format ${version}); this version reads up to ${sessionFileVersion}. It was left untouched.`
+    const message = `${id}.json was saved by a newer Tokenscope (format ${version}). It was left untouched.`
     remember({ file: `${id}.json`, kind: 'newer-version', message })
     return new AppFailure({
       code: 'invalid-request',
@@ -313,11 +313,10 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     if (first === null || typeof first !== 'object' || Array.isArray(first))
       throw await setAside(id, 'it holds no session')
     const version = typeof first.schemaVersion === 'number' ? first.schemaVersion : 0
-    if (version > sessionFileVersion) throw newerVersion(id, version)
+    const newer = newerThanThis(first)
+    if (newer !== null) throw newerVersion(id, newer)
     let raw: Record<string, unknown> = first
     let seq = 0
-    // A snapshot starts with its header (which has a sequence number); a file holding a whole
-    // document (what format 1 wrote, or an exported session put here) starts with the document.
     const snapshot = version === sessionFileVersion && 'seq' in first
     if (snapshot) {
       try {
@@ -366,7 +365,8 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     }
     entry.doc = doc
     entry.seq = seq
-    entry.snapshotFormat = snapshot ? sessionFileVersion : 1
+    // A migrated document counts as an older file: it is rewritten with its next change.
+    entry.snapshotFormat = snapshot && docVersion === sessionSchemaVersion ? sessionFileVersion : 1
     entry.snapshotBytes = Buffer.byteLength(text)
     entry.snapshotStamp = stamp && { mtimeMs: stamp.mtimeMs, size: stamp.size }
     entry.journalBytes = complete
@@ -537,8 +537,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     const known = entry.snapshotStamp
     if (known && known.mtimeMs === stamp.mtimeMs && known.size === stamp.size) return
     const first = await firstLine(snapshotFile(entry.id))
-    const version = versionOf(first)
-    if (version !== null && version > sessionFileVersion) {
+    if (newerThanThis(parsedLine(first)) !== null) {
       throw new AppFailure({
         code: 'invalid-request',
         message: 'This session was saved by a newer Tokenscope; saving over it would lose data.',
@@ -802,13 +801,25 @@ async function firstLine(file: string): Promise<string> {
   }
 }
 
-function versionOf(line: string): number | null {
+function parsedLine(line: string): Record<string, unknown> {
   try {
-    const value = (JSON.parse(line) as { schemaVersion?: unknown }).schemaVersion
-    return typeof value === 'number' ? value : null
+    const value: unknown = JSON.parse(line)
+    return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {}
   } catch {
-    return null
+    return {}
   }
+}
+
+/**
+ * The format of a file this version cannot read, or null. A snapshot starts with its header
+ * (which has a sequence number) and the file's format; a file holding a whole document (what
+ * format 1 wrote, or an exported session put here) starts with the document and its format.
+ */
+function newerThanThis(first: Record<string, unknown>): number | null {
+  const version = first.schemaVersion
+  if (typeof version !== 'number') return null
+  const newest = 'seq' in first ? sessionFileVersion : sessionSchemaVersion
+  return version > newest ? version : null
 }
 
 function parseHeader(line: string) {

@@ -11,7 +11,7 @@ import { newChat, openChat, renameChat } from '../views/chat/chat-actions'
 import { compareStore } from '../views/compare/compare-actions'
 import { isAnyActive } from '../views/compare/compare-reducer'
 import { shownRecord, treeFromSession } from './branches'
-import { compareStateFrom } from './compare-records'
+import { compareStateFrom } from './compare-sessions'
 import { hasContent } from './conversation'
 import {
   errorText,
@@ -87,8 +87,8 @@ function show(doc: SessionDocument): boolean {
   if (doc.kind === 'chat') openChat(doc)
   else if (doc.kind === 'completion') showCompletion(doc)
   else {
-    if (doc.compare)
-      compareStore.dispatch({ type: 'loaded', state: compareStateFrom(doc.compare, makeRunId) })
+    const state = compareStateFrom(doc, makeRunId)
+    if (state) compareStore.dispatch({ type: 'loaded', state })
     compareSessionStore.dispatch({ type: 'saved', doc })
   }
   rememberOpen(doc.kind, doc.id)

@@ -74,15 +74,12 @@ async function fillInBackground(runs: readonly PagedRun[]): Promise<void> {
   }
 }
 
-/** The runs of a document, each with where the host keeps it. */
+/** The runs of a document (a comparison's columns are nodes too), each with where the host keeps it. */
 function runsOf(doc: SessionDocument): { target: RunTarget; tokens: GeneratedToken[] }[] {
   const runs: { target: RunTarget; tokens: GeneratedToken[] }[] = []
   for (const node of doc.nodes)
     if (node.run && node.run.tokens.length > 0)
       runs.push({ target: { nodeId: node.id }, tokens: node.run.tokens })
-  for (const column of doc.compare?.columns ?? [])
-    if (column.run && column.run.tokens.length > 0)
-      runs.push({ target: { column: column.key }, tokens: column.run.tokens })
   return runs
 }
 

@@ -1,3 +1,4 @@
+import { columnNode, comparisonChangeOf, comparisonOf } from '../../../shared/compare-tree'
 import type { GeneratedToken } from '../../../shared/contract'
 import type { SamplingSettings } from '../../../shared/schemas'
 import type { RunRecording } from '../../../shared/session-intents'
@@ -8,7 +9,7 @@ import { isActive } from '../stores/run-status'
 import { engineStore, runStore } from '../stores/stores'
 import { alternativesPerToken } from '../views/compare/compare-actions'
 import type { CompareState } from '../views/compare/compare-reducer'
-import { compareSession } from './compare-records'
+import { compareSession, type ComparisonIds } from './compare-sessions'
 import { newSession, titleFrom } from './conversation'
 import { ensureOnHost, isOnHost, sendIntents } from './host-sessions'
 import { modelRef } from './records'
@@ -165,37 +166,57 @@ export function followCompletionBranches(): () => void {
 }
 
 /** The comparison as a session outline: its prompt and columns, no runs (the host adds them). */
-function comparisonOutline(state: CompareState, previous: SessionDocument | null): SessionDocument {
+function comparisonOutline(
+  state: CompareState,
+  previous: SessionDocument | null,
+  ids: ComparisonIds,
+): SessionDocument {
   const doc = compareSession({
     state,
     previous,
     id: makeRunId(),
+    ids,
     model: currentModel(),
     topN: alternativesPerToken(),
     now: now(),
   })
-  const compare = doc.compare && {
-    ...doc.compare,
-    columns: doc.compare.columns.map((c) => ({ ...c, run: null })),
-  }
-  return { ...doc, compare }
+  return { ...doc, nodes: doc.nodes.map((n) => ({ ...n, run: null })) }
 }
 
-/** Generate: every column runs again, as a new comparison session. */
-export function startComparison(state: CompareState): (key: string) => RunRecording {
-  const doc = comparisonOutline(state, null)
+/** Where the host records the run of column `key` of `doc`. */
+function recordingIn(doc: SessionDocument, key: string): RunRecording {
+  const node = columnNode(doc.nodes, key)
+  if (!node) throw new Error(`column ${key} is not in the comparison`)
+  return { sessionId: doc.id, target: { nodeId: node.id } }
+}
+
+/**
+ * Generate: every column runs again, as a new comparison session; each column's node takes the
+ * id of its run (`runIdOf`), as a Completion run's does.
+ */
+export function startComparison(
+  state: CompareState,
+  runIdOf: (key: string) => string,
+): (key: string) => RunRecording {
+  const doc = comparisonOutline(state, null, { prompt: makeRunId(), column: runIdOf })
   sendIntents(doc.id, ensureOnHost(doc))
   compareSessionStore.dispatch({ type: 'saved', doc })
   rememberOpen('compare', doc.id)
-  return (column) => ({ sessionId: doc.id, target: { column } })
+  return (key) => recordingIn(doc, key)
 }
 
-/** One column runs again: recorded in the comparison on screen (a new one if there is none). */
-export function rerunInComparison(state: CompareState, key: string): RunRecording {
+/**
+ * Column `key` runs again (as run `runId`): recorded in the comparison on screen, whose prompt
+ * and columns become the view's (a new session if there is none).
+ */
+export function rerunInComparison(state: CompareState, key: string, runId: string): RunRecording {
   const previous = compareSessionStore.getState().doc
-  if (!previous || !isOnHost(previous.id)) return startComparison(state)(key)
-  const doc = comparisonOutline(state, previous)
-  if (doc.compare) sendIntents(doc.id, [{ type: 'compareChanged', compare: doc.compare }])
+  const fresh = (k: string) => (k === key ? runId : makeRunId())
+  if (!previous || !isOnHost(previous.id) || !comparisonOf(previous.nodes))
+    return startComparison(state, fresh)(key)
+  const doc = comparisonOutline(state, previous, { prompt: makeRunId(), column: fresh })
+  const change = comparisonChangeOf(doc)
+  if (change) sendIntents(doc.id, [change])
   compareSessionStore.dispatch({ type: 'saved', doc })
-  return { sessionId: doc.id, target: { column: key } }
+  return recordingIn(doc, key)
 }

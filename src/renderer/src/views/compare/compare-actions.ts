@@ -101,7 +101,7 @@ export function generateAll(): void {
   compareStore.dispatch({ type: 'runsRequested', runs })
   runs.forEach((r) => route(r.runId))
   const runIdOf = (key: string) => runs.find((r) => r.key === key)?.runId ?? makeRunId()
-  const recordIn = startComparison(compareStore.getState())
+  const recordIn = startComparison(compareStore.getState(), runIdOf)
   const { local, remote } = splitByEngine(state.columns)
   const { bridge } = getConnection()
   if (local.length > 0) {
@@ -142,7 +142,9 @@ export function rerunColumn(key: string): void {
   compareStore.dispatch({ type: 'runsRequested', runs: [{ key, runId }] })
   route(runId)
   getConnection()
-    .bridge.generate(oneRun(state, column, runId, rerunInComparison(compareStore.getState(), key)))
+    .bridge.generate(
+      oneRun(state, column, runId, rerunInComparison(compareStore.getState(), key, runId)),
+    )
     .catch((error: unknown) => failed([runId], error))
 }
 
