@@ -4,7 +4,7 @@
  * last token until the inspector lists that token's alternatives (what a user sees first, and the
  * heaviest data they can ask for), and the longest main-thread task over both.
  */
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
@@ -43,10 +43,23 @@ interface PageGlobals {
   openBench?: { longTasks: number[]; stop(): void }
 }
 
-/** A serve host (its files from `outDirectory`, default out/) with one long saved session. */
-export async function openSessionHost(log: (line: string) => void, outDirectory?: string) {
+/**
+ * A serve host (its files from `outDirectory`, default out/) with one long saved session. With
+ * `formatTwo` the session is written as format 2 wrote it (a Completion session's shape is the
+ * same in formats 2 and 3), which builds from before format 3 read too.
+ */
+export async function openSessionHost(
+  log: (line: string) => void,
+  outDirectory?: string,
+  formatTwo = false,
+) {
   const dataDirectory = mkdtempSync(join(tmpdir(), 'tokenscope-bench-open-'))
   const sessionId = writeLongTranscript(dataDirectory, openedTokens, topN)
+  if (formatTwo) {
+    const file = join(dataDirectory, 'sessions', `${sessionId}.json`)
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { schemaVersion: number }
+    writeFileSync(file, JSON.stringify({ ...doc, schemaVersion: 2 }))
+  }
   const serve = await spawnServe(log, { dataDirectory, outDirectory })
   return { serve, sessionId }
 }

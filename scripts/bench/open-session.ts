@@ -17,7 +17,9 @@ const builds = ['out', ...process.argv.slice(3)]
 const log = (line: string) => console.error(`[open-session] ${line}`)
 
 const hosts = []
-for (const build of builds) hosts.push({ build, ...(await openSessionHost(log, build)) })
+// Older builds read format 2 only; the newer ones migrate it when they first read it.
+const formatTwo = builds.length > 1
+for (const build of builds) hosts.push({ build, ...(await openSessionHost(log, build, formatTwo)) })
 const browser = await launchBenchBrowser()
 const samples = new Map<string, OpenSessionSample[]>(builds.map((b) => [b, []]))
 try {
