@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import type { GeneratedToken } from '../../src/shared/contract'
+import { AppFailure } from '../../src/shared/errors'
 import { defaultSampling } from '../../src/shared/schemas'
 import type { SessionIntent } from '../../src/shared/session-intents'
 import {
@@ -27,7 +28,9 @@ vi.mock('../../src/renderer/src/services/session', () => ({
       }),
       loadSessionPage: async (r: SessionPageRequest) => {
         calls.push(`page ${r.from}`)
-        return pageOf(runAt(hosted, r.target)!, r.from, r.to)
+        const run = runAt(hosted, r.target)
+        if (!run) throw new AppFailure({ code: 'invalid-request', message: 'No such run.' })
+        return pageOf(run, r.from, r.to)
       },
       updateSession: async (r: { id: string; intents: SessionIntent[] }) => {
         calls.push(`update ${r.intents.map((i) => i.type).join(',')}`)
@@ -144,5 +147,16 @@ describe('the page reading a session page by page', () => {
     expect(created?.type === 'created' && created.document.nodes[1]?.run?.tokens).toEqual(
       whole.nodes[1]!.run!.tokens,
     )
+  })
+
+  it('leaves a token it cannot read missing, and reads it once the host has it again', async () => {
+    const doc = await openFromHost('long')
+    const last = doc.nodes[1]!.run!.tokens.at(-1)!
+    hosted = storedDocument({ ...whole, nodes: whole.nodes.slice(0, 1) })
+    await expect(fillTokens([last])).rejects.toMatchObject({ message: 'No such run.' })
+    expect(isFilled(last)).toBe(false)
+    hosted = storedDocument(whole)
+    await fillTokens([last])
+    expect(last.alternatives).toEqual(whole.nodes[1]!.run!.tokens.at(-1)!.alternatives)
   })
 })

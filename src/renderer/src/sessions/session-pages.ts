@@ -1,5 +1,6 @@
 import { useEffect, useSyncExternalStore } from 'react'
 import type { GeneratedToken } from '../../../shared/contract'
+import { toAppError } from '../../../shared/errors'
 import type { RunTarget } from '../../../shared/session-intents'
 import { fillFromPage } from '../../../shared/session-pages'
 import type { SessionDocument } from '../../../shared/sessions'
@@ -54,7 +55,8 @@ function loadPage(run: PagedRun, page: number): Promise<void> {
     })
     .catch((error: unknown) => {
       run.loads.delete(page)
-      failures.set(run, error instanceof Error ? error.message : String(error))
+      const { message, hint } = toAppError(error)
+      failures.set(run, hint ? `${message} ${hint}` : message)
       changed()
       throw error
     })
@@ -68,8 +70,13 @@ async function fillInBackground(runs: readonly PagedRun[]): Promise<void> {
     const pages = Math.ceil(run.tokens.length / run.pageTokens)
     for (let page = 0; page < pages; page++) {
       await nextTask()
-      // A page that cannot be read stays missing; whoever needs it asks again and shows why.
-      await loadPage(run, page).catch(() => undefined)
+      // A page that cannot be read stays missing (whoever needs it asks again and shows why),
+      // and so, most likely, would the rest of its run: the session changed or was deleted.
+      const read = await loadPage(run, page).then(
+        () => true,
+        () => false,
+      )
+      if (!read) break
     }
   }
 }
