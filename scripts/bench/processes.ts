@@ -79,10 +79,13 @@ export interface ServeHandle {
   close(): Promise<void>
 }
 
-/** `node out/main/serve.js`, as `npm run serve` runs it, with sessions in `dataDirectory`. */
+/**
+ * `node out/main/serve.js`, as `npm run serve` runs it, with sessions in `dataDirectory`;
+ * `outDirectory` (beside out/, say out-before/) runs another build, for before/after figures.
+ */
 export async function spawnServe(
   log: (line: string) => void,
-  options: { dataDirectory?: string; inspect?: boolean } = {},
+  options: { dataDirectory?: string; inspect?: boolean; outDirectory?: string } = {},
 ): Promise<ServeHandle> {
   const dataDirectory = options.dataDirectory ?? mkdtempSync(join(tmpdir(), 'tokenscope-bench-'))
   // The engine is forked with the host's Node options, so it gets an inspector of its own.
@@ -91,7 +94,7 @@ export async function spawnServe(
     process.execPath,
     [
       ...nodeOptions,
-      join(repoRoot, 'out/main/serve.js'),
+      join(repoRoot, options.outDirectory ?? 'out', 'main/serve.js'),
       '--port',
       '0',
       '--data-dir',

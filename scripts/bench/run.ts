@@ -189,6 +189,15 @@ if (plan.browser && selected('4a', '4b', '4c', '4d', '4e')) {
   }
 }
 
+if (plan.browser && selected('4f', '4g', '4h')) {
+  const { openSessionCase } = await import('./case-open-session')
+  try {
+    rows.push(...(await openSessionCase({ runs: Math.max(3, Math.min(plan.runs, 5)), log })))
+  } catch (error) {
+    log(`case 4f failed: ${error instanceof Error ? error.message : String(error)}`)
+  }
+}
+
 rows.push(...recordingRows)
 
 function packageVersion(name: string): string {

@@ -35,6 +35,8 @@ const engineControl = {
 const sessions = {
   listSessions: true,
   loadSession: true,
+  loadSessionOutline: true,
+  loadSessionPage: true,
   updateSession: true,
   deleteSession: true,
   restoreSession: true,

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { remoteChoiceSchema, reportedNumbersSchema } from './remote'
 import { samplingSettingsSchema, limits } from './schemas'
 import type { UpdateSessionRequest } from './session-intents'
+import type { SessionOutline, SessionPage, SessionPageRequest } from './session-pages'
 
 /**
  * The version of a session document's shape: what `loadSession` returns, what the UI holds and
@@ -176,7 +177,12 @@ export interface StorageProblem {
 export interface SessionService {
   /** All saved sessions, newest first. */
   listSessions(): Promise<SessionSummary[]>
+  /** The whole session, every token with its alternatives (export, search). */
   loadSession(request: { id: string }): Promise<SessionDocument>
+  /** The session without its tokens' alternatives, which `loadSessionPage` reads page by page. */
+  loadSessionOutline(request: { id: string }): Promise<SessionOutline>
+  /** The alternatives of some tokens of one run of the session (`SessionPage`). */
+  loadSessionPage(request: SessionPageRequest): Promise<SessionPage>
   /**
    * Applies intents to session `id`, in the order sent (a `created` intent makes the session).
    * Resolves once they are in the session's journal on disk, with the session's new summary.

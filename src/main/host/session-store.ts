@@ -6,6 +6,13 @@ import { describeIssues } from '../../shared/schemas'
 import { applyStoredIntents } from '../../shared/session-apply'
 import { sessionMigrations } from '../../shared/session-migrate'
 import { parseUpdateSessionRequest } from '../../shared/session-intent-schema'
+import {
+  defaultPageTokens,
+  outlineDocument,
+  pageOf,
+  parseSessionPageRequest,
+  runAt,
+} from '../../shared/session-pages'
 import type { RunTarget, SessionIntent } from '../../shared/session-intents'
 import {
   sessionDocumentSchema,
@@ -649,6 +656,29 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
       const entry = entryFor(id)
       // The UI's form: every token an object again (made afresh, a slice at a time, never kept).
       return enqueue(entry, async () => expandDocument(await loaded(entry), breather(pause)))
+    },
+
+    async loadSessionOutline({ id }) {
+      const entry = entryFor(id)
+      return enqueue(entry, async () => ({
+        document: outlineDocument(await loaded(entry)),
+        pageTokens: defaultPageTokens,
+      }))
+    },
+
+    async loadSessionPage(input) {
+      const { id, target, from, to } = parseSessionPageRequest(input)
+      const entry = entryFor(id)
+      return enqueue(entry, async () => {
+        const run = runAt(await loaded(entry), target)
+        if (!run || from >= run.length)
+          throw new AppFailure({
+            code: 'invalid-request',
+            message: `Session ${id} has no tokens from ${from} in ${'nodeId' in target ? `node ${target.nodeId}` : `column ${target.column}`}.`,
+            hint: 'Open the session again: it changed since it was opened.',
+          })
+        return pageOf(run, from, to)
+      })
     },
 
     async updateSession(input) {

@@ -12,6 +12,7 @@ import { contextPositionLabel, tokenOfLabel } from '../lib/numbering'
 import { showWhitespace } from '../lib/whitespace'
 import { modelProbNotReported, notReported } from '../lib/reported'
 import { AlternativesList } from './AlternativesList'
+import { TokenPageGate } from './TokenPageGate'
 import { CloseIcon, PinIcon } from './Icons'
 
 export interface TokenDetailsProps {
@@ -118,9 +119,11 @@ export function TokenDetails({
       </div>
 
       <TokenFacts token={token} sampling={sampling} />
-      <div className="mt-3 border-t border-slate-100 pt-2.5 dark:border-slate-800">
-        <AlternativesList token={token} />
-      </div>
+      <TokenPageGate token={token}>
+        <div className="mt-3 border-t border-slate-100 pt-2.5 dark:border-slate-800">
+          <AlternativesList token={token} />
+        </div>
+      </TokenPageGate>
     </div>
   )
 }
@@ -168,7 +171,9 @@ export function TokenFacts({ token, sampling }: TokenFactsProps) {
           <span>
             <span className={mutedText}>Rank </span>
             <span data-testid="detail-rank" className="font-semibold tabular-nums">
-              {measured('rank') ? token.rank : `below the top ${token.alternatives.length}`}
+              {measured('rank')
+                ? token.rank
+                : `below the top ${reported?.alternatives ?? token.alternatives.length}`}
             </span>
             <span className={mutedText}>
               {measured('rank') && token.rank === 1 ? ' (the top choice)' : ''}

@@ -5,6 +5,7 @@ import { useStickToBottom } from '../hooks/useStickToBottom'
 import { useStore } from '../hooks/useStore'
 import { inspectorPrefsStore } from '../inspector/stores'
 import { useChipCopy } from '../hooks/useChipCopy'
+import { useDrawnBlocks } from '../hooks/useDrawnBlocks'
 import { copyRootAttribute } from '../lib/copy-selection'
 import { formatCount } from '../lib/format'
 import type { ColorMode } from '../lib/probability-scale'
@@ -233,6 +234,7 @@ export function TokenStream(props: TokenStreamProps) {
       ),
     [prompt, firstPromptChunk, tokens, rangeFrom, rangeTo, lineStarts],
   )
+  const drawnBlocks = useDrawnBlocks(blocks, tokens[0])
 
   const move = (key: string) =>
     tokenAfterKey(key, selected, rangeFrom, Math.min(tokenCount, rangeTo) - 1)
@@ -266,7 +268,7 @@ export function TokenStream(props: TokenStreamProps) {
       }}
     >
       <div ref={contentRef} {...{ [copyRootAttribute]: 'chips' }}>
-        {blocks.map((block, i) => (
+        {drawnBlocks.map((block, i) => (
           <TokenBlock
             key={block.key}
             block={block}

@@ -5,6 +5,7 @@ import { remoteTopLogprobs } from '../../../shared/remote'
 import { limits, type SamplingSettings } from '../../../shared/schemas'
 import { AlternativesList } from '../components/AlternativesList'
 import { CloseIcon } from '../components/Icons'
+import { TokenPageGate } from '../components/TokenPageGate'
 import { TokenFacts, tokenBytes } from '../components/TokenDetails'
 import { useStore } from '../hooks/useStore'
 import { contextPosition, positionReported, tokenOfLabel } from '../lib/numbering'
@@ -147,25 +148,29 @@ export function TokenInspector(props: TokenInspectorProps) {
           <>
             <TokenIdentity token={token} />
             <TokenFacts token={token} sampling={sampling} />
-            <div className="mt-3 border-t border-slate-100 pt-2.5 dark:border-slate-800">
-              <AlternativesList
-                token={token}
-                onPick={props.onPick}
-                pickDisabledReason={remote ? remoteBranchReason : props.pickDisabledReason}
-                branchedIds={props.branchedIds}
-                pickHint={props.pickHint}
-              />
-              <TopNControl stored={token.alternatives.length} remote={remote} />
-            </div>
+            <TokenPageGate token={token}>
+              <div className="mt-3 border-t border-slate-100 pt-2.5 dark:border-slate-800">
+                <AlternativesList
+                  token={token}
+                  onPick={props.onPick}
+                  pickDisabledReason={remote ? remoteBranchReason : props.pickDisabledReason}
+                  branchedIds={props.branchedIds}
+                  pickHint={props.pickHint}
+                />
+                <TopNControl stored={token.alternatives.length} remote={remote} />
+              </div>
+            </TokenPageGate>
           </>
         ) : (
-          <SamplingLab
-            token={token}
-            settings={props.labSettings}
-            onChange={props.onLabChange}
-            runSettings={sampling}
-            contextBefore={props.contextBefore}
-          />
+          <TokenPageGate token={token}>
+            <SamplingLab
+              token={token}
+              settings={props.labSettings}
+              onChange={props.onLabChange}
+              runSettings={sampling}
+              contextBefore={props.contextBefore}
+            />
+          </TokenPageGate>
         )}
       </div>
     </aside>

@@ -2,6 +2,7 @@ import { toAppError } from '../../../shared/errors'
 import type { SessionIntent } from '../../../shared/session-intents'
 import type { SessionDocument, SessionSummary } from '../../../shared/sessions'
 import { getConnection } from '../services/engine-connection'
+import { fillDocument, isDocumentFilled, trackOutline } from './session-pages'
 import { sessionListStore } from './stores'
 
 /**
@@ -22,6 +23,8 @@ export function errorText(error: unknown): string {
 /** Sessions the host has: loaded from it, or created on it by this page. */
 const onHost = new Set<string>()
 let pending = 0
+/** Per session, the update that waits for a document's missing alternatives, if any. */
+const waiting = new Map<string, Promise<unknown>>()
 
 export function markOnHost(id: string): void {
   onHost.add(id)
@@ -41,24 +44,46 @@ export function updateSession(id: string, intents: SessionIntent[]): Promise<voi
   if (intents.some((i) => i.type === 'created')) onHost.add(id)
   pending++
   sessionListStore.dispatch({ type: 'saveState', save: 'saving' })
-  return getConnection()
-    .bridge.updateSession({ id, intents })
-    .then(
-      (summary) => {
-        pending--
-        sessionListStore.dispatch({ type: 'saved', summary })
-        if (pending === 0) sessionListStore.dispatch({ type: 'saveState', save: 'saved' })
-      },
-      (error: unknown) => {
-        pending--
-        sessionListStore.dispatch({
-          type: 'saveState',
-          save: 'failed',
-          error: `Could not save: ${errorText(error)}`,
-        })
-        throw error
-      },
-    )
+  return send(id, intents).then(
+    (summary) => {
+      pending--
+      sessionListStore.dispatch({ type: 'saved', summary })
+      if (pending === 0) sessionListStore.dispatch({ type: 'saveState', save: 'saved' })
+    },
+    (error: unknown) => {
+      pending--
+      sessionListStore.dispatch({
+        type: 'saveState',
+        save: 'failed',
+        error: `Could not save: ${errorText(error)}`,
+      })
+      throw error
+    },
+  )
+}
+
+/**
+ * A new session made from one opened page by page (a comparison's column opened in Completion)
+ * must reach the host whole: its document waits for its missing alternatives, and the session's
+ * later updates wait for it, so that they still arrive in order.
+ */
+function send(id: string, intents: SessionIntent[]) {
+  const docs = intents.flatMap((i) =>
+    i.type === 'created' && !isDocumentFilled(i.document) ? [i.document] : [],
+  )
+  const before = waiting.get(id)
+  const call = () => getConnection().bridge.updateSession({ id, intents })
+  // Sent at once otherwise: a run's generate request, sent next, must find its session made.
+  if (docs.length === 0 && !before) return call()
+  const sent = (before ?? Promise.resolve())
+    .then(() => Promise.all(docs.map(fillDocument)))
+    .then(call)
+  const settled = sent.catch(() => undefined)
+  waiting.set(id, settled)
+  void settled.then(() => {
+    if (waiting.get(id) === settled) waiting.delete(id)
+  })
+  return sent
 }
 
 /** `updateSession` for changes whose failure the sidebar already shows. */
@@ -71,7 +96,18 @@ export function ensureOnHost(doc: SessionDocument): SessionIntent[] {
   return onHost.has(doc.id) ? [] : [{ type: 'created', document: doc }]
 }
 
-/** Loads a session from the host, which then counts as one it has. */
+/**
+ * Opens a session from the host's outline, which then counts as one it has; its alternatives
+ * follow page by page (session-pages.ts).
+ */
+export async function openFromHost(id: string): Promise<SessionDocument> {
+  const { document, pageTokens } = await getConnection().bridge.loadSessionOutline({ id })
+  onHost.add(document.id)
+  trackOutline(document, pageTokens)
+  return document
+}
+
+/** Loads a whole session from the host, which then counts as one it has. */
 export async function loadFromHost(id: string): Promise<SessionDocument> {
   const doc = await getConnection().bridge.loadSession({ id })
   onHost.add(doc.id)

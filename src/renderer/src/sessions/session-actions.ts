@@ -13,7 +13,14 @@ import { isAnyActive } from '../views/compare/compare-reducer'
 import { shownRecord, treeFromSession } from './branches'
 import { compareStateFrom } from './compare-sessions'
 import { hasContent } from './conversation'
-import { errorText, loadFromHost, sendIntents, summaryOf, updateSession } from './host-sessions'
+import {
+  errorText,
+  loadFromHost,
+  openFromHost,
+  sendIntents,
+  summaryOf,
+  updateSession,
+} from './host-sessions'
 import { importUpdates } from '../../../shared/import-intents'
 import { importProblem } from './import-errors'
 import { readOpen, rememberOpen } from './open-sessions'
@@ -89,9 +96,9 @@ function show(doc: SessionDocument): boolean {
 }
 
 /**
- * A fresh task. A long session arrives in one WebSocket message whose parsing already takes a
- * while; drawing it (and changing the location) in that same task makes one long freeze, and
- * Chromium's hash navigation in particular is slow inside it.
+ * A fresh task. Even a session's outline (its alternatives come later) is one WebSocket message
+ * whose parsing takes a while; drawing it (and changing the location) in that same task makes
+ * one long freeze, and Chromium's hash navigation in particular is slow inside it.
  */
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
 
@@ -103,7 +110,7 @@ export async function openSession(id: string): Promise<void> {
     return
   }
   try {
-    const doc = await loadFromHost(id)
+    const doc = await openFromHost(id)
     await nextTask()
     if (show(doc)) window.location.hash = doc.kind
   } catch (error) {
@@ -117,7 +124,7 @@ export async function reopenLast(): Promise<void> {
   const known = new Set(sessionListStore.getState().sessions.map((s) => s.id))
   for (const id of [open.chat, open.completion, open.compare]) {
     if (!id || !known.has(id)) continue
-    const doc = await loadFromHost(id).catch(() => null)
+    const doc = await openFromHost(id).catch(() => null)
     await nextTask()
     if (doc && (doc.kind === 'chat' ? !hasContent(chatStore.getState().doc) : true)) show(doc)
   }

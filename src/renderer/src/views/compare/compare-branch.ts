@@ -1,7 +1,9 @@
 import type { TokenCandidate } from '../../../../shared/contract'
 import { startBranch } from '../../services/actions'
 import { makeRunId } from '../../services/engine-connection'
-import { ensureOnHost, sendIntents } from '../../sessions/host-sessions'
+import { ensureOnHost, errorText, sendIntents } from '../../sessions/host-sessions'
+import { fillTokens, isFilled } from '../../sessions/session-pages'
+import { sessionListStore } from '../../sessions/stores'
 import { rememberOpen } from '../../sessions/open-sessions'
 import { completionSession, modelRef, runRecordFrom } from '../../sessions/records'
 import { newSession, replyText, titleFrom } from '../../../../shared/conversation'
@@ -39,6 +41,19 @@ export function branchFromColumn(key: string, index: number, alternative: TokenC
   const state = compareStore.getState()
   const column = state.columns.find((c) => c.key === key)
   if (!column || column.run.runId === null || column.run.tokenCount <= index) return
+  // A comparison opened page by page: the new session gets the column's tokens whole.
+  const tokens = column.run.tokens.flat()
+  if (!tokens.every(isFilled)) {
+    fillTokens(tokens).then(
+      () => branchFromColumn(key, index, alternative),
+      (error: unknown) =>
+        sessionListStore.dispatch({
+          type: 'failed',
+          error: `The branch could not start: ${errorText(error)}`,
+        }),
+    )
+    return
+  }
   if (state.input === 'chat') {
     branchInChat(state, column, index, alternative)
     return

@@ -1,0 +1,155 @@
+import { useEffect, useSyncExternalStore } from 'react'
+import type { GeneratedToken } from '../../../shared/contract'
+import { toAppError } from '../../../shared/errors'
+import type { RunTarget } from '../../../shared/session-intents'
+import { fillFromPage } from '../../../shared/session-pages'
+import type { SessionDocument } from '../../../shared/sessions'
+import { getConnection } from '../services/engine-connection'
+
+/**
+ * The alternatives of a session opened from its outline (shared/session-pages.ts). They arrive
+ * page by page in the background, a page per task, and go into the outline's token objects in
+ * place, so every view holding those tokens sees them. Whatever needs a token's alternatives
+ * first asks for its page (`fillTokens`), ahead of the background; until then a token counts as
+ * missing, and the inspector says it is loading rather than show an empty list.
+ */
+
+interface PagedRun {
+  sessionId: string
+  target: RunTarget
+  tokens: readonly GeneratedToken[]
+  pageTokens: number
+  /** Each page's load, once asked for; removed again if it failed. */
+  loads: Map<number, Promise<void>>
+}
+
+/** The run and page of each token still missing its alternatives. */
+const missing = new WeakMap<GeneratedToken, { run: PagedRun; page: number }>()
+/** Why a run's page could not be read, by run; cleared when a retry succeeds. */
+const failures = new WeakMap<PagedRun, string>()
+const listeners = new Set<() => void>()
+
+function changed(): void {
+  for (const listener of listeners) listener()
+}
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener)
+  return () => listeners.delete(listener)
+}
+
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
+
+function loadPage(run: PagedRun, page: number): Promise<void> {
+  let load = run.loads.get(page)
+  if (load) return load
+  const from = page * run.pageTokens
+  const to = Math.min(run.tokens.length, from + run.pageTokens)
+  load = getConnection()
+    .bridge.loadSessionPage({ id: run.sessionId, target: run.target, from, to })
+    .then((result) => {
+      fillFromPage(run.tokens, result)
+      for (let i = from; i < to; i++) missing.delete(run.tokens[i]!)
+      failures.delete(run)
+      changed()
+    })
+    .catch((error: unknown) => {
+      run.loads.delete(page)
+      const { message, hint } = toAppError(error)
+      failures.set(run, hint ? `${message} ${hint}` : message)
+      changed()
+      throw error
+    })
+  run.loads.set(page, load)
+  return load
+}
+
+/** Reads every page of `runs` one after another, a task apart, so that the page stays responsive. */
+async function fillInBackground(runs: readonly PagedRun[]): Promise<void> {
+  for (const run of runs) {
+    const pages = Math.ceil(run.tokens.length / run.pageTokens)
+    for (let page = 0; page < pages; page++) {
+      await nextTask()
+      // A page that cannot be read stays missing (whoever needs it asks again and shows why),
+      // and so, most likely, would the rest of its run: the session changed or was deleted.
+      const read = await loadPage(run, page).then(
+        () => true,
+        () => false,
+      )
+      if (!read) break
+    }
+  }
+}
+
+/** The runs of a document (a comparison's columns are nodes too), each with where the host keeps it. */
+function runsOf(doc: SessionDocument): { target: RunTarget; tokens: GeneratedToken[] }[] {
+  const runs: { target: RunTarget; tokens: GeneratedToken[] }[] = []
+  for (const node of doc.nodes)
+    if (node.run && node.run.tokens.length > 0)
+      runs.push({ target: { nodeId: node.id }, tokens: node.run.tokens })
+  return runs
+}
+
+/**
+ * Marks the outline's tokens as missing their alternatives and starts reading them; the run on
+ * screen (`currentLeafId`'s) first.
+ */
+export function trackOutline(doc: SessionDocument, pageTokens: number): void {
+  const runs = runsOf(doc).map((r): PagedRun => ({
+    ...r,
+    sessionId: doc.id,
+    pageTokens,
+    loads: new Map(),
+  }))
+  for (const run of runs)
+    run.tokens.forEach((token, i) => missing.set(token, { run, page: Math.floor(i / pageTokens) }))
+  const shown = (r: PagedRun) => 'nodeId' in r.target && r.target.nodeId === doc.currentLeafId
+  void fillInBackground([...runs.filter(shown), ...runs.filter((r) => !shown(r))])
+}
+
+export function isFilled(token: GeneratedToken): boolean {
+  return !missing.has(token)
+}
+
+/** Reads the pages that `tokens` still miss; resolves once all of them hold their alternatives. */
+export async function fillTokens(tokens: Iterable<GeneratedToken>): Promise<void> {
+  const wanted = new Map<PagedRun, Set<number>>()
+  for (const token of tokens) {
+    const at = missing.get(token)
+    if (!at) continue
+    let pages = wanted.get(at.run)
+    if (!pages) wanted.set(at.run, (pages = new Set()))
+    pages.add(at.page)
+  }
+  const loads: Promise<void>[] = []
+  for (const [run, pages] of wanted) for (const page of pages) loads.push(loadPage(run, page))
+  await Promise.all(loads)
+}
+
+/** Whether every token of `doc`'s runs holds its alternatives. */
+export function isDocumentFilled(doc: SessionDocument): boolean {
+  return runsOf(doc).every((r) => r.tokens.every(isFilled))
+}
+
+/** Every token of `doc`'s runs, with its alternatives. */
+export function fillDocument(doc: SessionDocument): Promise<void> {
+  return fillTokens(runsOf(doc).flatMap((r) => r.tokens))
+}
+
+export type TokenPageState = { ready: true } | { ready: false; error: string | null }
+
+/**
+ * Whether `token` holds its alternatives; asks for its page when it does not. Re-renders when it
+ * arrives (or fails to).
+ */
+export function useTokenPage(token: GeneratedToken): TokenPageState {
+  const ready = useSyncExternalStore(subscribe, () => isFilled(token))
+  const error = useSyncExternalStore(subscribe, () => {
+    const at = missing.get(token)
+    return (at && failures.get(at.run)) ?? null
+  })
+  useEffect(() => {
+    if (!isFilled(token)) fillTokens([token]).catch(() => undefined)
+  }, [token])
+  return ready ? { ready: true } : { ready: false, error }
+}
