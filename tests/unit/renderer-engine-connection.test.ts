@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { EngineService, RunEvent } from '../../src/shared/contract'
 import { toAppError } from '../../src/shared/errors'
+import { jsonCodec, serveEngine } from '../../src/shared/rpc'
 import { connectToEngine } from '../../src/renderer/src/services/engine-connection'
 
 /** Just enough of the browser's WebSocket to drive the connection by hand. */
@@ -72,5 +74,63 @@ describe('the browser connection to the serve host', () => {
     await vi.waitFor(() => expect(latest().sent).toHaveLength(1))
     latest().answer({ state: 'ready' })
     expect(await status).toEqual({ state: 'ready' })
+  })
+})
+
+describe("the page's connection and the runs it follows", () => {
+  beforeEach(() => {
+    FakeSocket.all = []
+    vi.useFakeTimers()
+    vi.stubGlobal('WebSocket', FakeSocket)
+    vi.stubGlobal('window', { location: { protocol: 'http:', host: 'h', search: '' } })
+    // No frames in Node: the connection's fallback timer hands the events over instead.
+    vi.stubGlobal('requestAnimationFrame', () => 1)
+    vi.stubGlobal('cancelAnimationFrame', () => undefined)
+    vi.resetModules()
+  })
+  afterEach(() => {
+    vi.unstubAllGlobals()
+    vi.useRealTimers()
+  })
+
+  /** What the host's side of the link writes when it pushes run events. */
+  const hostPush = async (events: RunEvent[]) => {
+    const written: string[] = []
+    const host = serveEngine(
+      { post: (m) => written.push(m as string), on: () => undefined },
+      {} as EngineService,
+      jsonCodec,
+    )
+    for (const event of events) await host.onRunEvent(event)
+    written.forEach((data) => latest().onmessage?.({ data }))
+  }
+  const ended = (runId: string) => ({ runId, kind: 'ended', reason: 'max-tokens' }) as RunEvent
+  const failed = (runId: string) =>
+    ({ runId, kind: 'failed', error: { code: 'run-busy', message: 'busy' } }) as RunEvent
+
+  it("hands each run's events to its caller's callback, and the others to the engine store", async () => {
+    const { getConnection } = await import('../../src/renderer/src/services/engine-connection')
+    const { engineStore } = await import('../../src/renderer/src/stores/stores')
+    const connection = getConnection()
+    latest().open()
+    const got: RunEvent[][] = []
+    connection.followRun('mine', 'completion', (events) => got.push([...events]))
+    expect(engineStore.getState().pageRuns).toEqual({ mine: 'completion' })
+
+    await hostPush([{ runId: 'other', kind: 'started' } as RunEvent, ended('mine')])
+    expect(engineStore.getState().otherRunId).toBe('other')
+    expect(got).toEqual([]) // held until the frame is over
+    await vi.advanceTimersByTimeAsync(250)
+    expect(got).toEqual([[ended('mine')]])
+    expect(engineStore.getState().pageRuns).toEqual({})
+
+    connection.followRun('failing', 'chat', () => undefined)
+    await hostPush([failed('failing')])
+    await vi.advanceTimersByTimeAsync(250)
+    expect(engineStore.getState().banner).toMatchObject({ code: 'run-busy' })
+
+    connection.followRun('cut', 'compare', () => undefined)
+    latest().drop()
+    expect(engineStore.getState().pageRuns).toEqual({})
   })
 })

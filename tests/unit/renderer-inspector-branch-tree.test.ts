@@ -4,6 +4,7 @@ import { defaultSampling } from '../../src/shared/schemas'
 import {
   branchParent,
   branchTreeReducer,
+  continueBlocker,
   divergences,
   emptyBranchTree,
   existingBranch,
@@ -18,7 +19,6 @@ import {
   type BranchTree,
 } from '../../src/renderer/src/stores/branch-tree'
 import { stableChunks } from '../../src/renderer/src/inspector/useBranchView'
-import { continueBlocker } from '../../src/renderer/src/stores/continue-blocker'
 
 const stats: RunStats = {
   promptTokens: 3,

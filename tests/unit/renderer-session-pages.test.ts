@@ -19,7 +19,7 @@ import { storedDocument } from '../../src/shared/token-columns'
 const calls: string[] = []
 const sent: { id: string; intents: SessionIntent[] }[] = []
 let hosted: ReturnType<typeof storedDocument>
-vi.mock('../../src/renderer/src/services/session', () => ({
+vi.mock('../../src/renderer/src/services/engine-connection', () => ({
   getConnection: () => ({
     bridge: {
       loadSessionOutline: async () => ({

@@ -1,8 +1,7 @@
 import { useStore } from '../hooks/useStore'
 import { focusRing } from '../lib/ui'
-import { seedLockStore, setSeedByHand } from '../stores/seed'
 import { fieldFor } from '../stores/settings'
-import { settingsStore } from '../stores/stores'
+import { seedLockStore, setSeedByHand, settingsStore } from '../stores/stores'
 import { LockIcon } from './Icons'
 import { SettingControl } from './SettingControl'
 

@@ -1,7 +1,6 @@
 import { useEffect } from 'react'
-import { seedLockStore } from '../stores/seed'
 import { parseStoredSettings } from '../stores/settings'
-import { settingsStore } from '../stores/stores'
+import { seedLockStore, settingsStore } from '../stores/stores'
 
 const storageKey = 'tokenscope.generation-settings'
 const seedLockKey = 'tokenscope.seed-locked'

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import { getConnection } from '../services/session'
+import { getConnection } from '../services/engine-connection'
 import { canGenerate } from '../stores/engine-reducer'
 import { engineStore } from '../stores/stores'
 import { useStore } from './useStore'

@@ -2,9 +2,9 @@ import type { TokenCandidate } from '../../../shared/contract'
 import { toAppError } from '../../../shared/errors'
 import { limits, type GenerateRequest } from '../../../shared/schemas'
 import { branchStore, inspectorPrefsStore } from '../inspector/stores'
-import { continueBlocker } from '../stores/continue-blocker'
 import {
   branchParent,
+  continueBlocker,
   existingBranch,
   forcedToken,
   forcedTokensFor,
@@ -18,15 +18,13 @@ import {
 } from '../stores/engine-reducer'
 import { remoteEngineStore } from '../stores/remote-engine'
 import { isActive } from '../stores/run-status'
-import { samplingForRun } from '../stores/seed'
-import { engineStore, runStore, settingsStore } from '../stores/stores'
+import { engineStore, runStore, samplingForRun, settingsStore } from '../stores/stores'
 import {
   addCompletionBranch,
   addCompletionRun,
   startCompletionSession,
 } from '../sessions/view-sessions'
-import { routeRunEvents, unrouteRuns } from './run-events'
-import { getConnection, makeRunId } from './session'
+import { getConnection, makeRunId } from './engine-connection'
 
 /** What components call: each updates the stores and talks to the engine. */
 /**
@@ -61,7 +59,7 @@ export function startRun(promptText: string): void {
 /** Sends a Completion run (a first run or a branch) and feeds its events to the view's stores. */
 function generateAndRoute(request: GenerateRequest): void {
   const { runId } = request
-  routeRunEvents(runId, 'completion', (events) => {
+  getConnection().followRun(runId, 'completion', (events) => {
     const run = runStore.getState()
     // After the link dropped we gave up on the run; what still arrives belongs to no one here.
     if (run.runId === runId && isActive(run)) {
@@ -72,7 +70,7 @@ function generateAndRoute(request: GenerateRequest): void {
   getConnection()
     .bridge.generate(request)
     .catch((error: unknown) => {
-      unrouteRuns([runId])
+      getConnection().unfollowRuns([runId])
       const appError = toAppError(error)
       runStore.dispatch({ type: 'requestFailed', runId, error: appError })
       branchStore.dispatch({ type: 'requestFailed', runId, error: appError })

@@ -1,20 +1,131 @@
 import type { EngineBridge } from '../../../shared/bridge'
 import { createEngineBridge } from '../../../shared/bridge'
-import type { AppService } from '../../../shared/contract'
-import { AppFailure, toAppError } from '../../../shared/errors'
+import type { AppService, RunEvent } from '../../../shared/contract'
+import { AppFailure, toAppError, type AppError } from '../../../shared/errors'
 import { appMethodNames } from '../../../shared/methods'
 import { jsonCodec, type MessageChannelLike } from '../../../shared/rpc'
+import type { RunOwner } from '../stores/engine-reducer'
+import { engineStore } from '../stores/stores'
 
 export type ConnectionState = 'connecting' | 'open' | 'closed'
 
-export interface EngineConnection {
+export interface EngineLink {
   bridge: EngineBridge
   /** Calls `listener` with every change of the link to the host; returns an unsubscribe. */
   onStateChange(listener: (state: ConnectionState) => void): () => void
 }
 
+/** Receives the events of one run, several at a time (what arrived during one frame). */
+export type RunEventSink = (events: readonly RunEvent[]) => void
+
+export interface EngineConnection extends EngineLink {
+  /**
+   * Hands the events of `runId` to `onEvents` until the run ends or fails. While it runs, the
+   * engine store knows this page keeps the engine busy (`busyReason`), so the other views wait.
+   * Events of runs nobody here follows belong to another window.
+   */
+  followRun(runId: string, owner: RunOwner, onEvents: RunEventSink): void
+  /** Forgets runs that will send no events: the engine refused them, or the call failed. */
+  unfollowRuns(runIds: readonly string[]): void
+}
+
+let connection: EngineConnection | null = null
+
+/** The one connection of this page, made on first use so that React's double effects share it. */
+export function getConnection(): EngineConnection {
+  connection ??= followingRuns(connectToEngine())
+  return connection
+}
+
+/** A run id the engine accepts: letters, digits and dashes. */
+export function makeRunId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID()
+  const bytes = crypto.getRandomValues(new Uint8Array(16))
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+/**
+ * Delivers each followed run's events to its caller once per frame: however the batches arrive,
+ * a view then renders and lays out at most once per frame. They are applied in a task of their
+ * own right after the frame (a message posted from its animation-frame callback), not inside it:
+ * React's render and the browser's layout and paint are then two tasks of ~15 ms with room for
+ * input between them, rather than one of ~35 ms.
+ */
+function followingRuns(link: EngineLink): EngineConnection {
+  const sinks = new Map<string, RunEventSink>()
+  const unfollowRuns = (runIds: readonly string[]) => {
+    for (const runId of runIds) sinks.delete(runId)
+    engineStore.dispatch({ type: 'runsUnrouted', runIds })
+  }
+  const pending: RunEvent[] = []
+  let frame = 0
+  let fallback: ReturnType<typeof setTimeout> | null = null
+  const afterFrame = new MessageChannel()
+  const flush = () => {
+    cancelAnimationFrame(frame)
+    if (fallback) clearTimeout(fallback)
+    frame = 0
+    fallback = null
+    const byRun = new Map<string, RunEvent[]>()
+    for (const event of pending.splice(0)) {
+      const list = byRun.get(event.runId)
+      if (list) list.push(event)
+      else byRun.set(event.runId, [event])
+    }
+    const finished: string[] = []
+    for (const [runId, events] of byRun) {
+      sinks.get(runId)?.(events)
+      if (events.some((e) => e.kind === 'ended' || e.kind === 'failed')) finished.push(runId)
+      for (const event of events) if (event.kind === 'failed') showFailure(link, event.error)
+    }
+    if (finished.length > 0) unfollowRuns(finished)
+  }
+  afterFrame.port1.onmessage = flush
+  link.bridge.subscribe({
+    onRunEvent: (event) => {
+      if (!sinks.has(event.runId)) {
+        engineStore.dispatch({ type: 'otherRunEvent', event })
+        return
+      }
+      pending.push(event)
+      if (frame === 0) frame = requestAnimationFrame(() => afterFrame.port2.postMessage(null))
+      // A hidden page gets no animation frames; it still has to reach `ended`.
+      fallback ??= setTimeout(flush, 250)
+    },
+  })
+  // The link dropped: the views give up on their runs, and whatever still arrives for them after
+  // a reconnect is another run to this page (it may keep the engine busy for a while).
+  link.onStateChange((state) => {
+    if (state !== 'closed') return
+    flush()
+    unfollowRuns([...sinks.keys()])
+  })
+  return {
+    ...link,
+    followRun(runId, owner, onEvents) {
+      sinks.set(runId, onEvents)
+      engineStore.dispatch({ type: 'runsRouted', runIds: [runId], owner })
+    },
+    unfollowRuns,
+  }
+}
+
+function showFailure(link: EngineLink, error: AppError): void {
+  if (error.code !== 'engine-crashed') {
+    engineStore.dispatch({ type: 'errorShown', error })
+    return
+  }
+  engineStore.dispatch({ type: 'runCrashed' })
+  link.bridge
+    .getStatus()
+    .then((status) => engineStore.dispatch({ type: 'status', status }))
+    .catch(() => {
+      // The link dropped again; useEngineSync asks once more when it opens.
+    })
+}
+
 /** The desktop preload bridge when present, otherwise a WebSocket to the `serve` host. */
-export function connectToEngine(): EngineConnection {
+export function connectToEngine(): EngineLink {
   if (window.tokenscope) {
     const bridge = fromContextBridge(window.tokenscope)
     return { bridge, onStateChange: (listener) => (listener('open'), () => undefined) }
@@ -38,7 +149,7 @@ function fromContextBridge(exposed: EngineBridge): EngineBridge {
   return { ...methods, subscribe: exposed.subscribe }
 }
 
-function connectOverWebSocket(): EngineConnection {
+function connectOverWebSocket(): EngineLink {
   // The host takes the key out of the address at once; the page's cookie lets the socket in.
   const token = new URLSearchParams(window.location.search).get('token')
   const query = token === null ? '' : `?token=${encodeURIComponent(token)}`

@@ -1,7 +1,7 @@
 import { toAppError } from '../../../shared/errors'
 import type { SessionIntent } from '../../../shared/session-intents'
 import type { SessionDocument, SessionSummary } from '../../../shared/sessions'
-import { getConnection } from '../services/session'
+import { getConnection } from '../services/engine-connection'
 import { fillDocument, isDocumentFilled, trackOutline } from './session-pages'
 import { sessionListStore } from './stores'
 

@@ -1,7 +1,7 @@
 import { sessionFromJson, sessionToJson, sessionToMarkdown } from '../../../shared/session-export'
 import type { SessionDocument } from '../../../shared/sessions'
 import { branchStore } from '../inspector/stores'
-import { getConnection, makeRunId } from '../services/session'
+import { getConnection, makeRunId } from '../services/engine-connection'
 import { isActive } from '../stores/run-status'
 import { runStore } from '../stores/stores'
 import { pathLength } from '../stores/tree-counts'

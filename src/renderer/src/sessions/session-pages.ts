@@ -4,7 +4,7 @@ import { toAppError } from '../../../shared/errors'
 import type { RunTarget } from '../../../shared/session-intents'
 import { fillFromPage } from '../../../shared/session-pages'
 import type { SessionDocument } from '../../../shared/sessions'
-import { getConnection } from '../services/session'
+import { getConnection } from '../services/engine-connection'
 
 /**
  * The alternatives of a session opened from its outline (shared/session-pages.ts). They arrive

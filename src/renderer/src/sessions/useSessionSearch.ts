@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react'
 import type { SessionSearchHit } from '../../../shared/sessions'
-import { getConnection } from '../services/session'
+import { getConnection } from '../services/engine-connection'
 
 const searchDelayMs = 200
 

@@ -1,5 +1,5 @@
 import { useEffect } from 'react'
-import { getConnection } from '../services/session'
+import { getConnection } from '../services/engine-connection'
 import { flushSystemPrompt, replyConnectionLost } from '../views/chat/chat-actions'
 import { refreshSessions, reopenLast } from './session-actions'
 import { sessionListStore } from './stores'

@@ -2,8 +2,7 @@ import type { GeneratedToken, RunEvent } from '../../../shared/contract'
 import { toAppError, type AppError } from '../../../shared/errors'
 import { limits } from '../../../shared/schemas'
 import { inspectorPrefsStore } from '../inspector/stores'
-import { routeRunEvents, unrouteRuns } from '../services/run-events'
-import { getConnection, makeRunId } from '../services/session'
+import { getConnection, makeRunId } from '../services/engine-connection'
 import { canStartRun } from './engine-reducer'
 import { createStore } from './store'
 import { engineStore } from './stores'
@@ -66,7 +65,7 @@ export function scorePrompt(promptText: string): void {
   if (!canStartRun(engineStore.getState(), 'score')) return
   const runId = makeRunId()
   promptScoreStore.dispatch({ type: 'requested', runId, promptText })
-  routeRunEvents(runId, 'score', (events) =>
+  getConnection().followRun(runId, 'score', (events) =>
     promptScoreStore.dispatch({ type: 'events', runId, events }),
   )
   getConnection()
@@ -76,7 +75,7 @@ export function scorePrompt(promptText: string): void {
       topN: inspectorPrefsStore.getState().topN,
     })
     .catch((error: unknown) => {
-      unrouteRuns([runId])
+      getConnection().unfollowRuns([runId])
       promptScoreStore.dispatch({ type: 'failed', runId, error: toAppError(error) })
     })
 }

@@ -2,8 +2,7 @@ import type { GeneratedToken, TokenCandidate } from '../../../../shared/contract
 import { toAppError } from '../../../../shared/errors'
 import type { SessionIntent } from '../../../../shared/session-intents'
 import type { SessionDocument } from '../../../../shared/sessions'
-import { routeRunEvents, unrouteRuns } from '../../services/run-events'
-import { getConnection, makeRunId } from '../../services/session'
+import { getConnection, makeRunId } from '../../services/engine-connection'
 import { chatMessagesBefore, siblingsOf } from '../../sessions/conversation'
 import { ensureOnHost, isOnHost, sendIntents } from '../../sessions/host-sessions'
 import { rememberOpen } from '../../sessions/open-sessions'
@@ -12,8 +11,7 @@ import { forcedToken } from '../../stores/branch-tree'
 import { busyReason, notReadyReasonFor } from '../../stores/engine-reducer'
 import { remoteEngineStore, remoteHostLabel } from '../../stores/remote-engine'
 import { isActive } from '../../stores/run-reducer'
-import { samplingForRun } from '../../stores/seed'
-import { engineStore, settingsStore } from '../../stores/stores'
+import { engineStore, samplingForRun, settingsStore } from '../../stores/stores'
 import { blankChat, chatRunStore, chatStore, chatTopN } from './chat-store'
 import { versionWith } from './reply-versions'
 
@@ -67,7 +65,7 @@ function startReply(action: ReplyIntent, prefix: GeneratedToken[] = []): void {
     action,
   ])
   chatRunStore.dispatch({ type: 'requested', runId, promptText: '', sampling, maxTokens, prefix })
-  routeRunEvents(runId, 'chat', (events) => {
+  getConnection().followRun(runId, 'chat', (events) => {
     for (const event of events) {
       if (event.kind === 'started')
         chatStore.dispatch({
@@ -95,7 +93,7 @@ function startReply(action: ReplyIntent, prefix: GeneratedToken[] = []): void {
       ...(remote && { remote: { endpointId: remote.endpointId, model: remote.model } }),
     })
     .catch((error: unknown) => {
-      unrouteRuns([runId])
+      getConnection().unfollowRuns([runId])
       chatRunStore.dispatch({ type: 'requestFailed', runId, error: toAppError(error) })
       finishReply(replyId, runId)
     })

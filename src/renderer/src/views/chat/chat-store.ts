@@ -1,5 +1,5 @@
 import type { SessionDocument } from '../../../../shared/sessions'
-import { makeRunId } from '../../services/session'
+import { makeRunId } from '../../services/engine-connection'
 import { newSession } from '../../sessions/conversation'
 import { modelRef } from '../../sessions/records'
 import { initialRunState, runReducer } from '../../stores/run-reducer'

@@ -1,13 +1,11 @@
 import { toAppError } from '../../../../shared/errors'
 import type { RunRecording } from '../../../../shared/session-intents'
 import { inspectorPrefsStore } from '../../inspector/stores'
-import { routeRunEvents, unrouteRuns } from '../../services/run-events'
 import { rerunInComparison, startComparison } from '../../sessions/view-sessions'
-import { getConnection, makeRunId } from '../../services/session'
+import { getConnection, makeRunId } from '../../services/engine-connection'
 import { isActive } from '../../stores/run-reducer'
 import { createStore } from '../../stores/store'
-import { randomSeed, seedLockStore } from '../../stores/seed'
-import { engineStore, settingsStore } from '../../stores/stores'
+import { engineStore, randomSeed, seedLockStore, settingsStore } from '../../stores/stores'
 import {
   compareReducer,
   initialCompareState,
@@ -49,11 +47,13 @@ function watchLink(): void {
 }
 
 function route(runId: string): void {
-  routeRunEvents(runId, 'compare', (events) => compareStore.dispatch({ type: 'events', events }))
+  getConnection().followRun(runId, 'compare', (events) =>
+    compareStore.dispatch({ type: 'events', events }),
+  )
 }
 
 function failed(runIds: string[], error: unknown): void {
-  unrouteRuns(runIds)
+  getConnection().unfollowRuns(runIds)
   const appError = toAppError(error)
   compareStore.dispatch({ type: 'requestFailed', runIds, error: appError })
   engineStore.dispatch({ type: 'errorShown', error: appError })

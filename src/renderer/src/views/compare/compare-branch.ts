@@ -1,6 +1,6 @@
 import type { TokenCandidate } from '../../../../shared/contract'
 import { startBranch } from '../../services/actions'
-import { makeRunId } from '../../services/session'
+import { makeRunId } from '../../services/engine-connection'
 import { ensureOnHost, errorText, sendIntents } from '../../sessions/host-sessions'
 import { fillTokens, isFilled } from '../../sessions/session-pages'
 import { sessionListStore } from '../../sessions/stores'

@@ -1,6 +1,6 @@
 import { AppFailure, toAppError } from '../../../../shared/errors'
 import { learnLimits } from '../../../../shared/learn'
-import { getConnection } from '../../services/session'
+import { getConnection } from '../../services/engine-connection'
 import { canStartRun } from '../../stores/engine-reducer'
 import { engineStore } from '../../stores/stores'
 import { embeddingsStore } from './embeddings-store'

@@ -1,7 +1,6 @@
 import { toAppError } from '../../../../shared/errors'
 import { limits } from '../../../../shared/schemas'
-import { routeRunEvents, unrouteRuns } from '../../services/run-events'
-import { getConnection, makeRunId } from '../../services/session'
+import { getConnection, makeRunId } from '../../services/engine-connection'
 import { canStartRun } from '../../stores/engine-reducer'
 import { engineStore } from '../../stores/stores'
 import { influenceStore, isMeasuring } from './influence-store'
@@ -13,13 +12,13 @@ export function startInfluence(text: string, position: number, window: number): 
   const runId = makeRunId()
   const cap = Math.min(limits.influenceWindow, Math.max(1, Math.round(window)))
   influenceStore.dispatch({ type: 'requested', runId, text, position, window: cap })
-  routeRunEvents(runId, 'influence', (events) =>
+  getConnection().followRun(runId, 'influence', (events) =>
     influenceStore.dispatch({ type: 'events', events }),
   )
   getConnection()
     .bridge.influence({ runId, text: text.slice(0, limits.promptChars), position, window: cap })
     .catch((error: unknown) => {
-      unrouteRuns([runId])
+      getConnection().unfollowRuns([runId])
       influenceStore.dispatch({ type: 'requestFailed', runId, error: toAppError(error) })
     })
 }

@@ -2,13 +2,11 @@ import type { TokenText } from '../../../../shared/contract'
 import { toAppError, type AppError } from '../../../../shared/errors'
 import { learnLimits, type TokenEmbeddings } from '../../../../shared/learn'
 import type { ModelCard } from '../../../../shared/models'
-import { routeRunEvents, unrouteRuns } from '../../services/run-events'
-import { getConnection, makeRunId } from '../../services/session'
+import { getConnection, makeRunId } from '../../services/engine-connection'
 import { canStartRun } from '../../stores/engine-reducer'
 import { initialRunState, isActive, runReducer } from '../../stores/run-reducer'
-import { samplingForRun } from '../../stores/seed'
 import { createStore } from '../../stores/store'
-import { engineStore } from '../../stores/stores'
+import { engineStore, samplingForRun } from '../../stores/stores'
 
 /** The pipeline's one-token run: its prompt is the sentence, its one token the next one. */
 export const pipelineRunStore = createStore(runReducer, initialRunState)
@@ -51,7 +49,7 @@ export function startPipeline(text: string): void {
   pipelineRunStore.dispatch({ type: 'requested', runId, promptText: text, sampling, maxTokens: 1 })
   pipelineFactsStore.dispatch({ type: 'reset', runId })
   let asked = false
-  routeRunEvents(runId, 'pipeline', (events) => {
+  getConnection().followRun(runId, 'pipeline', (events) => {
     if (pipelineRunStore.getState().runId !== runId) return
     pipelineRunStore.dispatch({ type: 'events', events })
     const started = events.find((event) => event.kind === 'started')
@@ -64,7 +62,7 @@ export function startPipeline(text: string): void {
   connection.bridge
     .generate({ runId, prompt: text, sampling, maxTokens: 1, topN: pipelineTopN })
     .catch((error: unknown) => {
-      unrouteRuns([runId])
+      getConnection().unfollowRuns([runId])
       pipelineRunStore.dispatch({ type: 'requestFailed', runId, error: toAppError(error) })
     })
   connection.bridge

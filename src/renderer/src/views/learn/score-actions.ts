@@ -1,8 +1,7 @@
 import { toAppError } from '../../../../shared/errors'
 import { defaultSampling, limits, neutralSampling } from '../../../../shared/schemas'
 import { inspectorPrefsStore } from '../../inspector/stores'
-import { routeRunEvents, unrouteRuns } from '../../services/run-events'
-import { getConnection, makeRunId } from '../../services/session'
+import { getConnection, makeRunId } from '../../services/engine-connection'
 import { canStartRun } from '../../stores/engine-reducer'
 import { initialRunState, isActive, runReducer } from '../../stores/run-reducer'
 import { createStore } from '../../stores/store'
@@ -24,7 +23,7 @@ export function startScoring(text: string): void {
     sampling,
     maxTokens: limits.maxTokens,
   })
-  routeRunEvents(runId, 'score', (events) => {
+  getConnection().followRun(runId, 'score', (events) => {
     if (scoreStore.getState().runId === runId) scoreStore.dispatch({ type: 'events', events })
   })
   getConnection()
@@ -34,7 +33,7 @@ export function startScoring(text: string): void {
       topN: inspectorPrefsStore.getState().topN,
     })
     .catch((error: unknown) => {
-      unrouteRuns([runId])
+      getConnection().unfollowRuns([runId])
       const appError = toAppError(error)
       scoreStore.dispatch({ type: 'requestFailed', runId, error: appError })
       engineStore.dispatch({ type: 'errorShown', error: appError })

@@ -3,7 +3,7 @@ import type { TokenText } from '../../../../shared/contract'
 import { toAppError } from '../../../../shared/errors'
 import { useStore } from '../../hooks/useStore'
 import { countDelayMs } from '../../hooks/useTokenCount'
-import { getConnection } from '../../services/session'
+import { getConnection } from '../../services/engine-connection'
 import { canGenerate } from '../../stores/engine-reducer'
 import { engineStore } from '../../stores/stores'
 

@@ -4,7 +4,7 @@ import { toAppError } from '../../../../shared/errors'
 import type { ModelSource } from '../../../../shared/schemas'
 import { useStore } from '../../hooks/useStore'
 import { countDelayMs } from '../../hooks/useTokenCount'
-import { getConnection } from '../../services/session'
+import { getConnection } from '../../services/engine-connection'
 import { engineStore } from '../../stores/stores'
 import type { Tokenized } from './useTokenized'
 

@@ -3,7 +3,7 @@ import type { ApiServerChange, ApiServerStatus } from '../../../../shared/api-se
 import { toAppError, type AppError } from '../../../../shared/errors'
 import { CopyButton } from '../../components/CopyButton'
 import { mutedText, primaryButton, secondaryButton } from '../../lib/ui'
-import { getConnection } from '../../services/session'
+import { getConnection } from '../../services/engine-connection'
 import { ApiKeyNotice } from './ApiKeyNotice'
 import { Badge, ErrorNote, Panel, smallInput } from './models-ui'
 import { ServerRequestLog } from './ServerRequestLog'

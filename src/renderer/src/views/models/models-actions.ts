@@ -1,6 +1,6 @@
 import { toAppError, type AppError } from '../../../../shared/errors'
 import type { ModelSource } from '../../../../shared/schemas'
-import { getConnection } from '../../services/session'
+import { getConnection } from '../../services/engine-connection'
 import { createStore } from '../../stores/store'
 import { engineStore } from '../../stores/stores'
 import { dialogNotice, droppedModelPath } from './model-drop'

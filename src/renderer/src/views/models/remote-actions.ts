@@ -1,6 +1,6 @@
 import { toAppError, type AppError } from '../../../../shared/errors'
 import type { AddRemoteEndpointRequest } from '../../../../shared/remote'
-import { getConnection } from '../../services/session'
+import { getConnection } from '../../services/engine-connection'
 import { remoteEngineStore } from '../../stores/remote-engine'
 
 const bridge = () => getConnection().bridge
