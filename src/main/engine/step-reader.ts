@@ -50,6 +50,9 @@ export interface StepOutput {
   penalised?: PenalisedProbabilities
 }
 
+/** Reused from step to step, like the distribution's own arrays (step-distribution.ts). */
+let tempered = new Float64Array(0)
+
 /**
  * Turns one evaluation's model probabilities into the chosen token and everything we show about
  * it. Sampling happens here with our own seeded generator so that a seed reproduces a run and the
@@ -86,10 +89,11 @@ export function sampleStep(
     sampling,
     head?.fullWeight,
     penalised ? undefined : sorted.weights,
+    (tempered = tempered.length >= size ? tempered : new Float64Array(size)),
   )
   if (!chain) throw new Error('the sampler chain needs logits that were not read')
 
-  const picked = pickIndex(order.logits, chain, seededUniform(sampling.seed, step))
+  const picked = pickIndex(order.logits, chain, seededUniform(sampling.seed, step), tempered)
   const chosen = penalised ? sorted.ids.indexOf(order.ids[picked] ?? -1) : picked
   const samplingProbAt = penalised
     ? penalised.keptProbability(chain)
