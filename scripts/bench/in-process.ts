@@ -9,6 +9,7 @@ import type { SamplingSettings, ValidGenerateRequest } from '../../src/shared/sc
 import { runGeneration } from '../../src/main/engine/generation'
 import type { ModelSession } from '../../src/main/engine/model-session'
 import { claimHead, type HeadRequest } from '../../src/main/engine/probability-head'
+import { hookStepSampler } from '../../src/main/engine/step-sampler'
 
 export interface BenchSession extends ModelSession {
   llama: Llama
@@ -129,46 +130,45 @@ export async function runPlainEvaluate(
 }
 
 /**
- * A bare `controlledEvaluate` loop with a given per-step request and no work in JavaScript: it
- * separates what node-llama-cpp costs for a request from what our own code adds.
+ * A bare loop making the engine's native requests the engine's way (one generator per run and,
+ * when `probabilities` is asked for, each step read by the engine's own step sampler) with no
+ * work in JavaScript: it separates what node-llama-cpp and its addon cost for a request from what
+ * our own code adds.
  */
 export async function runControlledLoop(
   session: BenchSession,
   prompt: string,
-  generateNext: object,
+  generateNext: { probabilities?: boolean },
   maxTokens: number,
   head: HeadRequest | null = null,
 ): Promise<number> {
-  const { sequence } = session
+  const { sequence, model } = session
   await sequence.clearHistory()
   // With the fast binary, the head the engine's loop asks for; nothing on the prebuilt one.
   const releaseHead = claimHead(sequence.context, head)
+  const reader = generateNext.probabilities ? hookStepSampler(model, sequence) : null
+  const steps = sequence.evaluateWithMetadata(
+    model.tokenize(prompt, true),
+    {},
+    {
+      temperature: 0,
+      yieldEogToken: true,
+    },
+  )
   try {
-    return await controlledSteps(session, prompt, generateNext, maxTokens)
+    const times: number[] = []
+    let feed: Token | undefined
+    while (times.length < maxTokens) {
+      const next = await steps.next(feed as Token)
+      if (next.done) throw new Error('no token came back')
+      if (reader && !reader.take()) throw new Error('no probabilities came back')
+      times.push(performance.now())
+      feed = next.value.token
+    }
+    return rateOf(times)
   } finally {
+    await steps.return()
+    reader?.release()
     releaseHead()
   }
-}
-
-async function controlledSteps(
-  session: BenchSession,
-  prompt: string,
-  generateNext: object,
-  maxTokens: number,
-): Promise<number> {
-  const { sequence, model } = session
-  let input: Token[] = model.tokenize(prompt, true)
-  const times: number[] = []
-  while (times.length < maxTokens) {
-    const items = input.map((token, i) =>
-      i === input.length - 1 ? [token, { generateNext }] : token,
-    )
-    const results = await sequence.controlledEvaluate(items as never)
-    const next = (results[results.length - 1] as { next?: { token?: Token | null } } | undefined)
-      ?.next?.token
-    if (next === undefined || next === null) throw new Error('no token came back')
-    times.push(performance.now())
-    input = [next]
-  }
-  return rateOf(times)
 }

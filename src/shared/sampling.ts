@@ -57,7 +57,8 @@ export interface SortedChain {
  * {@link applySamplerChain} on the first `size` of `logits` (sorted, highest first) without an
  * object per token: a whole vocabulary is 150k of them. Null when the chain would keep logits
  * beyond those given. `weights`, if given, holds exp(logit − top) for each logit, so that a
- * caller who needed them too does not pay for the exponentials twice.
+ * caller who needed them too does not pay for the exponentials twice. `tempered`, if given, is
+ * filled with exp((logit − top) / temperature) of each kept logit, for {@link pickIndex}.
  */
 export function chainOverSorted(
   logits: Float64Array,
@@ -65,6 +66,7 @@ export function chainOverSorted(
   settings: ChainSettings,
   fullWeight?: number,
   weights?: Float64Array,
+  tempered?: Float64Array,
 ): SortedChain | null {
   const top = logits[0] ?? 0
   const { temperature } = settings
@@ -110,7 +112,15 @@ export function chainOverSorted(
   if (!bounded) return null
 
   let total = 0
-  for (let i = 0; i < kept; i++) total += Math.exp(((logits[i] ?? 0) - top) / temperature)
+  if (tempered && tempered.length >= kept) {
+    for (let i = 0; i < kept; i++) {
+      const weight = Math.exp(((logits[i] ?? 0) - top) / temperature)
+      tempered[i] = weight
+      total += weight
+    }
+  } else {
+    for (let i = 0; i < kept; i++) total += Math.exp(((logits[i] ?? 0) - top) / temperature)
+  }
   return { kept, top, temperature, total }
 }
 
@@ -122,11 +132,24 @@ export function keptProbability(chain: SortedChain, logit: number): number {
 
 /**
  * The index {@link pickCandidate} would pick among the chain's kept logits, without building
- * the kept list.
+ * the kept list. `tempered`: what {@link chainOverSorted} filled for this chain, which spares an
+ * exponential per logit (the same numbers: exp((logit − top) / temperature) / total either way).
  */
-export function pickIndex(logits: Float64Array, chain: SortedChain, uniform: number): number {
+export function pickIndex(
+  logits: Float64Array,
+  chain: SortedChain,
+  uniform: number,
+  tempered?: Float64Array,
+): number {
   if (chain.kept === 0) throw new Error('cannot sample from an empty distribution')
   let cumulative = 0
+  if (tempered && chain.temperature > 0 && tempered.length >= chain.kept) {
+    for (let i = 0; i < chain.kept; i++) {
+      cumulative += (tempered[i] ?? 0) / chain.total
+      if (uniform < cumulative) return i
+    }
+    return chain.kept - 1
+  }
   for (let i = 0; i < chain.kept; i++) {
     cumulative += keptProbability(chain, logits[i] ?? 0)
     if (uniform < cumulative) return i

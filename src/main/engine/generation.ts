@@ -5,7 +5,8 @@ import type { ValidGenerateRequest } from '../../shared/schemas'
 import type { ModelSession } from './model-session'
 import { buildPrompt } from './prompt-builder'
 import { claimHead, headRequestFor } from './probability-head'
-import { nextTokenRequest, sampleStep, tokenText, withHiddenBytes } from './step-reader'
+import { sampleStep, tokenText, withHiddenBytes } from './step-reader'
+import { hookStepSampler } from './step-sampler'
 import { tokenBytesFor } from './token-bytes'
 import { ThoughtTracker } from './thought-segments'
 import { TokenBatcher } from './token-batcher'
@@ -87,10 +88,28 @@ export async function runGeneration(
   const releaseHead = claimHead(sequence.context, headRequestFor(sampling, topN))
   // Only a run with a repeat penalty pays for a second sampling of each step.
   const penaltyPass = repeatPenaltyPass(model, sequence, sampling, session.info.vocabSize)
+  // Installed after the penalty pass, which wraps the read this makes; released before it.
+  const reader = hookStepSampler(model, sequence)
+  // One generator, and so one node-llama-cpp sampler, for the whole run; each step feeds it the
+  // token we sampled. Its own sampling is replaced by the reader's.
+  const steps = sequence.evaluateWithMetadata(
+    input,
+    {},
+    {
+      temperature: 0,
+      yieldEogToken: true,
+      contextShift: { strategy: () => failOnShift() },
+    },
+  )
   try {
     reason = await generateSteps()
   } finally {
+    await steps.return().catch(() => undefined)
+    reader.release()
     penaltyPass?.release()
+    // The generator's sampler and the reader's: one each per run, not one per token.
+    noteSamplerDropped(session.info.vocabSize)
+    noteSamplerDropped(session.info.vocabSize)
     releaseHead()
     // Whatever was generated reaches the client, also before a failure is reported.
     batcher.flush()
@@ -98,22 +117,18 @@ export async function runGeneration(
   emit({ kind: 'ended', runId, reason, contextUsed: contextUsed(), stats: { ...stats } })
 
   async function generateSteps(): Promise<StopReason> {
+    let feed: Token | undefined
     for (let step = 0; step < maxTokens; step++) {
       if (signal.aborted) return 'cancelled'
       if (sequence.nextTokenIndex + input.length > capacity) return 'context-full'
-      const items = input.map((token, i) =>
-        i === input.length - 1 ? ([token, { generateNext: nextTokenRequest }] as const) : token,
-      )
       penaltyPass?.prepare(context)
-      const results = await sequence.controlledEvaluate(items as never, {
-        contextShift: { strategy: () => failOnShift() },
-      })
-      noteSamplerDropped(session.info.vocabSize)
+      const evaluated = await steps.next(feed as Token)
+      if (evaluated.done) throw new Error('llama.cpp returned no result for the last token')
       stats.evaluatedTokens = evaluatedSoFar() - meterAtStart
-      const next = results[results.length - 1]?.next
-      if (!next) throw new Error('llama.cpp returned no result for the last token')
+      const pairs = reader.take()
+      if (!pairs) throw new Error('llama.cpp returned no probabilities for this step')
       const position = sequence.nextTokenIndex
-      const output = penaltyPass ? { ...next, penalised: penaltyPass.take() } : next
+      const output = { pairs, ...(penaltyPass ? { penalised: penaltyPass.take() } : {}) }
       const token = sampleStep(model, output, sampling, topN, position, step, context)
       if (thoughts.next(token.text)) token.segment = 'thought'
 
@@ -133,7 +148,8 @@ export async function runGeneration(
         return 'end-of-generation'
       }
       if (stops.reached(token.id as Token)) return 'stop-string'
-      input = [token.id as Token]
+      feed = token.id as Token
+      input = [feed]
     }
     return 'max-tokens'
   }

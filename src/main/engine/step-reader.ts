@@ -4,6 +4,7 @@ import { penaltiesActive, windowCounts } from '../../shared/penalties'
 import { chainOverSorted, keptProbability, pickIndex, seededUniform } from '../../shared/sampling'
 import { penalise, penalisedInModelFrame } from './penalised-order'
 import type { PenalisedProbabilities } from './repeat-penalty-pass'
+import { readStep, weighAll } from './step-distribution'
 import { hiddenBytes, tokenBytesFor, type TokenBytes } from './token-bytes'
 import { limits, type SamplingSettings } from '../../shared/schemas'
 
@@ -41,10 +42,16 @@ export function withHiddenBytes(text: string, id: number, bytesOf: TokenBytes) {
 }
 
 export interface StepOutput {
+  /** The distribution as node-llama-cpp's `controlledEvaluate` returns it. */
   probabilities?: Map<Token, number>
+  /** The same as the addon returns it, [id, p, id, p, …] (step-sampler.ts): read without a Map. */
+  pairs?: ArrayLike<number>
   /** With a repeat penalty: llama.cpp's penalised probabilities of the same step. */
   penalised?: PenalisedProbabilities
 }
+
+/** Reused from step to step, like the distribution's own arrays (step-distribution.ts). */
+let tempered = new Float64Array(0)
 
 /**
  * Turns one evaluation's model probabilities into the chosen token and everything we show about
@@ -60,14 +67,9 @@ export function sampleStep(
   step: number,
   context: readonly number[] = [],
 ): GeneratedToken {
-  const { probabilities } = output
-  if (!probabilities || probabilities.size === 0) {
-    throw new Error('llama.cpp returned no probabilities for this step')
-  }
-  const head = readHead(probabilities)
-  const sorted = head?.sorted ?? sortByProbability(probabilities)
-  const size = head?.size ?? probabilities.size
-  const { entropy, totalWeight } = head ?? weighAll(sorted, size)
+  const read = readStep(output)
+  const { head, sorted, size } = read
+  const { entropy, totalWeight } = head ?? read.whole ?? weighAll(sorted, size)
   const maxLogit = sorted.logits[0] ?? 0
   const bytesOf = tokenBytesFor(model)
   // The chain runs on the penalised logits; what we report of the model stays the model's own.
@@ -87,10 +89,11 @@ export function sampleStep(
     sampling,
     head?.fullWeight,
     penalised ? undefined : sorted.weights,
+    (tempered = tempered.length >= size ? tempered : new Float64Array(size)),
   )
   if (!chain) throw new Error('the sampler chain needs logits that were not read')
 
-  const picked = pickIndex(order.logits, chain, seededUniform(sampling.seed, step))
+  const picked = pickIndex(order.logits, chain, seededUniform(sampling.seed, step), tempered)
   const chosen = penalised ? sorted.ids.indexOf(order.ids[picked] ?? -1) : picked
   const samplingProbAt = penalised
     ? penalised.keptProbability(chain)
@@ -172,116 +175,4 @@ export function labCandidateCount(
   return Math.min(vocabulary, limits.labCandidates, Math.max(alternatives, reach))
 }
 
-/**
- * The exact entropy in bits of the model's distribution over the whole vocabulary, and
- * W = Σ exp(logit − max), which renormalises what float32 rounding left off 1. Fills
- * `sorted.weights` with exp(logit − max) on the way, for the sampler chain.
- */
-function weighAll(sorted: SortedLogits, size: number) {
-  const { logits, weights } = sorted
-  const max = logits[0] ?? 0
-  let totalWeight = 0
-  for (let i = 0; i < size; i++) {
-    const weight = Math.exp((logits[i] ?? 0) - max)
-    weights[i] = weight
-    totalWeight += weight
-  }
-  // log2 p = (logit − max)·log2 e − log2 W: one logarithm per step instead of one per token.
-  const log2Weight = Math.log2(totalWeight)
-  let bits = 0
-  for (let i = 0; i < size; i++) {
-    const weight = weights[i] ?? 0
-    if (weight > 0)
-      bits -= (weight / totalWeight) * (((logits[i] ?? 0) - max) * Math.LOG2E - log2Weight)
-  }
-  return { entropy: bits, totalWeight }
-}
-
-// Reused from step to step (a step reads them synchronously), so a 150k-token vocabulary
-// costs no allocation per step.
-let scratchIds = new Int32Array(0)
-let scratchLogits = new Float64Array(0)
-let scratchWeights = new Float64Array(0)
-
-export interface SortedLogits {
-  ids: Int32Array
-  logits: Float64Array
-  weights: Float64Array
-}
-
-/**
- * ln p of every token in typed arrays, highest first; equal values keep llama.cpp's order. The
- * addon already returns them sorted, so usually this is one copy and no sort.
- */
-function sortByProbability(probabilities: Map<Token, number>): SortedLogits {
-  const size = probabilities.size
-  if (scratchIds.length < size) {
-    scratchIds = new Int32Array(size)
-    scratchLogits = new Float64Array(size)
-    scratchWeights = new Float64Array(size)
-  }
-  const ids = scratchIds
-  const values = scratchLogits
-  let i = 0
-  let inOrder = true
-  let previous = Infinity
-  // forEach, not for…of: no entry array per token.
-  probabilities.forEach((probability, id) => {
-    const logit = Math.log(probability)
-    ids[i] = id
-    values[i++] = logit
-    if (logit > previous) inOrder = false
-    previous = logit
-  })
-  if (!inOrder) {
-    // Array.prototype.sort is stable, as the order of equal logits requires.
-    const order = Array.from({ length: size }, (_, k) => k).sort(
-      (a, b) => (values[b] ?? 0) - (values[a] ?? 0),
-    )
-    const copy = { ids: ids.slice(0, size), logits: values.slice(0, size) }
-    order.forEach((from, to) => {
-      ids[to] = copy.ids[from] ?? 0
-      values[to] = copy.logits[from] ?? 0
-    })
-  }
-  return { ids, logits: values, weights: scratchWeights }
-}
-
-/** The entries the fast binary appends after the head: no token has a negative id. */
-const entropyKey = -1 as Token
-const candidatesKey = -2 as Token
-
-/**
- * The fast binary's head (probability-head.ts): the most likely tokens, highest first, with
- * their exact probabilities, then the entropy in nats and the candidate count of the whole
- * distribution. Null for a whole distribution (the prebuilt binary, or a run that needs it all).
- */
-function readHead(probabilities: Map<Token, number>) {
-  const entropyNats = probabilities.get(entropyKey)
-  const candidates = probabilities.get(candidatesKey)
-  if (entropyNats === undefined || candidates === undefined) return null
-  const size = probabilities.size - 2
-  if (scratchIds.length < size) {
-    scratchIds = new Int32Array(size)
-    scratchLogits = new Float64Array(size)
-    scratchWeights = new Float64Array(size)
-  }
-  let i = 0
-  probabilities.forEach((probability, id) => {
-    if (i >= size) return
-    scratchIds[i] = id
-    scratchLogits[i++] = Math.log(probability)
-  })
-  const top = scratchLogits[0] ?? 0
-  for (let k = 0; k < size; k++) scratchWeights[k] = Math.exp((scratchLogits[k] ?? 0) - top)
-  // ln p is the logit minus the log normaliser, so Σ exp(logit − max) over everything is 1 / p₀.
-  const totalWeight = Math.exp(-top)
-  return {
-    sorted: { ids: scratchIds, logits: scratchLogits, weights: scratchWeights },
-    size,
-    entropy: entropyNats * Math.LOG2E,
-    totalWeight,
-    /** The chain bounds itself inside the head unless the head is the whole vocabulary. */
-    fullWeight: size >= candidates ? undefined : totalWeight,
-  }
-}
+export type { SortedLogits } from './step-distribution'
