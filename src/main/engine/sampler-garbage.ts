@@ -2,7 +2,8 @@ import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 
 /**
- * node-llama-cpp's `controlledEvaluate` makes a native sampler for every call and disposes it
+ * node-llama-cpp makes a native sampler for every `controlledEvaluate` call (scoring and influence
+ * read a step that way) and one per generator (a run's, and the run's own reader), and disposes it
  * after, but disposing frees only its sampler chain: the candidate buffer it allocates up front,
  * 12 bytes for every token of the vocabulary (1.8 MB on a 152k vocabulary), lives until V8
  * collects the sampler's small JavaScript wrapper. V8 is not told about that memory, so it sees
@@ -28,7 +29,7 @@ function collector(): (() => void) | null {
   return collect
 }
 
-/** Counts one `controlledEvaluate` call's sampler; collects once enough of them were dropped. */
+/** Counts one dropped sampler; collects once enough of them were dropped. */
 export function noteSamplerDropped(vocabularySize: number): void {
   dropped += Math.max(vocabularySize, 1) * candidateBytes
   if (dropped < collectAfterBytes) return
