@@ -7,21 +7,11 @@
 import { writeFileSync } from 'node:fs'
 import type { Page } from 'playwright-core'
 import { openChatBench, streamChatReply } from './chat-stream'
-import { breakdown, type TraceEvent } from './trace-breakdown'
+import { breakdown, traceCategories, type TraceEvent } from './trace-breakdown'
 
 const runs = Number(process.argv[2] ?? 1)
 const view = (process.argv[3] ?? 'markdown') as 'markdown' | 'tokens'
 const markAt = 1500
-
-const categories = [
-  'toplevel',
-  'devtools.timeline',
-  'disabled-by-default-devtools.timeline',
-  'blink.user_timing',
-  'v8',
-  'v8.execute',
-  'disabled-by-default-v8.cpu_profiler',
-]
 
 /**
  * Marks the trace when the status bar's count reaches `markAt`: polled in the page, as reading it
@@ -48,7 +38,7 @@ async function markProgress(page: Page) {
 const { browser, page, close } = await openChatBench(2000)
 try {
   for (let run = 0; run < runs; run++) {
-    await browser.startTracing(page, { categories })
+    await browser.startTracing(page, { categories: traceCategories })
     await markProgress(page)
     const sample = await streamChatReply(page, view)
     await page.evaluate(() => performance.mark('bench-ended'))

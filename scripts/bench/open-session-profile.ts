@@ -4,19 +4,9 @@
  * same for the inspection of its last token alone.
  * Run after a build: `npx tsx scripts/bench/open-session-profile.ts [out-directory]`.
  */
-import type { TraceEvent } from './trace-breakdown'
-import { breakdown } from './trace-breakdown'
+import { breakdown, traceCategories, type TraceEvent } from './trace-breakdown'
 import { launchBenchBrowser, openSessionHost, openSessionOnce } from './case-open-session'
 
-const categories = [
-  'toplevel',
-  'devtools.timeline',
-  'disabled-by-default-devtools.timeline',
-  'blink.user_timing',
-  'v8',
-  'v8.execute',
-  'disabled-by-default-v8.cpu_profiler',
-]
 const log = (line: string) => console.error(`[open-profile] ${line}`)
 const { serve, sessionId } = await openSessionHost(log, process.argv[2])
 const browser = await launchBenchBrowser()
@@ -26,7 +16,7 @@ try {
   let events: TraceEvent[] = []
   const sample = await openSessionOnce(browser, serve.url, sessionId, {
     before: async (page) => {
-      await browser.startTracing(page, { categories })
+      await browser.startTracing(page, { categories: traceCategories })
       await page.evaluate(() => performance.mark('bench-open'))
     },
     after: async (page) => {

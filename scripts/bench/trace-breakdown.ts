@@ -4,6 +4,17 @@
  * profiler's stacks (React render, React commit, Markdown parse, message decoding…).
  */
 
+/** The trace categories the breakdown reads: tasks, layout and paint, and V8's samples. */
+export const traceCategories = [
+  'toplevel',
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'blink.user_timing',
+  'v8',
+  'v8.execute',
+  'disabled-by-default-v8.cpu_profiler',
+]
+
 export interface TraceEvent {
   name: string
   cat: string

@@ -1,4 +1,5 @@
 import type { LlamaContextSequence, LlamaModel } from 'node-llama-cpp'
+import type { AddonContext, AddonSampler, DecodeTokens, LogitMapper } from './addon-internals'
 import { defaultPenaltyWindow, repeatPenaltyOn } from '../../shared/penalties'
 import type { SamplingSettings } from '../../shared/schemas'
 import { noteSamplerDropped } from './sampler-garbage'
@@ -16,20 +17,6 @@ import { noteSamplerDropped } from './sampler-garbage'
  * decode, with that callback's batch index: exact in a batch that holds several sequences
  * (Compare's columns) too.
  */
-interface AddonSampler {
-  applyConfig(config: Record<string, unknown>): void
-  dispose(): void
-}
-interface AddonContext {
-  sampleToken(
-    batchLogitIndex: number,
-    sampler: AddonSampler,
-    probabilities: boolean,
-    confidence: boolean,
-  ): Promise<[number, ArrayLike<number> | undefined, number | undefined]>
-}
-type LogitMapper = (batchLogitIndex: number, tokenIndex: number) => unknown
-type DecodeTokens = (...args: unknown[]) => Promise<unknown>
 
 interface Internals {
   sampler: AddonSampler

@@ -1,4 +1,5 @@
 import type { LlamaContextSequence, LlamaModel } from 'node-llama-cpp'
+import type { AddonContext, AddonSampler, DecodeTokens, LogitMapper } from './addon-internals'
 
 /**
  * What a generation step reads from llama.cpp, read once per step without what node-llama-cpp's
@@ -13,20 +14,6 @@ import type { LlamaContextSequence, LlamaModel } from 'node-llama-cpp'
  * [id, p, id, p, …] array is kept as it came. The greedy token goes back to node-llama-cpp only
  * so that its generator has something to yield; the run feeds it the token it sampled itself.
  */
-interface AddonSampler {
-  applyConfig(config: Record<string, unknown>): void
-  dispose(): void
-}
-interface AddonContext {
-  sampleToken(
-    batchLogitIndex: number,
-    sampler: AddonSampler,
-    probabilities: boolean,
-    confidence: boolean,
-  ): Promise<[number, ArrayLike<number> | undefined, number | undefined]>
-}
-type LogitMapper = (batchLogitIndex: number, tokenIndex: number) => unknown
-type DecodeTokens = (...args: unknown[]) => Promise<unknown>
 
 interface SequenceInternals {
   _decodeTokens?: DecodeTokens
