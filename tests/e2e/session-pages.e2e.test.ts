@@ -3,9 +3,8 @@ import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import type { GeneratedToken } from '../../src/shared/contract'
-import { defaultSampling } from '../../src/shared/schemas'
 import type { SessionDocument } from '../../src/shared/sessions'
-import { fakeToken } from '../helpers/session-fixture'
+import { completionSession, fakeToken } from '../helpers/session-fixture'
 import {
   openApp,
   type EngineWatcher,
@@ -31,38 +30,12 @@ function token(i: number): GeneratedToken {
 
 /** A long Completion run saved by an earlier version, as the host finds it on disk. */
 function writeLongSession(id: string): GeneratedToken[] {
-  const at = '2026-11-22T10:00:00.000Z'
   const tokens = Array.from({ length: tokenCount }, (_, i) => token(i))
-  const doc: SessionDocument = {
-    schemaVersion: 3,
-    id,
+  const doc = completionSession(id, tokens, {
+    prompt: 'A token is',
+    topN: alternatives,
     title: 'A long saved run',
-    kind: 'completion',
-    createdAt: at,
-    updatedAt: at,
-    system: '',
-    model: null,
-    settings: { sampling: defaultSampling, maxTokens: 4096, topN: alternatives },
-    nodes: [
-      { id: 'p', parentId: null, role: 'prompt', text: 'A token is', run: null, createdAt: at },
-      {
-        id: 'c',
-        parentId: 'p',
-        role: 'completion',
-        text: tokens.map((t) => t.text).join(''),
-        run: {
-          prompt: [{ id: 1, text: 'A token is' }],
-          tokens,
-          stopReason: 'max-tokens',
-          sampling: defaultSampling,
-          tokensPerSecond: null,
-          timeToFirstTokenMs: null,
-        },
-        createdAt: at,
-      },
-    ],
-    currentLeafId: 'c',
-  }
+  })
   const folder = join(serve.dataDirectory, 'sessions')
   mkdirSync(folder, { recursive: true })
   writeFileSync(join(folder, `${id}.json`), JSON.stringify(doc))

@@ -91,3 +91,41 @@ export function comparisonSession(id: string, keys: string[], prompt = 'Once'): 
     ],
   }
 }
+
+/** A run record of `tokens` after `prompt`, as the host keeps it. */
+export function runRecord(tokens: GeneratedToken[], prompt = 'A') {
+  return {
+    prompt: [{ id: 1, text: prompt }],
+    tokens,
+    stopReason: 'max-tokens' as const,
+    sampling: defaultSampling,
+    tokensPerSecond: null,
+    timeToFirstTokenMs: null,
+  }
+}
+
+/** A Completion session with one run: prompt node `p`, completion node `c` holding `tokens`. */
+export function completionSession(
+  id: string,
+  tokens: GeneratedToken[],
+  options: { prompt?: string; topN?: number; title?: string } = {},
+): SessionDocument {
+  const prompt = options.prompt ?? 'A'
+  const doc = promptOnlySession(id, options.title ?? 'Long', prompt)
+  return {
+    ...doc,
+    settings: { sampling: defaultSampling, maxTokens: 4096, topN: options.topN ?? 5 },
+    nodes: [
+      ...doc.nodes,
+      {
+        id: 'c',
+        parentId: 'p',
+        role: 'completion',
+        text: tokens.map((t) => t.text).join(''),
+        run: runRecord(tokens, prompt),
+        createdAt: doc.createdAt,
+      },
+    ],
+    currentLeafId: 'c',
+  }
+}

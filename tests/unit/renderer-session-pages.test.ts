@@ -1,7 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import type { GeneratedToken } from '../../src/shared/contract'
 import { AppFailure } from '../../src/shared/errors'
-import { defaultSampling } from '../../src/shared/schemas'
 import type { SessionIntent } from '../../src/shared/session-intents'
 import {
   outlineDocument,
@@ -9,8 +8,8 @@ import {
   runAt,
   type SessionPageRequest,
 } from '../../src/shared/session-pages'
-import type { SessionDocument } from '../../src/shared/sessions'
 import { storedDocument } from '../../src/shared/token-columns'
+import { completionSession } from '../helpers/session-fixture'
 
 /**
  * The page's bridge, answering as the host does (from the host's own column form of the
@@ -70,40 +69,12 @@ function token(i: number): GeneratedToken {
 }
 
 const at = '2026-11-22T10:00:00.000Z'
-function completion(id: string, count: number): SessionDocument {
-  const tokens = Array.from({ length: count }, (_, i) => token(i))
-  return {
-    schemaVersion: 3,
-    id,
-    title: 'Long',
-    kind: 'completion',
-    createdAt: at,
-    updatedAt: at,
-    system: '',
-    model: null,
-    settings: { sampling: defaultSampling, maxTokens: 4096, topN: 5 },
-    nodes: [
-      { id: 'p', parentId: null, role: 'prompt', text: 'A', run: null, createdAt: at },
-      {
-        id: 'c',
-        parentId: 'p',
-        role: 'completion',
-        text: tokens.map((t) => t.text).join(''),
-        run: {
-          prompt: [{ id: 1, text: 'A' }],
-          tokens,
-          stopReason: 'max-tokens',
-          sampling: defaultSampling,
-          tokensPerSecond: null,
-          timeToFirstTokenMs: null,
-        },
-        createdAt: at,
-      },
-    ],
-    currentLeafId: 'c',
-  }
-}
 
+const completion = (id: string, count: number) =>
+  completionSession(
+    id,
+    Array.from({ length: count }, (_, i) => token(i)),
+  )
 const whole = completion('long', 1200)
 beforeEach(() => {
   calls.length = 0

@@ -10,18 +10,9 @@ import { defaultSampling } from '../../src/shared/schemas'
 import type { RunTarget } from '../../src/shared/session-intents'
 import { fillFromPage, maxPageTokens } from '../../src/shared/session-pages'
 import type { SessionDocument } from '../../src/shared/sessions'
-import { fakeToken } from '../helpers/session-fixture'
+import { completionSession, fakeToken, runRecord } from '../helpers/session-fixture'
 
 const at = '2026-11-22T10:00:00.000Z'
-const run = (tokens: GeneratedToken[]) => ({
-  prompt: [{ id: 1, text: 'A' }],
-  tokens,
-  stopReason: 'max-tokens' as const,
-  sampling: defaultSampling,
-  tokensPerSecond: null,
-  timeToFirstTokenMs: null,
-})
-
 /** Tokens with everything a page must carry back: Lab candidates, shifts, bytes, odd texts. */
 function richTokens(count: number): GeneratedToken[] {
   return Array.from({ length: count }, (_, i) => {
@@ -47,31 +38,8 @@ function richTokens(count: number): GeneratedToken[] {
   })
 }
 
-function completion(id: string, tokens: GeneratedToken[]): SessionDocument {
-  return {
-    schemaVersion: 3,
-    id,
-    title: 'Long',
-    kind: 'completion',
-    createdAt: at,
-    updatedAt: at,
-    system: '',
-    model: null,
-    settings: { sampling: defaultSampling, maxTokens: 4096, topN: 4 },
-    nodes: [
-      { id: 'p', parentId: null, role: 'prompt', text: 'A', run: null, createdAt: at },
-      {
-        id: 'c',
-        parentId: 'p',
-        role: 'completion',
-        text: tokens.map((t) => t.text).join(''),
-        run: run(tokens),
-        createdAt: at,
-      },
-    ],
-    currentLeafId: 'c',
-  }
-}
+const completion = (id: string, tokens: GeneratedToken[]) =>
+  completionSession(id, tokens, { topN: 4 })
 
 /** A comparison (format 3: a prompt node and a node per column), one column never run. */
 function comparison(id: string): SessionDocument {
@@ -82,7 +50,7 @@ function comparison(id: string): SessionDocument {
     text: tokens?.map((t) => t.text).join('') ?? '',
     forkAt: 0,
     column: { key, settings: { sampling: defaultSampling, maxTokens: 64 }, preset: null },
-    run: tokens && run(tokens),
+    run: tokens && runRecord(tokens),
     createdAt: at,
   })
   return {
