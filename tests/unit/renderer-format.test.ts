@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  countOf,
   formatBytes,
   formatDuration,
   formatPercent,
@@ -160,5 +161,14 @@ describe('why the two probabilities differ', () => {
     const text = explainProbabilities({ modelProb: 0.3, samplingProb: 0.5 }, defaultSampling)
     expect(text).toContain('top-k 40')
     expect(text).toContain('temperature 0.8')
+  })
+})
+
+describe('countOf', () => {
+  it('says one without the plural, every other count with it', () => {
+    expect(countOf(1, 'token')).toBe('1 token')
+    expect(countOf(0, 'token')).toBe('0 tokens')
+    expect(countOf(2048, 'char')).toBe('2,048 chars')
+    expect(countOf(2, 'entry', 'entries')).toBe('2 entries')
   })
 })

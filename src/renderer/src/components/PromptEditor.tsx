@@ -1,6 +1,6 @@
 import { useStore } from '../hooks/useStore'
 import { continueRun, startRun, stopRun } from '../services/actions'
-import { formatCount } from '../lib/format'
+import { countOf } from '../lib/format'
 import { focusRing, mutedText, primaryButton, secondaryButton } from '../lib/ui'
 import { busyReason, notReadyReasonFor } from '../stores/engine-reducer'
 import { remoteEngineStore } from '../stores/remote-engine'
@@ -113,7 +113,7 @@ export function PromptEditor({ prompt, onPromptChange, tokens }: PromptEditorPro
         <span className={`ml-auto text-xs whitespace-nowrap tabular-nums ${mutedText}`}>
           <TokenCountText tokens={tokens} testId="prompt-token-count" />
           {tokens.count !== null && ' · '}
-          {formatCount(prompt.length)} chars
+          {countOf(prompt.length, 'char')}
         </span>
       </div>
     </div>

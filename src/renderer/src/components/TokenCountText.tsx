@@ -1,4 +1,4 @@
-import { formatCount } from '../lib/format'
+import { countOf } from '../lib/format'
 import type { TokenCount } from '../hooks/useTokenCount'
 
 /** "123 tokens", dimmed while the text has changed since it was counted. */
@@ -12,7 +12,7 @@ export function TokenCountText({ tokens, testId }: { tokens: TokenCount; testId:
       title="Tokens of the loaded model, counted as you type"
       className={tokens.current ? '' : 'opacity-60'}
     >
-      {formatCount(tokens.count)} tokens
+      {countOf(tokens.count, 'token')}
     </span>
   )
 }

@@ -39,4 +39,9 @@ export function formatCount(n: number): string {
   return countFormat.format(n)
 }
 
+/** `n` and the noun that goes with it: "1 token", "2,048 tokens". */
+export function countOf(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`
+}
+
 export { formatBytes } from '../../../shared/bytes'

@@ -1,6 +1,6 @@
 import { useId, useState, type ReactNode } from 'react'
 import { Spinner } from '../../components/Icons'
-import { formatCount } from '../../lib/format'
+import { countOf } from '../../lib/format'
 import { focusRing, mutedText } from '../../lib/ui'
 import { ChevronIcon } from '../../sessions/SessionIcons'
 
@@ -47,7 +47,7 @@ export function ThoughtBlock(props: ThoughtBlockProps) {
           'Thinking'
         )}
         <span data-testid="thought-count" className="ml-auto font-normal tabular-nums">
-          {formatCount(tokenCount)} {tokenCount === 1 ? 'token' : 'tokens'}
+          {countOf(tokenCount, 'token')}
         </span>
       </button>
       <div

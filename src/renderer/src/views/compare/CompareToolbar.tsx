@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { PlayIcon, StopIcon } from '../../components/Icons'
-import { formatCount } from '../../lib/format'
+import { countOf } from '../../lib/format'
 import { focusRing, ghostButton, mutedText, primaryButton, secondaryButton } from '../../lib/ui'
 import { limits } from '../../../../shared/schemas'
 import { DownloadIcon } from '../../sessions/SessionIcons'
@@ -203,7 +203,7 @@ export function CompareToolbar(props: CompareToolbarProps) {
           ))}
         </div>
         <span className={`hidden text-xs tabular-nums 2xl:inline ${mutedText}`}>
-          {formatCount(prompt.length)} chars
+          {countOf(prompt.length, 'char')}
         </span>
         <button
           type="button"

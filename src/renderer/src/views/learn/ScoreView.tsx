@@ -7,7 +7,7 @@ import { ProbabilityLegend } from '../../components/ProbabilityLegend'
 import { useStore } from '../../hooks/useStore'
 import { TokenInspector } from '../../inspector/TokenInspector'
 import { inspectorPrefsStore } from '../../inspector/stores'
-import { formatCount } from '../../lib/format'
+import { countOf, formatCount } from '../../lib/format'
 import { card, cardTitle, mutedText, primaryButton, secondaryButton } from '../../lib/ui'
 import { whyCannotStart } from '../../stores/engine-reducer'
 import { isActive } from '../../stores/run-reducer'
@@ -133,7 +133,7 @@ export function ScoreView() {
                 {run.phase === 'failed' && (run.error?.message ?? 'Scoring failed')}
               </span>
               <span className={`ml-auto text-xs tabular-nums ${mutedText}`}>
-                {formatCount(text.length)} chars
+                {countOf(text.length, 'char')}
               </span>
             </div>
           </section>
