@@ -126,8 +126,15 @@ describe('where you are: status bar, live counts, no-model banner', () => {
     await setSettings(page, { temperature: 0, 'max-tokens': 10 })
     const long = 'The model reads tokens and predicts the next one. '.repeat(60)
     await send(page, long, 1)
+    // A reply room of half the context drops the first turn. Greedy, the demo model would then
+    // fill the context (seconds of work on a busy machine), so the reply is stopped once it streams.
     await setSettings(page, { 'max-tokens': 8192 })
-    await send(page, long, 2)
+    await page.fill('[data-testid=chat-input]', long)
+    await page.press('[data-testid=chat-input]', 'Enter')
+    await page.locator('[data-testid=live-stats][data-owner=chat][data-active]').waitFor()
+    await expect.poll(() => generated(page), { timeout: 30_000 }).toBeGreaterThan(0)
+    await page.click('[data-testid=chat-stop-button]')
+    await waitForReplies(page, 2)
     const started = runs(watcher.events).at(-1)?.started
     if (started?.kind !== 'started') throw new Error('no run')
     const gauge = page.locator('[data-testid=chat-context-gauge]')
