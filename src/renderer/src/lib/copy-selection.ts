@@ -118,3 +118,20 @@ export function installCopyHandler(): () => void {
   document.addEventListener('copy', onCopy)
   return () => document.removeEventListener('copy', onCopy)
 }
+
+/** How far (px) the pointer may move between press and release for it to still be a click. */
+const clickSlop = 4
+
+/**
+ * Whether a click is the end of selecting text (a drag, or a double or triple click that selects
+ * a word or a line), which should leave the selection for copying and do nothing else. A plain
+ * click on text that is already selected is not: it acts, as a click on a selected link does.
+ */
+export function clickEndsSelection(
+  pressedAt: { x: number; y: number } | null,
+  click: { clientX: number; clientY: number; detail: number },
+): boolean {
+  if (document.getSelection()?.isCollapsed ?? true) return false
+  if (click.detail > 1 || !pressedAt) return true
+  return Math.hypot(click.clientX - pressedAt.x, click.clientY - pressedAt.y) > clickSlop
+}

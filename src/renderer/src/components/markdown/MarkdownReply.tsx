@@ -1,6 +1,11 @@
 import { memo, useLayoutEffect, useMemo, useRef } from 'react'
 import type { GeneratedToken } from '../../../../shared/contract'
-import { copyRootAttribute, registerCopySource, sourceSpans } from '../../lib/copy-selection'
+import {
+  clickEndsSelection,
+  copyRootAttribute,
+  registerCopySource,
+  sourceSpans,
+} from '../../lib/copy-selection'
 import { tokenStarts } from '../../lib/markdown-map'
 import { parseFor, type MarkdownBlock } from '../../lib/markdown-parse'
 import { colorBinFor, measuredFor, type ColorMode } from '../../lib/probability-scale'
@@ -112,6 +117,7 @@ function indexOf(target: EventTarget): number | null {
 export function MarkdownReply(props: MarkdownReplyProps) {
   const { tokens, first, running, selected, onHover, onPick } = props
   const rootRef = useRef<HTMLDivElement>(null)
+  const pressedAt = useRef<{ x: number; y: number } | null>(null)
   const { source, starts } = useMemo(() => {
     const texts = tokens.map((t) => t.text)
     return { source: texts.join(''), starts: tokenStarts(texts) }
@@ -158,10 +164,13 @@ export function MarkdownReply(props: MarkdownReplyProps) {
       className={`px-4 py-2 text-sm leading-6 break-words ${focusRing} focus-visible:outline-offset-[-2px]`}
       onMouseOver={(event) => onHover(indexOf(event.target))}
       onMouseLeave={() => onHover(null)}
+      onPointerDown={(event) => {
+        pressedAt.current = { x: event.clientX, y: event.clientY }
+      }}
       onClick={(event) => {
         if (handleSwitchClick(event.target, props.onSwitchBranch)) return
         if (event.target instanceof Element && event.target.closest('a, button')) return
-        if (!window.getSelection()?.isCollapsed) return
+        if (clickEndsSelection(pressedAt.current, event)) return
         const index = indexOf(event.target)
         if (index !== null) onPick(index)
       }}
