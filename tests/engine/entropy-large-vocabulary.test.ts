@@ -91,6 +91,19 @@ describe('entropy on a 152k-token vocabulary', () => {
         expect(Math.abs(token.entropyBits - exact.bits)).toBeLessThanOrEqual(1e-3)
         return
       }
+      // The head's probabilities are the engine's whole read's (a run with top-k off), up to
+      // the float32 normaliser the addon sums over 151,936 tokens for the top token's probability.
+      const whole = await harness.generate({
+        prompt: 'The model predicts',
+        sampling: { ...defaultSampling, topK: 0 },
+        topN: 50,
+        maxTokens: 1,
+      })
+      const reference = new Map(whole.tokens[0]!.alternatives.map((a) => [a.id, a.modelProb]))
+      for (const candidate of token.alternatives) {
+        const p = reference.get(candidate.id) ?? NaN
+        expect(Math.abs(candidate.modelProb - p)).toBeLessThanOrEqual(1e-4 * p)
+      }
       expect(token.entropyBits).toBeLessThanOrEqual(exact.bits + 1e-3)
       expect(token.entropyUpperBits).toBeGreaterThanOrEqual(exact.bits - 1e-3)
       const onDemand = await harness.engine.exactEntropy({ tokens: ids })

@@ -8,7 +8,10 @@ import { headRequestFor } from './probability-head'
  * asks llama.cpp twice instead (step-sampler.ts): the greedy sampler's confidence, which is the
  * top token's probability over the whole vocabulary, and a top-k sampler's head, whose
  * probabilities llama.cpp normalised over the head alone. Scaled by the first, the head's
- * probabilities are exact; the entropy is not (the tail is unseen), so it is reported as a range.
+ * probabilities are exact up to float32 rounding (the addon sums the normaliser in float32, where
+ * the whole read renormalises in float64: they differ by about 1e-5 of a probability on the demo
+ * model and on a 152k one); the entropy is not (the tail is unseen), so it is reported as a range.
+ * Sampling probabilities do not move: top-k renormalises over what it keeps.
  */
 
 /** Vocabularies up to this many tokens stay exact: their whole read costs little. */

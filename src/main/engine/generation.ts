@@ -114,6 +114,8 @@ export async function runGeneration(
     // The generator's sampler and the reader's: one each per run, not one per token.
     noteSamplerDropped(session.info.vocabSize)
     noteSamplerDropped(session.info.vocabSize)
+    // A bounded run's head sampler holds a candidate buffer of the whole vocabulary too.
+    if (bounded !== null) noteSamplerDropped(session.info.vocabSize)
     releaseHead()
     // Whatever was generated reaches the client, also before a failure is reported.
     batcher.flush()
