@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
+import { openChat, replies, send } from './chat-page'
 import {
   generate,
   launchBrowser,
@@ -80,5 +81,34 @@ describe('a bounded entropy in the inspector', () => {
     expect(await entropy.textContent()).toBe(`${exact.toFixed(2)} bits`)
     expect(await inspector.locator('[data-testid=exact-entropy]').count()).toBe(0)
     await shot(page, `inspector-exact-${dark ? 'dark' : 'light'}`)
+  })
+
+  it('reads the exact value in a chat reply and a Compare column, from their own contexts', async () => {
+    const { context, page } = await openApp(browser, serve.url)
+    const exactAfterClick = async () => {
+      const inspector = page.locator('[data-testid=token-details][data-pinned=true]')
+      const entropy = inspector.locator('[data-testid=detail-entropy]')
+      await expect.poll(() => entropy.getAttribute('data-bounded')).toBe('true')
+      await inspector.locator('[data-testid=exact-entropy]').click()
+      await expect.poll(() => entropy.getAttribute('data-bounded')).toBeNull()
+      expect(await inspector.locator('[data-testid=exact-entropy-status]').count()).toBe(0)
+      expect(await entropy.textContent()).toMatch(/^\d+\.\d\d bits$/)
+    }
+    await openChat(page)
+    await setSettings(page, { 'max-tokens': 24 })
+    await send(page, 'What is a token?', 1)
+    await replies(page).first().locator('[data-testid=token-chip]:visible').nth(2).click()
+    await exactAfterClick()
+
+    await page.click('[data-testid=nav-compare]')
+    await page.fill('[data-testid=compare-prompt-input]', 'The model predicts')
+    await page.locator('[data-testid=compare-generate]:enabled').click()
+    const column = page.locator('[data-testid=compare-column-1]')
+    await column
+      .locator('[data-testid=column-state]:text-matches("ended|failed")')
+      .waitFor({ timeout: 90_000 })
+    await column.locator('[data-testid=token-chip]').nth(3).click()
+    await exactAfterClick()
+    await context.close()
   })
 })
