@@ -4,7 +4,8 @@
  * node-llama-cpp costs for the request we make and what our own JavaScript adds.
  */
 import { defaultSampling, type ValidGenerateRequest } from '../../src/shared/schemas'
-import { headRequestFor } from '../../src/main/engine/probability-head'
+import { headRequestFor, supportsHead } from '../../src/main/engine/probability-head'
+import { boundedHeadSize } from '../../src/main/engine/bounded-head'
 import { nextTokenRequest } from '../../src/main/engine/step-reader'
 import { runControlledLoop, runOurLoop, runPlainEvaluate, type BenchSession } from './in-process'
 import { interleave, pairsOf, ratioRow, roundRobin, type BenchRow } from './stats'
@@ -39,18 +40,20 @@ export async function generationCase(
   const plain = async () =>
     (await runPlainEvaluate(session, shortPrompt, defaultSampling, count)).tokensPerSecond
 
+  // What the engine's loop reads of each step here: a bounded head, or every probability.
+  const bounded = boundedHeadSize(
+    defaultSampling,
+    topN,
+    session.info.vocabSize,
+    supportsHead(session.context),
+  )
+  const head = headRequestFor(defaultSampling, topN)
   const variants = {
     ours,
     plain,
     // The same requests without any JavaScript of ours, with and without the probabilities.
-    bare: () =>
-      runControlledLoop(
-        session,
-        shortPrompt,
-        nextTokenRequest,
-        count,
-        headRequestFor(defaultSampling, topN),
-      ),
+    bare: () => runControlledLoop(session, shortPrompt, nextTokenRequest, count, head),
+    bareHead: () => runControlledLoop(session, shortPrompt, nextTokenRequest, count, head, bounded),
     bareWithoutTop: () =>
       runControlledLoop(
         session,
@@ -60,8 +63,9 @@ export async function generationCase(
       ),
   }
   options.log(`case 1: ${runs} rounds × ${count} tokens, ours vs sequence.evaluate`)
+  const { bareHead, ...always } = variants
   const results = options.diagnose
-    ? await roundRobin(runs, variants, { beforeEach })
+    ? await roundRobin(runs, bounded === null ? always : variants, { beforeEach })
     : await roundRobin(runs, { ours, plain }, { beforeEach })
   const rows = [
     ratioRow(
@@ -83,7 +87,7 @@ export async function generationCase(
         measure: 'Diagnosis: our loop vs a bare loop making the same request',
         unit: 'tok/s',
       },
-      pairsOf(diagnosis, 'ours', 'bare'),
+      pairsOf(diagnosis, 'ours', bounded === null ? 'bare' : 'bareHead'),
     ),
     ratioRow(
       {
@@ -103,6 +107,18 @@ export async function generationCase(
       pairsOf(diagnosis, 'bareWithoutTop', 'plain'),
     ),
   )
+  if (bounded !== null)
+    rows.push(
+      ratioRow(
+        {
+          id: '1.d4',
+          measure:
+            'Diagnosis: bare loop reading a bounded head (greedy confidence + top-k head, bounded-head.ts) vs without',
+          unit: 'tok/s',
+        },
+        pairsOf(diagnosis, 'bareHead', 'bareWithoutTop'),
+      ),
+    )
 
   return rows
 }

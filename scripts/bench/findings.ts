@@ -15,6 +15,7 @@ function generationNotes(rows: (id: string) => BenchRow | undefined): string[] {
   const ourCode = rows('1.d1')
   const transfer = rows('1.d2')
   const rest = rows('1.d3')
+  const head = rows('1.d4')
   if (!generation || !transfer || !ourCode) return []
   const transferMs = msPerToken(transfer.ours) - msPerToken(transfer.baseline)
   const ourMs = msPerToken(ourCode.ours) - msPerToken(ourCode.baseline)
@@ -33,6 +34,13 @@ function generationNotes(rows: (id: string) => BenchRow | undefined): string[] {
     'the cost is an addon that orders only the top N (`std::partial_sort`, 0.15 ms instead of',
     '12.7 ms for 151,936 candidates, measured in C++) and sums the rest in C++. The cost scales',
     'with the vocabulary: 32k-token models pay about a fifth, the 2k-token demo model little.',
+    ...(head
+      ? [
+          `On this vocabulary a run with top-k on or greedy reads only a head (bounded-head.ts: the`,
+          `greedy confidence, which still sorts but copies nothing, and a top-k head): ratio`,
+          `${ratio(head)} of a loop without probabilities (row 1.d4), its entropy then a range.`,
+        ]
+      : []),
     '',
   ]
 }

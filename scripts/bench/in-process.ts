@@ -141,12 +141,16 @@ export async function runControlledLoop(
   generateNext: { probabilities?: boolean },
   maxTokens: number,
   head: HeadRequest | null = null,
+  /** The head a bounded run reads on the prebuilt binary (bounded-head.ts); null reads all. */
+  bounded: number | null = null,
 ): Promise<number> {
   const { sequence, model } = session
   await sequence.clearHistory()
   // With the fast binary, the head the engine's loop asks for; nothing on the prebuilt one.
   const releaseHead = claimHead(sequence.context, head)
-  const reader = generateNext.probabilities ? hookStepSampler(model, sequence) : null
+  const reader = generateNext.probabilities
+    ? hookStepSampler(model, sequence, bounded, session.info.vocabSize)
+    : null
   const steps = sequence.evaluateWithMetadata(
     model.tokenize(prompt, true),
     {},

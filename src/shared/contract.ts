@@ -7,6 +7,7 @@ import type { RemoteEngineService, ReportedNumbers } from './remote'
 import type { SessionService } from './sessions'
 import type {
   CancelRequest,
+  ExactEntropyRequest,
   GenerateManyRequest,
   InspectModelRequest,
   ScanModelsRequest,
@@ -141,8 +142,17 @@ export interface GeneratedToken extends TokenCandidate {
   position: number
   /** 1 for the model's most likely token. */
   rank: number
-  /** Entropy of the model distribution at this step, in bits. */
+  /**
+   * Entropy of the model distribution at this step, in bits; with `entropyUpperBits`, a lower
+   * bound of it.
+   */
   entropyBits: number
+  /**
+   * Present when the entropy was bounded, not measured: the engine read only the head of a large
+   * vocabulary's distribution (engine/bounded-head.ts), and the entropy lies between
+   * `entropyBits` and this. Absent when `entropyBits` is exact.
+   */
+  entropyUpperBits?: number
   /** Top alternatives by model probability; the chosen token is among them if it ranks high enough. */
   alternatives: TokenCandidate[]
   /** Model probability mass outside the reported alternatives. */
@@ -284,8 +294,19 @@ export interface EngineService extends LearnService {
    * each removed token's effect on the selected token's log-probability, then `ended`.
    */
   influence(request: InfluenceRequest): Promise<void>
+  /**
+   * The exact entropy of the step after `request.tokens` (the context before a token whose
+   * entropy a run only bounded): every probability read once. Reuses what the context holds of
+   * those tokens; refused with 'run-busy' while a run goes on.
+   */
+  exactEntropy(request: ExactEntropyRequest): Promise<ExactEntropy>
   /** Stops a run; its partial output is kept and it ends with reason `cancelled`. */
   cancel(request: CancelRequest): Promise<void>
+}
+
+export interface ExactEntropy {
+  /** −Σ p log₂ p over the whole vocabulary. */
+  entropyBits: number
 }
 
 /** What the host does to the engine process itself. */

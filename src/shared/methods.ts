@@ -23,6 +23,7 @@ const engine = {
   generateMany: true,
   score: true,
   influence: true,
+  exactEntropy: true,
   cancel: true,
   embed: true,
   readTokenEmbeddings: true,

@@ -8,8 +8,10 @@ export interface StatToken {
   id: number
   /** Softmax of the raw logits over the whole vocabulary. */
   modelProb: number
-  /** Entropy of the model distribution at this step, in bits. */
+  /** Entropy of the model distribution at this step, in bits (a lower bound with the next). */
   entropyBits: number
+  /** Present when the entropy was bounded, not measured (`GeneratedToken.entropyUpperBits`). */
+  entropyUpperBits?: number
 }
 
 export interface TextStats {
@@ -19,8 +21,13 @@ export interface TextStats {
   meanLogProb: number | null
   /** exp(mean −ln p_model): 1 when the model was sure of every token; null with no tokens. */
   perplexity: number | null
-  /** Mean entropy of the model's distribution at each step, in bits; null with no tokens. */
+  /**
+   * Mean entropy of the model's distribution at each step, in bits; null with no tokens. A lower
+   * bound when `boundedEntropyTokens` > 0 (bounds and exact values averaged together).
+   */
   meanEntropyBits: number | null
+  /** How many of the tokens have a bounded entropy (their lower bound is in the mean). */
+  boundedEntropyTokens: number
   /**
    * Share of the 3-grams of token ids that repeat an earlier 3-gram of the same text:
    * 1 − distinct / total. 0 is no repetition; null with fewer than three tokens.
@@ -78,16 +85,19 @@ export function textStats(tokens: readonly StatToken[]): TextStats {
       meanLogProb: null,
       perplexity: null,
       meanEntropyBits: null,
+      boundedEntropyTokens: 0,
       repetition3: null,
       distinct2: null,
     }
   }
   let logSum = 0
   let entropySum = 0
+  let bounded = 0
   const ids: number[] = new Array<number>(count)
   tokens.forEach((token, i) => {
     logSum += safeLog(token.modelProb)
     entropySum += Number.isFinite(token.entropyBits) ? token.entropyBits : 0
+    if (token.entropyUpperBits !== undefined) bounded++
     ids[i] = token.id
   })
   const meanLogProb = logSum / count
@@ -96,6 +106,7 @@ export function textStats(tokens: readonly StatToken[]): TextStats {
     meanLogProb,
     perplexity: Math.exp(-meanLogProb),
     meanEntropyBits: entropySum / count,
+    boundedEntropyTokens: bounded,
     repetition3: ngramRepetition(ids, 3),
     distinct2: distinctN(ids, 2),
   }

@@ -205,6 +205,12 @@ export const influenceRequestSchema = z.object({
 export type InfluenceRequest = z.input<typeof influenceRequestSchema>
 export type ValidInfluenceRequest = z.output<typeof influenceRequestSchema>
 
+/** The tokens in the context before a step, whose whole next-token distribution is read. */
+export const exactEntropyRequestSchema = z.object({
+  tokens: z.array(z.int().min(0)).min(1, 'no tokens').max(1_048_576),
+})
+export type ExactEntropyRequest = z.input<typeof exactEntropyRequestSchema>
+
 export const cancelRequestSchema = z.object({ runId: runIdSchema })
 export type CancelRequest = z.infer<typeof cancelRequestSchema>
 

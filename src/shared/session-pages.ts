@@ -98,6 +98,8 @@ function outlineToken(columns: RunColumns, i: number): GeneratedToken {
     alternatives: [],
     tailMass: columns.tailMass.get(i),
   }
+  const upper = columns.entropyUpperBits?.get(i) ?? NaN
+  if (!Number.isNaN(upper)) token.entropyUpperBits = upper
   if (columns.isThought(i)) token.segment = 'thought'
   const reported = columns.reported.get(i)
   // The count of alternatives the server reported is known now, though they come later.

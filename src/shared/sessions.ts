@@ -36,6 +36,7 @@ export const generatedTokenSchema = candidateSchema.extend({
   position: z.int().min(0),
   rank: z.int().min(1),
   entropyBits: z.number().min(0),
+  entropyUpperBits: z.number().min(0).optional(),
   alternatives: z.array(candidateSchema).max(limits.topN),
   moreCandidates: z.array(candidateSchema).max(limits.labCandidates).optional(),
   tailMass: z.number().min(0).max(1),

@@ -122,6 +122,11 @@ export class RunColumns {
    * penalty's), so other runs pay nothing for it.
    */
   altPenaltyShift: Column | null = null
+  /**
+   * Each token's `entropyUpperBits` (NaN: its entropy is exact); made only once a run has a
+   * bounded one (a large vocabulary's head), so other runs pay nothing for it.
+   */
+  entropyUpperBits: Column | null = null
   /** Each id's slot, and each slot's id and text: a run's texts all come from one model. */
   private readonly slots = new Map<number, number>()
   readonly slotIds: number[] = []
@@ -177,6 +182,9 @@ export class RunColumns {
     this.altSlot.reserve(alternatives)
     if (!this.altPenaltyShift && tokens.some(hasPenaltyShift)) this.altPenaltyShift = nanColumn()
     this.altPenaltyShift?.reserve(alternatives)
+    if (!this.entropyUpperBits && tokens.some((t) => t.entropyUpperBits !== undefined))
+      this.entropyUpperBits = nanColumn()
+    this.entropyUpperBits?.reserve(length)
     let i = this.length
     let a = this.altLength
     for (const t of tokens) {
@@ -189,6 +197,7 @@ export class RunColumns {
       this.rank.set(i, t.rank)
       this.entropyBits.set(i, t.entropyBits)
       this.tailMass.set(i, t.tailMass)
+      this.entropyUpperBits?.set(i, t.entropyUpperBits ?? NaN)
       this.thought.set(i, t.segment === 'thought' ? 1 : 0)
       this.reported.set(i, t.reported ? encodeReported(t.reported) | remoteBit : 0)
       for (const list of [t.alternatives, t.moreCandidates ?? []]) {
@@ -242,6 +251,10 @@ export class RunColumns {
     if (this.altPenaltyShift) {
       copy.altPenaltyShift = nanColumn()
       copy.altPenaltyShift.copyFrom(this.altPenaltyShift, alternatives)
+    }
+    if (this.entropyUpperBits) {
+      copy.entropyUpperBits = nanColumn()
+      copy.entropyUpperBits.copyFrom(this.entropyUpperBits, n)
     }
     copy.length = n
     copy.altLength = alternatives
@@ -319,6 +332,8 @@ export class RunColumns {
       tailMass: this.tailMass.get(i),
     }
     if (shownEnd < end) token.moreCandidates = this.candidates(shownEnd, end)
+    const upper = this.entropyUpperBits?.get(i) ?? NaN
+    if (!Number.isNaN(upper)) token.entropyUpperBits = upper
     if (this.isThought(i)) token.segment = 'thought'
     const reported = this.reported.get(i)
     if (reported !== 0) token.reported = decodeReported(reported, token.alternatives.length)

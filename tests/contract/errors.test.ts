@@ -37,6 +37,7 @@ const engine = {
   cancel: never,
   embed: never,
   readTokenEmbeddings: never,
+  exactEntropy: never,
 } satisfies EngineService
 
 const transports: [string, ChannelCodec][] = [

@@ -78,6 +78,7 @@ function scriptedEngine(push: () => ReturnType<typeof serveEngine>) {
     cancel: async () => undefined,
     embed: unused,
     readTokenEmbeddings: unused,
+    exactEntropy: unused,
   }
   return { service, calls }
 }

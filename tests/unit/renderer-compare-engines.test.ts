@@ -222,6 +222,22 @@ describe('statistics of what a remote server did not report', () => {
     expect(summary.perplexity).toBeCloseTo(Math.sqrt(8), 12)
   })
 
+  it('says a mean entropy that averages bounds is a lower bound, and how many were bounded', () => {
+    const bounded = { ...token(1, 0.5), entropyBits: 3, entropyUpperBits: 5 }
+    const tokens = [bounded, { ...token(2, 0.25), entropyBits: 1 }, { ...bounded, id: 3 }]
+    const first = initialCompareState.columns[0]!
+    const column = { ...first, run: { ...first.run, tokens: [tokens] } }
+    const state = { ...initialCompareState, columns: [column] }
+    expect(summarizeColumn(column).boundedEntropyTokens).toBe(2)
+    expect(comparisonToMarkdown(state)).toContain(
+      '| Mean entropy (bits) | ≥ 2.33 (2 of 3 bounded) |',
+    )
+    const doc = JSON.parse(comparisonToJson(state, new Date(0))) as {
+      columns: { tokens: { entropyBits: number; entropyUpperBits?: number }[] }[]
+    }
+    expect(doc.columns[0]!.tokens.map((t) => t.entropyUpperBits)).toEqual([5, undefined, 5])
+  })
+
   it('says “not reported” for what a server reporting after sampling did not measure', () => {
     const afterSampling = { ...remoteReported, modelProb: false, samplingProb: true }
     const tokens = [0.5, 0.25].map((p) => ({

@@ -23,9 +23,20 @@ describe('textStats', () => {
       meanLogProb: null,
       perplexity: null,
       meanEntropyBits: null,
+      boundedEntropyTokens: 0,
       repetition3: null,
       distinct2: null,
     })
+  })
+
+  it('counts the tokens whose entropy is only bounded, whose lower bound the mean takes', () => {
+    const stats = textStats([
+      { ...t(7, 0.25, 3), entropyUpperBits: 5 },
+      t(8, 0.5, 1),
+      { ...t(9, 0.5, 2), entropyUpperBits: 4 },
+    ])
+    expect(stats.boundedEntropyTokens).toBe(2)
+    expect(stats.meanEntropyBits).toBeCloseTo(2, 12)
   })
 
   it('takes one token as it is, with no n-grams to count', () => {

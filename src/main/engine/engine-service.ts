@@ -22,11 +22,13 @@ import {
   tokenizeWithRequestSchema,
   scoreRequestSchema,
   influenceRequestSchema,
+  exactEntropyRequestSchema,
 } from '../../shared/schemas'
 import { runGeneration } from './generation'
 import { collectDroppedSamplers } from './sampler-garbage'
 import { runScoring } from './scoring'
 import { runInfluence } from './influence'
+import { readExactEntropy } from './exact-entropy'
 import { embedTexts, readTokenEmbeddings } from './embeddings'
 import { embedRequestSchema, tokenEmbeddingsRequestSchema } from '../../shared/learn'
 import { startLlamaRuntime, type LlamaRuntime } from './llama-runtime'
@@ -329,6 +331,14 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
             job.emit({ kind: 'failed', runId: request.runId, error: toAppError(error) }),
         ),
       )
+    },
+    async exactEntropy(raw) {
+      const { tokens } = validate(exactEntropyRequestSchema, raw)
+      const stopping = lock.afterStopping()
+      if (stopping) await stopping
+      lock.ensureFree()
+      const current = requireSession()
+      return lock.exclusive('the exact entropy being read', () => readExactEntropy(current, tokens))
     },
     async embed(raw) {
       const { texts } = validate(embedRequestSchema, raw)

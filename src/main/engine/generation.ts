@@ -4,7 +4,8 @@ import { AppFailure } from '../../shared/errors'
 import type { ValidGenerateRequest } from '../../shared/schemas'
 import type { ModelSession } from './model-session'
 import { buildPrompt } from './prompt-builder'
-import { claimHead, headRequestFor } from './probability-head'
+import { claimHead, headRequestFor, supportsHead } from './probability-head'
+import { boundedHeadSize } from './bounded-head'
 import { sampleStep, tokenText, withHiddenBytes } from './step-reader'
 import { hookStepSampler } from './step-sampler'
 import { tokenBytesFor } from './token-bytes'
@@ -88,8 +89,11 @@ export async function runGeneration(
   const releaseHead = claimHead(sequence.context, headRequestFor(sampling, topN))
   // Only a run with a repeat penalty pays for a second sampling of each step.
   const penaltyPass = repeatPenaltyPass(model, sequence, sampling, session.info.vocabSize)
+  const vocabulary = session.info.vocabSize
+  const fast = supportsHead(sequence.context)
+  const bounded = boundedHeadSize(sampling, topN, vocabulary, fast)
   // Installed after the penalty pass, which wraps the read this makes; released before it.
-  const reader = hookStepSampler(model, sequence)
+  const reader = hookStepSampler(model, sequence, bounded, vocabulary)
   // One generator, and so one node-llama-cpp sampler, for the whole run; each step feeds it the
   // token we sampled. Its own sampling is replaced by the reader's.
   const steps = sequence.evaluateWithMetadata(
@@ -110,6 +114,8 @@ export async function runGeneration(
     // The generator's sampler and the reader's: one each per run, not one per token.
     noteSamplerDropped(session.info.vocabSize)
     noteSamplerDropped(session.info.vocabSize)
+    // A bounded run's head sampler holds a candidate buffer of the whole vocabulary too.
+    if (bounded !== null) noteSamplerDropped(session.info.vocabSize)
     releaseHead()
     // Whatever was generated reaches the client, also before a failure is reported.
     batcher.flush()

@@ -125,13 +125,16 @@ function readPairs(pairs: ArrayLike<number>): StepRead {
   const count = pairs.length >> 1
   if (count === 0) throw new Error('llama.cpp returned no probabilities for this step')
   if (count > 2 && pairs[2 * count - 4] === entropyKey && pairs[2 * count - 2] === candidatesKey) {
-    const size = count - 2
+    // A bounded step (step-sampler.ts) has the entropy's upper bound before the lower one.
+    const bounded = pairs[2 * count - 6] === entropyUpperKey
+    const size = count - (bounded ? 3 : 2)
     ensureScratch(size)
     for (let i = 0; i < size; i++) {
       scratchIds[i] = pairs[2 * i] ?? 0
       scratchLogits[i] = Math.log(pairs[2 * i + 1] ?? 0)
     }
     const head = headOf(size, pairs[2 * count - 3] ?? 0, pairs[2 * count - 1] ?? 0)
+    if (bounded) head.entropyUpper = (pairs[2 * count - 5] ?? 0) * Math.LOG2E
     return { sorted: head.sorted, size, head, whole: null }
   }
   ensureScratch(count)
@@ -170,6 +173,8 @@ function readPairs(pairs: ArrayLike<number>): StepRead {
 /** The entries the fast binary appends after the head: no token has a negative id. */
 const entropyKey = -1 as Token
 const candidatesKey = -2 as Token
+/** A bounded step's upper bound (step-sampler.ts), before them; its `entropy` is the lower. */
+export const entropyUpperKey = -3
 
 /**
  * The fast binary's head (probability-head.ts): the most likely tokens, highest first, with
@@ -192,7 +197,18 @@ function readHead(probabilities: Map<Token, number>) {
 }
 
 /** The head read into the scratch arrays (ids and ln p), with its weights and normaliser. */
-function headOf(size: number, entropyNats: number, candidates: number) {
+function headOf(
+  size: number,
+  entropyNats: number,
+  candidates: number,
+): {
+  sorted: SortedLogits
+  size: number
+  entropy: number
+  totalWeight: number
+  fullWeight: number | undefined
+  entropyUpper?: number
+} {
   const top = scratchLogits[0] ?? 0
   for (let k = 0; k < size; k++) scratchWeights[k] = Math.exp((scratchLogits[k] ?? 0) - top)
   // ln p is the logit minus the log normaliser, so Σ exp(logit − max) over everything is 1 / p₀.

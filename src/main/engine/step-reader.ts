@@ -125,6 +125,7 @@ export function sampleStep(
     position,
     rank: chosen + 1,
     entropyBits: entropy,
+    ...(head?.entropyUpper !== undefined ? { entropyUpperBits: head.entropyUpper } : {}),
     alternatives,
     tailMass: Math.max(0, 1 - alternatives.reduce((sum, a) => sum + a.modelProb, 0)),
   }

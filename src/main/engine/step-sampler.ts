@@ -1,5 +1,7 @@
 import type { LlamaContextSequence, LlamaModel } from 'node-llama-cpp'
 import type { AddonContext, AddonSampler, DecodeTokens, LogitMapper } from './addon-internals'
+import { entropyBounds } from './bounded-head'
+import { entropyUpperKey } from './step-distribution'
 
 /**
  * What a generation step reads from llama.cpp, read once per step without what node-llama-cpp's
@@ -17,7 +19,7 @@ import type { AddonContext, AddonSampler, DecodeTokens, LogitMapper } from './ad
 
 interface SequenceInternals {
   _decodeTokens?: DecodeTokens
-  _resolveSamplerConfig?: (options: { temperature: number }) => Record<string, unknown>
+  _resolveSamplerConfig?: (options: Record<string, number>) => Record<string, unknown>
 }
 
 /** The addon's flat probabilities of one step: [id, p, id, p, …], most likely first. */
@@ -35,8 +37,16 @@ export interface StepSampler {
  * probabilities by a greedy sampler of our own (the request node-llama-cpp would make for
  * `{ token: true, probabilities: true, options: { temperature: 0 } }`). Hooks installed after
  * this one wrap it (they see its token as the mapper's result); release in reverse order.
+ *
+ * With `boundedHead` (bounded-head.ts), a step reads only that many of the most likely tokens:
+ * see `boundedStep`.
  */
-export function hookStepSampler(model: LlamaModel, sequence: LlamaContextSequence): StepSampler {
+export function hookStepSampler(
+  model: LlamaModel,
+  sequence: LlamaContextSequence,
+  boundedHead: number | null = null,
+  vocabulary = 0,
+): StepSampler {
   const llama = (model as unknown as { _llama?: { _bindings?: { AddonSampler?: unknown } } })._llama
   const Sampler = llama?._bindings?.AddonSampler as
     (new (model: unknown) => AddonSampler) | undefined
@@ -52,14 +62,29 @@ export function hookStepSampler(model: LlamaModel, sequence: LlamaContextSequenc
     throw new Error('this node-llama-cpp cannot be read step by step (its internals changed)')
   const sampler = new Sampler((model as unknown as { _model: unknown })._model)
   sampler.applyConfig(inner._resolveSamplerConfig.call(sequence, { temperature: 0 }))
+  let headSampler: AddonSampler | null = null
+  if (boundedHead !== null) {
+    headSampler = new Sampler((model as unknown as { _model: unknown })._model)
+    // A chain of top-k (the head, sorted), top-p 1 and min-p 0 (both no-ops) and temperature 1:
+    // the addon returns the head with probabilities normalised over it. Its seeded draw is unused.
+    const config = { temperature: 1, topK: boundedHead, topP: 1, minP: 0, seed: 1 }
+    headSampler.applyConfig(inner._resolveSamplerConfig.call(sequence, config))
+  }
   const hadOwn = Object.prototype.hasOwnProperty.call(inner, '_decodeTokens')
   let latest: StepPairs | undefined
   const hooked: DecodeTokens = function (this: unknown, ...args: unknown[]) {
     // (tokens, logits, priority, meter, contextShift, logitDataMapper, afterBatchAction)
     const mapper: LogitMapper = async (batchLogitIndex) => {
       // The guarded method where logit-read-guard.ts installed one: looked up at each call.
-      const [token, pairs] = await addon.sampleToken(batchLogitIndex, sampler, true, false)
-      latest = pairs
+      if (!headSampler) {
+        const [token, pairs] = await addon.sampleToken(batchLogitIndex, sampler, true, false)
+        latest = pairs
+        return token
+      }
+      // The logits stay until the next decode: both samplers read the same step.
+      const [token, , top] = await addon.sampleToken(batchLogitIndex, sampler, false, true)
+      const [, head] = await addon.sampleToken(batchLogitIndex, headSampler, true, false)
+      latest = head && top !== undefined ? boundedStep(head, top, vocabulary) : undefined
       return token
     }
     args[5] = mapper
@@ -78,6 +103,35 @@ export function hookStepSampler(model: LlamaModel, sequence: LlamaContextSequenc
         else delete inner._decodeTokens
       }
       sampler.dispose()
+      headSampler?.dispose()
     },
   }
+}
+
+/**
+ * A bounded step in the fast binary's head format, read by the same code: [id, p, …] with every
+ * p over the whole vocabulary, then [−3, upper bound], [−1, lower bound] (both in nats) and
+ * [−2, vocabulary]. The greedy sampler's confidence is the top token's probability over the
+ * whole vocabulary (the addon sorts the candidates for it, but copies nothing); the head's
+ * probabilities were normalised over the head, so one factor puts them all on the whole's scale.
+ */
+export function boundedStep(
+  head: ArrayLike<number>,
+  topProbability: number,
+  vocabulary: number,
+): Float64Array {
+  const size = head.length >> 1
+  const scale = topProbability / (head[1] ?? 1)
+  const out = new Float64Array(2 * size + 6)
+  const probabilities = new Float64Array(size)
+  for (let i = 0; i < size; i++) {
+    out[2 * i] = head[2 * i] ?? 0
+    out[2 * i + 1] = probabilities[i] = (head[2 * i + 1] ?? 0) * scale
+  }
+  const { lowerBits, upperBits } = entropyBounds(probabilities, size, Math.max(vocabulary, size))
+  out.set(
+    [entropyUpperKey, upperBits / Math.LOG2E, -1, lowerBits / Math.LOG2E, -2, vocabulary],
+    2 * size,
+  )
+  return out
 }

@@ -99,6 +99,7 @@ export class EngineSupervisor {
     cancel: (request) => this.call((c) => c.cancel(request)),
     embed: (request) => this.call((c) => c.embed(request)),
     readTokenEmbeddings: (request) => this.call((c) => c.readTokenEmbeddings(request)),
+    exactEntropy: (request) => this.call((c) => c.exactEntropy(request)),
   }
 
   start(): void {

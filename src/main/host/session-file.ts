@@ -62,6 +62,11 @@ export interface TokenColumns {
    * pair after pair. Absent in files written before it, and where every token is local.
    */
   reported?: number[]
+  /**
+   * For the tokens whose entropy was bounded (`GeneratedToken.entropyUpperBits`): index, then
+   * the upper bound, pair after pair. Absent in files written before it, and where none was.
+   */
+  entropyUpperBits?: number[]
   /** How many alternatives each token has; theirs follow in the `alt…` arrays. */
   altCount: number[]
   /**
@@ -153,6 +158,7 @@ export class TokenEncoder {
       c.tailMass.push(t.tailMass)
       if (t.segment === 'thought') c.thought.push(i)
       if (t.reported) (c.reported ??= []).push(i, encodeReported(t.reported))
+      if (t.entropyUpperBits !== undefined) (c.entropyUpperBits ??= []).push(i, t.entropyUpperBits)
       const more = t.moreCandidates ?? []
       c.altCount.push(t.alternatives.length + more.length)
       c.altShown?.push(t.alternatives.length)
@@ -207,6 +213,9 @@ export function decodeTokens(encoded: EncodedTokens): {
   const reported = new Map<number, number>()
   for (let k = 0; k + 1 < (c.reported?.length ?? 0); k += 2)
     reported.set(c.reported![k]!, c.reported![k + 1]!)
+  const upper = new Map<number, number>()
+  for (let k = 0; k + 1 < (c.entropyUpperBits?.length ?? 0); k += 2)
+    upper.set(c.entropyUpperBits![k]!, c.entropyUpperBits![k + 1]!)
   const tokens: GeneratedToken[] = new Array<GeneratedToken>(c.id.length)
   const shifts = new Map<number, number>()
   for (let k = 0; k + 1 < (c.altPenaltyShift?.length ?? 0); k += 2)
@@ -243,6 +252,8 @@ export function decodeTokens(encoded: EncodedTokens): {
       tailMass: c.tailMass[i]!,
     }
     if (more) token.moreCandidates = more
+    const upperBits = upper.get(i)
+    if (upperBits !== undefined) token.entropyUpperBits = upperBits
     if (thought.has(i)) token.segment = 'thought'
     const bits = reported.get(i)
     if (bits !== undefined) token.reported = decodeReported(bits, alternatives.length)
@@ -485,6 +496,14 @@ export async function writeEncodedTokens(
       0,
       reported.length,
     )
+  const upper: number[] = []
+  if (c.entropyUpperBits) {
+    for (let i = from; i < to; i++) {
+      const bits = c.entropyUpperBits.get(i)
+      if (!Number.isNaN(bits)) upper.push(i - from, bits)
+    }
+  }
+  if (upper.length > 0) pieces.push(`,"entropyUpperBits":${JSON.stringify(upper)}`)
   const altCount = made(to - from, (k) => c.altEnd.get(from + k) - c.altStart(from + k))
   await column('altCount', altCount, 0, to - from)
   await column('altShown', c.altShown, from, to)

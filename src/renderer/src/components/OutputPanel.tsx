@@ -29,7 +29,7 @@ import { TokenStream } from './TokenStream'
 import { CompletionMarkdown, OutputViewSwitch } from './CompletionMarkdown'
 import { usePickKeys } from '../inspector/usePickKeys'
 import { tokenAfterKey } from '../lib/token-keys'
-import { unmeasuredLegend } from '../lib/reported'
+import { boundedLegend, unmeasuredLegend } from '../lib/reported'
 
 const noPrompt: readonly TokenText[] = []
 
@@ -173,6 +173,7 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
             mode={colorMode}
             prompt={outputView === 'tokens'}
             unmeasured={unmeasuredLegend(view.tokens[0]?.[0], colorMode)}
+            bounded={boundedLegend(view.tokens[0]?.[0], colorMode)}
           />
         </div>
       </div>

@@ -8,6 +8,8 @@ export interface ProbabilityLegendProps {
   prompt?: boolean
   /** Why the chips of this run have no tint in this mode (a remote server did not measure it). */
   unmeasured?: string | null
+  /** In the entropy mode: why the chips are tinted by a lower bound (a bounded run), or null. */
+  bounded?: string | null
 }
 
 /** Explains the chip colours; the same classes as the chips, so they cannot drift apart. */
@@ -15,6 +17,7 @@ export function ProbabilityLegend({
   mode = 'probability',
   prompt = true,
   unmeasured = null,
+  bounded = null,
 }: ProbabilityLegendProps) {
   const scale = colorScales[mode]
   return (
@@ -43,6 +46,15 @@ export function ProbabilityLegend({
           className={`ml-1 rounded px-1.5 py-px whitespace-nowrap ${unmeasuredChipClass}`}
         >
           not reported
+        </span>
+      )}
+      {bounded && mode === 'entropy' && (
+        <span
+          data-testid="legend-bounded"
+          title={bounded}
+          className={`ml-1 rounded border border-slate-300 px-1.5 py-px whitespace-nowrap dark:border-slate-600 ${mutedText}`}
+        >
+          ≥ lower bound
         </span>
       )}
       {prompt && (

@@ -123,7 +123,7 @@ export const TokenChip = memo(function TokenChip({
   const shown =
     colorMode === 'probability'
       ? ''
-      : `, ${unmeasured ? `${colorMode === 'entropy' ? 'uncertainty' : 'surprise'} not reported` : scale.format(scale.value(token))}`
+      : `, ${unmeasured ? `${colorMode === 'entropy' ? 'uncertainty' : 'surprise'} not reported` : `${colorMode === 'entropy' && token.entropyUpperBits !== undefined ? 'at least ' : ''}${scale.format(scale.value(token))}`}`
   const probability = !modelMissing
     ? formatPercent(token.modelProb)
     : token.reported?.samplingProb

@@ -11,6 +11,7 @@ import { ghostButton, mutedText } from '../lib/ui'
 import { contextPositionLabel, tokenOfLabel } from '../lib/numbering'
 import { showWhitespace } from '../lib/whitespace'
 import { modelProbNotReported, notReported } from '../lib/reported'
+import { boundedEntropyTitle, formatEntropy, isEntropyBounded } from '../lib/entropy-bound'
 import { AlternativesList } from './AlternativesList'
 import { TokenPageGate } from './TokenPageGate'
 import { CloseIcon, PinIcon } from './Icons'
@@ -131,13 +132,16 @@ export function TokenDetails({
 export interface TokenFactsProps {
   token: GeneratedToken
   sampling: SamplingSettings | null
+  /** The exact entropy of a bounded token's step, once read on demand (ExactEntropy.tsx). */
+  exactEntropyBits?: number
 }
 
 /** Both probabilities, rank and entropy of a token, and why the probabilities differ. */
-export function TokenFacts({ token, sampling }: TokenFactsProps) {
+export function TokenFacts({ token, sampling, exactEntropyBits }: TokenFactsProps) {
   const { reported } = token
   const measured = (key: 'modelProb' | 'samplingProb' | 'entropy' | 'rank') =>
     reported === undefined || reported[key]
+  const bounded = isEntropyBounded(token) && exactEntropyBits === undefined
   return (
     <>
       <dl className="mt-3 grid grid-cols-2 gap-2">
@@ -181,19 +185,37 @@ export function TokenFacts({ token, sampling }: TokenFactsProps) {
           </span>
           <span
             title={
-              measured('entropy')
-                ? "Entropy of the model's distribution at this step, over every token of its vocabulary (exact, from the same evaluation that chose this token): how unsure the model was"
-                : 'Entropy needs every probability; the remote server reported only its top alternatives'
+              !measured('entropy')
+                ? 'Entropy needs every probability; the remote server reported only its top alternatives'
+                : bounded
+                  ? boundedEntropyTitle(token)
+                  : exactEntropyBits !== undefined
+                    ? "Entropy of the model's distribution at this step, over every token of its vocabulary: exact, read on demand by evaluating the context before this token again"
+                    : "Entropy of the model's distribution at this step, over every token of its vocabulary (exact, from the same evaluation that chose this token): how unsure the model was"
             }
           >
             <span className={mutedText}>Uncertainty </span>
             <span
               data-testid="detail-entropy"
-              data-value={measured('entropy') ? token.entropyBits : undefined}
+              data-value={
+                !measured('entropy') ? undefined : (exactEntropyBits ?? token.entropyBits)
+              }
+              data-bounded={bounded || undefined}
               className="font-semibold tabular-nums"
             >
-              {measured('entropy') ? `${token.entropyBits.toFixed(2)} bits` : notReported}
+              {!measured('entropy')
+                ? notReported
+                : exactEntropyBits !== undefined
+                  ? `${exactEntropyBits.toFixed(2)} bits`
+                  : formatEntropy(token)}
             </span>
+            {exactEntropyBits !== undefined && <span className={mutedText}> (exact)</span>}
+            {bounded && (
+              <span data-testid="detail-entropy-range" className={mutedText}>
+                {' '}
+                (≤ {token.entropyUpperBits!.toFixed(2)})
+              </span>
+            )}
           </span>
         </div>
       </dl>

@@ -15,6 +15,7 @@ import { isRemoteToken, labReasonFor, notReported, remoteBranchReason } from '..
 import { showWhitespace } from '../lib/whitespace'
 import { minTopN } from './prefs'
 import { SamplingLab } from './SamplingLab'
+import { ExactEntropy, useExactEntropy } from './ExactEntropy'
 import { inspectorPrefsStore } from './stores'
 
 export interface TokenInspectorProps {
@@ -54,6 +55,7 @@ export function TokenInspector(props: TokenInspectorProps) {
   const tab = remote ? 'token' : chosenTab
   const colorMode = useStore(inspectorPrefsStore, (s) => s.colorMode)
   const tabsId = useId()
+  const exact = useExactEntropy(token, props.contextBefore)
   return (
     <aside
       data-testid="token-details"
@@ -147,7 +149,10 @@ export function TokenInspector(props: TokenInspectorProps) {
         {tab === 'token' ? (
           <>
             <TokenIdentity token={token} />
-            <TokenFacts token={token} sampling={sampling} />
+            <TokenFacts token={token} sampling={sampling} exactEntropyBits={exact.bits} />
+            {props.contextBefore && (
+              <ExactEntropy token={token} contextBefore={props.contextBefore} />
+            )}
             <TokenPageGate token={token}>
               <div className="mt-3 border-t border-slate-100 pt-2.5 dark:border-slate-800">
                 <AlternativesList

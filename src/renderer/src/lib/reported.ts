@@ -1,3 +1,4 @@
+import { boundedLegendNote } from './entropy-bound'
 import type { GeneratedToken, TokenCandidate } from '../../../shared/contract'
 
 /** What a number shows when its engine did not measure it. */
@@ -43,6 +44,14 @@ export function isChosen(token: GeneratedToken, candidate: TokenCandidate): bool
 /** A stable key for a candidate in a list (ids repeat where a server sent none). */
 export const candidateKey = (token: GeneratedToken, candidate: TokenCandidate, i: number) =>
   token.reported && !token.reported.tokenId ? `${i}:${candidate.text}` : String(candidate.id)
+
+/** Why a run's chips are tinted by a lower bound under `mode` (a bounded entropy), or null. */
+export function boundedLegend(
+  token: GeneratedToken | undefined,
+  mode: 'probability' | 'surprise' | 'entropy',
+): string | null {
+  return mode === 'entropy' && token?.entropyUpperBits !== undefined ? boundedLegendNote : null
+}
 
 /** Why a run's chips have no tint under `mode`, or null when they have one. */
 export function unmeasuredLegend(

@@ -1,6 +1,7 @@
 import { formatCount, formatRate } from '../../lib/format'
 import { notReported } from '../../lib/reported'
 import { mutedText } from '../../lib/ui'
+import { boundedMeanNote } from '../../lib/entropy-bound'
 import type { StopReason } from '../../../../shared/contract'
 import { formatShare, formatStat, type ColumnSummary } from './compare-export'
 
@@ -81,8 +82,14 @@ function measured(s: ColumnSummary): Stat[] {
     {
       id: 'entropy',
       label: 'Mean entropy',
-      value: s.meanEntropyBits === null ? '—' : `${s.meanEntropyBits.toFixed(2)} bits`,
-      hint: 'How unsure the model was at each step, averaged',
+      value:
+        s.meanEntropyBits === null
+          ? '—'
+          : `${s.boundedEntropyTokens > 0 ? '≥ ' : ''}${s.meanEntropyBits.toFixed(2)} bits`,
+      hint:
+        s.boundedEntropyTokens > 0
+          ? `How unsure the model was at each step, averaged: a lower bound, since ${boundedMeanNote(s.boundedEntropyTokens, s.tokens)} (on a large vocabulary the engine read only each step's most likely tokens; their lower bound is averaged)`
+          : 'How unsure the model was at each step, averaged',
     },
     {
       id: 'repetition',

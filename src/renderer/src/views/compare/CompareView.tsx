@@ -6,7 +6,7 @@ import { ColorModeSwitch } from '../../inspector/ColorModeSwitch'
 import { InspectorDockContext } from '../../inspector/InspectorDock'
 import { inspectorPrefsStore } from '../../inspector/stores'
 import { InspectorColumn, InspectorSheet, useInspectorDock } from '../../inspector/useInspectorDock'
-import { unmeasuredLegend } from '../../lib/reported'
+import { boundedLegend, unmeasuredLegend } from '../../lib/reported'
 import { mutedText } from '../../lib/ui'
 import { engineStore, runStore } from '../../stores/stores'
 import { CompareColumnCard } from './CompareColumnCard'
@@ -108,6 +108,9 @@ export function CompareView() {
                     mode={colorMode}
                     unmeasured={state.columns
                       .map((c) => unmeasuredLegend(c.run.tokens[0]?.[0], colorMode))
+                      .find((why) => why !== null)}
+                    bounded={state.columns
+                      .map((c) => boundedLegend(c.run.tokens[0]?.[0], colorMode))
                       .find((why) => why !== null)}
                   />
                 </div>

@@ -4,6 +4,7 @@ import { describeSampling, type GenerationSettings } from '../../stores/settings
 import { statGaps, type StatGaps } from './compare-engines'
 import type { CompareColumn, CompareState } from './compare-reducer'
 import { describePenalties } from '../../../../shared/penalties'
+import { boundedMeanNote } from '../../lib/entropy-bound'
 
 /** What a column's statistics line up: the text's statistics plus what the engine measured. */
 export interface ColumnSummary extends TextStats {
@@ -71,6 +72,8 @@ export function comparisonToJson(state: CompareState, exportedAt: Date): string 
           samplingProb: t.reported && !t.reported.samplingProb ? null : t.samplingProb,
           rank: t.reported && !t.reported.rank ? null : t.rank,
           entropyBits: t.reported && !t.reported.entropy ? null : t.entropyBits,
+          // A bounded entropy: entropyBits is its lower bound, this its upper.
+          ...(t.entropyUpperBits !== undefined && { entropyUpperBits: t.entropyUpperBits }),
         })),
       }
     }),
@@ -113,7 +116,17 @@ const markdownRows: [string, (c: ColumnView) => string][] = [
   ['Tokens/s', (c) => formatStat(c.summary.tokensPerSecond, 1)],
   ['Mean log-prob (nats)', (c) => gap(c, 'modelProb', formatStat(c.summary.meanLogProb, 3))],
   ['Perplexity', (c) => gap(c, 'modelProb', formatStat(c.summary.perplexity, 2))],
-  ['Mean entropy (bits)', (c) => gap(c, 'entropy', formatStat(c.summary.meanEntropyBits, 2))],
+  [
+    'Mean entropy (bits)',
+    (c) =>
+      gap(
+        c,
+        'entropy',
+        c.summary.boundedEntropyTokens > 0 && c.summary.meanEntropyBits !== null
+          ? `≥ ${formatStat(c.summary.meanEntropyBits, 2)} (${boundedMeanNote(c.summary.boundedEntropyTokens, c.summary.tokens)})`
+          : formatStat(c.summary.meanEntropyBits, 2),
+      ),
+  ],
   ['Repeated 3-grams', (c) => gap(c, 'tokenId', formatShare(c.summary.repetition3))],
   ['Distinct-2', (c) => gap(c, 'tokenId', formatStat(c.summary.distinct2, 3))],
   ['Stop reason', (c) => c.summary.stopReason ?? dash],

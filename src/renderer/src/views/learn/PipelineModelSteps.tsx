@@ -1,5 +1,6 @@
 import { formatCount, formatPercent, formatProbability } from '../../lib/format'
 import { mutedText } from '../../lib/ui'
+import { formatEntropy, isEntropyBounded } from '../../lib/entropy-bound'
 import { formatValue, type PipelineData } from './pipeline-steps'
 import { visibleText } from './tokenizer-format'
 
@@ -154,7 +155,10 @@ export function ProbabilitiesStep({ data }: { data: PipelineData }) {
       </ul>
       <p className={`mt-2 text-xs ${mutedText}`}>
         All other tokens together: {formatPercent(token.tailMass)}. Uncertainty (entropy) at this
-        step: {token.entropyBits.toFixed(2)} bits.
+        step: {formatEntropy(token)}
+        {isEntropyBounded(token) &&
+          ` (a lower bound; at most ${token.entropyUpperBits!.toFixed(2)})`}
+        .
       </p>
     </>
   )

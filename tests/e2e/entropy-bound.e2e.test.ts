@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { openChat, replies, send } from './chat-page'
+import {
+  generate,
+  launchBrowser,
+  lastRun,
+  openApp,
+  setSettings,
+  startServe,
+  waitForRunState,
+  watchEngine,
+  type EngineWatcher,
+  type ServeProcess,
+} from './helpers'
+
+// TOKENSCOPE_EXACT_ENTROPY_VOCAB=0 makes the engine bound the demo model's entropy as it does a
+// large vocabulary's (engine/bounded-head.ts), so the inspector's "≥" and its exact value on
+// demand can be checked against the demo model.
+let serve: ServeProcess
+let browser: Browser
+let watcher: EngineWatcher
+beforeAll(async () => {
+  serve = await startServe({ env: { TOKENSCOPE_EXACT_ENTROPY_VOCAB: '0' } })
+  browser = await launchBrowser()
+  watcher = await watchEngine(serve)
+})
+afterAll(async () => {
+  watcher?.close()
+  await browser?.close()
+  await serve?.stop()
+})
+
+/** Saves a screenshot when TOKENSCOPE_SHOTS names a folder (for a person to look at). */
+async function shot(page: Page, name: string) {
+  const folder = process.env.TOKENSCOPE_SHOTS
+  if (folder) await page.screenshot({ path: `${folder}/${name}.png` })
+}
+
+describe('a bounded entropy in the inspector', () => {
+  it('shows "≥" with its range, then the exact value once asked for', async () => {
+    const dark = process.env.TOKENSCOPE_SHOTS_DARK === '1'
+    const viewport = dark ? { width: 900, height: 700 } : { width: 1280, height: 800 }
+    const { page } = await openApp(browser, serve.url, { colorScheme: dark ? 'dark' : 'light' })
+    await page.setViewportSize(viewport)
+    await setSettings(page, { 'max-tokens': 12, seed: 3 })
+    await generate(page, 'The model predicts')
+    await waitForRunState(page, 'ended')
+    const run = lastRun(watcher.events)
+    const token = run.tokens[2]!
+    expect(token.entropyUpperBits).toBeDefined()
+
+    await page.click('[data-testid=color-mode-entropy]')
+    const legend = page.locator('[data-testid=legend-bounded]')
+    await legend.waitFor()
+    expect(await legend.getAttribute('title')).toMatch(/lower bound/)
+
+    await page.locator('[data-testid=token-chip]').nth(2).click()
+    const inspector = page.locator('[data-testid=token-details][data-pinned=true]')
+    const entropy = inspector.locator('[data-testid=detail-entropy]')
+    await expect.poll(() => entropy.textContent()).toBe(`≥ ${token.entropyBits.toFixed(2)} bits`)
+    expect(await entropy.getAttribute('data-bounded')).toBe('true')
+    expect(await inspector.locator('[data-testid=detail-entropy-range]').textContent()).toContain(
+      token.entropyUpperBits!.toFixed(2),
+    )
+    expect(await entropy.locator('..').getAttribute('title')).toMatch(/smallest head probability/)
+    await shot(page, `inspector-bounded-${dark ? 'dark' : 'light'}`)
+
+    await inspector.locator('[data-testid=exact-entropy]').click()
+    await expect.poll(() => entropy.getAttribute('data-bounded')).toBeNull()
+    const exact = Number(await entropy.getAttribute('data-value'))
+    // What the engine reads on demand for the same context.
+    const context = [
+      ...run.started!.prompt.map((t) => t.id),
+      ...run.tokens.slice(0, 2).map((t) => t.id),
+    ]
+    const reference = await watcher.bridge.exactEntropy({ tokens: context })
+    expect(exact).toBeCloseTo(reference.entropyBits, 9)
+    expect(exact).toBeGreaterThanOrEqual(token.entropyBits - 1e-6)
+    expect(exact).toBeLessThanOrEqual(token.entropyUpperBits! + 1e-6)
+    expect(await entropy.textContent()).toBe(`${exact.toFixed(2)} bits`)
+    expect(await inspector.locator('[data-testid=exact-entropy]').count()).toBe(0)
+    await shot(page, `inspector-exact-${dark ? 'dark' : 'light'}`)
+  })
+
+  it('reads the exact value in a chat reply and a Compare column, from their own contexts', async () => {
+    const { context, page } = await openApp(browser, serve.url)
+    const exactAfterClick = async () => {
+      const inspector = page.locator('[data-testid=token-details][data-pinned=true]')
+      const entropy = inspector.locator('[data-testid=detail-entropy]')
+      await expect.poll(() => entropy.getAttribute('data-bounded')).toBe('true')
+      await inspector.locator('[data-testid=exact-entropy]').click()
+      await expect.poll(() => entropy.getAttribute('data-bounded')).toBeNull()
+      expect(await inspector.locator('[data-testid=exact-entropy-status]').count()).toBe(0)
+      expect(await entropy.textContent()).toMatch(/^\d+\.\d\d bits$/)
+    }
+    await openChat(page)
+    await setSettings(page, { 'max-tokens': 24 })
+    await send(page, 'What is a token?', 1)
+    await replies(page).first().locator('[data-testid=token-chip]:visible').nth(2).click()
+    await exactAfterClick()
+
+    await page.click('[data-testid=nav-compare]')
+    await page.fill('[data-testid=compare-prompt-input]', 'The model predicts')
+    await page.locator('[data-testid=compare-generate]:enabled').click()
+    const column = page.locator('[data-testid=compare-column-1]')
+    await column
+      .locator('[data-testid=column-state]:text-matches("ended|failed")')
+      .waitFor({ timeout: 90_000 })
+    await column.locator('[data-testid=token-chip]').nth(3).click()
+    await exactAfterClick()
+    await context.close()
+  })
+})
