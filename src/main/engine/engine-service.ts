@@ -95,6 +95,21 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     return session
   }
 
+  /**
+   * Calls `start` with the loaded model once a run that is stopping has ended; refused with the
+   * lock's "busy" error while another job runs. The check and `start` share one synchronous
+   * stretch, with no await between them, so `start` claims the lock before any other call can
+   * pass the same check.
+   */
+  function whenFree<T>(start: (current: ModelSession) => T): T | Promise<T> {
+    const claim = () => {
+      lock.ensureFree()
+      return start(requireSession())
+    }
+    const stopping = lock.afterStopping()
+    return stopping ? stopping.then(claim) : claim()
+  }
+
   async function load(raw: unknown): Promise<ModelInfo> {
     const request = validate(loadModelRequestSchema, raw)
     const isDemo = request.source.kind === 'demo'
@@ -263,90 +278,83 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     },
     async generate(raw) {
       const request: ValidGenerateRequest = validate(generateRequestSchema, raw)
-      const stopping = lock.afterStopping()
-      if (stopping) await stopping
-      lock.ensureFree()
-      const current = requireSession()
       const label = request.chat ? 'a chat reply' : 'a completion'
-      lock.startJob(label, [request.runId], emitRun, (job) =>
-        runReporting(current, request, current.sequence, job),
+      await whenFree((current) =>
+        lock.startJob(label, [request.runId], emitRun, (job) =>
+          runReporting(current, request, current.sequence, job),
+        ),
       )
     },
     async generateMany(raw) {
       const { runs: settings, ...input } = validate(generateManyRequestSchema, raw)
-      const stopping = lock.afterStopping()
-      if (stopping) await stopping
-      lock.ensureFree()
-      const current = requireSession()
       const requests = settings.map((run) => ({ ...input, ...run }))
       const label = `a comparison of ${requests.length} columns`
       const setup: { batch?: Promise<ParallelBatch> } = {}
-      lock.startJob(
-        label,
-        requests.map((r) => r.runId),
-        emitRun,
-        async (job) => {
-          setup.batch = openBatch(current, requests.length)
-          const { sequences, dispose } = await setup.batch
-          try {
-            await Promise.all(
-              requests.map((request, i) => {
-                const sequence = sequences[i]
-                return sequence && runReporting(current, request, sequence, job)
-              }),
-            )
-          } finally {
-            // Freed with the batch, before the engine is free again: a load waits for this.
-            await dispose().catch(() => undefined)
-            collectDroppedSamplers()
-            publish({ parallelContext: null })
-          }
-        },
+      await whenFree((current) =>
+        lock.startJob(
+          label,
+          requests.map((r) => r.runId),
+          emitRun,
+          async (job) => {
+            setup.batch = openBatch(current, requests.length)
+            const { sequences, dispose } = await setup.batch
+            try {
+              await Promise.all(
+                requests.map((request, i) => {
+                  const sequence = sequences[i]
+                  return sequence && runReporting(current, request, sequence, job)
+                }),
+              )
+            } finally {
+              // Freed with the batch, before the engine is free again: a load waits for this.
+              await dispose().catch(() => undefined)
+              collectDroppedSamplers()
+              publish({ parallelContext: null })
+            }
+          },
+        ),
       )
       // Resolves once the columns run; a batch that cannot be opened is this call's failure.
       await setup.batch
     },
     async score(raw) {
       const request = validate(scoreRequestSchema, raw)
-      const stopping = lock.afterStopping()
-      if (stopping) await stopping
-      lock.ensureFree()
-      const current = requireSession()
-      lock.startJob('a text being scored', [request.runId], emitRun, (job) =>
-        runScoring(current, request, current.sequence, job.signal(request.runId), job.emit).catch(
-          (error: unknown) =>
-            job.emit({ kind: 'failed', runId: request.runId, error: toAppError(error) }),
+      await whenFree((current) =>
+        lock.startJob('a text being scored', [request.runId], emitRun, (job) =>
+          runScoring(current, request, current.sequence, job.signal(request.runId), job.emit).catch(
+            (error: unknown) =>
+              job.emit({ kind: 'failed', runId: request.runId, error: toAppError(error) }),
+          ),
         ),
       )
     },
     async influence(raw) {
       const request = validate(influenceRequestSchema, raw)
-      const stopping = lock.afterStopping()
-      if (stopping) await stopping
-      lock.ensureFree()
-      const current = requireSession()
-      lock.startJob('token influence being measured', [request.runId], emitRun, (job) =>
-        runInfluence(current, request, current.sequence, job.signal(request.runId), job.emit).catch(
-          (error: unknown) =>
+      await whenFree((current) =>
+        lock.startJob('token influence being measured', [request.runId], emitRun, (job) =>
+          runInfluence(
+            current,
+            request,
+            current.sequence,
+            job.signal(request.runId),
+            job.emit,
+          ).catch((error: unknown) =>
             job.emit({ kind: 'failed', runId: request.runId, error: toAppError(error) }),
+          ),
         ),
       )
     },
     async exactEntropy(raw) {
       const { tokens } = validate(exactEntropyRequestSchema, raw)
-      const stopping = lock.afterStopping()
-      if (stopping) await stopping
-      lock.ensureFree()
-      const current = requireSession()
-      return lock.exclusive('the exact entropy being read', () => readExactEntropy(current, tokens))
+      return whenFree((current) =>
+        lock.exclusive('the exact entropy being read', () => readExactEntropy(current, tokens)),
+      )
     },
     async embed(raw) {
       const { texts } = validate(embedRequestSchema, raw)
-      const stopping = lock.afterStopping()
-      if (stopping) await stopping
-      lock.ensureFree()
-      const current = requireSession()
-      return lock.exclusive('embeddings being computed', () => embedTexts(current, texts))
+      return whenFree((current) =>
+        lock.exclusive('embeddings being computed', () => embedTexts(current, texts)),
+      )
     },
     async readTokenEmbeddings(raw) {
       const request = validate(tokenEmbeddingsRequestSchema, raw)
