@@ -1,15 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { openChat, replies, send } from './chat-page'
 import {
   generate,
-  launchBrowser,
   lastRun,
   openApp,
   setSettings,
-  startServe,
+  useAppUnderTest,
   waitForRunState,
-  watchEngine,
   type EngineWatcher,
   type ServeProcess,
 } from './helpers'
@@ -20,15 +18,8 @@ import {
 let serve: ServeProcess
 let browser: Browser
 let watcher: EngineWatcher
-beforeAll(async () => {
-  serve = await startServe({ env: { TOKENSCOPE_EXACT_ENTROPY_VOCAB: '0' } })
-  browser = await launchBrowser()
-  watcher = await watchEngine(serve)
-})
-afterAll(async () => {
-  watcher?.close()
-  await browser?.close()
-  await serve?.stop()
+useAppUnderTest((app) => ({ serve, browser, watcher } = app), {
+  env: { TOKENSCOPE_EXACT_ENTROPY_VOCAB: '0' },
 })
 
 /** Saves a screenshot when TOKENSCOPE_SHOTS names a folder (for a person to look at). */

@@ -197,10 +197,13 @@ export interface AppUnderTest {
  * Starts `serve`, Chromium and an engine watcher before the file's tests and stops them after;
  * `receive` hands them to the file.
  */
-export function useAppUnderTest(receive: (app: AppUnderTest) => void): void {
+export function useAppUnderTest(
+  receive: (app: AppUnderTest) => void,
+  serveOptions: Parameters<typeof startServe>[0] = {},
+): void {
   let app: Partial<AppUnderTest> = {}
   beforeAll(async () => {
-    const serve = await startServe()
+    const serve = await startServe(serveOptions)
     app = { serve }
     app.browser = await launchBrowser()
     app.watcher = await watchEngine(serve)
