@@ -91,8 +91,11 @@ describe('comparisons saved by the previous session format', () => {
     ])
 
     // The chat-message comparison keeps its system prompt and its input.
+    // The first comparison's prompt and chips are on screen until this one has loaded.
     await openSaved(page, chatId)
-    expect(await page.inputValue('[data-testid=compare-prompt-input]')).toBe('What is a token?')
+    await expect
+      .poll(() => page.inputValue('[data-testid=compare-prompt-input]'))
+      .toBe('What is a token?')
     expect(await page.getAttribute('[data-testid=compare-input-chat]', 'aria-checked')).toBe('true')
     expect(await page.inputValue('[data-testid=compare-system-input]')).toBe('You explain tokens.')
     await context.close()
