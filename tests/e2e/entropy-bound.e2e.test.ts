@@ -72,6 +72,15 @@ describe('a bounded entropy in the inspector', () => {
     expect(await entropy.textContent()).toBe(`${exact.toFixed(2)} bits`)
     expect(await inspector.locator('[data-testid=exact-entropy]').count()).toBe(0)
     await shot(page, `inspector-exact-${dark ? 'dark' : 'light'}`)
+
+    // The hover popover shows the value read, not the bounds it replaced.
+    await page.keyboard.press('Escape')
+    await inspector.waitFor({ state: 'detached' })
+    await page.locator('[data-testid=token-chip]').nth(2).hover()
+    const popover = page.locator('[data-testid=token-details]:not([data-pinned])')
+    const hovered = popover.locator('[data-testid=detail-entropy]')
+    await expect.poll(() => hovered.textContent()).toBe(`${exact.toFixed(2)} bits`)
+    expect(await hovered.getAttribute('data-bounded')).toBeNull()
   })
 
   it('reads the exact value in a chat reply and a Compare column, from their own contexts', async () => {

@@ -256,6 +256,7 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
           pinned={false}
           findAnchor={findAnchor}
           onClose={() => setPinned(null)}
+          contextBefore={() => contextIdsBefore(prompt, view.tokens, shown)}
         />
       )}
     </section>

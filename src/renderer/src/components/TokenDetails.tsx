@@ -12,6 +12,7 @@ import { contextPositionLabel, tokenOfLabel } from '../lib/numbering'
 import { showWhitespace } from '../lib/whitespace'
 import { modelProbNotReported, notReported } from '../lib/reported'
 import { boundedEntropyTitle, formatEntropy, isEntropyBounded } from '../lib/entropy-bound'
+import { useExactEntropy } from '../inspector/ExactEntropy'
 import { AlternativesList } from './AlternativesList'
 import { TokenPageGate } from './TokenPageGate'
 import { CloseIcon, PinIcon } from './Icons'
@@ -25,6 +26,8 @@ export interface TokenDetailsProps {
   pinned: boolean
   findAnchor: () => Element | null
   onClose: () => void
+  /** The ids before the token: with them, an exact entropy read in the inspector shows here too. */
+  contextBefore?: () => readonly number[]
 }
 
 function Fact(props: {
@@ -60,7 +63,9 @@ export function TokenDetails({
   pinned,
   findAnchor,
   onClose,
+  contextBefore,
 }: TokenDetailsProps) {
+  const exact = useExactEntropy(token, contextBefore)
   const panelRef = useRef<HTMLDivElement>(null)
   // Tinted like the chip it describes: by the colour mode the reader picked.
   const colorMode = useStore(inspectorPrefsStore, (s) => s.colorMode)
@@ -119,7 +124,7 @@ export function TokenDetails({
         )}
       </div>
 
-      <TokenFacts token={token} sampling={sampling} />
+      <TokenFacts token={token} sampling={sampling} exactEntropyBits={exact.bits} />
       <TokenPageGate token={token}>
         <div className="mt-3 border-t border-slate-100 pt-2.5 dark:border-slate-800">
           <AlternativesList token={token} />

@@ -234,6 +234,13 @@ export function ChatTranscript() {
           pinned={false}
           findAnchor={findAnchor}
           onClose={() => setPinned(null)}
+          contextBefore={() =>
+            contextIdsBefore(
+              [shownNode?.run?.prompt ?? []],
+              [shownNode?.run?.tokens ?? []],
+              shown.index,
+            )
+          }
         />
       )}
     </div>

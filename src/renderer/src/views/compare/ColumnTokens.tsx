@@ -1,5 +1,6 @@
 import { useCallback, useRef, useState } from 'react'
 import { Spinner } from '../../components/Icons'
+import { contextIdsBefore } from '../../lib/context-ids'
 import { TokenDetails } from '../../components/TokenDetails'
 import { TokenStream } from '../../components/TokenStream'
 import { useStore } from '../../hooks/useStore'
@@ -85,6 +86,7 @@ export function ColumnTokens({ columnKey, run }: ColumnTokensProps) {
           pinned={false}
           findAnchor={findAnchor}
           onClose={() => setHovered(null)}
+          contextBefore={() => contextIdsBefore(run.prompt, run.tokens, hovered)}
         />
       )}
     </div>
