@@ -1,53 +1,43 @@
-import type { LlamaContextSequence } from 'node-llama-cpp'
+import type { LlamaModel, Token } from 'node-llama-cpp'
 import {
   startingStatus,
   type EngineEvents,
   type EngineService,
   type EngineStatus,
-  type ModelInfo,
   type RunEvent,
   type TokenText,
 } from '../../shared/contract'
-import { AppFailure, toAppError } from '../../shared/errors'
+import { toAppError } from '../../shared/errors'
+import { embedRequestSchema, tokenEmbeddingsRequestSchema } from '../../shared/learn'
 import {
   cancelRequestSchema,
-  inspectModelRequestSchema,
-  scanModelsRequestSchema,
-  type ModelSource,
+  exactEntropyRequestSchema,
   generateManyRequestSchema,
   generateRequestSchema,
-  loadModelRequestSchema,
-  type ValidGenerateRequest,
+  influenceRequestSchema,
+  inspectModelRequestSchema,
+  scanModelsRequestSchema,
+  scoreRequestSchema,
   tokenizeRequestSchema,
   tokenizeWithRequestSchema,
-  scoreRequestSchema,
-  influenceRequestSchema,
-  exactEntropyRequestSchema,
+  type ValidGenerateRequest,
 } from '../../shared/schemas'
+import { embedTexts, readTokenEmbeddings } from './embeddings'
+import { EngineLock } from './engine-lock'
+import { readExactEntropy } from './exact-entropy'
 import { runGeneration } from './generation'
+import { runInfluence } from './influence'
+import { estimateFit, planMemory, readHardware, type MemoryPlan } from './model-fit'
+import { refuseBatchIfTooLarge } from './model-guard'
+import { readModelCard, scanFolder } from './model-scan'
+import type { ModelSession, ParallelBatch } from './model-session'
+import { createModelSlot } from './model-slot'
 import { collectDroppedSamplers } from './sampler-garbage'
 import { runScoring } from './scoring'
-import { runInfluence } from './influence'
-import { readExactEntropy } from './exact-entropy'
-import { embedTexts, readTokenEmbeddings } from './embeddings'
-import { embedRequestSchema, tokenEmbeddingsRequestSchema } from '../../shared/learn'
-import { startLlamaRuntime, type LlamaRuntime } from './llama-runtime'
-import {
-  openModelSession,
-  type ModelSession,
-  type OpenOptions,
-  type ParallelBatch,
-} from './model-session'
-import { EngineLock, type JobContext } from './engine-lock'
-import { hashFile } from '../util/hash-file'
-import { estimateFit, planMemory, readHardware, type MemoryPlan } from './model-fit'
-import { readModelCard, scanFolder } from './model-scan'
-import { refuseBatchIfTooLarge, refuseIfTooLarge } from './model-guard'
-import { tokenBytesFor } from './token-bytes'
 import { withHiddenBytes } from './step-reader'
+import { tokenBytesFor } from './token-bytes'
 import { validate } from './validate'
 import { VocabModels } from './vocab-models'
-import type { LlamaModel, Token } from 'node-llama-cpp'
 
 export interface EngineServiceOptions {
   demoModelPath: string
@@ -57,10 +47,6 @@ export interface EngineServiceOptions {
 
 /** The engine: owns llama.cpp, the loaded model, and the runs in progress. */
 export function createEngineService(options: EngineServiceOptions): EngineService {
-  let runtime: Promise<LlamaRuntime> | null = null
-  let session: ModelSession | null = null
-  /** How the current model was opened, to open it again when a load that replaces it fails. */
-  let currentLoad: { path: string; options: OpenOptions } | null = null
   const lock = new EngineLock()
   const vocabularies = new VocabModels()
   const status: EngineStatus = { ...startingStatus }
@@ -68,32 +54,9 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     Object.assign(status, change)
     options.events().onStatus({ ...status })
   }
-  const onBlockingWork = (label: string | null) => publish({ blockedBy: label })
-  const getRuntime = () => {
-    runtime ??= startLlamaRuntime({ demoModelPath: options.demoModelPath }).then((r) => {
-      publish({
-        state: 'ready',
-        backend: r.backend,
-        devices: r.devices,
-        gpuFallback: r.fallbackReason,
-        engineBinary: r.binary,
-      })
-      return r
-    })
-    return runtime
-  }
+  const slot = createModelSlot({ demoModelPath: options.demoModelPath, lock, publish })
+  const { getRuntime, pathOf, requireSession } = slot
   void getRuntime().catch((error: unknown) => publish({ state: 'error', error: toAppError(error) }))
-
-  const requireSession = (): ModelSession => {
-    if (!session) {
-      throw new AppFailure({
-        code: 'no-model',
-        message: 'No model is loaded.',
-        hint: 'Load a model first; the demo model loads with one click.',
-      })
-    }
-    return session
-  }
 
   /**
    * Calls `start` with the loaded model once a run that is stopping has ended; refused with the
@@ -110,108 +73,27 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     return stopping ? stopping.then(claim) : claim()
   }
 
-  async function load(raw: unknown): Promise<ModelInfo> {
-    const request = validate(loadModelRequestSchema, raw)
-    const isDemo = request.source.kind === 'demo'
-    const path = pathOf(request.source)
-    let r: LlamaRuntime | null = null
-    // A file that is unusable or too large is refused before the current model goes: the caller
-    // hears why, and nothing changes for anyone else (a run in progress goes on).
-    const check = async () => {
-      r = await getRuntime()
-      publish({ state: 'loading', error: null })
-      try {
-        if (request.force) await readModelCard(path)
-        else await refuseIfTooLarge(r, path, request)
-      } catch (error) {
-        publish({ state: 'ready', loadProgress: null })
-        throw error
-      }
-    }
-    return lock.switchModel('load', check, async () => {
-      if (!r) throw new Error('the runtime check did not run')
-      const runtime: LlamaRuntime = r
-      let shown = 0
-      const onProgress = (progress: number) => {
-        if (progress - shown < 0.01 && progress < 1) return
-        shown = progress
-        publish({ loadProgress: progress })
-      }
-      const previous = currentLoad
-      try {
-        await dropSession()
-        const opened = await openAndPublish(runtime, path, {
-          ...request,
-          isDemo,
-          onProgress,
-          onBlockingWork,
-        })
-        currentLoad = {
-          path,
-          options: { ...request, isDemo, onProgress: () => undefined, onBlockingWork },
-        }
-        return opened.info
-      } catch (error) {
-        // A refused load keeps the model that worked: it is opened again as it was.
-        currentLoad = null
-        if (previous && !session) {
-          publish({ loadProgress: null })
-          await openAndPublish(runtime, previous.path, previous.options).then(
-            () => (currentLoad = previous),
-            () => undefined,
-          )
-        }
-        publish({
-          state: 'ready',
-          model: session?.info ?? null,
-          error: toAppError(error),
-          loadProgress: null,
-        })
-        throw error
-      }
-    })
-  }
-
-  async function openAndPublish(
-    runtime: LlamaRuntime,
-    path: string,
-    options: OpenOptions,
-  ): Promise<ModelSession> {
-    const opened = await openModelSession(runtime, path, options)
-    session = opened
-    publish({ state: 'ready', model: opened.info, loadProgress: null })
-    // Exports name the exact model file; hashing gigabytes must not delay the first run.
-    void hashFile(path).then(
-      (sha256) => {
-        if (session !== opened) return
-        opened.info.sha256 = sha256
-        publish({ model: { ...opened.info } })
-      },
-      () => undefined,
-    )
-    return opened
-  }
-
-  async function dropSession() {
-    const previous = session
-    session = null
-    await previous?.dispose()
-  }
-
-  /** Runs one request on `sequence`, reporting any failure as the run's `failed` event. */
-  async function runReporting(
-    current: ModelSession,
-    request: ValidGenerateRequest,
-    sequence: LlamaContextSequence,
-    job: JobContext,
-  ) {
-    await runGeneration(current, request, sequence, job.signal(request.runId), job.emit).catch(
-      (error: unknown) =>
-        job.emit({ kind: 'failed', runId: request.runId, error: toAppError(error) }),
-    )
-  }
-
   const emitRun = (event: RunEvent) => options.events().onRunEvent(event)
+
+  /**
+   * Starts one run as the engine's job once it is free; whatever it throws is reported as the
+   * run's `failed` event, not as this call's failure.
+   */
+  function startRun(
+    label: string,
+    runId: string,
+    run: (
+      current: ModelSession,
+      signal: AbortSignal,
+      emit: (event: RunEvent) => void,
+    ) => Promise<void>,
+  ) {
+    return whenFree((current) =>
+      lock.startJob(label, [runId], emitRun, (job) =>
+        run(current, job.signal(runId), job.emit).catch(reportAsFailed(runId, job.emit)),
+      ),
+    )
+  }
 
   // One memory plan per loaded model, read from its header on the first comparison.
   const plans = new WeakMap<ModelSession, Promise<MemoryPlan>>()
@@ -231,20 +113,9 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     return batch
   }
 
-  const pathOf = (source: ModelSource) =>
-    source.kind === 'demo' ? options.demoModelPath : source.path
-
   return {
     async unloadModel() {
-      await lock.switchModel(
-        'unload',
-        async () => undefined,
-        async () => {
-          await dropSession()
-          currentLoad = null
-          publish({ model: null })
-        },
-      )
+      await slot.unload()
     },
     async inspectModel(raw) {
       const request = validate(inspectModelRequestSchema, raw)
@@ -262,7 +133,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
       return { ...status }
     },
     async loadModel(raw) {
-      return load(raw)
+      return slot.load(raw)
     },
     async tokenize(raw): Promise<TokenText[]> {
       const request = validate(tokenizeRequestSchema, raw)
@@ -279,10 +150,8 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     async generate(raw) {
       const request: ValidGenerateRequest = validate(generateRequestSchema, raw)
       const label = request.chat ? 'a chat reply' : 'a completion'
-      await whenFree((current) =>
-        lock.startJob(label, [request.runId], emitRun, (job) =>
-          runReporting(current, request, current.sequence, job),
-        ),
+      await startRun(label, request.runId, (current, signal, emit) =>
+        runGeneration(current, request, current.sequence, signal, emit),
       )
     },
     async generateMany(raw) {
@@ -302,7 +171,13 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
               await Promise.all(
                 requests.map((request, i) => {
                   const sequence = sequences[i]
-                  return sequence && runReporting(current, request, sequence, job)
+                  const signal = job.signal(request.runId)
+                  return (
+                    sequence &&
+                    runGeneration(current, request, sequence, signal, job.emit).catch(
+                      reportAsFailed(request.runId, job.emit),
+                    )
+                  )
                 }),
               )
             } finally {
@@ -319,29 +194,14 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
     },
     async score(raw) {
       const request = validate(scoreRequestSchema, raw)
-      await whenFree((current) =>
-        lock.startJob('a text being scored', [request.runId], emitRun, (job) =>
-          runScoring(current, request, current.sequence, job.signal(request.runId), job.emit).catch(
-            (error: unknown) =>
-              job.emit({ kind: 'failed', runId: request.runId, error: toAppError(error) }),
-          ),
-        ),
+      await startRun('a text being scored', request.runId, (current, signal, emit) =>
+        runScoring(current, request, current.sequence, signal, emit),
       )
     },
     async influence(raw) {
       const request = validate(influenceRequestSchema, raw)
-      await whenFree((current) =>
-        lock.startJob('token influence being measured', [request.runId], emitRun, (job) =>
-          runInfluence(
-            current,
-            request,
-            current.sequence,
-            job.signal(request.runId),
-            job.emit,
-          ).catch((error: unknown) =>
-            job.emit({ kind: 'failed', runId: request.runId, error: toAppError(error) }),
-          ),
-        ),
+      await startRun('token influence being measured', request.runId, (current, signal, emit) =>
+        runInfluence(current, request, current.sequence, signal, emit),
       )
     },
     async exactEntropy(raw) {
@@ -365,6 +225,11 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
       await lock.cancel(request.runId)
     },
   }
+}
+
+/** A run's error as its `failed` event: the request that started it has already been answered. */
+function reportAsFailed(runId: string, emit: (event: RunEvent) => void) {
+  return (error: unknown) => emit({ kind: 'failed', runId, error: toAppError(error) })
 }
 
 /** Tokens as the Tokenizer shows them: text, the bytes a partial character hides, special marks. */
