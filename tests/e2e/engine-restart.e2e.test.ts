@@ -2,29 +2,18 @@ import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { demoModelPath } from '../helpers/engine-harness'
-import { launchBrowser, startServe, watchEngine, type ServeProcess } from './helpers'
+import { useAppUnderTest, type EngineWatcher, type ServeProcess } from './helpers'
 
 let serve: ServeProcess
 let browser: Browser
-let watcher: Awaited<ReturnType<typeof watchEngine>>
+let watcher: EngineWatcher
 const dataDirectory = mkdtempSync(join(tmpdir(), 'tokenscope-restart-'))
 const model = join(dataDirectory, 'models', 'mine.gguf')
-
-beforeAll(async () => {
-  mkdirSync(join(dataDirectory, 'models'))
-  copyFileSync(demoModelPath, model)
-  serve = await startServe({ dataDirectory })
-  browser = await launchBrowser()
-  watcher = await watchEngine(serve)
-})
-
-afterAll(async () => {
-  watcher?.close()
-  await browser?.close()
-  await serve?.stop()
-})
+mkdirSync(join(dataDirectory, 'models'))
+copyFileSync(demoModelPath, model)
+useAppUnderTest((app) => ({ serve, browser, watcher } = app), { dataDirectory })
 
 /** The model the engine has loaded and is ready with; null while it restarts or loads. */
 const ready = () =>

@@ -2,36 +2,24 @@ import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { demoModelPath } from '../helpers/engine-harness'
 import { writeHugeModel } from '../helpers/huge-model'
 import {
   generate,
-  launchBrowser,
   openApp,
-  startServe,
   waitForChips,
   waitForRunState,
   waitForModel,
-  watchEngine,
+  useAppUnderTest,
+  type EngineWatcher,
   type ServeProcess,
 } from './helpers'
 
 let serve: ServeProcess
 let browser: Browser
-let watcher: Awaited<ReturnType<typeof watchEngine>>
-
-beforeAll(async () => {
-  serve = await startServe()
-  browser = await launchBrowser()
-  watcher = await watchEngine(serve)
-})
-
-afterAll(async () => {
-  watcher?.close()
-  await browser?.close()
-  await serve?.stop()
-})
+let watcher: EngineWatcher
+useAppUnderTest((app) => ({ serve, browser, watcher } = app))
 
 const text = (page: Page, testId: string) => page.locator(`[data-testid=${testId}]`).textContent()
 
