@@ -5,13 +5,8 @@ import { AppFailure } from './errors'
 import { limits } from './schemas'
 import type { RunTarget, SessionIntent } from './session-intents'
 import type { SessionDocument } from './sessions'
-import {
-  RunColumns,
-  type DocumentWith,
-  type NodeWith,
-  type RunWith,
-  type StoredDocument,
-} from './token-columns'
+import type { DocumentWith, NodeWith, RunWith, StoredDocument } from './stored-document'
+import { RunColumns } from './token-columns'
 
 /**
  * Applies session intents to a document: the host's saved copy (session-store.ts, its runs'
