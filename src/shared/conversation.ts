@@ -4,7 +4,8 @@ import { splitReply } from './thoughts'
 
 /**
  * A session's conversation tree and the rules both sides apply to it: the UI to its own copy,
- * the host (session-apply.ts) to the saved one. Both must end identical, so the rules live here.
+ * the host (session-apply-chat.ts) to the saved one. Both must end identical, so the rules live
+ * here.
  */
 
 /** A session's nodes form a tree: every edit or regeneration adds a sibling, nothing is lost. */

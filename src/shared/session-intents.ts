@@ -72,7 +72,7 @@ export type SessionIntent =
       /**
        * Written by format 1 (journals from before): the run started with the first `count`
        * tokens of node `fromNodeId`'s whole path, then `first`. Now read as a branch of
-       * `node.branchOf` at `count` that keeps only `first` (see session-apply.ts).
+       * `node.branchOf` at `count` that keeps only `first` (see session-apply-completion.ts).
        */
       prefix?: { fromNodeId: string; count: number; first: GeneratedToken | null }
       /** The document's new `updatedAt`; the host's clock when absent. */

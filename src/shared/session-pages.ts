@@ -6,7 +6,8 @@ import { decodeReported } from './remote'
 import { describeIssues } from './schemas'
 import { runTargetSchema, type RunTarget } from './session-intents'
 import type { SessionDocument } from './sessions'
-import { mapRuns, type RunColumns, type StoredDocument } from './token-columns'
+import { mapRuns, type StoredDocument } from './stored-document'
+import type { RunColumns } from './token-columns'
 
 /**
  * A long session read back in two steps. Of a 20,000-token run with 20 alternatives each, 92% of

@@ -7,7 +7,7 @@ import { upgradeSession } from '../../src/shared/session-migrate'
 import { parseUpdateSessionRequest } from '../../src/shared/session-intent-schema'
 import type { SessionIntent } from '../../src/shared/session-intents'
 import { sessionDocumentSchema, type SessionDocument } from '../../src/shared/sessions'
-import { expandedDocument, storedDocument } from '../../src/shared/token-columns'
+import { expandedDocument, storedDocument } from '../../src/shared/stored-document'
 import { comparisonSession, fakeToken } from '../helpers/session-fixture'
 
 // A comparison is a tree: a prompt node holding what the columns share, and one completion node

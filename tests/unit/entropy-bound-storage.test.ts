@@ -9,7 +9,8 @@ import type { GeneratedToken } from '../../src/shared/contract'
 import { sessionFromJson, sessionToJson } from '../../src/shared/session-export'
 import { outlineDocument } from '../../src/shared/session-pages'
 import { sessionDocumentSchema } from '../../src/shared/sessions'
-import { RunColumns, storedDocument } from '../../src/shared/token-columns'
+import { storedDocument } from '../../src/shared/stored-document'
+import { RunColumns } from '../../src/shared/token-columns'
 import { completionSession, fakeToken } from '../helpers/session-fixture'
 
 // A token whose entropy a run only bounded keeps its upper bound through every form a session

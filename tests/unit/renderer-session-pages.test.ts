@@ -8,7 +8,7 @@ import {
   runAt,
   type SessionPageRequest,
 } from '../../src/shared/session-pages'
-import { storedDocument } from '../../src/shared/token-columns'
+import { storedDocument } from '../../src/shared/stored-document'
 import { completionSession } from '../helpers/session-fixture'
 
 /**

@@ -11,7 +11,8 @@ import { applyIntents, applyStoredIntents } from '../../src/shared/session-apply
 import { parseUpdateSessionRequest } from '../../src/shared/session-intent-schema'
 import { maxIntentsPerUpdate, type SessionIntent } from '../../src/shared/session-intents'
 import type { SessionDocument } from '../../src/shared/sessions'
-import { expandedDocument, RunColumns, storedDocument } from '../../src/shared/token-columns'
+import { expandedDocument, storedDocument } from '../../src/shared/stored-document'
+import { RunColumns } from '../../src/shared/token-columns'
 import { emptyChat, fakeToken, promptOnlySession } from '../helpers/session-fixture'
 
 const at = (minute: number) => `2026-11-22T11:${String(minute).padStart(2, '0')}:00.000Z`

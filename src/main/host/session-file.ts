@@ -3,12 +3,9 @@ import type { RunRecord } from '../../shared/conversation'
 import type { SessionIntent } from '../../shared/session-intents'
 import { sessionFileVersion, type SessionDocument } from '../../shared/sessions'
 import { decodeReported, encodeReported } from '../../shared/remote'
-import {
-  Column,
-  type RunColumns,
-  type StoredDocument,
-  type StoredRun,
-} from '../../shared/token-columns'
+import { Column } from '../../shared/chunked-column'
+import type { StoredDocument, StoredRun } from '../../shared/stored-document'
+import type { RunColumns } from '../../shared/token-columns'
 
 /**
  * The host's session files, version 2 (see `sessionFileVersion`):

@@ -23,12 +23,8 @@ import {
   type SessionSummary,
   type StorageProblem,
 } from '../../shared/sessions'
-import {
-  expandDocument,
-  storedDocument,
-  type RunColumns,
-  type StoredDocument,
-} from '../../shared/token-columns'
+import { expandDocument, storedDocument, type StoredDocument } from '../../shared/stored-document'
+import type { RunColumns } from '../../shared/token-columns'
 import {
   decodeIntent,
   breather,
