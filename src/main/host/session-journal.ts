@@ -5,13 +5,8 @@ import { sessionFileVersion } from '../../shared/sessions'
 import type { RunColumns } from '../../shared/token-columns'
 import { trimCache } from './session-cache'
 import { checkNotNewer, maybeCompact } from './session-compaction'
-import {
-  breather,
-  encodeIntent,
-  TextSink,
-  type JournalLine,
-  writeEncodedTokens,
-} from './session-file'
+import { breather, TextSink, writeEncodedTokens } from './session-column-writer'
+import { encodeIntent, type JournalLine } from './session-journal-lines'
 import {
   countTokens,
   lineTokens,

@@ -9,7 +9,8 @@ import {
   sessionSchemaVersion,
 } from '../../shared/sessions'
 import { storedDocument } from '../../shared/token-columns'
-import { decodeIntent, parseSnapshot, type JournalLine } from './session-file'
+import { parseSnapshot } from './session-file'
+import { decodeIntent, type JournalLine } from './session-journal-lines'
 import { newerThanThis } from './session-headers'
 import { pend } from './session-journal'
 import { newerVersion, setAside } from './session-problems'

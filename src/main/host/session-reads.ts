@@ -9,7 +9,7 @@ import {
 import type { SessionService } from '../../shared/sessions'
 import { expandDocument } from '../../shared/token-columns'
 import { enqueue, entryFor, loaded } from './session-cache'
-import { breather } from './session-file'
+import { breather } from './session-column-writer'
 import { pause, type StoreState } from './session-store-state'
 
 type SessionReads = Pick<SessionService, 'loadSession' | 'loadSessionOutline' | 'loadSessionPage'>
