@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import {
-  decodeTokens,
-  encodeTokens,
-  parseSnapshot,
-  snapshotText,
-} from '../../src/main/host/session-file'
+import { parseSnapshot, snapshotText } from '../../src/main/host/session-file'
+import { decodeTokens } from '../../src/main/host/session-token-decoding'
+import { encodeTokens } from '../../src/main/host/session-token-encoding'
 import type { GeneratedToken } from '../../src/shared/contract'
 import { sessionFromJson, sessionToJson } from '../../src/shared/session-export'
 import { outlineDocument } from '../../src/shared/session-pages'
