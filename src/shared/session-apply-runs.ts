@@ -69,3 +69,35 @@ export function applyRunIntent<T>(
     }
   }
 }
+
+/** How far an exact entropy may stand outside the bounds the run gave: the engine's float32. */
+const entropySlack = 1e-3
+
+/**
+ * Gives a bounded token its exact entropy. Applying it again (a journal read back after
+ * the token's own line already held the value) changes nothing; a value outside the token's
+ * bounds, or for a token whose entropy was exact from the start, is refused.
+ */
+export function applyEntropyRead<T>(
+  store: TokenStore<T>,
+  doc: DocumentWith<T>,
+  intent: Extract<SessionIntent, { type: 'entropyRead' }>,
+  options: ApplyOptions<T>,
+): DocumentWith<T> {
+  const { target, index, bits } = intent
+  const run = runOf(doc, target) ?? refuse(`Node ${target.nodeId} has no run.`)
+  if (index >= store.length(run.tokens))
+    refuse(`Node ${target.nodeId}'s run has no token ${index}.`)
+  const known = store.entropy(run.tokens, index)
+  if (known.upperBits === undefined) {
+    if (Math.abs(known.bits - bits) <= entropySlack) return doc
+    refuse(`Token ${index} of node ${target.nodeId} already has an exact entropy.`)
+  }
+  if (bits < known.bits - entropySlack || bits > known.upperBits + entropySlack)
+    refuse(
+      `${bits} bits is outside token ${index}'s bounds (${known.bits} to ${known.upperBits} bits).`,
+    )
+  const changed = store.withExactEntropy(run.tokens, index, bits)
+  if (changed.undo) options.undo?.push(changed.undo)
+  return withRun(doc, target, { ...run, tokens: changed.tokens })
+}

@@ -4,7 +4,7 @@ import { applyChatIntent } from './session-apply-chat'
 import { applyComparisonChanged } from './session-apply-compare'
 import { applyNodeAdded } from './session-apply-completion'
 import { existingNode, refuse, type ApplyOptions } from './session-apply-nodes'
-import { applyRunIntent } from './session-apply-runs'
+import { applyEntropyRead, applyRunIntent } from './session-apply-runs'
 import type { SessionIntent } from './session-intents'
 import { arrayTokens, columnTokens, type TokenStore } from './session-token-stores'
 import type { SessionDocument } from './sessions'
@@ -65,6 +65,8 @@ export function applyIntentWith<T>(
     case 'tokensAdded':
     case 'runEnded':
       return applyRunIntent(store, doc, intent, options)
+    case 'entropyRead':
+      return applyEntropyRead(store, doc, intent, options)
   }
 }
 

@@ -134,6 +134,12 @@ export const sessionIntentSchema = z.discriminatedUnion('type', [
     now: now.optional(),
   }),
   z.object({
+    type: z.literal('entropyRead'),
+    target: runTargetSchema,
+    index: z.number().int().min(0),
+    bits: z.number().min(0).max(64),
+  }),
+  z.object({
     type: z.literal('runEnded'),
     target: runTargetSchema,
     stopReason: stopReasonSchema,

@@ -101,6 +101,11 @@ export type SessionIntent =
       now?: string
     }
   | { type: 'tokensAdded'; target: RunTarget; tokens: GeneratedToken[]; now?: string }
+  /**
+   * The exact entropy of token `index` of `target`'s run, read on demand for a token whose run
+   * only bounded it (its `entropyUpperBits`): the token then holds the exact value, unbounded.
+   */
+  | { type: 'entropyRead'; target: { nodeId: string }; index: number; bits: number }
   | {
       type: 'runEnded'
       target: RunTarget

@@ -12,6 +12,13 @@ export interface TokenStore<T> {
   prefix(tokens: T, count: number, first: GeneratedToken | null): T
   replyText(tokens: T, reason: RunRecord['stopReason']): string
   joinedText(tokens: T): string
+  /** Token `index`'s entropy: its value, and its upper bound where the run only bounded it. */
+  entropy(tokens: T, index: number): { bits: number; upperBits?: number }
+  /**
+   * Token `index` with the exact entropy `bits`, unbounded: in a copy of the objects (they may be
+   * shown), in place in the columns (the host's own), with what undoes it.
+   */
+  withExactEntropy(tokens: T, index: number, bits: number): { tokens: T; undo?: () => void }
 }
 
 /** Tokens as objects, in arrays (the UI's documents, exported files). */
@@ -32,6 +39,27 @@ export const arrayTokens: TokenStore<GeneratedToken[]> = {
   },
   replyText: (tokens, reason) => replyText(tokens, reason),
   joinedText: (tokens) => tokens.map((t) => t.text).join(''),
+  entropy(tokens, index) {
+    const { entropyBits, entropyUpperBits } = tokens[index]!
+    return {
+      bits: entropyBits,
+      ...(entropyUpperBits !== undefined && { upperBits: entropyUpperBits }),
+    }
+  },
+  withExactEntropy(tokens, index, bits) {
+    const { entropyUpperBits: _bound, ...rest } = tokens[index]!
+    const copy = tokens.slice()
+    copy[index] = { ...rest, entropyBits: bits }
+    return { tokens: copy }
+  },
+}
+
+function columnEntropy(columns: RunColumns, index: number) {
+  const upperBits = columns.entropyUpperBits?.get(index) ?? NaN
+  return {
+    bits: columns.entropyBits.get(index),
+    ...(!Number.isNaN(upperBits) && { upperBits }),
+  }
 }
 
 /** Tokens as columns (the host's documents). */
@@ -50,4 +78,15 @@ export const columnTokens: TokenStore<RunColumns> = {
   },
   replyText: (columns, reason) => columns.replyText(reason),
   joinedText: (columns) => columns.joinedText(),
+  entropy: columnEntropy,
+  withExactEntropy(columns, index, bits) {
+    const old = columnEntropy(columns, index)
+    columns.entropyBits.set(index, bits)
+    columns.entropyUpperBits?.set(index, NaN)
+    const undo = () => {
+      columns.entropyBits.set(index, old.bits)
+      columns.entropyUpperBits?.set(index, old.upperBits ?? NaN)
+    }
+    return { tokens: columns, undo }
+  },
 }

@@ -22,6 +22,22 @@ useAppUnderTest((app) => ({ serve, browser, watcher } = app), {
   env: { TOKENSCOPE_EXACT_ENTROPY_VOCAB: '0' },
 })
 
+/**
+ * Whether the newest saved session of `kind` holds token `index` of some run with an exact
+ * entropy: the value read on demand, kept with the session.
+ */
+async function savedExact(kind: 'completion' | 'chat' | 'compare', index: number) {
+  const newest = (await watcher.bridge.listSessions())
+    .filter((s) => s.kind === kind)
+    .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0]
+  if (!newest) return false
+  const doc = await watcher.bridge.loadSession({ id: newest.id })
+  return doc.nodes.some((n) => {
+    const token = n.run?.tokens[index]
+    return token !== undefined && token.entropyUpperBits === undefined
+  })
+}
+
 /** Saves a screenshot when TOKENSCOPE_SHOTS names a folder (for a person to look at). */
 async function shot(page: Page, name: string) {
   const folder = process.env.TOKENSCOPE_SHOTS
@@ -81,6 +97,14 @@ describe('a bounded entropy in the inspector', () => {
     const hovered = popover.locator('[data-testid=detail-entropy]')
     await expect.poll(() => hovered.textContent()).toBe(`${exact.toFixed(2)} bits`)
     expect(await hovered.getAttribute('data-bounded')).toBeNull()
+
+    // Kept with the session: the reopened page shows the exact value with no button.
+    await expect.poll(() => savedExact('completion', 2)).toBe(true)
+    await page.reload()
+    await page.locator('[data-testid=token-chip]').nth(2).click()
+    await expect.poll(() => entropy.textContent()).toBe(`${exact.toFixed(2)} bits`)
+    expect(await entropy.getAttribute('data-bounded')).toBeNull()
+    expect(await inspector.locator('[data-testid=exact-entropy]').count()).toBe(0)
   })
 
   it('reads the exact value in a chat reply and a Compare column, from their own contexts', async () => {
@@ -97,8 +121,12 @@ describe('a bounded entropy in the inspector', () => {
     await openChat(page)
     await setSettings(page, { 'max-tokens': 24 })
     await send(page, 'What is a token?', 1)
-    await replies(page).first().locator('[data-testid=token-chip]:visible').nth(2).click()
+    // Chips of the reply's thinking are hidden: the third shown is not token 2.
+    const chip = replies(page).first().locator('[data-testid=token-chip]:visible').nth(2)
+    const index = Number(await chip.getAttribute('data-index'))
+    await chip.click()
     await exactAfterClick()
+    await expect.poll(() => savedExact('chat', index)).toBe(true)
 
     await page.click('[data-testid=nav-compare]')
     await page.fill('[data-testid=compare-prompt-input]', 'The model predicts')
@@ -109,6 +137,7 @@ describe('a bounded entropy in the inspector', () => {
       .waitFor({ timeout: 90_000 })
     await column.locator('[data-testid=token-chip]').nth(3).click()
     await exactAfterClick()
+    await expect.poll(() => savedExact('compare', 3)).toBe(true)
     await context.close()
   })
 })

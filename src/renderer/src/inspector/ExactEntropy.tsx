@@ -24,6 +24,8 @@ export function useExactEntropy(
 export function ExactEntropy(props: {
   token: GeneratedToken
   contextBefore: () => readonly number[]
+  /** Keeps the value read with the token's saved session. */
+  save?: (bits: number) => void
 }) {
   const { token, contextBefore } = props
   const { entry } = useExactEntropy(token, contextBefore)
@@ -34,7 +36,7 @@ export function ExactEntropy(props: {
   if (!isEntropyBounded(token) || entry?.state === 'done') return null
   const ask = () => {
     const tokens = contextBefore()
-    readExactEntropy(tokens, token)
+    readExactEntropy(tokens, token, props.save)
   }
   const reading = entry?.state === 'reading'
   return (

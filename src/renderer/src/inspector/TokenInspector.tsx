@@ -36,6 +36,8 @@ export interface TokenInspectorProps {
   onLabChange: (settings: ChainSettings) => void
   /** The context's token ids before this token, so the Lab can show the run's penalties. */
   contextBefore?: () => readonly number[]
+  /** Keeps an exact entropy read on demand with the token's saved session. */
+  saveExactEntropy?: (bits: number) => void
 }
 
 type Tab = 'token' | 'lab'
@@ -151,7 +153,11 @@ export function TokenInspector(props: TokenInspectorProps) {
             <TokenIdentity token={token} />
             <TokenFacts token={token} sampling={sampling} exactEntropyBits={exact.bits} />
             {props.contextBefore && (
-              <ExactEntropy token={token} contextBefore={props.contextBefore} />
+              <ExactEntropy
+                token={token}
+                contextBefore={props.contextBefore}
+                save={props.saveExactEntropy}
+              />
             )}
             <TokenPageGate token={token}>
               <div className="mt-3 border-t border-slate-100 pt-2.5 dark:border-slate-800">

@@ -6,7 +6,8 @@ import { createStore } from '../stores/store'
 /**
  * Exact entropies read on demand for tokens whose run only bounded them, by the context before
  * the token: the step's distribution depends on nothing else, so any token after the same context
- * (a Generate again, a branch) shares the value. Kept while the window is open, not saved.
+ * (a Generate again, a branch) shares the value. Kept while the window is open; the token's
+ * saved session gets it too (`save`, sessions/entropy-saves.ts).
  */
 export type ExactEntropyEntry =
   | { state: 'reading' }
@@ -36,8 +37,13 @@ export const contextKey = (tokens: readonly number[]) => tokens.join(',')
 /**
  * Asks the engine for the exact entropy of the step after `tokens`. A value outside the token's
  * bounds means the model loaded now is not the one that generated it: said so, not shown.
+ * `save` hears a value that was shown.
  */
-export function readExactEntropy(tokens: readonly number[], token: GeneratedToken): void {
+export function readExactEntropy(
+  tokens: readonly number[],
+  token: GeneratedToken,
+  save?: (bits: number) => void,
+): void {
   const key = contextKey(tokens)
   if (exactEntropyStore.getState().get(key)?.state === 'reading') return
   // The engine's position counts the tokens before this one: the context must be all of them.
@@ -60,7 +66,10 @@ export function readExactEntropy(tokens: readonly number[], token: GeneratedToke
           message: `The loaded model gives ${entropyBits.toFixed(2)} bits here, outside this token's bounds: it is not the model that generated this token.`,
           busy: false,
         })
-      else exactEntropyStore.dispatch({ type: 'done', key, bits: entropyBits })
+      else {
+        exactEntropyStore.dispatch({ type: 'done', key, bits: entropyBits })
+        save?.(entropyBits)
+      }
     })
     .catch((error: unknown) => {
       const appError = toAppError(error)
