@@ -187,7 +187,11 @@ describe('Compare view in a real browser against `serve`', () => {
         'cancelled',
       )
       expect(await short.locator('[data-testid=token-chip]').count()).toBe(4)
-      expect(await long.locator('[data-testid=token-chip]').count()).toBeGreaterThan(4)
+      const longCount = await long.locator('[data-testid=token-chip]').count()
+      expect(longCount).toBeGreaterThan(4)
+      // The status bar counts what the columns made together.
+      const live = page.locator('[data-testid=live-stats][data-owner=compare]:not([data-active])')
+      await expect.poll(() => live.getAttribute('data-generated')).toBe(String(4 + longCount))
 
       // Re-running one column generates that column alone.
       const before = watcher.events.length
@@ -197,6 +201,8 @@ describe('Compare view in a real browser against `serve`', () => {
       await short.locator('[data-testid=column-state]:text-is("ended")').waitFor()
       expect(startedSince(before)).toHaveLength(1)
       expect(await short.locator('[data-testid=token-chip]').count()).toBe(6)
+      // The column that ran alone, without the other column's earlier run.
+      await expect.poll(() => live.getAttribute('data-generated')).toBe('6')
       await context.close()
     }))
 

@@ -9,6 +9,7 @@ import {
   isAnyActive,
   maxColumns,
   requestInput,
+  runsTogether,
   settingsOf,
   sweepValues,
   type CompareAction,
@@ -241,6 +242,25 @@ describe('runs in the columns', () => {
     const summary = summarizeColumn(state.columns[1] ?? initialCompareState.columns[0]!)
     expect(summary.perplexity).toBe(1)
     expect(summary.tokensPerSecond).toBe(100)
+  })
+
+  it('adds up the speeds of the runs started together, and of no runs opened from a session', () => {
+    const ran = reduce(requested, {
+      type: 'events',
+      events: ['r1', 'r2'].map((runId) => ({
+        runId,
+        kind: 'ended' as const,
+        reason: 'max-tokens' as const,
+        contextUsed: 2,
+        stats,
+      })),
+    })
+    expect(runsTogether(ran).map((r) => r.runId)).toEqual(['r1', 'r2'])
+    // Column c2 runs again alone: its speed is its own, not added to c1's earlier one.
+    const again = reduce(ran, { type: 'runsRequested', runs: [{ key: 'c2', runId: 'r3' }] })
+    expect(runsTogether(again).map((r) => r.runId)).toEqual(['r3'])
+    const { together: _unknown, ...opened } = ran
+    expect(runsTogether(reduce(initialCompareState, { type: 'loaded', state: opened }))).toEqual([])
   })
 
   it('marks stopping and failures only for the named runs', () => {

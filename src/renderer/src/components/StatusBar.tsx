@@ -17,6 +17,7 @@ import { engineStore, runStore } from '../stores/stores'
 import { viewStore } from '../stores/view'
 import { chatRunStore } from '../views/chat/chat-store'
 import { compareStore } from '../views/compare/compare-actions'
+import { runsTogether } from '../views/compare/compare-reducer'
 import { pipelineRunStore } from '../views/learn/pipeline-actions'
 import { scoreStore } from '../views/learn/score-actions'
 
@@ -66,10 +67,11 @@ export function StatusBar({ onShortcuts }: { onShortcuts: () => void }) {
   const completion = useStore(runStore, (s) => s)
   const chat = useStore(chatRunStore, (s) => s)
   const columns = useStore(compareStore, (s) => s.columns)
+  const together = useStore(compareStore, (s) => s.together)
   const score = useStore(scoreStore, (s) => s)
   const pipeline = useStore(pipelineRunStore, (s) => s)
   const view = useStore(viewStore, (v) => v)
-  const compare = columns.map((c) => c.run)
+  const compare = runsTogether({ columns, together })
   const stats = liveStats({ view, completion, chat, compare, score, pipeline })
   const model = engine.status?.model ?? null
   const devices = engine.status?.devices ?? []

@@ -54,6 +54,11 @@ export interface CompareState {
   stop?: string[]
   columns: CompareColumn[]
   nextKey: number
+  /**
+   * The runs the last Generate started together (a column run again alone: that run). Absent in
+   * a comparison opened from a session, which does not say which of its columns ran together.
+   */
+  together?: string[]
 }
 
 export const minColumns = 2
@@ -123,6 +128,17 @@ export const initialCompareState: CompareState = {
 
 function sameEngine(a: RemoteChoice | undefined, b: RemoteChoice | null): boolean {
   return (a?.endpointId ?? null) === (b?.endpointId ?? null) && a?.model === b?.model
+}
+
+/**
+ * The column runs whose speeds add up: the ones started together, which ran at the same time.
+ * None for a comparison opened from a session.
+ */
+export function runsTogether(state: Pick<CompareState, 'columns' | 'together'>): RunState[] {
+  const together = new Set(state.together ?? [])
+  return state.columns
+    .map((c) => c.run)
+    .filter((run) => run.runId !== null && together.has(run.runId))
 }
 
 export function isAnyActive(state: CompareState): boolean {
@@ -295,13 +311,15 @@ export function compareReducer(state: CompareState, action: CompareAction): Comp
           : { ...c, settings, preset: builtInPresetId(settings.sampling) }
       })
     }
-    case 'runsRequested':
-      return runAction(state, (c) => {
+    case 'runsRequested': {
+      const requested = runAction(state, (c) => {
         const runId = action.runs.find((r) => r.key === c.key)?.runId
         if (!runId) return null
         const { sampling, maxTokens } = c.settings
         return { type: 'requested', runId, promptText: state.prompt, sampling, maxTokens }
       })
+      return { ...requested, together: action.runs.map((r) => r.runId) }
+    }
     case 'events':
       return runAction(state, (c) => {
         const mine = action.events.filter((e) => e.runId === c.run.runId)
