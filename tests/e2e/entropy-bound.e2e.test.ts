@@ -97,6 +97,7 @@ describe('a bounded entropy in the inspector', () => {
     const hovered = popover.locator('[data-testid=detail-entropy]')
     await expect.poll(() => hovered.textContent()).toBe(`${exact.toFixed(2)} bits`)
     expect(await hovered.getAttribute('data-bounded')).toBeNull()
+    await shot(page, `popover-exact-${dark ? 'dark' : 'light'}`)
 
     // Kept with the session: the reopened page shows the exact value with no button.
     await expect.poll(() => savedExact('completion', 2)).toBe(true)
