@@ -24,7 +24,7 @@ import { EmptyState } from './EmptyState'
 import { Spinner } from './Icons'
 import { ProbabilityLegend } from './ProbabilityLegend'
 import { PromptScoreBar, usePromptScores } from './PromptScoreBar'
-import { saveCompletionEntropy } from '../sessions/entropy-saves'
+import { completionEntropySaver } from '../sessions/entropy-saves'
 import { TokenDetails } from './TokenDetails'
 import { TokenStream } from './TokenStream'
 import { CompletionMarkdown, OutputViewSwitch } from './CompletionMarkdown'
@@ -245,9 +245,7 @@ export function OutputPanel({ onExample }: OutputPanelProps) {
             labSettings={lab}
             onLabChange={setLabSettings}
             contextBefore={() => contextIdsBefore(prompt, view.tokens, selected)}
-            saveExactEntropy={
-              view.active ? (bits) => saveCompletionEntropy(selected, bits) : undefined
-            }
+            entropySaver={view.active ? () => completionEntropySaver(selected) : undefined}
           />
         )}
       </DockedInspector>

@@ -2,6 +2,7 @@ import type { GeneratedToken } from '../../../shared/contract'
 import { useStore } from '../hooks/useStore'
 import { isEntropyBounded } from '../lib/entropy-bound'
 import { ghostButton, mutedText } from '../lib/ui'
+import type { EntropySaver } from '../sessions/entropy-saves'
 import { engineStore } from '../stores/stores'
 import { contextKey, exactEntropyStore, readExactEntropy } from './exact-entropy-store'
 
@@ -24,8 +25,8 @@ export function useExactEntropy(
 export function ExactEntropy(props: {
   token: GeneratedToken
   contextBefore: () => readonly number[]
-  /** Keeps the value read with the token's saved session. */
-  save?: (bits: number) => void
+  /** Where the value read is saved, asked for when the read starts. */
+  saver?: () => EntropySaver | null
 }) {
   const { token, contextBefore } = props
   const { entry } = useExactEntropy(token, contextBefore)
@@ -36,7 +37,7 @@ export function ExactEntropy(props: {
   if (!isEntropyBounded(token) || entry?.state === 'done') return null
   const ask = () => {
     const tokens = contextBefore()
-    readExactEntropy(tokens, token, props.save)
+    readExactEntropy(tokens, token, props.saver?.() ?? undefined)
   }
   const reading = entry?.state === 'reading'
   return (

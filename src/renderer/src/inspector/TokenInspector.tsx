@@ -15,6 +15,7 @@ import { isRemoteToken, labReasonFor, notReported, remoteBranchReason } from '..
 import { showWhitespace } from '../lib/whitespace'
 import { minTopN } from './prefs'
 import { SamplingLab } from './SamplingLab'
+import type { EntropySaver } from '../sessions/entropy-saves'
 import { ExactEntropy, useExactEntropy } from './ExactEntropy'
 import { inspectorPrefsStore } from './stores'
 
@@ -36,8 +37,8 @@ export interface TokenInspectorProps {
   onLabChange: (settings: ChainSettings) => void
   /** The context's token ids before this token, so the Lab can show the run's penalties. */
   contextBefore?: () => readonly number[]
-  /** Keeps an exact entropy read on demand with the token's saved session. */
-  saveExactEntropy?: (bits: number) => void
+  /** Where an exact entropy read on demand is saved: the token's session, as it is now. */
+  entropySaver?: () => EntropySaver | null
 }
 
 type Tab = 'token' | 'lab'
@@ -156,7 +157,7 @@ export function TokenInspector(props: TokenInspectorProps) {
               <ExactEntropy
                 token={token}
                 contextBefore={props.contextBefore}
-                save={props.saveExactEntropy}
+                saver={props.entropySaver}
               />
             )}
             <TokenPageGate token={token}>

@@ -9,31 +9,37 @@ import { holdsTree } from './view-sessions'
 
 /**
  * An exact entropy read on demand goes into the saved session, so that the token shows it (and
- * is tinted by it) when the session is opened again, instead of its bounds and the button.
+ * is tinted by it) when the session is opened again, instead of its bounds and the button. Each
+ * saver is made when the read is asked for: by the time the engine answers, another session or
+ * branch may be on screen.
  */
-function save(doc: SessionDocument | null, nodeId: string, index: number, bits: number) {
-  if (!doc || !isOnHost(doc.id) || !doc.nodes.some((n) => n.id === nodeId)) return
-  sendIntents(doc.id, [{ type: 'entropyRead', target: { nodeId }, index, bits }])
+export type EntropySaver = (bits: number) => void
+
+function saver(doc: SessionDocument | null, nodeId: string, index: number): EntropySaver | null {
+  if (!doc || !isOnHost(doc.id) || !doc.nodes.some((n) => n.id === nodeId)) return null
+  const sessionId = doc.id
+  return (bits) =>
+    sendIntents(sessionId, [{ type: 'entropyRead', target: { nodeId }, index, bits }])
 }
 
 /** Token `position` of the Completion path on screen: held by the deepest node that reaches it. */
-export function saveCompletionEntropy(position: number, bits: number): void {
+export function completionEntropySaver(position: number): EntropySaver | null {
   const doc = completionSessionStore.getState().doc
   const tree = branchStore.getState()
-  if (!holdsTree(doc, tree.order[0])) return
+  if (!holdsTree(doc, tree.order[0])) return null
   // Each node keeps its parent's path up to `forkAt`, then its own tokens.
   const owner = lineage(tree, tree.activeId).findLast((node) => node.forkAt <= position)
-  if (owner) save(doc, owner.id, position - owner.forkAt, bits)
+  return owner ? saver(doc, owner.id, position - owner.forkAt) : null
 }
 
 /** Token `index` of chat message `nodeId`. */
-export function saveChatEntropy(nodeId: string, index: number, bits: number): void {
-  save(chatStore.getState().doc, nodeId, index, bits)
+export function chatEntropySaver(nodeId: string, index: number): EntropySaver | null {
+  return saver(chatStore.getState().doc, nodeId, index)
 }
 
 /** Token `index` of Compare column `key`'s run. */
-export function saveCompareEntropy(key: string, index: number, bits: number): void {
+export function compareEntropySaver(key: string, index: number): EntropySaver | null {
   const doc = compareSessionStore.getState().doc
   const node = doc ? columnNode(doc.nodes, key) : undefined
-  if (node) save(doc, node.id, index, bits)
+  return node ? saver(doc, node.id, index) : null
 }

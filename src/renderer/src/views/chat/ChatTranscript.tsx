@@ -4,7 +4,7 @@ import type { GeneratedToken } from '../../../../shared/contract'
 import type { ChainSettings } from '../../../../shared/lab'
 import { defaultSampling } from '../../../../shared/schemas'
 import { TokenDetails } from '../../components/TokenDetails'
-import { saveChatEntropy } from '../../sessions/entropy-saves'
+import { chatEntropySaver } from '../../sessions/entropy-saves'
 import { tokenAfterKey } from '../../lib/token-keys'
 import { DockedInspector } from '../../inspector/InspectorDock'
 import { TokenInspector } from '../../inspector/TokenInspector'
@@ -224,7 +224,7 @@ export function ChatTranscript() {
                 pinned.index,
               )
             }
-            saveExactEntropy={(bits) => saveChatEntropy(shownNode.id, pinned.index, bits)}
+            entropySaver={() => chatEntropySaver(shownNode.id, pinned.index)}
           />
         )}
       </DockedInspector>

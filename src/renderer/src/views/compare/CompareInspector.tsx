@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react'
 import { contextIdsBefore } from '../../lib/context-ids'
-import { saveCompareEntropy } from '../../sessions/entropy-saves'
+import { compareEntropySaver } from '../../sessions/entropy-saves'
 import type { ChainSettings } from '../../../../shared/lab'
 import { defaultSampling } from '../../../../shared/schemas'
 import { useStore } from '../../hooks/useStore'
@@ -100,7 +100,7 @@ export function CompareInspector() {
           labSettings={labSettings ?? run.sampling ?? defaultSampling}
           onLabChange={setLabSettings}
           contextBefore={() => contextIdsBefore(run.prompt, run.tokens, current.index)}
-          saveExactEntropy={(bits) => saveCompareEntropy(current.key, current.index, bits)}
+          entropySaver={() => compareEntropySaver(current.key, current.index)}
         />
       )}
     </DockedInspector>
