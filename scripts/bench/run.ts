@@ -183,7 +183,9 @@ if (plan.browser && selected('4a', '4b', '4c', '4d', '4e')) {
   const { rendererCase } = await import('./case-renderer')
   // The UI changes often; a broken case 4 should not cost the engine results.
   try {
-    rows.push(...(await rendererCase({ runs: Math.min(plan.runs, 3), log })))
+    // Three streams a row by default; `--runs N` asks for N (issue #18 counts 10 probe streams).
+    const streams = args.runs ? plan.runs : Math.min(plan.runs, 3)
+    rows.push(...(await rendererCase({ runs: streams, log })))
   } catch (error) {
     log(`case 4 failed: ${error instanceof Error ? error.message : String(error)}`)
   }
