@@ -15,8 +15,8 @@ import {
   compareReducer,
   initialCompareState,
   type CompareAction,
-  type CompareState,
 } from '../../src/renderer/src/views/compare/compare-reducer'
+import { type CompareState } from '../../src/renderer/src/views/compare/compare-state'
 import {
   comparisonToJson,
   comparisonToMarkdown,

@@ -6,15 +6,17 @@ import type { GeneratedToken, RunEvent, RunStats } from '../../src/shared/contra
 import {
   compareReducer,
   initialCompareState,
+  type CompareAction,
+} from '../../src/renderer/src/views/compare/compare-reducer'
+import {
   isAnyActive,
   maxColumns,
   requestInput,
   runsTogether,
   settingsOf,
   sweepValues,
-  type CompareAction,
   type CompareState,
-} from '../../src/renderer/src/views/compare/compare-reducer'
+} from '../../src/renderer/src/views/compare/compare-state'
 import {
   comparisonToJson,
   comparisonToMarkdown,

@@ -39,8 +39,8 @@ import {
   compareReducer,
   initialCompareState,
   type CompareAction,
-  type CompareState,
 } from '../../src/renderer/src/views/compare/compare-reducer'
+import { type CompareState } from '../../src/renderer/src/views/compare/compare-state'
 
 const stats: RunStats = {
   promptTokens: 1,

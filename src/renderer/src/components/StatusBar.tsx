@@ -17,7 +17,7 @@ import { engineStore, runStore } from '../stores/stores'
 import { viewStore } from '../stores/view'
 import { chatRunStore } from '../views/chat/chat-store'
 import { compareStore } from '../views/compare/compare-actions'
-import { runsTogether } from '../views/compare/compare-reducer'
+import { runsTogether } from '../views/compare/compare-state'
 import { pipelineRunStore } from '../views/learn/pipeline-actions'
 import { scoreStore } from '../views/learn/score-actions'
 

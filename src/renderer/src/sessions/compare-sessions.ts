@@ -2,7 +2,7 @@ import { comparisonOf } from '../../../shared/compare-tree'
 import { limits } from '../../../shared/schemas'
 import type { SessionDocument, SessionNode } from '../../../shared/sessions'
 import { initialRunState, runReducer } from '../stores/run-reducer'
-import type { CompareColumn, CompareState } from '../views/compare/compare-reducer'
+import type { CompareColumn, CompareState } from '../views/compare/compare-state'
 import { newSession, titleFrom } from './conversation'
 import { runRecordFrom } from './records'
 

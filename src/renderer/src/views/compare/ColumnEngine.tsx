@@ -5,7 +5,7 @@ import { mutedText } from '../../lib/ui'
 import { remoteEngineStore, remoteHostLabel, remoteModelLabel } from '../../stores/remote-engine'
 import { listModels } from '../models/remote-actions'
 import { compareStore } from './compare-actions'
-import type { CompareColumn } from './compare-reducer'
+import type { CompareColumn } from './compare-state'
 
 const localValue = 'local'
 /** Endpoint ids hold no colon, so the first one after the prefix ends the id. */

@@ -10,7 +10,7 @@ import {
 import { useStore } from '../../hooks/useStore'
 import { builtInPresets, presetLabel } from '../../inspector/presets'
 import { inspectorPrefsStore } from '../../inspector/stores'
-import type { CompareColumn } from './compare-reducer'
+import type { CompareColumn } from './compare-state'
 import { compareStore } from './compare-actions'
 import { ColumnEngine } from './ColumnEngine'
 

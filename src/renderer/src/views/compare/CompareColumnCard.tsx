@@ -10,7 +10,7 @@ import { ColumnStatsFold } from './ColumnStatsFold'
 import { ColumnTokens } from './ColumnTokens'
 import { compareStore, copyColumnSettings, rerunColumn, stopColumn } from './compare-actions'
 import { columnTokens, summarizeColumn } from './compare-export'
-import type { CompareColumn } from './compare-reducer'
+import type { CompareColumn } from './compare-state'
 
 export interface CompareColumnCardProps {
   column: CompareColumn

@@ -8,7 +8,7 @@ import { StopStringsField } from '../../components/StopStringsControl'
 import { useStore } from '../../hooks/useStore'
 import { SweepControl } from './SweepControl'
 import { compareStore, generateAll, stopAll } from './compare-actions'
-import { maxColumns, type CompareInput } from './compare-reducer'
+import { maxColumns, type CompareInput } from './compare-state'
 
 export interface CompareToolbarProps {
   input: CompareInput

@@ -15,7 +15,7 @@ import { CompareToolbar } from './CompareToolbar'
 import { compareStore, whyCannotGenerate, whyColumnCannotRun } from './compare-actions'
 import { useRemoteModelsForCompare } from './ColumnEngine'
 import { comparisonToJson, comparisonToMarkdown } from './compare-export'
-import { isAnyActive, minColumns } from './compare-reducer'
+import { isAnyActive, minColumns } from './compare-state'
 import { downloadText, fileStamp } from './download'
 
 /** Bars in the widest column's chart; longer texts average several tokens per bar. */

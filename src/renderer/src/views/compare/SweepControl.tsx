@@ -2,7 +2,7 @@ import { Fragment, useId, useState } from 'react'
 import { focusRing, mutedText, secondaryButton } from '../../lib/ui'
 import { fieldFor, parseSettingInput } from '../../stores/settings'
 import { compareStore } from './compare-actions'
-import { sweepValues, type SweepParam } from './compare-reducer'
+import { sweepValues, type SweepParam } from './compare-state'
 
 const params: { id: SweepParam; label: string; from: number; to: number }[] = [
   { id: 'temperature', label: 'Temperature', from: 0.2, to: 1.4 },

@@ -6,15 +6,14 @@ import { getConnection, makeRunId } from '../../services/engine-connection'
 import { isActive } from '../../stores/run-reducer'
 import { createStore } from '../../stores/store'
 import { engineStore, randomSeed, seedLockStore, settingsStore } from '../../stores/stores'
+import { compareReducer, initialCompareState } from './compare-reducer'
 import {
-  compareReducer,
-  initialCompareState,
   isAnyActive,
   requestInput,
   settingsOf,
   type CompareColumn,
   type CompareState,
-} from './compare-reducer'
+} from './compare-state'
 import { splitByEngine, whyColumnsCannotRun } from './compare-engines'
 
 /** Kept while the user switches tabs; a plain object, so a session can save it as it is. */

@@ -16,7 +16,7 @@ import { isActive } from '../../stores/run-reducer'
 import { engineStore, runStore } from '../../stores/stores'
 import { viewStore } from '../../stores/view'
 import { alternativesPerToken, compareStore, copyColumnSettings } from './compare-actions'
-import { isAnyActive, type CompareColumn, type CompareState } from './compare-reducer'
+import { isAnyActive, type CompareColumn, type CompareState } from './compare-state'
 
 /** Why branching from a token of column `key` cannot start now, in words; null when it can. */
 export function whyCannotBranch(key: string): string | null {

@@ -1,7 +1,7 @@
 import type { GeneratedToken } from '../../../../shared/contract'
 import type { RemoteChoice } from '../../../../shared/remote'
 import { busyReason, notReadyReasonFor, type EngineViewState } from '../../stores/engine-reducer'
-import type { CompareColumn } from './compare-reducer'
+import type { CompareColumn } from './compare-state'
 
 /**
  * Which engine each Compare column runs on. Local columns go out together in one batch

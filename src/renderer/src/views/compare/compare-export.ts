@@ -2,7 +2,7 @@ import type { GeneratedToken, StopReason } from '../../../../shared/contract'
 import { textStats, type TextStats } from '../../../../shared/run-stats'
 import { describeSampling, type GenerationSettings } from '../../stores/settings'
 import { statGaps, type StatGaps } from './compare-engines'
-import type { CompareColumn, CompareState } from './compare-reducer'
+import type { CompareColumn, CompareState } from './compare-state'
 import { describePenalties } from '../../../../shared/penalties'
 import { boundedMeanNote } from '../../lib/entropy-bound'
 
