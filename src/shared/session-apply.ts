@@ -67,6 +67,9 @@ export function applyIntentWith<T>(
       return applyRunIntent(store, doc, intent, options)
     case 'entropyRead':
       return applyEntropyRead(store, doc, intent, options)
+    default:
+      // A journal written by a newer Tokenscope may hold intents this one does not know.
+      return refuse(`Unknown intent "${String((intent as { type: unknown }).type)}".`)
   }
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -50,6 +50,32 @@ describe('an exact entropy read on demand, in a saved session', () => {
     expect(refusal(() => applyIntents(doc, [read(0, 1)], now))).toMatch(/already has an exact/)
     expect(refusal(() => applyIntents(doc, [read(3, 2.5)], now))).toMatch(/has no token 3/)
     expect(tokensOf(doc)).toEqual(tokens)
+  })
+
+  it('leaves a document alone for an intent it does not know (a newer journal line)', () => {
+    const doc = completionSession('e4', tokens)
+    const unknown = { type: 'fromTheFuture', target } as unknown as SessionIntent
+    expect(refusal(() => applyIntents(doc, [unknown], now))).toMatch(
+      /Unknown intent "fromTheFuture"/,
+    )
+  })
+
+  it('is skipped in a journal, with the lines after it replayed', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'tokenscope-entropy-'))
+    const store = createSessionStore({ directory })
+    const created = completionSession('e5', tokens)
+    await store.updateSession({ id: 'e5', intents: [{ type: 'created', document: created }] })
+    await store.updateSession({ id: 'e5', intents: [{ type: 'renamed', title: 'First', now }] })
+    await store.close()
+    const journal = join(directory, 'e5.journal')
+    const last = readFileSync(journal, 'utf8').trim().split('\n').at(-1) ?? '{}'
+    const s = (JSON.parse(last) as { s: number }).s
+    const line = (n: number, i: object) => `${JSON.stringify({ s: n, at: now, i })}\n`
+    appendFileSync(journal, line(s + 1, { type: 'fromTheFuture', target }))
+    appendFileSync(journal, line(s + 2, { type: 'renamed', title: 'Still here', now }))
+    const reopened = await createSessionStore({ directory }).loadSession({ id: 'e5' })
+    expect(reopened.title).toBe('Still here')
+    expect(tokensOf(reopened)).toEqual(tokens)
   })
 
   it('is kept by the host through its journal and its snapshot', async () => {
