@@ -162,6 +162,9 @@ describe('a long saved session, opened page by page', () => {
     const settings = column.locator('[data-testid=column-settings]')
     if ((await settings.getAttribute('open')) === null) await settings.locator('summary').click()
     await page.fill('[data-testid=compare-max-tokens-input-1]', '24')
+    // Greedy: the demo model then writes all 24 tokens (a sampled reply may end after three, and
+    // the test branches at the fourth).
+    await page.fill('[data-testid=compare-temperature-input-1]', '0')
     await page.locator('[data-testid=compare-generate]:enabled').click()
     for (const i of [0, 1])
       await page
