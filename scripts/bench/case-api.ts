@@ -3,7 +3,7 @@
  * completions with 20 log-probabilities per token) against a WebSocket client of the same serve
  * host asking for the same 20 alternatives, runs interleaved.
  */
-import { defaultSampling } from '../../src/shared/schemas'
+import { defaultSampling, type SamplingSettings } from '../../src/shared/schemas'
 import type { EngineBridge } from '../../src/shared/bridge'
 import { ArrivalClock, type EngineEndpoint } from './processes'
 import { interleave, ratioRow, type BenchRow } from './stats'
@@ -20,31 +20,44 @@ export async function turnApiOn(stack: EngineEndpoint): Promise<{ url: string; k
   return { url: change.status.url, key: change.newKey }
 }
 
+export interface CompletionOptions {
+  /** The case's short prompt when left out. */
+  prompt?: string
+  /** The WebSocket side's settings when left out. */
+  sampling?: SamplingSettings
+}
+
 /**
- * One streamed completion from an OpenAI-compatible server, timed where its tokens arrive (each
- * server-sent event's tokens, in OpenAI's completion format or llama-server's chat format).
+ * One streamed completion from an OpenAI-compatible server; `onTokens` sees each server-sent
+ * event's tokens where they arrive (in OpenAI's completion format or llama-server's chat format).
  */
-export async function apiRate(api: { url: string; key: string }, maxTokens: number, topN: number) {
+export async function streamCompletion(
+  api: { url: string; key: string },
+  maxTokens: number,
+  topN: number,
+  onTokens: (count: number, at: number) => void,
+  options: CompletionOptions = {},
+): Promise<void> {
+  const sampling = options.sampling ?? defaultSampling
   const response = await fetch(`${api.url}/completions`, {
     method: 'POST',
     headers: { authorization: `Bearer ${api.key}`, 'content-type': 'application/json' },
     body: JSON.stringify({
       model: 'bench',
-      prompt,
+      prompt: options.prompt ?? prompt,
       max_tokens: maxTokens,
       stream: true,
       logprobs: topN,
-      temperature: defaultSampling.temperature,
-      top_k: defaultSampling.topK,
-      top_p: defaultSampling.topP,
-      min_p: defaultSampling.minP,
-      // The WebSocket side's seed: both sides then make the same text, and no run can end at
-      // its first token by chance (a random seed once drew end-of-text there, leaving no rate).
-      seed: defaultSampling.seed,
+      temperature: sampling.temperature,
+      top_k: sampling.topK,
+      top_p: sampling.topP,
+      min_p: sampling.minP,
+      // The WebSocket side's seed: no run can end at its first token by chance (a random seed
+      // once drew end-of-text there, leaving no rate).
+      seed: sampling.seed,
     }),
   })
   if (!response.ok || !response.body) throw new Error(`API answered ${response.status}`)
-  const clock = new ArrivalClock()
   const decoder = new TextDecoder()
   let pending = ''
   for await (const chunk of response.body) {
@@ -60,17 +73,33 @@ export async function apiRate(api: { url: string; key: string }, maxTokens: numb
       }
       const logprobs = parsed.choices[0]?.logprobs
       const count = logprobs?.tokens?.length ?? logprobs?.content?.length ?? 0
-      if (count > 0) clock.onTokens(count, at)
+      if (count > 0) onTokens(count, at)
     }
   }
+}
+
+/** Tokens per second of one streamed completion, timed where its tokens arrive. */
+export async function apiRate(
+  api: { url: string; key: string },
+  maxTokens: number,
+  topN: number,
+  sampling: SamplingSettings = defaultSampling,
+) {
+  const clock = new ArrivalClock()
+  await streamCompletion(api, maxTokens, topN, clock.onTokens, { sampling })
   return clock.tokensPerSecond
 }
 
-export async function socketRate(stack: EngineEndpoint, maxTokens: number, topN: number) {
+export async function socketRate(
+  stack: EngineEndpoint,
+  maxTokens: number,
+  topN: number,
+  sampling: SamplingSettings = defaultSampling,
+) {
   const runId = `bench-api-${++runCounter}`
   const clock = new ArrivalClock()
   const ended = stack.runs.watch(runId, clock.onTokens)
-  await stack.service.generate({ runId, prompt, sampling: defaultSampling, maxTokens, topN })
+  await stack.service.generate({ runId, prompt, sampling, maxTokens, topN })
   await ended
   return clock.tokensPerSecond
 }

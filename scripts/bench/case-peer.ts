@@ -1,19 +1,43 @@
 /**
  * Case 2.peer (`npm run bench -- --peer`, once `npm run peer:build` has built it): Tokenscope
- * over its WebSocket with 20 alternatives per token against llama.cpp's own `llama-server`
- * streaming 20 log-probabilities per token, on the same model, threads and context size.
+ * over its WebSocket against llama.cpp's own `llama-server` built from the same source, on the
+ * same model, threads and context size, both asked for 20 alternatives per token:
+ * - 2.peer: tokens per second of one stream;
+ * - 2.peer.ttft: time to the first token of a long prompt;
+ * - 6.peer: four Compare columns (generateMany) against four requests to `llama-server -np 4`.
  */
-import { isPeerBuilt, llamaServerPath, startLlamaServer } from '../../tests/helpers/llama-server'
-import { apiRate, socketRate } from './case-api'
+import { defaultSampling, type SamplingSettings } from '../../src/shared/schemas'
+import {
+  isPeerBuilt,
+  llamaServerPath,
+  startLlamaServer,
+  type LlamaServer,
+} from '../../tests/helpers/llama-server'
+import { apiRate, socketRate, streamCompletion } from './case-api'
+import { columnsRate } from './case-parallel'
 import type { RateCaseOptions } from './case-stack'
-import type { EngineEndpoint } from './processes'
+import { ArrivalClock, type EngineEndpoint } from './processes'
 import { interleave, ratioRow, type BenchRow } from './stats'
 
 export interface PeerCaseOptions extends RateCaseOptions {
   modelPath: string
   threads: number
   contextSize: number
+  /** Tokens of the long prompt that 2.peer.ttft starts from. */
+  promptTokens: number
+  /** `rate` measures 2.peer alone (the demo model's row); `all` adds 2.peer.ttft and 6.peer. */
+  rows: 'rate' | 'all'
+  /** Appended to each row's id and named in its measure: `.demo` for the demo model's row. */
+  suffix?: string
+  /** 2.peer's settings on both sides; the issue's (temperature 0.8, top-k 40…) when left out. */
+  sampling?: SamplingSettings
+  /** An engine with no host in front, loaded alike: adds a row without the host's share. */
+  alone?: EngineEndpoint
 }
+
+const topN = 20
+const columns = 4
+let promptCounter = 0
 
 export async function peerCase(
   stack: EngineEndpoint,
@@ -23,33 +47,168 @@ export async function peerCase(
     options.log(`case 2.peer skipped: ${llamaServerPath()} is not built (npm run peer:build)`)
     return []
   }
-  const { runs, generatedTokens } = options
-  const topN = 20
-  const server = await startLlamaServer({
-    modelPath: options.modelPath,
-    threads: options.threads,
-    contextSize: options.contextSize,
-  })
-  options.log(`case 2.peer: ${runs} × ${generatedTokens} tokens, WebSocket vs llama-server`)
-  try {
+  const suffix = options.suffix ?? ''
+  const rows: BenchRow[] = []
+  await withServer(options, 1, async (server) => {
+    const { runs, generatedTokens, beforeEach } = options
+    const sampling = options.sampling ?? defaultSampling
+    options.log(`case 2.peer${suffix}: ${runs} × ${generatedTokens} tokens, vs llama-server`)
     const pairs = await interleave(
       runs,
-      () => socketRate(stack, generatedTokens, topN),
-      () => apiRate(server, generatedTokens, topN),
-      { beforeEach: options.beforeEach },
+      () => socketRate(stack, generatedTokens, topN, sampling),
+      () => apiRate(server, generatedTokens, topN, sampling),
+      { beforeEach },
     )
-    return [
+    const measure = `Tokenscope over its WebSocket (${topN} alternatives) vs llama-server streaming ${topN} log-probabilities, ${options.threads} thread(s)`
+    rows.push(
       ratioRow(
         {
-          id: '2.peer',
-          measure: `Tokenscope over its WebSocket (${topN} alternatives) vs llama-server streaming ${topN} log-probabilities, ${options.threads} thread(s)`,
+          id: `2.peer${suffix}`,
+          measure: suffix
+            ? `${measure}, demo model, ${sampling.temperature === 0 ? 'greedy' : 'sampled'}`
+            : measure,
           unit: 'tok/s',
         },
         pairs,
-        { atLeast: 1 },
+        { atLeast: suffix ? 0.8 : 1 },
       ),
-    ]
+    )
+    if (options.alone) {
+      const alone = options.alone
+      const pairs = await interleave(
+        runs,
+        () => socketRate(alone, generatedTokens, topN, sampling),
+        () => apiRate(server, generatedTokens, topN, sampling),
+        { beforeEach },
+      )
+      const id = `2.peer${suffix}.alone`
+      const what = `Diagnosis: the engine process alone (no host, no WebSocket) vs llama-server`
+      rows.push(ratioRow({ id, measure: what, unit: 'tok/s' }, pairs))
+    }
+    if (options.rows === 'all') rows.push(await firstTokenRow(stack, server, options))
+  })
+  if (options.rows === 'all') {
+    await withServer(options, columns, async (server) => {
+      rows.push(await columnsRow(stack, server, options))
+    })
+  }
+  return rows
+}
+
+async function withServer(
+  options: PeerCaseOptions,
+  parallel: number,
+  measure: (server: LlamaServer) => Promise<void>,
+) {
+  const { modelPath, threads, contextSize } = options
+  const server = await startLlamaServer({ modelPath, threads, contextSize, parallel })
+  try {
+    await measure(server)
   } finally {
     await server.stop()
   }
+}
+
+/**
+ * A long prompt that no cache holds: it starts with a number of its own, so neither side can
+ * reuse the previous run's prompt (llama-server caches prompts, and so does the engine).
+ */
+async function freshLongPrompt(stack: EngineEndpoint, tokens: number) {
+  const sentence =
+    'Language models read text as tokens and predict the next one from everything before it. '
+  const counted = await stack.service.tokenize({ text: sentence })
+  const body = sentence.repeat(Math.max(1, Math.round(tokens / counted.length)))
+  return () => `Run ${++promptCounter}. ${body}`
+}
+
+async function firstTokenRow(
+  stack: EngineEndpoint,
+  server: LlamaServer,
+  options: PeerCaseOptions,
+): Promise<BenchRow> {
+  const nextPrompt = await freshLongPrompt(stack, options.promptTokens)
+  const promptTokens = (await stack.service.tokenize({ text: nextPrompt() })).length
+  const ours = async () => {
+    const runId = `bench-peer-ttft-${promptCounter + 1}`
+    let first = NaN
+    const ended = stack.runs.watch(
+      runId,
+      (_count, at) => (first = Number.isNaN(first) ? at : first),
+    )
+    const startedAt = performance.now()
+    await stack.service.generate({
+      runId,
+      prompt: nextPrompt(),
+      sampling: defaultSampling,
+      maxTokens: 1,
+      topN,
+    })
+    await ended
+    return first - startedAt
+  }
+  const theirs = async () => {
+    let first = NaN
+    const startedAt = performance.now()
+    await streamCompletion(
+      server,
+      1,
+      topN,
+      (_count, at) => (first = Number.isNaN(first) ? at : first),
+      {
+        prompt: nextPrompt(),
+      },
+    )
+    return first - startedAt
+  }
+  options.log(`case 2.peer.ttft: ${options.runs} × ${promptTokens}-token prompt`)
+  const pairs = await interleave(options.runs, ours, theirs, { beforeEach: options.beforeEach })
+  return {
+    ...ratioRow(
+      {
+        id: '2.peer.ttft',
+        measure: `Time to first token, ${promptTokens}-token prompt, vs llama-server (both ${topN} alternatives)`,
+        unit: 'ms',
+      },
+      pairs,
+      { atMost: 1.1 },
+    ),
+    note: 'lower is better; ratio ours / llama-server; each run starts a prompt no cache holds',
+  }
+}
+
+async function columnsRow(
+  stack: EngineEndpoint,
+  server: LlamaServer,
+  options: PeerCaseOptions,
+): Promise<BenchRow> {
+  const { runs, generatedTokens } = options
+  // Four requests at once, seeded as the four columns are (case 6): one clock for all streams.
+  const theirs = async () => {
+    const clock = new ArrivalClock()
+    await Promise.all(
+      Array.from({ length: columns }, (_, i) =>
+        streamCompletion(server, generatedTokens, topN, clock.onTokens, {
+          sampling: { ...defaultSampling, seed: defaultSampling.seed + i },
+        }),
+      ),
+    )
+    return clock.tokensPerSecond
+  }
+  options.log(`case 6.peer: ${runs} × ${columns} columns vs llama-server -np ${columns}`)
+  const pairs = await interleave(
+    runs,
+    () => columnsRate(stack, columns, generatedTokens, topN),
+    theirs,
+    { beforeEach: options.beforeEach },
+  )
+  return ratioRow(
+    {
+      id: '6.peer',
+      measure: `Compare: ${columns} columns (generateMany, over the WebSocket) vs ${columns} streams of llama-server -np ${columns}, tokens/s of all`,
+      unit: 'tok/s',
+      note: `${generatedTokens} tokens per column, ${topN} alternatives, seeds ${defaultSampling.seed}–${defaultSampling.seed + columns - 1} on both sides`,
+    },
+    pairs,
+    { atLeast: 1 },
+  )
 }

@@ -67,6 +67,8 @@ export interface EngineEndpoint {
   enginePid: () => number | null
   /** A full garbage collection in the host and the engine, where their inspectors are open. */
   collectGarbage?: () => Promise<void>
+  /** DevTools endpoints of the host and then the engine, where started with `inspect`. */
+  inspectorUrls?: () => string[]
   close(): Promise<void>
 }
 
@@ -173,6 +175,7 @@ export async function startServeClient(
     runs,
     hostPid: serve.hostPid,
     enginePid: serve.enginePid,
+    inspectorUrls: serve.inspectorUrls,
     async collectGarbage() {
       await Promise.all(serve.inspectorUrls().map(collectGarbageAt))
     },

@@ -22,6 +22,7 @@ import { findingsFor } from './findings'
 import { repoRoot, startEngineAlone, startServeClient, type EngineEndpoint } from './processes'
 import { renderMarkdown, renderTable, rowNotes } from './report'
 import { median, type BenchRow } from './stats'
+import { defaultSampling } from '../../src/shared/schemas'
 
 const { values: args } = parseArgs({
   options: {
@@ -82,16 +83,12 @@ const recordingRows = selected('7a', '7b')
   ? await recordingCase({ runs: quick ? 1 : 3, beforeEach, log })
   : []
 
+const demoModelPath = join(repoRoot, 'resources/models/tokenscope-demo.gguf')
 const modelPath =
-  args.model ??
-  (quick
-    ? join(repoRoot, 'resources/models/tokenscope-demo.gguf')
-    : await ensureBenchModel(defaultBenchModelPath(), log))
+  args.model ?? (quick ? demoModelPath : await ensureBenchModel(defaultBenchModelPath(), log))
 const modelBytes = statSync(modelPath).size
 // The engine's own way to start llama.cpp: the best prebuilt backend, else the CPU.
-const runtime = await startLlamaRuntime({
-  demoModelPath: join(repoRoot, 'resources/models/tokenscope-demo.gguf'),
-})
+const runtime = await startLlamaRuntime({ demoModelPath })
 log(`engine binary: ${runtime.binary.label} (${runtime.binary.reason})`)
 const { llama } = runtime
 // Pinned, so that every row runs both sides on the same count: one thread for models under
@@ -127,7 +124,7 @@ try {
 
 const endpoints: EngineEndpoint[] = []
 try {
-  const peer = (args.peer ?? false) && selected('2.peer')
+  const peer = (args.peer ?? false) && selected('2.peer', '2.peer.ttft', '6.peer', '2.peer.demo')
   if (selected('2', '2.api', '2.t', '6') || peer) {
     const alone = startEngineAlone()
     endpoints.push(alone)
@@ -142,7 +139,25 @@ try {
     if (stack && peer) {
       const contextSize = session.info.contextSize
       const peerOptions = { ...plan, beforeEach, log, modelPath, threads, contextSize }
-      rows.push(...(await peerCase(stack, peerOptions)))
+      const peerRows = selected('2.peer.ttft', '6.peer') ? 'all' : 'rate'
+      rows.push(...(await peerCase(stack, { ...peerOptions, rows: peerRows })))
+      if (!smallModel && selected('2.peer.demo')) {
+        // The issue's second model: the demo's 2k vocabulary, where per-token costs outside the
+        // model weigh most. One thread on both sides, as the engine pins small models.
+        // Greedy, so that both sides write the same 512 tokens (a sampled demo reply can end
+        // early), and enough of them that the engine's 16 ms batches do not decide the rate.
+        // An engine of its own, without the host, says what the host and the WebSocket cost.
+        const demo = { modelPath: demoModelPath, threads: 1, contextSize: 2048 }
+        const demoAlone = startEngineAlone()
+        endpoints.push(demoAlone)
+        for (const endpoint of [stack, demoAlone])
+          await endpoint.service.loadModel({ source: { kind: 'demo' }, ...demo })
+        const sampling = { ...defaultSampling, temperature: 0 }
+        const demoRows = { sampling, generatedTokens: 512, rows: 'rate' as const, suffix: '.demo' }
+        const demoOptions = { ...peerOptions, ...demo, ...demoRows, alone: demoAlone }
+        rows.push(...(await peerCase(stack, demoOptions)))
+        await demoAlone.close()
+      }
     }
     if (selected('6')) rows.push(...(await parallelCase(alone, { ...plan, beforeEach, log })))
     if (!quick && !smallModel && selected('2.t')) {

@@ -43,7 +43,10 @@ export interface LlamaServerOptions {
   /** The demo model when left out. */
   modelPath?: string
   threads?: number
+  /** Per slot: the server is given `contextSize × parallel` and splits it among its slots. */
   contextSize?: number
+  /** Slots decoding at once (`-np`), 1 when left out. */
+  parallel?: number
 }
 
 /** Starts llama-server (the demo model unless told) with a key; waits until it answers /health. */
@@ -53,13 +56,15 @@ export async function startLlamaServer(options: LlamaServerOptions = {}): Promis
   const modelPath =
     options.modelPath ?? join(repoRoot, 'resources', 'models', 'tokenscope-demo.gguf')
   const model = basename(modelPath)
+  const parallel = options.parallel ?? 1
+  const contextSize = (options.contextSize ?? 2048) * parallel
   const child: ChildProcess = spawn(
     llamaServerPath(),
     [
       ...['-m', modelPath, '--alias', model],
       ...['--host', '127.0.0.1', '--port', String(port), '--api-key', key],
-      ...['-c', String(options.contextSize ?? 2048), '-t', String(options.threads ?? 2)],
-      ...['-np', '1', '--no-webui'],
+      ...['-c', String(contextSize), '-t', String(options.threads ?? 2)],
+      ...['-np', String(parallel), '--no-webui'],
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   )
