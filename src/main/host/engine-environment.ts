@@ -18,8 +18,23 @@ const mmapThreshold = String(4 * 2 ** 20)
  */
 const arenaMax = '1'
 
-/** The environment the engine process starts with: the host's, plus the allocator settings. */
+/**
+ * One libuv worker thread. node-llama-cpp decodes and samples on libuv's pool (four threads by
+ * default), and llama.cpp built with OpenMP (the fast binary) keeps a team of worker threads for
+ * each thread that calls it: four teams, whose idle workers spin for a while after each step and
+ * take the cores the next step's team needs. With one pool thread every step runs on the same
+ * team (bench row 2.peer on 2 cores: 0.76–0.81 of llama-server with four, 0.99–1.01 with one).
+ * The engine's calls into llama.cpp are serialised by its lock anyway, so nothing waits longer.
+ */
+const libuvThreads = '1'
+
+/** The environment the engine process starts with: the host's, plus these settings. */
 export function engineEnvironment(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   // A value the user set wins: it may be tuning the same thing.
-  return { MALLOC_MMAP_THRESHOLD_: mmapThreshold, MALLOC_ARENA_MAX: arenaMax, ...base }
+  return {
+    MALLOC_MMAP_THRESHOLD_: mmapThreshold,
+    MALLOC_ARENA_MAX: arenaMax,
+    UV_THREADPOOL_SIZE: libuvThreads,
+    ...base,
+  }
 }
