@@ -166,7 +166,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
           emitRun,
           async (job) => {
             setup.batch = openBatch(current, requests.length)
-            const { sequences, dispose } = await setup.batch
+            const { sequences, columnEnded, dispose } = await setup.batch
             try {
               await Promise.all(
                 requests.map((request, i) => {
@@ -174,9 +174,9 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
                   const signal = job.signal(request.runId)
                   return (
                     sequence &&
-                    runGeneration(current, request, sequence, signal, job.emit).catch(
-                      reportAsFailed(request.runId, job.emit),
-                    )
+                    runGeneration(current, request, sequence, signal, job.emit)
+                      .catch(reportAsFailed(request.runId, job.emit))
+                      .finally(columnEnded)
                   )
                 }),
               )

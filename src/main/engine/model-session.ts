@@ -1,3 +1,4 @@
+import { lockstepColumns } from './lockstep-columns'
 import { basename } from 'node:path'
 import type {
   LlamaContext,
@@ -44,6 +45,8 @@ export interface ModelSession {
 
 export interface ParallelBatch {
   sequences: LlamaContextSequence[]
+  /** Each column's run calls this once when it ends, so the others stop waiting for it. */
+  columnEnded(): void
   dispose(): Promise<void>
 }
 
@@ -122,8 +125,10 @@ export async function openModelSession(
           batchSize,
         })
         guardLogitReads(batch)
+        const lockstep = lockstepColumns(batch, count)
         return {
           sequences: Array.from({ length: count }, () => batch.getSequence()),
+          columnEnded: lockstep.columnEnded,
           dispose: () => batch.dispose(),
         }
       },
