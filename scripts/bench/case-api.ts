@@ -9,7 +9,9 @@ import { ArrivalClock, type EngineEndpoint } from './processes'
 import { interleave, ratioRow, type BenchRow } from './stats'
 import type { RateCaseOptions } from './case-stack'
 
-const prompt = 'The quick brown fox jumps over the lazy dog. A token is a piece of text, and'
+/** The short prompt that the rate rows continue. */
+export const apiPrompt =
+  'The quick brown fox jumps over the lazy dog. A token is a piece of text, and'
 let runCounter = 0
 
 /** Turns the host's API on (any free port) and returns its address and the key it made. */
@@ -44,7 +46,7 @@ export async function streamCompletion(
     headers: { authorization: `Bearer ${api.key}`, 'content-type': 'application/json' },
     body: JSON.stringify({
       model: 'bench',
-      prompt: options.prompt ?? prompt,
+      prompt: options.prompt ?? apiPrompt,
       max_tokens: maxTokens,
       stream: true,
       logprobs: topN,
@@ -99,7 +101,7 @@ export async function socketRate(
   const runId = `bench-api-${++runCounter}`
   const clock = new ArrivalClock()
   const ended = stack.runs.watch(runId, clock.onTokens)
-  await stack.service.generate({ runId, prompt, sampling, maxTokens, topN })
+  await stack.service.generate({ runId, prompt: apiPrompt, sampling, maxTokens, topN })
   await ended
   return clock.tokensPerSecond
 }

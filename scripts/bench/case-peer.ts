@@ -13,7 +13,8 @@ import {
   startLlamaServer,
   type LlamaServer,
 } from '../../tests/helpers/llama-server'
-import { apiRate, socketRate, streamCompletion } from './case-api'
+import type { AddonFloor } from './addon-floor'
+import { apiPrompt, apiRate, socketRate, streamCompletion } from './case-api'
 import { columnsRate } from './case-parallel'
 import type { RateCaseOptions } from './case-stack'
 import { ArrivalClock, type EngineEndpoint } from './processes'
@@ -33,6 +34,8 @@ export interface PeerCaseOptions extends RateCaseOptions {
   sampling?: SamplingSettings
   /** An engine with no host in front, loaded alike: adds a row without the host's share. */
   alone?: EngineEndpoint
+  /** The same model driven through the addon alone (greedy): adds the floor of any loop on it. */
+  floor?: AddonFloor
 }
 
 const topN = 20
@@ -73,17 +76,25 @@ export async function peerCase(
         { atLeast: suffix ? 0.8 : 1 },
       ),
     )
-    if (options.alone) {
-      const alone = options.alone
-      const pairs = await interleave(
-        runs,
+    const diagnoses: [string, string, () => Promise<number>][] = []
+    const { alone, floor } = options
+    if (alone)
+      diagnoses.push([
+        'alone',
+        'the engine process alone (no host, no WebSocket)',
         () => socketRate(alone, generatedTokens, topN, sampling),
-        () => apiRate(server, generatedTokens, topN, sampling),
-        { beforeEach },
-      )
-      const id = `2.peer${suffix}.alone`
-      const what = `Diagnosis: the engine process alone (no host, no WebSocket) vs llama-server`
-      rows.push(ratioRow({ id, measure: what, unit: 'tok/s' }, pairs))
+      ])
+    if (floor)
+      diagnoses.push([
+        'floor',
+        "node-llama-cpp's addon driven with no loop of JavaScript (a decode and a sampling a token)",
+        () => floor.rate(apiPrompt, generatedTokens),
+      ])
+    for (const [name, what, ours] of diagnoses) {
+      const theirs = () => apiRate(server, generatedTokens, topN, sampling)
+      const pairs = await interleave(runs, ours, theirs, { beforeEach })
+      const measure = `Diagnosis: ${what} vs llama-server`
+      rows.push(ratioRow({ id: `2.peer${suffix}.${name}`, measure, unit: 'tok/s' }, pairs))
     }
     if (options.rows === 'all') rows.push(await firstTokenRow(stack, server, options))
   })

@@ -7,6 +7,7 @@ import { basename, join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { startLlamaRuntime } from '../../src/main/engine/llama-runtime'
 import { defaultBenchModelPath, ensureBenchModel } from './bench-model'
+import { openAddonFloor } from './addon-floor'
 import { apiCase } from './case-api'
 import { promptCase, generationCase, wholeVocabularyCase } from './case-generation'
 import { longChatCase } from './case-long-chat'
@@ -154,9 +155,14 @@ try {
           await endpoint.service.loadModel({ source: { kind: 'demo' }, ...demo })
         const sampling = { ...defaultSampling, temperature: 0 }
         const demoRows = { sampling, generatedTokens: 512, rows: 'rate' as const, suffix: '.demo' }
-        const demoOptions = { ...peerOptions, ...demo, ...demoRows, alone: demoAlone }
-        rows.push(...(await peerCase(stack, demoOptions)))
-        await demoAlone.close()
+        const floor = await openAddonFloor(llama, demoModelPath, { ...demo, topN: plan.topN })
+        const demoOptions = { ...peerOptions, ...demo, ...demoRows, alone: demoAlone, floor }
+        try {
+          rows.push(...(await peerCase(stack, demoOptions)))
+        } finally {
+          await floor.dispose()
+          await demoAlone.close()
+        }
       }
     }
     if (selected('6')) rows.push(...(await parallelCase(alone, { ...plan, beforeEach, log })))

@@ -1,7 +1,8 @@
 /**
  * Per-token JavaScript cost of the engine's loop: runs it in this process on the bench model and
  * reports main-thread milliseconds per token from a CPU profile of the runs alone (everything but
- * idle), split by function. `npx tsx scripts/bench/step-profile.ts [--k0] --out FILE` writes the
+ * idle), split by function. `npx tsx scripts/bench/step-profile.ts [--k0] [--greedy] [--threads N]
+ * --out FILE` writes the
  * profile; `--summarise FILE --tokens N` reads one back (N: tokens in all).
  */
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -21,6 +22,8 @@ import { repoRoot } from './processes'
 const { values: args } = parseArgs({
   options: {
     k0: { type: 'boolean', default: false },
+    greedy: { type: 'boolean', default: false },
+    threads: { type: 'string' },
     tokens: { type: 'string', default: '48' },
     runs: { type: 'string', default: '2' },
     model: { type: 'string' },
@@ -66,9 +69,13 @@ const runtime = await startLlamaRuntime({
 })
 console.error(`engine binary: ${runtime.binary.label}`)
 const session = await openBenchSession(runtime.llama, args.model ?? defaultBenchModelPath(), {
-  threads: runtime.llama.cpuMathCores,
+  threads: args.threads ? Number(args.threads) : runtime.llama.cpuMathCores,
 })
-const sampling = args.k0 ? { ...defaultSampling, topK: 0 } : defaultSampling
+const sampling = {
+  ...defaultSampling,
+  ...(args.k0 ? { topK: 0 } : {}),
+  ...(args.greedy ? { temperature: 0 } : {}),
+}
 const tokens = Number(args.tokens)
 const prompt = 'The quick brown fox jumps over the lazy dog. A token is a piece of text, and'
 const request: ValidGenerateRequest = {
