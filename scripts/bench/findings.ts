@@ -3,12 +3,15 @@
  * profiles of the engine loop, `perf`, Chrome traces of the UI); the numbers quoted come from
  * the run being written up.
  */
+import { peerNotes } from './findings-peer'
 import type { BenchRow } from './stats'
 
 const msPerToken = (tokensPerSecond: number | null | undefined) =>
   tokensPerSecond && Number.isFinite(tokensPerSecond) ? 1000 / tokensPerSecond : NaN
 const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(1)} ms` : '? ms')
 const ratio = (row: BenchRow | undefined) => (row?.ratio ?? NaN).toFixed(2)
+/** Rows measured on llama.cpp say which binary ran: run.ts appends [fast] or [prebuilt]. */
+const isFast = (row: BenchRow) => row.measure.endsWith('[fast]')
 
 function generationNotes(rows: (id: string) => BenchRow | undefined): string[] {
   const generation = rows('1')
@@ -19,6 +22,17 @@ function generationNotes(rows: (id: string) => BenchRow | undefined): string[] {
   if (!generation || !transfer || !ourCode) return []
   const transferMs = msPerToken(transfer.ours) - msPerToken(transfer.baseline)
   const ourMs = msPerToken(ourCode.ours) - msPerToken(ourCode.baseline)
+  if (isFast(generation))
+    return [
+      `**Generation (1): ${generation.met ? 'met' : 'missed'}, ratio ${ratio(generation)}.** With the fast`,
+      'binary a step asks the addon for the head of the distribution only (patch 0002: the top',
+      'tokens ordered by `std::partial_sort`, the exact entropy and the candidate count, computed',
+      `in C++), so reading probabilities costs ${ms(transferMs)} a token here (row 1.d2, ratio`,
+      `${ratio(transfer)}), and all of our own JavaScript per step ${ms(ourMs)} (row 1.d1, ratio`,
+      `${ratio(ourCode)}). The rest is the model itself: without probabilities the loop runs at`,
+      `${ratio(rest)} of \`sequence.evaluate\` (row 1.d3).`,
+      '',
+    ]
   return [
     `**Generation (1): ${generation.met ? 'met' : 'missed, and the cause is not in our code'}.** The`,
     'engine runs on node-llama-cpp 3.21.1, the newest release whose macOS and Windows binaries this',
@@ -83,16 +97,25 @@ function parallelNotes(rows: (id: string) => BenchRow | undefined): string[] {
     `column (${row.ours?.toFixed(1)} vs ${row.baseline?.toFixed(1)} tok/s): a step of four columns takes`,
     `${ms(stepMs)} against ${ms(singleMs)} for one, so each column runs at ${(row.ratio / 4).toFixed(2)} of a lone`,
     "column's speed. A batch reads the weights once for all its tokens, but the work after it is",
-    'per column: the addon sorts and copies the whole vocabulary for each column',
-    ...(Number.isFinite(sortMs) ? [`(${ms(sortMs)} per token, row 1.d2)`] : []),
-    'and our step reader runs once per column, on the same two cores.',
+    ...(isFast(row)
+      ? ['per column: each samples and reads its head in turn, on the same two cores.']
+      : [
+          'per column: the addon sorts and copies the whole vocabulary for each column',
+          ...(Number.isFinite(sortMs) ? [`(${ms(sortMs)} per token, row 1.d2)`] : []),
+          'and our step reader runs once per column, on the same two cores.',
+        ]),
     '',
   ]
 }
 
 export function findingsFor(rows: readonly BenchRow[]): string[] {
   const row = (id: string) => rows.find((r) => r.id === id)
-  const notes = [...generationNotes(row), ...wholeVocabularyNotes(row), ...parallelNotes(row)]
+  const notes = [
+    ...generationNotes(row),
+    ...wholeVocabularyNotes(row),
+    ...parallelNotes(row),
+    ...peerNotes(row),
+  ]
   const stack = row('2')
   if (stack) {
     notes.push(
@@ -166,8 +189,9 @@ export function findingsFor(rows: readonly BenchRow[]): string[] {
       "note under the table gives this run's worst (three full runs of the bench after these",
       'changes: 0 ms, 50 ms with a worst stream of 86, and 0 ms). The outliers traced: a major garbage',
       'collection of ~40 ms (half of it tracing DOM wrappers) landing in a frame, and a frame',
-      'early in a stream whose paint took 33 ms. The largest allocator is the autosave after',
-      'each run (~12 of the ~22 MB the page allocates per 2,000-token run, by heap sampling).',
+      'early in a stream whose paint took 33 ms. On this 2-core machine the page also waits for',
+      "a core: per-thread scheduler statistics showed its main thread waiting ~40 % of a stream's",
+      "time behind the engine and Chromium's own compositor threads.",
       'The inspector click, traced before its last fix: Paint ≈ 21 ms, Layout ≈ 12, PrePaint ≈ 9,',
       "`content-visibility`'s intersection pass ≈ 7–10, JavaScript ≤ 10: all from the stream",
       'column narrowing when the docked inspector appeared. The inspector now takes the run',
