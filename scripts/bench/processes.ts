@@ -102,7 +102,7 @@ export async function spawnServe(
       '--data-dir',
       dataDirectory,
     ],
-    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: repoRoot, env: hostEnvironment(), stdio: ['ignore', 'pipe', 'pipe'] },
   )
   let output = ''
   let enginePid: number | null = null
@@ -138,6 +138,16 @@ export async function spawnServe(
       rmSync(dataDirectory, { recursive: true, force: true })
     },
   }
+}
+
+/**
+ * The environment for a serve host: without the pool size engine-like-process.ts set for this
+ * process's own llama.cpp (the host's engine sets its own).
+ */
+function hostEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  if (env.TOKENSCOPE_BENCH_POOL !== '1') return env
+  const { UV_THREADPOOL_SIZE: _pool, TOKENSCOPE_BENCH_POOL: _marker, ...rest } = env
+  return rest
 }
 
 /** A serve host with a WebSocket client in this process, speaking the UI's contract. */

@@ -2,6 +2,7 @@
  * `npm run bench`: what inspecting probabilities costs, end to end (issue 7). Prints a table of
  * medians and ratios against baselines measured in the same run, and writes docs/benchmarks.md.
  */
+import './engine-like-process'
 import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { parseArgs } from 'node:util'

@@ -5,6 +5,7 @@
  * --out FILE` writes the
  * profile; `--summarise FILE --tokens N` reads one back (N: tokens in all).
  */
+import './engine-like-process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
 import { join } from 'node:path'

@@ -1,4 +1,3 @@
-import { lockstepColumns } from './lockstep-columns'
 import { basename } from 'node:path'
 import type {
   LlamaContext,
@@ -9,6 +8,7 @@ import type {
 import type { ModelInfo } from '../../shared/contract'
 import { AppFailure } from '../../shared/errors'
 import type { LoadOptions } from '../../shared/schemas'
+import { lockstepColumns } from './lockstep-columns'
 import { logMark, logSince, type LlamaRuntime } from './llama-runtime'
 import { preflightModelFile } from './model-preflight'
 import { guardLogitReads } from './logit-read-guard'

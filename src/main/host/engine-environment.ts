@@ -24,7 +24,9 @@ const arenaMax = '1'
  * each thread that calls it: four teams, whose idle workers spin for a while after each step and
  * take the cores the next step's team needs. With one pool thread every step runs on the same
  * team (bench row 2.peer on 2 cores: 0.76–0.81 of llama-server with four, 0.99–1.01 with one).
- * The engine's calls into llama.cpp are serialised by its lock anyway, so nothing waits longer.
+ * The engine runs one job at a time anyway (its lock). Only Compare's columns lose something:
+ * they now sample one after another instead of side by side, which the steps' gain outweighs
+ * (row 6.peer, with the columns in lockstep: engine/lockstep-columns.ts).
  */
 const libuvThreads = '1'
 
