@@ -6,12 +6,13 @@
  * model, bound the engine; llama-server decodes and samples on one thread.
  */
 import type { Llama } from 'node-llama-cpp'
+import type { AddonContext, AddonSampler } from '../../src/main/engine/addon-internals'
 
-interface RawAddon {
+/** The batch methods node-llama-cpp's own loop calls, beside the engine's `sampleToken`. */
+interface RawAddon extends AddonContext {
   initBatch(size: number): void
   addToBatch(sequence: number, first: number, tokens: Uint32Array, logits: Uint32Array): Uint32Array
   decodeBatch(): Promise<void>
-  sampleToken(index: number, sampler: unknown, probabilities: boolean): Promise<[number, unknown]>
   removeTokenCellsFromSequence(sequence: number, start: number, end: number): boolean
   setProbabilitiesHead?: (top: number, mass: number, minRatio: number) => void
 }
@@ -33,21 +34,15 @@ export async function openAddonFloor(
     sequences: 1,
     threads: options.threads,
   })
-  const sequence = context.getSequence()
-  const internals = {
-    addon: (context as unknown as { _ctx: RawAddon })._ctx,
-    bindings: (llama as unknown as { _bindings: { AddonSampler: new (model: unknown) => unknown } })
-      ._bindings,
-    resolve: (sequence as unknown as { _resolveSamplerConfig(o: object): object })
-      ._resolveSamplerConfig,
+  const sequence = context.getSequence() as unknown as {
+    _resolveSamplerConfig(options: object): Record<string, unknown>
   }
-  const { addon } = internals
-  const sampler = new internals.bindings.AddonSampler(
-    (model as unknown as { _model: unknown })._model,
-  )
-  ;(sampler as { applyConfig(config: object): void }).applyConfig(
-    internals.resolve.call(sequence, { temperature: 0 }),
-  )
+  const addon = (context as unknown as { _ctx: RawAddon })._ctx
+  const { AddonSampler: Sampler } = (
+    llama as unknown as { _bindings: { AddonSampler: new (model: unknown) => AddonSampler } }
+  )._bindings
+  const sampler = new Sampler((model as unknown as { _model: unknown })._model)
+  sampler.applyConfig(sequence._resolveSamplerConfig({ temperature: 0 }))
   addon.setProbabilitiesHead?.(options.topN, 1, 0)
   return {
     async rate(prompt, tokens) {
@@ -56,18 +51,18 @@ export async function openAddonFloor(
       addon.initBatch(ids.length)
       let index = addon.addToBatch(0, 0, Uint32Array.from(ids), Uint32Array.of(ids.length - 1))
       await addon.decodeBatch()
-      let [token] = await addon.sampleToken(index[0] ?? 0, sampler, true)
+      let [token] = await addon.sampleToken(index[0] ?? 0, sampler, true, false)
       const startedAt = performance.now()
       for (let position = ids.length; position < ids.length + tokens; position++) {
         addon.initBatch(1)
         index = addon.addToBatch(0, position, Uint32Array.of(token), Uint32Array.of(0))
         await addon.decodeBatch()
-        ;[token] = await addon.sampleToken(index[0] ?? 0, sampler, true)
+        ;[token] = await addon.sampleToken(index[0] ?? 0, sampler, true, false)
       }
       return (tokens * 1000) / (performance.now() - startedAt)
     },
     async dispose() {
-      ;(sampler as { dispose(): void }).dispose()
+      sampler.dispose()
       await context.dispose()
       await model.dispose()
     },

@@ -41,6 +41,7 @@ export interface PeerCaseOptions extends RateCaseOptions {
 const topN = 20
 const columns = 4
 let promptCounter = 0
+let ttftRuns = 0
 
 export async function peerCase(
   stack: EngineEndpoint,
@@ -140,36 +141,20 @@ async function firstTokenRow(
   const nextPrompt = await freshLongPrompt(stack, options.promptTokens)
   const promptTokens = (await stack.service.tokenize({ text: nextPrompt() })).length
   const ours = async () => {
-    const runId = `bench-peer-ttft-${promptCounter + 1}`
-    let first = NaN
-    const ended = stack.runs.watch(
-      runId,
-      (_count, at) => (first = Number.isNaN(first) ? at : first),
-    )
+    const runId = `bench-peer-ttft-${++ttftRuns}`
+    const clock = new ArrivalClock()
+    const ended = stack.runs.watch(runId, clock.onTokens)
     const startedAt = performance.now()
-    await stack.service.generate({
-      runId,
-      prompt: nextPrompt(),
-      sampling: defaultSampling,
-      maxTokens: 1,
-      topN,
-    })
+    const prompt = nextPrompt()
+    await stack.service.generate({ runId, prompt, sampling: defaultSampling, maxTokens: 1, topN })
     await ended
-    return first - startedAt
+    return clock.firstAt - startedAt
   }
   const theirs = async () => {
-    let first = NaN
+    const clock = new ArrivalClock()
     const startedAt = performance.now()
-    await streamCompletion(
-      server,
-      1,
-      topN,
-      (_count, at) => (first = Number.isNaN(first) ? at : first),
-      {
-        prompt: nextPrompt(),
-      },
-    )
-    return first - startedAt
+    await streamCompletion(server, 1, topN, clock.onTokens, { prompt: nextPrompt() })
+    return clock.firstAt - startedAt
   }
   options.log(`case 2.peer.ttft: ${options.runs} × ${promptTokens}-token prompt`)
   const pairs = await interleave(options.runs, ours, theirs, { beforeEach: options.beforeEach })

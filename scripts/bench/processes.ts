@@ -53,6 +53,11 @@ export class ArrivalClock {
     this.total += count
   }
 
+  /** When the first batch arrived (performance.now()), NaN before. */
+  get firstAt(): number {
+    return this.first?.at ?? NaN
+  }
+
   get tokensPerSecond(): number {
     if (!this.first || this.last <= this.first.at) return NaN
     return ((this.total - this.first.count) * 1000) / (this.last - this.first.at)
@@ -67,8 +72,6 @@ export interface EngineEndpoint {
   enginePid: () => number | null
   /** A full garbage collection in the host and the engine, where their inspectors are open. */
   collectGarbage?: () => Promise<void>
-  /** DevTools endpoints of the host and then the engine, where started with `inspect`. */
-  inspectorUrls?: () => string[]
   close(): Promise<void>
 }
 
@@ -185,7 +188,6 @@ export async function startServeClient(
     runs,
     hostPid: serve.hostPid,
     enginePid: serve.enginePid,
-    inspectorUrls: serve.inspectorUrls,
     async collectGarbage() {
       await Promise.all(serve.inspectorUrls().map(collectGarbageAt))
     },

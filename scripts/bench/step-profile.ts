@@ -1,9 +1,9 @@
 /**
  * Per-token JavaScript cost of the engine's loop: runs it in this process on the bench model and
  * reports main-thread milliseconds per token from a CPU profile of the runs alone (everything but
- * idle), split by function. `npx tsx scripts/bench/step-profile.ts [--k0] [--greedy] [--threads N]
- * --out FILE` writes the
- * profile; `--summarise FILE --tokens N` reads one back (N: tokens in all).
+ * idle), split by function. `npx tsx scripts/bench/step-profile.ts [--k0] [--greedy]
+ * [--threads N] --out FILE` writes the profile; `--summarise FILE --tokens N` reads one back
+ * (N: tokens in all).
  */
 import './engine-like-process'
 import { readFileSync, writeFileSync } from 'node:fs'
