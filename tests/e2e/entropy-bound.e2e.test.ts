@@ -19,7 +19,8 @@ let serve: ServeProcess
 let browser: Browser
 let watcher: EngineWatcher
 useAppUnderTest((app) => ({ serve, browser, watcher } = app), {
-  env: { TOKENSCOPE_EXACT_ENTROPY_VOCAB: '0' },
+  // Bounds are the prebuilt binary's: the fast one reads every step's exact entropy in C++.
+  env: { TOKENSCOPE_EXACT_ENTROPY_VOCAB: '0', TOKENSCOPE_ENGINE_BINARY: 'prebuilt' },
 })
 
 /**

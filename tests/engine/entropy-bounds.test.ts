@@ -14,13 +14,19 @@ let oracle: Oracle
 
 beforeAll(async () => {
   oracle = loadOracle(demoModelPath)
+  // Bounds are the prebuilt binary's: the fast one reads every step's exact entropy in C++.
+  process.env.TOKENSCOPE_ENGINE_BINARY = 'prebuilt'
   process.env.TOKENSCOPE_EXACT_ENTROPY_VOCAB = '0'
   try {
     bounded = new EngineHarness()
   } finally {
     delete process.env.TOKENSCOPE_EXACT_ENTROPY_VOCAB
   }
-  exact = new EngineHarness()
+  try {
+    exact = new EngineHarness()
+  } finally {
+    delete process.env.TOKENSCOPE_ENGINE_BINARY
+  }
   await Promise.all([bounded, exact].map((h) => h.engine.loadModel({ source: { kind: 'demo' } })))
 })
 afterAll(() => {
