@@ -51,6 +51,8 @@ const paths = {
 const buildDir = join(root, 'work', 'build-cpu')
 const demoModelPath = join(repoRoot, 'resources', 'models', 'tokenscope-demo.gguf')
 
+const addonNativeFlags = join(repoRoot, 'scripts', 'engine', 'addon-native.cmake')
+
 // One addon with llama.cpp and ggml linked in: no shared libraries that could clash with the
 // prebuilt ones by name, and nothing to find at load time but the addon itself.
 const cmakeOptions = [
@@ -69,6 +71,7 @@ const cmakeOptions = [
   `NLC_CURRENT_PLATFORM=${platformName()}-${process.arch}`,
   `NLC_TARGET_PLATFORM=${platformName()}-${process.arch}`,
   'NLC_VARIANT=tsfast',
+  `CMAKE_PROJECT_llama-addon_INCLUDE=${addonNativeFlags}`,
 ]
 
 const addonOnly = args['addon-only'] ?? false
@@ -76,6 +79,7 @@ const platform = `${platformName()}-${process.arch}`
 const prebuiltDir = join(repoRoot, 'node_modules', '@node-llama-cpp', platform, 'bins', platform)
 const hash = sourceHash(paths, [
   ...(addonOnly ? ['addon only', prebuiltDir] : cmakeOptions),
+  readFileSync(addonNativeFlags, 'utf8'),
   cpuModel(),
 ])
 const outDir = join(root, buildFolderName(nodeLlamaCpp, 'cpu', hash))

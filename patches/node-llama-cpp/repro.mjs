@@ -7,29 +7,15 @@
 // (setProbabilitiesHead) instead of all of them. Loads node-llama-cpp the usual way (getLlama),
 // so a local build made after applying the patches (`npx node-llama-cpp source build`) is used.
 // Set REPRO_ADDON=/path/to/llama-addon.node to load an addon from elsewhere instead.
-import { createRequire } from 'node:module'
 import { performance } from 'node:perf_hooks'
-import { getLlama, Llama } from 'node-llama-cpp'
+import { llamaForRepro } from './llama-for-repro.mjs'
 
 const [modelPath, tokensArg = '64', headArg = '0'] = process.argv.slice(2)
 if (!modelPath) throw new Error('usage: node repro.mjs MODEL.gguf [tokens] [head]')
 const tokens = Number(tokensArg)
 const head = Number(headArg)
 
-const llama = process.env.REPRO_ADDON
-  ? await Llama._create({
-      bindings: createRequire(import.meta.url)(process.env.REPRO_ADDON),
-      bindingPath: process.env.REPRO_ADDON,
-      buildType: 'localBuild',
-      buildMetadata: {
-        buildOptions: { customCmakeOptions: {}, gpu: false, llamaCpp: { repo: '', release: '' } },
-      },
-      logLevel: 'warn',
-      logger: Llama.defaultConsoleLogger,
-      vramPadding: 0,
-      ramPadding: 0,
-    })
-  : await getLlama({ gpu: false })
+const llama = await llamaForRepro()
 const model = await llama.loadModel({ modelPath })
 const threads = Number(process.env.REPRO_THREADS ?? 0) || undefined
 const context = await model.createContext({ contextSize: 1024, threads })
