@@ -88,6 +88,10 @@ describe('a bounded entropy in the inspector', () => {
     expect(exact).toBeLessThanOrEqual(token.entropyUpperBits! + 1e-6)
     expect(await entropy.textContent()).toBe(`${exact.toFixed(2)} bits`)
     expect(await inspector.locator('[data-testid=exact-entropy]').count()).toBe(0)
+    // The chip's tint and label follow the value read, not the lower bound it replaced.
+    const chip = page.locator('[data-testid=token-chip]').nth(2)
+    await expect.poll(() => chip.getAttribute('aria-label')).toContain(`${exact.toFixed(2)} bits`)
+    expect(await chip.getAttribute('aria-label')).not.toContain('at least')
     await shot(page, `inspector-exact-${dark ? 'dark' : 'light'}`)
 
     // The hover popover shows the value read, not the bounds it replaced.

@@ -1,5 +1,7 @@
 import { memo } from 'react'
 import type { GeneratedToken, TokenText } from '../../../shared/contract'
+import { useStore } from '../hooks/useStore'
+import { exactTokenEntropies } from '../inspector/exact-entropy-store'
 import { formatPercent } from '../lib/format'
 import { chipClassForMode, colorScales, type ColorMode } from '../lib/probability-scale'
 import { lineBreaksAfter, visibleWhitespace, type TextPiece } from '../lib/whitespace'
@@ -110,12 +112,19 @@ export function BranchSwitch({
 
 /** A generated token tinted by the colour mode. Events are handled by the stream. */
 export const TokenChip = memo(function TokenChip({
-  token,
+  token: given,
   index,
   selected,
   colorMode = 'probability',
   branch,
 }: TokenChipProps) {
+  // An exact entropy read on demand replaces the bounds it was read for, in the tint and label.
+  const bounded = colorMode === 'entropy' && given.entropyUpperBits !== undefined
+  const exactBits = useStore(exactTokenEntropies, (read) => (bounded ? read.get(given) : undefined))
+  const token =
+    exactBits === undefined
+      ? given
+      : { ...given, entropyBits: exactBits, entropyUpperBits: undefined }
   const scale = colorScales[colorMode]
   const modelMissing = token.reported !== undefined && !token.reported.modelProb
   const unmeasured =

@@ -31,6 +31,15 @@ function reducer(state: State, action: Action): State {
 
 export const exactEntropyStore = createStore<State, Action>(reducer, new Map())
 
+/**
+ * The same values by the token they were read for, for its chip: the chip's tint and label follow
+ * the exact value at once, where they know the token but not the context before it.
+ */
+export const exactTokenEntropies = createStore<
+  ReadonlyMap<GeneratedToken, number>,
+  { token: GeneratedToken; bits: number }
+>((state, { token, bits }) => new Map(state).set(token, bits), new Map())
+
 /** The store's key for the step after `tokens`. */
 export const contextKey = (tokens: readonly number[]) => tokens.join(',')
 
@@ -68,6 +77,7 @@ export function readExactEntropy(
         })
       else {
         exactEntropyStore.dispatch({ type: 'done', key, bits: entropyBits })
+        exactTokenEntropies.dispatch({ token, bits: entropyBits })
         save?.(entropyBits)
       }
     })
