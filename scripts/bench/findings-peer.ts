@@ -28,7 +28,8 @@ export function peerNotes(rows: (id: string) => BenchRow | undefined): string[] 
           'node-llama-cpp decodes on that pool, and llama.cpp built with OpenMP keeps a team of',
           'workers for each thread that calls it, so four pool threads meant four teams spinning',
           'against each other on two cores (0.76–0.81 of llama-server with four, 0.99–1.01 with',
-          'one, measured when the change was made).',
+          'one, measured when the change was made). Reading the head costs 0.30 ms a token on',
+          'the 152k vocabulary since patch 0004 (0.77 ms before; `head-repro.mjs`).',
         ]
       : [
           'With the prebuilt binary the addon bounds it: every step sorts all candidates and',
@@ -84,8 +85,9 @@ function demoNotes(rows: (id: string) => BenchRow | undefined): string[] {
     `- the engine process alone (row .alone): ${ms(engineMs)}, ratio ${ratio(alone)}. The`,
     '  difference is JavaScript on the main thread, serial with the decode: about 0.17 ms a token',
     "  by a CPU profile. node-llama-cpp's evaluation loop (batch dispatch, locks, dispose guards)",
-    '  takes about 0.06 ms, turning the head into JavaScript numbers about 0.05 ms (one',
-    '  `Napi::Number` per value), and our step reader, token objects and events about 0.05 ms.',
+    '  takes about 0.06 ms, turning the head into JavaScript numbers took about 0.05 ms (one',
+    '  `Napi::Number` per value; patch 0005 hands over one `Float64Array`), and our step reader,',
+    '  token objects and events about 0.05 ms.',
     `- the host and the WebSocket: ${ms(stack - engineMs)} more (the whole stack: ${ms(stack)}).`,
     'Reaching 0.8 needs the model step and the sampling in one native call with no JavaScript',
     'between tokens: a native loop in the addon, not a change to our code.',

@@ -205,8 +205,8 @@ if (plan.browser && selected('4a', '4b', '4c', '4d', '4e')) {
   const { rendererCase } = await import('./case-renderer')
   // The UI changes often; a broken case 4 should not cost the engine results.
   try {
-    // Three streams a row by default; `--runs N` asks for N (issue #18 counts 10 probe streams).
-    const streams = args.runs ? plan.runs : Math.min(plan.runs, 3)
+    // Ten streams a row (issue #18 counts 10 probe streams), one with --quick; `--runs N` asks for N.
+    const streams = args.runs ? plan.runs : quick ? 1 : 10
     rows.push(...(await rendererCase({ runs: streams, log })))
   } catch (error) {
     log(`case 4 failed: ${error instanceof Error ? error.message : String(error)}`)

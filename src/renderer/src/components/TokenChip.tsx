@@ -111,20 +111,32 @@ export function BranchSwitch({
 }
 
 /** A generated token tinted by the colour mode. Events are handled by the stream. */
-export const TokenChip = memo(function TokenChip({
-  token: given,
-  index,
-  selected,
-  colorMode = 'probability',
-  branch,
-}: TokenChipProps) {
-  // An exact entropy read on demand replaces the bounds it was read for, in the tint and label.
-  const bounded = colorMode === 'entropy' && given.entropyUpperBits !== undefined
-  const exactBits = useStore(exactTokenEntropies, (read) => (bounded ? read.get(given) : undefined))
-  const token =
-    exactBits === undefined
-      ? given
-      : { ...given, entropyBits: exactBits, entropyUpperBits: undefined }
+export const TokenChip = memo(function TokenChip(props: TokenChipProps) {
+  // Only a bounded entropy can change under a chip: the thousands of others subscribe to nothing.
+  return props.colorMode === 'entropy' && props.token.entropyUpperBits !== undefined ? (
+    <BoundedEntropyChip {...props} />
+  ) : (
+    <ChipButton {...props} />
+  )
+})
+
+/** An exact entropy read on demand replaces the bounds it was read for, in the tint and label. */
+function BoundedEntropyChip(props: TokenChipProps) {
+  const { token } = props
+  const exactBits = useStore(exactTokenEntropies, (read) => read.get(token))
+  return (
+    <ChipButton
+      {...props}
+      token={
+        exactBits === undefined
+          ? token
+          : { ...token, entropyBits: exactBits, entropyUpperBits: undefined }
+      }
+    />
+  )
+}
+
+function ChipButton({ token, index, selected, colorMode = 'probability', branch }: TokenChipProps) {
   const scale = colorScales[colorMode]
   const modelMissing = token.reported !== undefined && !token.reported.modelProb
   const unmeasured =
@@ -165,7 +177,7 @@ export const TokenChip = memo(function TokenChip({
       <LineBreaks text={token.text} />
     </>
   )
-})
+}
 
 export interface PromptChipProps {
   token: TokenText
