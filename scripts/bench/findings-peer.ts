@@ -59,14 +59,17 @@ export function peerNotes(rows: (id: string) => BenchRow | undefined): string[] 
       'made the next batch and four columns decoded in batches of three, a third more decodes than',
       'steps. The engine now waits, after each batch, until every running column has queued its',
       'token (lockstep-columns.ts, 20 ms at most): batches of four, and 0.67 → 1.02 of',
-      'llama-server when the change was made.',
+      'llama-server when the change was made.' +
+        (fast
+          ? ''
+          : ' With the prebuilt binary every column also sorts and copies its whole distribution, four times a step.'),
       '',
     )
-  notes.push(...demoNotes(rows))
+  notes.push(...demoNotes(rows, fast))
   return notes
 }
 
-function demoNotes(rows: (id: string) => BenchRow | undefined): string[] {
+function demoNotes(rows: (id: string) => BenchRow | undefined, fast: boolean): string[] {
   const demo = rows('2.peer.demo')
   if (!demo) return []
   const server = msPerToken(demo, 'baseline')
@@ -82,9 +85,15 @@ function demoNotes(rows: (id: string) => BenchRow | undefined): string[] {
     `- the addon alone, with no JavaScript loop (row .floor): ${ms(floorMs)}, ratio ${ratio(floor)}.`,
     "  Every token is a decode and a sampling, each handed to libuv's pool and back: two thread",
     '  hops, where llama-server does both on one thread. No loop on this addon can beat that.',
+    ...(fast
+      ? []
+      : [
+          "  With the prebuilt binary the floor also holds the addon's full read: every candidate",
+          '  sorted and each of the 2,048 probabilities handed over as a JavaScript number.',
+        ]),
     `- the engine process alone (row .alone): ${ms(engineMs)}, ratio ${ratio(alone)}. The`,
     '  difference is JavaScript on the main thread, serial with the decode: about 0.17 ms a token',
-    "  by a CPU profile. node-llama-cpp's evaluation loop (batch dispatch, locks, dispose guards)",
+    "  by a CPU profile of the fast binary. node-llama-cpp's evaluation loop (batch dispatch, locks, dispose guards)",
     '  takes about 0.06 ms, turning the head into JavaScript numbers took about 0.05 ms (one',
     '  `Napi::Number` per value; patch 0005 hands over one `Float64Array`), and our step reader,',
     '  token objects and events about 0.05 ms.',
