@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { lineGroups, sameGroup } from '../../src/renderer/src/lib/line-groups'
 import {
-  parseIncremental,
   parseMarkdown,
   type MarkdownPart,
   type ParsedMarkdown,
-} from '../../src/renderer/src/lib/markdown-parse'
+} from '../../src/renderer/src/lib/markdown-blocks'
+import { parseIncremental } from '../../src/renderer/src/lib/markdown-parse'
 import { sameRendering } from '../../src/renderer/src/lib/markdown-signature'
 
 function part(base: number): MarkdownPart {

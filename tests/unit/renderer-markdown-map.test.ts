@@ -16,11 +16,11 @@ import {
   type Piece,
 } from '../../src/renderer/src/lib/markdown-map'
 import {
-  parseIncremental,
   parseMarkdown,
   type MarkdownBlock,
   type ParsedMarkdown,
-} from '../../src/renderer/src/lib/markdown-parse'
+} from '../../src/renderer/src/lib/markdown-blocks'
+import { parseIncremental } from '../../src/renderer/src/lib/markdown-parse'
 
 const reply = [
   '# Tokens',

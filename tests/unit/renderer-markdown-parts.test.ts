@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import {
-  parseFor,
-  parseIncremental,
-  parseMarkdown,
-  type ParsedMarkdown,
-} from '../../src/renderer/src/lib/markdown-parse'
+import { parseMarkdown, type ParsedMarkdown } from '../../src/renderer/src/lib/markdown-blocks'
+import { parseFor, parseIncremental } from '../../src/renderer/src/lib/markdown-parse'
 import { sameRendering } from '../../src/renderer/src/lib/markdown-signature'
 
 /** Streams `text` in batches of `size` characters; `each` sees every parse. */

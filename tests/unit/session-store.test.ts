@@ -226,10 +226,12 @@ describe('session store', () => {
     const good = createSessionStore({ directory })
     await good.updateSession(create(session('s', 'First')))
     const before = readFileSync(join(directory, 's.json'), 'utf8')
+    const logged: string[] = []
     const dying = createSessionStore({
       directory,
       compactBytes: 0,
       compactRatio: 0,
+      log: (line) => logged.push(line),
       io: {
         rename: fs.rename,
         writeFile: async (path) => {
@@ -242,7 +244,10 @@ describe('session store', () => {
       /ENOSPC/,
     )
     await dying.updateSession(rename('s', 'Second'))
-    await new Promise((r) => setTimeout(r, 50))
+    await dying.flush()
+    // The compaction after the append is what dies here.
+    await until(() => logged.some((line) => /^session s: .*ENOSPC/.test(line)))
+    expect(logged.join('\n')).toMatch(/^session s: .*ENOSPC/m)
     expect(readFileSync(join(directory, 's.json'), 'utf8')).toBe(before)
     expect((await createSessionStore({ directory }).loadSession({ id: 's' })).title).toBe('Second')
   })

@@ -1,7 +1,5 @@
 import * as fs from 'node:fs/promises'
 import type { SessionDocument, SessionSummary } from '../../shared/sessions'
-import type { StoredDocument } from '../../shared/stored-document'
-import { load } from './session-load'
 import { checkId, newEntry, type Entry, type StoreState } from './session-store-state'
 
 export function entryFor(state: StoreState, id: string): Entry {
@@ -66,9 +64,4 @@ async function rememberSummary(state: StoreState, id: string, summary: SessionSu
 export function summaryOf(doc: Pick<SessionDocument, 'id' | 'title' | 'kind' | 'updatedAt'>) {
   const { id, title, kind, updatedAt } = doc
   return { id, title, kind, updatedAt }
-}
-
-export async function loaded(state: StoreState, entry: Entry): Promise<StoredDocument> {
-  if (!entry.doc) await load(state, entry)
-  return entry.doc!
 }

@@ -1,12 +1,13 @@
-import { AppFailure } from '../../shared/errors'
+import { toAppError } from '../../shared/errors'
 import { applyStoredIntents } from '../../shared/session-apply'
 import type { SessionIntent } from '../../shared/session-intents'
 import { sessionFileVersion } from '../../shared/sessions'
 import type { RunColumns } from '../../shared/token-columns'
-import { trimCache } from './session-cache'
-import { checkNotNewer, maybeCompact } from './session-compaction'
+import { enqueue, trimCache } from './session-cache'
+import { writeSnapshot } from './session-compaction'
 import { breather, TextSink, writeEncodedTokens } from './session-column-writer'
 import { encodeIntent, type JournalLine } from './session-journal-lines'
+import { checkNotNewer, saveFailure } from './session-problems'
 import {
   countTokens,
   lineTokens,
@@ -60,6 +61,27 @@ export function scheduleAppend(state: StoreState, entry: Entry, delayMs: number)
     entry.timer = null
     void append(state, entry)
   }, delayMs)
+}
+
+/** Rewrites the snapshot once the journal has grown enough, or when the format is old. */
+export function maybeCompact(state: StoreState, entry: Entry) {
+  if (state.closed || entry.compactQueued || !entry.doc || entry.openRuns.size > 0) return
+  const grown =
+    entry.journalBytes > 0 &&
+    entry.journalBytes >= Math.max(state.compactBytes, entry.snapshotBytes * state.compactRatio)
+  if (!entry.compactWanted && !grown) return
+  if (entry.journalBytes === 0 && entry.pending.line.length === 0 && !entry.compactWanted) return
+  entry.compactQueued = true
+  void enqueue(state, entry, async () => {
+    entry.compactQueued = false
+    // A run may have started meanwhile: then it waits for the run to end.
+    if (entry.openRuns.size > 0 || !entry.doc) return
+    await writeSnapshot(state, entry)
+  }).catch((error: unknown) => {
+    // What the snapshot would have held is pending again: the journal takes it instead.
+    if (entry.pending.line.length > 0) scheduleAppend(state, entry, 0)
+    state.log(`session ${entry.id}: ${toAppError(error).message}`)
+  })
 }
 
 /** Appends what is pending to the journal, after any append still under way. */
@@ -141,13 +163,4 @@ async function journalText(lines: Pending['line']): Promise<Buffer> {
   }
   const buffers = out.finish()
   return buffers.length === 1 ? buffers[0]! : Buffer.concat(buffers)
-}
-
-export function saveFailure(error: unknown): AppFailure {
-  if (error instanceof AppFailure) return error
-  return new AppFailure({
-    code: 'internal',
-    message: `The session could not be saved: ${error instanceof Error ? error.message : String(error)}`,
-    hint: 'The previous save is intact. Check free disk space and permissions.',
-  })
 }

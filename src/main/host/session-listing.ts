@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises'
 import type { SessionSummary } from '../../shared/sessions'
-import { enqueue, entryFor, loaded, stampsOf, summaryOf } from './session-cache'
+import { enqueue, entryFor, stampsOf, summaryOf } from './session-cache'
+import { loaded } from './session-load'
 import { firstLine, parseHeader } from './session-headers'
 import { removeLeftovers, setAsideName } from './session-problems'
 import { idPattern, type StoreState } from './session-store-state'

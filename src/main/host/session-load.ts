@@ -8,7 +8,7 @@ import {
   sessionFileVersion,
   sessionSchemaVersion,
 } from '../../shared/sessions'
-import { storedDocument } from '../../shared/stored-document'
+import { storedDocument, type StoredDocument } from '../../shared/stored-document'
 import { parseSnapshot } from './session-file'
 import { decodeIntent, type JournalLine } from './session-journal-lines'
 import { newerThanThis } from './session-headers'
@@ -112,3 +112,9 @@ const cancelled = (target: RunTarget): SessionIntent => ({
   tokensPerSecond: null,
   timeToFirstTokenMs: null,
 })
+
+/** The session's document, read from its files first if it is not in memory. */
+export async function loaded(state: StoreState, entry: Entry): Promise<StoredDocument> {
+  if (!entry.doc) await load(state, entry)
+  return entry.doc!
+}

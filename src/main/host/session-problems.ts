@@ -1,8 +1,9 @@
 import * as fs from 'node:fs/promises'
 import { join } from 'node:path'
 import { AppFailure } from '../../shared/errors'
+import { firstLine, newerThanThis, parsedLine } from './session-headers'
 import type { StorageProblem } from '../../shared/sessions'
-import type { StoreState } from './session-store-state'
+import type { Entry, StoreState } from './session-store-state'
 
 export function remember(state: StoreState, problem: StorageProblem) {
   if (!state.problems.some((p) => p.message === problem.message)) state.problems.push(problem)
@@ -65,4 +66,30 @@ export async function removeLeftovers(
     await fs.rm(file, { force: true }).catch(() => undefined)
     log(`removed ${name}, left by a save that did not finish`)
   }
+}
+
+/** Refuses to write over a snapshot that a newer Tokenscope wrote since we read it. */
+export async function checkNotNewer(state: StoreState, entry: Entry) {
+  const stamp = await fs.stat(state.snapshotFile(entry.id)).catch(() => null)
+  if (!stamp) return
+  const known = entry.snapshotStamp
+  if (known && known.mtimeMs === stamp.mtimeMs && known.size === stamp.size) return
+  const first = await firstLine(state.snapshotFile(entry.id))
+  if (newerThanThis(parsedLine(first)) !== null) {
+    throw new AppFailure({
+      code: 'invalid-request',
+      message: 'This session was saved by a newer Tokenscope; saving over it would lose data.',
+      hint: 'Update Tokenscope, or save the conversation as a new session.',
+    })
+  }
+  entry.snapshotStamp = { mtimeMs: stamp.mtimeMs, size: stamp.size }
+}
+
+export function saveFailure(error: unknown): AppFailure {
+  if (error instanceof AppFailure) return error
+  return new AppFailure({
+    code: 'internal',
+    message: `The session could not be saved: ${error instanceof Error ? error.message : String(error)}`,
+    hint: 'The previous save is intact. Check free disk space and permissions.',
+  })
 }

@@ -8,7 +8,8 @@ import {
 } from '../../shared/session-pages'
 import type { SessionService } from '../../shared/sessions'
 import { expandDocument } from '../../shared/stored-document'
-import { enqueue, entryFor, loaded } from './session-cache'
+import { enqueue, entryFor } from './session-cache'
+import { loaded } from './session-load'
 import { breather } from './session-column-writer'
 import { pause, type StoreState } from './session-store-state'
 

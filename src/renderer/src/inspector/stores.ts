@@ -29,3 +29,8 @@ inspectorPrefsStore.subscribe(() => {
 
 /** The Completion view's branches. Plain data: a session can save `getState()` as JSON. */
 export const branchStore = createStore(branchTreeReducer, emptyBranchTree)
+
+/** Alternatives reported for every generated token: the inspector's N, as in Completion. */
+export function alternativesPerToken(): number {
+  return inspectorPrefsStore.getState().topN
+}

@@ -1,4 +1,4 @@
-import type { MarkdownPart } from './markdown-parse'
+import type { MarkdownPart } from './markdown-blocks'
 
 /**
  * A long paragraph streamed in pieces (see `markdown-parts`) is drawn as one block per run of

@@ -1,5 +1,5 @@
 import type { Nodes, Paragraph } from 'mdast'
-import { parseMarkdown, type MarkdownBlock, type MarkdownPart } from './markdown-parse'
+import { parseMarkdown, type MarkdownBlock, type MarkdownPart } from './markdown-blocks'
 import { sameRendering } from './markdown-signature'
 
 /**

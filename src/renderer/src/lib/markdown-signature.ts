@@ -1,5 +1,5 @@
 import type { Nodes } from 'mdast'
-import type { MarkdownBlock } from './markdown-parse'
+import type { MarkdownBlock } from './markdown-blocks'
 
 /**
  * What a block draws, written out: every node's kind and settings, and every text with where it

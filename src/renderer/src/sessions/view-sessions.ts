@@ -3,11 +3,10 @@ import type { GeneratedToken } from '../../../shared/contract'
 import type { SamplingSettings } from '../../../shared/schemas'
 import type { RunRecording } from '../../../shared/session-intents'
 import type { SessionDocument, SessionNode } from '../../../shared/sessions'
-import { branchStore, inspectorPrefsStore } from '../inspector/stores'
+import { alternativesPerToken, branchStore } from '../inspector/stores'
 import { makeRunId } from '../services/engine-connection'
 import { isActive } from '../stores/run-status'
 import { engineStore, runStore } from '../stores/stores'
-import { alternativesPerToken } from '../views/compare/compare-actions'
 import type { CompareState } from '../views/compare/compare-state'
 import { compareSession, type ComparisonIds } from './compare-sessions'
 import { newSession, titleFrom } from './conversation'
@@ -51,7 +50,7 @@ export function startCompletionSession(init: {
     settings: {
       sampling: init.sampling,
       maxTokens: init.maxTokens,
-      topN: inspectorPrefsStore.getState().topN,
+      topN: alternativesPerToken(),
     },
     now: now(),
   })

@@ -7,7 +7,8 @@ import {
   sourceSpans,
 } from '../../lib/copy-selection'
 import { tokenStarts } from '../../lib/markdown-map'
-import { parseFor, type MarkdownBlock } from '../../lib/markdown-parse'
+import type { MarkdownBlock } from '../../lib/markdown-blocks'
+import { parseFor } from '../../lib/markdown-parse'
 import { colorBinFor, measuredFor, type ColorMode } from '../../lib/probability-scale'
 import { focusRing } from '../../lib/ui'
 import { useTextLineStarts } from '../../hooks/useTextLineStarts'

@@ -1,5 +1,5 @@
 import { memo } from 'react'
-import type { MarkdownPart } from '../../lib/markdown-parse'
+import type { MarkdownPart } from '../../lib/markdown-blocks'
 import { lineGroups, sameGroup, type LineGroup } from '../../lib/line-groups'
 import type { ColorMode } from '../../lib/probability-scale'
 import { openGroupAttribute } from '../../hooks/useTextLineStarts'

@@ -1,6 +1,6 @@
 import { toAppError } from '../../../../shared/errors'
 import type { RunRecording } from '../../../../shared/session-intents'
-import { inspectorPrefsStore } from '../../inspector/stores'
+import { alternativesPerToken } from '../../inspector/stores'
 import { rerunInComparison, startComparison } from '../../sessions/view-sessions'
 import { getConnection, makeRunId } from '../../services/engine-connection'
 import { isActive } from '../../stores/run-reducer'
@@ -18,11 +18,6 @@ import { splitByEngine, whyColumnsCannotRun } from './compare-engines'
 
 /** Kept while the user switches tabs; a plain object, so a session can save it as it is. */
 export const compareStore = createStore(compareReducer, initialCompareState)
-
-/** Alternatives reported for every generated token: the inspector's N, as in Completion. */
-export function alternativesPerToken(): number {
-  return inspectorPrefsStore.getState().topN
-}
 
 /** Why Generate cannot start now, in words; null when it can. */
 export function whyCannotGenerate(prompt: string): string | null {

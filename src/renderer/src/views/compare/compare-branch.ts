@@ -15,7 +15,8 @@ import { whyCannotStart } from '../../stores/engine-reducer'
 import { isActive } from '../../stores/run-reducer'
 import { engineStore, runStore } from '../../stores/stores'
 import { viewStore } from '../../stores/view'
-import { alternativesPerToken, compareStore, copyColumnSettings } from './compare-actions'
+import { alternativesPerToken } from '../../inspector/stores'
+import { compareStore, copyColumnSettings } from './compare-actions'
 import { isAnyActive, type CompareColumn, type CompareState } from './compare-state'
 
 /** Why branching from a token of column `key` cannot start now, in words; null when it can. */
