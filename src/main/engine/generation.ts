@@ -1,10 +1,11 @@
 import type { LlamaContextSequence, Token } from 'node-llama-cpp'
-import type { RunEvent, RunStats, StopReason } from '../../shared/contract'
+import type { GeneratedToken, RunEvent, RunStats, StopReason } from '../../shared/contract'
 import { AppFailure } from '../../shared/errors'
 import type { ValidGenerateRequest } from '../../shared/schemas'
 import type { ModelSession } from './model-session'
 import { buildPrompt } from './prompt-builder'
 import { claimHead, headRequestFor, supportsHead } from './probability-head'
+import { canRunNatively, runNatively } from './native-steps'
 import { boundedHeadSize } from './bounded-head'
 import { sampleStep, tokenText, withHiddenBytes } from './step-reader'
 import { hookStepSampler } from './step-sampler'
@@ -86,7 +87,8 @@ export async function runGeneration(
   const stops = stopStringWatch(model, forced, request.stop)
   let input: Token[] = promptTokens.slice(reused)
   let reason: StopReason
-  const releaseHead = claimHead(sequence.context, headRequestFor(sampling, topN))
+  const head = headRequestFor(sampling, topN)
+  const releaseHead = claimHead(sequence.context, head)
   // Only a run with a repeat penalty pays for a second sampling of each step.
   const penaltyPass = repeatPenaltyPass(model, sequence, sampling, session.info.vocabSize)
   const vocabulary = session.info.vocabSize
@@ -136,28 +138,54 @@ export async function runGeneration(
       const position = sequence.nextTokenIndex
       const output = { pairs, ...(penaltyPass ? { penalised: penaltyPass.take() } : {}) }
       const token = sampleStep(model, output, sampling, topN, position, step, context)
-      if (thoughts.next(token.text)) token.segment = 'thought'
-
-      const now = performance.now()
-      if (stats.generatedTokens === 0) {
-        firstTokenAt = now
-        stats.timeToFirstTokenMs = now - startedAt
-      }
-      stats.generatedTokens++
-      if (stats.generatedTokens > 1) {
-        stats.tokensPerSecond = ((stats.generatedTokens - 1) * 1000) / (now - firstTokenAt)
-      }
-      batcher.push(token)
-      generated.push(token.id as Token)
-      context.push(token.id as Token)
-      if (model.isEogToken(token.id as Token) || endsWithAny(generated, built.stopSequences)) {
-        return 'end-of-generation'
-      }
-      if (stops.reached(token.id as Token)) return 'stop-string'
+      const stop = accept(token)
+      if (stop) return stop
       feed = token.id as Token
       input = [feed]
+      if (step === 0 && head && canRunNatively(sequence, head, bounded)) {
+        // The generator has nothing more to do: the fast binary's loop decodes from here.
+        await steps.return()
+        return await runNatively({
+          sequence,
+          feed,
+          capacity,
+          sampling,
+          head,
+          signal,
+          firstStep: 1,
+          maxSteps: maxTokens - 1,
+          onStep(pairs, picked, position, at) {
+            stats.evaluatedTokens = evaluatedSoFar() - meterAtStart
+            return accept(
+              sampleStep(model, { pairs }, sampling, topN, position, at, context, picked),
+            )
+          },
+        })
+      }
     }
     return 'max-tokens'
+  }
+
+  /** Records a sampled token; returns why the run stops after it, or null. */
+  function accept(token: GeneratedToken): StopReason | null {
+    if (thoughts.next(token.text)) token.segment = 'thought'
+    const now = performance.now()
+    if (stats.generatedTokens === 0) {
+      firstTokenAt = now
+      stats.timeToFirstTokenMs = now - startedAt
+    }
+    stats.generatedTokens++
+    if (stats.generatedTokens > 1) {
+      stats.tokensPerSecond = ((stats.generatedTokens - 1) * 1000) / (now - firstTokenAt)
+    }
+    batcher.push(token)
+    generated.push(token.id as Token)
+    context.push(token.id as Token)
+    if (model.isEogToken(token.id as Token) || endsWithAny(generated, built.stopSequences)) {
+      return 'end-of-generation'
+    }
+    if (stops.reached(token.id as Token)) return 'stop-string'
+    return null
   }
 }
 

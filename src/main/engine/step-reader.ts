@@ -66,6 +66,7 @@ export function sampleStep(
   position: number,
   step: number,
   context: readonly number[] = [],
+  drawn?: number,
 ): GeneratedToken {
   const read = readStep(output)
   const { head, sorted, size } = read
@@ -93,7 +94,8 @@ export function sampleStep(
   )
   if (!chain) throw new Error('the sampler chain needs logits that were not read')
 
-  const picked = pickIndex(order.logits, chain, seededUniform(sampling.seed, step), tempered)
+  const picked =
+    drawnIndex() ?? pickIndex(order.logits, chain, seededUniform(sampling.seed, step), tempered)
   const chosen = penalised ? sorted.ids.indexOf(order.ids[picked] ?? -1) : picked
   const samplingProbAt = penalised
     ? penalised.keptProbability(chain)
@@ -135,6 +137,17 @@ export function sampleStep(
   // A session stores at most `limits.labCandidates` of them.
   if (more.length > 0) token.moreCandidates = more.slice(0, limits.labCandidates)
   return token
+
+  /**
+   * Where the native loop (native-steps.ts) drew `drawn`: that token was fed, so it is the one
+   * reported, even where its draw and ours could differ (the last bit of an exponential).
+   */
+  function drawnIndex(): number | undefined {
+    if (drawn === undefined) return undefined
+    const index = order.ids.subarray(0, size).indexOf(drawn)
+    if (index < 0) throw new Error(`the native loop drew token ${drawn}, which its step lacks`)
+    return index
+  }
 
   /**
    * Model indices of the penalised tokens below the stored ones that the penalties raised to or
