@@ -116,8 +116,8 @@ export async function apiCase(
   const api = await turnApiOn(stack)
   const pairs = await interleave(
     runs,
-    () => apiRate(api, generatedTokens, topN),
-    () => socketRate(stack, generatedTokens, topN),
+    () => apiRate(api, generatedTokens, topN, options.sampling),
+    () => socketRate(stack, generatedTokens, topN, options.sampling),
     { beforeEach: options.beforeEach },
   )
   return [

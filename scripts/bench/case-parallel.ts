@@ -3,7 +3,11 @@
  * `generateMany` (sequences of one context, decoded together) against one column through the
  * same call, on the same engine process, model and settings.
  */
-import { defaultSampling, type GenerateManyRequest } from '../../src/shared/schemas'
+import {
+  defaultSampling,
+  type GenerateManyRequest,
+  type SamplingSettings,
+} from '../../src/shared/schemas'
 import { ArrivalClock, type EngineEndpoint } from './processes'
 import { interleave, ratioRow, type BenchRow } from './stats'
 import type { RateCaseOptions } from './case-stack'
@@ -21,12 +25,13 @@ export async function columnsRate(
   columns: number,
   maxTokens: number,
   topN: number,
+  sampling: SamplingSettings = defaultSampling,
 ): Promise<number> {
   const id = ++requestCounter
   // Different seeds, as a user comparing columns would set them; the settings are the same.
   const runs = Array.from({ length: columns }, (_, i) => ({
     runId: `bench-columns-${id}-${i}`,
-    sampling: { ...defaultSampling, seed: defaultSampling.seed + i },
+    sampling: { ...sampling, seed: sampling.seed + i },
     maxTokens,
   }))
   const request: GenerateManyRequest = { prompt, topN, runs }
@@ -45,8 +50,8 @@ export async function parallelCase(
   options.log(`case 6: ${runs} × 4 columns vs 1 column, ${generatedTokens} tokens each`)
   const pairs = await interleave(
     runs,
-    () => columnsRate(endpoint, 4, generatedTokens, topN),
-    () => columnsRate(endpoint, 1, generatedTokens, topN),
+    () => columnsRate(endpoint, 4, generatedTokens, topN, options.sampling),
+    () => columnsRate(endpoint, 1, generatedTokens, topN, options.sampling),
     { beforeEach: options.beforeEach },
   )
   return [

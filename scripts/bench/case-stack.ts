@@ -7,6 +7,7 @@ import {
   defaultSampling,
   type GenerateRequest,
   type LoadModelRequest,
+  type SamplingSettings,
 } from '../../src/shared/schemas'
 import { sleep } from './cpu-quiet'
 import { ArrivalClock, residentBytes, type EngineEndpoint } from './processes'
@@ -15,13 +16,22 @@ import { interleave, ratioRow, type BenchRow } from './stats'
 let runCounter = 0
 const prompt = 'The quick brown fox jumps over the lazy dog. A token is a piece of text, and'
 
-function request(maxTokens: number, topN: number): GenerateRequest {
-  return { runId: `bench-${++runCounter}`, prompt, sampling: defaultSampling, maxTokens, topN }
+function request(
+  maxTokens: number,
+  topN: number,
+  sampling: SamplingSettings = defaultSampling,
+): GenerateRequest {
+  return { runId: `bench-${++runCounter}`, prompt, sampling, maxTokens, topN }
 }
 
 /** One run, timed where its tokens arrive. */
-async function receivedRate(endpoint: EngineEndpoint, maxTokens: number, topN: number) {
-  const run = request(maxTokens, topN)
+async function receivedRate(
+  endpoint: EngineEndpoint,
+  maxTokens: number,
+  topN: number,
+  sampling?: SamplingSettings,
+) {
+  const run = request(maxTokens, topN, sampling)
   const clock = new ArrivalClock()
   const ended = endpoint.runs.watch(run.runId, clock.onTokens)
   await endpoint.service.generate(run)
@@ -34,6 +44,8 @@ export interface RateCaseOptions {
   runs: number
   generatedTokens: number
   topN: number
+  /** What the rate cases sample with; the default settings unless given. */
+  sampling?: SamplingSettings
   beforeEach: () => Promise<void>
   log: (line: string) => void
 }
@@ -47,8 +59,8 @@ export async function stackCase(
   options.log(`case 2: ${runs} × ${generatedTokens} tokens, WebSocket client vs engine alone`)
   const pairs = await interleave(
     runs,
-    () => receivedRate(stack, generatedTokens, topN),
-    () => receivedRate(alone, generatedTokens, topN),
+    () => receivedRate(stack, generatedTokens, topN, options.sampling),
+    () => receivedRate(alone, generatedTokens, topN, options.sampling),
     { beforeEach: options.beforeEach },
   )
   return [
