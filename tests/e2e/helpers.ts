@@ -88,12 +88,29 @@ export async function generate(page: Page, prompt: string): Promise<void> {
   await page.locator('[data-testid=generate-button]:enabled').click()
 }
 
+/**
+ * Waits until the view shows `state`. A run that fails instead is reported at once, with what
+ * the page says, and a wait that outlasts the test's own timeout still says which state it saw.
+ */
 export async function waitForRunState(
   page: Page,
   state: 'idle' | 'running' | 'ended' | 'failed',
-  timeout = 90_000,
+  timeout = 45_000,
 ): Promise<void> {
-  await page.locator(`[data-testid=run-state]:text-is("${state}")`).waitFor({ timeout })
+  const runState = page.locator('[data-testid=run-state]')
+  const wanted = page.locator(`[data-testid=run-state]:text-is("${state}")`)
+  const failed = page.locator('[data-testid=run-state]:text-is("failed")')
+  const either = state === 'failed' ? wanted : wanted.or(failed)
+  try {
+    await either.first().waitFor({ timeout })
+  } catch (error) {
+    const shown = await runState.textContent().catch(() => null)
+    throw new Error(`the run state stayed "${shown}" instead of "${state}"`, { cause: error })
+  }
+  if (state !== 'failed' && (await failed.count()) > 0) {
+    const alert = await page.locator('[role=alert]').allTextContents()
+    throw new Error(`the run failed instead of reaching "${state}": ${alert.join(' | ')}`)
+  }
 }
 
 export interface StreamSnapshot {

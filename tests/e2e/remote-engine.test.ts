@@ -161,7 +161,6 @@ describe('a remote engine (another Tokenscope’s API)', () => {
     })
     expect(run.failed).toBeNull()
     expect(run.tokens.length).toBeGreaterThan(5)
-    expect(run.batches).toBeGreaterThan(1)
 
     // The same request straight to the server, streamed as the remote engine asks for it: the
     // same seed gives the same tokens. (A server need not stream every token it would list in a
