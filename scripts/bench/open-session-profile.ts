@@ -27,7 +27,7 @@ try {
   })
   console.log(JSON.stringify(sample))
   console.log(breakdown(events, 'bench-open', 'bench-inspected'))
-  console.log('\nFrom the click on the last token until its alternatives are shown:')
+  console.log('\nFrom the click on the last token until the whole transcript is drawn:')
   console.log(breakdown(events, 'bench-inspect', 'bench-inspected'))
 } finally {
   await browser.close()

@@ -176,6 +176,15 @@ function jsKindOf(stack: readonly string[]): string {
   return 'js:other'
 }
 
+const reactInternals =
+  /^(performUnitOfWork|workLoop\w*|renderRoot\w*|beginWork|completeWork|renderWithHooks|update\w+Component|mount\w+|reconcile\w+|callComponentInDEV|\(anonymous\))$/
+
+/** A render sample's three innermost frames below React's own work loop. */
+function ownFrames(stack: readonly string[]): string {
+  const own = stack.filter((name) => !reactInternals.test(name))
+  return own.slice(0, 3).join(' < ') || '(React itself)'
+}
+
 function add(into: Map<string, number>, key: string, us: number) {
   into.set(key, (into.get(key) ?? 0) + us)
 }
@@ -210,6 +219,7 @@ export function breakdown(events: readonly TraceEvent[], from: string, to: strin
   const windowTasks = tasks.filter((t) => within(t.ts, start, end))
   const js = new Map<string, number>()
   const leaves = new Map<string, number>()
+  const renders = new Map<string, number>()
   let sp = 0
   let sa = 0
   for (const task of windowTasks) {
@@ -222,6 +232,7 @@ export function breakdown(events: readonly TraceEvent[], from: string, to: strin
     while (sa < samples.length && (samples[sa]?.ts ?? 0) < task.ts) sa++
     const weights = new Map<string, number>()
     const stacks = new Map<string, number>()
+    const renderStacks = new Map<string, number>()
     for (let i = sa; i < samples.length && (samples[i]?.ts ?? 0) < task.end; i++) {
       const sample = samples[i]
       if (!sample) continue
@@ -229,11 +240,13 @@ export function breakdown(events: readonly TraceEvent[], from: string, to: strin
       if (kind === '(idle)') continue
       add(weights, kind, sample.weight)
       if (kind === 'js:other') add(stacks, sample.stack.slice(0, 3).join(' < '), sample.weight)
+      if (kind === 'js:react-render') add(renderStacks, ownFrames(sample.stack), sample.weight)
     }
     const total = [...weights.values()].reduce((a, b) => a + b, 0)
     if (total === 0) add(js, '(no samples)', script)
     for (const [kind, w] of weights) add(js, kind, (script * w) / total)
     for (const [stack, w] of stacks) add(leaves, stack, (script * w) / total)
+    for (const [stack, w] of renderStacks) add(renders, stack, (script * w) / total)
   }
   const frames = spans.filter((s) => s.name === 'Commit' && within(s.ts, start, end)).length
   const long = tasks.filter((t) => t.end - t.ts > 50_000)
@@ -243,6 +256,7 @@ export function breakdown(events: readonly TraceEvent[], from: string, to: strin
     table('by event', byName, 14),
     table('script CPU by stack (samples)', js),
     table('js:other, top stacks', leaves, 10),
+    table('js:react-render, the innermost functions outside React', renders, 10),
     `tasks over 50 ms in the whole trace: ${long.length}`,
   ]
   for (const task of long) {

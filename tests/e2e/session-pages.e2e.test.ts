@@ -21,10 +21,14 @@ useAppUnderTest((app) => ({ serve, browser, watcher } = app))
 const tokenCount = 3000
 const alternatives = 10
 
-/** Token i, its first alternative's model probability telling it apart from every other token. */
+/**
+ * Token i, its first alternative's model probability telling it apart from every other token;
+ * every 40th ends a line, as text does (the view draws a long run in parts that end at lines).
+ */
 function token(i: number): GeneratedToken {
   const t = fakeToken(i, alternatives)
   t.alternatives[0]!.modelProb = 0.3 - i * 1e-6
+  if (i % 40 === 39) t.text += '\n'
   return t
 }
 
@@ -137,6 +141,58 @@ describe('a long saved session, opened page by page', () => {
           .count(),
       )
       .toBe(alternatives)
+    await context.close()
+  })
+
+  it('opens at its end and draws the earlier tokens above it, the end never leaving the view', async () => {
+    writeLongSession('long-end')
+    const { context, page } = await openApp(browser, serve.url)
+    const row = `[data-testid=session-row][data-session-id="long-end"] [data-testid=session-open]`
+    await page.locator(row).waitFor()
+    const last = tokenCount - 1
+    // Every frame from the click until the first chip is drawn, as painted (read in a task after
+    // the frame, once the view has followed its end): is the last token in view?
+    const frames = await page.evaluate(
+      async ({ row, last }) => {
+        interface Rect {
+          top: number
+          bottom: number
+        }
+        interface El {
+          getBoundingClientRect(): Rect
+          closest(selector: string): El | null
+          click(): void
+        }
+        const g = globalThis as unknown as {
+          document: { querySelector(selector: string): El | null }
+          requestAnimationFrame(callback: () => void): number
+          setTimeout(callback: () => void, ms: number): number
+        }
+        const chip = (index: number) =>
+          g.document.querySelector(`[data-testid=token-chip][data-index="${index}"]`)
+        const seen: { chips: boolean; endInView: boolean }[] = []
+        g.document.querySelector(row)?.click()
+        await new Promise<void>((resolve) => {
+          const check = () => {
+            const box = chip(last)?.closest('[role=group]')?.getBoundingClientRect()
+            const end = chip(last)?.getBoundingClientRect()
+            const chips = g.document.querySelector('[data-testid=token-chip]') !== null
+            if (chips)
+              seen.push({
+                chips,
+                endInView: !!box && !!end && end.top >= box.top && end.bottom <= box.bottom,
+              })
+            if (chip(0)) resolve()
+            else g.requestAnimationFrame(() => g.setTimeout(check, 0))
+          }
+          check()
+        })
+        return seen
+      },
+      { row, last },
+    )
+    expect(frames.length).toBeGreaterThan(1)
+    expect(frames.filter((f) => !f.endInView)).toEqual([])
     await context.close()
   })
 
