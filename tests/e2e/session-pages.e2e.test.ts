@@ -150,8 +150,9 @@ describe('a long saved session, opened page by page', () => {
     const row = `[data-testid=session-row][data-session-id="long-end"] [data-testid=session-open]`
     await page.locator(row).waitFor()
     const last = tokenCount - 1
-    // Every frame from the click until the first chip is drawn, as painted (read in a task after
-    // the frame, once the view has followed its end): is the last token in view?
+    // Every frame from the click until the first chip is drawn, as painted: read in a task after
+    // the frame (once the view has followed its end), and only where no task changed the page
+    // between the frame and the reading (a new part drawn then is not on screen until the next).
     const frames = await page.evaluate(
       async ({ row, last }) => {
         interface Rect {
@@ -164,29 +165,39 @@ describe('a long saved session, opened page by page', () => {
           click(): void
         }
         const g = globalThis as unknown as {
-          document: { querySelector(selector: string): El | null }
+          document: { body: unknown; querySelector(selector: string): El | null }
           requestAnimationFrame(callback: () => void): number
           setTimeout(callback: () => void, ms: number): number
+          MutationObserver: new (callback: () => void) => {
+            observe(target: unknown, options: Record<string, boolean>): void
+            disconnect(): void
+          }
         }
         const chip = (index: number) =>
           g.document.querySelector(`[data-testid=token-chip][data-index="${index}"]`)
-        const seen: { chips: boolean; endInView: boolean }[] = []
+        const seen: { endInView: boolean }[] = []
+        let changed = false
+        const mutations = new g.MutationObserver(() => (changed = true))
+        mutations.observe(g.document.body, { subtree: true, childList: true })
         g.document.querySelector(row)?.click()
         await new Promise<void>((resolve) => {
           const check = () => {
             const box = chip(last)?.closest('[role=group]')?.getBoundingClientRect()
             const end = chip(last)?.getBoundingClientRect()
             const chips = g.document.querySelector('[data-testid=token-chip]') !== null
-            if (chips)
+            if (chips && !changed)
               seen.push({
-                chips,
                 endInView: !!box && !!end && end.top >= box.top && end.bottom <= box.bottom,
               })
-            if (chip(0)) resolve()
-            else g.requestAnimationFrame(() => g.setTimeout(check, 0))
+            if (chip(0)) return resolve()
+            g.requestAnimationFrame(() => {
+              changed = false
+              g.setTimeout(check, 0)
+            })
           }
           check()
         })
+        mutations.disconnect()
         return seen
       },
       { row, last },
