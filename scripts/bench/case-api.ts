@@ -71,9 +71,12 @@ export async function streamCompletion(
       const data = event.replace(/^data: /, '')
       if (data === '[DONE]' || data.trim() === '') continue
       const parsed = JSON.parse(data) as {
-        choices: { logprobs?: { tokens?: unknown[]; content?: unknown[] } | null }[]
+        choices?: { logprobs?: { tokens?: unknown[]; content?: unknown[] } | null }[]
+        error?: unknown
       }
-      const logprobs = parsed.choices[0]?.logprobs
+      if (parsed.error !== undefined)
+        throw new Error(`the server streamed an error: ${JSON.stringify(parsed.error)}`)
+      const logprobs = parsed.choices?.[0]?.logprobs
       const count = logprobs?.tokens?.length ?? logprobs?.content?.length ?? 0
       if (count > 0) onTokens(count, at)
     }
