@@ -132,7 +132,6 @@ export async function runGeneration(
       penaltyPass?.prepare(context)
       const evaluated = await steps.next(feed as Token)
       if (evaluated.done) throw new Error('llama.cpp returned no result for the last token')
-      stats.evaluatedTokens = evaluatedSoFar() - meterAtStart
       const pairs = reader.take()
       if (!pairs) throw new Error('llama.cpp returned no probabilities for this step')
       const position = sequence.nextTokenIndex
@@ -154,12 +153,8 @@ export async function runGeneration(
           signal,
           firstStep: 1,
           maxSteps: maxTokens - 1,
-          onStep(pairs, picked, position, at) {
-            stats.evaluatedTokens = evaluatedSoFar() - meterAtStart
-            return accept(
-              sampleStep(model, { pairs }, sampling, topN, position, at, context, picked),
-            )
-          },
+          onStep: (pairs, picked, position, at) =>
+            accept(sampleStep(model, { pairs }, sampling, topN, position, at, context, picked)),
         })
       }
     }
@@ -168,6 +163,7 @@ export async function runGeneration(
 
   /** Records a sampled token; returns why the run stops after it, or null. */
   function accept(token: GeneratedToken): StopReason | null {
+    stats.evaluatedTokens = evaluatedSoFar() - meterAtStart
     if (thoughts.next(token.text)) token.segment = 'thought'
     const now = performance.now()
     if (stats.generatedTokens === 0) {
