@@ -56,8 +56,9 @@ export async function peerCase(
   await withServer(options, 1, async (server) => {
     const { runs, generatedTokens, beforeEach } = options
     const sampling = options.sampling ?? defaultSampling
-    const [peerSeed] = await seedsTheServerFinishes(server, [sampling.seed], sampling, options)
-    const peerSampling = { ...sampling, seed: peerSeed }
+    const seed = sampling.seed ?? defaultSampling.seed
+    const peerSeeds = await seedsTheServerFinishes(server, [seed], sampling, options)
+    const peerSampling = { ...sampling, seed: peerSeeds[0]! }
     options.log(`case 2.peer${suffix}: ${runs} × ${generatedTokens} tokens, vs llama-server`)
     const pairs = await interleave(
       runs,
@@ -74,7 +75,7 @@ export async function peerCase(
             ? `${measure}, demo model, ${sampling.temperature === 0 ? 'greedy' : 'sampled'}`
             : measure,
           unit: 'tok/s',
-          note: seedNote([sampling.seed], [peerSeed]),
+          note: seedNote([seed], peerSeeds),
         },
         pairs,
         { atLeast: suffix ? 0.8 : 1 },

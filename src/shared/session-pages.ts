@@ -2,11 +2,9 @@ import { z } from 'zod'
 import type { GeneratedToken, TokenCandidate } from './contract'
 import { columnNode } from './compare-tree'
 import { AppFailure } from './errors'
-import { decodeReported } from './remote'
 import { describeIssues } from './schemas'
 import { runTargetSchema, type RunTarget } from './session-intents'
-import type { SessionDocument } from './sessions'
-import { mapRuns, type StoredDocument } from './stored-document'
+import type { StoredDocument } from './stored-document'
 import type { RunColumns } from './token-columns'
 
 /**
@@ -16,13 +14,6 @@ import type { RunColumns } from './token-columns'
  * the settings, every token with its own numbers: what the views draw), and each run's
  * alternatives follow in pages of numbers, which the page parses in a few milliseconds each.
  */
-
-/** A session whose tokens carry no alternatives yet (`alternatives: []`, no `moreCandidates`). */
-export interface SessionOutline {
-  document: SessionDocument
-  /** How many tokens a page of alternatives should hold (`loadSessionPage`). */
-  pageTokens: number
-}
 
 export interface SessionPageRequest {
   id: string
@@ -79,41 +70,6 @@ export function parseSessionPageRequest(input: unknown): SessionPageRequest {
   throw new AppFailure({
     code: 'invalid-request',
     message: `This page request is not valid: ${describeIssues(parsed.error)}.`,
-  })
-}
-
-/** Token i of a run without its alternatives: what the views draw. */
-function outlineToken(columns: RunColumns, i: number): GeneratedToken {
-  const id = columns.id.get(i)
-  const bytes = columns.bytesById.get(id)
-  const token: GeneratedToken = {
-    id,
-    text: columns.text(i),
-    ...(bytes && { bytes }),
-    logit: columns.logit.get(i),
-    modelProb: columns.modelProb.get(i),
-    samplingProb: columns.samplingProb.get(i),
-    position: columns.position.get(i),
-    rank: columns.rank.get(i),
-    entropyBits: columns.entropyBits.get(i),
-    alternatives: [],
-    tailMass: columns.tailMass.get(i),
-  }
-  const upper = columns.entropyUpperBits?.get(i) ?? NaN
-  if (!Number.isNaN(upper)) token.entropyUpperBits = upper
-  if (columns.isThought(i)) token.segment = 'thought'
-  const reported = columns.reported.get(i)
-  // The count of alternatives the server reported is known now, though they come later.
-  if (reported !== 0) token.reported = decodeReported(reported, columns.altShown.get(i))
-  return token
-}
-
-/** The UI's outline of a stored session (see `SessionOutline`). */
-export function outlineDocument(doc: StoredDocument): SessionDocument {
-  return mapRuns(doc, (columns) => {
-    const tokens = new Array<GeneratedToken>(columns.length)
-    for (let i = 0; i < columns.length; i++) tokens[i] = outlineToken(columns, i)
-    return tokens
   })
 }
 

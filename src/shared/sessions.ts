@@ -2,7 +2,8 @@ import { z } from 'zod'
 import { remoteChoiceSchema, reportedNumbersSchema } from './remote'
 import { samplingSettingsSchema, limits } from './schemas'
 import type { UpdateSessionRequest } from './session-intents'
-import type { SessionOutline, SessionPage, SessionPageRequest } from './session-pages'
+import type { SessionPage, SessionPageRequest } from './session-pages'
+import type { PackedSessionOutline } from './session-outline'
 
 /**
  * The version of a session document's shape: what `loadSession` returns, what the UI holds and
@@ -181,7 +182,7 @@ export interface SessionService {
   /** The whole session, every token with its alternatives (export, search). */
   loadSession(request: { id: string }): Promise<SessionDocument>
   /** The session without its tokens' alternatives, which `loadSessionPage` reads page by page. */
-  loadSessionOutline(request: { id: string }): Promise<SessionOutline>
+  loadSessionOutline(request: { id: string }): Promise<PackedSessionOutline>
   /** The alternatives of some tokens of one run of the session (`SessionPage`). */
   loadSessionPage(request: SessionPageRequest): Promise<SessionPage>
   /**

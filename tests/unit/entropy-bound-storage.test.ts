@@ -4,7 +4,8 @@ import { decodeTokens } from '../../src/main/host/session-token-decoding'
 import { encodeTokens } from '../../src/main/host/session-token-encoding'
 import type { GeneratedToken } from '../../src/shared/contract'
 import { sessionFromJson, sessionToJson } from '../../src/shared/session-export'
-import { outlineDocument } from '../../src/shared/session-pages'
+import { packOutline } from '../../src/main/host/session-outline-pack'
+import { unpackOutline } from '../../src/shared/session-outline'
 import { sessionDocumentSchema } from '../../src/shared/sessions'
 import { storedDocument } from '../../src/shared/stored-document'
 import { RunColumns } from '../../src/shared/token-columns'
@@ -40,7 +41,7 @@ describe('a bounded entropy in a session', () => {
 
   it('survives the outline, the JSON export and its import', () => {
     const doc = completionSession('s2', tokens)
-    const outline = outlineDocument(storedDocument(doc))
+    const outline = unpackOutline(packOutline(storedDocument(doc)))
     const outlined = outline.nodes.find((n) => n.run)!.run!.tokens
     expect(outlined.map((t) => t.entropyUpperBits)).toEqual(tokens.map((t) => t.entropyUpperBits))
     expect(sessionFromJson(sessionToJson(doc))).toEqual({ ok: true, document: doc })

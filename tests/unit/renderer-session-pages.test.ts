@@ -2,8 +2,8 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import type { GeneratedToken } from '../../src/shared/contract'
 import { AppFailure } from '../../src/shared/errors'
 import type { SessionIntent } from '../../src/shared/session-intents'
+import { packOutline } from '../../src/main/host/session-outline-pack'
 import {
-  outlineDocument,
   pageOf,
   runAt,
   type SessionPageRequest,
@@ -22,7 +22,7 @@ vi.mock('../../src/renderer/src/services/engine-connection', () => ({
   getConnection: () => ({
     bridge: {
       loadSessionOutline: async () => ({
-        document: outlineDocument(hosted),
+        document: packOutline(hosted),
         pageTokens: 250,
       }),
       loadSessionPage: async (r: SessionPageRequest) => {

@@ -8,6 +8,7 @@ import { toAppError } from '../../src/shared/errors'
 import { appMethodNames, sessionMethodNames } from '../../src/shared/methods'
 import { defaultSampling } from '../../src/shared/schemas'
 import type { RunTarget } from '../../src/shared/session-intents'
+import { unpackOutline } from '../../src/shared/session-outline'
 import { fillFromPage, maxPageTokens } from '../../src/shared/session-pages'
 import type { SessionDocument } from '../../src/shared/sessions'
 import { completionSession, fakeToken, runRecord } from '../helpers/session-fixture'
@@ -25,6 +26,10 @@ function richTokens(count: number): GeneratedToken[] {
     if (i % 4 === 1) token.alternatives[1]!.penaltyShift = -0.75
     // A text unlike the one the id has elsewhere in the run (an imported token, say).
     if (i === 7) token.alternatives[2]!.text = 'odd text'
+    // Id 100 + 9 comes back at i = 59, 109…: this one's own text must survive the outline.
+    if (i === 9) token.text = 'odd token text'
+    if (i % 50 === 13) Object.assign(token, { text: '\uFFFD', bytes: [0xf0, 0x9f] })
+    if (i % 7 === 3) token.entropyUpperBits = token.entropyBits + 0.5
     if (i % 5 === 2)
       token.reported = {
         modelProb: true,
@@ -81,7 +86,7 @@ async function storeWith(doc: SessionDocument) {
 
 /** The outline, filled page by page as the UI fills it. */
 async function readPaged(store: Awaited<ReturnType<typeof storeWith>>, id: string, size: number) {
-  const { document } = await store.loadSessionOutline({ id })
+  const document = unpackOutline((await store.loadSessionOutline({ id })).document)
   const runs = document.nodes.flatMap((n): { target: RunTarget; tokens: GeneratedToken[] }[] =>
     n.run ? [{ target: { nodeId: n.id }, tokens: n.run.tokens }] : [],
   )
@@ -104,7 +109,10 @@ describe('reading a session page by page', () => {
   it('gives an outline whose tokens are the whole ones without their alternatives', async () => {
     const store = await storeWith(completion('o', richTokens(1200)))
     const whole = await store.loadSession({ id: 'o' })
-    const { document, pageTokens } = await store.loadSessionOutline({ id: 'o' })
+    const outline = await store.loadSessionOutline({ id: 'o' })
+    const { pageTokens } = outline
+    // What the page gets: the packed outline through JSON, as the WebSocket carries it.
+    const document = unpackOutline(JSON.parse(JSON.stringify(outline.document)))
     expect(pageTokens).toBeGreaterThan(0)
     expect(pageTokens).toBeLessThanOrEqual(maxPageTokens)
     const strip = (t: GeneratedToken) => {

@@ -1,7 +1,6 @@
 import { AppFailure } from '../../shared/errors'
 import {
   defaultPageTokens,
-  outlineDocument,
   pageOf,
   parseSessionPageRequest,
   runAt,
@@ -9,6 +8,7 @@ import {
 import type { SessionService } from '../../shared/sessions'
 import { expandDocument } from '../../shared/stored-document'
 import { enqueue, entryFor } from './session-cache'
+import { packOutline } from './session-outline-pack'
 import { loaded } from './session-load'
 import { breather } from './session-column-writer'
 import { pause, type StoreState } from './session-store-state'
@@ -29,7 +29,7 @@ export function createSessionReads(state: StoreState): SessionReads {
     async loadSessionOutline({ id }) {
       const entry = entryFor(state, id)
       return enqueue(state, entry, async () => ({
-        document: outlineDocument(await loaded(state, entry)),
+        document: packOutline(await loaded(state, entry)),
         pageTokens: defaultPageTokens,
       }))
     },

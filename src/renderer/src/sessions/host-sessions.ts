@@ -1,6 +1,7 @@
 import { toAppError } from '../../../shared/errors'
 import type { SessionIntent } from '../../../shared/session-intents'
 import type { SessionDocument, SessionSummary } from '../../../shared/sessions'
+import { unpackOutline } from '../../../shared/session-outline'
 import { getConnection } from '../services/engine-connection'
 import { fillDocument, isDocumentFilled, trackOutline } from './session-pages'
 import { sessionListStore } from './stores'
@@ -101,7 +102,9 @@ export function ensureOnHost(doc: SessionDocument): SessionIntent[] {
  * follow page by page (session-pages.ts).
  */
 export async function openFromHost(id: string): Promise<SessionDocument> {
-  const { document, pageTokens } = await getConnection().bridge.loadSessionOutline({ id })
+  const outline = await getConnection().bridge.loadSessionOutline({ id })
+  const document = unpackOutline(outline.document)
+  const { pageTokens } = outline
   onHost.add(document.id)
   trackOutline(document, pageTokens)
   return document

@@ -1,0 +1,105 @@
+import type { GeneratedToken } from './contract'
+import { decodeReported } from './remote'
+import type { SessionDocument } from './sessions'
+import { mapRuns, type DocumentWith } from './stored-document'
+
+/**
+ * A run's tokens without their alternatives, packed for the trip to the page. As JSON objects a
+ * 20,000-token outline was 5 MB that the page parsed in one task of 70 ms, and the garbage of it
+ * lengthened the first render; as columns of raw numbers in base64 the same outline is a few
+ * strings that the page decodes in a few milliseconds. Structured clone (Electron) carries the
+ * strings just as well.
+ */
+export interface PackedRun {
+  length: number
+  /**
+   * Float64 columns, each `length` long, one after another in `packedNumberColumns` order,
+   * base64 (the machine's byte order: the page and the host share a machine or a byte order).
+   */
+  numbers: string
+  /** Uint32 columns, `slot` then `altShown`, base64. */
+  counts: string
+  /** Uint8 columns, `thought` then `reported`, base64. */
+  flags: string
+  /** Each slot's text: token i's text is `texts[slot(i)]` unless `oddTexts` holds its own. */
+  texts: string[]
+  oddTexts: [number, string][]
+  /** The bytes of the ids whose text cannot show them. */
+  bytes: [number, number[]][]
+}
+
+export const packedNumberColumns = [
+  'id',
+  'logit',
+  'modelProb',
+  'samplingProb',
+  'position',
+  'rank',
+  'entropyBits',
+  'tailMass',
+  // NaN where the entropy is exact.
+  'entropyUpperBits',
+] as const
+
+/** A session whose tokens carry no alternatives yet, packed (see `PackedRun`). */
+export interface PackedSessionOutline {
+  document: DocumentWith<PackedRun>
+  /** How many tokens a page of alternatives should hold (`loadSessionPage`). */
+  pageTokens: number
+}
+
+type Base64Decoder = { fromBase64?: (text: string) => Uint8Array }
+
+function bytesOf(base64: string): Uint8Array {
+  const native = (Uint8Array as unknown as Base64Decoder).fromBase64
+  if (native) return native(base64)
+  const binary = atob(base64)
+  const bytes = new Uint8Array(binary.length)
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
+  return bytes
+}
+
+/** The tokens of a packed run, as the views hold them: `alternatives: []`, no `moreCandidates`. */
+export function unpackRun(run: PackedRun): GeneratedToken[] {
+  const n = run.length
+  const numbers = new Float64Array(bytesOf(run.numbers).buffer)
+  const counts = new Uint32Array(bytesOf(run.counts).buffer)
+  const flags = bytesOf(run.flags)
+  const bytes = new Map(run.bytes)
+  const oddTexts = new Map(run.oddTexts)
+  const column = (name: (typeof packedNumberColumns)[number]) =>
+    numbers.subarray(packedNumberColumns.indexOf(name) * n)
+  const [ids, logits, modelProbs, samplingProbs, positions, ranks, entropies, tails, uppers] =
+    packedNumberColumns.map(column)
+  const tokens = new Array<GeneratedToken>(n)
+  for (let i = 0; i < n; i++) {
+    const id = ids![i]!
+    const idBytes = bytes.get(id)
+    const token: GeneratedToken = {
+      id,
+      text: oddTexts.get(i) ?? run.texts[counts[i]!] ?? '',
+      ...(idBytes && { bytes: idBytes }),
+      logit: logits![i]!,
+      modelProb: modelProbs![i]!,
+      samplingProb: samplingProbs![i]!,
+      position: positions![i]!,
+      rank: ranks![i]!,
+      entropyBits: entropies![i]!,
+      alternatives: [],
+      tailMass: tails![i]!,
+    }
+    const upper = uppers![i]!
+    if (!Number.isNaN(upper)) token.entropyUpperBits = upper
+    if (flags[i] === 1) token.segment = 'thought'
+    const reported = flags[n + i]!
+    // The count of alternatives the server reported is known now, though they come later.
+    if (reported !== 0) token.reported = decodeReported(reported, counts[n + i]!)
+    tokens[i] = token
+  }
+  return tokens
+}
+
+/** The UI's outline of a session from its packed form (a run shared stays shared). */
+export function unpackOutline(document: DocumentWith<PackedRun>): SessionDocument {
+  return mapRuns(document, unpackRun) as SessionDocument
+}
