@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import type { GeneratedToken } from '../../src/shared/contract'
 import { AppFailure } from '../../src/shared/errors'
 import type { SessionIntent } from '../../src/shared/session-intents'
-import { packOutline } from '../../src/main/host/session-outline-pack'
+import { packOutline } from '../../src/shared/session-outline-pack'
 import {
   pageOf,
   runAt,

@@ -8,7 +8,7 @@ import {
 import type { SessionService } from '../../shared/sessions'
 import { expandDocument } from '../../shared/stored-document'
 import { enqueue, entryFor } from './session-cache'
-import { packOutline } from './session-outline-pack'
+import { packOutline } from '../../shared/session-outline-pack'
 import { loaded } from './session-load'
 import { breather } from './session-column-writer'
 import { pause, type StoreState } from './session-store-state'

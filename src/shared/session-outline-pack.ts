@@ -1,9 +1,18 @@
-import type { Column } from '../../shared/chunked-column'
-import { packedNumberColumns, type PackedRun } from '../../shared/session-outline'
-import { mapRuns, type DocumentWith, type StoredDocument } from '../../shared/stored-document'
-import type { RunColumns } from '../../shared/token-columns'
+import type { Column } from './chunked-column'
+import { packedNumberColumns, type PackedRun } from './session-outline'
+import { mapRuns, type DocumentWith, type StoredDocument } from './stored-document'
+import type { RunColumns } from './token-columns'
 
 type Packable = Float64Array | Uint32Array | Uint8Array
+type NodeBuffer = { from(buffer: ArrayBufferLike, offset: number, length: number): Base64able }
+type Base64able = { toString(encoding: 'base64'): string }
+
+/** Base64 of the bytes, by Node's Buffer: outlines are packed by the host alone. */
+function base64(bytes: Uint8Array): string {
+  const buffer = (globalThis as { Buffer?: NodeBuffer }).Buffer
+  if (!buffer) throw new Error('An outline is packed in the host, which has Node’s Buffer.')
+  return buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
+}
 
 /** Columns of `length` entries each, one after another, as base64 of their bytes. */
 function packColumns<A extends Packable>(
@@ -21,7 +30,7 @@ function packColumns<A extends Packable>(
       at += view.length
     }
   })
-  return Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength).toString('base64')
+  return base64(new Uint8Array(packed.buffer, packed.byteOffset, packed.byteLength))
 }
 
 /** Run `columns` without its alternatives, packed for the page (see `PackedRun`). */
