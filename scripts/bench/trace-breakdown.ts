@@ -273,6 +273,12 @@ export function breakdown(events: readonly TraceEvent[], from: string, to: strin
           .map(([k, us]) => `${k} ${(us / 1000).toFixed(1)}`)
           .join(', '),
     )
+    const stacks = new Map<string, number>()
+    for (const s of samples)
+      if (within(s.ts, task.ts, task.end) && jsKindOf(s.stack) !== '(idle)')
+        add(stacks, ownFrames(s.stack) || s.stack.slice(0, 3).join(' < '), s.weight)
+    for (const [stack, us] of [...stacks].sort((a, b) => b[1] - a[1]).slice(0, 6))
+      lines.push(`      ${(us / 1000).toFixed(1)} ms  ${stack}`)
   }
   return lines.join('\n')
 }

@@ -59,8 +59,18 @@ function bytesOf(base64: string): Uint8Array {
   return bytes
 }
 
-/** The tokens of a packed run, as the views hold them: `alternatives: []`, no `moreCandidates`. */
-export function unpackRun(run: PackedRun): GeneratedToken[] {
+/** Tokens the page unpacks in one task. */
+const tokensPerSlice = 4096
+
+/**
+ * The tokens of a packed run, as the views hold them (`alternatives: []`, no `moreCandidates`),
+ * made `tokensPerSlice` at a time with `breathe()` between slices: 20,000 tokens in one go were
+ * a task of 20 ms and more, on top of the message that brought them.
+ */
+export async function unpackRun(
+  run: PackedRun,
+  breathe: () => Promise<void>,
+): Promise<GeneratedToken[]> {
   const n = run.length
   const numbers = new Float64Array(bytesOf(run.numbers).buffer)
   const counts = new Uint32Array(bytesOf(run.counts).buffer)
@@ -73,6 +83,7 @@ export function unpackRun(run: PackedRun): GeneratedToken[] {
     packedNumberColumns.map(column)
   const tokens = new Array<GeneratedToken>(n)
   for (let i = 0; i < n; i++) {
+    if (i > 0 && i % tokensPerSlice === 0) await breathe()
     const id = ids![i]!
     const idBytes = bytes.get(id)
     const token: GeneratedToken = {
@@ -100,6 +111,13 @@ export function unpackRun(run: PackedRun): GeneratedToken[] {
 }
 
 /** The UI's outline of a session from its packed form (a run shared stays shared). */
-export function unpackOutline(document: DocumentWith<PackedRun>): SessionDocument {
-  return mapRuns(document, unpackRun) as SessionDocument
+export async function unpackOutline(
+  document: DocumentWith<PackedRun>,
+  breathe: () => Promise<void> = async () => {},
+): Promise<SessionDocument> {
+  const unpacked = new Map<PackedRun, GeneratedToken[]>()
+  for (const node of document.nodes)
+    if (node.run && !unpacked.has(node.run.tokens))
+      unpacked.set(node.run.tokens, await unpackRun(node.run.tokens, breathe))
+  return mapRuns(document, (run) => unpacked.get(run)!) as SessionDocument
 }

@@ -39,9 +39,9 @@ describe('a bounded entropy in a session', () => {
     expect(read.nodes.find((n) => n.run)?.run?.tokens).toEqual(tokens)
   })
 
-  it('survives the outline, the JSON export and its import', () => {
+  it('survives the outline, the JSON export and its import', async () => {
     const doc = completionSession('s2', tokens)
-    const outline = unpackOutline(packOutline(storedDocument(doc)))
+    const outline = await unpackOutline(packOutline(storedDocument(doc)))
     const outlined = outline.nodes.find((n) => n.run)!.run!.tokens
     expect(outlined.map((t) => t.entropyUpperBits)).toEqual(tokens.map((t) => t.entropyUpperBits))
     expect(sessionFromJson(sessionToJson(doc))).toEqual({ ok: true, document: doc })

@@ -3,11 +3,7 @@ import type { GeneratedToken } from '../../src/shared/contract'
 import { AppFailure } from '../../src/shared/errors'
 import type { SessionIntent } from '../../src/shared/session-intents'
 import { packOutline } from '../../src/shared/session-outline-pack'
-import {
-  pageOf,
-  runAt,
-  type SessionPageRequest,
-} from '../../src/shared/session-pages'
+import { pageOf, runAt, type SessionPageRequest } from '../../src/shared/session-pages'
 import { storedDocument } from '../../src/shared/stored-document'
 import { completionSession } from '../helpers/session-fixture'
 
@@ -95,6 +91,12 @@ describe('the page reading a session page by page', () => {
     expect(doc).toEqual(whole)
     // Each page was read once, the inspected one included.
     expect(new Set(calls).size).toBe(calls.length)
+  })
+
+  it('fills the background from the end of the run, where its view opens', async () => {
+    const doc = await openFromHost('long')
+    await vi.waitFor(() => expect(isDocumentFilled(doc)).toBe(true), { timeout: 10_000 })
+    expect(calls).toEqual(['page 1000', 'page 750', 'page 500', 'page 250', 'page 0'])
   })
 
   it('sends a new, whole session at once, before anything sent after it', () => {

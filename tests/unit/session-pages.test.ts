@@ -86,7 +86,7 @@ async function storeWith(doc: SessionDocument) {
 
 /** The outline, filled page by page as the UI fills it. */
 async function readPaged(store: Awaited<ReturnType<typeof storeWith>>, id: string, size: number) {
-  const document = unpackOutline((await store.loadSessionOutline({ id })).document)
+  const document = await unpackOutline((await store.loadSessionOutline({ id })).document)
   const runs = document.nodes.flatMap((n): { target: RunTarget; tokens: GeneratedToken[] }[] =>
     n.run ? [{ target: { nodeId: n.id }, tokens: n.run.tokens }] : [],
   )
@@ -106,13 +106,29 @@ describe('reading a session page by page', () => {
     )
   })
 
+  it('unpacks a long run a slice at a time, breathing between slices', async () => {
+    const store = await storeWith(completion('long', richTokens(9000)))
+    const whole = await store.loadSession({ id: 'long' })
+    const outline = await store.loadSessionOutline({ id: 'long' })
+    let breaths = 0
+    const document = await unpackOutline(outline.document, async () => {
+      breaths++
+    })
+    expect(breaths).toBe(2)
+    const strip = ({ alternatives: _a, moreCandidates: _m, ...rest }: GeneratedToken) => rest
+    expect(document.nodes[1]!.run!.tokens.map(strip)).toEqual(
+      whole.nodes[1]!.run!.tokens.map(strip),
+    )
+    await store.close()
+  })
+
   it('gives an outline whose tokens are the whole ones without their alternatives', async () => {
     const store = await storeWith(completion('o', richTokens(1200)))
     const whole = await store.loadSession({ id: 'o' })
     const outline = await store.loadSessionOutline({ id: 'o' })
     const { pageTokens } = outline
     // What the page gets: the packed outline through JSON, as the WebSocket carries it.
-    const document = unpackOutline(JSON.parse(JSON.stringify(outline.document)))
+    const document = await unpackOutline(JSON.parse(JSON.stringify(outline.document)))
     expect(pageTokens).toBeGreaterThan(0)
     expect(pageTokens).toBeLessThanOrEqual(maxPageTokens)
     const strip = (t: GeneratedToken) => {

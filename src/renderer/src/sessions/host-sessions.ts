@@ -97,13 +97,15 @@ export function ensureOnHost(doc: SessionDocument): SessionIntent[] {
   return onHost.has(doc.id) ? [] : [{ type: 'created', document: doc }]
 }
 
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
+
 /**
  * Opens a session from the host's outline, which then counts as one it has; its alternatives
  * follow page by page (session-pages.ts).
  */
 export async function openFromHost(id: string): Promise<SessionDocument> {
   const outline = await getConnection().bridge.loadSessionOutline({ id })
-  const document = unpackOutline(outline.document)
+  const document = await unpackOutline(outline.document, nextTask)
   const { pageTokens } = outline
   onHost.add(document.id)
   trackOutline(document, pageTokens)

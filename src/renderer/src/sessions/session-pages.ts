@@ -39,6 +39,13 @@ function subscribe(listener: () => void): () => void {
 }
 
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
+/** Once the page has drawn what it was busy drawing (a task later where idleness is unknown). */
+const whenIdle = () =>
+  new Promise<void>((resolve) =>
+    typeof requestIdleCallback === 'function'
+      ? requestIdleCallback(() => resolve(), { timeout: 500 })
+      : setTimeout(resolve, 0),
+  )
 
 function loadPage(run: PagedRun, page: number): Promise<void> {
   let load = run.loads.get(page)
@@ -64,11 +71,16 @@ function loadPage(run: PagedRun, page: number): Promise<void> {
   return load
 }
 
-/** Reads every page of `runs` one after another, a task apart, so that the page stays responsive. */
+/**
+ * Reads every page of `runs` one after another, a task apart, so that the page stays responsive;
+ * each run from its end, where its view opens. The first waits until the session is drawn: the
+ * host making a page and the page reading it would otherwise share the machine with that.
+ */
 async function fillInBackground(runs: readonly PagedRun[]): Promise<void> {
+  await whenIdle()
   for (const run of runs) {
     const pages = Math.ceil(run.tokens.length / run.pageTokens)
-    for (let page = 0; page < pages; page++) {
+    for (let page = pages - 1; page >= 0; page--) {
       await nextTask()
       // A page that cannot be read stays missing (whoever needs it asks again and shows why),
       // and so, most likely, would the rest of its run: the session changed or was deleted.

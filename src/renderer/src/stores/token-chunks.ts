@@ -46,5 +46,7 @@ export function countChunked<T>(chunks: Chunks<T>, size = chunkSize): number {
 
 /** Splits a whole list at once (prompt tokens arrive in one piece). */
 export function toChunks<T>(items: readonly T[], size = chunkSize): Chunks<T> {
-  return appendToChunks([], items, size)
+  const chunks: (readonly T[])[] = []
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size))
+  return chunks
 }
