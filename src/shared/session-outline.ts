@@ -2,6 +2,7 @@ import type { GeneratedToken } from './contract'
 import { decodeReported } from './remote'
 import type { SessionDocument } from './sessions'
 import { mapRuns, type DocumentWith } from './stored-document'
+import { floatColumns } from './token-columns'
 
 /**
  * A run's tokens without their alternatives, packed for the trip to the page. As token objects a
@@ -28,18 +29,8 @@ export interface PackedRun {
   bytes: [number, number[]][]
 }
 
-export const packedNumberColumns = [
-  'id',
-  'logit',
-  'modelProb',
-  'samplingProb',
-  'position',
-  'rank',
-  'entropyBits',
-  'tailMass',
-  // NaN where the entropy is exact.
-  'entropyUpperBits',
-] as const
+/** The run's float columns, then each token's entropy bound (NaN where the entropy is exact). */
+export const packedNumberColumns = [...floatColumns, 'entropyUpperBits'] as const
 
 /** A session whose tokens carry no alternatives yet, packed (see `PackedRun`). */
 export interface PackedSessionOutline {

@@ -4,7 +4,7 @@ import { endMarker, type RunRecord } from './conversation'
 import { decodeToken } from './token-columns-decode'
 import { appendTokens } from './token-columns-encode'
 
-const floatColumns = [
+export const floatColumns = [
   'id',
   'logit',
   'modelProb',
