@@ -28,8 +28,12 @@ export function peerNotes(rows: (id: string) => BenchRow | undefined): string[] 
           'node-llama-cpp decodes on that pool, and llama.cpp built with OpenMP keeps a team of',
           'workers for each thread that calls it, so four pool threads meant four teams spinning',
           'against each other on two cores (0.76–0.81 of llama-server with four, 0.99–1.01 with',
-          'one, measured when the change was made). Reading the head costs 0.30 ms a token on',
-          'the 152k vocabulary since patch 0004 (0.77 ms before; `head-repro.mjs`).',
+          'one, measured when the change was made). A step is serial: the decode, then the',
+          "head, then our sampling and the token's description in JavaScript, then the next",
+          'decode; with both cores decoding, anything run beside the decode delays it as much.',
+          'Since patch 0007 a greedy step reads its head straight from the logits, with no',
+          'candidate array of the 152k vocabulary: `sampleToken` 0.92 → 0.45 ms a token, and the',
+          'serial time outside the decode about 1.4 → 0.8 ms (0.96 → 1.01 of llama-server then).',
         ]
       : [
           'With the prebuilt binary the addon bounds it: every step sorts all candidates and',

@@ -8,8 +8,9 @@ import { engineLlama } from '../helpers/engine-llama'
 
 // On the binary the engine picks, a run's alternatives and entropy on the 151,936-token bench
 // model are those of llama.cpp's whole distribution from the same binary. With a fast build the
-// engine reads only the head (patches 0002, 0004, 0005: partial sort, its own exp, a typed
-// array); the reference here is every probability, sorted and normalised by node-llama-cpp.
+// engine reads only the head (patches 0002, 0004, 0005, 0007: partial sort, its own exp, a typed
+// array, straight from the logits when greedy); the reference here is every probability,
+// sorted and normalised by node-llama-cpp.
 let harness: EngineHarness
 let path: string
 let model: LlamaModel
