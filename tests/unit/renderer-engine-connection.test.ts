@@ -133,4 +133,42 @@ describe("the page's connection and the runs it follows", () => {
     latest().drop()
     expect(engineStore.getState().pageRuns).toEqual({})
   })
+  /** Resolves once messages posted to ports before it have been delivered. */
+  const afterPortMessages = () =>
+    new Promise<void>((resolve) => {
+      const { port1, port2 } = new MessageChannel()
+      port1.onmessage = () => {
+        port1.close()
+        resolve()
+      }
+      port2.postMessage(null)
+    })
+
+  it('hands a fast stream over at a frame, and then no more often than every 50 ms', async () => {
+    // The clock too, and setImmediate left real: the hand-over is a port message, let through below.
+    vi.useRealTimers()
+    vi.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'],
+    })
+    // Frames every 16 ms, as a browser draws them.
+    vi.stubGlobal('requestAnimationFrame', (callback: () => void) => setTimeout(callback, 16))
+    vi.stubGlobal('cancelAnimationFrame', (id: ReturnType<typeof setTimeout>) => clearTimeout(id))
+    const { getConnection } = await import('../../src/renderer/src/services/engine-connection')
+    const connection = getConnection()
+    latest().open()
+    const handedAt: number[] = []
+    connection.followRun('fast', 'completion', () => handedAt.push(performance.now()))
+    const token = { runId: 'fast', kind: 'tokens', tokens: [] } as unknown as RunEvent
+    const start = performance.now()
+    // A token every 5 ms for 300 ms: 60 batches.
+    for (let at = 0; at < 300; at += 5) {
+      await hostPush([token])
+      await vi.advanceTimersByTimeAsync(5)
+      await afterPortMessages()
+    }
+    expect(handedAt[0]! - start).toBeLessThan(40)
+    const spacings = handedAt.slice(1).map((t, i) => t - handedAt[i]!)
+    expect(spacings.length).toBeGreaterThanOrEqual(3)
+    for (const spacing of spacings) expect(spacing).toBeGreaterThanOrEqual(50)
+  })
 })
