@@ -141,7 +141,7 @@ export async function runGeneration(
       if (stop) return stop
       feed = token.id as Token
       input = [feed]
-      if (step === 0 && head && canRunNatively(sequence, head, bounded)) {
+      if (step === 0 && maxTokens > 1 && head && canRunNatively(sequence, head, bounded)) {
         // The generator has nothing more to do: the fast binary's loop decodes from here.
         await steps.return()
         return await runNatively({
