@@ -97,8 +97,16 @@ export async function defaultThreadsCase(
   options: { runs: number; beforeEach: () => Promise<void>; log: (line: string) => void },
 ): Promise<BenchRow[]> {
   options.log(`case 2, threads: ${options.runs} × the engine's default thread count vs pinned`)
+  const choices: string[] = []
   const withThreads = (threads: number) => async () => {
-    await alone.service.loadModel({ ...load, threads })
+    const loaded = await alone.service.loadModel({ ...load, threads })
+    const choice = loaded.threads
+    if (threads === 0 && choice) {
+      const trials = choice.trials.map((t) => `${t.threads}: ${t.msPerToken?.toFixed(1)} ms`)
+      choices.push(
+        `${choice.count} (${choice.how}${trials.length ? `; ${trials.join(', ')}` : ''})`,
+      )
+    }
     await receivedRate(alone, 2, 20)
     return boundedRate(alone, 16, 15_000)
   }
@@ -113,7 +121,7 @@ export async function defaultThreadsCase(
         id: '2.t',
         measure: `Engine with threads left to its default (0) vs pinned to ${load.threads}`,
         unit: 'tok/s',
-        note: 'each run reloads the model, warms up with 2 tokens, then times up to 16 (15 s at most)',
+        note: `each run reloads the model, warms up with 2 tokens, then times up to 16 (15 s at most); the default chose ${choices.join(' · ')}`,
       },
       pairs,
       { atLeast: 0.95 },

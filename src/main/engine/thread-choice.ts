@@ -3,6 +3,9 @@ import type { ThreadChoice, ThreadTrial } from '../../shared/contract'
 
 const probeText = 'The quick brown fox jumps over the lazy dog.'
 
+/** Timed steps of each count in the first round: their median decides unless it is close. */
+const firstRoundSteps = 3
+
 /** Choices made in this engine process, by model file and core count: a reload reuses them. */
 const measured = new Map<string, ThreadChoice>()
 
@@ -30,9 +33,11 @@ export function fastestTrial(trials: readonly ThreadTrial[]): ThreadTrial | null
  * How many threads decode fastest for this model on this machine, measured rather than guessed:
  * llama.cpp's workers wait for each other by spinning, so on a small model, or on cores busy with
  * other work, a second thread can cost more than it gains. Each count decodes single tokens on a
- * small context of its own. A first round times one step each; unless one count won it clearly,
- * a second round in the opposite order times two more of each count still in the race, so that a
- * burst of other work does not favour one of them.
+ * small context of its own. A first round times three steps each (with one step each, a single
+ * burst of other work could decide: in one benchmark run the 152k bench model made 23 tok/s with
+ * the measured choice against 36 with 2 threads); unless one count won it clearly, a second round
+ * in the opposite order times two more of each count still in the race, so that a burst does not
+ * favour one of them.
  */
 export async function measureThreads(
   model: LlamaModel,
@@ -47,7 +52,8 @@ export async function measureThreads(
   const trials = () => candidates.map((threads) => trialOf(threads, timed(threads)))
   // The first decode after a load reads the weights in: done once, with every core, untimed.
   await timeSteps(model, cores, 0)
-  for (const threads of candidates) timed(threads).push(...(await timeSteps(model, threads, 1)))
+  for (const threads of candidates)
+    timed(threads).push(...(await timeSteps(model, threads, firstRoundSteps)))
   if (!clearWinner(trials())) {
     const best = Math.min(...trials().map((trial) => trial.msPerToken ?? Infinity))
     for (const threads of [...candidates].reverse()) {
