@@ -133,6 +133,7 @@ describe("the page's connection and the runs it follows", () => {
     latest().drop()
     expect(engineStore.getState().pageRuns).toEqual({})
   })
+
   /** Resolves once messages posted to ports before it have been delivered. */
   const afterPortMessages = () =>
     new Promise<void>((resolve) => {
@@ -145,7 +146,7 @@ describe("the page's connection and the runs it follows", () => {
     })
 
   it('hands a fast stream over at a frame, and then no more often than every 50 ms', async () => {
-    // The clock too, and setImmediate left real: the hand-over is a port message, let through below.
+    // Timers and the clock are fake, port messages real: the hand-over is one, let through below.
     vi.useRealTimers()
     vi.useFakeTimers({
       toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'],
