@@ -55,16 +55,13 @@ const tokensPerSlice = 4096
 
 /**
  * The tokens of a packed run, as the views hold them (`alternatives: []`, no `moreCandidates`),
- * made `tokensPerSlice` at a time with `breathe()` before each slice: 20,000 tokens in one go were
+ * made `tokensPerSlice` at a time with `breathe()` between slices: 20,000 tokens in one go were
  * a task of 20 ms and more, on top of the message that brought them.
  */
 export async function unpackRun(
   run: PackedRun,
   breathe: () => Promise<void>,
 ): Promise<GeneratedToken[]> {
-  // First a breath: the message that brought the outline (receiving and parsing megabytes) is
-  // then a task of its own, not the start of one that also decodes and unpacks.
-  await breathe()
   const n = run.length
   const numbers = new Float64Array(bytesOf(run.numbers).buffer)
   const counts = new Uint32Array(bytesOf(run.counts).buffer)
@@ -109,6 +106,10 @@ export async function unpackOutline(
   document: DocumentWith<PackedRun>,
   breathe: () => Promise<void> = async () => {},
 ): Promise<SessionDocument> {
+  // One breath first, not one per run (a chat has a run a reply, and the page's chained timers
+  // wait 4 ms each): the message that brought the outline, megabytes to receive and parse, is
+  // then a task of its own, not the start of one that also decodes and unpacks.
+  await breathe()
   const unpacked = new Map<PackedRun, GeneratedToken[]>()
   for (const node of document.nodes)
     if (node.run && !unpacked.has(node.run.tokens))

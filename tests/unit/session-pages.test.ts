@@ -106,7 +106,7 @@ describe('reading a session page by page', () => {
     )
   })
 
-  it('unpacks a long run a slice at a time, breathing before each slice', async () => {
+  it('unpacks a long run a slice at a time, breathing before it and between slices', async () => {
     const store = await storeWith(completion('long', richTokens(9000)))
     const whole = await store.loadSession({ id: 'long' })
     const outline = await store.loadSessionOutline({ id: 'long' })
@@ -114,7 +114,7 @@ describe('reading a session page by page', () => {
     const document = await unpackOutline(outline.document, async () => {
       breaths++
     })
-    // One before each of the three slices: the first too, after the message that brought it.
+    // One before unpacking (after the message that brought it), one between each two slices.
     expect(breaths).toBe(3)
     const strip = ({ alternatives: _a, moreCandidates: _m, ...rest }: GeneratedToken) => rest
     expect(document.nodes[1]!.run!.tokens.map(strip)).toEqual(
