@@ -56,7 +56,10 @@ describe('the host records runs as they stream', () => {
     // Waited for on the host's stream, not on the page's chips: the page draws at most every
     // 50 ms, and the fast engine's native loop can finish all 2,000 tokens meanwhile.
     await page.locator('[data-testid=token-chip]').first().waitFor({ state: 'attached' })
-    await vi.waitFor(() => expect(run.ids.length).toBeGreaterThan(200), { interval: 2 })
+    await vi.waitFor(() => expect(run.ids.length).toBeGreaterThan(200), {
+      interval: 2,
+      timeout: 60_000,
+    })
 
     // Leaving the page stops its run; whatever the engine sent until then is the session's.
     await page.goto('about:blank')
