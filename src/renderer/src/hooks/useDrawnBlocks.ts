@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { startTransition, useEffect, useState } from 'react'
 
 /** At most this many tokens are drawn in one task when a long transcript appears at once. */
 export const tokensPerTask = 500
@@ -45,11 +45,15 @@ export function useDrawnBlocks<B extends { end: number }>(
   const { from } = current
   useEffect(() => {
     if (from === 0) return
+    // A transition: React renders the part in slices of a few milliseconds, yielding between
+    // them, where an update from a timer would create every chip's element in one task.
     const timer = setTimeout(() =>
-      setDrawn((d) =>
-        d.source === source && d.end === end
-          ? { ...d, from: Math.max(0, d.from - tokensPerTask) }
-          : d,
+      startTransition(() =>
+        setDrawn((d) =>
+          d.source === source && d.end === end
+            ? { ...d, from: Math.max(0, d.from - tokensPerTask) }
+            : d,
+        ),
       ),
     )
     return () => clearTimeout(timer)
