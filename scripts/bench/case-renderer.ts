@@ -11,7 +11,7 @@ import { chromium, type Page } from 'playwright-core'
 import { prepareChat, streamChatReply } from './chat-stream'
 import { writeLongTranscript } from './long-transcript'
 import { spawnServe } from './processes'
-import { limitRow, median, type BenchRow } from './stats'
+import { everyRunRow, limitRow, median, type BenchRow } from './stats'
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const streamedTokens = 2000
@@ -107,10 +107,13 @@ async function openInspector(page: Page, index: number): Promise<number> {
   }, index)
 }
 
-/** What a row of streams says beside its median: the worst stream, and how many passed 50 ms. */
+/**
+ * What a row of streams says beside its worst: how many passed 50 ms. The browser reports only
+ * tasks over 50 ms, so a stream without one counts as 0 ms.
+ */
 function streamNote(longest: readonly number[], shown: string): string {
   const over = longest.filter((ms) => ms > 50).length
-  return `${shown}; the worst of ${longest.length} streams ${Math.max(...longest).toFixed(0)} ms, ${over} with a task over 50 ms`
+  return `${shown}; ${over} of ${longest.length} streams with a task over 50 ms (the browser reports only those; a stream without one counts 0 ms)`
 }
 
 export async function rendererCase(options: {
@@ -185,10 +188,10 @@ export async function rendererCase(options: {
       `${tokensShown} tokens shown, arriving at ${rate.toFixed(0)} tok/s`,
     )
     return [
-      limitRow(
+      everyRunRow(
         {
           id: '4a',
-          measure: `UI: longest main-thread task while streaming ${streamedTokens.toLocaleString('en')} tokens`,
+          measure: `UI: longest main-thread task while streaming ${streamedTokens.toLocaleString('en')} tokens (worst stream)`,
           unit: 'ms',
           note,
         },
@@ -215,10 +218,10 @@ export async function rendererCase(options: {
         inspectorMs,
         100,
       ),
-      limitRow(
+      everyRunRow(
         {
           id: '4e',
-          measure: `UI: longest main-thread task while a Markdown chat reply streams ${streamedTokens.toLocaleString('en')} tokens`,
+          measure: `UI: longest main-thread task while a Markdown chat reply streams ${streamedTokens.toLocaleString('en')} tokens (worst stream)`,
           unit: 'ms',
           note: streamNote(
             markdownStreams.map((s) => s.longestTaskMs),
