@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createEngineBridge } from '../../src/shared/bridge'
-import type { EngineService, EngineStatus } from '../../src/shared/contract'
+import type { EngineService } from '../../src/shared/contract'
+import type { EngineStatus } from '../../src/shared/engine-status'
 import { AppFailure, toAppError, type AppError } from '../../src/shared/errors'
 import { EngineSupervisor } from '../../src/main/host/engine-supervisor'
 import {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createEngineBridge } from '../../src/shared/bridge'
-import type { EngineService, EngineStatus, RunEvent } from '../../src/shared/contract'
+import type { EngineService, RunEvent } from '../../src/shared/contract'
+import type { EngineStatus } from '../../src/shared/engine-status'
 import { AppFailure, toAppError } from '../../src/shared/errors'
 import {
   createMemoryChannelPair,

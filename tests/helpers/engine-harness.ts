@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import type { EngineStatus, RunEvent } from '../../src/shared/contract'
+import type { RunEvent } from '../../src/shared/contract'
+import type { EngineStatus } from '../../src/shared/engine-status'
 import { EngineSupervisor } from '../../src/main/host/engine-supervisor'
 import { nodeEngineLauncher } from '../../src/main/host/node-engine-launcher'
 import { defaultSampling, type GenerateRequest } from '../../src/shared/schemas'

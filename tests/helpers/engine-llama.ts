@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import type { Llama } from 'node-llama-cpp'
 import { startLlamaRuntime } from '../../src/main/engine/llama-runtime'
-import type { EngineBinaryInfo } from '../../src/shared/contract'
+import type { EngineBinaryInfo } from '../../src/shared/engine-status'
 
 const demoModelPath = join(import.meta.dirname, '../../resources/models/tokenscope-demo.gguf')
 

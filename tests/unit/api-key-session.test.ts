@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { keyMatches, loadOrCreateApiKey } from '../../src/main/api/api-key'
 import { sessionForPlan } from '../../src/main/api/api-recording'
 import { planChat, planCompletion } from '../../src/main/api/request-mapping'
-import type { ModelInfo } from '../../src/shared/contract'
+import type { ModelInfo } from '../../src/shared/engine-status'
 import { sessionDocumentSchema } from '../../src/shared/sessions'
 
 describe('the API key', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { startingStatus, type EngineService, type EngineStatus } from '../../src/shared/contract'
+import { type EngineService } from '../../src/shared/contract'
+import { startingStatus, type EngineStatus } from '../../src/shared/engine-status'
 import { createMemoryChannelPair, serveEngine } from '../../src/shared/rpc'
 import { EngineSupervisor, type EngineProcess } from '../../src/main/host/engine-supervisor'
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { EngineStatus, GeneratedToken, ModelInfo } from '../../src/shared/contract'
+import type { GeneratedToken } from '../../src/shared/contract'
+import type { EngineStatus, ModelInfo } from '../../src/shared/engine-status'
 import type { ReportedNumbers } from '../../src/shared/remote'
 import {
   engineReducer,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { EngineStatus, ModelInfo, RunEvent } from '../../src/shared/contract'
+import type { RunEvent } from '../../src/shared/contract'
+import type { EngineStatus, ModelInfo } from '../../src/shared/engine-status'
 import {
   busyReason,
   canStartRun,

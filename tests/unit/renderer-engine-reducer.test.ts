@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { EngineStatus, ModelInfo } from '../../src/shared/contract'
+import type { EngineStatus, ModelInfo } from '../../src/shared/engine-status'
 import {
   backendLabel,
   canGenerate,

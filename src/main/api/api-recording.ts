@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import type { AppService, ModelInfo } from '../../shared/contract'
+import type { AppService } from '../../shared/contract'
+import type { ModelInfo } from '../../shared/engine-status'
 import { defaultSampling } from '../../shared/schemas'
 import { sessionSchemaVersion, type SessionDocument, type SessionNode } from '../../shared/sessions'
 import type { ApiPlan } from './request-mapping'

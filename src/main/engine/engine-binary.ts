@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import type { ComputeBackend, EngineBinaryInfo } from '../../shared/contract'
+import type { ComputeBackend, EngineBinaryInfo } from '../../shared/engine-status'
 
 /**
  * Which llama.cpp binary the engine runs: node-llama-cpp's prebuilt one, or the fast one that

@@ -1,12 +1,11 @@
 import type { LlamaModel, Token } from 'node-llama-cpp'
 import {
-  startingStatus,
   type EngineEvents,
   type EngineService,
-  type EngineStatus,
   type RunEvent,
   type TokenText,
 } from '../../shared/contract'
+import { startingStatus, type EngineStatus } from '../../shared/engine-status'
 import { toAppError } from '../../shared/errors'
 import { embedRequestSchema, tokenEmbeddingsRequestSchema } from '../../shared/learn'
 import {

@@ -1,5 +1,5 @@
 import { stripVTControlCharacters } from 'node:util'
-import type { ComputeBackend } from '../../shared/contract'
+import type { ComputeBackend } from '../../shared/engine-status'
 
 /**
  * Which compute backend to start, and what to tell the user when a GPU backend does not start.

@@ -7,7 +7,7 @@ import {
   LlamaLogLevel,
   type Llama,
 } from 'node-llama-cpp'
-import type { ComputeBackend, EngineBinaryInfo } from '../../shared/contract'
+import type { ComputeBackend, EngineBinaryInfo } from '../../shared/engine-status'
 import {
   chooseEngineBinary,
   describeEngineBinary,

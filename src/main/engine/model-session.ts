@@ -5,7 +5,7 @@ import type {
   LlamaEmbeddingContext,
   LlamaModel,
 } from 'node-llama-cpp'
-import type { ModelInfo } from '../../shared/contract'
+import type { ModelInfo } from '../../shared/engine-status'
 import { AppFailure } from '../../shared/errors'
 import type { LoadOptions } from '../../shared/schemas'
 import { lockstepColumns } from './lockstep-columns'

@@ -1,4 +1,4 @@
-import type { EngineStatus, ModelInfo } from '../../shared/contract'
+import type { EngineStatus, ModelInfo } from '../../shared/engine-status'
 import { AppFailure, toAppError } from '../../shared/errors'
 import { loadModelRequestSchema, type ModelSource } from '../../shared/schemas'
 import { hashFile } from '../util/hash-file'

@@ -1,14 +1,9 @@
-import {
-  JinjaTemplateChatWrapper,
-  resolveChatWrapper,
-  type ChatHistoryItem,
-  type ChatWrapper,
-  type Token,
-} from 'node-llama-cpp'
+import { JinjaTemplateChatWrapper, type ChatHistoryItem, type Token } from 'node-llama-cpp'
 import type { PromptParts } from '../../shared/contract'
 import { AppFailure } from '../../shared/errors'
 import type { ValidGenerateRequest } from '../../shared/schemas'
 import type { ModelSession } from './model-session'
+import { chatWrapperOf, templateOf } from './chat-wrapper'
 import { checkChatTemplate } from './template-guard'
 import { thoughtMarkersOf, type ThoughtMarkers } from './thought-segments'
 
@@ -22,8 +17,6 @@ export interface BuiltPrompt {
   /** How the template marks reasoning, and whether the reply starts inside a thought. */
   thought: { markers: ThoughtMarkers | null; startsInside: boolean }
 }
-
-const wrappers = new WeakMap<ModelSession, Promise<ChatWrapper>>()
 
 /**
  * Turns a request into prompt tokens. A chat is rendered with the model's own template; when it
@@ -255,41 +248,6 @@ function toHistoryItem(message: ValidChat['messages'][number]): ChatHistoryItem 
   return message.role === 'user'
     ? { type: 'user', text: message.content }
     : { type: 'model', response: [message.content] }
-}
-
-function templateOf(session: ModelSession): string | null {
-  const template = session.model.fileInfo.metadata.tokenizer?.chat_template
-  return typeof template === 'string' && template.length > 0 ? template : null
-}
-
-/**
- * The model's chat wrapper, resolved once per loaded model (concurrent first chats share the
- * work). Resolving renders the model's Jinja template hundreds of times (node-llama-cpp compares
- * it with its built-in wrappers), so the template is first rendered in the bounded worker with a
- * small sample chat. A failure is not kept: the next chat tries again.
- */
-function chatWrapperOf(session: ModelSession): Promise<ChatWrapper> {
-  let wrapper = wrappers.get(session)
-  if (!wrapper) {
-    wrapper = resolveWrapper(session)
-    wrappers.set(session, wrapper)
-    wrapper.catch(() => wrappers.delete(session))
-  }
-  return wrapper
-}
-
-async function resolveWrapper(session: ModelSession): Promise<ChatWrapper> {
-  const template = templateOf(session)
-  if (template !== null) {
-    await checkChatTemplate(template, [
-      { role: 'system', content: 'You are helpful.' },
-      { role: 'user', content: 'Hello' },
-      { role: 'assistant', content: 'Hi' },
-      { role: 'user', content: 'Bye' },
-    ])
-  }
-  const { model } = session
-  return session.runBlocking('Matching the chat template', () => resolveChatWrapper(model))
 }
 
 function tokenizeText(session: ModelSession, text: string): Token[] {

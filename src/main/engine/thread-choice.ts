@@ -1,5 +1,5 @@
 import type { LlamaModel, Token } from 'node-llama-cpp'
-import type { ThreadChoice, ThreadTrial } from '../../shared/contract'
+import type { ThreadChoice, ThreadTrial } from '../../shared/engine-status'
 
 const probeText = 'The quick brown fox jumps over the lazy dog.'
 

@@ -1,11 +1,5 @@
-import {
-  startingStatus,
-  type EngineEvents,
-  type ModelInfo,
-  type RunEvent,
-  type EngineService,
-  type EngineStatus,
-} from '../../shared/contract'
+import { type EngineEvents, type RunEvent, type EngineService } from '../../shared/contract'
+import { startingStatus, type ModelInfo, type EngineStatus } from '../../shared/engine-status'
 import { AppFailure, type AppError } from '../../shared/errors'
 import type { LoadModelRequest } from '../../shared/schemas'
 import { connectEngine, type EngineClient, type MessageChannelLike } from '../../shared/rpc'

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react'
-import type { EngineBinaryInfo, ThreadChoice } from '../../../shared/contract'
+import type { EngineBinaryInfo, ThreadChoice } from '../../../shared/engine-status'
 import { threadChoiceText } from '../lib/thread-choice-text'
 import { useStore } from '../hooks/useStore'
 import { focusRing } from '../lib/ui'

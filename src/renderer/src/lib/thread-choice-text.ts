@@ -1,4 +1,4 @@
-import type { ThreadChoice } from '../../../shared/contract'
+import type { ThreadChoice } from '../../../shared/engine-status'
 
 export function threadCountText(count: number): string {
   return count === 1 ? '1 thread' : `${count} threads`

@@ -1,4 +1,4 @@
-import type { ModelInfo } from '../../../shared/contract'
+import type { ModelInfo } from '../../../shared/engine-status'
 import type { SamplingSettings } from '../../../shared/schemas'
 import type { SessionDocument, SessionNode } from '../../../shared/sessions'
 import { isActive, type RunState } from '../stores/run-reducer'

@@ -1,4 +1,5 @@
-import type { ComputeBackend, EngineStatus, RunEvent } from '../../../shared/contract'
+import type { RunEvent } from '../../../shared/contract'
+import type { ComputeBackend, EngineStatus } from '../../../shared/engine-status'
 import type { AppError } from '../../../shared/errors'
 
 /** The link to the host, as engine-connection reports it. */
