@@ -210,5 +210,19 @@ export function findingsFor(rows: readonly BenchRow[]): string[] {
       '',
     )
   }
+  const opening = row('4h')
+  if (opening) {
+    notes.push(
+      `**Opening a long session (4f–4h): ${opening.met ? 'met' : 'missed'}.** The host sends the`,
+      "session's outline (its tokens without their alternatives) as columns of numbers, which the",
+      'page unpacks 4,096 tokens a task; the view draws the last 500 tokens at once and the earlier',
+      'parts behind them, 500 tokens at a time. Each of those parts used to be one task of 30–70 ms',
+      "of CPU (React making every chip's element in one go) with a garbage collection on top; they",
+      'are now React transitions, rendered in slices of a few milliseconds, so a click on a token',
+      'is answered between two slices. A trace of one open: tasks over 50 ms 9 → 3 (the 2 left are',
+      "the first render, 39 ms of CPU, and that frame's style, layout and paint).",
+      '',
+    )
+  }
   return notes
 }
