@@ -179,6 +179,11 @@ export interface EngineService extends LearnService {
   loadModel(request: LoadModelRequest): Promise<ModelInfo>
   /** Frees the loaded model's memory. */
   unloadModel(): Promise<void>
+  /**
+   * Matches the loaded model's chat template now (once per model; see `chat-wrapper.ts`), so the
+   * first chat reply does not wait for it. Nothing to do without a model; never fails.
+   */
+  prepareChat(): Promise<void>
   /** Reads a model's header: its card and whether a load with these options fits in memory. */
   inspectModel(request: InspectModelRequest): Promise<ModelInspection>
   /** Lists the .gguf files of a folder with their cards, or why each cannot be used. */

@@ -14,6 +14,7 @@ const engine = {
   getStatus: true,
   loadModel: true,
   unloadModel: true,
+  prepareChat: true,
   inspectModel: true,
   scanModels: true,
   getHardware: true,

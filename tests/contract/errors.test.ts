@@ -26,6 +26,7 @@ const engine = {
   unloadModel: async () => {
     throw new TypeError('a bug')
   },
+  prepareChat: never,
   tokenize: never,
   tokenizeWith: never,
   generate: never,

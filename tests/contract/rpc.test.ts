@@ -73,6 +73,7 @@ function scriptedEngine(push: () => ReturnType<typeof serveEngine>) {
     score: async () => undefined,
     influence: async () => undefined,
     unloadModel: unused,
+    prepareChat: unused,
     inspectModel: unused,
     scanModels: unused,
     getHardware: unused,

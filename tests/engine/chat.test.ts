@@ -102,6 +102,24 @@ describe('chat with the model’s own template', () => {
     )
   })
 
+  it('matches the template ahead of the first chat when asked to prepare one (Chat opened)', async () => {
+    // Without a model there is nothing to prepare, and asking is no error.
+    await harness.engine.unloadModel()
+    await expect(harness.engine.prepareChat()).resolves.toBeUndefined()
+    // A model loaded anew has not matched its template yet.
+    await harness.engine.loadModel({ source: { kind: 'demo' } })
+    const before = harness.statuses.length
+    await harness.engine.prepareChat()
+    expect(harness.statuses.slice(before).map((s) => s.blockedBy)).toContain(
+      'Matching the chat template',
+    )
+    const after = harness.statuses.length
+    await harness.generate({ chat: twoTurns, sampling: greedy, maxTokens: 1 })
+    expect(harness.statuses.slice(after).map((s) => s.blockedBy)).not.toContain(
+      'Matching the chat template',
+    )
+  })
+
   it('renders the prompt exactly as node-llama-cpp’s chat evaluates it (the demo’s reasoning ChatML)', async () => {
     const run = await harness.generate({ chat: twoTurns, sampling: greedy, maxTokens: 8 })
     const history: ChatHistoryItem[] = [

@@ -21,6 +21,7 @@ import {
   tokenizeWithRequestSchema,
   type ValidGenerateRequest,
 } from '../../shared/schemas'
+import { chatWrapperOf } from './chat-wrapper'
 import { embedTexts, readTokenEmbeddings } from './embeddings'
 import { EngineLock } from './engine-lock'
 import { readExactEntropy } from './exact-entropy'
@@ -115,6 +116,11 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
   return {
     async unloadModel() {
       await slot.unload()
+    },
+    async prepareChat() {
+      const session = slot.currentSession()
+      // A failure is the first chat's to report (it tries again); preparing is only a head start.
+      if (session) await chatWrapperOf(session).catch(() => undefined)
     },
     async inspectModel(raw) {
       const request = validate(inspectModelRequestSchema, raw)

@@ -154,7 +154,7 @@ export function createModelSlot({ demoModelPath, lock, publish }: ModelSlotOptio
     )
   }
 
-  return { getRuntime, pathOf, requireSession, load, unload }
+  return { getRuntime, pathOf, requireSession, currentSession: () => session, load, unload }
 }
 
 export type ModelSlot = ReturnType<typeof createModelSlot>

@@ -77,6 +77,7 @@ export class EngineSupervisor {
       await this.call((c) => c.unloadModel())
       this.lastGoodLoad = null
     },
+    prepareChat: () => this.call((c) => c.prepareChat()),
     inspectModel: (request) => this.call((c) => c.inspectModel(request)),
     scanModels: (request) => this.call((c) => c.scanModels(request)),
     getHardware: () => this.call((c) => c.getHardware()),

@@ -18,6 +18,7 @@ import { ChatGauge } from './ChatGauge'
 import { ChatTranscript } from './ChatTranscript'
 import { ReplyViewSwitch } from './ReplyViewSwitch'
 import { SystemPrompt } from './SystemPrompt'
+import { usePrepareChat } from './usePrepareChat'
 
 /** node-llama-cpp names its wrappers; "JinjaTemplate" means the model file's own Jinja template. */
 function templateLabel(wrapperName: string): string {
@@ -37,6 +38,7 @@ export function ChatView() {
   const empty = useStore(chatStore, (s) => visibleMessages(s.doc).length === 0)
   const template = useStore(chatStore, (s) => Object.values(s.parts).at(-1)?.template ?? null)
   const remote = useStore(remoteEngineStore, (s) => s.choice !== null)
+  usePrepareChat(remote)
 
   // A new or reopened conversation is ready to type into.
   useEffect(() => {
