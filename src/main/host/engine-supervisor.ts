@@ -1,4 +1,4 @@
-import { type EngineEvents, type RunEvent, type EngineService } from '../../shared/contract'
+import type { EngineEvents, RunEvent, EngineService } from '../../shared/contract'
 import { startingStatus, type ModelInfo, type EngineStatus } from '../../shared/engine-status'
 import { AppFailure, type AppError } from '../../shared/errors'
 import type { LoadModelRequest } from '../../shared/schemas'
