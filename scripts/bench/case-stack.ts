@@ -121,7 +121,7 @@ export async function defaultThreadsCase(
         id: '2.t',
         measure: `Engine with threads left to its default (0) vs pinned to ${load.threads}`,
         unit: 'tok/s',
-        note: `each run reloads the model, warms up with 2 tokens, then times up to 16 (15 s at most); the default chose ${choices.join(' · ')}`,
+        note: `each run reloads the model, warms up with 2 tokens, then times up to 16 (15 s at most); the default chose ${[...new Set(choices)].join(' · ')}`,
       },
       pairs,
       { atLeast: 0.95 },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createEngineBridge } from '../../src/shared/bridge'
 import type { EngineService, RunEvent } from '../../src/shared/contract'
-import type { EngineStatus } from '../../src/shared/engine-status'
+import { startingStatus, type EngineStatus } from '../../src/shared/engine-status'
 import { AppFailure, toAppError } from '../../src/shared/errors'
 import {
   createMemoryChannelPair,
@@ -11,19 +11,7 @@ import {
   type MessageChannelLike,
 } from '../../src/shared/rpc'
 
-const status: EngineStatus = {
-  state: 'ready',
-  backend: 'cpu',
-  devices: [],
-  gpuFallback: null,
-  engineBinary: null,
-  model: null,
-  error: null,
-  restarts: 0,
-  loadProgress: null,
-  parallelContext: null,
-  blockedBy: null,
-}
+const status: EngineStatus = { ...startingStatus, state: 'ready', backend: 'cpu' }
 const unused = async (): Promise<never> => {
   throw new Error('not used by these tests')
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { GeneratedToken } from '../../src/shared/contract'
-import type { EngineStatus, ModelInfo } from '../../src/shared/engine-status'
+import { startingStatus, type EngineStatus, type ModelInfo } from '../../src/shared/engine-status'
 import type { ReportedNumbers } from '../../src/shared/remote'
 import {
   engineReducer,
@@ -37,17 +37,10 @@ const reduce = (state: CompareState, ...actions: CompareAction[]) =>
 const engines = (state: CompareState) => state.columns.map((c) => c.engine ?? null)
 
 const status = (model: ModelInfo | null): EngineStatus => ({
+  ...startingStatus,
   state: 'ready',
   backend: 'cpu',
-  devices: [],
-  gpuFallback: null,
-  engineBinary: null,
   model,
-  error: null,
-  restarts: 0,
-  loadProgress: null,
-  parallelContext: null,
-  blockedBy: null,
 })
 const engineWith = (...actions: EngineAction[]) => actions.reduce(engineReducer, initialEngineState)
 const open: EngineAction = { type: 'link', link: 'open' }

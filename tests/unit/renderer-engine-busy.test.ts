@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { RunEvent } from '../../src/shared/contract'
-import type { EngineStatus, ModelInfo } from '../../src/shared/engine-status'
+import { startingStatus, type EngineStatus, type ModelInfo } from '../../src/shared/engine-status'
 import {
   busyReason,
   canStartRun,
@@ -13,17 +13,10 @@ import {
 
 const model = { name: 'Demo', isDemo: true } as ModelInfo
 const status = (change: Partial<EngineStatus> = {}): EngineStatus => ({
+  ...startingStatus,
   state: 'ready',
   backend: 'cpu',
-  devices: [],
-  gpuFallback: null,
-  engineBinary: null,
   model,
-  error: null,
-  restarts: 0,
-  loadProgress: null,
-  parallelContext: null,
-  blockedBy: null,
   ...change,
 })
 const reduce = (actions: EngineAction[], from: EngineViewState = initialEngineState) =>

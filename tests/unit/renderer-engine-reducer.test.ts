@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { EngineStatus, ModelInfo } from '../../src/shared/engine-status'
+import { startingStatus, type EngineStatus, type ModelInfo } from '../../src/shared/engine-status'
 import {
   backendLabel,
   canGenerate,
@@ -25,17 +25,9 @@ const model: ModelInfo = {
   sha256: null,
 }
 const status = (change: Partial<EngineStatus>): EngineStatus => ({
+  ...startingStatus,
   state: 'ready',
   backend: 'cpu',
-  devices: [],
-  gpuFallback: null,
-  engineBinary: null,
-  model: null,
-  error: null,
-  restarts: 0,
-  loadProgress: null,
-  parallelContext: null,
-  blockedBy: null,
   ...change,
 })
 const reduce = (actions: EngineAction[], from: EngineViewState = initialEngineState) =>
