@@ -277,10 +277,10 @@ export function TokenStream(props: TokenStreamProps) {
             }
             colorMode={colorMode}
             branchPoints={pointsIn(branchPoints, block.first, block.end)}
-            hiddenPrompt={i === 0 ? hiddenPrompt : 0}
+            hiddenPrompt={block === blocks[0] ? hiddenPrompt : 0}
             promptScores={props.promptScores ?? null}
             onShowPrompt={showPrompt}
-            caret={props.running && i === blocks.length - 1}
+            caret={props.running && i === drawnBlocks.length - 1}
           />
         ))}
       </div>
