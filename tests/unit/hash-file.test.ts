@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { hashFile } from '../../src/main/util/hash-file'
+import { hashFile, hashOnWorker } from '../../src/main/util/hash-file'
 
 const folder = mkdtempSync(join(tmpdir(), 'tokenscope-hash-'))
 afterAll(() => rmSync(folder, { recursive: true, force: true }))
@@ -33,6 +33,31 @@ describe('hashFile', () => {
 
     utimesSync(file, time, new Date(time.getTime() + 5000))
     expect(await hashFile(file)).toBe(sha256(Buffer.from('other')))
+  })
+
+  it('reads a file once when a second request comes while the first is reading it', async () => {
+    const file = join(folder, 'shared.bin')
+    writeFileSync(file, 'shared reading')
+    const readings: string[] = []
+    const counted = (path: string) => {
+      readings.push(path)
+      return hashOnWorker(path)
+    }
+    const [first, second] = await Promise.all([hashFile(file, counted), hashFile(file, counted)])
+    expect(first).toBe(sha256(Buffer.from('shared reading')))
+    expect(second).toBe(first)
+    expect(readings).toEqual([file])
+  })
+
+  it('forgets a failed reading, so that the next request reads the file again', async () => {
+    const file = join(folder, 'flaky.bin')
+    writeFileSync(file, 'readable now')
+    let attempts = 0
+    const failingOnce = (path: string) =>
+      ++attempts === 1 ? Promise.reject(new Error('EIO: the disk hiccuped')) : hashOnWorker(path)
+    await expect(hashFile(file, failingOnce)).rejects.toThrow(/EIO/)
+    expect(await hashFile(file, failingOnce)).toBe(sha256(Buffer.from('readable now')))
+    expect(attempts).toBe(2)
   })
 
   it('rejects with the reason for a file that cannot be read', async () => {

@@ -15,24 +15,33 @@ createReadStream(workerData, { highWaterMark: 4 * 1024 * 1024 })
   .on('end', () => parentPort.postMessage({ sha256: hash.digest('hex') }))
 `
 
-const known = new Map<string, string>()
+const known = new Map<string, Promise<string>>()
 
 /**
  * SHA-256 of a file, streamed on a worker thread so that a model of many gigabytes never sits in
  * memory nor blocks the caller's thread. Remembered by path, size and modification time, so that
- * loading the same model again does not read it again.
+ * loading the same model again does not read it again, and a second request while the first is
+ * still reading (a load and a download's check, say) waits for the same reading. A failed read is
+ * forgotten: the file may be readable later.
  */
-export async function hashFile(path: string): Promise<string> {
+export async function hashFile(
+  path: string,
+  /** Reads and hashes the file: a seam for tests that count the readings. */
+  read: (path: string) => Promise<string> = hashOnWorker,
+): Promise<string> {
   const { size, mtimeMs } = await stat(path)
   const key = `${path}\0${size}\0${mtimeMs}`
-  const remembered = known.get(key)
-  if (remembered) return remembered
-  const sha256 = await hashOnWorker(path)
-  known.set(key, sha256)
-  return sha256
+  let hashing = known.get(key)
+  if (!hashing) {
+    hashing = read(path)
+    known.set(key, hashing)
+    hashing.catch(() => known.delete(key))
+  }
+  return hashing
 }
 
-function hashOnWorker(path: string): Promise<string> {
+/** Reads the whole file on a worker thread and gives its SHA-256 (nothing remembered). */
+export function hashOnWorker(path: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(workerSource, { eval: true, workerData: path })
     // A pending hash must never keep a process alive that is otherwise done.
