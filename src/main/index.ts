@@ -88,6 +88,7 @@ function startApp(): void {
     dataDirectory: dataFolder,
     service: () => appService,
     observe: (observer) => supervisor.observeRunEvents(observer),
+    observeStatus: (observer) => supervisor.observeStatus(observer),
     log,
   })
   const remote = createRemoteEngines({

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { type EngineService } from '../../src/shared/contract'
 import { startingStatus, type EngineStatus } from '../../src/shared/engine-status'
 import { createMemoryChannelPair, serveEngine } from '../../src/shared/rpc'
@@ -83,6 +83,33 @@ describe('the engine supervisor', () => {
     // The user's next action starts a fresh engine.
     await supervisor.service.getHardware().catch(() => undefined)
     expect(engines.launched.length).toBe(launchedBefore + 1)
+    supervisor.stop()
+  })
+
+  it('lets an observer follow its status: the current one at once, then every change, until it stops', async () => {
+    const statuses: EngineStatus[] = []
+    const supervisor = new EngineSupervisor(
+      fakeEngines({ dieAtOnce: true }).launch,
+      {
+        onStatus: (status) => statuses.push(status),
+        onRunEvent: () => undefined,
+        onDownload: () => undefined,
+      },
+      { heartbeatMs: 1_000, hangMs: 5_000 },
+    )
+    const observed: EngineStatus[] = []
+    const stop = supervisor.observeStatus((status) => observed.push(status))
+    expect(observed).toEqual([startingStatus])
+    supervisor.start()
+    await vi.waitFor(() => expect(statuses.at(-1)?.state).toBe('error'))
+    expect(observed.slice(1)).toEqual(statuses)
+
+    stop()
+    const seen = statuses.length
+    // The next call starts a fresh engine, whose statuses the clients get and the observer not.
+    await supervisor.service.getHardware().catch(() => undefined)
+    await vi.waitFor(() => expect(statuses.length).toBeGreaterThan(seen))
+    expect(observed.length).toBe(seen + 1)
     supervisor.stop()
   })
 

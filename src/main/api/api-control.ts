@@ -1,5 +1,6 @@
 import type { ApiServerChange, ApiServerRequest, ApiServerStatus } from '../../shared/api-server'
 import type { AppService } from '../../shared/contract'
+import type { EngineStatus } from '../../shared/engine-status'
 import { AppFailure } from '../../shared/errors'
 import { loadOrCreateApiKey, readApiKeyHash } from './api-key'
 import { startApiServer, type ApiServer } from './api-server'
@@ -11,6 +12,8 @@ export interface ApiControlOptions {
   /** The host's service; a function because the service is composed after this control. */
   service: () => AppService
   observe: ObserveRunEvents
+  /** Follows the engine's status (the supervisor's `observeStatus`). */
+  observeStatus: (observer: (status: EngineStatus) => void) => () => void
   log: (line: string) => void
 }
 
@@ -40,6 +43,25 @@ export function createApiControl(options: ApiControlOptions): ApiControl {
     queue = next.catch(() => undefined)
     return next
   }
+
+  // While the API listens, the loaded model's chat template is matched ahead of the first chat
+  // request (node-llama-cpp's matching blocks the engine for most of a second once per load).
+  let loadedPath: string | null = null
+  let preparedPath: string | null = null
+  const prepareChat = () => {
+    if (!server || loadedPath === null || loadedPath === preparedPath) return
+    preparedPath = loadedPath
+    // Only a head start: the first chat request matches the template itself if this fails.
+    options
+      .service()
+      .prepareChat()
+      .catch(() => undefined)
+  }
+  options.observeStatus((engine) => {
+    loadedPath = engine.state === 'ready' ? (engine.model?.path ?? null) : null
+    if (loadedPath === null) preparedPath = null
+    prepareChat()
+  })
 
   const status = (): ApiServerStatus => ({
     state: server ? 'listening' : 'off',
@@ -78,6 +100,7 @@ export function createApiControl(options: ApiControlOptions): ApiControl {
       })
     }
     options.log(`OpenAI-compatible API on ${server.url}`)
+    prepareChat()
     return server
   }
 

@@ -38,6 +38,7 @@ export class EngineSupervisor {
   private stopped = false
   private status: EngineStatus = { ...startingStatus }
   private readonly runObservers = new Set<(event: RunEvent) => void>()
+  private readonly statusObservers = new Set<(status: EngineStatus) => void>()
   /** The load in flight, if any: an engine that dies during it died of that model. */
   private loading: LoadModelRequest | null = null
   /** Loads that ended the engine: never repeated automatically. */
@@ -165,6 +166,13 @@ export class EngineSupervisor {
     return () => this.runObservers.delete(observer)
   }
 
+  /** Tells `observer` the engine's status now and at every change; returns how to stop. */
+  observeStatus(observer: (status: EngineStatus) => void): () => void {
+    this.statusObservers.add(observer)
+    observer({ ...this.status })
+    return () => this.statusObservers.delete(observer)
+  }
+
   /**
    * Tells the observers and the clients a run event; the engine's pass here, and so do a remote
    * engine's, so the recorder and the UI treat both alike.
@@ -204,6 +212,7 @@ export class EngineSupervisor {
 
   private publish(status: EngineStatus): void {
     this.status = status
+    this.statusObservers.forEach((observe) => observe({ ...status }))
     this.listeners.onStatus({ ...status })
   }
 

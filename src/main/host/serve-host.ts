@@ -79,6 +79,7 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     dataDirectory: options.dataDirectory,
     service: () => service,
     observe: (observer) => supervisor.observeRunEvents(observer),
+    observeStatus: (observer) => supervisor.observeStatus(observer),
     log: options.log,
   })
   const remote = createRemoteEngines({
