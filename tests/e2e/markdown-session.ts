@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core'
 import type { GeneratedToken } from '../../src/shared/contract'
 import { defaultSampling } from '../../src/shared/schemas'
-import type { SessionDocument } from '../../src/shared/sessions'
+import type { SessionDocument, SessionNode } from '../../src/shared/sessions'
 
 /**
  * A chat whose reply is Markdown, as a session file to import. The demo model does not write
@@ -99,6 +99,33 @@ export function markdownSession(question = 'Show me a TypeScript add function'):
     ],
     currentLeafId: 'a1',
   }
+}
+
+/** A saved chat of `turns` questions, each answered with the Markdown reply five times over. */
+export function longMarkdownChat(id: string, turns: number): SessionDocument {
+  const base = markdownSession()
+  const [question, reply] = base.nodes
+  if (!question || !reply?.run) throw new Error('the Markdown session has no reply')
+  const nodes: SessionDocument['nodes'] = []
+  let parentId: string | null = null
+  for (let turn = 0; turn < turns; turn++) {
+    const asked: SessionNode = {
+      ...question,
+      id: `u${turn}`,
+      parentId,
+      text: `Question ${turn + 1}`,
+    }
+    const answered: SessionNode = {
+      ...reply,
+      id: `a${turn}`,
+      parentId: asked.id,
+      text: reply.text.repeat(5),
+      run: { ...reply.run, tokens: Array.from({ length: 5 }, () => reply.run!.tokens).flat() },
+    }
+    nodes.push(asked, answered)
+    parentId = answered.id
+  }
+  return { ...base, id, title: 'A long chat', nodes, currentLeafId: parentId }
 }
 
 export const markdownPrompt = 'Answer in Markdown: how do I add two numbers in TypeScript?\n\n'

@@ -26,6 +26,7 @@ import { isLive } from './chat-reducer'
 import { chatRunStore, chatStore } from './chat-store'
 import { AssistantMessage } from './AssistantMessage'
 import { UserMessage } from './UserMessage'
+import { useDrawnMessages } from './useDrawnMessages'
 
 interface Selection {
   nodeId: string
@@ -47,6 +48,7 @@ export function ChatTranscript() {
   const stick = useStickToBottom(boxRef, listRef, 48)
   const { follow } = stick
   const messages = visibleMessages(chat.doc)
+  const drawnMessages = useDrawnMessages(messages, chat.doc.id)
   const busy = chat.live !== null
 
   const leaveTimer = useRef<ReturnType<typeof setTimeout> | null>(null)
@@ -145,7 +147,7 @@ export function ChatTranscript() {
       onScroll={stick.onScroll}
     >
       <ol ref={listRef} className="mx-auto flex max-w-3xl flex-col gap-4" aria-label="Conversation">
-        {messages.map((node) => {
+        {drawnMessages.map((node) => {
           const siblings = siblingsOf(chat.doc, node.id)
           const position = siblings.findIndex((n) => n.id === node.id) + 1
           const live = isLive(chat, node.id)
