@@ -219,8 +219,22 @@ export function findingsFor(rows: readonly BenchRow[]): string[] {
       'parts behind them, 500 tokens at a time. Each of those parts used to be one task of 30–70 ms',
       "of CPU (React making every chip's element in one go) with a garbage collection on top; they",
       'are now React transitions, rendered in slices of a few milliseconds, so a click on a token',
-      'is answered between two slices. A trace of one open: tasks over 50 ms 9 → 3 (the 2 left are',
-      "the first render, 39 ms of CPU, and that frame's style, layout and paint).",
+      'is answered between two slices. The last part is a transition too: shown by a store update,',
+      'it was rendered in one blocking task of 40–55 ms of CPU. Opens with a task over 50 ms, 24',
+      "opens each way: 6 → 1; what is left is that part's first frame (style, layout and paint of",
+      '500 chips, about 30 ms of CPU) when the page waits for a core.',
+      '',
+    )
+  }
+  const chat = row('4j')
+  if (chat) {
+    notes.push(
+      `**Opening a long chat (4i–4j): ${chat.met ? 'met' : 'missed'}.** A saved chat of 20 Markdown`,
+      'replies opens at its last reply; the earlier turns go in above it, about 400 tokens of',
+      'messages per React transition. Drawn in one go, the same chat was one task of 325–435 ms',
+      '(every reply parsed as Markdown and every element made, then focus forcing a layout of it',
+      'all) and two frames of 100–210 ms; the click took 646 ms to show the last reply (5 opens)',
+      'where it now takes under 200.',
       '',
     )
   }

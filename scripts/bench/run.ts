@@ -208,7 +208,11 @@ for (const row of rows) row.measure += ` [${runtime.binary.kind}]`
 // The UI rows are absolute times, not ratios: the processes of the cases before them must have
 // gone quiet first (a full run once measured them with the demo model at 494 tok/s, against
 // 1,319 tok/s when they ran alone).
-if (plan.browser && selected('4a', '4b', '4c', '4d', '4e', '4f', '4g', '4h') && !quick) {
+if (
+  plan.browser &&
+  selected('4a', '4b', '4c', '4d', '4e', '4f', '4g', '4h', '4i', '4j') &&
+  !quick
+) {
   const quiet = await waitForQuietCpu(30_000)
   log(
     `before the UI rows: waited ${(quiet.waitedMs / 1000).toFixed(1)} s; CPUs ${((quiet.busy ?? 0) * 100).toFixed(0)}% busy`,
@@ -233,6 +237,15 @@ if (plan.browser && selected('4f', '4g', '4h')) {
     rows.push(...(await openSessionCase({ runs: Math.max(3, Math.min(plan.runs, 5)), log })))
   } catch (error) {
     log(`case 4f failed: ${error instanceof Error ? error.message : String(error)}`)
+  }
+}
+
+if (plan.browser && selected('4i', '4j')) {
+  const { openChatCase } = await import('./case-open-chat')
+  try {
+    rows.push(...(await openChatCase({ runs: Math.max(3, Math.min(plan.runs, 5)), log })))
+  } catch (error) {
+    log(`case 4i failed: ${error instanceof Error ? error.message : String(error)}`)
   }
 }
 
