@@ -215,7 +215,7 @@ export function findingsFor(rows: readonly BenchRow[]): string[] {
     notes.push(
       `**Opening a long session (4f–4h): ${opening.met ? 'met' : 'missed'}.** The host sends the`,
       "session's outline (its tokens without their alternatives) as columns of numbers, which the",
-      'page unpacks 4,096 tokens a task; the view draws the last 500 tokens at once and the earlier',
+      'page unpacks 4,096 tokens a task; the view draws the last 500 tokens first and the earlier',
       'parts behind them, 500 tokens at a time. Each of those parts used to be one task of 30–70 ms',
       "of CPU (React making every chip's element in one go) with a garbage collection on top; they",
       'are now React transitions, rendered in slices of a few milliseconds, so a click on a token',
