@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import type { GeneratedToken } from '../../src/shared/contract'
 import type { SessionDocument } from '../../src/shared/sessions'
 import { completionSession, fakeToken } from '../helpers/session-fixture'
+import { settledFramesAfterClick } from './settled-frames'
 import {
   openApp,
   type EngineWatcher,
@@ -149,59 +150,15 @@ describe('a long saved session, opened page by page', () => {
     const { context, page } = await openApp(browser, serve.url)
     const row = `[data-testid=session-row][data-session-id="long-end"] [data-testid=session-open]`
     await page.locator(row).waitFor()
-    const last = tokenCount - 1
-    // Every frame from the click until the first chip is drawn, as painted: read in a task after
-    // the frame (once the view has followed its end), and only where no task changed the page
-    // between the frame and the reading (a new part drawn then is not on screen until the next).
-    const frames = await page.evaluate(
-      async ({ row, last }) => {
-        interface Rect {
-          top: number
-          bottom: number
-        }
-        interface El {
-          getBoundingClientRect(): Rect
-          closest(selector: string): El | null
-          click(): void
-        }
-        const g = globalThis as unknown as {
-          document: { body: unknown; querySelector(selector: string): El | null }
-          requestAnimationFrame(callback: () => void): number
-          setTimeout(callback: () => void, ms: number): number
-          MutationObserver: new (callback: () => void) => {
-            observe(target: unknown, options: Record<string, boolean>): void
-            disconnect(): void
-          }
-        }
-        const chip = (index: number) =>
-          g.document.querySelector(`[data-testid=token-chip][data-index="${index}"]`)
-        const seen: { endInView: boolean }[] = []
-        let changed = false
-        const mutations = new g.MutationObserver(() => (changed = true))
-        mutations.observe(g.document.body, { subtree: true, childList: true })
-        g.document.querySelector(row)?.click()
-        await new Promise<void>((resolve) => {
-          const check = () => {
-            const box = chip(last)?.closest('[role=group]')?.getBoundingClientRect()
-            const end = chip(last)?.getBoundingClientRect()
-            const chips = g.document.querySelector('[data-testid=token-chip]') !== null
-            if (chips && !changed)
-              seen.push({
-                endInView: !!box && !!end && end.top >= box.top && end.bottom <= box.bottom,
-              })
-            if (chip(0)) return resolve()
-            g.requestAnimationFrame(() => {
-              changed = false
-              g.setTimeout(check, 0)
-            })
-          }
-          check()
-        })
-        mutations.disconnect()
-        return seen
-      },
-      { row, last },
-    )
+    const chip = (index: number) => `[data-testid=token-chip][data-index="${index}"]`
+    const frames = await settledFramesAfterClick(page, {
+      click: row,
+      count: '[data-testid=token-chip]',
+      end: chip(tokenCount - 1),
+      box: '[role=group]',
+      edge: 'whole',
+      done: chip(0),
+    })
     expect(frames.length).toBeGreaterThan(1)
     expect(frames.filter((f) => !f.endInView)).toEqual([])
     await context.close()
