@@ -1,4 +1,5 @@
 import { resolveChatWrapper, type ChatWrapper } from 'node-llama-cpp'
+import { remembered } from '../util/remembered'
 import type { ModelSession } from './model-session'
 import { checkChatTemplate } from './template-guard'
 
@@ -17,13 +18,7 @@ export function templateOf(session: ModelSession): string | null {
  * small sample chat. A failure is not kept: the next chat tries again.
  */
 export function chatWrapperOf(session: ModelSession): Promise<ChatWrapper> {
-  let wrapper = wrappers.get(session)
-  if (!wrapper) {
-    wrapper = resolveWrapper(session)
-    wrappers.set(session, wrapper)
-    wrapper.catch(() => wrappers.delete(session))
-  }
-  return wrapper
+  return remembered(wrappers, session, () => resolveWrapper(session))
 }
 
 async function resolveWrapper(session: ModelSession): Promise<ChatWrapper> {

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises'
 import { Worker } from 'node:worker_threads'
+import { remembered } from './remembered'
 
 // Runs in its own thread: hashing a model of gigabytes costs about a second of CPU per gigabyte,
 // in 4 MB updates that would each block the engine's event loop for milliseconds while it streams
@@ -31,13 +32,7 @@ export async function hashFile(
 ): Promise<string> {
   const { size, mtimeMs } = await stat(path)
   const key = `${path}\0${size}\0${mtimeMs}`
-  let hashing = known.get(key)
-  if (!hashing) {
-    hashing = read(path)
-    known.set(key, hashing)
-    hashing.catch(() => known.delete(key))
-  }
-  return hashing
+  return remembered(known, key, () => read(path))
 }
 
 /** Reads the whole file on a worker thread and gives its SHA-256 (nothing remembered). */
