@@ -74,3 +74,24 @@ describe('a streaming paragraph told where its lines start', () => {
     expect(block && whole && sameRendering(block, whole)).toBe(true)
   })
 })
+
+describe('a streaming paragraph that grows by big batches', () => {
+  it('ends pieces at the line starts measured after each batch, each near the end of its text', () => {
+    const lines = wrapAt(paragraph, 90)
+    const measured: number[] = []
+    let parsed: ParsedMarkdown | null = null
+    for (let end = 300; end < paragraph.length + 900; end += 900) {
+      const text = paragraph.slice(0, Math.min(end, paragraph.length))
+      parsed = parseIncremental(parsed, text, [...measured])
+      // Laid out, the text's last line is measured (only once the paragraph is drawn in pieces):
+      // the next batch is parsed knowing it.
+      const newest = lines.filter((at) => at < text.length).at(-1)
+      if (parsed.blocks[0]?.parts && newest !== undefined) measured.push(newest)
+    }
+    const block = parsed?.blocks[0]
+    const bases = (block?.parts ?? []).slice(1).map((p) => p.base)
+    expect(bases.filter((base) => measured.includes(base)).length).toBeGreaterThan(3)
+    const whole = parseMarkdown(paragraph)[0]
+    expect(block && whole && sameRendering(block, whole)).toBe(true)
+  })
+})

@@ -65,10 +65,17 @@ function canSettleAt(text: string, at: number): boolean {
   )
 }
 
+/** While the view measures line starts, an open piece this long settles where it can anyway. */
+const waitLength = settleLength * 4
+
 /**
  * Where the open piece may end: preferably the last of `lineStarts` (spaces where the view was
  * seen to start a new line: a piece that ends there can be drawn as a block of its own, see
- * `line-groups`), else the last space before a letter that follows a word, if any.
+ * `line-groups`), else the last space before a letter that follows a word. While the view
+ * measures (some line start is known), that waits until the piece is `waitLength` long: the view
+ * reads only the start of the text's last line, after the batch that wrote it is laid out, so a
+ * big batch's line start is in the margin when it is first known, and a piece settled anywhere
+ * else meanwhile would leave it behind: with batches of ~200 tokens no block ever ended.
  */
 function settlePoint(text: string, from: number, lineStarts: readonly number[]): number | null {
   const first = from + settleLength / 2
@@ -78,6 +85,7 @@ function settlePoint(text: string, from: number, lineStarts: readonly number[]):
     if (at <= first) break
     if (at <= last && canSettleAt(text, at)) return at
   }
+  if (lineStarts.length > 0 && text.length - from < waitLength) return null
   for (let at = last; at > first; at--) if (canSettleAt(text, at)) return at
   return null
 }
