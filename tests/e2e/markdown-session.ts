@@ -162,6 +162,16 @@ export function markdownCompletion(): SessionDocument {
   }
 }
 
+/** A Completion session whose output is the Markdown reply `repeats` times, a blank line apart. */
+export function longMarkdownCompletion(id: string, repeats: number): SessionDocument {
+  const doc = markdownCompletion()
+  const [prompt, completion] = doc.nodes
+  if (!prompt || !completion?.run) throw new Error('the Markdown completion has no run')
+  const text = Array.from({ length: repeats }, () => markdownReply).join('\n\n')
+  const run = { ...completion.run, tokens: tokensOf(pseudoTokens(text)) }
+  return { ...doc, id, title: 'A long completion', nodes: [prompt, { ...completion, text, run }] }
+}
+
 /** Imports the session through the sidebar and shows it in Chat. */
 export async function importMarkdownChat(page: Page): Promise<void> {
   await page.setInputFiles('[data-testid=import-input]', {

@@ -6,11 +6,12 @@ import {
   registerCopySource,
   sourceSpans,
 } from '../../lib/copy-selection'
-import { tokenStarts } from '../../lib/markdown-map'
+import { tokenAt, tokenStarts } from '../../lib/markdown-map'
 import type { MarkdownBlock } from '../../lib/markdown-blocks'
 import { parseFor } from '../../lib/markdown-parse'
 import { colorBinFor, measuredFor, type ColorMode } from '../../lib/probability-scale'
 import { focusRing } from '../../lib/ui'
+import { useDrawnBlocks } from '../../hooks/useDrawnBlocks'
 import { useTextLineStarts } from '../../hooks/useTextLineStarts'
 import { MarkdownCtx, type MarkdownContext } from './markdown-context'
 import { MarkdownNode } from './MarkdownNodes'
@@ -130,6 +131,17 @@ export function MarkdownReply(props: MarkdownReplyProps) {
   )
   const lineStarts = useTextLineStarts(rootRef, source, running, switches)
   const parsed = parseFor(props.cacheKey, source, running, lineStarts)
+  // Where each block ends, in tokens: a long text shown whole (a saved session opened) is drawn
+  // from its end backwards, a part per task, as the chips are (see `useDrawnBlocks`).
+  const ended = useMemo(
+    () =>
+      parsed.blocks.map((block, i) => {
+        const next = parsed.blocks[i + 1]
+        return { block, end: next ? tokenAt(starts, next.key) : tokens.length }
+      }),
+    [parsed, starts, tokens.length],
+  )
+  const drawn = useDrawnBlocks(ended, props.cacheKey)
 
   const sourceRef = useRef(source)
   useLayoutEffect(() => {
@@ -185,7 +197,7 @@ export function MarkdownReply(props: MarkdownReplyProps) {
           ?.scrollIntoView({ block: 'nearest' })
       }}
     >
-      {parsed.blocks.map((block, i) => (
+      {drawn.map(({ block }, i) => (
         <Block
           key={block.key}
           block={block}
@@ -194,7 +206,7 @@ export function MarkdownReply(props: MarkdownReplyProps) {
           tokens={tokens}
           first={first}
           colorMode={props.colorMode}
-          last={i === parsed.blocks.length - 1}
+          last={i === drawn.length - 1}
           branchPoints={props.branchPoints}
           lineStarts={block.parts ? lineStarts : noLineStarts}
         />

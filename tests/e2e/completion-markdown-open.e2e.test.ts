@@ -1,0 +1,47 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Browser } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { openApp, type ServeProcess, useAppUnderTest } from './helpers'
+import { longMarkdownCompletion } from './markdown-session'
+import { settledFramesAfterClick } from './settled-frames'
+
+let serve: ServeProcess
+let browser: Browser
+useAppUnderTest((app) => ({ serve, browser } = app))
+
+const spans = '[data-testid=output-text] [data-index]'
+
+describe('a long saved completion shown as Markdown', () => {
+  it('opens at its end, draws the earlier blocks above it, and keeps the end in view', async () => {
+    const doc = longMarkdownCompletion('long-completion', 40)
+    const last = (doc.nodes[1]?.run?.tokens.length ?? 0) - 1
+    mkdirSync(join(serve.dataDirectory, 'sessions'), { recursive: true })
+    writeFileSync(join(serve.dataDirectory, 'sessions', `${doc.id}.json`), JSON.stringify(doc))
+    const { context, page } = await openApp(browser, serve.url)
+    await page.evaluate(`localStorage.setItem('tokenscope.inspector', '{"outputView":"markdown"}')`)
+    await page.reload()
+    const row = `[data-testid=session-row][data-session-id="${doc.id}"] [data-testid=session-open]`
+    await page.locator(row).waitFor()
+    const frames = await settledFramesAfterClick(page, {
+      click: row,
+      count: spans,
+      end: `${spans.replace(' [data-index]', '')} [data-index="${last}"]`,
+      box: '[data-testid=output-markdown]',
+      edge: 'whole',
+      done: `${spans.replace('[data-index]', '[data-index="0"]')}`,
+    })
+    const drawn = await page.locator(spans).count()
+    expect(last).toBeGreaterThan(2000)
+    expect(frames[0]?.count).toBeLessThan(drawn / 2)
+    expect(frames.at(-1)?.count).toBe(drawn)
+    expect(frames.filter((f) => !f.endInView)).toEqual([])
+    // Drawn in parts, it is still the whole text, in order.
+    const indices = await page
+      .locator(spans)
+      .evaluateAll((els) => els.map((el) => el.getAttribute('data-index')))
+    expect(indices[0]).toBe('0')
+    expect(indices.at(-1)).toBe(String(last))
+    await context.close()
+  })
+})
