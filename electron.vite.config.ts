@@ -31,5 +31,20 @@ export default defineConfig({
     build: {
       rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
     },
+    worker: {
+      format: 'es',
+      // The Markdown parser's entity decoder has a browser build that needs a DOM; a worker has
+      // none, so it gets the plain one (its package's own choice under the 'worker' condition).
+      plugins: () => [
+        {
+          name: 'entities-without-dom',
+          enforce: 'pre' as const,
+          resolveId: (source) =>
+            source === 'decode-named-character-reference'
+              ? resolve(__dirname, 'node_modules/decode-named-character-reference/index.js')
+              : null,
+        },
+      ],
+    },
   },
 })

@@ -47,14 +47,15 @@ describe('Content-Security-Policy', () => {
     expect(() => contentSecurityPolicy({ kind: 'serve', origin: 'file:///x' })).toThrow()
   })
 
-  it('both: scripts only from the app, no plugins, frames, workers, <base> or form posts', () => {
+  it('both: scripts and workers only from the app, no plugins, frames, <base> or form posts', () => {
     for (const policy of [
       contentSecurityPolicy({ kind: 'desktop' }),
       contentSecurityPolicy({ kind: 'serve', origin: 'http://localhost:5199' }),
     ]) {
       const map = directives(policy)
       expect(map.get('script-src')).toEqual(["'self'"])
-      for (const name of ['object-src', 'frame-src', 'worker-src', 'base-uri', 'form-action']) {
+      expect(map.get('worker-src')).toEqual(["'self'"])
+      for (const name of ['object-src', 'frame-src', 'base-uri', 'form-action']) {
         expect(map.get(name)).toEqual(["'none'"])
       }
       expect(policy).not.toContain("'unsafe-eval'")

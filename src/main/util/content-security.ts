@@ -18,7 +18,8 @@ export function contentSecurityPolicy(mode: PageMode): string {
     ['connect-src', ...connectSources(mode)],
     ['object-src', "'none'"],
     ['frame-src', "'none'"],
-    ['worker-src', "'none'"],
+    // The app's own worker (Markdown parsed off the main thread); no other script runs as one.
+    ['worker-src', "'self'"],
     ['base-uri', "'none'"],
     ['form-action', "'none'"],
     ['frame-ancestors', "'none'"],

@@ -1,4 +1,4 @@
-import { parseMarkdown, type ParsedMarkdown } from './markdown-blocks'
+import { parseMarkdown, type MarkdownBlock, type ParsedMarkdown } from './markdown-blocks'
 import { closeParagraph, growParagraph, startParts } from './markdown-parts'
 import { sameRendering } from './markdown-signature'
 
@@ -38,11 +38,14 @@ export function parseIncremental(
 }
 
 /**
- * The whole parse of a finished reply, keeping each streamed block that it draws the same way
- * (same object, so a finished reply is not drawn again).
+ * The whole parse of a finished reply (`blocks`), keeping each streamed block that it draws the
+ * same way (same object, so a finished reply is not drawn again).
  */
-function parseFinished(previous: ParsedMarkdown | null, text: string): ParsedMarkdown {
-  const blocks = parseMarkdown(text)
+function finishedFrom(
+  previous: ParsedMarkdown | null,
+  text: string,
+  blocks: readonly MarkdownBlock[],
+): ParsedMarkdown {
   const before = new Map(previous?.blocks.map((block) => [block.key, block]))
   return {
     text,
@@ -91,14 +94,44 @@ export function parseFor(
     parsed =
       streaming || previous === null
         ? parseIncremental(previous, text, lineStarts)
-        : parseFinished(
+        : finishedFrom(
             history.find((p) => p.text === text) ?? parseIncremental(previous, text, lineStarts),
             text,
+            parseMarkdown(text),
           )
   }
+  remember(key, history, parsed)
+  return parsed
+}
+
+function remember(key: string, history: readonly ParsedMarkdown[], parsed: ParsedMarkdown): void {
   const kept = [...history.filter((p) => p !== parsed), parsed].slice(-parsesPerView)
   cache.delete(key)
   cache.set(key, kept)
   if (cache.size > cacheSize) cache.delete(cache.keys().next().value ?? '')
-  return parsed
+}
+
+/** The whole parse of the finished `text` made for a view, once there is one. */
+export function wholeParseOf(key: string, text: string): ParsedMarkdown | undefined {
+  return cache.get(key)?.find((p) => p.text === text && p.whole)
+}
+
+/**
+ * What a view shows of a finished text while its whole parse is made elsewhere (a worker): the
+ * parse it streamed, grown to `text`, or no blocks at all when it never streamed this text.
+ */
+export function interimParse(
+  key: string,
+  text: string,
+  lineStarts: readonly number[] = [],
+): ParsedMarkdown {
+  const previous = nearest(cache.get(key) ?? [], text)
+  if (!previous || !text.startsWith(previous.text)) return { text, blocks: [], whole: false }
+  return parseFor(key, text, true, lineStarts)
+}
+
+/** Keeps `blocks`, the whole parse of the finished `text` made elsewhere, for the view `key`. */
+export function keepWholeParse(key: string, text: string, blocks: readonly MarkdownBlock[]): void {
+  const history = cache.get(key) ?? []
+  remember(key, history, finishedFrom(history.find((p) => p.text === text) ?? null, text, blocks))
 }

@@ -8,10 +8,11 @@ import {
 } from '../../lib/copy-selection'
 import { tokenAt, tokenStarts } from '../../lib/markdown-map'
 import type { MarkdownBlock } from '../../lib/markdown-blocks'
-import { parseFor } from '../../lib/markdown-parse'
 import { colorBinFor, measuredFor, type ColorMode } from '../../lib/probability-scale'
-import { focusRing } from '../../lib/ui'
+import { formatCount } from '../../lib/format'
+import { focusRing, mutedText } from '../../lib/ui'
 import { useDrawnBlocks } from '../../hooks/useDrawnBlocks'
+import { useMarkdownParse } from '../../hooks/useMarkdownParse'
 import { useTextLineStarts } from '../../hooks/useTextLineStarts'
 import { MarkdownCtx, type MarkdownContext } from './markdown-context'
 import { MarkdownNode } from './MarkdownNodes'
@@ -130,7 +131,7 @@ export function MarkdownReply(props: MarkdownReplyProps) {
     [props.branchPoints],
   )
   const lineStarts = useTextLineStarts(rootRef, source, running, switches)
-  const parsed = parseFor(props.cacheKey, source, running, lineStarts)
+  const { parsed, pending } = useMarkdownParse(props.cacheKey, source, running, lineStarts)
   // Where each block ends, in tokens: a long text shown whole (a saved session opened) is drawn
   // from its end backwards, a part per task, as the chips are (see `useDrawnBlocks`).
   const ended = useMemo(
@@ -197,6 +198,11 @@ export function MarkdownReply(props: MarkdownReplyProps) {
           ?.scrollIntoView({ block: 'nearest' })
       }}
     >
+      {pending && parsed.blocks.length === 0 && (
+        <p role="status" data-testid="markdown-pending" className={mutedText}>
+          Laying out {formatCount(tokens.length)} tokens as Markdown…
+        </p>
+      )}
       {drawn.map(({ block }, i) => (
         <Block
           key={block.key}
