@@ -1,12 +1,13 @@
 /**
  * Rows 4i–4j: opening a long saved chat (20 turns, each reply Markdown with code, a list and a
  * table) from the sidebar, in headless Chromium against the real serve host: the click until the
- * last reply is on screen, and the longest main-thread task until every turn is drawn.
+ * last reply is on screen, and the longest main-thread task until every turn is drawn. The same
+ * probe opens a long completion in the Markdown view (4k–4l, case-open-markdown.ts).
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { longMarkdownChat } from '../../tests/e2e/markdown-session'
 import { launchBenchBrowser } from './case-open-session'
 import { spawnServe } from './processes'
@@ -15,7 +16,7 @@ import { everyRunRow, limitRow, median, type BenchRow } from './stats'
 const turns = 20
 const chatId = 'bench-long-chat'
 
-interface OpenChatSample {
+export interface OpenSample {
   shownMs: number
   longestTaskMs: number
   tasksOver50Ms: number
@@ -39,19 +40,34 @@ interface PageGlobals {
   }
 }
 
-async function openChatOnce(browser: Browser, url: URL): Promise<OpenChatSample> {
+/** A saved session opened from the sidebar, and what shows it opened and wholly drawn. */
+export interface OpenProbe {
+  /** Runs before the page loads (a saved preference, say). */
+  initScript?: string
+  /** Readies the page before the click (a tab, a view). */
+  prepare?: (page: Page) => Promise<void>
+  sessionId: string
+  /** Its bottom on screen: the session is shown. */
+  end: string
+  /** Present: every part of it is drawn. */
+  done: string
+}
+
+/** Opens the session in a fresh page and measures it (see `OpenSample`). */
+export async function openOnce(browser: Browser, url: URL, probe: OpenProbe): Promise<OpenSample> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-  await context.addInitScript({ content: 'globalThis.__name = (target) => target' })
+  await context.addInitScript({
+    content: `globalThis.__name = (target) => target; ${probe.initScript ?? ''}`,
+  })
   try {
     const page = await context.newPage()
     await page.goto(url.href)
-    await page.locator('[data-testid=nav-chat]').click()
-    await page.locator('[data-testid=reply-view-markdown]').click()
-    const row = `[data-testid=session-row][data-session-id="${chatId}"] [data-testid=session-open]`
+    await probe.prepare?.(page)
+    const row = `[data-testid=session-row][data-session-id="${probe.sessionId}"] [data-testid=session-open]`
     await page.locator(row).waitFor({ timeout: 60_000 })
     await page.mouse.move(0, 0)
     return await page.evaluate(
-      async ({ row, lastId, total }) => {
+      async ({ row, end, done }) => {
         const g = globalThis as unknown as PageGlobals
         const longTasks: number[] = []
         const observer = new g.PerformanceObserver((list) => {
@@ -61,18 +77,16 @@ async function openChatOnce(browser: Browser, url: URL): Promise<OpenChatSample>
         const startedAt = performance.now()
         g.document.querySelector(row)?.click()
         const frame = () => new Promise<void>((resolve) => g.requestAnimationFrame(resolve))
-        // The last reply's end on screen, in the frame after the one that drew it.
+        // The end on screen, in the frame after the one that drew it.
         for (;;) {
           await frame()
-          const end = g.document.querySelector(`[data-message-id="${lastId}"]`)
-          const bottom = end?.getBoundingClientRect().bottom
+          const bottom = g.document.querySelector(end)?.getBoundingClientRect().bottom
           if (bottom !== undefined && bottom > 0 && bottom <= g.innerHeight) break
         }
         await frame()
         const shownMs = performance.now() - startedAt
-        // The earlier turns are drawn in the background: their tasks count too.
-        while (g.document.querySelectorAll('[data-testid=chat-message]').length < total)
-          await frame()
+        // The earlier parts are drawn in the background: their tasks count too.
+        while (!g.document.querySelector(done)) await frame()
         await new Promise<void>((resolve) => g.setTimeout(resolve, 100))
         observer.disconnect()
         return {
@@ -81,11 +95,49 @@ async function openChatOnce(browser: Browser, url: URL): Promise<OpenChatSample>
           tasksOver50Ms: longTasks.filter((ms) => ms > 50).length,
         }
       },
-      { row, lastId: `a${turns - 1}`, total: turns * 2 },
+      { row, end: probe.end, done: probe.done },
     )
   } finally {
     await context.close()
   }
+}
+
+/** One warm-up open (so the host holds the session), then `runs` measured ones. */
+export async function openSamples(
+  browser: Browser,
+  url: URL,
+  probe: OpenProbe,
+  runs: number,
+): Promise<OpenSample[]> {
+  await openOnce(browser, url, probe)
+  const samples: OpenSample[] = []
+  for (let run = 0; run < runs; run++) samples.push(await openOnce(browser, url, probe))
+  return samples
+}
+
+/** The two rows of an open: click → shown, and the longest task of the worst open. */
+export function openRows(
+  ids: [string, string],
+  what: string,
+  samples: readonly OpenSample[],
+): BenchRow[] {
+  return [
+    limitRow(
+      { id: ids[0], measure: `UI: open ${what}`, unit: 'ms' },
+      samples.map((s) => s.shownMs),
+      null,
+    ),
+    everyRunRow(
+      {
+        id: ids[1],
+        measure: 'UI: longest main-thread task while opening it (worst open)',
+        unit: 'ms',
+        note: `tasks over 50 ms per open: ${samples.map((s) => s.tasksOver50Ms).join(', ')}; median open ${median(samples.map((s) => s.shownMs)).toFixed(0)} ms`,
+      },
+      samples.map((s) => s.longestTaskMs),
+      50,
+    ),
+  ]
 }
 
 /** The rows of `npm run bench` (after one warm-up open, so the host holds the chat). */
@@ -102,32 +154,23 @@ export async function openChatCase(options: {
   const browser = await launchBenchBrowser()
   try {
     options.log(`case 4i: ${options.runs} × opening a ${turns}-turn chat`)
-    await openChatOnce(browser, serve.url)
-    const samples: OpenChatSample[] = []
-    for (let run = 0; run < options.runs; run++)
-      samples.push(await openChatOnce(browser, serve.url))
+    const samples = await openSamples(
+      browser,
+      serve.url,
+      {
+        prepare: async (page) => {
+          await page.locator('[data-testid=nav-chat]').click()
+          await page.locator('[data-testid=reply-view-markdown]').click()
+        },
+        sessionId: chatId,
+        end: `[data-message-id="a${turns - 1}"]`,
+        // The first question is the last message drawn.
+        done: '[data-message-id="u0"]',
+      },
+      options.runs,
+    )
     const size = `${turns}-turn chat of ${tokens.toLocaleString('en')} tokens`
-    return [
-      limitRow(
-        {
-          id: '4i',
-          measure: `UI: open a ${size} as Markdown (click → last reply on screen)`,
-          unit: 'ms',
-        },
-        samples.map((s) => s.shownMs),
-        null,
-      ),
-      everyRunRow(
-        {
-          id: '4j',
-          measure: 'UI: longest main-thread task while opening it (worst open)',
-          unit: 'ms',
-          note: `tasks over 50 ms per open: ${samples.map((s) => s.tasksOver50Ms).join(', ')}; median open ${median(samples.map((s) => s.shownMs)).toFixed(0)} ms`,
-        },
-        samples.map((s) => s.longestTaskMs),
-        50,
-      ),
-    ]
+    return openRows(['4i', '4j'], `a ${size} as Markdown (click → last reply on screen)`, samples)
   } finally {
     await browser.close()
     await serve.close()

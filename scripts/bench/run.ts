@@ -210,7 +210,7 @@ for (const row of rows) row.measure += ` [${runtime.binary.kind}]`
 // 1,319 tok/s when they ran alone).
 if (
   plan.browser &&
-  selected('4a', '4b', '4c', '4d', '4e', '4f', '4g', '4h', '4i', '4j') &&
+  selected('4a', '4b', '4c', '4d', '4e', '4f', '4g', '4h', '4i', '4j', '4k', '4l') &&
   !quick
 ) {
   const quiet = await waitForQuietCpu(30_000)
@@ -246,6 +246,15 @@ if (plan.browser && selected('4i', '4j')) {
     rows.push(...(await openChatCase({ runs: Math.max(3, Math.min(plan.runs, 5)), log })))
   } catch (error) {
     log(`case 4i failed: ${error instanceof Error ? error.message : String(error)}`)
+  }
+}
+
+if (plan.browser && selected('4k', '4l')) {
+  const { openMarkdownCase } = await import('./case-open-markdown')
+  try {
+    rows.push(...(await openMarkdownCase({ runs: Math.max(3, Math.min(plan.runs, 5)), log })))
+  } catch (error) {
+    log(`case 4k failed: ${error instanceof Error ? error.message : String(error)}`)
   }
 }
 
