@@ -242,12 +242,13 @@ export function findingsFor(rows: readonly BenchRow[]): string[] {
   if (markdown) {
     notes.push(
       `**Opening a long completion as Markdown (4k–4l): ${markdown.met ? 'met' : 'missed'}.** Its`,
-      'whole parse (about 1.3 ms per 1,000 characters on the page) is made by a worker for a',
-      'finished text of 16,000 characters or more, and its blocks are drawn from the end backwards,',
-      'about 500 tokens per React transition. Before, a 20,000-token completion of paragraphs',
-      'opened in 531–797 ms with two tasks of 196–361 ms: the parse and every element in one, the',
-      'style, layout and paint of all of it in the next. The worker makes the end show later',
-      '(about 500 ms against 324–359 with the parse on the page) but nothing blocks the page.',
+      'whole parse is made by a worker for a finished text of 16,000 characters or more, and its',
+      'blocks are drawn from the end backwards, about 500 tokens per React transition. Before, this',
+      'completion opened in 1,122 ms (median of 5) with two tasks per open, the worst 710 ms: the',
+      'parse and every element in one, the style, layout and paint of all of it in the next. Drawn',
+      'from the end with the parse still on the page: 578 ms, one task of up to 390 ms (the parse).',
+      "The worker's first parse is slower (540–620 ms, its code not yet optimised; 200–260 ms once",
+      'warm), so the end shows later than that, but no task blocks the page meanwhile.',
       '',
     )
   }
