@@ -51,3 +51,14 @@ describe('a finished text parsed whole elsewhere', () => {
     expect(parseOffThread(text)).toBe(parseOffThread(text))
   })
 })
+
+describe('a finished text that is mostly new to the view', () => {
+  it('shows no blocks meanwhile rather than parsing the new text here', () => {
+    const key = 'another-branch'
+    const long = `${text}\n\n${text}`
+    parseFor(key, long.slice(0, 500), true)
+    expect(interimParse(key, long).blocks).toEqual([])
+    // A last batch or so is parsed here: the streamed blocks show at once.
+    expect(interimParse(key, long.slice(0, 2000)).blocks.length).toBeGreaterThan(0)
+  })
+})

@@ -116,9 +116,13 @@ export function wholeParseOf(key: string, text: string): ParsedMarkdown | undefi
   return cache.get(key)?.find((p) => p.text === text && p.whole)
 }
 
+/** Text a view's streamed parse may still grow by here, in one task, to show a finished text. */
+const interimGrowth = 4_000
+
 /**
  * What a view shows of a finished text while its whole parse is made elsewhere (a worker): the
- * parse it streamed, grown to `text`, or no blocks at all when it never streamed this text.
+ * parse it streamed, grown to `text` (a last batch), or no blocks at all when it never streamed
+ * this text or much of it is new (another branch, say).
  */
 export function interimParse(
   key: string,
@@ -126,7 +130,8 @@ export function interimParse(
   lineStarts: readonly number[] = [],
 ): ParsedMarkdown {
   const previous = nearest(cache.get(key) ?? [], text)
-  if (!previous || !text.startsWith(previous.text)) return { text, blocks: [], whole: false }
+  const grown = previous && text.startsWith(previous.text) ? text.length - previous.text.length : -1
+  if (grown < 0 || grown > interimGrowth) return { text, blocks: [], whole: false }
   return parseFor(key, text, true, lineStarts)
 }
 
