@@ -52,4 +52,29 @@ describe('the Tokenizer view', () => {
     expect(await page.locator('[data-testid=tokenizer-input]').inputValue()).toBe(text)
     await context.close()
   })
+
+  it('lays a long text out as one flow of chips, in order, each line filled before the next', async () => {
+    const { context, page } = await openApp(browser, `${serve.url}#tokenizer`)
+    const text = Array.from({ length: 150 }, (_, i) => `word${i} and more`).join(' ')
+    await page.fill('[data-testid=tokenizer-input]', text)
+    const expected = await watcher.bridge.tokenize({ text, specialTokens: true })
+    expect(expected.length).toBeGreaterThan(600)
+    const chips = page.locator('[data-testid=tokenizer-tokens] [data-testid=tokenizer-token]')
+    await expect.poll(() => chips.count()).toBe(expected.length)
+    const places = await chips.evaluateAll((all) =>
+      all.map((chip) => {
+        const box = chip.getBoundingClientRect()
+        return { id: chip.dataset.id, top: box.top, left: box.left, right: box.right }
+      }),
+    )
+    expect(places.map((p) => p.id)).toEqual(expected.map((t) => String(t.id)))
+    const lineEnd = Math.max(...places.map((p) => p.right))
+    for (let i = 1; i < places.length; i++) {
+      const [before, chip] = [places[i - 1]!, places[i]!]
+      if (chip.top === before.top) expect(chip.left).toBeGreaterThan(before.right)
+      // A chip starts a line only when it would not have fitted at the end of the last one.
+      else expect(before.right + (chip.right - chip.left)).toBeGreaterThan(lineEnd - 8)
+    }
+    await context.close()
+  })
 })
