@@ -10,7 +10,8 @@ let serve: ServeProcess
 let browser: Browser
 useAppUnderTest((app) => ({ serve, browser } = app))
 
-const spans = '[data-testid=output-text] [data-index]'
+const text = '[data-testid=output-text]'
+const spans = `${text} [data-index]`
 
 describe('a long saved completion shown as Markdown', () => {
   it('is parsed by a worker, opens at its end, draws the earlier blocks above it, and keeps the end in view', async () => {
@@ -33,10 +34,10 @@ describe('a long saved completion shown as Markdown', () => {
     const frames = await settledFramesAfterClick(page, {
       click: row,
       count: spans,
-      end: `${spans.replace(' [data-index]', '')} [data-index="${last}"]`,
+      end: `${text} [data-index="${last}"]`,
       box: '[data-testid=output-markdown]',
       edge: 'whole',
-      done: `${spans.replace('[data-index]', '[data-index="0"]')}`,
+      done: `${text} [data-index="0"]`,
     })
     const drawn = await page.locator(spans).count()
     expect(last).toBeGreaterThan(8000)
@@ -52,7 +53,7 @@ describe('a long saved completion shown as Markdown', () => {
       .evaluateAll((els) => els.map((el) => el.getAttribute('data-index')))
     expect(indices[0]).toBe('0')
     expect(indices.at(-1)).toBe(String(last))
-    const output = page.locator('[data-testid=output-text]')
+    const output = page.locator(text)
     expect(await output.locator('h2').count()).toBe(repeats)
     expect(await output.locator('[data-testid=code-block]').count()).toBe(repeats)
     expect(await output.locator('[data-testid=markdown-pending]').count()).toBe(0)

@@ -2,9 +2,9 @@ import { parseMarkdown, type MarkdownBlock } from './markdown-blocks'
 import type { ParseAnswer, ParseRequest } from './markdown-worker'
 
 /**
- * A finished text at least this long is parsed off the main thread: the whole parse costs about
- * 1.3 ms per 1,000 characters there (a 20,000-token completion: 100–140 ms in one task), and a
- * view cannot be drawn in parts before it has its blocks.
+ * A finished text at least this long is parsed off the main thread: its whole parse is one task
+ * there (a 20,000-token completion: 100–400 ms, by how much markup it holds), and a view cannot
+ * be drawn in parts before it has its blocks.
  */
 export const offThreadLength = 16_000
 
@@ -19,13 +19,22 @@ const waiting = new Map<number, Waiting>()
 const inFlight = new Map<string, Promise<MarkdownBlock[]>>()
 let nextId = 0
 
-/** No worker (none here, or it failed to load): every text still waiting is parsed here. */
+/** A parse on this thread; a text the parser fails on shows no blocks rather than none ever. */
+function parseHere(text: string): MarkdownBlock[] {
+  try {
+    return parseMarkdown(text)
+  } catch {
+    return []
+  }
+}
+
+/** No worker (none here, or it failed): every text still waiting is parsed here. */
 function fallBack(): void {
   worker?.terminate()
   worker = null
   for (const [id, { text, resolve }] of waiting) {
     waiting.delete(id)
-    resolve(parseMarkdown(text))
+    resolve(parseHere(text))
   }
 }
 
@@ -52,7 +61,7 @@ export function parseOffThread(text: string): Promise<MarkdownBlock[]> {
   const parsed = new Promise<MarkdownBlock[]>((resolve) => {
     const parser = started()
     if (!parser) {
-      setTimeout(() => resolve(parseMarkdown(text)))
+      setTimeout(() => resolve(parseHere(text)))
       return
     }
     const id = nextId++
