@@ -17,6 +17,7 @@ import {
   markdownCode,
   markdownReply,
   markdownSession,
+  pseudoTokens,
   selectAll,
   setClipboard,
 } from './markdown-session'
@@ -176,6 +177,46 @@ describe('Markdown replies and copying', () => {
         doc.getSelection()?.addRange(range)
       })
     expect(await copySelection(page)).toBe(generated.join(''))
+    await context.close()
+  })
+
+  it('spaces paragraphs, headings and lists apart as a document', async () => {
+    const text = [
+      'First paragraph.',
+      'Second paragraph.',
+      '## A heading',
+      'Under the heading.',
+      '- one\n- two',
+      'Last paragraph.',
+    ].join('\n\n')
+    const doc = markdownSession()
+    const reply = doc.nodes[1]!
+    const sample = reply.run!.tokens[0]!
+    reply.text = text
+    reply.run = {
+      ...reply.run!,
+      tokens: pseudoTokens(text).map((piece, i) => ({ ...sample, id: 1000 + i, text: piece })),
+    }
+    const { context, page } = await openApp(browser, serve.url)
+    await page.setInputFiles('[data-testid=import-input]', {
+      name: 'spaced.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(doc)),
+    })
+    await page.locator('[data-testid=nav-chat]').click()
+    const md = page.locator('[data-testid=markdown-reply]')
+    await md.locator('h2').waitFor()
+    const blocks = await md.locator(':scope > div > *').evaluateAll((els) =>
+      els.map((el) => {
+        const box = el.getBoundingClientRect()
+        return { tag: el.tagName, top: box.top, bottom: box.bottom }
+      }),
+    )
+    expect(blocks.map((b) => b.tag)).toEqual(['P', 'P', 'H2', 'P', 'UL', 'P'])
+    const gaps = blocks.slice(1).map((block, i) => block.top - blocks[i]!.bottom)
+    // Paragraphs 8 px apart, a heading 16 px below the text before it.
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(8)
+    expect(gaps[1]).toBeGreaterThan(gaps[0]!)
     await context.close()
   })
 })

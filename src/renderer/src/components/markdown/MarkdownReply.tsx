@@ -46,6 +46,17 @@ interface BlockProps {
 }
 
 /**
+ * The space above a top-level block. Each block is a box of its own (it may be skipped while off
+ * screen), so its element's margins neither collapse with its neighbours' nor survive its own
+ * `first:`/`last:` rules: the space between blocks is set here instead, as the margins would
+ * have collapsed to (a heading keeps more room above it).
+ */
+function gapAbove(node: MarkdownBlock['node']): string {
+  if (node.type === 'heading') return node.depth <= 2 ? 'mt-4' : node.depth <= 4 ? 'mt-3' : 'mt-2'
+  return node.type === 'thematicBreak' ? 'mt-3' : 'mt-2'
+}
+
+/**
  * One top-level block. A block the incremental parse kept is the same object, and the text and
  * tokens inside it never change, so it is not drawn again while later blocks stream in; a long
  * paragraph still streaming is drawn piece by piece, so only its open piece is drawn again.
@@ -68,7 +79,9 @@ const Block = memo(
       },
     }
     return (
-      <div className={`flow-root ${last ? '' : '[content-visibility:auto]'}`}>
+      <div
+        className={`flow-root ${gapAbove(block.node)} first:mt-0 [&>*]:my-0 ${last ? '' : '[content-visibility:auto]'}`}
+      >
         {block.parts ? (
           <StreamedParagraph
             parts={block.parts}
