@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
+import type { SessionDocument } from '../../src/shared/sessions'
 import { longMarkdownChat } from '../../tests/e2e/markdown-session'
 import { launchBenchBrowser } from './case-open-session'
 import { spawnServe } from './processes'
@@ -102,17 +103,31 @@ export async function openOnce(browser: Browser, url: URL, probe: OpenProbe): Pr
   }
 }
 
-/** One warm-up open (so the host holds the session), then `runs` measured ones. */
+/**
+ * `doc` saved in a fresh data folder of a serve host, then opened once to warm up (so the host
+ * holds it) and `runs` times measured.
+ */
 export async function openSamples(
-  browser: Browser,
-  url: URL,
-  probe: OpenProbe,
-  runs: number,
+  doc: SessionDocument,
+  probe: Omit<OpenProbe, 'sessionId'>,
+  options: { runs: number; log: (line: string) => void },
 ): Promise<OpenSample[]> {
-  await openOnce(browser, url, probe)
-  const samples: OpenSample[] = []
-  for (let run = 0; run < runs; run++) samples.push(await openOnce(browser, url, probe))
-  return samples
+  const dataDirectory = mkdtempSync(join(tmpdir(), 'tokenscope-bench-open-'))
+  mkdirSync(join(dataDirectory, 'sessions'))
+  writeFileSync(join(dataDirectory, 'sessions', `${doc.id}.json`), JSON.stringify(doc))
+  const serve = await spawnServe(options.log, { dataDirectory })
+  const browser = await launchBenchBrowser()
+  try {
+    const session = { ...probe, sessionId: doc.id }
+    await openOnce(browser, serve.url, session)
+    const samples: OpenSample[] = []
+    for (let run = 0; run < options.runs; run++)
+      samples.push(await openOnce(browser, serve.url, session))
+    return samples
+  } finally {
+    await browser.close()
+    await serve.close()
+  }
 }
 
 /** The two rows of an open: click → shown, and the longest task of the worst open. */
@@ -145,34 +160,22 @@ export async function openChatCase(options: {
   runs: number
   log: (line: string) => void
 }): Promise<BenchRow[]> {
-  const dataDirectory = mkdtempSync(join(tmpdir(), 'tokenscope-bench-chat-'))
   const doc = longMarkdownChat(chatId, turns)
   const tokens = doc.nodes.reduce((sum, node) => sum + (node.run?.tokens.length ?? 0), 0)
-  mkdirSync(join(dataDirectory, 'sessions'))
-  writeFileSync(join(dataDirectory, 'sessions', `${chatId}.json`), JSON.stringify(doc))
-  const serve = await spawnServe(options.log, { dataDirectory })
-  const browser = await launchBenchBrowser()
-  try {
-    options.log(`case 4i: ${options.runs} × opening a ${turns}-turn chat`)
-    const samples = await openSamples(
-      browser,
-      serve.url,
-      {
-        prepare: async (page) => {
-          await page.locator('[data-testid=nav-chat]').click()
-          await page.locator('[data-testid=reply-view-markdown]').click()
-        },
-        sessionId: chatId,
-        end: `[data-message-id="a${turns - 1}"]`,
-        // The first question is the last message drawn.
-        done: '[data-message-id="u0"]',
+  options.log(`case 4i: ${options.runs} × opening a ${turns}-turn chat`)
+  const samples = await openSamples(
+    doc,
+    {
+      prepare: async (page) => {
+        await page.locator('[data-testid=nav-chat]').click()
+        await page.locator('[data-testid=reply-view-markdown]').click()
       },
-      options.runs,
-    )
-    const size = `${turns}-turn chat of ${tokens.toLocaleString('en')} tokens`
-    return openRows(['4i', '4j'], `a ${size} as Markdown (click → last reply on screen)`, samples)
-  } finally {
-    await browser.close()
-    await serve.close()
-  }
+      end: `[data-message-id="a${turns - 1}"]`,
+      // The first question is the last message drawn.
+      done: '[data-message-id="u0"]',
+    },
+    options,
+  )
+  const size = `${turns}-turn chat of ${tokens.toLocaleString('en')} tokens`
+  return openRows(['4i', '4j'], `a ${size} as Markdown (click → last reply on screen)`, samples)
 }

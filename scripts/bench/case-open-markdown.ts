@@ -3,13 +3,8 @@
  * headings, code, lists, tables) from the sidebar in Completion's Markdown view: the click until
  * its last token is on screen, and the longest main-thread task until every block is drawn.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { longMarkdownCompletion } from '../../tests/e2e/markdown-session'
 import { openRows, openSamples } from './case-open-chat'
-import { launchBenchBrowser } from './case-open-session'
-import { spawnServe } from './processes'
 import type { BenchRow } from './stats'
 
 /** About 20,000 tokens, as the long session of rows 4f–4h. */
@@ -20,31 +15,19 @@ export async function openMarkdownCase(options: {
   runs: number
   log: (line: string) => void
 }): Promise<BenchRow[]> {
-  const dataDirectory = mkdtempSync(join(tmpdir(), 'tokenscope-bench-markdown-'))
   const doc = longMarkdownCompletion(sessionId, repeats)
   const tokens = doc.nodes[1]?.run?.tokens.length ?? 0
-  mkdirSync(join(dataDirectory, 'sessions'))
-  writeFileSync(join(dataDirectory, 'sessions', `${sessionId}.json`), JSON.stringify(doc))
-  const serve = await spawnServe(options.log, { dataDirectory })
-  const browser = await launchBenchBrowser()
-  try {
-    options.log(`case 4k: ${options.runs} × opening a ${tokens}-token completion as Markdown`)
-    const output = '[data-testid=output-text]'
-    const samples = await openSamples(
-      browser,
-      serve.url,
-      {
-        initScript: `localStorage.setItem('tokenscope.inspector', '{"outputView":"markdown"}')`,
-        sessionId,
-        end: `${output} [data-index="${tokens - 1}"]`,
-        done: `${output} [data-index="0"]`,
-      },
-      options.runs,
-    )
-    const what = `a ${tokens.toLocaleString('en')}-token completion of Markdown in the Markdown view (click → its end on screen)`
-    return openRows(['4k', '4l'], what, samples)
-  } finally {
-    await browser.close()
-    await serve.close()
-  }
+  options.log(`case 4k: ${options.runs} × opening a ${tokens}-token completion as Markdown`)
+  const output = '[data-testid=output-text]'
+  const samples = await openSamples(
+    doc,
+    {
+      initScript: `localStorage.setItem('tokenscope.inspector', '{"outputView":"markdown"}')`,
+      end: `${output} [data-index="${tokens - 1}"]`,
+      done: `${output} [data-index="0"]`,
+    },
+    options,
+  )
+  const what = `a ${tokens.toLocaleString('en')}-token completion of Markdown in the Markdown view (click → its end on screen)`
+  return openRows(['4k', '4l'], what, samples)
 }

@@ -1,4 +1,4 @@
-import { parseMarkdown } from './markdown-blocks'
+import { parseMarkdown, type MarkdownBlock } from './markdown-blocks'
 
 /** A dedicated worker's scope, as far as it is used here (the page's DOM types have no such scope). */
 const scope = globalThis as unknown as {
@@ -13,7 +13,7 @@ export interface ParseRequest {
 
 export interface ParseAnswer {
   id: number
-  blocks: ReturnType<typeof parseMarkdown>
+  blocks: MarkdownBlock[]
 }
 
 // Parses finished texts for the page, off its main thread (see `markdown-off-thread`).
