@@ -130,7 +130,8 @@ describe('Chat in a real browser against `serve`', () => {
       expect(
         await reply.locator('[data-testid=reply-state]').getAttribute('data-stop-reason'),
       ).toBe('cancelled')
-      expect((await chipIds(reply)).length).toBeGreaterThanOrEqual(10)
+      // A reply of more than 500 tokens is drawn in parts, from its end: wait for them.
+      await expect.poll(async () => (await chipIds(reply)).length).toBeGreaterThanOrEqual(10)
       await context.close()
     }))
 
