@@ -103,7 +103,10 @@ describe('sessions keep branches and comparisons across reloads', () => {
     await chips(page).nth(7).click()
     const details = page.locator('[data-testid=token-details][data-token-index="7"]')
     await details.waitFor()
-    expect(await page.locator('[data-testid=alternative-row]').count()).toBeGreaterThan(1)
+    // The alternatives are listed once the details are drawn, not necessarily in the same frame.
+    await expect
+      .poll(() => page.locator('[data-testid=alternative-row]').count())
+      .toBeGreaterThan(1)
 
     // Switching works where they diverge: back to the first branch, then to the first run.
     await page.click('[data-testid=branch-prev][data-switch-position="7"]')
