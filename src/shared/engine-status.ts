@@ -48,6 +48,13 @@ export interface EngineBinaryInfo {
   path: string | null
 }
 
+/** The engine process's scheduling priority against other programs, the app's window included. */
+export interface EnginePriority {
+  level: 'below-normal' | 'normal'
+  /** For people: what the level means here, or why it is not the usual one. */
+  reason: string
+}
+
 export interface EngineStatus {
   state: EngineState
   backend: ComputeBackend | null
@@ -57,6 +64,8 @@ export interface EngineStatus {
   gpuFallback: string | null
   /** The llama.cpp binary in use; null until the engine has started llama.cpp. */
   engineBinary: EngineBinaryInfo | null
+  /** The engine process's priority; null until the engine has reported. */
+  priority: EnginePriority | null
   model: ModelInfo | null
   /** The last failure, shown until the next successful action. */
   error: AppError | null
@@ -80,6 +89,7 @@ export const startingStatus: EngineStatus = {
   devices: [],
   gpuFallback: null,
   engineBinary: null,
+  priority: null,
   model: null,
   error: null,
   restarts: 0,

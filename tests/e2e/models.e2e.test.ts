@@ -114,6 +114,11 @@ describe('Models tab in a real browser against `serve`', () => {
     await page.locator('[data-testid=memory-fit][data-verdict=ok]').waitFor()
     expect(await text(page, 'fit-explanation')).not.toBe('')
     expect(['CPU', 'CUDA', 'Metal', 'Vulkan']).toContain(await text(page, 'hardware-backend'))
+    // The engine runs below the window, and the panel says what that means and how to undo it.
+    const priority = page.locator('[data-testid=hardware-priority][data-level=below-normal]')
+    expect(await priority.textContent()).toMatch(
+      /^Priority below normal.*stays responsive.*TOKENSCOPE_ENGINE_PRIORITY=normal/,
+    )
     await context.close()
   })
 

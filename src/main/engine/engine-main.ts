@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import type { EngineEvents } from '../../shared/contract'
 import { serveEngine, type MessageChannelLike } from '../../shared/rpc'
 import { demoModelPath } from '../util/resource-paths'
+import { lowerEnginePriority } from './engine-priority'
 import { createEngineService } from './engine-service'
 
 /**
@@ -33,9 +34,12 @@ const resourcesDir =
   process.env.TOKENSCOPE_RESOURCES ??
   join(dirname(fileURLToPath(import.meta.url)), '../../resources')
 
+// First, while the process has only Node's own threads: the ones started later inherit it.
+const priority = lowerEnginePriority()
 let events: EngineEvents | null = null
 const service = createEngineService({
   demoModelPath: demoModelPath(resourcesDir),
+  priority,
   events: () => {
     if (!events) throw new Error('engine events used before the channel opened')
     return events

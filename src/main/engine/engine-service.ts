@@ -5,7 +5,7 @@ import {
   type RunEvent,
   type TokenText,
 } from '../../shared/contract'
-import { startingStatus, type EngineStatus } from '../../shared/engine-status'
+import { startingStatus, type EnginePriority, type EngineStatus } from '../../shared/engine-status'
 import { toAppError } from '../../shared/errors'
 import { embedRequestSchema, tokenEmbeddingsRequestSchema } from '../../shared/learn'
 import {
@@ -41,6 +41,8 @@ import { VocabModels } from './vocab-models'
 
 export interface EngineServiceOptions {
   demoModelPath: string
+  /** The process's priority, set before the service starts. */
+  priority?: EnginePriority
   /** Where events go; set once the channel to the host exists. */
   events: () => EngineEvents
 }
@@ -49,7 +51,7 @@ export interface EngineServiceOptions {
 export function createEngineService(options: EngineServiceOptions): EngineService {
   const lock = new EngineLock()
   const vocabularies = new VocabModels()
-  const status: EngineStatus = { ...startingStatus }
+  const status: EngineStatus = { ...startingStatus, priority: options.priority ?? null }
   const publish = (change: Partial<EngineStatus>) => {
     Object.assign(status, change)
     options.events().onStatus({ ...status })

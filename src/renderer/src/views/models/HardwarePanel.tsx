@@ -15,6 +15,7 @@ export function HardwarePanel() {
   // Told with the engine's status (the status bar marks it too), not asked for again here.
   const fallback = useStore(engineStore, (s) => s.status?.gpuFallback ?? null)
   const binary = useStore(engineStore, (s) => s.status?.engineBinary ?? null)
+  const priority = useStore(engineStore, (s) => s.status?.priority ?? null)
   return (
     <Panel title="Hardware" testId="hardware-panel">
       {error && !hardware ? (
@@ -39,6 +40,13 @@ export function HardwarePanel() {
             <p className="text-xs" data-testid="hardware-binary" data-binary={binary.kind}>
               <span className="font-medium">llama.cpp</span> {binary.label}
               <span className={`block ${mutedText}`}>{binary.reason}</span>
+            </p>
+          )}
+          {priority && (
+            <p className="text-xs" data-testid="hardware-priority" data-level={priority.level}>
+              <span className="font-medium">Priority</span>{' '}
+              {priority.level === 'normal' ? 'normal' : 'below normal'}
+              <span className={`block ${mutedText}`}>{priority.reason}</span>
             </p>
           )}
           {fallback && (
