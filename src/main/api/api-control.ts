@@ -57,7 +57,7 @@ export function createApiControl(options: ApiControlOptions): ApiControl {
       .prepareChat()
       .catch(() => undefined)
   }
-  options.observeStatus((engine) => {
+  const stopObserving = options.observeStatus((engine) => {
     loadedPath = engine.state === 'ready' ? (engine.model?.path ?? null) : null
     if (loadedPath === null) preparedPath = null
     prepareChat()
@@ -154,6 +154,7 @@ export function createApiControl(options: ApiControlOptions): ApiControl {
       }),
     close: () =>
       serially(async () => {
+        stopObserving()
         await server?.close()
         server = null
       }),
