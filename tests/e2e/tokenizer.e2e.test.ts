@@ -77,4 +77,41 @@ describe('the Tokenizer view', () => {
     }
     await context.close()
   })
+
+  it('draws the first 1,000 chips of a long text, and more when asked, up to 5,000', async () => {
+    const { context, page } = await openApp(browser, `${serve.url}#tokenizer`)
+    const text = Array.from({ length: 420 }, (_, i) => `word${i} and more`).join(' ')
+    const expected = await watcher.bridge.tokenize({ text, specialTokens: true })
+    expect(expected.length).toBeGreaterThan(1500)
+    await page.fill('[data-testid=tokenizer-input]', text)
+    const list = (name: string) => page.locator(`[data-testid=${name}] > div > *`)
+    const note = page.locator('[data-testid=tokenizer-tokens-shown]')
+    await expect
+      .poll(() => note.textContent())
+      .toBe(`Showing the first 1,000 of ${expected.length.toLocaleString('en')} tokens. Show all`)
+    expect(await list('tokenizer-tokens').count()).toBe(1000)
+    // Compare's list of the same text is cut the same way, and grows on its own.
+    await expect.poll(() => list('compare-tokens').count()).toBe(1000)
+
+    await page.click('[data-testid=tokenizer-tokens-more]')
+    await expect.poll(() => list('tokenizer-tokens').count()).toBe(expected.length)
+    expect(await note.count()).toBe(0)
+    const ids = await list('tokenizer-tokens').evaluateAll((chips) =>
+      chips.map((chip) => chip.getAttribute('data-id')),
+    )
+    expect(ids).toEqual(expected.map((t) => String(t.id)))
+    expect(await list('compare-tokens').count()).toBe(1000)
+
+    // Past 5,000 tokens the list stops there and says so, with nothing more to ask for.
+    const longer = Array.from({ length: 1400 }, (_, i) => `word${i} and more`).join(' ')
+    const total = (await watcher.bridge.tokenize({ text: longer, specialTokens: true })).length
+    expect(total).toBeGreaterThan(5000)
+    await page.fill('[data-testid=tokenizer-input]', longer)
+    await expect
+      .poll(() => note.textContent())
+      .toBe(`Showing the first 5,000 of ${total.toLocaleString('en')} tokens. `)
+    expect(await list('tokenizer-tokens').count()).toBe(5000)
+    expect(await page.locator('[data-testid=tokenizer-tokens-more]').count()).toBe(0)
+    await context.close()
+  })
 })

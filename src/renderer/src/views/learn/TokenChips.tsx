@@ -1,7 +1,16 @@
+import { useState } from 'react'
 import type { TokenText } from '../../../../shared/contract'
+import { formatCount } from '../../lib/format'
+import { focusRing, mutedText } from '../../lib/ui'
 import { hex, visibleText } from './tokenizer-format'
 
-/** More chips than this slow the page down; the counts still cover the whole text. */
+/**
+ * Chips drawn at first. Each list is one wrapping flow, laid out whole: a pasted text of 32,000
+ * characters made 5,000 chips in each of two lists, and frames of 320–570 ms laying them out.
+ */
+export const firstShown = 1000
+
+/** More chips than this slow the page down even when asked for; the counts cover the whole text. */
 export const shownTokens = 5000
 
 /**
@@ -35,8 +44,12 @@ export function TokenChips(props: {
   onPick?: (index: number) => void
   /** Test ids of the list and its chips, so that several lists on one page stay apart. */
   testIds?: { list: string; chip: string }
+  /** Classes for the list itself, e.g. a scroll box's; the line under it stays outside. */
+  listClassName?: string
 }) {
   const { tokens, showIds, picked, onPick } = props
+  const [showMore, setShowMore] = useState(false)
+  const limit = showMore ? shownTokens : firstShown
   const testIds = props.testIds ?? { list: 'tokenizer-tokens', chip: 'tokenizer-token' }
   const chip = (token: TokenText, i: number) => {
     const partial = token.text.includes('\ufffd')
@@ -75,13 +88,34 @@ export function TokenChips(props: {
       </Chip>
     )
   }
+  const more = Math.min(tokens.length, shownTokens)
   return (
-    <div className="mt-2 flex flex-wrap gap-1" data-testid={testIds.list}>
-      {groupsOf(tokens.slice(0, shownTokens)).map((group, g) => (
-        <div key={g} className="contents">
-          {group.map((token, j) => chip(token, g * chipsPerGroup + j))}
-        </div>
-      ))}
-    </div>
+    <>
+      <div
+        className={`mt-2 flex flex-wrap gap-1 ${props.listClassName ?? ''}`}
+        data-testid={testIds.list}
+      >
+        {groupsOf(tokens.slice(0, limit)).map((group, g) => (
+          <div key={g} className="contents">
+            {group.map((token, j) => chip(token, g * chipsPerGroup + j))}
+          </div>
+        ))}
+      </div>
+      {tokens.length > limit && (
+        <p className={`mt-2 text-xs ${mutedText}`} data-testid={`${testIds.list}-shown`}>
+          Showing the first {formatCount(limit)} of {formatCount(tokens.length)} tokens.{' '}
+          {!showMore && (
+            <button
+              type="button"
+              data-testid={`${testIds.list}-more`}
+              className={`rounded font-medium text-violet-700 underline decoration-violet-300 underline-offset-2 dark:text-violet-300 dark:decoration-violet-700 ${focusRing}`}
+              onClick={() => setShowMore(true)}
+            >
+              {more === tokens.length ? 'Show all' : `Show the first ${formatCount(more)}`}
+            </button>
+          )}
+        </p>
+      )}
+    </>
   )
 }

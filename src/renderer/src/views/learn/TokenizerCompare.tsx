@@ -4,7 +4,7 @@ import { formatCount } from '../../lib/format'
 import { card, cardTitle, focusRing, ghostButton, mutedText, secondaryButton } from '../../lib/ui'
 import { engineStore } from '../../stores/stores'
 import { demoKey, useKnownModels, type KnownModel } from './known-models'
-import { TokenChips, shownTokens } from './TokenChips'
+import { TokenChips } from './TokenChips'
 import { countsOf } from './tokenizer-format'
 import { useTokenizedWith } from './useTokenizedWith'
 
@@ -160,19 +160,13 @@ function CompareColumn(props: {
             {counts.perToken !== null && ` · ${counts.perToken.toFixed(2)} characters/token`}
             {counts.special > 0 && ` · ${counts.special} special`}
           </p>
-          <div className="max-h-96 overflow-auto">
-            <TokenChips
-              tokens={tokens ?? []}
-              showIds={showIds}
-              picked={null}
-              testIds={{ list: 'compare-tokens', chip: 'compare-token' }}
-            />
-          </div>
-          {tokens && tokens.length > shownTokens && (
-            <p className={`mt-2 text-xs ${mutedText}`}>
-              Showing the first {formatCount(shownTokens)} of {formatCount(tokens.length)} tokens.
-            </p>
-          )}
+          <TokenChips
+            tokens={tokens ?? []}
+            showIds={showIds}
+            picked={null}
+            testIds={{ list: 'compare-tokens', chip: 'compare-token' }}
+            listClassName="max-h-96 overflow-auto"
+          />
         </>
       )}
     </div>

@@ -9,7 +9,7 @@ import { engineStore } from '../../stores/stores'
 import { TokenizerCompare } from './TokenizerCompare'
 import { TokenizerDetails } from './TokenizerDetails'
 import { countsOf } from './tokenizer-format'
-import { TokenChips, shownTokens } from './TokenChips'
+import { TokenChips } from './TokenChips'
 import { useTokenized } from './useTokenized'
 
 const textKey = 'tokenscope.tokenizer.text'
@@ -114,11 +114,6 @@ export function TokenizerView() {
               picked={picked}
               onPick={setPicked}
             />
-            {tokens && tokens.length > shownTokens && (
-              <p className={`mt-2 text-xs ${mutedText}`}>
-                Showing the first {formatCount(shownTokens)} of {formatCount(tokens.length)} tokens.
-              </p>
-            )}
           </section>
           <TokenizerDetails token={selected} index={picked} />
         </div>
