@@ -109,6 +109,43 @@ describe('a long paragraph streaming into the transcript', () => {
       await context.close()
     }))
 
+  it('keeps not following when the transcript is laid out shorter for a frame after the reader scrolled up', () =>
+    withLongContext(watcher, async () => {
+      const { context, page } = await openApp(browser, serve.url)
+      await setSettings(page, { temperature: 0, 'max-tokens': 8192 })
+      await generate(page, 'A token is')
+      await waitForChips(page, 300)
+      await transcript(page).hover()
+      await page.mouse.wheel(0, -600)
+      await expect.poll(() => distanceFromEnd(page)).toBeGreaterThan(400)
+      // What a busy machine does now and then: the content is shorter for a frame (here its
+      // blocks are hidden), and the browser moves the position up to the new end by itself.
+      await transcript(page).evaluate(
+        (box) =>
+          new Promise<void>((resolve) => {
+            const blocks = [...box.querySelectorAll('[data-testid=token-block]')] as unknown as {
+              style: { display: string }
+            }[]
+            for (const block of blocks) block.style.display = 'none'
+            box.addEventListener(
+              'scroll',
+              () => {
+                for (const block of blocks) block.style.display = ''
+                resolve()
+              },
+              { once: true },
+            )
+          }),
+      )
+      const seen = await page.locator('[data-testid=token-chip]').count()
+      await waitForChips(page, seen + 300)
+      // That was not the reader coming back to the end: the box stays where the clamp left it.
+      expect(await distanceFromEnd(page)).toBeGreaterThan(400)
+      await page.locator('[data-testid=stop-button]:enabled').click()
+      await waitForRunState(page, 'ended')
+      await context.close()
+    }))
+
   it('splits anew when a branch switch takes room in a line', async () => {
     const { context, page } = await openApp(browser, serve.url)
     await setSettings(page, { temperature: 0, 'max-tokens': 400 })

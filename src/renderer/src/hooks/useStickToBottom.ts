@@ -14,7 +14,9 @@ const readerInputs = ['wheel', 'keydown', 'touchmove', 'pointerdown'] as const
  * Only a scroll that follows the reader's own input (wheel, keys, touch, a press on the
  * scrollbar) can stop the following: on a busy machine the browser also scrolls by itself (the
  * content re-laid out shorter for a frame clamps the position), and that must not read as the
- * reader leaving the end.
+ * reader leaving the end. Nor may it read as the reader coming back: a clamp puts the position
+ * at the end too, but by moving it up, and following resumes only when the position moved down
+ * to the end.
  */
 export function useStickToBottom(
   boxRef: RefObject<HTMLElement | null>,
@@ -29,6 +31,7 @@ export function useStickToBottom(
 } {
   const followRef = useRef(true)
   const ownScrollTop = useRef(0)
+  const lastScrollTop = useRef(0)
   const readerActedAt = useRef(Number.NEGATIVE_INFINITY)
   useLayoutEffect(() => {
     const box = boxRef.current
@@ -54,11 +57,14 @@ export function useStickToBottom(
   const onScroll = useCallback(
     (event: UIEvent<HTMLElement>) => {
       const box = event.currentTarget
+      const movedDown = box.scrollTop > lastScrollTop.current
+      lastScrollTop.current = box.scrollTop
       if (performance.now() - readerActedAt.current > readerScrollWindowMs) return
       // The scroll event of our own scrolling arrives a frame later, when more tokens may
       // already have made the content taller: it is ours, not the reader leaving the end.
       if (followRef.current && box.scrollTop >= ownScrollTop.current - 1) return
-      followRef.current = box.scrollHeight - box.scrollTop - box.clientHeight < slack
+      const atEnd = box.scrollHeight - box.scrollTop - box.clientHeight < slack
+      followRef.current = atEnd && (followRef.current || movedDown)
     },
     [slack],
   )
