@@ -46,6 +46,21 @@ function distanceFromEnd(page: Page): Promise<number> {
 }
 
 /**
+ * A page streaming a long greedy run, whose reader scrolled 600 px up from the end once `chips`
+ * tokens were shown.
+ */
+async function scrolledUpWhileStreaming(chips: number) {
+  const app = await openApp(browser, serve.url)
+  await setSettings(app.page, { temperature: 0, 'max-tokens': 8192 })
+  await generate(app.page, 'A token is')
+  await waitForChips(app.page, chips)
+  await transcript(app.page).hover()
+  await app.page.mouse.wheel(0, -600)
+  await expect.poll(() => distanceFromEnd(app.page)).toBeGreaterThan(400)
+  return app
+}
+
+/**
  * Another width forgets the split points (they would wrap elsewhere): back at the first width a
  * finished paragraph is one block again, and every chip must be where it was before.
  */
@@ -90,13 +105,7 @@ describe('a long paragraph streaming into the transcript', () => {
 
   it('stays where the reader scrolled to while tokens keep coming', () =>
     withLongContext(watcher, async () => {
-      const { context, page } = await openApp(browser, serve.url)
-      await setSettings(page, { temperature: 0, 'max-tokens': 8192 })
-      await generate(page, 'A token is')
-      await waitForChips(page, 300)
-      await transcript(page).hover()
-      await page.mouse.wheel(0, -600)
-      await expect.poll(() => distanceFromEnd(page)).toBeGreaterThan(400)
+      const { context, page } = await scrolledUpWhileStreaming(300)
       const readingAt = await transcript(page).evaluate((box) => box.scrollTop)
       const seen = await page.locator('[data-testid=token-chip]').count()
       // Hundreds more tokens arrive below while the reader stays put.
@@ -111,13 +120,7 @@ describe('a long paragraph streaming into the transcript', () => {
 
   it('keeps not following when the transcript is laid out shorter for a frame after the reader scrolled up', () =>
     withLongContext(watcher, async () => {
-      const { context, page } = await openApp(browser, serve.url)
-      await setSettings(page, { temperature: 0, 'max-tokens': 8192 })
-      await generate(page, 'A token is')
-      await waitForChips(page, 600)
-      await transcript(page).hover()
-      await page.mouse.wheel(0, -600)
-      await expect.poll(() => distanceFromEnd(page)).toBeGreaterThan(400)
+      const { context, page } = await scrolledUpWhileStreaming(600)
       // The reader is not at the top either, so that a clamp has somewhere to move them from.
       expect(await transcript(page).evaluate((box) => box.scrollTop)).toBeGreaterThan(0)
       // What a busy machine does now and then: the content is shorter for a frame (here its

@@ -8,10 +8,10 @@ import { hex, visibleText } from './tokenizer-format'
  * Chips drawn at first. Each list is one wrapping flow, laid out whole: a pasted text of 32,000
  * characters made 5,000 chips in each of two lists, and frames of 320–570 ms laying them out.
  */
-export const firstShown = 1000
+const firstShown = 1000
 
 /** More chips than this slow the page down even when asked for; the counts cover the whole text. */
-export const shownTokens = 5000
+const shownTokens = 5000
 
 /**
  * Chips are made in groups of this many, each a `display: contents` element (the chips still
