@@ -274,3 +274,29 @@ describe('Compare', () => {
     await context.close()
   })
 })
+
+describe('the app shell', () => {
+  it('stays in the window when a long view is scrolled past its end or an element is scrolled into view', async () => {
+    const { context, page } = await openApp(browser, `${serve.url}#tokenizer`)
+    const text = Array.from({ length: 300 }, (_, i) => `w${i} x`).join(' ')
+    await page.fill('[data-testid=tokenizer-input]', text)
+    const more = page.locator('[data-testid=tokenizer-tokens-more]')
+    await more.waitFor()
+    const view = page.locator('[data-testid=tokenizer-view]')
+    const bottom = () =>
+      view.evaluate((main) => main.scrollHeight - main.scrollTop - main.clientHeight)
+    await page.mouse.move(600, 400)
+    // Wheel on past the view's end: what is left over must not scroll the window's document.
+    while ((await bottom()) > 1) await page.mouse.wheel(0, 1500)
+    for (let i = 0; i < 3; i++) await page.mouse.wheel(0, 1500)
+    await more.evaluate((el) => el.scrollIntoView({ block: 'center' }))
+    const shell = await page.locator('html').evaluate((html) => ({
+      scrolled: html.scrollTop,
+      tall: html.scrollHeight,
+      window: html.clientHeight,
+    }))
+    expect(shell).toEqual({ scrolled: 0, tall: shell.window, window: shell.window })
+    expect((await box(page.locator('header').first())).y).toBe(0)
+    await context.close()
+  })
+})

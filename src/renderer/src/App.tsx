@@ -32,7 +32,10 @@ export function App() {
   const [shortcuts, setShortcuts] = useShortcuts()
   const sidebar = useSidebarMode()
   return (
-    <div className="flex h-screen flex-col bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
+    // Clipped, never scrolled: an element placed against the shell from inside a view's scroll box
+    // (a screen-reader-only label) would otherwise make the document taller than the window, and
+    // a wheel past the end of a view would scroll the whole app up out of the window.
+    <div className="flex h-screen flex-col overflow-clip bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
       <AppHeader sidebar={sidebar} />
       <Banners />
       <div className="relative flex min-h-0 flex-1">
