@@ -1,9 +1,9 @@
 /**
  * The engine process runs below the app's window: every one of its threads, the libuv worker
- * that decodes included, has the below-normal nice value after a real run, unless the user asks
- * for normal. Read from the system (/proc), not from what the engine says of itself.
+ * that decodes included, has the below-normal nice value after a real run, and so does the
+ * scheduling group of the session it leads, unless the user asks for normal. Read from the system (/proc), not from what the engine says of itself.
  */
-import { readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { constants, getPriority } from 'node:os'
 import { afterEach, describe, expect, it } from 'vitest'
 import { defaultSampling } from '../../src/shared/schemas'
@@ -45,6 +45,20 @@ function niceValues(pid: number): number[] {
   })
 }
 
+/**
+ * The session the process belongs to and the nice value of that session's scheduling group
+ * (Linux's autogroup; null where the kernel has none).
+ */
+function schedulingGroup(pid: number): { session: number; nice: number | null } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const session = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3])
+  const file = `/proc/${pid}/autogroup`
+  const nice = existsSync(file)
+    ? Number(/nice (-?\d+)/.exec(readFileSync(file, 'utf8'))?.[1])
+    : null
+  return { session, nice }
+}
+
 /** Starts an engine, loads the demo model and generates, so that llama.cpp's threads exist. */
 async function engineAfterARun() {
   const before = new Set(engineProcesses())
@@ -70,10 +84,21 @@ describe('the engine process priority', () => {
     expect(status.priority?.reason).toContain('TOKENSCOPE_ENGINE_PRIORITY=normal')
   })
 
+  it("leads a session of its own, whose scheduling group is below normal too, and leaves the host's alone", async () => {
+    const host = schedulingGroup(process.pid)
+    const { pid } = await engineAfterARun()
+    const engine = schedulingGroup(pid)
+    expect(engine.session).toBe(pid)
+    // A kernel without autogroups has no group to lower; CI's and this machine's have them.
+    if (engine.nice !== null) expect(engine.nice).toBe(belowNormal)
+    expect(schedulingGroup(process.pid)).toEqual(host)
+  })
+
   it('stays normal when TOKENSCOPE_ENGINE_PRIORITY=normal asks for it', async () => {
     process.env.TOKENSCOPE_ENGINE_PRIORITY = 'normal'
     const { pid, status } = await engineAfterARun()
     expect(new Set(niceValues(pid))).toEqual(new Set([0]))
+    expect(schedulingGroup(pid).nice ?? 0).toBe(0)
     expect(status.priority?.level).toBe('normal')
   })
 })

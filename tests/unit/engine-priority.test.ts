@@ -11,7 +11,9 @@ const belowNormal = constants.priority.PRIORITY_BELOW_NORMAL
 
 function systemWith(threads: number[] | null, fail: (id: number) => string | null = () => null) {
   const set: [number, number][] = []
+  const groups: number[] = []
   const system: PrioritySystem = {
+    lowerOwnGroup: (level) => groups.push(level),
     threadIds: () => threads,
     setPriority: (id, level) => {
       const code = fail(id)
@@ -20,23 +22,25 @@ function systemWith(threads: number[] | null, fail: (id: number) => string | nul
       set.push([id, level])
     },
   }
-  return { system, set }
+  return { system, set, groups }
 }
 
 describe('lowering the engine priority', () => {
   it('sets the whole process where threads share its priority (macOS, Windows)', () => {
-    const { system, set } = systemWith(null)
+    const { system, set, groups } = systemWith(null)
     expect(lowerEnginePriority({}, system).level).toBe('below-normal')
     expect(set).toEqual([[0, belowNormal]])
+    expect(groups).toEqual([belowNormal])
   })
 
   it('skips a thread that ended after it was listed', () => {
-    const { system, set } = systemWith([10, 11, 12], (id) => (id === 11 ? 'ESRCH' : null))
+    const { system, set, groups } = systemWith([10, 11, 12], (id) => (id === 11 ? 'ESRCH' : null))
     expect(lowerEnginePriority({}, system).level).toBe('below-normal')
     expect(set).toEqual([
       [10, belowNormal],
       [12, belowNormal],
     ])
+    expect(groups).toEqual([belowNormal])
   })
 
   it('reports normal, and why, when the system refuses', () => {
@@ -57,10 +61,11 @@ describe('lowering the engine priority', () => {
   })
 
   it('leaves the priority alone when asked for normal', () => {
-    const { system, set } = systemWith([10])
+    const { system, set, groups } = systemWith([10])
     expect(lowerEnginePriority({ TOKENSCOPE_ENGINE_PRIORITY: 'normal' }, system).level).toBe(
       'normal',
     )
     expect(set).toEqual([])
+    expect(groups).toEqual([])
   })
 })

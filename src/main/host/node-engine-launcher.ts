@@ -9,6 +9,10 @@ export function nodeEngineLauncher(
 ): EngineLauncher {
   return () => {
     const child = fork(enginePath, [], {
+      // Linux shares the CPU between sessions before it weighs the threads inside them: in a
+      // session of its own the engine can lower its whole group below the browser's (see
+      // engine-priority.ts). Elsewhere a detached child would get a console window of its own.
+      detached: process.platform === 'linux',
       serialization: 'advanced',
       env: engineEnvironment(process.env),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
