@@ -5,6 +5,7 @@ import type { DownloadProgress, ModelFilesService } from './downloads'
 import type { LearnService } from './learn'
 import type { HardwareInfo, ModelInspection, ScannedModel } from './models'
 import type { RemoteEngineService, ReportedNumbers } from './remote'
+import type { SessionPage } from './session-pages'
 import type { SessionService } from './sessions'
 import type {
   CancelRequest,
@@ -78,6 +79,11 @@ export interface GeneratedToken extends TokenCandidate {
    * Lab needs to replay the chain at this step. Absent when the alternatives already hold them.
    */
   moreCandidates?: TokenCandidate[]
+  /**
+   * How many `moreCandidates` the host holds for this token instead of streaming them (a run
+   * recorded into a session); `loadRunCandidates` reads them. Absent when they came along.
+   */
+  heldCandidates?: number
   /** Set on a chat reply's reasoning ("thinking") tokens, markers included. */
   segment?: 'thought'
   /**
@@ -236,6 +242,18 @@ export interface EngineControlService {
    * loaded (the demo model when there is none, or when that model ended the engine).
    */
   restartEngine(): Promise<ModelInfo>
+  /**
+   * Tokens of a run this UI followed, whole (alternatives and `moreCandidates`), as a page: the
+   * candidates the host held back from the stream (`GeneratedToken.heldCandidates`).
+   */
+  loadRunCandidates(request: RunCandidatesRequest): Promise<SessionPage>
+}
+
+/** Tokens `from` to `to` (exclusive) of run `runId`, counted in the order its events brought them. */
+export interface RunCandidatesRequest {
+  runId: string
+  from: number
+  to: number
 }
 
 /** What the engine tells its clients, unasked. */

@@ -32,6 +32,7 @@ const engine = {
 
 const engineControl = {
   restartEngine: true,
+  loadRunCandidates: true,
 } as const satisfies Record<keyof EngineControlService, true>
 
 const sessions = {

@@ -185,6 +185,19 @@ describe("Compare's docked inspector", () => {
           .evaluateAll((els) => els.map((el) => el.getAttribute('data-token-id') ?? '')),
       )
       .toEqual(ids)
+    // The stream left the Lab's candidates with the host; the new session still got them all.
+    await page.locator('[data-testid=save-state][data-state=saved]').waitFor()
+    const sessions = await watcher.bridge.listSessions()
+    const load = (kind: string) =>
+      watcher.bridge.loadSession({ id: sessions.find((s) => s.kind === kind)!.id })
+    const recorded = (await load('compare')).nodes.find((n) => n.column?.key === 'c2')?.run
+    const first = (await load('completion')).nodes.find(
+      (n) => n.role === 'completion' && n.origin !== 'branch',
+    )?.run
+    expect(recorded?.tokens.every((t) => (t.moreCandidates?.length ?? 0) > 0)).toBe(true)
+    expect(first?.tokens.map((t) => t.moreCandidates)).toEqual(
+      recorded?.tokens.map((t) => t.moreCandidates),
+    )
     await context.close()
   })
 

@@ -5,6 +5,7 @@ import type { EngineBridge } from '../../src/shared/bridge'
 import type { RunEvent } from '../../src/shared/contract'
 import { startServe, type ServeProcess } from '../helpers/serve-process'
 import { connectBridge } from '../helpers/ws-bridge'
+import { fillFromPage } from '../../src/shared/session-pages'
 
 export { startServe, type ServeProcess } from '../helpers/serve-process'
 
@@ -203,6 +204,24 @@ export function lastRun(events: readonly RunEvent[]) {
 }
 
 export type EngineWatcher = Awaited<ReturnType<typeof watchEngine>>
+
+/**
+ * `lastRun` with its tokens whole: the Lab's candidates that the host held back from the stream
+ * (`heldCandidates`) read back from the host into the tokens, as the page does.
+ */
+export async function lastWholeRun(watcher: EngineWatcher) {
+  const run = lastRun(watcher.events)
+  if (run.tokens.some((t) => t.heldCandidates !== undefined))
+    fillFromPage(
+      run.tokens,
+      await watcher.bridge.loadRunCandidates({
+        runId: run.started.runId,
+        from: 0,
+        to: run.tokens.length,
+      }),
+    )
+  return run
+}
 
 export interface AppUnderTest {
   serve: ServeProcess

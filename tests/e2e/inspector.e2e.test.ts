@@ -6,6 +6,7 @@ import { defaultSampling } from '../../src/shared/schemas'
 import {
   generate,
   lastRun,
+  lastWholeRun,
   openApp,
   setSettings,
   waitForModel,
@@ -89,7 +90,7 @@ describe('Inspect and steer in a real browser against `serve`', () => {
     await generate(page, 'A token is')
     await waitForEnds(before + 1)
     await waitForRunState(page, 'ended')
-    const step = lastRun(watcher.events).tokens[2]
+    const step = (await lastWholeRun(watcher)).tokens[2]
     if (!step) throw new Error('the run generated too few tokens')
 
     await chips(page).nth(2).click()
@@ -151,11 +152,14 @@ describe('Inspect and steer in a real browser against `serve`', () => {
     await generate(page, 'The cat sat on')
     await waitForEnds(before + 1)
     await waitForRunState(page, 'ended')
-    const run = lastRun(watcher.events)
-    const step = run.tokens[1]
-    if (!step) throw new Error('the run generated too few tokens')
-    // Top-k 40 reaches past the 10 alternatives: the token kept the other 30 for the Lab.
-    expect(step.alternatives).toHaveLength(10)
+    const streamed = lastRun(watcher.events).tokens[1]
+    if (!streamed) throw new Error('the run generated too few tokens')
+    // Top-k 40 reaches past the 10 alternatives: the token kept the other 30 for the Lab, which
+    // the host holds (the run is recorded) instead of streaming them; the Lab reads them back.
+    expect(streamed.alternatives).toHaveLength(10)
+    expect(streamed.moreCandidates).toBeUndefined()
+    expect(streamed.heldCandidates).toBe(defaultSampling.topK - 10)
+    const step = (await lastWholeRun(watcher)).tokens[1]!
     expect(step.moreCandidates).toHaveLength(defaultSampling.topK - 10)
 
     await chips(page).nth(1).click()

@@ -9,6 +9,7 @@ import {
   type EngineWatcher,
   type ServeProcess,
   useAppUnderTest,
+  lastWholeRun,
 } from './helpers'
 
 let serve: ServeProcess
@@ -109,6 +110,8 @@ describe('penalties and stop strings in the sampling panel', () => {
       .toContain('repeat 1.5')
     await generate(page, 'the the the model the model')
     await waitForRunState(page, 'ended')
+    // The candidates after the alternatives stayed with the host; read them into the tokens.
+    await lastWholeRun(watcher)
     const run = runs(watcher.events).at(-1)!
     expect(run.started?.sampling.repeatPenalty).toBe(1.5)
     // The first step where a shown alternative was penalised: the engine stored its logit shift.

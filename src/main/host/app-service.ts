@@ -4,6 +4,7 @@ import type { RemoteEngines } from '../remote/remote-engines'
 import type { EngineSupervisor } from './engine-supervisor'
 import type { createModelFiles } from './model-files'
 import { AppFailure } from '../../shared/errors'
+import { createHeldCandidates } from './held-candidates'
 import { createRunRecorder } from './run-recorder'
 import { createSessionSearch } from './session-search'
 import type { SessionStore } from './session-store'
@@ -31,6 +32,8 @@ export function composeAppService(
     if (source?.kind === 'file' && typeof source.path === 'string') access.checkFile(source.path)
   }
   supervisor.observeRunEvents(recorder.onRunEvent)
+  const held = createHeldCandidates(recorder.isRecording)
+  supervisor.shapeRunEventsForClients(held.forClients)
   const { record: _record, flush: _flush, close: _close, ...sessionService } = sessions
   return recorder.wrap({
     ...supervisor.service,
@@ -60,6 +63,7 @@ export function composeAppService(
       return supervisor.service.cancel(request)
     },
     restartEngine: () => supervisor.restart(),
+    loadRunCandidates: async (request) => held.read(request),
     inspectModel: async (request) => {
       checkSource(request)
       return supervisor.service.inspectModel(request)

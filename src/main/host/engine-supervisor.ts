@@ -38,6 +38,7 @@ export class EngineSupervisor {
   private stopped = false
   private status: EngineStatus = { ...startingStatus }
   private readonly runObservers = new Set<(event: RunEvent) => void>()
+  private forClients: (event: RunEvent) => RunEvent = (event) => event
   private readonly statusObservers = new Set<(status: EngineStatus) => void>()
   /** The load in flight, if any: an engine that dies during it died of that model. */
   private loading: LoadModelRequest | null = null
@@ -160,6 +161,11 @@ export class EngineSupervisor {
     this.process?.kill()
   }
 
+  /** What the clients get of each run event, after every observer saw it whole. */
+  shapeRunEventsForClients(shape: (event: RunEvent) => RunEvent): void {
+    this.forClients = shape
+  }
+
   /** Also tells `observer` every run event (the host's run recorder); returns how to stop. */
   observeRunEvents(observer: (event: RunEvent) => void): () => void {
     this.runObservers.add(observer)
@@ -179,7 +185,7 @@ export class EngineSupervisor {
    */
   emitRunEvent(event: RunEvent): void {
     this.runObservers.forEach((observe) => observe(event))
-    this.listeners.onRunEvent(event)
+    this.listeners.onRunEvent(this.forClients(event))
   }
 
   /** Remembers runs as open so that a crash can end each of them with a `failed` event. */

@@ -114,6 +114,9 @@ export function createRunRecorder(
       }
     },
 
+    /** Whether run `runId`'s events are being recorded into a session. */
+    isRecording: (runId: string) => runs.has(runId),
+
     /** `service` with generate and generateMany remembering where their runs are recorded. */
     wrap(service: AppService): AppService {
       return {

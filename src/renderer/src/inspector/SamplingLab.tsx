@@ -6,6 +6,7 @@ import { limits, type SamplingSettings } from '../../../shared/schemas'
 import { formatPercent } from '../lib/format'
 import { focusRing, ghostButton, mutedText, secondaryButton } from '../lib/ui'
 import { settingsStore } from '../stores/stores'
+import { useHeldCandidates } from '../sessions/held-candidates'
 import { LabChart } from './LabChart'
 import { LabKnob, knobs } from './LabKnob'
 import { controlTooltips } from './presets'
@@ -44,9 +45,26 @@ function Stat(props: {
 
 /**
  * What the sampler chain makes of this step's distribution, for any settings, live: computed
- * from the stored raw logits of the top candidates, never by asking the model again.
+ * from the stored raw logits of the top candidates, never by asking the model again. A streamed
+ * token's candidates after its alternatives are held by the host until the Lab opens on it.
  */
 export function SamplingLab(props: SamplingLabProps) {
+  const held = useHeldCandidates(props.token)
+  if (held.ready) return <LabWithCandidates {...props} />
+  return (
+    <p
+      data-testid="lab-candidates-state"
+      role="status"
+      className={`mt-3 text-xs ${held.error ? 'text-rose-700 dark:text-rose-300' : mutedText}`}
+    >
+      {held.error
+        ? `This step's candidates could not be read: ${held.error}`
+        : "Reading this step's candidates…"}
+    </p>
+  )
+}
+
+function LabWithCandidates(props: SamplingLabProps) {
   const { token, settings, onChange, runSettings, contextBefore } = props
   const { candidates, tailMass } = useMemo(() => labCandidates(token), [token])
   const [withPenalties, setWithPenalties] = useState(true)

@@ -6,6 +6,7 @@ import { appMethodNames } from '../../../shared/methods'
 import { jsonCodec, type MessageChannelLike } from '../../../shared/rpc'
 import type { RunOwner } from '../stores/engine-reducer'
 import { engineStore } from '../stores/stores'
+import { forgetRuns, noteRunEvents } from '../sessions/held-runs'
 
 export type ConnectionState = 'connecting' | 'open' | 'closed'
 
@@ -63,6 +64,7 @@ function followingRuns(link: EngineLink): EngineConnection {
   const sinks = new Map<string, RunEventSink>()
   const unfollowRuns = (runIds: readonly string[]) => {
     for (const runId of runIds) sinks.delete(runId)
+    forgetRuns(runIds)
     engineStore.dispatch({ type: 'runsUnrouted', runIds })
   }
   const pending: RunEvent[] = []
@@ -87,7 +89,9 @@ function followingRuns(link: EngineLink): EngineConnection {
     }
     const finished: string[] = []
     for (const [runId, events] of byRun) {
-      sinks.get(runId)?.(events)
+      const sink = sinks.get(runId)
+      if (sink) noteRunEvents(runId, events)
+      sink?.(events)
       if (events.some((e) => e.kind === 'ended' || e.kind === 'failed')) finished.push(runId)
       for (const event of events) if (event.kind === 'failed') showFailure(link, event.error)
     }

@@ -5,6 +5,7 @@ import type { RunTarget } from '../../../shared/session-intents'
 import { fillFromPage } from '../../../shared/session-pages'
 import type { SessionDocument } from '../../../shared/sessions'
 import { getConnection } from '../services/engine-connection'
+import { isHeld, loadHeld } from './held-candidates'
 
 /**
  * The alternatives of a session opened from its outline (shared/session-pages.ts). They arrive
@@ -123,10 +124,20 @@ export function isFilled(token: GeneratedToken): boolean {
   return !missing.has(token)
 }
 
-/** Reads the pages that `tokens` still miss; resolves once all of them hold their alternatives. */
+/** Whether `token` holds everything a saved copy keeps: its alternatives and Lab candidates. */
+export function isWhole(token: GeneratedToken): boolean {
+  return isFilled(token) && !isHeld(token)
+}
+
+/**
+ * Reads the pages that `tokens` still miss, and the candidates the host held back from their
+ * stream; resolves once all of them are whole.
+ */
 export async function fillTokens(tokens: Iterable<GeneratedToken>): Promise<void> {
+  const list = [...tokens]
+  await loadHeld(list)
   const wanted = new Map<PagedRun, Set<number>>()
-  for (const token of tokens) {
+  for (const token of list) {
     const at = missing.get(token)
     if (!at) continue
     let pages = wanted.get(at.run)
@@ -140,7 +151,7 @@ export async function fillTokens(tokens: Iterable<GeneratedToken>): Promise<void
 
 /** Whether every token of `doc`'s runs holds its alternatives. */
 export function isDocumentFilled(doc: SessionDocument): boolean {
-  return runsOf(doc).every((r) => r.tokens.every(isFilled))
+  return runsOf(doc).every((r) => r.tokens.every(isWhole))
 }
 
 /** Every token of `doc`'s runs, with its alternatives. */

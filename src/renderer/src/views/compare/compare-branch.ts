@@ -2,7 +2,7 @@ import type { TokenCandidate } from '../../../../shared/contract'
 import { startBranch } from '../../services/actions'
 import { makeRunId } from '../../services/engine-connection'
 import { ensureOnHost, errorText, sendIntents } from '../../sessions/host-sessions'
-import { fillTokens, isFilled } from '../../sessions/session-pages'
+import { fillTokens, isWhole } from '../../sessions/session-pages'
 import { sessionListStore } from '../../sessions/stores'
 import { rememberOpen } from '../../sessions/open-sessions'
 import { completionSession, modelRef, runRecordFrom } from '../../sessions/records'
@@ -44,7 +44,7 @@ export function branchFromColumn(key: string, index: number, alternative: TokenC
   if (!column || column.run.runId === null || column.run.tokenCount <= index) return
   // A comparison opened page by page: the new session gets the column's tokens whole.
   const tokens = column.run.tokens.flat()
-  if (!tokens.every(isFilled)) {
+  if (!tokens.every(isWhole)) {
     fillTokens(tokens).then(
       () => branchFromColumn(key, index, alternative),
       (error: unknown) =>
