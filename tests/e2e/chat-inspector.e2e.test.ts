@@ -98,6 +98,17 @@ describe("Chat's docked inspector", () => {
     const position = page.locator('[data-testid=branch-position]').last()
     await expect.poll(() => position.textContent()).toBe('2/2')
     const branchIds = await chipIds(replies(page).first())
+    // The new version's first token keeps its step's Lab candidates, which the stream left with
+    // the host, though the Lab was never opened on that step.
+    const chat = (await watcher.bridge.listSessions()).find((s) => s.kind === 'chat')
+    const versions = async () =>
+      (await watcher.bridge.loadSession({ id: chat!.id })).nodes.filter(
+        (n) => n.role === 'assistant',
+      )
+    await expect.poll(async () => (await versions()).length).toBe(2)
+    const [first, second] = await versions()
+    expect(first?.run?.tokens[k]?.moreCandidates?.length).toBeGreaterThan(0)
+    expect(second?.run?.tokens[k]?.moreCandidates).toEqual(first?.run?.tokens[k]?.moreCandidates)
 
     // Back on the first version, the same alternative at the same token is marked, and a click
     // on it shows the version it made: no new run, no third version.

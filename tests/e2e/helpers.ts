@@ -206,11 +206,10 @@ export function lastRun(events: readonly RunEvent[]) {
 export type EngineWatcher = Awaited<ReturnType<typeof watchEngine>>
 
 /**
- * `lastRun` with its tokens whole: the Lab's candidates that the host held back from the stream
+ * `lastRun` (or `run`) with its tokens whole: the Lab's candidates that the host held back from the stream
  * (`heldCandidates`) read back from the host into the tokens, as the page does.
  */
-export async function lastWholeRun(watcher: EngineWatcher) {
-  const run = lastRun(watcher.events)
+export async function lastWholeRun(watcher: EngineWatcher, run = lastRun(watcher.events)) {
   if (run.tokens.some((t) => t.heldCandidates !== undefined))
     fillFromPage(
       run.tokens,

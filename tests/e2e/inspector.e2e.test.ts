@@ -210,6 +210,19 @@ describe('Inspect and steer in a real browser against `serve`', () => {
     const branchIds = [...originalIds.slice(0, k), pickedId, ...branch.tokens.map((t) => t.id)]
     await page.locator(`[data-testid=token-chip][data-index="${branchIds.length - 1}"]`).waitFor()
     expect(await chipIds(page)).toEqual(branchIds)
+    // The branch's first token keeps its step's Lab candidates, which the stream left with the
+    // host, though the Lab was never opened on that step.
+    const step = (await lastWholeRun(watcher, original)).tokens[k]!
+    expect(step.moreCandidates?.length).toBeGreaterThan(0)
+    const session = (await watcher.bridge.listSessions()).find((s) => s.kind === 'completion')
+    await expect
+      .poll(
+        async () =>
+          (await watcher.bridge.loadSession({ id: session!.id })).nodes.find(
+            (n) => n.origin === 'branch',
+          )?.run?.tokens[0]?.moreCandidates,
+      )
+      .toEqual(step.moreCandidates)
 
     // Only what follows the branch point was evaluated; the shared prefix came from the cache.
     const stats = page.locator('[data-testid=branch-stats]')

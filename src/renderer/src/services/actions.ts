@@ -25,6 +25,7 @@ import {
   startCompletionSession,
 } from '../sessions/view-sessions'
 import { getConnection, makeRunId } from './engine-connection'
+import { isHeld, loadHeld } from '../sessions/held-candidates'
 
 /** What components call: each updates the stores and talks to the engine. */
 /**
@@ -83,11 +84,17 @@ function generateAndRoute(request: GenerateRequest): void {
  * from there with the current settings. The engine reuses the cache of the shared prefix. A pick
  * that already has a branch just shows it.
  */
-export function startBranch(index: number, alternative: TokenCandidate): void {
+export function startBranch(index: number, alternative: TokenCandidate, heldRead = false): void {
   const tree = branchStore.getState()
   const step = pathTokens(tree, tree.activeId)[index]
   // A remote engine's text has no prompt cache to branch from (the inspector says so).
   if (!step || step.reported || step.id === alternative.id || isActive(runStore.getState())) return
+  // The branch's first token keeps the step's Lab candidates: read them first if the host holds them.
+  if (isHeld(step) && !heldRead) {
+    const again = () => startBranch(index, alternative, true)
+    loadHeld([step]).then(again, again)
+    return
+  }
   const existing = existingBranch(tree, index, alternative.id)
   if (existing) {
     branchStore.dispatch({ type: 'activated', id: existing })

@@ -306,8 +306,10 @@ export function forcedTokensFor(tree: BranchTree, position: number, tokenId: num
  */
 export function forcedToken(step: GeneratedToken, alternative: TokenCandidate): GeneratedToken {
   const index = step.alternatives.findIndex((a) => a.id === alternative.id)
+  // A new token: the host holds no candidates for it, it carries the step's own (if read).
+  const { heldCandidates: _held, ...distribution } = step
   return {
-    ...step,
+    ...distribution,
     id: alternative.id,
     text: alternative.text,
     logit: alternative.logit,

@@ -14,6 +14,7 @@ import { isActive } from '../../stores/run-reducer'
 import { engineStore, samplingForRun, settingsStore } from '../../stores/stores'
 import { blankChat, chatRunStore, chatStore, chatTopN } from './chat-store'
 import { versionWith } from './reply-versions'
+import { isHeld, loadHeld } from '../../sessions/held-candidates'
 
 const now = () => new Date().toISOString()
 
@@ -127,12 +128,23 @@ export function regenerateReply(nodeId: string): void {
  * `alternative` at `index` and continues from there (the engine reuses the cached prefix). A
  * version that already goes on with that alternative there is shown instead of made again.
  */
-export function branchReply(nodeId: string, index: number, alternative: TokenCandidate): void {
+export function branchReply(
+  nodeId: string,
+  index: number,
+  alternative: TokenCandidate,
+  heldRead = false,
+): void {
   const { doc } = chatStore.getState()
   const tokens = doc.nodes.find((n) => n.id === nodeId)?.run?.tokens
   const step = tokens?.[index]
   // A remote engine's reply has no prompt cache to branch from (the inspector says so).
   if (!tokens || !step || step.reported || step.id === alternative.id) return
+  // The new version's first token keeps the step's Lab candidates: read them first if held.
+  if (isHeld(step) && !heldRead) {
+    const again = () => branchReply(nodeId, index, alternative, true)
+    loadHeld([step]).then(again, again)
+    return
+  }
   const existing = versionWith(doc, nodeId, index, alternative.id)
   if (existing) {
     showVersion(nodeId, existing.id)
