@@ -55,7 +55,7 @@ function loadPage(run: HeldRun, page: number): Promise<void> {
 }
 
 const notFollowed =
-  'This page no longer follows the run that made it (another window’s run, or an older one): open its session from the list.'
+  'This page did not follow the run that made it (another window’s run): open its session from the list.'
 
 /** Reads the candidates `tokens` still lack; rejects if some cannot be read. */
 export async function loadHeld(tokens: Iterable<GeneratedToken>): Promise<void> {

@@ -15,9 +15,11 @@ export interface HeldRun {
 
 /** Runs still streaming, by id. */
 const streaming = new Map<string, HeldRun>()
-/** The newest runs that brought held tokens, newest last; a token is looked up in them. */
-const recent: HeldRun[] = []
-const recentRuns = 32
+/**
+ * Each held token's run and index. Weak: a run's tokens stay only as long as a view holds some
+ * of them (the run holds them all, for the page its candidates come back in).
+ */
+const places = new WeakMap<GeneratedToken, { run: HeldRun; index: number }>()
 
 /** Counts a followed run's tokens as they arrive, before any view holds them. */
 export function noteRunEvents(runId: string, events: readonly RunEvent[]): void {
@@ -29,11 +31,10 @@ export function noteRunEvents(runId: string, events: readonly RunEvent[]): void 
     if (event.kind !== 'tokens') continue
     let run = streaming.get(runId)
     if (!run) streaming.set(runId, (run = { runId, tokens: [], loads: new Map() }))
-    if (event.tokens.some((t) => t.heldCandidates !== undefined) && recent.at(-1) !== run) {
-      if (!recent.includes(run)) recent.push(run)
-      if (recent.length > recentRuns) recent.shift()
+    for (const token of event.tokens) {
+      if (token.heldCandidates !== undefined) places.set(token, { run, index: run.tokens.length })
+      run.tokens.push(token)
     }
-    for (const token of event.tokens) run.tokens.push(token)
   }
 }
 
@@ -42,12 +43,7 @@ export function forgetRuns(runIds: readonly string[]): void {
   for (const runId of runIds) streaming.delete(runId)
 }
 
-/** Where `token` is in the runs this page followed, newest first. */
+/** Where a held `token` is: its run and index there; null for a run this page did not follow. */
 export function heldAt(token: GeneratedToken): { run: HeldRun; index: number } | null {
-  for (let r = recent.length - 1; r >= 0; r--) {
-    const run = recent[r]!
-    const index = run.tokens.lastIndexOf(token)
-    if (index >= 0) return { run, index }
-  }
-  return null
+  return places.get(token) ?? null
 }
