@@ -23,7 +23,7 @@ const requestSchema = z
  * Streamed, they were 72 % of every token's bytes at top-k 40 (4.4 KB of JSON a token; 1.2 KB
  * without): the page parsed and kept ~40 objects a token, and its garbage collector copied them
  * while it drew the stream (issue 18's probe: 4 of 80 streams had a task over 50 ms with them,
- * 2 of 160 without).
+ * 4 of 240 without).
  *
  * Only runs for which `holds(runId)` is true are held (runs recorded into a session); a run's
  * tokens are kept whole, in the order of its `tokens` events, which is how the UI counts them.
