@@ -85,20 +85,27 @@ describe('embeddings on the demo model', () => {
   it('sent together with a run, exactly one is taken; the other hears what holds the engine', async () => {
     const endless = { temperature: 0, topK: 0, topP: 1, minP: 0, seed: 9 }
     const request = harness.request({ maxTokens: 4000, sampling: endless })
+    // The most texts an embedding takes: five short ones could answer before the run's request
+    // was even read (a fresh clone's CI saw both taken, one after the other).
+    const texts = Array.from({ length: 16 }, (_, i) => `${words.join(', ')} (${i})`)
     const [embedded, generated] = await Promise.allSettled([
-      harness.engine.embed({ texts: words }),
+      harness.engine.embed({ texts }),
       harness.engine.generate(request),
     ])
-    const refused = [embedded, generated].filter((r) => r.status === 'rejected')
-    expect(refused).toHaveLength(1)
-    const reason = toAppError((refused[0] as PromiseRejectedResult).reason)
-    expect(reason.code).toBe('run-busy')
-    if (generated.status === 'fulfilled') {
-      expect(reason.message).toMatch(/a completion/)
-      await harness.engine.cancel({ runId: request.runId })
-      await harness.waitForEnd(request.runId)
-    } else {
-      expect(reason.message).toMatch(/embeddings being computed/)
+    try {
+      const refused = [embedded, generated].filter((r) => r.status === 'rejected')
+      expect(refused).toHaveLength(1)
+      const reason = toAppError((refused[0] as PromiseRejectedResult).reason)
+      expect(reason.code).toBe('run-busy')
+      expect(reason.message).toMatch(
+        generated.status === 'fulfilled' ? /a completion/ : /embeddings being computed/,
+      )
+    } finally {
+      // An endless run left going would hold the engine in the tests after this one.
+      if (generated.status === 'fulfilled') {
+        await harness.engine.cancel({ runId: request.runId })
+        await harness.waitForEnd(request.runId)
+      }
     }
   })
 
