@@ -63,6 +63,11 @@ describe('scoring a text (teacher forcing) on the demo model', () => {
       expect(Math.abs(token.modelProb - written.tokens[i]!.modelProb)).toBeLessThanOrEqual(1e-5)
       expect(token.rank).toBe(1)
     })
+    // Scoring hooked the sequence's decode for its run only: generation reads as before.
+    const again = await harness.generate({ prompt: 'A token is', sampling: greedy, maxTokens: 24 })
+    expect(again.tokens.map((t) => [t.id, t.modelProb, t.alternatives.length])).toEqual(
+      written.tokens.map((t) => [t.id, t.modelProb, t.alternatives.length]),
+    )
   })
 
   it('stops when asked, keeping what it read, and refuses an empty text', async () => {

@@ -4,16 +4,15 @@ import { AppFailure } from '../../shared/errors'
 import { defaultSampling, neutralSampling, type ValidScoreRequest } from '../../shared/schemas'
 import type { ModelSession } from './model-session'
 import { buildPrompt } from './prompt-builder'
+import { hookDistributionReader } from './distribution-reader'
 import { tokenText, withHiddenBytes } from './step-reader'
+import type { StepPairs } from './step-sampler'
 import { tokenBytesFor, type TokenBytes } from './token-bytes'
 import { TokenBatcher } from './token-batcher'
 import { noteSamplerDropped } from './sampler-garbage'
 
 /** Tokens evaluated per call: small enough that Stop answers between calls. */
 const chunk = 16
-
-/** What to ask llama.cpp for after each token: the model's own distribution (greedy leaves it raw). */
-const distributionRequest = { probabilities: true, options: { temperature: 0 } } as const
 
 /**
  * Teacher forcing: every token of a text is read with the distribution the model gave it after
@@ -76,6 +75,7 @@ export async function runScoring(
     emit({ kind: 'tokens', runId, tokens, contextUsed: contextUsed(), stats: { ...stats } }),
   )
   let reason: StopReason = all.length > capacity ? 'context-full' : 'end-of-generation'
+  const reader = hookDistributionReader(model, sequence)
   try {
     // Token i's distribution comes from evaluating token i − 1; the last token needs none.
     for (let from = 0; from < text.length - 1; from += chunk) {
@@ -84,18 +84,12 @@ export async function runScoring(
         break
       }
       const to = Math.min(text.length - 1, from + chunk)
-      const items = text
-        .slice(from, to)
-        .map((id) => [id, { generateNext: distributionRequest }] as const)
-      const results = await sequence.controlledEvaluate(items as never)
+      const distributions = await reader.read(text.slice(from, to))
       noteSamplerDropped(session.info.vocabSize)
-      for (let k = 0; k < to - from; k++) {
-        const probabilities = (results[k] as { next?: { probabilities?: Map<Token, number> } })
-          ?.next?.probabilities
-        if (!probabilities) throw new Error('llama.cpp returned no probabilities for a token')
+      distributions.forEach((pairs, k) => {
         const position = from + k + 1
-        batcher.push(scoredToken(model, bytesOf, probabilities, text[position]!, position, topN))
-      }
+        batcher.push(scoredToken(model, bytesOf, pairs, text[position]!, position, topN))
+      })
       stats.evaluatedTokens = to
       stats.generatedTokens = to
       const elapsed = performance.now() - startedAt
@@ -103,40 +97,52 @@ export async function runScoring(
       stats.tokensPerSecond = elapsed > 0 ? (to * 1000) / elapsed : null
     }
   } finally {
+    reader.release()
     batcher.flush()
   }
   emit({ kind: 'ended', runId, reason, contextUsed: contextUsed(), stats: { ...stats } })
 }
 
 /**
- * The token `id` as the distribution `probabilities` (every token's model probability, as
- * llama.cpp returns them: highest first) saw it. Nothing was sampled: its sampling probability is
- * its model probability.
+ * The token `id` as the distribution `pairs` (every token's model probability as the addon
+ * returns them, [id, p, id, p, …], highest first) saw it. Nothing was sampled: its sampling
+ * probability is its model probability.
  */
 export function scoredToken(
   model: LlamaModel,
   bytesOf: TokenBytes,
-  probabilities: Map<Token, number>,
+  pairs: StepPairs,
   id: Token,
   position: number,
   topN: number,
 ): GeneratedToken {
+  const size = pairs.length >> 1
+  let ownRaw = 0
+  for (let i = 0; i < size; i++) {
+    if (pairs[2 * i] === id) {
+      ownRaw = pairs[2 * i + 1] ?? 0
+      break
+    }
+  }
+  // The total, Σ r·ln r for the entropy (H = ln T − Σ r·ln r ⁄ T, in bits below) and the rank,
+  // in one pass over the vocabulary (152k entries on a large model).
   let total = 0
-  probabilities.forEach((p) => (total += p))
-  const top: { id: Token; p: number }[] = []
-  let bits = 0
-  let own = 0
+  let rLnR = 0
   let above = 0
-  probabilities.forEach((raw, candidate) => {
-    const p = raw / total
-    if (p > 0) bits -= p * Math.log2(p)
-    if (top.length < topN) top.push({ id: candidate, p })
-    if (candidate === id) own = p
-  })
-  // Rank by probability, ties counted in the model's favour (as llama.cpp orders them).
-  probabilities.forEach((raw) => {
-    if (raw / total > own) above++
-  })
+  for (let i = 0; i < size; i++) {
+    const raw = pairs[2 * i + 1] ?? 0
+    total += raw
+    if (raw > 0) rLnR += raw * Math.log(raw)
+    // Ties are counted in the model's favour (as llama.cpp orders them).
+    if (raw > ownRaw) above++
+  }
+  const bits = total > 0 ? Math.max(0, (Math.log(total) - rLnR / total) / Math.LN2) : 0
+  const own = total > 0 ? ownRaw / total : 0
+  // Highest first: the top are the first entries.
+  const top: { id: Token; p: number }[] = []
+  for (let i = 0; i < Math.min(topN, size); i++) {
+    top.push({ id: (pairs[2 * i] ?? 0) as Token, p: (pairs[2 * i + 1] ?? 0) / total })
+  }
   top.sort((a, b) => b.p - a.p)
   const candidate = (tokenId: Token, p: number) => {
     const t = tokenText(model, tokenId)

@@ -33,6 +33,35 @@ export interface StepSampler {
 }
 
 /**
+ * What a reader of steps drives in node-llama-cpp: its native sampler class, the context's
+ * addon, and the sequence's decode, checked to exist; `samplerWith` makes a native sampler as
+ * node-llama-cpp would for those sampling options (`{ temperature: 0 }`: greedy, which leaves
+ * the probabilities it returns as the model's own).
+ */
+export function readingParts(model: LlamaModel, sequence: LlamaContextSequence) {
+  const llama = (model as unknown as { _llama?: { _bindings?: { AddonSampler?: unknown } } })._llama
+  const Sampler = llama?._bindings?.AddonSampler as
+    (new (model: unknown) => AddonSampler) | undefined
+  const addon = (sequence.context as unknown as { _ctx?: AddonContext })._ctx
+  const inner = sequence as unknown as SequenceInternals
+  const decode = inner._decodeTokens
+  const resolveConfig = inner._resolveSamplerConfig
+  if (
+    typeof Sampler !== 'function' ||
+    typeof addon?.sampleToken !== 'function' ||
+    typeof decode !== 'function' ||
+    typeof resolveConfig !== 'function'
+  )
+    throw new Error('this node-llama-cpp cannot be read step by step (its internals changed)')
+  const samplerWith = (options: Record<string, number>) => {
+    const sampler = new Sampler((model as unknown as { _model: unknown })._model)
+    sampler.applyConfig(resolveConfig.call(sequence, options))
+    return sampler
+  }
+  return { addon, inner, decode, samplerWith }
+}
+
+/**
  * Replaces the logit mapper of `sequence`'s decodes, for one run, with a read of the step's
  * probabilities by a greedy sampler of our own (the request node-llama-cpp would make for
  * `{ token: true, probabilities: true, options: { temperature: 0 } }`). Hooks installed after
@@ -47,29 +76,14 @@ export function hookStepSampler(
   boundedHead: number | null = null,
   vocabulary = 0,
 ): StepSampler {
-  const llama = (model as unknown as { _llama?: { _bindings?: { AddonSampler?: unknown } } })._llama
-  const Sampler = llama?._bindings?.AddonSampler as
-    (new (model: unknown) => AddonSampler) | undefined
-  const addon = (sequence.context as unknown as { _ctx?: AddonContext })._ctx
-  const inner = sequence as unknown as SequenceInternals
-  const decode = inner._decodeTokens
-  if (
-    typeof Sampler !== 'function' ||
-    typeof addon?.sampleToken !== 'function' ||
-    typeof decode !== 'function' ||
-    typeof inner._resolveSamplerConfig !== 'function'
-  )
-    throw new Error('this node-llama-cpp cannot be read step by step (its internals changed)')
-  const sampler = new Sampler((model as unknown as { _model: unknown })._model)
-  sampler.applyConfig(inner._resolveSamplerConfig.call(sequence, { temperature: 0 }))
-  let headSampler: AddonSampler | null = null
-  if (boundedHead !== null) {
-    headSampler = new Sampler((model as unknown as { _model: unknown })._model)
-    // A chain of top-k (the head, sorted), top-p 1 and min-p 0 (both no-ops) and temperature 1:
-    // the addon returns the head with probabilities normalised over it. Its seeded draw is unused.
-    const config = { temperature: 1, topK: boundedHead, topP: 1, minP: 0, seed: 1 }
-    headSampler.applyConfig(inner._resolveSamplerConfig.call(sequence, config))
-  }
+  const { addon, inner, decode, samplerWith } = readingParts(model, sequence)
+  const sampler = samplerWith({ temperature: 0 })
+  // A chain of top-k (the head, sorted), top-p 1 and min-p 0 (both no-ops) and temperature 1:
+  // the addon returns the head with probabilities normalised over it. Its seeded draw is unused.
+  const headSampler =
+    boundedHead === null
+      ? null
+      : samplerWith({ temperature: 1, topK: boundedHead, topP: 1, minP: 0, seed: 1 })
   const hadOwn = Object.prototype.hasOwnProperty.call(inner, '_decodeTokens')
   let latest: StepPairs | undefined
   const hooked: DecodeTokens = function (this: unknown, ...args: unknown[]) {
