@@ -1,9 +1,9 @@
 import { useEffect, useSyncExternalStore } from 'react'
 import type { GeneratedToken } from '../../../shared/contract'
-import { toAppError } from '../../../shared/errors'
-import { defaultPageTokens, fillFromPage } from '../../../shared/session-pages'
+import { defaultPageTokens } from '../../../shared/session-pages'
 import { getConnection } from '../services/engine-connection'
 import { heldAt, type HeldRun } from './held-runs'
+import { loadPageOnce, pageFailure, subscribePages } from './page-loads'
 
 /**
  * The Sampling Lab's extra candidates of streamed tokens, which the host holds instead of
@@ -12,46 +12,18 @@ import { heldAt, type HeldRun } from './held-runs'
  * into the token object in place, as a saved session's pages do (session-pages.ts).
  */
 
-const failures = new WeakMap<HeldRun, string>()
-const listeners = new Set<() => void>()
-
-function changed(): void {
-  for (const listener of listeners) listener()
-}
-
-function subscribe(listener: () => void): () => void {
-  listeners.add(listener)
-  return () => listeners.delete(listener)
-}
-
 /** Whether `token` still lacks candidates the host holds for it. */
 export function isHeld(token: GeneratedToken): boolean {
   return token.heldCandidates !== undefined && token.moreCandidates === undefined
 }
 
 function loadPage(run: HeldRun, page: number): Promise<void> {
-  let load = run.loads.get(page)
-  if (load) return load
-  const from = page * defaultPageTokens
-  const to = Math.min(run.tokens.length, from + defaultPageTokens)
-  load = getConnection()
-    .bridge.loadRunCandidates({ runId: run.runId, from, to })
-    .then((result) => {
-      fillFromPage(run.tokens, result)
-      // Read while the run was streaming: the rest of the page is read when asked for.
-      if (to - from < defaultPageTokens) run.loads.delete(page)
-      failures.delete(run)
-      changed()
-    })
-    .catch((error: unknown) => {
-      run.loads.delete(page)
-      const { message, hint } = toAppError(error)
-      failures.set(run, hint ? `${message} ${hint}` : message)
-      changed()
-      throw error
-    })
-  run.loads.set(page, load)
-  return load
+  const read = (from: number, to: number) =>
+    getConnection().bridge.loadRunCandidates({ runId: run.runId, from, to })
+  return loadPageOnce(run, page, defaultPageTokens, read, (from, to) => {
+    // Read while the run was streaming: the rest of the page is read when asked for.
+    if (to - from < defaultPageTokens) run.loads.delete(page)
+  })
 }
 
 const notFollowed =
@@ -73,11 +45,11 @@ export type HeldState = { ready: true } | { ready: false; error: string | null }
 
 /** Whether `token` holds its candidates; asks the host for them when it does not. */
 export function useHeldCandidates(token: GeneratedToken): HeldState {
-  const ready = useSyncExternalStore(subscribe, () => !isHeld(token))
-  const error = useSyncExternalStore(subscribe, () => {
+  const ready = useSyncExternalStore(subscribePages, () => !isHeld(token))
+  const error = useSyncExternalStore(subscribePages, () => {
     if (!isHeld(token)) return null
     const at = heldAt(token)
-    return at ? (failures.get(at.run) ?? null) : notFollowed
+    return at ? pageFailure(at.run) : notFollowed
   })
   useEffect(() => {
     if (isHeld(token)) loadHeld([token]).catch(() => undefined)

@@ -1,11 +1,10 @@
 import { useEffect, useSyncExternalStore } from 'react'
 import type { GeneratedToken } from '../../../shared/contract'
-import { toAppError } from '../../../shared/errors'
 import type { RunTarget } from '../../../shared/session-intents'
-import { fillFromPage } from '../../../shared/session-pages'
 import type { SessionDocument } from '../../../shared/sessions'
 import { getConnection } from '../services/engine-connection'
 import { isHeld, loadHeld } from './held-candidates'
+import { loadPageOnce, pageFailure, subscribePages, type PagedTokens } from './page-loads'
 
 /**
  * The alternatives of a session opened from its outline (shared/session-pages.ts). They arrive
@@ -15,29 +14,14 @@ import { isHeld, loadHeld } from './held-candidates'
  * missing, and the inspector says it is loading rather than show an empty list.
  */
 
-interface PagedRun {
+interface PagedRun extends PagedTokens {
   sessionId: string
   target: RunTarget
-  tokens: readonly GeneratedToken[]
   pageTokens: number
-  /** Each page's load, once asked for; removed again if it failed. */
-  loads: Map<number, Promise<void>>
 }
 
 /** The run and page of each token still missing its alternatives. */
 const missing = new WeakMap<GeneratedToken, { run: PagedRun; page: number }>()
-/** Why a run's page could not be read, by run; cleared when a retry succeeds. */
-const failures = new WeakMap<PagedRun, string>()
-const listeners = new Set<() => void>()
-
-function changed(): void {
-  for (const listener of listeners) listener()
-}
-
-function subscribe(listener: () => void): () => void {
-  listeners.add(listener)
-  return () => listeners.delete(listener)
-}
 
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
 /** Once the page has drawn what it was busy drawing (a task later where idleness is unknown). */
@@ -49,27 +33,11 @@ const whenIdle = () =>
   )
 
 function loadPage(run: PagedRun, page: number): Promise<void> {
-  let load = run.loads.get(page)
-  if (load) return load
-  const from = page * run.pageTokens
-  const to = Math.min(run.tokens.length, from + run.pageTokens)
-  load = getConnection()
-    .bridge.loadSessionPage({ id: run.sessionId, target: run.target, from, to })
-    .then((result) => {
-      fillFromPage(run.tokens, result)
-      for (let i = from; i < to; i++) missing.delete(run.tokens[i]!)
-      failures.delete(run)
-      changed()
-    })
-    .catch((error: unknown) => {
-      run.loads.delete(page)
-      const { message, hint } = toAppError(error)
-      failures.set(run, hint ? `${message} ${hint}` : message)
-      changed()
-      throw error
-    })
-  run.loads.set(page, load)
-  return load
+  const read = (from: number, to: number) =>
+    getConnection().bridge.loadSessionPage({ id: run.sessionId, target: run.target, from, to })
+  return loadPageOnce(run, page, run.pageTokens, read, (from, to) => {
+    for (let i = from; i < to; i++) missing.delete(run.tokens[i]!)
+  })
 }
 
 /**
@@ -166,10 +134,10 @@ export type TokenPageState = { ready: true } | { ready: false; error: string | n
  * arrives (or fails to).
  */
 export function useTokenPage(token: GeneratedToken): TokenPageState {
-  const ready = useSyncExternalStore(subscribe, () => isFilled(token))
-  const error = useSyncExternalStore(subscribe, () => {
+  const ready = useSyncExternalStore(subscribePages, () => isFilled(token))
+  const error = useSyncExternalStore(subscribePages, () => {
     const at = missing.get(token)
-    return (at && failures.get(at.run)) ?? null
+    return at ? pageFailure(at.run) : null
   })
   useEffect(() => {
     if (!isFilled(token)) fillTokens([token]).catch(() => undefined)
