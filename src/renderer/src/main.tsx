@@ -4,6 +4,7 @@ import { App } from './App'
 import { ErrorBoundary } from './components/ErrorBoundary'
 import { applyInitialTheme } from './hooks/useTheme'
 import { installCopyHandler } from './lib/copy-selection'
+import { warmMarkdownWhenIdle } from './lib/markdown-warm-up'
 import './styles.css'
 
 applyInitialTheme()
@@ -17,3 +18,4 @@ createRoot(root).render(
     </ErrorBoundary>
   </StrictMode>,
 )
+warmMarkdownWhenIdle()
