@@ -98,6 +98,8 @@ export async function runScoring(
     }
   } finally {
     reader.release()
+    // The reader's own sampler holds a candidate buffer of the whole vocabulary too.
+    noteSamplerDropped(session.info.vocabSize)
     batcher.flush()
   }
   emit({ kind: 'ended', runId, reason, contextUsed: contextUsed(), stats: { ...stats } })
