@@ -1,5 +1,4 @@
 import type { LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp'
-import type { DecodeTokens, LogitMapper } from './addon-internals'
 import { claimHead } from './probability-head'
 import { readingParts, type StepPairs } from './step-sampler'
 
@@ -25,20 +24,13 @@ export function hookDistributionReader(
   model: LlamaModel,
   sequence: LlamaContextSequence,
 ): DistributionReader {
-  const { addon, inner, decode, samplerWith } = readingParts(model, sequence)
+  const { addon, samplerWith, replaceMapper } = readingParts(model, sequence)
   const sampler = samplerWith({ temperature: 0 })
   const releaseHead = claimHead(sequence.context, null)
-  const hadOwn = Object.prototype.hasOwnProperty.call(inner, '_decodeTokens')
-  const hooked: DecodeTokens = function (this: unknown, ...args: unknown[]) {
-    // (tokens, logits, priority, meter, contextShift, logitDataMapper, afterBatchAction)
-    const mapper: LogitMapper = async (batchLogitIndex) => {
-      const [, pairs] = await addon.sampleToken(batchLogitIndex, sampler, true, false)
-      return pairs
-    }
-    args[5] = mapper
-    return decode.apply(this, args)
-  }
-  inner._decodeTokens = hooked
+  const restore = replaceMapper(async (batchLogitIndex) => {
+    const [, pairs] = await addon.sampleToken(batchLogitIndex, sampler, true, false)
+    return pairs
+  })
   const request = { generateNext: { probabilities: true } } as const
   return {
     async read(tokens) {
@@ -54,10 +46,7 @@ export function hookDistributionReader(
       })
     },
     release() {
-      if (inner._decodeTokens === hooked) {
-        if (hadOwn) inner._decodeTokens = decode
-        else delete inner._decodeTokens
-      }
+      restore()
       sampler.dispose()
       releaseHead()
     },

@@ -33,10 +33,12 @@ export interface StepSampler {
 }
 
 /**
- * What a reader of steps drives in node-llama-cpp: its native sampler class, the context's
- * addon, and the sequence's decode, checked to exist; `samplerWith` makes a native sampler as
- * node-llama-cpp would for those sampling options (`{ temperature: 0 }`: greedy, which leaves
- * the probabilities it returns as the model's own).
+ * What a reader of steps drives in node-llama-cpp, checked to exist: the context's addon;
+ * `samplerWith`, a native sampler as node-llama-cpp would make for those sampling options
+ * (`{ temperature: 0 }`: greedy, which leaves the probabilities it returns as the model's own);
+ * and `replaceMapper`, which has the sequence's decodes call `mapper` for each logit they read
+ * instead of node-llama-cpp's own, until the function it returns is called. Replacements made
+ * after one wrap it (they see its result); undo them in reverse order.
  */
 export function readingParts(model: LlamaModel, sequence: LlamaContextSequence) {
   const llama = (model as unknown as { _llama?: { _bindings?: { AddonSampler?: unknown } } })._llama
@@ -58,7 +60,21 @@ export function readingParts(model: LlamaModel, sequence: LlamaContextSequence) 
     sampler.applyConfig(resolveConfig.call(sequence, options))
     return sampler
   }
-  return { addon, inner, decode, samplerWith }
+  const replaceMapper = (mapper: LogitMapper): (() => void) => {
+    const hadOwn = Object.prototype.hasOwnProperty.call(inner, '_decodeTokens')
+    const hooked: DecodeTokens = function (this: unknown, ...args: unknown[]) {
+      // (tokens, logits, priority, meter, contextShift, logitDataMapper, afterBatchAction)
+      args[5] = mapper
+      return decode.apply(this, args)
+    }
+    inner._decodeTokens = hooked
+    return () => {
+      if (inner._decodeTokens !== hooked) return
+      if (hadOwn) inner._decodeTokens = decode
+      else delete inner._decodeTokens
+    }
+  }
+  return { addon, samplerWith, replaceMapper }
 }
 
 /**
@@ -76,7 +92,7 @@ export function hookStepSampler(
   boundedHead: number | null = null,
   vocabulary = 0,
 ): StepSampler {
-  const { addon, inner, decode, samplerWith } = readingParts(model, sequence)
+  const { addon, samplerWith, replaceMapper } = readingParts(model, sequence)
   const sampler = samplerWith({ temperature: 0 })
   // A chain of top-k (the head, sorted), top-p 1 and min-p 0 (both no-ops) and temperature 1:
   // the addon returns the head with probabilities normalised over it. Its seeded draw is unused.
@@ -84,27 +100,20 @@ export function hookStepSampler(
     boundedHead === null
       ? null
       : samplerWith({ temperature: 1, topK: boundedHead, topP: 1, minP: 0, seed: 1 })
-  const hadOwn = Object.prototype.hasOwnProperty.call(inner, '_decodeTokens')
   let latest: StepPairs | undefined
-  const hooked: DecodeTokens = function (this: unknown, ...args: unknown[]) {
-    // (tokens, logits, priority, meter, contextShift, logitDataMapper, afterBatchAction)
-    const mapper: LogitMapper = async (batchLogitIndex) => {
-      // The guarded method where logit-read-guard.ts installed one: looked up at each call.
-      if (!headSampler) {
-        const [token, pairs] = await addon.sampleToken(batchLogitIndex, sampler, true, false)
-        latest = pairs
-        return token
-      }
-      // The logits stay until the next decode: both samplers read the same step.
-      const [token, , top] = await addon.sampleToken(batchLogitIndex, sampler, false, true)
-      const [, head] = await addon.sampleToken(batchLogitIndex, headSampler, true, false)
-      latest = head && top !== undefined ? boundedStep(head, top, vocabulary) : undefined
+  const restore = replaceMapper(async (batchLogitIndex) => {
+    // The guarded method where logit-read-guard.ts installed one: looked up at each call.
+    if (!headSampler) {
+      const [token, pairs] = await addon.sampleToken(batchLogitIndex, sampler, true, false)
+      latest = pairs
       return token
     }
-    args[5] = mapper
-    return decode.apply(this, args)
-  }
-  inner._decodeTokens = hooked
+    // The logits stay until the next decode: both samplers read the same step.
+    const [token, , top] = await addon.sampleToken(batchLogitIndex, sampler, false, true)
+    const [, head] = await addon.sampleToken(batchLogitIndex, headSampler, true, false)
+    latest = head && top !== undefined ? boundedStep(head, top, vocabulary) : undefined
+    return token
+  })
   return {
     take() {
       const taken = latest
@@ -112,10 +121,7 @@ export function hookStepSampler(
       return taken
     },
     release() {
-      if (inner._decodeTokens === hooked) {
-        if (hadOwn) inner._decodeTokens = decode
-        else delete inner._decodeTokens
-      }
+      restore()
       sampler.dispose()
       headSampler?.dispose()
     },

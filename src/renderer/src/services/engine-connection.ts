@@ -90,8 +90,10 @@ function followingRuns(link: EngineLink): EngineConnection {
     const finished: string[] = []
     for (const [runId, events] of byRun) {
       const sink = sinks.get(runId)
-      if (sink) noteRunEvents(runId, events)
-      sink?.(events)
+      if (sink) {
+        noteRunEvents(runId, events)
+        sink(events)
+      }
       if (events.some((e) => e.kind === 'ended' || e.kind === 'failed')) finished.push(runId)
       for (const event of events) if (event.kind === 'failed') showFailure(link, event.error)
     }
