@@ -38,6 +38,8 @@ afterAll(() => harness.stop())
 
 describe('embeddings on the demo model', () => {
   const words = ['token', 'model', 'probability', 'the next token', 'cat']
+  /** Greedy with top-k off: the demo model does not end a run of 4,000 tokens by itself. */
+  const endless = { temperature: 0, topK: 0, topP: 1, minP: 0, seed: 9 }
 
   it('gives one vector of d_model values per text, the closed-form final state of its last token', async () => {
     const result = await harness.engine.embed({ texts: words })
@@ -71,19 +73,23 @@ describe('embeddings on the demo model', () => {
   })
 
   it('waits its turn: refused while a run holds the engine, and a run may start once it answers', async () => {
-    const request = harness.request({ maxTokens: 4000 })
+    // With the default sampling a fresh clone's CI saw the run end before the embedding was
+    // asked for, which then ran.
+    const request = harness.request({ maxTokens: 4000, sampling: endless })
     await harness.engine.generate(request)
-    const refused = await harness.engine.embed({ texts: ['token'] }).catch((e: unknown) => e)
-    expect(toAppError(refused).code).toBe('run-busy')
-    await harness.engine.cancel({ runId: request.runId })
-    await harness.waitForEnd(request.runId)
+    try {
+      const refused = await harness.engine.embed({ texts: ['token'] }).catch((e: unknown) => e)
+      expect(toAppError(refused).code).toBe('run-busy')
+    } finally {
+      await harness.engine.cancel({ runId: request.runId })
+      await harness.waitForEnd(request.runId)
+    }
     await harness.engine.embed({ texts: ['token'] })
     const next = await harness.generate({ maxTokens: 4 })
     expect(next.failed).toBeNull()
   })
 
   it('sent together with a run, exactly one is taken; the other hears what holds the engine', async () => {
-    const endless = { temperature: 0, topK: 0, topP: 1, minP: 0, seed: 9 }
     const request = harness.request({ maxTokens: 4000, sampling: endless })
     // The most texts an embedding takes: five short ones could answer before the run's request
     // was even read (a fresh clone's CI saw both taken, one after the other).
