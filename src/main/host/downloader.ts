@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs'
+import { createWriteStream, type WriteStream } from 'node:fs'
 import { rename, rm, stat, statfs, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { Transform } from 'node:stream'
@@ -153,13 +153,14 @@ export async function download(job: DownloadJob): Promise<void> {
         done(null, chunk)
       },
     })
+    const file = createWriteStream(partial, { flags: resumed > 0 ? 'a' : 'w' })
     try {
-      await pipeline(
-        response.body,
-        meter,
-        createWriteStream(partial, { flags: resumed > 0 ? 'a' : 'w' }),
-      )
+      await pipeline(response.body, meter, file)
     } catch (error) {
+      // pipeline rejects as soon as the body fails, while the file may still be writing chunks
+      // it took: a Retry that measured the partial file before then would resume from the wrong
+      // byte and leave a corrupt model.
+      await closedFile(file)
       if (job.signal.aborted) throw error
       if (stall.signal.aborted) {
         throw downloadFailure(
@@ -189,6 +190,11 @@ export async function download(job: DownloadJob): Promise<void> {
     clearTimeout(stallTimer)
     clearInterval(ticker)
   }
+}
+
+function closedFile(file: WriteStream): Promise<void> {
+  if (file.closed) return Promise.resolve()
+  return new Promise((resolve) => file.once('close', () => resolve()))
 }
 
 /** A complete download that is no GGUF (an HTML page, say) is deleted: resuming cannot fix it. */
