@@ -46,8 +46,14 @@ function richTokens(count: number): GeneratedToken[] {
 const completion = (id: string, tokens: GeneratedToken[]) =>
   completionSession(id, tokens, { topN: 4 })
 
-/** A comparison (format 3: a prompt node and a node per column), one column never run. */
-function comparison(id: string): SessionDocument {
+/**
+ * A comparison (format 3: a prompt node and a node per column); by default one column of 30
+ * tokens and one never run.
+ */
+function comparison(
+  id: string,
+  columns: (GeneratedToken[] | null)[] = [richTokens(30), null],
+): SessionDocument {
   const column = (key: string, tokens: GeneratedToken[] | null) => ({
     id: `col-${key}`,
     parentId: 'p',
@@ -71,8 +77,7 @@ function comparison(id: string): SessionDocument {
         createdAt: at,
         comparison: { input: 'completion', sameSeed: false },
       },
-      column('c1', richTokens(30)),
-      column('c2', null),
+      ...columns.map((tokens, i) => column(`c${i + 1}`, tokens)),
     ],
     currentLeafId: null,
   }
@@ -119,6 +124,23 @@ describe('reading a session page by page', () => {
     const strip = ({ alternatives: _a, moreCandidates: _m, ...rest }: GeneratedToken) => rest
     expect(document.nodes[1]!.run!.tokens.map(strip)).toEqual(
       whole.nodes[1]!.run!.tokens.map(strip),
+    )
+    await store.close()
+  })
+
+  it('counts its slices across runs, so many short runs are not unpacked in one task', async () => {
+    // Four columns of 2,500 tokens, each shorter than a slice: 10,000 tokens in all.
+    const runs = Array.from({ length: 4 }, () => richTokens(2500))
+    const store = await storeWith(comparison('many', runs))
+    const outline = await store.loadSessionOutline({ id: 'many' })
+    let breaths = 0
+    const document = await unpackOutline(outline.document, async () => {
+      breaths++
+    })
+    // One before unpacking, then one after each 4,096 tokens, wherever a run ends.
+    expect(breaths).toBe(3)
+    expect(document.nodes.slice(1).map((node) => node.run?.tokens.map((t) => t.id))).toEqual(
+      runs.map((tokens) => tokens.map((t) => t.id)),
     )
     await store.close()
   })
