@@ -2,11 +2,15 @@ import { describe, expect, it } from 'vitest'
 import type { GeneratedToken, RunEvent, RunStats } from '../../src/shared/contract'
 import { defaultSampling } from '../../src/shared/schemas'
 import {
-  branchParent,
   branchTreeReducer,
+  emptyBranchTree,
+  type BranchAction,
+  type BranchTree,
+} from '../../src/renderer/src/stores/branch-tree'
+import {
+  branchParent,
   continueBlocker,
   divergences,
-  emptyBranchTree,
   existingBranch,
   forcedToken,
   forcedTokensFor,
@@ -15,9 +19,7 @@ import {
   lineage,
   pathTokens,
   siblingsAt,
-  type BranchAction,
-  type BranchTree,
-} from '../../src/renderer/src/stores/branch-tree'
+} from '../../src/renderer/src/stores/branch-paths'
 import { stableChunks } from '../../src/renderer/src/inspector/useBranchView'
 
 const stats: RunStats = {

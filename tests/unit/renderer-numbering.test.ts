@@ -11,10 +11,9 @@ import { shownCounts } from '../../src/renderer/src/inspector/useBranchView'
 import {
   branchTreeReducer,
   emptyBranchTree,
-  forcedToken,
-  pathTokens,
   type BranchAction,
 } from '../../src/renderer/src/stores/branch-tree'
+import { forcedToken, pathTokens } from '../../src/renderer/src/stores/branch-paths'
 import {
   initialRunState,
   runReducer,

@@ -10,17 +10,19 @@ import {
 } from '../../src/shared/session-export'
 import { sessionDocumentSchema } from '../../src/shared/sessions'
 import {
-  branchParent,
   branchTreeReducer,
-  divergences,
   emptyBranchTree,
+  type BranchAction,
+  type BranchTree,
+} from '../../src/renderer/src/stores/branch-tree'
+import {
+  branchParent,
+  divergences,
   forcedToken,
   lineage,
   pathTokens,
   switchTarget,
-  type BranchAction,
-  type BranchTree,
-} from '../../src/renderer/src/stores/branch-tree'
+} from '../../src/renderer/src/stores/branch-paths'
 import { treeCounts } from '../../src/renderer/src/stores/tree-counts'
 import {
   completionSessionFromTree,

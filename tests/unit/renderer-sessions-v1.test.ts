@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { treeFromSession } from '../../src/renderer/src/sessions/branches'
-import { divergences, pathTokens } from '../../src/renderer/src/stores/branch-tree'
+import { divergences, pathTokens } from '../../src/renderer/src/stores/branch-paths'
 import { sessionFromJson } from '../../src/shared/session-export'
 import saved from '../fixtures/sessions-v1/completion-v1.export.json'
 

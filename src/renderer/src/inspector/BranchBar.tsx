@@ -1,7 +1,8 @@
 import { formatCount } from '../lib/format'
 import { ghostButton, mutedText } from '../lib/ui'
 import { contextPositionLabel, tokenOfLabel } from '../lib/numbering'
-import { isContinuation, type BranchNode, type BranchTree } from '../stores/branch-tree'
+import { type BranchNode, type BranchTree } from '../stores/branch-tree'
+import { isContinuation } from '../stores/branch-paths'
 import { numberAmong, pathLength, treeCounts } from '../stores/tree-counts'
 import { Spinner } from '../components/Icons'
 

@@ -2,14 +2,8 @@ import { useMemo, useState } from 'react'
 import type { GeneratedToken } from '../../../shared/contract'
 import type { BranchPoints } from '../components/TokenStream'
 import { useStore } from '../hooks/useStore'
-import {
-  divergences,
-  lineage,
-  pathTokens,
-  siblingsAt,
-  type BranchNode,
-  type BranchTree,
-} from '../stores/branch-tree'
+import { type BranchNode, type BranchTree } from '../stores/branch-tree'
+import { divergences, lineage, pathTokens, siblingsAt } from '../stores/branch-paths'
 import type { TokenCounts } from '../lib/numbering'
 import { runCounts, type RunStatus } from '../stores/run-status'
 import { pathLength } from '../stores/tree-counts'

@@ -9,7 +9,7 @@ import {
   forcedToken,
   forcedTokensFor,
   pathTokens,
-} from '../stores/branch-tree'
+} from '../stores/branch-paths'
 import {
   busyReason,
   canStartRun,

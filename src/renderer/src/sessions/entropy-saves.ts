@@ -1,6 +1,6 @@
 import { columnNode } from '../../../shared/compare-tree'
 import type { SessionDocument } from '../../../shared/sessions'
-import { lineage } from '../stores/branch-tree'
+import { lineage } from '../stores/branch-paths'
 import { branchStore } from '../inspector/stores'
 import { chatStore } from '../views/chat/chat-store'
 import { isOnHost, sendIntents } from './host-sessions'

@@ -1,4 +1,5 @@
-import { isContinuation, lineage, type BranchNode, type BranchTree } from './branch-tree'
+import { type BranchNode, type BranchTree } from './branch-tree'
+import { isContinuation, lineage } from './branch-paths'
 
 /** Counting in the branch tree without building paths: for headers, gauges and the branch bar. */
 
