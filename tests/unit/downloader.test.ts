@@ -113,9 +113,13 @@ describe('the downloader', () => {
     for (let attempt = 0; attempt < 16; attempt++) {
       const name = `flaky-${attempt}.gguf`
       const url = server.serve(name, 'drop-halfway-once')
-      const failure = await fetchTo(url, name).catch((error: unknown) => error)
+      let shownAtFailure = -1
+      const failure = await fetchTo(url, name, {
+        report: (change) => (shownAtFailure = change.receivedBytes ?? shownAtFailure),
+      }).catch((error: unknown) => error)
       const partial = partialOf(url, name)
       const onDiskAtFailure = statSync(partial).size
+      expect(shownAtFailure).toBe(onDiskAtFailure)
       expect(String(failure)).toMatch(
         /connection to 127\.0\.0\.1 was lost after [\d.]+ MB of 2\.7 MB/,
       )

@@ -161,6 +161,9 @@ export async function download(job: DownloadJob): Promise<void> {
       // it took: a Retry that measured the partial file before then would resume from the wrong
       // byte and leave a corrupt model.
       await closedFile(file)
+      // What is on disk, which a Retry continues from; chunks the file never took are not counted.
+      received = await sizeOf(partial)
+      job.report({ receivedBytes: received })
       if (job.signal.aborted) throw error
       if (stall.signal.aborted) {
         throw downloadFailure(
