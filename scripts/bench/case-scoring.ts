@@ -3,9 +3,9 @@
  * numbers: the same `controlledEvaluate` calls (16 tokens each, every position's distribution),
  * with nothing done with the results. Ours makes them through its own sampler and keeps what the
  * addon returns (distribution-reader.ts); the baseline gets node-llama-cpp's Map of every token
- * for every position, as an app using its public API would. One call for the whole text is not a fair baseline: it would
- * hold every position's whole-vocabulary Map at once (gigabytes on a 152k vocabulary). Memory is
- * the resident set's growth during a run.
+ * for every position, as an app using its public API would. One call for the whole text is not a
+ * fair baseline: it would hold every position's whole-vocabulary Map at once (gigabytes on a 152k
+ * vocabulary). Memory is the resident set's growth during a run.
  */
 import type { Token } from 'node-llama-cpp'
 import type { RunEvent } from '../../src/shared/contract'

@@ -16,8 +16,8 @@ export interface DistributionReader {
 /**
  * Every position's distribution of a text, as `controlledEvaluate` with `probabilities` gives
  * it, without what node-llama-cpp adds on top: a `Map` of every token made for every position
- * (22 ms a position on a 152k vocabulary, and about half that again for the garbage collector). Reads
- * through one greedy sampler for the whole text; the whole distribution, never the fast
+ * (22 ms a position on a 152k vocabulary, and about half that again for the garbage collector).
+ * Reads through one greedy sampler for the whole text; the whole distribution, never the fast
  * binary's head, which a text's rare tokens fall outside.
  */
 export function hookDistributionReader(
