@@ -172,7 +172,9 @@ export function ScoreView() {
         </div>
         <aside className="flex min-w-0 flex-col gap-4" aria-label="The selected token and span">
           {picked && span ? (
-            <div className={`${card} flex max-h-[70vh] min-h-80 flex-col`}>
+            <div
+              className={`${card} flex max-h-[calc(100vh-7rem)] min-h-80 flex-col wide:sticky wide:top-0`}
+            >
               <TokenInspector
                 token={picked}
                 index={span.focus}
